@@ -1,0 +1,198 @@
+"""Build the book: validate parameters, fetch data, execute chapters with papermill, build the site.
+
+The canonical run (default parameters, no --out) executes each chapter notebook in place in
+`notebooks/`, and the committed outputs are what nbval checks. Any other run writes a
+complete book into its own folder and never touches `notebooks/`. Jupyter Book never
+executes anything: it runs with execution off and warnings as errors.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from .charts import write_bundle
+from .data.fetch import fetch
+from .errors import BuildError, SeAmbulanceError
+from .params import BookParams, load_params
+from .paths import project_root
+
+KERNEL = "python3"
+BOOK_FILES = ("_config.yml", "_toc.yml", "book")
+
+
+@dataclass
+class BuildResult:
+    html: Path
+    notebooks: list[Path]
+    seconds: float
+
+
+def log(msg: str) -> None:
+    print(f"[se-ambulance] {msg}", file=sys.stderr, flush=True)
+
+
+def chapter_notebooks(root: Path | None = None) -> list[Path]:
+    """The chapter notebooks, in the order `_toc.yml` lists them."""
+    root = root or project_root()
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = []
+
+    def walk(node):
+        if isinstance(node, dict):
+            f = node.get("file")
+            if isinstance(f, str) and f.startswith("notebooks/"):
+                found.append(f)
+            for v in node.values():
+                walk(v)
+        elif isinstance(node, list):
+            for v in node:
+                walk(v)
+
+    walk(toc)
+    paths = [root / (f if f.endswith(".ipynb") else f + ".ipynb") for f in found]
+    missing = [p for p in paths if not p.is_file()]
+    if missing:
+        raise BuildError(f"_toc.yml lists chapter notebooks that do not exist: {missing}")
+    return paths
+
+
+def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
+    """The subset of the book's parameters that this chapter's `parameters` cell declares."""
+    import papermill
+
+    declared = papermill.inspect_notebook(str(nb_path))
+    values = params.model_dump()
+    unknown = [k for k in declared if k not in values]
+    if unknown:
+        raise BuildError(f"{nb_path.name} declares parameters {unknown} that BookParams does not define.")
+    return {k: values[k] for k in declared}
+
+
+def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Drop what differs between two runs with the same inputs (timings, paths, random ids)."""
+    pm = nb.metadata.get("papermill", {})
+    nb.metadata["papermill"] = {k: pm[k] for k in ("parameters", "default_parameters") if k in pm}
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
+    for i, cell in enumerate(nb.cells):
+        cell.metadata.pop("papermill", None)
+        cell.metadata.pop("execution", None)
+        tags = cell.metadata.get("tags", [])
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"
+        elif not cell.get("id"):
+            cell["id"] = f"cell-{i}"
+    return nb
+
+
+def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> Path:
+    """Execute one chapter with papermill into nb_out, atomically; a failure leaves nb_out as it was."""
+    import papermill
+
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=nb_out.parent, prefix=f".{nb_out.stem}.", suffix=".ipynb")
+    os.close(fd)
+    try:
+        papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
+                                   cwd=str(cwd), progress_bar=False, log_output=False)
+        nb = normalise(nbformat.read(tmp, as_version=4))
+        nbformat.write(nb, tmp)
+        os.replace(tmp, nb_out)
+    except papermill.PapermillExecutionError as e:
+        raise BuildError(f"Chapter {nb_in.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}. "
+                         "The previous output was left untouched.") from e
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return nb_out
+
+
+def _check_writable(folder: Path) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as e:
+        raise BuildError(f"The output folder {folder} cannot be written ({e.strerror}). "
+                         "Choose another with --out.") from e
+
+
+def _stage(root: Path, dest: Path) -> None:
+    """Copy the book's sources (config, toc, prose) into a scenario folder."""
+    for name in BOOK_FILES:
+        src = root / name
+        target = dest / name
+        if src.is_dir():
+            shutil.copytree(src, target, dirs_exist_ok=True)
+        else:
+            shutil.copy2(src, target)
+
+
+def build_site(book_root: Path, path_output: Path) -> Path:
+    """Jupyter Book 1, execution off (in _config.yml), warnings as errors."""
+    write_bundle(book_root / "_static")
+    exe = Path(sys.executable).with_name("jupyter-book")
+    if not exe.is_file():
+        raise BuildError(f"jupyter-book is not installed beside {sys.executable}; run `make book`.")
+    cmd = [str(exe), "build", str(book_root),
+           "--path-output", str(path_output), "-W", "-n", "--keep-going", "--builder", "html"]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    if proc.returncode != 0:
+        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+        raise BuildError(f"The site build failed (jupyter-book exit {proc.returncode}):\n{tail}")
+    return path_output / "_build" / "html"
+
+
+def scenario_folder(params: BookParams, label: str) -> Path:
+    digest = hashlib.sha256(json.dumps(params.model_dump(), sort_keys=True).encode()).hexdigest()[:8]
+    return project_root() / "_build" / "scenarios" / f"{label}-{digest}"
+
+
+def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
+          mirror: str | None = None) -> BuildResult:
+    start = time.perf_counter()
+    params = load_params(params_file, overrides)  # stops here on any bad parameter
+    root = project_root()
+    canonical = out is None and params == load_params()
+    if out is None and not canonical:
+        label = Path(params_file).stem if params_file else "custom"
+        out = scenario_folder(params, label)
+        log(f"parameters differ from params/default.yaml: building a scenario book in {out}")
+    if out is not None:
+        out = Path(out).resolve()
+        _check_writable(out)
+    log("checking data against data/manifest.yaml")
+    fetch(mirror=mirror, progress=log)
+
+    chapters = chapter_notebooks(root)
+    book_root = root if canonical else out
+    if not canonical:
+        _stage(root, book_root)
+    executed = []
+    for nb in chapters:
+        t0 = time.perf_counter()
+        target = book_root / "notebooks" / nb.name
+        log(f"executing {nb.name} ...")
+        execute_chapter(nb, target, chapter_parameters(nb, params), cwd=root / "notebooks")
+        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s -> {target}")
+        executed.append(target)
+    log("building the site (Jupyter Book, strict)")
+    html = build_site(book_root, book_root)
+    seconds = time.perf_counter() - start
+    log(f"done in {seconds:.1f} s: open {html / 'index.html'}")
+    return BuildResult(html=html, notebooks=executed, seconds=seconds)
+
+
+__all__ = ["BuildResult", "SeAmbulanceError", "build", "build_site", "chapter_notebooks",
+           "execute_chapter", "normalise"]

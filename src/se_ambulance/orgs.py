@@ -1,0 +1,42 @@
+"""The organisations in AmbSYS: codes, short names and which are trusts."""
+
+from __future__ import annotations
+
+PROVIDERS: dict[str, str] = {
+    "RRU": "London (LAS)",
+    "RX6": "North East (NEAS)",
+    "RX7": "North West (NWAS)",
+    "RX8": "Yorkshire (YAS)",
+    "RX9": "East Midlands (EMAS)",
+    "R1F": "Isle of Wight",
+    "RYA": "West Midlands (WMAS)",
+    "RYC": "East of England (EEAST)",
+    "RYD": "South East Coast (SECAmb)",
+    "RYE": "South Central (SCAS)",
+    "RYF": "South Western (SWASFT)",
+}
+
+REGIONS: dict[str, str] = {
+    "Y56": "London region",
+    "Y58": "South West region",
+    "Y59": "South East region",
+    "Y60": "Midlands region",
+    "Y61": "East of England region",
+    "Y62": "North West region",
+    "Y63": "North East and Yorkshire region",
+}
+
+ENGLAND = {"Eng": "England"}
+
+# Synthetic organisations the book builds by pooling trusts.
+COMBINED: dict[str, tuple[str, tuple[str, ...]]] = {
+    "GROUP": ("SCAS + SECAmb (pooled)", ("RYD", "RYE")),
+}
+
+ALL_ORGS: dict[str, str] = {**PROVIDERS, **REGIONS, **ENGLAND}
+
+
+def short_name(code: str) -> str:
+    if code in COMBINED:
+        return COMBINED[code][0]
+    return ALL_ORGS.get(code, code)

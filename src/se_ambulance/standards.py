@@ -1,0 +1,29 @@
+"""National response-time standards (Ambulance Response Programme), in seconds.
+
+Source: NHS England, Ambulance Response Programme standards (July 2017), in place nationally
+since 2018 (House of Commons Library CDP-2025-0042). The interim C2 mean of 30 minutes is from
+the UEC recovery plan (January 2023, for 2023/24) and the 2025/26 planning guidance.
+"""
+
+from __future__ import annotations
+
+MINUTE = 60
+
+# (category, statistic) -> standard in seconds
+ARP_STANDARDS: dict[tuple[str, str], int] = {
+    ("C1", "mean"): 7 * MINUTE,
+    ("C1", "p90"): 15 * MINUTE,
+    ("C2", "mean"): 18 * MINUTE,
+    ("C2", "p90"): 40 * MINUTE,
+    ("C3", "p90"): 120 * MINUTE,
+    ("C4", "p90"): 180 * MINUTE,
+}
+
+INTERIM_C2_MEAN = 30 * MINUTE
+
+ARP_GO_LIVE = {"RYD": "2017-11-22"}  # SECAmb news release
+
+
+def standard(category: str, statistic: str) -> int | None:
+    """The ARP standard for a category and statistic in seconds, or None where there is none."""
+    return ARP_STANDARDS.get((category, statistic))
