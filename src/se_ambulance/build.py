@@ -91,6 +91,8 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
         tags = cell.metadata.get("tags", [])
         if "injected-parameters" in tags:
             cell["id"] = "injected-parameters"
+            if "remove-cell" not in tags:  # the page shows its parameters in prose instead
+                cell.metadata["tags"] = [*tags, "remove-cell"]
         elif not cell.get("id"):
             cell["id"] = f"cell-{i}"
     return nb

@@ -58,7 +58,8 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
                          "(so the CSV download is exactly what is drawn).")
     if not (title and units and source and alt_text):
         raise BuildError(f"Chart '{name}' needs a title, units, a source line and alt text.")
-    chart = chart.properties(title=alt.TitleParams(title, subtitle=[units]))
+    # `description` becomes the SVG's aria-label; the wrapper carries it too.
+    chart = chart.properties(title=alt.TitleParams(title, subtitle=[units]), description=alt_text)
     spec = chart.to_dict()
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     element = f"chart-{name}-{hashlib.sha256(spec_json.encode()).hexdigest()[:10]}"
@@ -66,7 +67,7 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
     safe = spec_json.replace("</", "<\\/")
     body = (
         f'<figure class="se-chart" id="fig-{html.escape(name)}">\n'
-        f'<div id="{element}" class="se-chart-vis" role="img" aria-label="{html.escape(alt_text)}"></div>\n'
+        f'<div class="se-chart-vis" role="img" aria-label="{html.escape(alt_text)}"><div id="{element}"></div></div>\n'
         f'<figcaption><span class="se-chart-source">Source: {html.escape(source)}.</span> '
         f"{_csv_link(data, name)}</figcaption>\n"
         f'<script type="text/javascript">(window.seChartQueue = window.seChartQueue || [])'

@@ -1,0 +1,66 @@
+"""Shared fixtures: a throwaway project root with a synthetic manifest, and AmbSYS-shaped CSVs."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from se_ambulance.data.ambsys import ID_COLUMNS
+from se_ambulance.data.registry import REGISTRY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@pytest.fixture
+def fake_root(tmp_path, monkeypatch):
+    """A project root whose manifest pins one small file, 'demo.csv', held in a mirror folder."""
+    root = tmp_path / "project"
+    (root / "data").mkdir(parents=True)
+    mirror = tmp_path / "mirror"
+    (mirror / "sub").mkdir(parents=True)
+    payload = b"a,b\n1,2\n"
+    (mirror / "sub" / "demo.csv").write_bytes(payload)
+    manifest = {
+        "datasets": {
+            "demo": {
+                "title": "Demo", "publisher": "Test", "landing_page": "http://127.0.0.1:1/page.html",
+                "file": "demo.csv", "mirror_path": "sub/demo.csv", "sha256": sha(payload),
+                "bytes": len(payload), "vintage": "test", "coverage": "test",
+                "licence": {"name": "OGL", "url": "http://example.invalid"},
+                "attribution": "test", "citation": "test",
+            }
+        }
+    }
+    (root / "data" / "manifest.yaml").write_text(yaml.safe_dump(manifest), encoding="utf-8")
+    monkeypatch.setenv("SE_AMBULANCE_HOME", str(root))
+    monkeypatch.delenv("SE_AMBULANCE_DATA_MIRROR", raising=False)
+    return {"root": root, "mirror": mirror, "payload": payload}
+
+
+def ambsys_csv(rows: list[dict], extra_columns: tuple[str, ...] = ()) -> str:
+    """An AmbSYS-shaped CSV: the id columns, every registered indicator, '.' where not given."""
+    header = ID_COLUMNS + list(REGISTRY) + list(extra_columns)
+    lines = [",".join(header)]
+    for r in rows:
+        lines.append(",".join(str(r.get(c, ".")) for c in header))
+    return "\n".join(lines) + "\n"
+
+
+def org_rows(org: str, months: list[tuple[int, int]], region: str = "Y59", **values) -> list[dict]:
+    return [{"Year": y, "Month": m, "Region": region, "Org Code": org, "Org Name": f"{org} name", **values}
+            for y, m in months]
+
+
+@pytest.fixture(scope="session")
+def ambsys():
+    """The real AmbSYS table (fetched through the data layer; needs the mirror or the cache)."""
+    from se_ambulance.data.ambsys import load_ambsys
+
+    return load_ambsys()

@@ -1,0 +1,124 @@
+"""The build pipeline: chapters from the toc, normalisation, and stopping early on bad input."""
+
+from __future__ import annotations
+
+import json
+
+import nbformat
+import pytest
+
+from se_ambulance import build as build_mod
+from se_ambulance.cli import main
+from se_ambulance.params import load_params
+
+from .conftest import ROOT
+
+
+def test_chapters_come_from_the_toc():
+    names = [p.name for p in build_mod.chapter_notebooks(ROOT)]
+    assert names[0] == "01_performance.ipynb"
+
+
+def test_each_chapter_declares_only_known_parameters():
+    params = load_params()
+    for nb in build_mod.chapter_notebooks(ROOT):
+        assert set(build_mod.chapter_parameters(nb, params)) <= set(params.model_dump())
+
+
+def test_normalise_removes_timings_paths_and_random_ids():
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["papermill"] = {"start_time": "t", "duration": 1.0, "input_path": "/x/y.ipynb",
+                                "parameters": {"trust": "RYD"}}
+    cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["injected-parameters"],
+                                                        "papermill": {"duration": 0.1},
+                                                        "execution": {"iopub.status.busy": "t"}})
+    cell["id"] = "random-uuid"
+    nb.cells = [cell]
+    out = build_mod.normalise(nb)
+    assert out.metadata["papermill"] == {"parameters": {"trust": "RYD"}}
+    assert out.cells[0]["id"] == "injected-parameters"
+    assert "papermill" not in out.cells[0].metadata and "execution" not in out.cells[0].metadata
+
+
+def test_committed_notebooks_are_normalised():
+    for path in build_mod.chapter_notebooks(ROOT):
+        nb = json.loads(path.read_text())
+        assert set(nb["metadata"].get("papermill", {})) <= {"parameters", "default_parameters"}
+        for cell in nb["cells"]:
+            assert "papermill" not in cell["metadata"] and "execution" not in cell["metadata"]
+
+
+def test_bad_parameter_stops_before_any_chapter_runs(monkeypatch, capsys):
+    calls = []
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a))
+    monkeypatch.setattr(build_mod, "fetch", lambda *a, **k: calls.append("fetch"))
+    rc = main(["build", "--set", "trust=NOPE", "--out", "unused"])
+    assert rc == 2 and calls == []
+    err = capsys.readouterr().err
+    assert "Parameter 'trust' = 'NOPE'" in err and "one of" in err
+
+
+def test_unwritable_output_folder_stops_before_any_chapter_runs(monkeypatch, tmp_path, capsys):
+    calls = []
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a))
+    locked = tmp_path / "locked"
+    locked.write_text("a file, not a folder")
+    rc = main(["build", "--set", "trust=RYE", "--out", str(locked / "book")])
+    assert rc == 2 and calls == []
+    assert "cannot be written" in capsys.readouterr().err
+
+
+def test_params_command_lists_every_parameter(capsys):
+    assert main(["params"]) == 0
+    out = capsys.readouterr().out
+    for name in ("trust", "comparators", "claim_year"):
+        assert f"{name}\n  default:" in out
+
+
+def test_failed_chapter_leaves_the_previous_output(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("raise ValueError('boom')")]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    src = tmp_path / "ch.ipynb"
+    nbformat.write(nb, src)
+    out = tmp_path / "out.ipynb"
+    out.write_text("previous")
+    with pytest.raises(build_mod.BuildError, match="ValueError: boom"):
+        build_mod.execute_chapter(src, out, {"x": 2}, cwd=tmp_path)
+    assert out.read_text() == "previous"
+    assert {p.name for p in tmp_path.iterdir()} == {"ch.ipynb", "out.ipynb"}  # no temp file left
+
+
+@pytest.mark.slow
+def test_canonical_rerun_is_byte_identical_to_the_committed_notebook(tmp_path):
+    params = load_params()
+    for nb in build_mod.chapter_notebooks(ROOT):
+        out = build_mod.execute_chapter(nb, tmp_path / nb.name, build_mod.chapter_parameters(nb, params),
+                                        cwd=ROOT / "notebooks")
+        assert out.read_bytes() == nb.read_bytes(), (
+            f"{nb.name}: the committed outputs are stale; run `make book` and commit notebooks/")
+
+
+@pytest.mark.slow
+def test_nbval_fails_when_a_shown_number_changes(tmp_path):
+    """Changing one number the chapter shows (as a different aggregation would) fails nbval."""
+    import subprocess
+    import sys
+
+    nb = json.loads((ROOT / "notebooks" / "01_performance.ipynb").read_text())
+    changed = False
+    for cell in nb["cells"]:
+        for out in cell.get("outputs", []):
+            text = out.get("data", {}).get("text/plain")
+            if text and "Financial year" in "".join(text):
+                out["data"]["text/plain"] = ["".join(text).replace("30:11", "30:04", 1)]
+                changed = True
+    assert changed
+    copy = tmp_path / "01_performance.ipynb"
+    copy.write_text(json.dumps(nb))
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
+                           "--nbval-current-env", str(copy)], capture_output=True, text=True,
+                          cwd=tmp_path, env={**__import__("os").environ, "SE_AMBULANCE_HOME": str(ROOT)})
+    assert proc.returncode == 1, proc.stdout[-2000:]
+    assert "30:04" in proc.stdout or "mismatch" in proc.stdout.lower()

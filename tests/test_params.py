@@ -1,0 +1,47 @@
+"""Parameters are validated before anything runs; each error names the key and what is allowed."""
+
+from __future__ import annotations
+
+import pytest
+
+from se_ambulance.errors import ParameterError
+from se_ambulance.params import BookParams, load_params, parse_set
+
+
+def test_default_file_is_valid():
+    p = load_params()
+    assert p.trust == "RYD" and "RYE" in p.comparators
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"colour": "red"}, "Unknown parameter 'colour'. Known parameters: trust"),
+    ({"trust": "XYZ"}, "Parameter 'trust' = 'XYZ' is not valid: 'XYZ' is not an ambulance provider.*one of R1F"),
+    ({"trust": 5}, "Parameter 'trust' = 5 is not valid"),
+    ({"claim_year": 2031}, r"Parameter 'claim_year' = 2031 .*Allowed: int >= 2018 and <= 2025"),
+    ({"claim_year": "soon"}, "Parameter 'claim_year' = 'soon' is not valid"),
+    ({"comparators": ["RYE", "ZZZ"]}, r"unknown organisation code\(s\) \['ZZZ'\]"),
+    ({"comparators": ["RYE", "RYE"]}, "must not repeat"),
+])
+def test_bad_values_are_named(override, message):
+    with pytest.raises(ParameterError, match=message):
+        load_params(overrides=override)
+
+
+def test_parse_set_reads_yaml_values():
+    assert parse_set(["trust=RYE", "comparators=[Eng, Y59]", "claim_year=2023"]) == {
+        "trust": "RYE", "comparators": ["Eng", "Y59"], "claim_year": 2023}
+    with pytest.raises(ParameterError, match="key=value"):
+        parse_set(["trust"])
+
+
+def test_missing_or_malformed_file(tmp_path):
+    with pytest.raises(ParameterError, match="does not exist"):
+        load_params(tmp_path / "nope.yaml")
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("- just\n- a list\n")
+    with pytest.raises(ParameterError, match="must be a mapping"):
+        load_params(bad)
+
+
+def test_every_parameter_has_a_description():
+    assert all(f.description for f in BookParams.model_fields.values())
