@@ -28,7 +28,10 @@ def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFra
             parts.append(metrics.combine_orgs(base, COMBINED[o][1], o))
     out = pd.concat(parts, ignore_index=True)
     out["org_name"] = out["org"].map(short_name)
-    return out
+    # Rows follow the order asked for, so tables and legends put the focus trust first.
+    rank = {o: i for i, o in enumerate(orgs)}
+    return (out.assign(_rank=out["org"].map(rank)).sort_values(["_rank", "category", "month"])
+            .drop(columns="_rank").reset_index(drop=True))
 
 
 def coverage(monthly: pd.DataFrame, org: str) -> pd.DataFrame:
