@@ -122,3 +122,16 @@ def test_nbval_fails_when_a_shown_number_changes(tmp_path):
                           cwd=tmp_path, env={**__import__("os").environ, "SE_AMBULANCE_HOME": str(ROOT)})
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "30:04" in proc.stdout or "mismatch" in proc.stdout.lower()
+
+
+@pytest.mark.slow
+def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path):
+    before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    out = tmp_path / "scas"
+    assert main(["build", "--set", "trust=RYE", "--set", "comparators=[RYD, Eng]", "--out", str(out)]) == 0
+    page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
+    assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
+    executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"]["trust"] == "RYE"
+    after = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert after == before

@@ -80,3 +80,16 @@ def test_case_figures_reproduced_by_pooling_scas_and_secamb(ambsys):
     assert abs(pooled["C1"] - claimed["C1"]) < 2
     assert abs(defs.loc["SECAmb alone, incident-weighted", "C2"] - claimed["C2"]) > 60
     assert abs(defs.loc["England, incident-weighted", "C2"] - claimed["C2"]) > 300
+
+
+def test_seasonal_profile_and_winter_words():
+    from se_ambulance import activity
+
+    months = pd.date_range("2018-01-01", "2019-12-01", freq="MS")
+    m = pd.DataFrame({"month": months, "count": 10.0,
+                      "total": [1200.0 if d.month in (12, 1, 2) else 1000.0 for d in months]})
+    profile = activity.seasonal_profile(m)
+    assert profile.loc["Jan", "mean"] == 120 and profile.loc["Jul", "mean"] == 100
+    assert profile.loc["Jan", "years"] == 2
+    assert activity.winter_words(activity.winter_ratio(profile)) == "20% slower"
+    assert activity.winter_words(0.97) == "3% faster"

@@ -35,7 +35,7 @@ def _theme() -> alt.theme.ThemeConfig:
             "view": {"continuousWidth": 640, "continuousHeight": 300, "stroke": None},
             "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#425563"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e8edee"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom"},
+            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "labelLimit": 400},
             "range": {"category": PALETTE},
             "line": {"strokeWidth": 1.8},
         }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from .charts import PALETTE, figure
@@ -52,3 +53,41 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
                   title=f"{CATEGORY_NAMES[category]}: response times by month",
                   units="Minutes. Dashed line: the ARP standard " + ("(" + "; ".join(stds) + ")" if stds else ""),
                   source=source, alt_text=alt_text)
+
+
+def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
+    """An XmR chart: the series, its mean and process limits, special-cause points in orange."""
+    data = pd.DataFrame({
+        "month": chart.index.strftime("%Y-%m"),
+        "value": chart["value"].round(2), "mean": chart["mean"].round(2),
+        "upper": chart["upper"].round(2), "lower": chart["lower"].round(2),
+        "point": np.where(chart["special"], "special cause", "common cause"),
+    })
+    x = alt.X("month:T", title="Month")
+    line = alt.Chart().mark_line(color="#768692").encode(x=x, y=alt.Y("value:Q", title=y_title))
+    points = alt.Chart().mark_circle(size=36, opacity=1).encode(
+        x=x, y="value:Q",
+        color=alt.Color("point:N", title=None, scale=alt.Scale(domain=["common cause", "special cause"],
+                                                                 range=["#768692", "#ED8B00"])),
+        tooltip=["month:T", "value:Q", "point:N"])
+    centre = alt.Chart().mark_line(color="#231f20").encode(x=x, y="mean:Q")
+    limits = [alt.Chart().mark_line(color="#231f20", strokeDash=[4, 3]).encode(x=x, y=f"{c}:Q")
+              for c in ("upper", "lower")]
+    return alt.layer(line, centre, *limits, points, data=data).properties(width=600, height=260)
+
+
+def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[str], y_title: str,
+                x_title: str, x_type: str = "T", band: tuple[str, str] | None = None,
+                y_format: str | None = None, x_sort: list[str] | None = None) -> alt.LayerChart:
+    """Lines by group, optionally with a shaded interval (e.g. a 95% confidence interval)."""
+    enc_x = alt.X(f"{x}:{x_type}", title=x_title, sort=x_sort) if x_sort else alt.X(f"{x}:{x_type}", title=x_title)
+    axis = alt.Axis(format=y_format) if y_format else alt.Axis()
+    col = alt.Color(f"{color}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[: len(order)]))
+    layers = []
+    if band:
+        layers.append(alt.Chart().mark_area(opacity=0.18).encode(
+            x=enc_x, y=alt.Y(f"{band[0]}:Q", axis=axis, title=y_title), y2=f"{band[1]}:Q", color=col))
+    layers.append(alt.Chart().mark_line(point=True).encode(
+        x=enc_x, y=alt.Y(f"{y}:Q", title=y_title, axis=axis), color=col,
+        tooltip=[f"{x}:{x_type}", f"{color}:N", alt.Tooltip(f"{y}:Q", format=y_format or ".2f")]))
+    return alt.layer(*layers, data=frame).properties(width=600, height=260)

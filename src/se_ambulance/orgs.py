@@ -40,3 +40,10 @@ def short_name(code: str) -> str:
     if code in COMBINED:
         return COMBINED[code][0]
     return ALL_ORGS.get(code, code)
+
+# Names used by the ARP implementation-dates table (not the Isle of Wight).
+ARP_TABLE_NAMES: dict[str, str] = {
+    "RRU": "London", "RX6": "North East", "RX7": "North West", "RX8": "Yorkshire",
+    "RX9": "East Midlands", "RYA": "West Midlands", "RYC": "East of England",
+    "RYD": "South East Coast", "RYE": "South Central", "RYF": "South Western",
+}

@@ -12,7 +12,7 @@ import pandas as pd
 
 from . import metrics
 from .data.registry import RESPONSE_CATEGORIES
-from .orgs import COMBINED, short_name
+from .orgs import COMBINED, PROVIDERS, short_name
 from .standards import standard
 from .units import fy_label, mmss
 
@@ -141,3 +141,22 @@ def best_definition(defs: pd.DataFrame, claimed: dict[str, float]) -> pd.Series:
     """The definition closest to the claim (sum of absolute differences in seconds)."""
     err = (defs["C1"] - claimed["C1"]).abs() + (defs["C2"] - claimed["C2"]).abs()
     return defs.loc[err.idxmin()]
+
+
+def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame:
+    """The trust's rank among English ambulance providers by incident-weighted mean, each complete
+    financial year (1 = fastest). Only providers reporting all twelve months are ranked."""
+    fy = metrics.pooled_by_financial_year(metrics.response_monthly(tidy, list(PROVIDERS), [category]))
+    fy = fy[fy["months"] == 12]
+    fy["rank"] = fy.groupby("fy")["mean"].rank(method="min")
+    rows = []
+    for year, grp in fy.groupby("fy"):
+        mine = grp[grp["org"] == trust]
+        if mine.empty:
+            continue
+        best, worst = grp.loc[grp["mean"].idxmin()], grp.loc[grp["mean"].idxmax()]
+        rows.append({"Financial year": fy_label(year), "mean": mmss(mine["mean"].iloc[0]),
+                     "rank": int(mine["rank"].iloc[0]), "of": len(grp),
+                     "fastest": f"{short_name(best['org'])} {mmss(best['mean'])}",
+                     "slowest": f"{short_name(worst['org'])} {mmss(worst['mean'])}"})
+    return pd.DataFrame(rows).set_index("Financial year")

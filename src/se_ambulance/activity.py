@@ -1,0 +1,125 @@
+"""Activity and its relation to performance: mix of incidents and outcomes, seasonality,
+handover, and a regression of Category 2 performance on demand and handover."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.formula.api as smf
+
+from . import metrics
+
+COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
+
+_ACTIVITY = {
+    "A7": "incidents", "A8": "c1", "A10": "c2", "A11": "c3", "A12": "c4",
+    "A17": "hear_and_treat", "A55": "see_and_treat", "A53": "conveyed_ed", "A54": "conveyed_other",
+    "A142": "handover_mean_s", "A31": "c2_mean_s",
+}
+
+
+def activity_monthly(tidy: pd.DataFrame, org: str) -> pd.DataFrame:
+    """One row per month for one org: incidents by category and outcome, handover and C2 mean."""
+    sub = tidy[(tidy["org"] == org) & tidy["indicator"].isin(list(_ACTIVITY))]
+    wide = sub.pivot_table(index="month", columns="indicator", values="value", observed=True, aggfunc="first")
+    wide = wide.rename(columns=_ACTIVITY).reindex(columns=list(_ACTIVITY.values()))
+    wide = wide.dropna(subset=["incidents"])
+    wide["days"] = wide.index.days_in_month
+    wide["incidents_per_day"] = wide["incidents"] / wide["days"]
+    return wide
+
+
+def activity_shares_by_year(activity: pd.DataFrame) -> pd.DataFrame:
+    """Complete financial years: incidents per day and each category's and outcome's share of incidents."""
+    df = activity.copy()
+    df["fy"] = metrics.financial_year(df.index.to_series()).to_numpy()
+    g = df.groupby("fy")
+    sums = g[["incidents", "c1", "c2", "c3", "c4", "hear_and_treat", "see_and_treat", "conveyed_ed",
+              "conveyed_other", "days"]].sum(min_count=1)
+    months = g.size()
+    sums = sums[months == 12]
+    out = pd.DataFrame({"incidents_per_day": sums["incidents"] / sums["days"]})
+    for col in ("c1", "c2", "c3", "c4", "hear_and_treat", "see_and_treat", "conveyed_ed", "conveyed_other"):
+        out[f"{col}_share"] = sums[col] / sums["incidents"]
+    return out
+
+
+def seasonal_profile(monthly_c2: pd.DataFrame, exclude_covid: bool = True) -> pd.DataFrame:
+    """Incident-weighted C2 mean by calendar month, over all years (optionally without Mar 2020–Mar 2021)."""
+    df = monthly_c2.copy()
+    if exclude_covid:
+        df = df[(df["month"] < COVID_FIRST) | (df["month"] > COVID_LAST)]
+    df["calendar_month"] = df["month"].dt.month
+    g = df.groupby("calendar_month")
+    out = pd.DataFrame({"mean": g["total"].sum() / g["count"].sum(), "years": g.size()})
+    out.index = [pd.Timestamp(2000, m, 1).strftime("%b") for m in out.index]
+    return out
+
+
+def winter_ratio(profile: pd.DataFrame) -> float:
+    """December–February C2 mean over the mean of the other months (simple ratio of profile means)."""
+    winter = profile.loc[["Dec", "Jan", "Feb"], "mean"].mean()
+    rest = profile.drop(index=["Dec", "Jan", "Feb"])["mean"].mean()
+    return float(winter / rest)
+
+
+def winter_words(ratio: float) -> str:
+    """'5% slower' / '3% faster' / 'no slower' for a winter ratio."""
+    pct = round(100 * (ratio - 1))
+    if pct == 0:
+        return "no slower and no faster"
+    return f"{abs(pct)}% {'slower' if pct > 0 else 'faster'}"
+
+
+def c2_regressions(activity: pd.DataFrame) -> dict[str, object]:
+    """Two OLS models of the monthly C2 mean (minutes), with HAC (Newey–West, 3 lags) errors.
+
+    - demand: C2 mean ~ incidents per day (hundreds) + calendar month, April 2018 onwards,
+      COVID months (Mar 2020–Mar 2021) flagged by an indicator;
+    - handover: C2 mean ~ incidents per day (hundreds) + mean handover (minutes), from October 2023,
+      when handover times enter AmbSYS.
+    Associations only: see the chapter for what they cannot show.
+    """
+    df = activity.copy()
+    df = df[df.index >= "2018-04-01"].dropna(subset=["c2_mean_s"])
+    df["c2_min"] = df["c2_mean_s"] / 60
+    df["demand_100"] = df["incidents_per_day"] / 100
+    df["cal_month"] = df.index.month.astype(str)
+    df["covid"] = ((df.index >= COVID_FIRST) & (df.index <= COVID_LAST)).astype(int)
+    out: dict[str, object] = {}
+    out["demand"] = smf.ols("c2_min ~ demand_100 + covid + C(cal_month)", data=df).fit(
+        cov_type="HAC", cov_kwds={"maxlags": 3})
+    hand = df.dropna(subset=["handover_mean_s"]).copy()
+    if len(hand) >= 12:
+        hand["handover_min"] = hand["handover_mean_s"] / 60
+        out["handover"] = smf.ols("c2_min ~ demand_100 + handover_min", data=hand).fit(
+            cov_type="HAC", cov_kwds={"maxlags": 3})
+    return out
+
+
+def coefficient_table(results: dict[str, object]) -> pd.DataFrame:
+    """Coefficients of interest with 95% confidence intervals, R² and n, for each model."""
+    labels = {"demand_100": "+100 incidents a day", "handover_min": "+1 minute mean handover",
+              "covid": "COVID months (Mar 2020–Mar 2021)"}
+    rows = []
+    for name, res in results.items():
+        ci = res.conf_int()
+        for term, label in labels.items():
+            if term in res.params.index:
+                rows.append({"model": name, "term": label, "minutes": res.params[term],
+                             "ci_low": ci.loc[term, 0], "ci_high": ci.loc[term, 1], "p": res.pvalues[term],
+                             "r2": res.rsquared, "n": int(res.nobs)})
+    out = pd.DataFrame(rows)
+    for c in ("minutes", "ci_low", "ci_high", "r2"):
+        out[c] = out[c].round(2)
+    out["p"] = out["p"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
+    return out
+
+
+def handover_summary(activity: pd.DataFrame) -> pd.Series:
+    """Handover since it is recorded: months, first month, mean of monthly means (minutes), latest."""
+    h = activity["handover_mean_s"].dropna()
+    if h.empty:
+        return pd.Series({"months": 0})
+    return pd.Series({"months": len(h), "first": h.index.min(), "latest_month": h.index.max(),
+                      "latest_minutes": h.iloc[-1] / 60, "share_over_15": float(np.mean(h > 15 * 60))})
