@@ -93,3 +93,20 @@ def test_seasonal_profile_and_winter_words():
     assert profile.loc["Jan", "years"] == 2
     assert activity.winter_words(activity.winter_ratio(profile)) == "20% slower"
     assert activity.winter_words(0.97) == "3% faster"
+
+
+def test_outcome_rates_have_wilson_intervals_and_a_computed_verdict():
+    from se_ambulance import outcomes
+
+    months = pd.date_range("2015-04-01", periods=12, freq="MS")
+    rows = [{"org": o, "month": m, "measure": "survival_all", "numerator": k, "denominator": 100}
+            for o, k in (("A", 5), ("B", 15)) for m in months]
+    rates = outcomes.outcome_rates(pd.DataFrame(rows), ["A", "B"])
+    a = rates[rates.org == "A"].iloc[0]
+    assert a["rate"] == pytest.approx(60 / 1200)
+    assert a["ci_low"] < a["rate"] < a["ci_high"]
+    gap = outcomes.gap_between(rates, "survival_all", "A", "B")
+    assert gap.iloc[0]["difference"] == pytest.approx(-0.10)
+    assert not gap.iloc[0]["intervals_overlap"]
+    assert outcomes.variation_verdict(gap) == "supported"
+    assert outcomes.variation_verdict(gap.assign(intervals_overlap=True)) == "not supported"

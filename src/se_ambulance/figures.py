@@ -80,7 +80,8 @@ def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[
                 x_title: str, x_type: str = "T", band: tuple[str, str] | None = None,
                 y_format: str | None = None, x_sort: list[str] | None = None) -> alt.LayerChart:
     """Lines by group, optionally with a shaded interval (e.g. a 95% confidence interval)."""
-    enc_x = alt.X(f"{x}:{x_type}", title=x_title, sort=x_sort) if x_sort else alt.X(f"{x}:{x_type}", title=x_title)
+    x_axis = alt.Axis(format="%Y", tickCount="year") if x_type == "T" else alt.Axis()
+    enc_x = alt.X(f"{x}:{x_type}", title=x_title, axis=x_axis, **({"sort": x_sort} if x_sort else {}))
     axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     col = alt.Color(f"{color}:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[: len(order)]))
     layers = []
