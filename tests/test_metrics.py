@@ -110,3 +110,11 @@ def test_outcome_rates_have_wilson_intervals_and_a_computed_verdict():
     assert not gap.iloc[0]["intervals_overlap"]
     assert outcomes.variation_verdict(gap) == "supported"
     assert outcomes.variation_verdict(gap.assign(intervals_overlap=True)) == "not supported"
+
+
+def test_interim_c2_target_counts_only_the_years_it_applied():
+    m = monthly_frame([("X", "C2", "2023-05-01", 1, 1700, 1700, 3000),   # 2023/24, met
+                       ("X", "C2", "2024-05-01", 1, 1700, 1700, 3000),   # 2024/25: no interim target
+                       ("X", "C2", "2025-05-01", 1, 1900, 1900, 3000)])  # 2025/26, missed
+    out = metrics.months_meeting_interim_c2(m).iloc[0]
+    assert out["months"] == 2 and out["met"] == 1 and out["standard"] == 1800

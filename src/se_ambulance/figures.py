@@ -51,7 +51,8 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
     order = list(dict.fromkeys(monthly["org_name"]))  # first appearance: the focus trust first
     return figure(response_time_chart(frame, order), name=f"{category.lower()}-{focus.lower()}-monthly",
                   title=f"{CATEGORY_NAMES[category]}: response times by month",
-                  units="Minutes. Dashed line: the ARP standard " + ("(" + "; ".join(stds) + ")" if stds else ""),
+                  units=("Minutes. Dashed line: the ARP standard (" + "; ".join(stds) + ")") if stds
+                  else "Minutes. This book charts no national standard for this category",
                   source=source, alt_text=alt_text)
 
 

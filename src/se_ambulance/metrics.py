@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from .data.registry import RESPONSE_CATEGORIES
-from .standards import standard
+from .standards import INTERIM_C2_MEAN, INTERIM_C2_YEARS, standard
 
 
 def financial_year(month: pd.Series) -> pd.Series:
@@ -99,3 +99,13 @@ def months_meeting_standards(monthly: pd.DataFrame) -> pd.DataFrame:
     out = g.agg(months="size", met="sum").reset_index()
     out["share_met"] = out["met"] / out["months"]
     return out
+
+
+def months_meeting_interim_c2(monthly: pd.DataFrame) -> pd.DataFrame:
+    """Months at or within the interim 30-minute C2 mean, in the years it applied (2023/24, 2025/26)."""
+    c2 = monthly[monthly["category"] == "C2"]
+    c2 = c2[financial_year(c2["month"]).isin(INTERIM_C2_YEARS)]
+    g = c2.assign(met=c2["mean"] <= INTERIM_C2_MEAN).groupby("org", observed=True)["met"]
+    out = g.agg(months="size", met="sum").reset_index()
+    out["share_met"] = out["met"] / out["months"]
+    return out.assign(category="C2", statistic="interim mean", standard=INTERIM_C2_MEAN)

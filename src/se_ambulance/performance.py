@@ -84,9 +84,12 @@ def fy_summary(monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[
 
 def standards_met(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
     """How many months each org met each ARP standard."""
-    m = metrics.months_meeting_standards(monthly[monthly["org"].isin(orgs)])
+    sub = monthly[monthly["org"].isin(orgs)]
+    m = pd.concat([metrics.months_meeting_standards(sub), metrics.months_meeting_interim_c2(sub)],
+                  ignore_index=True)
+    labels = {"mean": "mean", "p90": "90th centile", "interim mean": "mean, interim target (2023/24, 2025/26)"}
     m = m.assign(organisation=m["org"].map(short_name),
-                 measure=m["category"] + " " + m["statistic"].map({"mean": "mean", "p90": "90th centile"}),
+                 measure=m["category"] + " " + m["statistic"].map(labels),
                  standard=m["standard"].map(mmss),
                  result=m["met"].astype(int).astype(str) + " of " + m["months"].astype(str)
                  + " (" + (100 * m["share_met"]).round(0).astype(int).astype(str) + "%)")
