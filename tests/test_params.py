@@ -45,3 +45,19 @@ def test_missing_or_malformed_file(tmp_path):
 
 def test_every_parameter_has_a_description():
     assert all(f.description for f in BookParams.model_fields.values())
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"horizon_year": 2024}, r"base_year/horizon_year are not valid together: horizon_year \(2024\) must be after"),
+    ({"horizon_year": 2050}, r"Allowed: int >= 2023 and <= 2047"),
+    ({"base_year": 2019}, r"Allowed: int >= 2022 and <= 2040"),
+    ({"age_rates": {"85+": 0}}, "rates must be above 0 and at most 20: 85\\+=0"),
+    ({"age_rates": {"90+": 3}}, r"unknown age group\(s\) \['90\+'\]; allowed keys: 0-14, 65-74, 75-84, 85\+"),
+    ({"backtest_start": "2021-01"}, "outside 2022-06 to 2025-03"),
+    ({"backtest_start": "March"}, "Parameter 'backtest_start' = 'March'"),
+    ({"covid_handling": "ignore"}, "Allowed: one of exclude, intervention"),
+    ({"demand_area": "RRU"}, "Allowed: one of GROUP, RYD, RYE"),
+])
+def test_demand_parameters_are_validated(override, message):
+    with pytest.raises(ParameterError, match=message):
+        load_params(overrides=override)

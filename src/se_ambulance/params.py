@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .errors import ParameterError
 from .orgs import ALL_ORGS, COMBINED, PROVIDERS
@@ -37,6 +37,61 @@ class BookParams(BaseModel):
                             description="Start year of the financial year the case's response-time "
                                         "figures refer to (2024 = 2024/25).")
 
+    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: RYD (SECAmb), RYE (SCAS) "
+                             "or GROUP (both).", json_schema_extra={"allowed": ["GROUP", "RYD", "RYE"]})
+    base_year: int = Field(2025, ge=2022, le=2040, description="Base year of the demand projections (mid-year "
+                           "population; financial year starting in April of that year).")
+    horizon_year: int = Field(2035, ge=2023, le=2047, description="Last year of the demand projections "
+                              "(ONS projections run to mid-2047).")
+    covid_handling: str = Field("exclude", description="How forecasts treat Mar 2020–Mar 2021: 'exclude' "
+                                "(train on later months) or 'intervention' (a step indicator in SARIMA).",
+                                json_schema_extra={"allowed": ["exclude", "intervention"]})
+    backtest_start: str = Field("2023-09", pattern=r"^20\d\d-(0[1-9]|1[0-2])$",
+                                description="First forecast origin of the rolling back-test (YYYY-MM, "
+                                            "from 2022-06 to 2025-03 so that a year of actuals follows).")
+    age_rates: dict[str, float] = Field(default_factory=dict, description="Overrides of the relative ambulance "
+                                        "use rates by age group (ages 15-64 = 1): keys 0-14, 65-74, 75-84, 85+; "
+                                        "values above 0 and at most 20.")
+
+    @field_validator("demand_area")
+    @classmethod
+    def _area(cls, v: str) -> str:
+        if v not in ("GROUP", "RYD", "RYE"):
+            raise ValueError(f"'{v}' is not a demand footprint")
+        return v
+
+    @field_validator("covid_handling")
+    @classmethod
+    def _covid(cls, v: str) -> str:
+        if v not in ("exclude", "intervention"):
+            raise ValueError(f"'{v}' is not a COVID handling option")
+        return v
+
+    @field_validator("backtest_start")
+    @classmethod
+    def _origin(cls, v: str) -> str:
+        if not ("2022-06" <= v <= "2025-03"):
+            raise ValueError(f"'{v}' is outside 2022-06 to 2025-03")
+        return v
+
+    @field_validator("age_rates")
+    @classmethod
+    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
+        allowed = ("0-14", "65-74", "75-84", "85+")
+        bad = [k for k in v if k not in allowed]
+        if bad:
+            raise ValueError(f"unknown age group(s) {bad}; allowed keys: {', '.join(allowed)}")
+        out = [f"{k}={x}" for k, x in v.items() if not (0 < x <= 20)]
+        if out:
+            raise ValueError(f"rates must be above 0 and at most 20: {', '.join(out)}")
+        return v
+
+    @model_validator(mode="after")
+    def _years(self):
+        if self.horizon_year <= self.base_year:
+            raise ValueError(f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})")
+        return self
+
     @field_validator("trust")
     @classmethod
     def _trust(cls, v: str) -> str:
@@ -58,15 +113,18 @@ class BookParams(BaseModel):
 def _describe(e: ValidationError) -> str:
     lines = []
     for err in e.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "(parameters)"
+        key = ".".join(str(p) for p in err["loc"]) or "base_year/horizon_year"
         if err["type"] == "extra_forbidden":
             lines.append(f"Unknown parameter '{key}'. Known parameters: {', '.join(BookParams.model_fields)}.")
             continue
-        field = BookParams.model_fields.get(str(err["loc"][0])) if err["loc"] else None
-        allowed = ""
-        if field is not None:
-            allowed = f" Allowed: {allowed_text(field)}."
         msg = err["msg"].removeprefix("Value error, ")
+        if not err["loc"]:  # a rule across several parameters
+            lines.append(f"Parameters {key} are not valid together: {msg}.")
+            continue
+        field = BookParams.model_fields.get(str(err["loc"][0]))
+        allowed = allowed_text(field) if field is not None else ""
+        # A bare type name ("dict", "str") adds nothing to a message that already says what is allowed.
+        allowed = f" Allowed: {allowed}." if allowed and allowed not in ("dict", "str") else ""
         lines.append(f"Parameter '{key}' = {err.get('input')!r} is not valid: {msg}.{allowed}")
     return "\n".join(lines)
 

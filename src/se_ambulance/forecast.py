@@ -1,0 +1,142 @@
+"""Time-series forecasts of monthly incidents, with prediction intervals and rolling-origin back-tests.
+
+Models (statsmodels): ETS with additive damped trend and additive seasonality (`ETSModel`), and a
+seasonal ARIMA(1,1,1)(0,1,1)12. Baselines: seasonal naive (the same month last year) and drift
+(the last value plus the average monthly change). Accuracy: MASE (mean absolute error scaled by the
+in-sample seasonal-naive error) and MAPE.
+
+COVID (March 2020 – March 2021) is handled by a parameter: 'exclude' trains every model on months
+after the window; 'intervention' trains SARIMA on the whole series with a step indicator for the
+window (ETS cannot take one, so it trains on months after the window in both cases).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+from scipy.stats import norm
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.statespace.sarimax import SARIMAX
+
+COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
+MODELS = ("ets", "sarima", "seasonal_naive", "drift")
+SEASON = 12
+
+
+def _covid(index: pd.DatetimeIndex) -> np.ndarray:
+    return ((index >= COVID_FIRST) & (index <= COVID_LAST)).astype(float).reshape(-1, 1)
+
+
+def training_window(y: pd.Series, model: str, covid: str) -> pd.Series:
+    if covid == "exclude" or model in ("ets", "seasonal_naive", "drift"):
+        return y[y.index > COVID_LAST]
+    return y
+
+
+def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
+             alpha: float = 0.05) -> pd.DataFrame:
+    """Point forecast and (1 − alpha) prediction interval for the `horizon` months after y ends."""
+    if model not in MODELS:
+        raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")
+    train = training_window(y.asfreq("MS"), model, covid)
+    index = pd.date_range(train.index[-1] + pd.offsets.MonthBegin(), periods=horizon, freq="MS")
+    if model == "seasonal_naive":
+        last_year = train.iloc[-SEASON:].to_numpy()
+        mean = np.array([last_year[i % SEASON] for i in range(horizon)])
+        resid = (train - train.shift(SEASON)).dropna()
+        k = np.floor(np.arange(horizon) / SEASON) + 1
+        se = resid.std(ddof=1) * np.sqrt(k)
+    elif model == "drift":
+        slope = (train.iloc[-1] - train.iloc[0]) / (len(train) - 1)
+        mean = train.iloc[-1] + slope * np.arange(1, horizon + 1)
+        resid = train.diff().dropna() - slope
+        h = np.arange(1, horizon + 1)
+        se = resid.std(ddof=1) * np.sqrt(h * (1 + h / (len(train) - 1)))
+    else:
+        if model == "ets":
+            fit = ETSModel(train, error="add", trend="add", damped_trend=True, seasonal="add",
+                           seasonal_periods=SEASON).fit(disp=False)
+            frame = fit.get_prediction(start=len(train), end=len(train) + horizon - 1).summary_frame(alpha=alpha)
+            return pd.DataFrame({"mean": frame["mean"].to_numpy(), "lower": frame["pi_lower"].to_numpy(),
+                                 "upper": frame["pi_upper"].to_numpy()}, index=index)
+        exog = _covid(train.index) if covid == "intervention" else None
+        mod = SARIMAX(train, exog=exog, order=(1, 1, 1), seasonal_order=(0, 1, 1, SEASON))
+        # Explicit starting values (no effects, the variance of the differenced series): the
+        # automatic ones need more data than a post-COVID window has.
+        diffed = train.diff().diff(SEASON).dropna()
+        start = np.r_[np.zeros(mod.k_params - 1), diffed.var()]
+        fit = mod.fit(start_params=start, disp=False, maxiter=500)
+        fut = np.zeros((horizon, 1)) if exog is not None else None
+        pred = fit.get_forecast(horizon, exog=fut)
+        ci = pred.conf_int(alpha=alpha)
+        return pd.DataFrame({"mean": pred.predicted_mean.to_numpy(), "lower": ci.iloc[:, 0].to_numpy(),
+                             "upper": ci.iloc[:, 1].to_numpy()}, index=index)
+
+    z = norm.ppf(1 - alpha / 2)
+    return pd.DataFrame({"mean": mean, "lower": mean - z * se, "upper": mean + z * se}, index=index)
+
+
+def mase(actual: np.ndarray, predicted: np.ndarray, train: pd.Series) -> float:
+    scale = np.mean(np.abs(train.to_numpy()[SEASON:] - train.to_numpy()[:-SEASON]))
+    return float(np.mean(np.abs(actual - predicted)) / scale)
+
+
+def mape(actual: np.ndarray, predicted: np.ndarray) -> float:
+    return float(np.mean(np.abs((actual - predicted) / actual)))
+
+
+def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", step: int = 3,
+             covid: str = "exclude", models=MODELS) -> pd.DataFrame:
+    """Rolling-origin back-test: fit on data up to each origin, forecast `horizon` months, score."""
+    y = y.asfreq("MS")
+    origins = [o for o in pd.date_range(first_origin, y.index[-1], freq=f"{step}MS")
+               if o + pd.DateOffset(months=horizon) <= y.index[-1]]
+    rows = []
+    for origin in origins:
+        history = y[y.index <= origin]
+        actual = y[(y.index > origin)].iloc[:horizon].to_numpy()
+        for m in models:
+            f = forecast(history, m, horizon, covid)
+            train = training_window(history, m, covid)
+            rows.append({"origin": origin, "model": m, "mase": mase(actual, f["mean"].to_numpy(), train),
+                         "mape": mape(actual, f["mean"].to_numpy()),
+                         "covered": float(np.mean((actual >= f["lower"]) & (actual <= f["upper"])))})
+    return pd.DataFrame(rows)
+
+
+def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
+    """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval."""
+    out = bt.groupby("model").agg(mase=("mase", "mean"), mape=("mape", "mean"), coverage=("covered", "mean"),
+                                  origins=("origin", "nunique"))
+    return out.sort_values("mase")
+
+
+def annual_growth(path: pd.Series, base_fy: int, target_fy: int) -> float:
+    """Growth of the financial-year total of a monthly path between two financial years."""
+    fy = path.index.year - (path.index.month < 4)
+    totals = path.groupby(fy).sum()
+    return float(totals.loc[target_fy] / totals.loc[base_fy] - 1)
+
+
+def annual_totals(monthly: pd.Series) -> pd.Series:
+    """Financial-year totals of a monthly series, complete years only."""
+    fy = monthly.index.year - (monthly.index.month < 4)
+    g = monthly.groupby(fy)
+    return g.sum()[g.size() == 12]
+
+
+def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, target_fy: int,
+                     alpha: float = 0.05) -> dict[str, float]:
+    """Growth from base_fy to target_fy on a log-linear trend fitted to annual totals (OLS), with a
+    (1 − alpha) prediction interval for the target year. `exclude` drops years (e.g. 2020 for COVID)."""
+    t = totals.drop(index=[y for y in exclude if y in totals.index])
+    X = sm.add_constant(np.asarray(t.index, dtype=float))
+    fit = sm.OLS(np.log(t.to_numpy()), X).fit()
+    pred = fit.get_prediction(np.array([[1.0, float(target_fy)]])).summary_frame(alpha=alpha)
+    base = totals.loc[base_fy] if base_fy in totals.index else float(np.exp(fit.predict([[1.0, base_fy]])[0]))
+    return {"annual_rate": float(np.exp(fit.params[1]) - 1),
+            "growth": float(np.exp(pred["mean"].iloc[0]) / base - 1),
+            "low": float(np.exp(pred["obs_ci_lower"].iloc[0]) / base - 1),
+            "high": float(np.exp(pred["obs_ci_upper"].iloc[0]) / base - 1),
+            "years": len(t)}

@@ -1,0 +1,103 @@
+"""Trust footprints and their populations, from the ONS 2022-based projections.
+
+Two ways to build a footprint:
+- *exact for 85+ and all ages*: sub-ICB areas whose boundaries match counties, plus local
+  authorities from the single-year extract where they do not (Surrey, Berkshire, Buckinghamshire,
+  Milton Keynes, north-east Hampshire);
+- *by age band*: sub-ICB areas only, which need approximations (below) but give every age band,
+  which the demographic demand model needs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .data.population import AGE_BANDS
+
+SURREY = [f"E070002{n:02d}" for n in range(7, 18)]  # the 11 Surrey districts, E07000207–E07000217
+BERKSHIRE = ["E06000036", "E06000037", "E06000038", "E06000039", "E06000040", "E06000041"]
+HART, RUSHMOOR = "E07000089", "E07000092"
+BUCKS, MILTON_KEYNES = "E06000060", "E06000042"
+
+
+@dataclass(frozen=True)
+class Footprint:
+    code: str
+    label: str
+    subicb: tuple[str, ...]  # sub-ICB codes summed for the exact 85+ / all-ages figure
+    la: tuple[str, ...]  # local authorities added from the single-year extract
+    banded: tuple[str, ...]  # sub-ICB codes approximating the footprint by age band
+    note: str = ""
+    members: tuple[str, ...] = field(default=())
+
+
+FOOTPRINTS: dict[str, Footprint] = {
+    "RYD": Footprint(
+        "RYD", "SECAmb (Kent, Medway, Surrey, Sussex)",
+        subicb=("E38000237", "E38000021", "E38000235", "E38000265"), la=tuple(SURREY),
+        banded=("E38000237", "E38000021", "E38000235", "E38000265", "E38000264"),
+        note="Exact for the counties. SECAmb also serves part of north-east Hampshire (Aldershot, "
+             "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is Surrey Heartlands "
+             "(92A), which leaves out Surrey Heath (in Frimley)."),
+    "RYE": Footprint(
+        "RYE", "SCAS (Hampshire, Isle of Wight, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire)",
+        subicb=("E38000137", "E38000253", "E38000136"),
+        la=(*BERKSHIRE, BUCKS, MILTON_KEYNES, HART, RUSHMOOR),
+        banded=("E38000137", "E38000253", "E38000136", "E38000223", "E38000221", "E38000252"),
+        note="Approximate. Hampshire has no matching sub-ICB: D9Y0V covers most of Hampshire with "
+             "Southampton and the Isle of Wight and appears to include part of Hart, so adding Hart and "
+             "Rushmoor double-counts a little (about 25–40 thousand people of all ages). By age band, east "
+             "Berkshire, north-east Hampshire and Surrey Heath come in through Frimley (D4U1Y), and Milton "
+             "Keynes is missing."),
+}
+FOOTPRINTS["GROUP"] = Footprint(
+    "GROUP", "SCAS + SECAmb", subicb=FOOTPRINTS["RYD"].subicb + FOOTPRINTS["RYE"].subicb,
+    la=FOOTPRINTS["RYD"].la + FOOTPRINTS["RYE"].la,
+    banded=tuple(dict.fromkeys(FOOTPRINTS["RYD"].banded + FOOTPRINTS["RYE"].banded)),
+    note="The two footprints together; by age band Frimley (D4U1Y) is counted once.", members=("RYD", "RYE"))
+
+OLD_BANDS = ("85-89", "90+")
+LA_OLD_AGES = ("85", "86", "87", "88", "89", "90 and over")
+
+
+def footprint_totals(fp: Footprint, subicb: pd.DataFrame, la: pd.DataFrame) -> pd.DataFrame:
+    """Population aged 85+ and of all ages by year for a footprint (exact construction)."""
+    s = subicb[subicb["code"].isin(fp.subicb)]
+    s85 = s[s["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum()
+    sall = s.groupby("year")["population"].sum()
+    l = la[la["code"].isin(fp.la)]
+    l85 = l[l["age"].isin(LA_OLD_AGES)].groupby("year")["population"].sum()
+    lall = l[l["age"] == "All ages"].groupby("year")["population"].sum()
+    return pd.DataFrame({"aged_85_plus": s85.add(l85, fill_value=0), "all_ages": sall.add(lall, fill_value=0)})
+
+
+def region_totals(region: pd.DataFrame, area: str) -> pd.DataFrame:
+    r = region[region["area"] == area]
+    return pd.DataFrame({
+        "aged_85_plus": r[r["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum(),
+        "all_ages": r[r["age_group"] == "All ages"].groupby("year")["population"].sum(),
+    })
+
+
+def change(totals: pd.DataFrame, base: int, target: int) -> pd.Series:
+    """Proportional change from `base` to `target` in each column."""
+    return totals.loc[target] / totals.loc[base] - 1
+
+
+def over_85_change_table(areas: dict[str, pd.DataFrame], base_years: list[int], target: int) -> pd.DataFrame:
+    """Rows: area; columns: base year; values: change in the 85+ population to `target`."""
+    return pd.DataFrame({str(b): {name: change(t, b, target)["aged_85_plus"] for name, t in areas.items()}
+                         for b in base_years})
+
+
+def banded(fp: Footprint, subicb: pd.DataFrame) -> pd.DataFrame:
+    """year × age band population for the footprint's sub-ICB approximation."""
+    s = subicb[subicb["code"].isin(fp.banded)]
+    return s.pivot_table(index="year", columns="age_group", values="population", aggfunc="sum")[AGE_BANDS]
+
+
+def region_banded(region: pd.DataFrame, area: str) -> pd.DataFrame:
+    r = region[(region["area"] == area) & region["age_group"].isin(AGE_BANDS)]
+    return r.pivot_table(index="year", columns="age_group", values="population", aggfunc="sum")[AGE_BANDS]
