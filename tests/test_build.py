@@ -147,3 +147,13 @@ def test_the_book_builds_strictly_for_every_trust(trust, tmp_path):
     assert "What the data covers" in page
     if trust == "RRU":  # London has no response times for Oct and Nov 2022
         assert "Oct 2022, Nov 2022" in page
+
+
+def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
+    for path in build_mod.chapter_notebooks(ROOT):
+        nb = json.loads(path.read_text())
+        for cell in nb["cells"]:
+            for out in cell.get("outputs", []):
+                assert out["output_type"] != "error", f"{path.name}: {out.get('ename')}"
+                assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
+                    f"{path.name} prints to stderr: {''.join(out['text'])[:300]}")

@@ -124,7 +124,7 @@ def test_every_chart_draws_with_alt_text_source_and_csv(site, server, browser):
             assert href.startswith("data:text/csv;charset=utf-8;base64,")
             csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
             lines = csv.strip().splitlines()
-            assert len(lines) > 10 and "," in lines[0]
+            assert len(lines) >= 2 and "," in lines[0]  # a header and at least one row
         page.close()
 
 

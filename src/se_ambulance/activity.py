@@ -123,3 +123,10 @@ def handover_summary(activity: pd.DataFrame) -> pd.Series:
         return pd.Series({"months": 0})
     return pd.Series({"months": len(h), "first": h.index.min(), "latest_month": h.index.max(),
                       "latest_minutes": h.iloc[-1] / 60, "share_over_15": float(np.mean(h > 15 * 60))})
+
+
+def incidents_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> pd.Series:
+    """Monthly incidents (A7) summed over orgs, keeping only months every org reports."""
+    frames = [activity_monthly(tidy, o)["incidents"].rename(o) for o in orgs]
+    wide = pd.concat(frames, axis=1, join="inner", sort=True)
+    return wide.sum(axis=1).rename("incidents")

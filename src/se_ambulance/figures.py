@@ -93,3 +93,13 @@ def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[
         x=enc_x, y=alt.Y(f"{y}:Q", title=y_title, axis=axis), color=col,
         tooltip=[f"{x}:{x_type}", f"{color}:N", alt.Tooltip(f"{y}:Q", format=y_format or ".2f")]))
     return alt.layer(*layers, data=frame).properties(width=600, height=260)
+
+
+def tornado_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
+    """Bars from each assumption's low to high result; the central result as a vertical rule."""
+    y = alt.Y("assumption:N", title=None, sort=list(frame["assumption"]))
+    bars = alt.Chart().mark_bar(color=PALETTE[0], opacity=0.75).encode(
+        y=y, x=alt.X("low:Q", title=x_title, axis=alt.Axis(format="%")), x2="high:Q",
+        tooltip=["assumption:N", alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
+    centre = alt.Chart().mark_rule(color="#231f20", strokeDash=[4, 3]).encode(x="mean(central):Q")
+    return alt.layer(bars, centre, data=frame).properties(width=520, height=40 * len(frame))

@@ -79,7 +79,10 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
 
 def mase(actual: np.ndarray, predicted: np.ndarray, train: pd.Series) -> float:
     scale = np.mean(np.abs(train.to_numpy()[SEASON:] - train.to_numpy()[:-SEASON]))
-    return float(np.mean(np.abs(actual - predicted)) / scale)
+    error = np.mean(np.abs(actual - predicted))
+    if scale == 0:  # a perfectly seasonal history: MASE is undefined
+        return float("nan") if error == 0 else float("inf")
+    return float(error / scale)
 
 
 def mape(actual: np.ndarray, predicted: np.ndarray) -> float:

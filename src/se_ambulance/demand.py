@@ -1,0 +1,78 @@
+"""Demand scenarios to the horizon year and the verdicts on the case's demand claims.
+
+- demography only: base-year incidents × the demographic demand index (rates low/central/high);
+- trend only: a log-linear trend in financial-year incidents (95% prediction interval);
+- blended: the average of the two central paths, with the envelope of both ranges.
+Financial year Y (April Y to March Y+1) is matched to the mid-Y population.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from . import demography, forecast
+
+
+def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,
+              covid: str, rates: dict[str, float] | None = None) -> pd.DataFrame:
+    """Annual incidents by scenario: year, scenario, incidents, lower, upper."""
+    years = np.arange(base_year, horizon_year + 1)
+    base = float(totals.loc[base_year]) if base_year in totals.index else float(totals.iloc[-1])
+    lo_r = {g: a.low for g, a in demography.RATE_ASSUMPTIONS.items()}
+    hi_r = {g: a.high for g, a in demography.RATE_ASSUMPTIONS.items()}
+    central_r = demography.rates(rates)
+    idx = {k: demography.demand_index(banded, base_year, r).loc[years]
+           for k, r in (("central", central_r), ("low", {**central_r, **lo_r}), ("high", {**central_r, **hi_r}))}
+    demo = pd.DataFrame({"year": years, "scenario": "Demography only", "incidents": base * idx["central"].to_numpy(),
+                         "lower": base * np.minimum(idx["low"], idx["high"]).to_numpy(),
+                         "upper": base * np.maximum(idx["low"], idx["high"]).to_numpy()})
+    exclude = (2020,) if covid == "exclude" else ()
+    trend_rows = []
+    for y in years:
+        t = forecast.log_linear_trend(totals, exclude, base_year, int(y)) if y > base_year else None
+        if t is None:
+            trend_rows.append((base, base, base))
+        else:
+            trend_rows.append((base * (1 + t["growth"]), base * (1 + t["low"]), base * (1 + t["high"])))
+    tr = np.array(trend_rows)
+    trend = pd.DataFrame({"year": years, "scenario": "Trend only", "incidents": tr[:, 0],
+                          "lower": tr[:, 1], "upper": tr[:, 2]})
+    blend = pd.DataFrame({"year": years, "scenario": "Blended",
+                          "incidents": (demo["incidents"].to_numpy() + trend["incidents"].to_numpy()) / 2,
+                          "lower": np.minimum(demo["lower"], trend["lower"]).to_numpy(),
+                          "upper": np.maximum(demo["upper"], trend["upper"]).to_numpy()})
+    return pd.concat([trend, demo, blend], ignore_index=True)
+
+
+def growth_by_scenario(paths: pd.DataFrame, base_year: int, horizon_year: int) -> pd.DataFrame:
+    """Growth from base to horizon by scenario, central and range."""
+    rows = []
+    for name, p in paths.groupby("scenario", sort=False):
+        b = p[p["year"] == base_year]["incidents"].iloc[0]
+        h = p[p["year"] == horizon_year].iloc[0]
+        rows.append({"scenario": name, "growth": h["incidents"] / b - 1, "low": h["lower"] / b - 1,
+                     "high": h["upper"] / b - 1})
+    return pd.DataFrame(rows).set_index("scenario")
+
+
+def verdict_over(growth: pd.DataFrame, threshold: float) -> str:
+    """Verdict on a claim that growth will exceed `threshold`, from the scenarios' central values and ranges."""
+    central_above = (growth["growth"] > threshold).any()
+    range_reaches = (growth["high"] > threshold).any()
+    if central_above:
+        return "supported" if (growth["growth"] > threshold).all() else "partly supported"
+    return "not supported (possible only at the top of the range)" if range_reaches else "not supported"
+
+
+def areas_meeting(table: pd.DataFrame, threshold: float) -> list[tuple[str, str]]:
+    """(area, base year) pairs whose change exceeds `threshold`."""
+    return [(a, b) for a in table.index for b in table.columns if table.loc[a, b] > threshold]
+
+
+def over_85_verdict(table: pd.DataFrame, threshold: float = 0.60) -> str:
+    """'partly supported' when some area and base year exceed the threshold, 'supported' when all do."""
+    meeting = areas_meeting(table, threshold)
+    if not meeting:
+        return "not supported"
+    return "supported" if len(meeting) == table.size else "partly supported"

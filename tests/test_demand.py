@@ -1,0 +1,137 @@
+"""Population aggregation, the demographic model, forecasts and back-tests."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from se_ambulance import demand, demography, forecast, population as pop
+from se_ambulance.data.population import AGE_BANDS, load_la_85plus, load_region, load_subicb
+
+from .conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def data():
+    return load_subicb(), load_la_85plus(), load_region()
+
+
+@pytest.mark.parametrize("las, subicb_code", [
+    (["E06000043"], "E38000021"),                            # Brighton and Hove = Sussex 09D
+    (["E06000044"], "E38000137"),                            # Portsmouth = HIOW 10R
+    (["E06000037", "E06000038", "E06000041"], "E38000221"),  # West Berkshire + Reading + Wokingham = 15A
+])
+def test_local_authorities_add_up_to_the_matching_sub_icb(data, las, subicb_code):
+    subicb, la, _ = data
+    a = pop.footprint_totals(pop.Footprint("x", "x", subicb=(), la=tuple(las), banded=()), subicb, la)
+    b = pop.footprint_totals(pop.Footprint("y", "y", subicb=(subicb_code,), la=(), banded=()), subicb, la)
+    # The sub-ICB table is rounded to whole people per sex and band (38 cells).
+    assert np.allclose(a.to_numpy(), b.to_numpy(), atol=40)
+
+
+def test_footprints_and_region_reproduce_the_published_headline(data):
+    """The figures in ../shared/data/population/SOURCES.md, computed independently."""
+    subicb, la, region = data
+    secamb = pop.footprint_totals(pop.FOOTPRINTS["RYD"], subicb, la)
+    assert secamb.loc[2024, "aged_85_plus"] == pytest.approx(149_087, abs=1)
+    assert secamb.loc[2034, "aged_85_plus"] == pytest.approx(220_684, abs=1)
+    se = pop.region_totals(region, "SOUTH EAST")
+    assert se.loc[2024, "aged_85_plus"] == pytest.approx(274_251, abs=1)
+    assert se.loc[2034, "all_ages"] == pytest.approx(10_078_165, abs=1)
+    eng = pop.region_totals(region, "ENGLAND")
+    assert pop.change(eng, 2024, 2034)["aged_85_plus"] == pytest.approx(0.451, abs=0.0005)
+
+
+def test_the_60_per_cent_claim_needs_scas_from_2022(data):
+    subicb, la, region = data
+    areas = {k: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in ("RYD", "RYE", "GROUP")}
+    areas["SE"] = pop.region_totals(region, "SOUTH EAST")
+    table = pop.over_85_change_table(areas, [2022, 2023, 2024, 2025], 2034)
+    assert demand.areas_meeting(table, 0.60) == [("RYE", "2022")]
+    assert demand.over_85_verdict(table) == "partly supported"
+    assert table.loc["GROUP", "2024"] == pytest.approx(0.504, abs=0.001)
+
+
+def banded_frame(rows: dict[int, dict[str, float]]) -> pd.DataFrame:
+    return pd.DataFrame([{b: r.get(b, 0.0) for b in AGE_BANDS} for r in rows.values()], index=list(rows))
+
+
+def test_demand_index_by_hand():
+    # 1,000 people aged 20-24 (rate 1) and 100 aged 85-89 (rate 7): weighted 1,700.
+    # Next year the 85+ double: weighted 2,400, so demand rises by 2400/1700 - 1.
+    b = banded_frame({2025: {"20-24": 1000, "85-89": 100}, 2026: {"20-24": 1000, "85-89": 200}})
+    assert demography.growth(b, 2025, 2026) == pytest.approx(2400 / 1700 - 1)
+    assert demography.growth(b, 2025, 2026, {"85+": 1.0}) == pytest.approx(1200 / 1100 - 1)
+    assert demography.over_65_share(b, 2025) == pytest.approx(700 / 1700)
+    tor = demography.tornado(b, 2025, 2026)
+    assert tor.iloc[0]["assumption"].startswith("Rate at 85+")
+
+
+def test_group_banded_counts_frimley_once(data):
+    subicb, _, _ = data
+    g = pop.FOOTPRINTS["GROUP"].banded
+    assert len(g) == len(set(g)) and "E38000252" in g
+
+
+def seasonal_series(n=72, trend=0.0):
+    idx = pd.date_range("2019-01-01", periods=n, freq="MS")
+    season = np.tile(np.array([5, 3, 0, -2, -4, -5, -3, 0, 2, 4, 6, 4], dtype=float), n // 12 + 1)[:n]
+    return pd.Series(1000 + trend * np.arange(n) + season * 10, index=idx)
+
+
+def test_seasonal_naive_is_perfect_on_a_purely_seasonal_series():
+    y = seasonal_series()
+    bt = forecast.backtest(y, horizon=12, first_origin="2022-06-01", step=3, models=("seasonal_naive",))
+    assert np.isnan(bt["mase"]).all()  # undefined: the history's own seasonal-naive error is zero
+    assert bt["mape"].max() == pytest.approx(0, abs=1e-12)
+
+
+def test_mase_and_mape_by_hand():
+    train = pd.Series([10.0] * 12 + [12.0] * 12)  # in-sample seasonal-naive MAE = 2 on 12 of 12 points
+    assert forecast.mase(np.array([14.0, 10.0]), np.array([12.0, 12.0]), train) == pytest.approx(1.0)
+    assert forecast.mape(np.array([10.0, 20.0]), np.array([11.0, 18.0])) == pytest.approx(0.1)
+
+
+def test_drift_forecast_continues_a_straight_line():
+    y = pd.Series(np.arange(30, dtype=float) * 2 + 100, index=pd.date_range("2021-06-01", periods=30, freq="MS"))
+    f = forecast.forecast(y, "drift", 3)
+    assert list(f["mean"]) == pytest.approx([160, 162, 164])
+
+
+def test_forecasts_are_reproducible():
+    y = seasonal_series(trend=1.5) + np.random.default_rng(1).normal(0, 5, 72)
+    for m in ("ets", "sarima"):
+        a, b = forecast.forecast(y, m, 12), forecast.forecast(y, m, 12)
+        pd.testing.assert_frame_equal(a, b)
+        assert (a["lower"] < a["mean"]).all() and (a["mean"] < a["upper"]).all()
+
+
+def test_log_linear_trend_recovers_a_known_growth_rate():
+    totals = pd.Series(1000 * 1.02 ** np.arange(8), index=range(2018, 2026))
+    t = forecast.log_linear_trend(totals, (), 2025, 2035)
+    assert t["annual_rate"] == pytest.approx(0.02, abs=1e-9)
+    assert t["growth"] == pytest.approx(1.02 ** 10 - 1, abs=1e-6)
+
+
+def test_demand_verdicts():
+    g = pd.DataFrame({"growth": [0.10, 0.13], "low": [-0.1, 0.11], "high": [0.33, 0.14]})
+    assert demand.verdict_over(g, 0.20) == "not supported (possible only at the top of the range)"
+    assert demand.verdict_over(g.assign(growth=[0.25, 0.30]), 0.20) == "supported"
+    assert demand.verdict_over(g.assign(high=[0.15, 0.14]), 0.20) == "not supported"
+
+
+def test_unknown_model_is_named():
+    with pytest.raises(ValueError, match="allowed: ets, sarima"):
+        forecast.forecast(seasonal_series(), "prophet", 3)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("area", ["RYD", "RYE"])
+def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
+    from se_ambulance.cli import main
+
+    out = tmp_path / area
+    assert main(["build", "--set", f"demand_area={area}", "--out", str(out)]) == 0
+    page = (out / "_build" / "html" / "notebooks" / "04_demand.html").read_text(encoding="utf-8")
+    assert pop.FOOTPRINTS[area].label.split(" (")[0] in page
