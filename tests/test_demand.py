@@ -135,3 +135,29 @@ def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
     assert main(["build", "--set", f"demand_area={area}", "--out", str(out)]) == 0
     page = (out / "_build" / "html" / "notebooks" / "04_demand.html").read_text(encoding="utf-8")
     assert pop.FOOTPRINTS[area].label.split(" (")[0] in page
+
+
+def test_mid_2019_footprints_from_county_estimates():
+    from se_ambulance.data.population import load_mye_2019
+
+    mye = load_mye_2019()
+    assert pop.mye_2019_totals(mye, "RYD")["aged_85_plus"] == 143_074
+    g = pop.mye_2019_totals(mye, "GROUP")
+    assert g["aged_85_plus"] == 143_074 + 115_418
+
+
+def test_category_series_pools_only_common_months(ambsys):
+    from se_ambulance.activity import activity_monthly, category_series
+
+    both = category_series(ambsys, ["RYD", "RYE"])
+    ryd = activity_monthly(ambsys, "RYD")
+    month = both.index[-1]
+    rye = activity_monthly(ambsys, "RYE")
+    assert both.loc[month, "C2"] == ryd.loc[month, "c2"] + rye.loc[month, "c2"]
+    assert both.index.min() >= max(ryd.dropna(subset=["c1"]).index.min(), rye.dropna(subset=["c1"]).index.min())
+
+
+def test_next_year_change_on_a_flat_series():
+    y = pd.Series(100.0, index=pd.date_range("2021-04-01", periods=36, freq="MS"))
+    ch = forecast.next_year_change(y, "seasonal_naive")
+    assert ch["growth"] == pytest.approx(0) and ch["last_12"] == 1200

@@ -57,6 +57,7 @@ def test_every_parameter_has_a_description():
     ({"backtest_start": "March"}, "Parameter 'backtest_start' = 'March'"),
     ({"covid_handling": "ignore"}, "Allowed: one of exclude, intervention"),
     ({"demand_area": "RRU"}, "Allowed: one of GROUP, RYD, RYE"),
+    ({"forecast_model": "prophet"}, "Allowed: one of ets, sarima"),
 ])
 def test_demand_parameters_are_validated(override, message):
     with pytest.raises(ParameterError, match=message):

@@ -130,3 +130,13 @@ def incidents_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> p
     frames = [activity_monthly(tidy, o)["incidents"].rename(o) for o in orgs]
     wide = pd.concat(frames, axis=1, join="inner", sort=True)
     return wide.sum(axis=1).rename("incidents")
+
+
+def category_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> pd.DataFrame:
+    """Monthly incidents by category (C1–C4) summed over orgs, months every org reports."""
+    frames = [activity_monthly(tidy, o)[["c1", "c2", "c3", "c4"]].dropna() for o in orgs]
+    wide = frames[0]
+    for f in frames[1:]:
+        wide = wide.add(f, fill_value=None).dropna()
+    wide.columns = ["C1", "C2", "C3", "C4"]
+    return wide

@@ -143,3 +143,12 @@ def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, 
             "low": float(np.exp(pred["obs_ci_lower"].iloc[0]) / base - 1),
             "high": float(np.exp(pred["obs_ci_upper"].iloc[0]) / base - 1),
             "years": len(t)}
+
+
+def next_year_change(y: pd.Series, model: str, covid: str = "exclude") -> dict[str, float]:
+    """Forecast total of the next 12 months against the last 12 months of actuals. The range adds up
+    the monthly 95% bounds, which treats errors as perfectly correlated: wider than the true interval."""
+    f = forecast(y, model, SEASON, covid)
+    last = float(y.iloc[-SEASON:].sum())
+    return {"last_12": last, "next_12": float(f["mean"].sum()), "growth": float(f["mean"].sum()) / last - 1,
+            "low": float(f["lower"].sum()) / last - 1, "high": float(f["upper"].sum()) / last - 1}

@@ -49,6 +49,9 @@ class BookParams(BaseModel):
     backtest_start: str = Field("2023-09", pattern=r"^20\d\d-(0[1-9]|1[0-2])$",
                                 description="First forecast origin of the rolling back-test (YYYY-MM, "
                                             "from 2022-06 to 2025-03 so that a year of actuals follows).")
+    forecast_model: str = Field("ets", description="Model for the demand chapter's monthly forecasts: 'ets' or "
+                                "'sarima' (both are back-tested whichever is chosen).",
+                                json_schema_extra={"allowed": ["ets", "sarima"]})
     age_rates: dict[str, float] = Field(default_factory=dict, description="Overrides of the relative ambulance "
                                         "use rates by age group (ages 15-64 = 1): keys 0-14, 65-74, 75-84, 85+; "
                                         "values above 0 and at most 20.")
@@ -65,6 +68,13 @@ class BookParams(BaseModel):
     def _covid(cls, v: str) -> str:
         if v not in ("exclude", "intervention"):
             raise ValueError(f"'{v}' is not a COVID handling option")
+        return v
+
+    @field_validator("forecast_model")
+    @classmethod
+    def _model(cls, v: str) -> str:
+        if v not in ("ets", "sarima"):
+            raise ValueError(f"'{v}' is not a forecast model")
         return v
 
     @field_validator("backtest_start")

@@ -58,6 +58,15 @@ FOOTPRINTS["GROUP"] = Footprint(
     banded=tuple(dict.fromkeys(FOOTPRINTS["RYD"].banded + FOOTPRINTS["RYE"].banded)),
     note="The two footprints together; by age band Frimley (D4U1Y) is counted once.", members=("RYD", "RYE"))
 
+# Counties and unitary authorities (April 2020 codes) making up each footprint, for the mid-2019
+# estimates. Hart and Rushmoor are inside Hampshire here, so SCAS includes them whole.
+UTLA_2020 = {
+    "RYD": ("E10000016", "E06000035", "E10000030", "E10000011", "E10000032", "E06000043"),
+    "RYE": ("E10000014", "E06000045", "E06000044", "E06000046", *BERKSHIRE, "E06000060", "E06000042",
+            "E10000025"),
+}
+UTLA_2020["GROUP"] = UTLA_2020["RYD"] + UTLA_2020["RYE"]
+
 OLD_BANDS = ("85-89", "90+")
 LA_OLD_AGES = ("85", "86", "87", "88", "89", "90 and over")
 
@@ -101,3 +110,15 @@ def banded(fp: Footprint, subicb: pd.DataFrame) -> pd.DataFrame:
 def region_banded(region: pd.DataFrame, area: str) -> pd.DataFrame:
     r = region[(region["area"] == area) & region["age_group"].isin(AGE_BANDS)]
     return r.pivot_table(index="year", columns="age_group", values="population", aggfunc="sum")[AGE_BANDS]
+
+
+def mye_2019_totals(mye: pd.DataFrame, footprint: str) -> pd.Series:
+    """Mid-2019 estimate (85+ and all ages) for a footprint's counties and unitary authorities."""
+    return mye[mye["code"].isin(UTLA_2020[footprint])][["aged_85_plus", "all_ages"]].sum()
+
+
+def over_85_change_from_2019(mye: pd.DataFrame, totals: dict[str, pd.DataFrame], target: int) -> pd.Series:
+    """Change in the 85+ population from the mid-2019 estimate to the `target` projection, by footprint
+    code. The two vintages differ (the estimate predates the 2021 Census), so this is indicative."""
+    return pd.Series({k: t.loc[target, "aged_85_plus"] / mye_2019_totals(mye, k)["aged_85_plus"] - 1
+                      for k, t in totals.items()})

@@ -57,3 +57,15 @@ def load_la_85plus() -> pd.DataFrame:
     long = long.rename(columns={"AREA_CODE": "code", "AREA_NAME": "name", "AGE_GROUP": "age"})
     long["year"] = long["year"].astype(int)
     return long
+
+
+def load_mye_2019() -> pd.DataFrame:
+    """Mid-2019 estimates by county/unitary: code, all_ages, aged_85_plus (pre-2021-Census vintage)."""
+    path = ensure("mye_2019_utla")
+    df = pd.read_csv(path)
+    old = [str(a) for a in range(85, 90)] + ["90+"]
+    missing = [c for c in ["utla20_code", "total_population", *old] if c not in df.columns]
+    if missing:
+        raise DataError(f"{path.name} lacks column(s) {missing}.")
+    return pd.DataFrame({"code": df["utla20_code"], "all_ages": df["total_population"],
+                         "aged_85_plus": df[old].sum(axis=1)})
