@@ -148,7 +148,8 @@ def build_site(book_root: Path, path_output: Path) -> Path:
     if not exe.is_file():
         raise BuildError(f"jupyter-book is not installed beside {sys.executable}; run `make book`.")
     cmd = [str(exe), "build", str(book_root),
-           "--path-output", str(path_output), "-W", "-n", "--keep-going", "--builder", "html"]
+           "--path-output", str(path_output), "-W", "-n", "--keep-going", "--builder", "html",
+           "--all"]  # incremental builds keep stale static files and skip warnings on unchanged pages
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])

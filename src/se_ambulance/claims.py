@@ -6,10 +6,12 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, model_validator
 
 from .errors import DataError
 from .paths import project_root
+
+VERDICTS = ("supported", "partly supported", "not supported", "cannot be tested with public data")
 
 
 class Claim(BaseModel):
@@ -21,6 +23,26 @@ class Claim(BaseModel):
     unit: str | None = None
     chapter: str | None = None
     function: str | None = None
+    computed: bool = False
+    verdict: str | None = None
+    evidence: str | None = None
+
+    @model_validator(mode="after")
+    def _verdict_or_computed(self):
+        if self.computed == (self.verdict is not None):
+            raise ValueError(f"claim {self.id}: give either computed: true or a verdict, not both or neither")
+        if self.verdict is not None and self.verdict not in VERDICTS:
+            raise ValueError(f"claim {self.id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+        if self.verdict is not None and not self.evidence:
+            raise ValueError(f"claim {self.id}: a stated verdict needs its evidence")
+        return self
+
+
+class OutOfScope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    seed: str
+    quote: str
+    reason: str
 
 
 def register_path() -> Path:
@@ -28,13 +50,25 @@ def register_path() -> Path:
 
 
 @lru_cache(maxsize=1)
-def load_register() -> dict[str, Claim]:
+def _load() -> tuple[dict[str, Claim], tuple[OutOfScope, ...]]:
     raw = yaml.safe_load(register_path().read_text(encoding="utf-8"))
-    claims = [Claim(**c) for c in raw["claims"]]
+    try:
+        claims = [Claim(**c) for c in raw["claims"]]
+        out = tuple(OutOfScope(**o) for o in raw.get("out_of_scope", []))
+    except ValueError as e:
+        raise DataError(f"book/claims.yaml is not valid: {e}") from e
     ids = [c.id for c in claims]
     if len(set(ids)) != len(ids):
         raise DataError("book/claims.yaml has duplicate claim ids.")
-    return {c.id: c for c in claims}
+    return {c.id: c for c in claims}, out
+
+
+def load_register() -> dict[str, Claim]:
+    return _load()[0]
+
+
+def out_of_scope() -> tuple[OutOfScope, ...]:
+    return _load()[1]
 
 
 def claim(claim_id: str) -> Claim:

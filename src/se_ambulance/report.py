@@ -24,3 +24,37 @@ def as_percent_table(df, columns, digits: int = 1):
     for c in columns:
         out[c] = out[c].map(lambda v: "–" if v != v else percent(v, digits))
     return out
+
+
+_BADGE = {"supported": "supported", "partly supported": "partly", "not supported": "not",
+          "cannot be tested with public data": "untestable"}
+
+
+def claims_html(table) -> "HTML":
+    """The claims register as an HTML table with verdict badges and links to the testing chapter."""
+    import html as _h
+
+    from IPython.display import HTML
+
+    rows = []
+    for r in table.itertuples():
+        link = ""
+        if isinstance(r.chapter, str):  # claims with no testing chapter have NaN here
+            page = r.chapter.split("/")[-1] + ".html"
+            link = f'<a href="{page}">{_h.escape(r.chapter.split("/")[-1].replace("_", " "))}</a>'
+        rows.append(
+            f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br><small>{_h.escape(r.seed)}</small></td>'
+            f'<td><span class="se-verdict se-verdict-{_BADGE[r.verdict]}">{_h.escape(r.verdict)}</span></td>'
+            f"<td>{_h.escape(r.evidence)}</td><td>{link}<br><small><code>{_h.escape(r.function if isinstance(r.function, str) else '')}</code></small></td></tr>")
+    head = "<tr><th>Claim (quoted exactly)</th><th>Verdict</th><th>Evidence</th><th>Tested in</th></tr>"
+    return HTML(f'<table class="se-claims"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
+
+
+def sources_table(manifest: dict):
+    """The data manifest as a reader's table."""
+    import pandas as pd
+
+    rows = [{"Dataset": d.title, "Publisher": d.publisher, "Version": d.vintage, "Coverage": d.coverage,
+             "Licence": d.licence.name, "SHA-256": d.sha256, "Citation": d.citation}
+            for d in manifest.values()]
+    return pd.DataFrame(rows).set_index("Dataset")
