@@ -66,3 +66,14 @@ def test_computed_evidence_quotes_the_numbers(register):
     assert "30:11" in register.loc["c2-mean-2024-25", "evidence"]
     assert "SCAS from mid-2022" in register.loc["over-85-rise-2034", "evidence"]
     assert set(register["verdict"]) <= set(VERDICTS)
+
+
+def test_assumptions_log_is_complete_and_rated():
+    from se_ambulance.assumptions import assumptions_log
+    from se_ambulance.demography import RATE_ASSUMPTIONS
+
+    log = assumptions_log()
+    assert set(log["quality"]) | set(log["impact"]) <= {"red", "amber", "green"}
+    assert all(log["source"].str.len() > 10)
+    for g in RATE_ASSUMPTIONS:  # every model parameter with a range appears in the log
+        assert log["assumption"].str.contains(f"ages {g}", regex=False).any()

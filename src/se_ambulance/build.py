@@ -60,6 +60,9 @@ def chapter_notebooks(root: Path | None = None) -> list[Path]:
             for v in node:
                 walk(v)
 
+    root_doc = toc.get("root", "")
+    if isinstance(root_doc, str) and root_doc.startswith("notebooks/"):
+        found.append(root_doc)
     walk(toc)
     paths = [root / (f if f.endswith(".ipynb") else f + ".ipynb") for f in found]
     missing = [p for p in paths if not p.is_file()]

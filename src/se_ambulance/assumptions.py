@@ -1,0 +1,81 @@
+"""The assumptions log: every modelling assumption the book makes, rated red/amber/green for the
+quality of its evidence and for its impact on the results (the ONS govcookiecutter convention)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .demography import RATE_ASSUMPTIONS
+
+
+@dataclass(frozen=True)
+class Assumption:
+    area: str
+    assumption: str
+    source: str
+    quality: str  # RAG: how good the evidence is (green = strong)
+    impact: str  # RAG: how much results depend on it (red = a lot)
+    where: str
+
+
+def _log() -> list[Assumption]:
+    rates = [Assumption("Demand", f"Relative ambulance use at ages {g}: {a.central:g} (range {a.low:g}–{a.high:g}; "
+                        "ages 15–64 = 1)", a.source, "red" if g == "0-14" else "amber", "red" if g == "85+" else "amber",
+                        "se_ambulance.demography.RATE_ASSUMPTIONS") for g, a in RATE_ASSUMPTIONS.items()]
+    return [
+        Assumption("Performance", "A yearly or pooled 90th centile is the incident-weighted mean of monthly centiles",
+                   "Published data give monthly centiles only; the exact pooled centile needs record-level data",
+                   "amber", "amber", "se_ambulance.metrics.pooled_by_financial_year"),
+        Assumption("Performance", "Pooled means use total ÷ incidents; in Nov–Dec 2017 two trusts' published means "
+                   "differ from this by up to 7 seconds", "Arithmetic on AmbSYS", "green", "green",
+                   "se_ambulance.metrics.response_monthly"),
+        Assumption("Performance", "SPC limits are computed over the whole period, not rebased after shifts",
+                   "Making Data Count allows either; whole-period limits show where the process ran high or low",
+                   "amber", "amber", "se_ambulance.spc.xmr"),
+        Assumption("Performance", "The C2 regressions are associations, with Newey–West errors (3 lags)",
+                   "Observational monthly data; cause cannot be identified", "amber", "amber",
+                   "se_ambulance.activity.c2_regressions"),
+        Assumption("Demand", "SCAS footprint: Hampshire approximated by sub-ICB D9Y0V plus Hart and Rushmoor",
+                   "ONS sub-ICB and LA projections; D9Y0V seems to include part of Hart", "amber", "green",
+                   "se_ambulance.population.FOOTPRINTS"),
+        Assumption("Demand", "North-east Hampshire is counted with SCAS, though SECAmb serves part of it",
+                   "County rule; no published split of the area served", "amber", "green",
+                   "se_ambulance.population.FOOTPRINTS"),
+        Assumption("Demand", "By age band, footprints are built from sub-ICB areas (Surrey Heath, Milton Keynes "
+                   "approximated)", "ONS sub-ICB projections", "amber", "green", "se_ambulance.population.banded"),
+        *rates,
+        Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
+                   "No evidence on future rates; healthier ageing or more telephone care would lower them",
+                   "red", "red", "se_ambulance.demography.demand_index"),
+        Assumption("Demand", "COVID months (Mar 2020–Mar 2021) are excluded from training, or modelled as a step",
+                   "A parameter (covid_handling)", "green", "amber", "se_ambulance.forecast"),
+        Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
+                   "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
+                   "se_ambulance.forecast.log_linear_trend"),
+        Assumption("Claims", "A reproduced figure within 2 seconds supports a response-time claim; within 5% a "
+                   "population claim", "Rounding in published totals and different extract dates", "green", "amber",
+                   "se_ambulance.verdicts"),
+    ]
+
+
+def assumptions_log() -> pd.DataFrame:
+    return pd.DataFrame([a.__dict__ for a in _log()])
+
+
+def rag_html(df: pd.DataFrame):
+    """The log as an HTML table with coloured RAG cells."""
+    import html as _h
+
+    from IPython.display import HTML
+
+    def cell(v: str) -> str:
+        return f'<td><span class="se-rag se-rag-{v}">{v}</span></td>'
+
+    rows = "".join(
+        f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
+        f"{cell(r.quality)}{cell(r.impact)}<td><code>{_h.escape(r.where)}</code></td></tr>" for r in df.itertuples())
+    head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
+            "<th>Where</th></tr>")
+    return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')
