@@ -16,6 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,6 +123,56 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
     return nb_out
 
 
+def chapter_key(nb_path: Path, parameters: dict) -> str:
+    """What a chapter's outputs depend on: its cells' sources, its parameters, the package's code and
+    the pinned data. Equal keys mean re-executing would reproduce the same notebook."""
+    nb = nbformat.read(nb_path, as_version=4)
+    h = hashlib.sha256()
+    for cell in nb.cells:
+        if "injected-parameters" not in cell.metadata.get("tags", []):
+            h.update(cell.cell_type.encode() + b"\0" + cell.source.encode() + b"\0")
+    h.update(json.dumps(parameters, sort_keys=True).encode())
+    package = Path(__file__).resolve().parent
+    for f in sorted(package.rglob("*.py")):
+        h.update(str(f.relative_to(package)).encode() + f.read_bytes())
+    h.update((project_root() / "data" / "manifest.yaml").read_bytes())
+    h.update((project_root() / "book" / "claims.yaml").read_bytes())
+    return h.hexdigest()
+
+
+class ChapterCache:
+    """Keys of the chapters last executed into a folder (`.chapter-keys.json` beside the outputs)."""
+
+    def __init__(self, folder: Path):
+        self.path = folder / ".chapter-keys.json"
+        try:
+            self.keys = json.loads(self.path.read_text())
+        except (OSError, ValueError):
+            self.keys = {}
+
+    def fresh(self, target: Path, key: str) -> bool:
+        return target.is_file() and self.keys.get(target.name) == key
+
+    def record(self, target: Path, key: str) -> None:
+        self.keys[target.name] = key
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(self.keys, indent=1, sort_keys=True))
+        os.replace(tmp, self.path)
+
+
+def site_key(book_root: Path) -> str:
+    """What the site depends on: configuration, prose, styles, executed notebooks and the extension."""
+    h = hashlib.sha256()
+    files = [book_root / "_config.yml", book_root / "_toc.yml", Path(__file__).with_name("sphinx_ext.py")]
+    for folder in ("book", "notebooks", "_static"):
+        files += sorted(p for p in (book_root / folder).rglob("*") if p.is_file() and p.name != "se-charts.js")
+    for f in files:
+        if f.is_file():
+            h.update(f.name.encode() + f.read_bytes())
+    return h.hexdigest()
+
+
 def _check_writable(folder: Path) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -165,8 +216,37 @@ def scenario_folder(params: BookParams, label: str) -> Path:
     return project_root() / "_build" / "scenarios" / f"{label}-{digest}"
 
 
+def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: Path, cache_dir: Path,
+                 force: bool = False) -> list[Path]:
+    """Execute chapters in parallel (one per core), skipping any whose key is unchanged."""
+    cache = ChapterCache(cache_dir)
+    jobs = []
+    for nb in chapters:
+        parameters = chapter_parameters(nb, params)
+        target = out_dir / nb.name
+        key = chapter_key(nb, parameters)
+        if not force and cache.fresh(target, key):
+            log(f"{nb.name}: unchanged (notebook, parameters, code and data), not re-executed")
+        else:
+            jobs.append((nb, target, parameters, key))
+
+    def work(job):
+        nb, target, parameters, key = job
+        t0 = time.perf_counter()
+        log(f"executing {nb.name} ...")
+        execute_chapter(nb, target, parameters, cwd=cwd)
+        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s -> {target}")
+        return target, key
+
+    workers = max(1, min(len(jobs), os.cpu_count() or 1))
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        for target, key in pool.map(work, jobs):
+            cache.record(target, key)
+    return [out_dir / nb.name for nb in chapters]
+
+
 def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
-          mirror: str | None = None) -> BuildResult:
+          mirror: str | None = None, force: bool = False) -> BuildResult:
     start = time.perf_counter()
     params = load_params(params_file, overrides)  # stops here on any bad parameter
     root = project_root()
@@ -185,19 +265,59 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     book_root = root if canonical else out
     if not canonical:
         _stage(root, book_root)
-    executed = []
-    for nb in chapters:
-        t0 = time.perf_counter()
-        target = book_root / "notebooks" / nb.name
-        log(f"executing {nb.name} ...")
-        execute_chapter(nb, target, chapter_parameters(nb, params), cwd=root / "notebooks")
-        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s -> {target}")
-        executed.append(target)
-    log("building the site (Jupyter Book, strict)")
-    html = build_site(book_root, book_root)
+    executed = run_chapters(chapters, params, book_root / "notebooks", root / "notebooks",
+                            cache_dir=(root / "_build") if canonical else book_root, force=force)
+    html = book_root / "_build" / "html"
+    cache = ChapterCache((root / "_build") if canonical else book_root)
+    key = site_key(book_root)
+    if not force and cache.keys.get("_site") == key and (html / "index.html").is_file():
+        log("site unchanged, not rebuilt")
+    else:
+        log("building the site (Jupyter Book, strict)")
+        html = build_site(book_root, book_root)
+        cache.record(Path("_site"), key)
     seconds = time.perf_counter() - start
     log(f"done in {seconds:.1f} s: open {html / 'index.html'}")
     return BuildResult(html=html, notebooks=executed, seconds=seconds)
+
+
+def find_chapter(name: str, root: Path | None = None) -> Path:
+    """A chapter notebook by file name or part of it ('01_performance', 'demand')."""
+    chapters = chapter_notebooks(root)
+    hits = [c for c in chapters if name == c.stem or name in c.stem]
+    if len(hits) != 1:
+        raise BuildError(f"Chapter {name!r} matches {len(hits)} notebooks; chapters are: "
+                         f"{', '.join(c.stem for c in chapters)}.")
+    return hits[0]
+
+
+def run_one(chapter: str, params_file: Path | None = None, overrides: dict | None = None,
+            out: Path | None = None, mirror: str | None = None) -> BuildResult:
+    """Re-run one chapter with the given parameters into its own folder and build a one-page site."""
+    start = time.perf_counter()
+    params = load_params(params_file, overrides)
+    root = project_root()
+    nb = find_chapter(chapter, root)
+    if out is None:
+        digest = hashlib.sha256(json.dumps(params.model_dump(), sort_keys=True).encode()).hexdigest()[:8]
+        out = root / "_build" / "runs" / f"{nb.stem}-{digest}"
+    out = Path(out).resolve()
+    _check_writable(out)
+    fetch(mirror=mirror, progress=log)
+    _stage(root, out)
+    toc = {"format": "jb-book", "root": f"notebooks/{nb.stem}"}
+    (out / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    run_chapters([nb], params, out / "notebooks", root / "notebooks", cache_dir=out)
+    key = site_key(out)
+    cache = ChapterCache(out)
+    html = out / "_build" / "html"
+    if cache.keys.get("_site") != key or not (html / "index.html").is_file():
+        log("building the one-chapter site (Jupyter Book, strict)")
+        html = build_site(out, out)
+        cache.record(Path("_site"), key)
+    seconds = time.perf_counter() - start
+    log(f"done in {seconds:.1f} s: open {html / 'index.html'}")
+    return BuildResult(html=html, notebooks=[out / "notebooks" / nb.name], seconds=seconds)
 
 
 __all__ = ["BuildResult", "SeAmbulanceError", "build", "build_site", "chapter_notebooks",

@@ -21,7 +21,15 @@ def _cmd_build(args: argparse.Namespace) -> None:
     from .build import build
     from .params import parse_set
 
-    build(params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror)
+    build(params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror,
+          force=args.force)
+
+
+def _cmd_run(args: argparse.Namespace) -> None:
+    from .build import run_one
+    from .params import parse_set
+
+    run_one(args.chapter, params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror)
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
@@ -48,7 +56,16 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (repeatable)")
     p.add_argument("--out", type=Path, help="build a scenario book into this folder")
     p.add_argument("--mirror", help="data mirror folder")
+    p.add_argument("--force", action="store_true", help="re-execute every chapter even if nothing changed")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("run", help="re-run one chapter with other parameters into its own folder")
+    p.add_argument("chapter", help="chapter notebook name or part of it, e.g. 04_demand or demand")
+    p.add_argument("--params", type=Path, help="a YAML parameter file (default: params/default.yaml)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (repeatable)")
+    p.add_argument("--out", type=Path, help="output folder (default: _build/runs/CHAPTER-HASH)")
+    p.add_argument("--mirror", help="data mirror folder")
+    p.set_defaults(func=_cmd_run)
 
     p = sub.add_parser("params", help="list every parameter with its default and what is allowed")
     p.set_defaults(func=_cmd_params)

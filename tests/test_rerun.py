@@ -1,0 +1,94 @@
+"""Re-running: unchanged chapters are skipped, interruptions lose nothing, scenarios and single chapters build."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from se_ambulance import build as build_mod
+from se_ambulance.cli import main
+from se_ambulance.params import load_params
+
+from .conftest import ROOT
+
+
+def tiny_chapter(folder: Path) -> Path:
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell('trust = "RYD"', metadata={"tags": ["parameters"]}),
+                nbformat.v4.new_code_cell("print(trust)")]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    path = folder / "99_tiny.ipynb"
+    nbformat.write(nb, path)
+    return path
+
+
+def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
+    src = tiny_chapter(tmp_path)
+    calls = []
+    real = build_mod.execute_chapter
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    out = tmp_path / "out"
+    build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
+    build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
+    assert calls == ["99_tiny.ipynb"]
+    build_mod.run_chapters([src], load_params(overrides={"trust": "RYE"}), out, tmp_path, cache_dir=out)
+    assert calls == ["99_tiny.ipynb"] * 2  # a parameter changed: executed again
+    assert "RYE" in (out / "99_tiny.ipynb").read_text()
+    nb = nbformat.read(src, as_version=4)
+    nb.cells[1].source = "print(trust * 2)"
+    nbformat.write(nb, src)
+    build_mod.run_chapters([src], load_params(overrides={"trust": "RYE"}), out, tmp_path, cache_dir=out)
+    assert len(calls) == 3  # the notebook changed: executed again
+
+
+def test_chapter_key_depends_on_parameters_and_sources(tmp_path):
+    src = tiny_chapter(tmp_path)
+    a = build_mod.chapter_key(src, {"trust": "RYD"})
+    assert a == build_mod.chapter_key(src, {"trust": "RYD"})
+    assert a != build_mod.chapter_key(src, {"trust": "RYE"})
+
+
+def test_an_interrupted_build_loses_nothing(monkeypatch, tmp_path, capsys):
+    import papermill
+
+    before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+    def interrupt(*args, **kwargs):
+        Path(args[1]).write_text("half-written")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(papermill, "execute_notebook", interrupt)
+    rc = main(["build", "--force", "--set", "trust=RYE", "--out", str(tmp_path / "book")])
+    assert rc == 130
+    assert "interrupted" in capsys.readouterr().err
+    after = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+    assert after == before
+    leftovers = [p.name for p in (tmp_path / "book" / "notebooks").glob(".*")]
+    assert leftovers == []  # temporary files are removed
+
+
+def test_unknown_chapter_is_named(capsys):
+    assert main(["run", "nonsense"]) == 2
+    assert "chapters are: 00_introduction, 01_performance" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_run_one_chapter_with_new_parameters(tmp_path):
+    before = (ROOT / "notebooks" / "04_demand.ipynb").read_bytes()
+    out = tmp_path / "run"
+    assert main(["run", "demand", "--set", "demand_area=RYD", "--set", "horizon_year=2040", "--out", str(out)]) == 0
+    executed = json.loads((out / "notebooks" / "04_demand.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"]["horizon_year"] == 2040
+    assert (out / "_build" / "html" / "notebooks" / "04_demand.html").is_file()
+    assert (ROOT / "notebooks" / "04_demand.ipynb").read_bytes() == before
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml"))
+def test_example_scenarios_build(scenario, tmp_path):
+    out = tmp_path / scenario
+    assert main(["build", "--params", str(ROOT / "params" / scenario), "--out", str(out)]) == 0
+    assert (out / "_build" / "html" / "notebooks" / "05_claims.html").is_file()
