@@ -29,3 +29,7 @@ test: data
 
 clean:
 	rm -rf _build data/cache
+
+# Speed and memory, measured (not a test): see README "Benchmarks".
+benchmark: data
+	$(BIN)/python benchmarks/run.py

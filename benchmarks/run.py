@@ -1,0 +1,101 @@
+"""Benchmarks for the book's build (a script that reports numbers, not a test).
+
+Run with the environment and data already present:  .venv/bin/python benchmarks/run.py
+It prints a table and writes benchmarks/results.json. Timings are wall-clock seconds on this
+machine; peak memory is the largest resident set of any process in the step (kernels included).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+TARGETS = {"full build": 45.0, "nothing-changed rebuild": 5.0, "one-chapter scenario": 10.0,
+           "AmbSYS from cache": 0.2}
+
+
+def timed(cmd: list[str], **kw) -> tuple[float, float]:
+    """Seconds and peak RSS (MB) of the largest child process."""
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    seconds = time.perf_counter() - t0
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return seconds, peak
+
+
+def jupyter_book_executor(work: Path) -> float:
+    """The same chapters executed by Jupyter Book's own executor (execute_notebooks: force)."""
+    src = work / "jb-exec"
+    for name in ("_config.yml", "_toc.yml", "book", "_static"):
+        p = ROOT / name
+        (shutil.copytree if p.is_dir() else shutil.copy2)(p, src / name)
+    (src / "notebooks").mkdir()
+    for nb_path in (ROOT / "notebooks").glob("*.ipynb"):
+        nb = nbformat.read(nb_path, as_version=4)
+        nb.cells = [c for c in nb.cells if "injected-parameters" not in c.metadata.get("tags", [])]
+        for c in nb.cells:
+            if c.cell_type == "code":
+                c.outputs, c.execution_count = [], None
+        nbformat.write(nb, src / "notebooks" / nb_path.name)
+    config = yaml.safe_load((src / "_config.yml").read_text())
+    config["execute"] = {"execute_notebooks": "force", "timeout": 600}
+    (src / "_config.yml").write_text(yaml.safe_dump(config))
+    env = {**os.environ, "SE_AMBULANCE_HOME": str(ROOT)}
+    seconds, _ = timed([str(BIN / "jupyter-book"), "build", str(src), "--path-output", str(src), "--all"],
+                       env=env, cwd=src)
+    return seconds
+
+
+def main() -> None:
+    sys.path.insert(0, str(ROOT / "src"))
+    from se_ambulance.charts import write_bundle
+
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        cli = str(BIN / "se-ambulance")
+        write_bundle(ROOT / "_static")  # JB's executor run needs the chart bundle too
+        out = work / "full"
+        s, m = timed([cli, "build", "--force", "--out", str(out)])
+        results["full build"] = {"seconds": s, "peak_mb": m}
+        s, m = timed([cli, "build", "--out", str(out)])
+        results["nothing-changed rebuild"] = {"seconds": s, "peak_mb": m}
+        s, m = timed([cli, "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")])
+        results["one-chapter scenario"] = {"seconds": s, "peak_mb": m}
+        code = ("import time; from se_ambulance.data.ambsys import load_ambsys; load_ambsys(); "
+                "t=[];\nfor _ in range(5):\n    t0=time.perf_counter(); load_ambsys(); t.append(time.perf_counter()-t0)\n"
+                "print(min(t))")
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        results["AmbSYS from cache"] = {"seconds": float(proc.stdout.strip().splitlines()[-1]), "peak_mb": None}
+        results["Jupyter Book executor (same chapters)"] = {"seconds": jupyter_book_executor(work), "peak_mb": None}
+        pages = {p.name: p.stat().st_size / 1e6 for p in (out / "_build" / "html" / "notebooks").glob("*.html")}
+    speedup = results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"]
+    report = {"machine": f"{platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})",
+              "results": results, "speedup_vs_jupyter_book": speedup, "page_mb": pages}
+    (ROOT / "benchmarks" / "results.json").write_text(json.dumps(report, indent=1))
+    print(f"{'step':40} {'seconds':>8} {'target':>8} {'peak MB':>8}")
+    for k, v in results.items():
+        target = TARGETS.get(k)
+        print(f"{k:40} {v['seconds']:8.2f} {('≤ %g' % target) if target else '':>8} "
+              f"{(v['peak_mb'] or 0):8.0f}")
+    print(f"speed-up over Jupyter Book's executor: {speedup:.2f}× (target ≥ 1.5×)")
+    print("largest chapter page: %.2f MB (target ≤ 1.5 MB, shared chart bundle excluded)" % max(pages.values()))
+
+
+if __name__ == "__main__":
+    main()
