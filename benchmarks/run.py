@@ -41,6 +41,7 @@ def timed(cmd: list[str], **kw) -> tuple[float, float]:
 def jupyter_book_executor(work: Path) -> float:
     """The same chapters executed by Jupyter Book's own executor (execute_notebooks: force)."""
     src = work / "jb-exec"
+    src.mkdir()
     for name in ("_config.yml", "_toc.yml", "book", "_static"):
         p = ROOT / name
         (shutil.copytree if p.is_dir() else shutil.copy2)(p, src / name)

@@ -176,3 +176,8 @@ def test_every_page_carries_the_build_stamp(site):
         if 'http-equiv="refresh"' in text.lower():
             continue  # the root redirect page
         assert "se-build-stamp" in text and "data to March 2026" in text and "built 20" in text, path
+
+
+def test_each_page_is_at_most_1_5_mb_apart_from_the_shared_chart_bundle(site):
+    sizes = {p: (site / p).stat().st_size for p in pages(site)}
+    assert max(sizes.values()) <= 1.5e6, {p: s for p, s in sizes.items() if s > 1.5e6}

@@ -22,6 +22,7 @@ class Claim(BaseModel):
     value: float | None = None
     unit: str | None = None
     chapter: str | None = None
+    section: str | None = None
     function: str | None = None
     computed: bool = False
     verdict: str | None = None

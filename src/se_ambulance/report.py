@@ -40,7 +40,7 @@ def claims_html(table) -> "HTML":
     for r in table.itertuples():
         link = ""
         if isinstance(r.chapter, str):  # claims with no testing chapter have NaN here
-            page = r.chapter.split("/")[-1] + ".html"
+            page = r.chapter.split("/")[-1] + ".html" + (f"#{r.section}" if isinstance(r.section, str) else "")
             link = f'<a href="{page}">{_h.escape(r.chapter.split("/")[-1].replace("_", " "))}</a>'
         rows.append(
             f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br><small>{_h.escape(r.seed)}</small></td>'

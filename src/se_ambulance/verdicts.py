@@ -142,5 +142,5 @@ def register_table(inp: Inputs) -> pd.DataFrame:
     for c in load_register().values():
         verdict, evidence = evaluate(c, inp)
         rows.append({"id": c.id, "seed": c.seed, "quote": c.quote, "verdict": verdict, "evidence": evidence,
-                     "chapter": c.chapter, "function": c.function})
+                     "chapter": c.chapter, "section": c.section, "function": c.function})
     return pd.DataFrame(rows)
