@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+import nbformat
 import pytest
 import yaml
 
@@ -64,3 +65,13 @@ def ambsys():
     from se_ambulance.data.ambsys import load_ambsys
 
     return load_ambsys()
+
+
+def write_notebook(path: Path, *sources: str) -> Path:
+    """A python3 notebook whose first cell is tagged `parameters`."""
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(sources[0], metadata={"tags": ["parameters"]}),
+                *[nbformat.v4.new_code_cell(s) for s in sources[1:]]]
+    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
+    nbformat.write(nb, path)
+    return path

@@ -11,7 +11,7 @@ from se_ambulance import build as build_mod
 from se_ambulance.cli import main
 from se_ambulance.params import load_params
 
-from .conftest import ROOT
+from .conftest import ROOT, write_notebook
 
 
 def test_chapters_come_from_the_toc():
@@ -76,12 +76,7 @@ def test_params_command_lists_every_parameter(capsys):
 
 
 def test_failed_chapter_leaves_the_previous_output(tmp_path):
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("raise ValueError('boom')")]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    src = tmp_path / "ch.ipynb"
-    nbformat.write(nb, src)
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "raise ValueError('boom')")
     out = tmp_path / "out.ipynb"
     out.write_text("previous")
     with pytest.raises(build_mod.BuildError, match="ValueError: boom"):

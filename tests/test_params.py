@@ -15,7 +15,7 @@ def test_default_file_is_valid():
 
 @pytest.mark.parametrize("override, message", [
     ({"colour": "red"}, "Unknown parameter 'colour'. Known parameters: trust"),
-    ({"trust": "XYZ"}, "Parameter 'trust' = 'XYZ' is not valid: 'XYZ' is not an ambulance provider.*one of R1F"),
+    ({"trust": "XYZ"}, "Parameter 'trust' = 'XYZ' is not valid: 'XYZ' is not one of the allowed values. Allowed: one of R1F"),
     ({"trust": 5}, "Parameter 'trust' = 5 is not valid"),
     ({"claim_year": 2031}, r"Parameter 'claim_year' = 2031 .*Allowed: int >= 2018 and <= 2025"),
     ({"claim_year": "soon"}, "Parameter 'claim_year' = 'soon' is not valid"),

@@ -12,17 +12,11 @@ from se_ambulance import build as build_mod
 from se_ambulance.cli import main
 from se_ambulance.params import load_params
 
-from .conftest import ROOT
+from .conftest import ROOT, write_notebook
 
 
 def tiny_chapter(folder: Path) -> Path:
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell('trust = "RYD"', metadata={"tags": ["parameters"]}),
-                nbformat.v4.new_code_cell("print(trust)")]
-    nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
-    path = folder / "99_tiny.ipynb"
-    nbformat.write(nb, path)
-    return path
+    return write_notebook(folder / "99_tiny.ipynb", 'trust = "RYD"', "print(trust)")
 
 
 def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):

@@ -56,25 +56,13 @@ class BookParams(BaseModel):
                                         "use rates by age group (ages 15-64 = 1): keys 0-14, 65-74, 75-84, 85+; "
                                         "values above 0 and at most 20.")
 
-    @field_validator("demand_area")
+    @field_validator("trust", "demand_area", "covid_handling", "forecast_model")
     @classmethod
-    def _area(cls, v: str) -> str:
-        if v not in ("GROUP", "RYD", "RYE"):
-            raise ValueError(f"'{v}' is not a demand footprint")
-        return v
-
-    @field_validator("covid_handling")
-    @classmethod
-    def _covid(cls, v: str) -> str:
-        if v not in ("exclude", "intervention"):
-            raise ValueError(f"'{v}' is not a COVID handling option")
-        return v
-
-    @field_validator("forecast_model")
-    @classmethod
-    def _model(cls, v: str) -> str:
-        if v not in ("ets", "sarima"):
-            raise ValueError(f"'{v}' is not a forecast model")
+    def _one_of(cls, v: str, info) -> str:
+        """Fields with a fixed list of values: the list is the field's `allowed` (named in the error)."""
+        allowed = cls.model_fields[info.field_name].json_schema_extra["allowed"]
+        if v not in allowed:
+            raise ValueError(f"'{v}' is not one of the allowed values")
         return v
 
     @field_validator("backtest_start")
@@ -101,13 +89,6 @@ class BookParams(BaseModel):
         if self.horizon_year <= self.base_year:
             raise ValueError(f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})")
         return self
-
-    @field_validator("trust")
-    @classmethod
-    def _trust(cls, v: str) -> str:
-        if v not in PROVIDERS:
-            raise ValueError(f"'{v}' is not an ambulance provider in AmbSYS")
-        return v
 
     @field_validator("comparators")
     @classmethod
