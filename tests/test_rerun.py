@@ -86,3 +86,18 @@ def test_example_scenarios_build(scenario, tmp_path):
     out = tmp_path / scenario
     assert main(["build", "--params", str(ROOT / "params" / scenario), "--out", str(out)]) == 0
     assert (out / "_build" / "html" / "notebooks" / "05_claims.html").is_file()
+
+
+def test_an_output_edited_since_the_last_run_is_executed_again(tmp_path, monkeypatch):
+    src = tiny_chapter(tmp_path)
+    calls = []
+    real = build_mod.execute_chapter
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(1) or real(*a, **k))
+    out = tmp_path / "out"
+    build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
+    nb = nbformat.read(out / "99_tiny.ipynb", as_version=4)
+    for c in nb.cells:
+        c.outputs = []
+    nbformat.write(nb, out / "99_tiny.ipynb")  # outputs stripped by hand: no longer the recorded file
+    build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
+    assert len(calls) == 2

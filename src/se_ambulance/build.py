@@ -146,15 +146,24 @@ class ChapterCache:
     def __init__(self, folder: Path):
         self.path = folder / ".chapter-keys.json"
         try:
-            self.keys = json.loads(self.path.read_text())
+            keys = json.loads(self.path.read_text())
         except (OSError, ValueError):
-            self.keys = {}
+            keys = {}
+        # Anything not in the current layout (e.g. an older version's file) counts as stale.
+        self.keys = {k: v for k, v in keys.items() if isinstance(v, dict)} if isinstance(keys, dict) else {}
 
     def fresh(self, target: Path, key: str) -> bool:
-        return target.is_file() and self.keys.get(target.name) == key
+        """The inputs are unchanged and the output is exactly the file this cache recorded."""
+        entry = self.keys.get(target.name)
+        return (isinstance(entry, dict) and target.is_file() and entry.get("key") == key
+                and entry.get("output") == hashlib.sha256(target.read_bytes()).hexdigest())
+
+    def site_fresh(self, key: str, html: Path) -> bool:
+        return self.keys.get("_site", {}).get("key") == key and (html / "index.html").is_file()
 
     def record(self, target: Path, key: str) -> None:
-        self.keys[target.name] = key
+        output = hashlib.sha256(target.read_bytes()).hexdigest() if target.is_file() else None
+        self.keys[target.name] = {"key": key, "output": output}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(".tmp")
         tmp.write_text(json.dumps(self.keys, indent=1, sort_keys=True))
@@ -270,7 +279,7 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     html = book_root / "_build" / "html"
     cache = ChapterCache((root / "_build") if canonical else book_root)
     key = site_key(book_root)
-    if not force and cache.keys.get("_site") == key and (html / "index.html").is_file():
+    if not force and cache.site_fresh(key, html):
         log("site unchanged, not rebuilt")
     else:
         log("building the site (Jupyter Book, strict)")
@@ -311,7 +320,7 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     key = site_key(out)
     cache = ChapterCache(out)
     html = out / "_build" / "html"
-    if cache.keys.get("_site") != key or not (html / "index.html").is_file():
+    if not cache.site_fresh(key, html):
         log("building the one-chapter site (Jupyter Book, strict)")
         html = build_site(out, out)
         cache.record(Path("_site"), key)

@@ -50,11 +50,13 @@ def claims_html(table) -> "HTML":
     return HTML(f'<table class="se-claims"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
-def sources_table(manifest: dict):
-    """The data manifest as a reader's table."""
-    import pandas as pd
-
-    rows = [{"Dataset": d.title, "Publisher": d.publisher, "Version": d.vintage, "Coverage": d.coverage,
-             "Licence": d.licence.name, "SHA-256": d.sha256, "Citation": d.citation}
-            for d in manifest.values()]
-    return pd.DataFrame(rows).set_index("Dataset")
+def sources_markdown(manifest: dict) -> Markdown:
+    """The data manifest as a reader's list: one entry per file with every field that identifies it."""
+    items = []
+    for d in manifest.values():
+        items.append(
+            f"- **{d.title}**. {d.publisher}. *Version:* {d.vintage}. *Coverage:* {d.coverage}. "
+            f"*Licence:* [{d.licence.name}]({d.licence.url}). *Landing page:* <{d.landing_page}>.  \n"
+            f"  *File:* `{d.file}` ({d.bytes:,} bytes), *SHA-256:* `{d.sha256}`.  \n"
+            f"  *Cite as:* {d.citation}")
+    return Markdown("\n".join(items))
