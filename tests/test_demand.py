@@ -161,3 +161,19 @@ def test_next_year_change_on_a_flat_series():
     y = pd.Series(100.0, index=pd.date_range("2021-04-01", periods=36, freq="MS"))
     ch = forecast.next_year_change(y, "seasonal_naive")
     assert ch["growth"] == pytest.approx(0) and ch["last_12"] == 1200
+
+
+def test_rates_table_shows_ranges_and_the_values_in_use():
+    t = demography.rates_table({"85+": 8.0})
+    assert t.loc["85+", "used here"] == 8.0 and t.loc["85+", "central"] == 7.0
+    assert list(t.index) == ["0-14", "65-74", "75-84", "85+"]
+
+
+def test_forecast_frame_and_category_outlook():
+    y = seasonal_series(trend=1.0)
+    f = forecast.forecast(y, "seasonal_naive", 3)
+    frame = forecast.forecast_frame(y.iloc[-2:], {"seasonal_naive": f})
+    assert list(frame["series"]) == ["Actual"] * 2 + ["SEASONAL_NAIVE forecast"] * 3
+    assert frame["lower"].iloc[:2].isna().all() and (frame["lower"].iloc[2:] <= frame["incidents"].iloc[2:]).all()
+    out = forecast.category_outlook(pd.DataFrame({"C1": y, "C2": y * 2}), "seasonal_naive")
+    assert list(out.index) == ["C1", "C2"] and out.loc["C1", "change"] == out.loc["C2", "change"]

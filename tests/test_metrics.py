@@ -118,3 +118,13 @@ def test_interim_c2_target_counts_only_the_years_it_applied():
                        ("X", "C2", "2025-05-01", 1, 1900, 1900, 3000)])  # 2025/26, missed
     out = metrics.months_meeting_interim_c2(m).iloc[0]
     assert out["months"] == 2 and out["met"] == 1 and out["standard"] == 1800
+
+
+def test_latest_year_table_formats_rate_and_interval():
+    from se_ambulance import outcomes
+
+    months = pd.date_range("2019-04-01", periods=12, freq="MS")
+    rows = [{"org": "A", "month": m, "measure": "survival_all", "numerator": 10, "denominator": 100} for m in months]
+    table = outcomes.latest_year_table(outcomes.outcome_rates(pd.DataFrame(rows), ["A"]), ["A"])
+    assert table.index.name == "2019/20 (95% CI)"
+    assert table.iloc[0, 0].startswith("10.0% (")

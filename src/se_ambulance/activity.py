@@ -9,6 +9,7 @@ import statsmodels.formula.api as smf
 
 from . import metrics
 
+# The COVID window every chapter and model uses (March 2020 to March 2021 inclusive).
 COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
 
 _ACTIVITY = {
@@ -135,8 +136,5 @@ def incidents_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> p
 def category_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> pd.DataFrame:
     """Monthly incidents by category (C1–C4) summed over orgs, months every org reports."""
     frames = [activity_monthly(tidy, o)[["c1", "c2", "c3", "c4"]].dropna() for o in orgs]
-    wide = frames[0]
-    for f in frames[1:]:
-        wide = wide.add(f, fill_value=None).dropna()
-    wide.columns = ["C1", "C2", "C3", "C4"]
-    return wide
+    wide = pd.concat(frames, keys=range(len(frames)), axis=1, join="inner", sort=True)
+    return wide.T.groupby(level=1).sum().T.rename(columns=str.upper).rename_axis(columns=None)

@@ -23,7 +23,6 @@ from .errors import BuildError
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PALETTE = ["#005EB8", "#DA291C", "#009639", "#ED8B00", "#7C2855", "#425563", "#00A9CE"]
-STANDARD_COLOUR = "#231f20"
 BUNDLE_NAME = "se-charts.js"
 
 

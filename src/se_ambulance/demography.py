@@ -93,3 +93,10 @@ def growth_range(banded: pd.DataFrame, base_year: int, target_year: int) -> tupl
     vals = [growth(banded, base_year, target_year, lo), growth(banded, base_year, target_year),
             growth(banded, base_year, target_year, hi)]
     return min(vals), vals[1], max(vals)
+
+
+def rates_table(choice: dict[str, float] | None = None) -> pd.DataFrame:
+    """The rate assumptions with their ranges, sources and the values in use."""
+    used = rates(choice)
+    return pd.DataFrame([{"age group": g, "low": a.low, "central": a.central, "high": a.high, "used here": used[g],
+                          "source": a.source} for g, a in RATE_ASSUMPTIONS.items()]).set_index("age group")

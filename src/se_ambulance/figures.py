@@ -103,3 +103,20 @@ def tornado_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
         tooltip=["assumption:N", alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
     centre = alt.Chart().mark_rule(color="#231f20", strokeDash=[4, 3]).encode(x="mean(central):Q")
     return alt.layer(bars, centre, data=frame).properties(width=520, height=40 * len(frame))
+
+
+def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str):
+    """(the XmR chart frame, the book figure) for one org's monthly mean in minutes."""
+    from .spc import xmr
+
+    series = monthly[(monthly["org"] == org) & (monthly["category"] == category)].set_index("month")["mean"] / 60
+    chart = xmr(series)
+    name = short_name(org)
+    fig = figure(xmr_chart(chart, "Minutes"), name=f"spc-{category.lower()}-{org.lower()}",
+                 title=f"{CATEGORY_NAMES[category].split(' (')[0]} mean response time, {name}: XmR chart",
+                 units="Minutes; process mean (solid), limits (dashed)", source=source,
+                 alt_text=f"XmR chart of the monthly {CATEGORY_NAMES[category].split(' (')[0]} mean response time for "
+                          f"{name} from {series.index.min():%B %Y} to {series.index.max():%B %Y}. The process mean is "
+                          f"{mmss(60 * chart['mean'].iloc[0])}; {int(chart['special'].sum())} of {len(chart)} months "
+                          "show special cause variation.")
+    return chart, fig

@@ -19,7 +19,8 @@ from scipy.stats import norm
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
+from .activity import COVID_FIRST, COVID_LAST
+
 MODELS = ("ets", "sarima", "seasonal_naive", "drift")
 SEASON = 12
 
@@ -115,13 +116,6 @@ def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("mase")
 
 
-def annual_growth(path: pd.Series, base_fy: int, target_fy: int) -> float:
-    """Growth of the financial-year total of a monthly path between two financial years."""
-    fy = path.index.year - (path.index.month < 4)
-    totals = path.groupby(fy).sum()
-    return float(totals.loc[target_fy] / totals.loc[base_fy] - 1)
-
-
 def annual_totals(monthly: pd.Series) -> pd.Series:
     """Financial-year totals of a monthly series, complete years only."""
     fy = monthly.index.year - (monthly.index.month < 4)
@@ -152,3 +146,25 @@ def next_year_change(y: pd.Series, model: str, covid: str = "exclude") -> dict[s
     last = float(y.iloc[-SEASON:].sum())
     return {"last_12": last, "next_12": float(f["mean"].sum()), "growth": float(f["mean"].sum()) / last - 1,
             "low": float(f["lower"].sum()) / last - 1, "high": float(f["upper"].sum()) / last - 1}
+
+
+def category_outlook(categories: pd.DataFrame, model: str, covid: str = "exclude") -> pd.DataFrame:
+    """Next twelve months against the last twelve for each category column (see next_year_change)."""
+    rows = []
+    for cat in categories.columns:
+        ch = next_year_change(categories[cat], model, covid)
+        rows.append({"category": cat, "last 12 months": f"{ch['last_12']:,.0f}",
+                     "next 12 months": f"{ch['next_12']:,.0f}", "change": f"{100 * ch['growth']:.1f}%",
+                     "range": f"{100 * ch['low']:.1f}% to {100 * ch['high']:.1f}%"})
+    return pd.DataFrame(rows).set_index("category")
+
+
+def forecast_frame(actual: pd.Series, forecasts: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Chart frame: actuals and each model's forecast with its interval (month, series, incidents, lower, upper)."""
+    rows = [pd.DataFrame({"month": actual.index.strftime("%Y-%m"), "series": "Actual",
+                          "incidents": actual.round(0).to_numpy(), "lower": None, "upper": None})]
+    for m, f in forecasts.items():
+        rows.append(pd.DataFrame({"month": f.index.strftime("%Y-%m"), "series": f"{m.upper()} forecast",
+                                  "incidents": f["mean"].round(0).to_numpy(), "lower": f["lower"].round(0).to_numpy(),
+                                  "upper": f["upper"].round(0).to_numpy()}))
+    return pd.concat(rows, ignore_index=True)

@@ -36,7 +36,3 @@ def raw_dir() -> Path:
 
 def cache_dir() -> Path:
     return project_root() / "data" / "cache"
-
-
-def notebooks_dir() -> Path:
-    return project_root() / "notebooks"

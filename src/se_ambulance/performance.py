@@ -99,13 +99,6 @@ def standards_met(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
     return table
 
 
-def latest_fy(monthly: pd.DataFrame, org: str, category: str) -> pd.Series:
-    """The latest complete financial year for one org and category."""
-    fy = metrics.pooled_by_financial_year(monthly)
-    fy = fy[(fy["org"] == org) & (fy["category"] == category) & (fy["months"] == 12)]
-    return fy.sort_values("fy").iloc[-1]
-
-
 def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
     """The case's 2024/25 C1 and C2 means under each plausible definition of 'the South East'.
 

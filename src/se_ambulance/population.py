@@ -107,11 +107,6 @@ def banded(fp: Footprint, subicb: pd.DataFrame) -> pd.DataFrame:
     return s.pivot_table(index="year", columns="age_group", values="population", aggfunc="sum")[AGE_BANDS]
 
 
-def region_banded(region: pd.DataFrame, area: str) -> pd.DataFrame:
-    r = region[(region["area"] == area) & region["age_group"].isin(AGE_BANDS)]
-    return r.pivot_table(index="year", columns="age_group", values="population", aggfunc="sum")[AGE_BANDS]
-
-
 def mye_2019_totals(mye: pd.DataFrame, footprint: str) -> pd.Series:
     """Mid-2019 estimate (85+ and all ages) for a footprint's counties and unitary authorities."""
     return mye[mye["code"].isin(UTLA_2020[footprint])][["aged_85_plus", "all_ages"]].sum()

@@ -22,8 +22,6 @@ ARP_STANDARDS: dict[tuple[str, str], int] = {
 INTERIM_C2_MEAN = 30 * MINUTE
 INTERIM_C2_YEARS = (2023, 2025)  # financial years 2023/24 and 2025/26
 
-ARP_GO_LIVE = {"RYD": "2017-11-22"}  # SECAmb news release
-
 
 def standard(category: str, statistic: str) -> int | None:
     """The ARP standard for a category and statistic in seconds, or None where there is none."""

@@ -15,13 +15,6 @@ def mmss(seconds: float) -> str:
     return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
 
 
-def minutes_seconds_words(seconds: float) -> str:
-    """Seconds as words, the way the seeds write them: '8 minutes 38 seconds'."""
-    s = int(round(seconds))
-    m, sec = divmod(s, 60)
-    return f"{m} minutes {sec} seconds"
-
-
 def fy_label(start_year: int) -> str:
     """2024 -> '2024/25' (financial year April to March)."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
