@@ -56,7 +56,8 @@ def register():
     ("c1-mean-2024-25", "supported"), ("c2-mean-2024-25", "supported"), ("c1-standard", "supported"),
     ("c2-standard", "supported"), ("over-85-rise-2034", "partly supported"),
     ("demand-rise-decade", "not supported"), ("outcomes-vary", "supported"), ("las-scas-16m", "not supported"),
-    ("secamb-population-2018", "partly supported"), ("efficiencies-10m", "cannot be tested with public data"),
+    ("secamb-population-2018", "partly supported"), ("efficiencies-10m", "partly supported"),
+    ("wider-benefits-80m", "partly supported"), ("deficits-25-26", "cannot be tested with public data"),
 ])
 def test_verdicts_on_the_real_data(register, claim_id, verdict):
     assert register.loc[claim_id, "verdict"] == verdict
@@ -65,11 +66,14 @@ def test_verdicts_on_the_real_data(register, claim_id, verdict):
 def test_computed_evidence_quotes_the_numbers(register):
     assert "30:11" in register.loc["c2-mean-2024-25", "evidence"]
     assert "SCAS from mid-2022" in register.loc["over-85-rise-2034", "evidence"]
+    assert "chance of at least £10m a year is 5.6%" in register.loc["efficiencies-10m", "evidence"]
+    assert "of £80m in total over 10 years 13.4%" in register.loc["wider-benefits-80m", "evidence"]
     assert set(register["verdict"]) <= set(VERDICTS)
 
 
 def test_assumptions_log_is_complete_and_rated():
     from se_ambulance.assumptions import assumptions_log
+    from se_ambulance.benefits import REGISTER
     from se_ambulance.demography import RATE_ASSUMPTIONS
 
     log = assumptions_log()
@@ -77,3 +81,5 @@ def test_assumptions_log_is_complete_and_rated():
     assert all(log["source"].str.len() > 10)
     for g in RATE_ASSUMPTIONS:  # every model parameter with a range appears in the log
         assert log["assumption"].str.contains(f"ages {g}", regex=False).any()
+    for item in REGISTER:  # and every line of the appraisal's benefits register
+        assert log["assumption"].str.startswith(item.label).any(), item.id

@@ -34,6 +34,16 @@ def test_parse_set_reads_yaml_values():
         parse_set(["trust"])
 
 
+def test_dotted_keys_change_one_entry_of_a_mapping():
+    p = load_params(overrides=parse_set(["realisation.low=0.1", "register_overrides.estates.high=0.01"]))
+    assert (p.realisation.low, p.realisation.central) == (0.1, 0.69)
+    assert p.register_overrides == {"estates": {"high": 0.01}}
+    with pytest.raises(ParameterError, match="parameter 'trust' is not a mapping"):
+        load_params(overrides=parse_set(["trust.code=RYE"]))
+    with pytest.raises(ParameterError, match="Unknown parameter 'colour'"):
+        load_params(overrides=parse_set(["colour.hue=1"]))
+
+
 def test_missing_or_malformed_file(tmp_path):
     with pytest.raises(ParameterError, match="does not exist"):
         load_params(tmp_path / "nope.yaml")

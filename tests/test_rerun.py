@@ -85,7 +85,10 @@ def test_run_one_chapter_with_new_parameters(tmp_path):
 def test_example_scenarios_build(scenario, tmp_path):
     out = tmp_path / scenario
     assert main(["build", "--params", str(ROOT / "params" / scenario), "--out", str(out)]) == 0
-    assert (out / "_build" / "html" / "notebooks" / "05_claims.html").is_file()
+    assert (out / "_build" / "html" / "notebooks" / "06_claims.html").is_file()
+    if scenario == "pessimistic_appraisal.yaml":  # the appraisal page ran with the scenario's ranges
+        page = (out / "_build" / "html" / "notebooks" / "05_appraisal.html").read_text(encoding="utf-8")
+        assert "0.2/0.36/0.69 (low/central/high)" in page
 
 
 def test_an_output_edited_since_the_last_run_is_executed_again(tmp_path, monkeypatch):

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .benefits import REGISTER
 from .demography import RATE_ASSUMPTIONS
+from .params import BookParams
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,14 @@ def _log() -> list[Assumption]:
     rates = [Assumption("Demand", f"Relative ambulance use at ages {g}: {a.central:g} (range {a.low:g}–{a.high:g}; "
                         "ages 15–64 = 1)", a.source, "red" if g == "0-14" else "amber", "red" if g == "85+" else "amber",
                         "se_ambulance.demography.RATE_ASSUMPTIONS") for g, a in RATE_ASSUMPTIONS.items()]
+    d = BookParams()
+
+    def pct(r) -> str:
+        return " / ".join(f"{100 * v:.0f}%" for v in (r.low, r.central, r.high))
+
+    register = [Assumption("Appraisal", f"{i.label} ({i.kind}, {'cash' if i.cash else 'non-cash'}): "
+                           f"{i.low:g}/{i.central:g}/{i.high:g} of {_BASIS[i.basis]}", i.source, i.quality, i.impact,
+                           "se_ambulance.benefits.REGISTER") for i in REGISTER]
     return [
         Assumption("Performance", "A yearly or pooled 90th centile is the incident-weighted mean of monthly centiles",
                    "Published data give monthly centiles only; the exact pooled centile needs record-level data",
@@ -54,10 +64,40 @@ def _log() -> list[Assumption]:
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
                    "se_ambulance.forecast.log_linear_trend"),
+        Assumption("Appraisal", "Group income: SECAmb's 2019/20 income (£250.8m) scaled by the two trusts' AmbSYS "
+                   f"incidents, then by a price-change factor ({d.turnover_uplift.low:g}–{d.turnover_uplift.high:g})", "Seed 003; AmbSYS. SCAS also runs NHS 111 "
+                   "and patient transport, so this understates income", "red", "amber", "se_ambulance.appraisal.scale"),
+        Assumption("Appraisal", "The group's share of Carter's £500m national opportunity equals its share of "
+                   "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.appraisal.Scale"),
+        Assumption("Appraisal", f"Share of planned benefits realised: {pct(d.realisation)} (low / most likely / high)",
+                   "NAO (2016) shared services; Fulop et al. (2002) London mergers", "amber", "red",
+                   "params: realisation"),
+        Assumption("Appraisal", f"Optimism bias on costs: {pct(d.cost_optimism_bias)}",
+                   "Green Book supplementary guidance (equipment and development)", "amber", "red",
+                   "params: cost_optimism_bias"),
+        Assumption("Appraisal", f"Benefits delayed by {d.benefit_delay_years.low:g} / {d.benefit_delay_years.central:g} / "
+                   f"{d.benefit_delay_years.high:g} years; costs not delayed",
+                   "Fulop et al. (2002): service developments slipped 18 months or more", "amber", "amber",
+                   "params: benefit_delay_years"),
+        Assumption("Appraisal", "Inputs are independent and triangular", "A simplification; correlated "
+                   "shortfalls (one weak programme) would widen the range", "amber", "amber",
+                   "se_ambulance.appraisal.draw"),
+        Assumption("Appraisal", f"Real terms, discounted at {100 * d.discount_rate:g}% a year, first year undiscounted",
+                   "HM Treasury Green Book", "green", "amber", "params: discount_rate"),
+        Assumption("Appraisal", "An avoided conveyance to ED is worth £" + " / £".join(
+                   f"{v:,.0f}" for v in (d.value_per_conveyance.low, d.value_per_conveyance.central,
+                                         d.value_per_conveyance.high)) + " to the NHS",
+                   "No published figure found; used only to translate £80m into conveyances", "red", "green",
+                   "params: value_per_conveyance"),
+        *register,
         Assumption("Claims", "A reproduced figure within 2 seconds supports a response-time claim; within 5% a "
                    "population claim", "Rounding in published totals and different extract dates", "green", "amber",
                    "se_ambulance.verdicts"),
     ]
+
+
+_BASIS = {"turnover": "group income", "carter_conveyance": "the group's share of Carter's £300m",
+          "carter_productivity": "the group's share of Carter's £200m"}
 
 
 def assumptions_log() -> pd.DataFrame:

@@ -37,6 +37,7 @@ def _cmd_params(args: argparse.Namespace) -> None:
 
     for name, field in BookParams.model_fields.items():
         default = field.get_default(call_default_factory=True)
+        default = default.model_dump() if hasattr(default, "model_dump") else default
         print(f"{name}\n  default: {default!r}\n  allowed: {allowed_text(field)}\n  {field.description}\n")
 
 

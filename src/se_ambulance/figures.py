@@ -95,14 +95,28 @@ def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[
     return alt.layer(*layers, data=frame).properties(width=600, height=260)
 
 
-def tornado_chart(frame: pd.DataFrame, x_title: str) -> alt.LayerChart:
+def tornado_chart(frame: pd.DataFrame, x_title: str, x_format: str = "%", width: int = 520) -> alt.LayerChart:
     """Bars from each assumption's low to high result; the central result as a vertical rule."""
-    y = alt.Y("assumption:N", title=None, sort=list(frame["assumption"]))
+    y = alt.Y("assumption:N", title=None, sort=list(frame["assumption"]), axis=alt.Axis(labelLimit=320))
+    tip = ".1%" if x_format == "%" else x_format
     bars = alt.Chart().mark_bar(color=PALETTE[0], opacity=0.75).encode(
-        y=y, x=alt.X("low:Q", title=x_title, axis=alt.Axis(format="%")), x2="high:Q",
-        tooltip=["assumption:N", alt.Tooltip("low:Q", format=".1%"), alt.Tooltip("high:Q", format=".1%")])
+        y=y, x=alt.X("low:Q", title=x_title, axis=alt.Axis(format=x_format)), x2="high:Q",
+        tooltip=["assumption:N", alt.Tooltip("low:Q", format=tip), alt.Tooltip("high:Q", format=tip)])
     centre = alt.Chart().mark_rule(color="#231f20", strokeDash=[4, 3]).encode(x="mean(central):Q")
-    return alt.layer(bars, centre, data=frame).properties(width=520, height=40 * len(frame))
+    return alt.layer(bars, centre, data=frame).properties(width=width, height=40 * len(frame))
+
+
+def histogram_chart(frame: pd.DataFrame, x_title: str, threshold: float, threshold_label: str) -> alt.LayerChart:
+    """Shares of Monte Carlo draws by bin (columns from, to, share), with a threshold as a labelled rule."""
+    bars = alt.Chart().mark_bar(color=PALETTE[0], opacity=0.8).encode(
+        x=alt.X("from:Q", title=x_title, bin="binned"), x2="to:Q",
+        y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")),
+        tooltip=[alt.Tooltip("from:Q", format=".1f"), alt.Tooltip("to:Q", format=".1f"),
+                 alt.Tooltip("share:Q", format=".1%")])
+    marks = pd.DataFrame({"x": [threshold], "label": [threshold_label]})
+    rule = alt.Chart(marks).mark_rule(color=PALETTE[1], strokeWidth=2).encode(x="x:Q")
+    text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-120, color=PALETTE[1]).encode(x="x:Q", text="label:N")
+    return alt.layer(bars, rule, text, data=frame).properties(width=600, height=260)
 
 
 def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str):

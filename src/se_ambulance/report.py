@@ -9,13 +9,31 @@ def parameters_note(**params) -> Markdown:
     """A one-line note of the parameters a page was built with."""
     parts = []
     for k, v in params.items():
-        shown = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+        if isinstance(v, dict) and set(v) == {"low", "central", "high"}:
+            shown = f"{v['low']:g}/{v['central']:g}/{v['high']:g} (low/central/high)"
+        elif v is None or v == {}:
+            shown = "none"
+        else:
+            shown = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
         parts.append(f"`{k}` = {shown}")
     return Markdown("*Parameters of this page:* " + "; ".join(parts) + ".")
 
 
 def percent(value: float, digits: int = 1) -> str:
     return f"{100 * value:.{digits}f}%"
+
+
+def millions(pounds: float, digits: int = 1) -> str:
+    """£ amounts in millions with a true minus sign: -15.2e6 -> '−£15.2 million'."""
+    sign = "−" if pounds < 0 else ""
+    return f"{sign}£{abs(pounds) / 1e6:,.{digits}f} million"
+
+
+def html_table(df, css_class: str):
+    """A DataFrame as a plain HTML table (no index) with a class the book's CSS styles."""
+    from IPython.display import HTML
+
+    return HTML(df.to_html(index=False, classes=css_class, border=0, escape=True))
 
 
 def as_percent_table(df, columns, digits: int = 1):

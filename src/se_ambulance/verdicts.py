@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
-from . import demand, outcomes, performance, population as pop, standards
+from . import appraisal, demand, outcomes, performance, population as pop, standards
 from .activity import incidents_series
 from .claims import Claim, case_response_figures, load_register
 from .data.ambco import load_ambco
@@ -30,6 +30,7 @@ class Inputs:
     base_year: int = 2025
     horizon_year: int = 2035
     covid_handling: str = "exclude"
+    appraisal: appraisal.Settings = field(default_factory=appraisal.Settings.defaults)
 
     @classmethod
     def load(cls, **params) -> "Inputs":
@@ -117,6 +118,25 @@ def _las_scas(inp: Inputs, claimed: float) -> tuple[str, str]:
         f"(the claim is {claimed / residents - 1:.0%} higher); it may also count people who work in or travel to the area.")
 
 
+def _benefits(inp: Inputs, which: str) -> tuple[str, str]:
+    res = appraisal.simulate(inp.appraisal, appraisal.scale(inp.tidy))
+    p = appraisal.claim_probabilities(res)
+    o = res.outcomes / 1e6
+    years = inp.appraisal.appraisal_years
+    if which == "cash":
+        return appraisal.verdict_cash(p), (
+            f"Our Green Book model of public evidence ({inp.appraisal.mc_draws:,} draws): cash savings net of running "
+            f"the group reach £{o['annual_cash_savings'].median():.1f}m a year by year {years} (median; 90% range "
+            f"£{o['annual_cash_savings'].quantile(.05):.1f}m to £{o['annual_cash_savings'].quantile(.95):.1f}m). The "
+            f"chance of at least £10m a year is {percent(p['cash_10m_a_year'][0])}; of £10m in total over {years} "
+            f"years, {percent(p['cash_10m_in_total'][0])}. The case does not say which it means.")
+    return appraisal.verdict_wider(p), (
+        f"Non-cash benefits in our model reach £{o['annual_wider'].median():.1f}m a year (median; 90% range "
+        f"£{o['annual_wider'].quantile(.05):.1f}m to £{o['annual_wider'].quantile(.95):.1f}m): the chance of £80m a "
+        f"year is {percent(p['wider_80m_a_year'][0])}, of £80m in total over {years} years "
+        f"{percent(p['wider_80m_in_total'][0])}. These are 'equivalent' values, not cash.")
+
+
 def evaluate(c: Claim, inp: Inputs) -> tuple[str, str]:
     if not c.computed:
         return c.verdict, c.evidence
@@ -131,6 +151,8 @@ def evaluate(c: Claim, inp: Inputs) -> tuple[str, str]:
         "secamb-population-2018": lambda: _population(inp, c.value),
         "secamb-population-4-5m": lambda: _population(inp, c.value),
         "las-scas-16m": lambda: _las_scas(inp, c.value),
+        "efficiencies-10m": lambda: _benefits(inp, "cash"),
+        "wider-benefits-80m": lambda: _benefits(inp, "wider"),
     }
     if c.id not in handlers:
         raise KeyError(f"claim {c.id} is marked computed but no verdict function handles it")

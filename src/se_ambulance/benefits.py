@@ -1,0 +1,103 @@
+"""The benefits register of the group appraisal: what two ambulance trusts can plausibly save, and
+what it costs. Each item has a low/central/high value, a start year, a ramp-up, cash-releasing or not,
+and a source. Kept apart from the model (`appraisal`) so that parameter validation can check a
+reader's changes to the register before any notebook runs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Item:
+    """One line of the benefits register.
+
+    `basis` says what low/central/high are fractions of: "turnover" (the group's yearly income),
+    "carter_conveyance" or "carter_productivity" (the group's share of Lord Carter's national
+    opportunity). Benefits start in appraisal year `start` and reach their full value after `ramp`
+    years; one-off costs are spread evenly over `ramp` years from `start`; recurring costs run every
+    year from `start`.
+    """
+    id: str
+    label: str
+    kind: str  # "benefit" | "one-off cost" | "recurring cost"
+    cash: bool
+    basis: str
+    low: float
+    central: float
+    high: float
+    start: int
+    ramp: int
+    source: str
+    quality: str  # RAG for the evidence behind the range
+    impact: str = "amber"
+
+    def values(self) -> tuple[float, float, float]:
+        return self.low, self.central, self.high
+
+
+MONITOR = "Monitor (2014), Benefits from mergers: corporate overhead and clinical support savings of 1–3% of turnover"
+REGISTER: tuple[Item, ...] = (
+    Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.005, 0.010, 0.020, 1, 2,
+         MONITOR + "; this line takes the corporate part (one board, shared corporate services)", "amber", "red"),
+    Item("procurement", "Joint procurement of vehicles, equipment and IT", "benefit", True, "turnover",
+         0.001, 0.003, 0.006, 2, 2, "Our range, inside Monitor's 1–3% band (clinical support and non-pay); "
+         "no ambulance-specific evidence found", "red"),
+    Item("estates", "Estates", "benefit", True, "turnover", 0.0, 0.001, 0.003, 3, 3,
+         "Our range: the trusts' make-ready centres and stations serve separate areas, so little overlap", "red", "green"),
+    Item("control_it", "Control rooms and IT systems", "benefit", True, "turnover", 0.0, 0.002, 0.005, 4, 2,
+         "Our range: savings only after dispatch systems converge (year 4 at the earliest)", "red"),
+    Item("workforce", "Workforce: bank and agency, shared training and rotas", "benefit", True, "turnover",
+         0.001, 0.003, 0.006, 1, 3, "Our range, inside Monitor's band; Carter (2018) on rota and sickness variation",
+         "red"),
+    Item("pathways", "Clinical pathways that avoid conveyance to ED", "benefit", False, "carter_conveyance",
+         0.05, 0.15, 0.30, 2, 3, "Share of the group's part of Carter's £300m national opportunity that joint "
+         "working adds beyond what each trust would do alone (our range); accrues to hospitals, not to the "
+         "trusts' cash", "red", "red"),
+    Item("productivity", "Operational productivity (hours released)", "benefit", False, "carter_productivity",
+         0.05, 0.15, 0.30, 2, 3, "Share of the group's part of Carter's £200m productivity opportunity (our "
+         "range); time released is reused for patients, not cash", "red", "red"),
+    Item("transition", "Transition and integration (programme team, restructuring)", "one-off cost", True,
+         "turnover", 0.005, 0.010, 0.020, 1, 2, "Our range: no published cost; in 2010–15, 12 of 20 trust mergers "
+         "drew about £2bn of support (King's Fund, Collins 2015)", "red", "amber"),
+    Item("it_convergence", "IT convergence (dispatch, patient records, telephony)", "one-off cost", True,
+         "turnover", 0.005, 0.015, 0.030, 2, 3, "Our range; NAO (2016): shared-service IT cost £94m against £90m "
+         "delivered", "red", "amber"),
+    Item("group_running", "Running the group (executive, programme office, governance)", "recurring cost", True,
+         "turnover", 0.0005, 0.001, 0.002, 1, 1, "Our range: a small group executive and programme office; "
+         "no published figure", "red", "green"),
+)
+ITEM_IDS = tuple(i.id for i in REGISTER)
+OVERRIDABLE = ("low", "central", "high", "start", "ramp")
+
+
+def apply_overrides(overrides: dict[str, dict[str, Any]]) -> tuple[Item, ...]:
+    """The register with a reader's changes; ValueError names any bad item, field or value."""
+    bad = [k for k in overrides if k not in ITEM_IDS]
+    if bad:
+        raise ValueError(f"unknown register item(s) {bad}; allowed: {', '.join(ITEM_IDS)}")
+    out = []
+    for item in REGISTER:
+        changes = overrides.get(item.id) or {}
+        if not isinstance(changes, dict):
+            raise ValueError(f"{item.id}: expected a mapping of field: value, got {changes!r}")
+        keys = [k for k in changes if k not in OVERRIDABLE]
+        if keys:
+            raise ValueError(f"{item.id}: unknown field(s) {keys}; allowed: {', '.join(OVERRIDABLE)}")
+        neg = [f"{k}={x:g}" for k, x in changes.items() if x < 0]
+        if neg:
+            raise ValueError(f"{item.id}: values and costs must not be negative: {', '.join(neg)}")
+        if changes:
+            years = {k: int(changes[k]) for k in ("start", "ramp") if k in changes}
+            if any(v < 1 for v in years.values()) or any(int(changes[k]) != changes[k] for k in years):
+                raise ValueError(f"{item.id}: start and ramp are whole years, at least 1")
+            item = replace(item, **{k: float(v) for k, v in changes.items() if k not in years}, **years,
+                           source=item.source + " (changed by a parameter)")
+        if not (item.low <= item.central <= item.high):
+            raise ValueError(f"{item.id}: low ({item.low:g}) <= central ({item.central:g}) <= high "
+                             f"({item.high:g}) must hold")
+        out.append(item)
+    return tuple(out)
+
