@@ -9,8 +9,11 @@ import nbformat
 import pytest
 import yaml
 
+from se_ambulance.build import single_threaded_blas
 from se_ambulance.data.ambsys import ID_COLUMNS
 from se_ambulance.data.registry import REGISTRY
+
+single_threaded_blas()  # nbval's kernels then compute exactly as the build's do
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -48,14 +48,20 @@ def test_committed_notebooks_are_normalised():
             assert "papermill" not in cell["metadata"] and "execution" not in cell["metadata"]
 
 
-def test_bad_parameter_stops_before_any_chapter_runs(monkeypatch, capsys):
+@pytest.mark.parametrize("setting, message", [
+    ("trust=NOPE", "Parameter 'trust' = 'NOPE'"),
+    ("mc_draws=10000000", "Parameter 'mc_draws' = 10000000"),
+    ("realisation.high=1.5", "a probability must be between 0 and 1: high=1.5"),
+    ("cost_optimism_bias={low: 1, central: 0.5, high: 2}", "low (1) <= central (0.5) <= high (2) must hold"),
+    ("register_overrides.transition.central=-0.01", "transition: values and costs must not be negative"),
+])
+def test_bad_parameter_stops_before_any_chapter_runs(monkeypatch, capsys, setting, message):
     calls = []
     monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a))
     monkeypatch.setattr(build_mod, "fetch", lambda *a, **k: calls.append("fetch"))
-    rc = main(["build", "--set", "trust=NOPE", "--out", "unused"])
+    rc = main(["build", "--set", setting, "--out", "unused"])
     assert rc == 2 and calls == []
-    err = capsys.readouterr().err
-    assert "Parameter 'trust' = 'NOPE'" in err and "one of" in err
+    assert message in capsys.readouterr().err
 
 
 def test_unwritable_output_folder_stops_before_any_chapter_runs(monkeypatch, tmp_path, capsys):
@@ -152,3 +158,16 @@ def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
                 assert out["output_type"] != "error", f"{path.name}: {out.get('ename')}"
                 assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
                     f"{path.name} prints to stderr: {''.join(out['text'])[:300]}")
+
+
+def test_the_chart_bundle_is_generated_once_and_again_when_stale(tmp_path):
+    from se_ambulance.charts import BUNDLE_NAME, write_bundle
+
+    dest = write_bundle(tmp_path)
+    first = dest.read_text(encoding="utf-8")
+    assert first.startswith("/* se-charts: vl-convert ") and "vegaEmbed" in first
+    mtime = dest.stat().st_mtime_ns
+    assert write_bundle(tmp_path) == dest and dest.stat().st_mtime_ns == mtime  # reused, not rewritten
+    dest.write_text("/* se-charts: an older bundle */\n", encoding="utf-8")
+    assert write_bundle(tmp_path).read_text(encoding="utf-8") == first
+    assert [p.name for p in tmp_path.iterdir()] == [BUNDLE_NAME]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.formula.api as smf
 
 from . import metrics
 
@@ -81,6 +80,8 @@ def c2_regressions(activity: pd.DataFrame) -> dict[str, object]:
       when handover times enter AmbSYS.
     Associations only: see the chapter for what they cannot show.
     """
+    import statsmodels.formula.api as smf  # here, not at the top: most users of this module need no model
+
     df = activity.copy()
     df = df[df.index >= "2018-04-01"].dropna(subset=["c2_mean_s"])
     df["c2_min"] = df["c2_mean_s"] / 60

@@ -104,14 +104,21 @@ else drain();
 
 
 def write_bundle(static_dir: Path) -> Path:
-    """Write `se-charts.js` into the site's _static folder (idempotent)."""
+    """Write `se-charts.js` into the site's _static folder, unless the one there was made from the same
+    vl-convert, vega-lite and wrapper (generating the bundle takes over a second on every build)."""
     import vl_convert as vlc
 
     major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    bundle = vlc.javascript_bundle(vl_version=major_minor)
-    text = _WRAPPER.format(version=vlc.__version__, bundle=bundle)
-    static_dir.mkdir(parents=True, exist_ok=True)
+    wrapper = hashlib.sha256(_WRAPPER.encode()).hexdigest()[:12]
+    stamp = f"/* se-charts: vl-convert {vlc.__version__}, vega-lite {major_minor}, wrapper {wrapper} */\n"
     dest = static_dir / BUNDLE_NAME
-    if not dest.is_file() or dest.read_text(encoding="utf-8") != text:
-        dest.write_text(text, encoding="utf-8")
+    if dest.is_file():
+        with dest.open(encoding="utf-8") as f:
+            if f.readline() == stamp:
+                return dest
+    text = stamp + _WRAPPER.format(version=vlc.__version__, bundle=vlc.javascript_bundle(vl_version=major_minor))
+    static_dir.mkdir(parents=True, exist_ok=True)
+    tmp = dest.with_name(f".{BUNDLE_NAME}.tmp")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(dest)  # atomic: an interrupted build never leaves half a bundle
     return dest
