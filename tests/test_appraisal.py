@@ -95,6 +95,13 @@ def test_the_income_estimate_is_secamb_income_scaled_by_activity(ambsys):
     assert 0.1 < sc.carter_share < 0.2
 
 
+def test_central_income_and_the_cash_share_of_it():
+    assert appraisal.central_income(settings(), SCALE) == pytest.approx(100e6 * 1.15)
+    assert appraisal.central_income(settings(group_turnover_m=640), SCALE) == 640e6
+    # Corporate 1%, procurement 0.3%, estates 0.1%, control rooms 0.2%, workforce 0.3%.
+    assert appraisal.central_cash_share(settings(), SCALE) == pytest.approx(0.019)
+
+
 # --- the Monte Carlo ----------------------------------------------------------------------------
 
 def test_the_monte_carlo_is_reproducible_for_a_seed():

@@ -384,10 +384,21 @@ def tornado(settings: Settings, sc: Scale, outcome: str = "npv_cash") -> pd.Data
     return frame.sort_values("swing", ascending=False).reset_index(drop=True).drop(columns="swing").round(2)
 
 
+def central_income(settings: Settings, sc: Scale) -> float:
+    """The group's yearly income at the central price change (or as the reader set it), £."""
+    if settings.group_turnover_m is not None:
+        return settings.group_turnover_m * 1e6
+    return sc.turnover_2019 * settings.turnover_uplift[1]
+
+
+def central_cash_share(settings: Settings, sc: Scale) -> float:
+    """Cash-releasing benefits at their central values, before realisation, as a share of income."""
+    return sum(i.central for i in register(settings) if i.kind == "benefit" and i.cash and i.basis == "turnover")
+
+
 def register_table(settings: Settings, sc: Scale) -> pd.DataFrame:
     """The register as a reader sees it: each item's range in £m a year (or in total for one-off costs)."""
-    turnover = (settings.group_turnover_m * 1e6 if settings.group_turnover_m is not None
-                else sc.turnover_2019 * settings.turnover_uplift[1])
+    turnover = central_income(settings, sc)
     rows = []
     for i in register(settings):
         base = float(sc.base(i.basis, np.array([turnover]))[0])
@@ -454,8 +465,7 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
 def incident_equivalents(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: float = CLAIM_WIDER) -> dict:
     """£80m in incidents' worth of the group's average income per incident (latest complete year)."""
     inc = float(sum(_fy_incidents(tidy, o)[sc.year] for o in ("RYD", "RYE")))
-    turnover = (settings.group_turnover_m * 1e6 if settings.group_turnover_m is not None
-                else sc.turnover_2019 * settings.turnover_uplift[1])
+    turnover = central_income(settings, sc)
     per_incident = turnover / inc
     return {"incidents": inc, "turnover": turnover, "per_incident": per_incident,
             "equivalent_incidents": amount / per_incident, "share_of_turnover": amount / turnover}
