@@ -174,6 +174,7 @@ def test_conveyances_tested_against_the_lowest_conveying_trust(ambsys):
     ({"register_overrides": {"estates": {"ramp": 0}}}, "start and ramp are whole years"),
     ({"mc_draws": 5_000_000}, r"Parameter 'mc_draws' = 5000000 .*Allowed: int >= 1000 and <= 200000"),
     ({"discount_rate": 0.35}, r"Parameter 'discount_rate' = 0\.35"),
+    ({"value_per_conveyance": {"low": 0, "central": 400, "high": 800}}, r"a value in £ must be between 1 and"),
     ({"realisation": {"low": 0.2, "high": 0.9}}, r"realisation\.central"),
 ])
 def test_bad_appraisal_inputs_are_rejected_with_a_clear_message(override, message):

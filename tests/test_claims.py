@@ -83,3 +83,15 @@ def test_assumptions_log_is_complete_and_rated():
         assert log["assumption"].str.contains(f"ages {g}", regex=False).any()
     for item in REGISTER:  # and every line of the appraisal's benefits register
         assert log["assumption"].str.startswith(item.label).any(), item.id
+
+
+def test_the_appraisal_runs_once_for_both_benefit_claims(monkeypatch):
+    from se_ambulance import appraisal
+    from se_ambulance.verdicts import Inputs, register_table
+
+    calls = []
+    real = appraisal.simulate
+    monkeypatch.setattr(appraisal, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
+    table = register_table(Inputs.load()).set_index("id")
+    assert len(calls) == 1
+    assert table.loc["efficiencies-10m", "verdict"] == table.loc["wider-benefits-80m", "verdict"] == "partly supported"

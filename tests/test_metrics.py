@@ -128,3 +128,13 @@ def test_latest_year_table_formats_rate_and_interval():
     table = outcomes.latest_year_table(outcomes.outcome_rates(pd.DataFrame(rows), ["A"]), ["A"])
     assert table.index.name == "2019/20 (95% CI)"
     assert table.iloc[0, 0].startswith("10.0% (")
+
+
+def test_annual_totals_keep_complete_financial_years_only():
+    from se_ambulance.metrics import annual_totals
+
+    months = pd.date_range("2023-04-01", "2025-02-01", freq="MS")  # 2023/24 complete, 2024/25 not
+    frame = pd.DataFrame({"a": 1.0, "b": 2.0}, index=months)
+    totals = annual_totals(frame)
+    assert list(totals.index) == [2023] and totals.loc[2023].tolist() == [12.0, 24.0]
+    assert annual_totals(frame["a"]).to_dict() == {2023: 12.0}

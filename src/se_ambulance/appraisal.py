@@ -107,14 +107,7 @@ def register(settings: Settings) -> tuple[Item, ...]:
 
 def _fy_incidents(tidy: pd.DataFrame, org: str) -> pd.Series:
     """Incidents (A7) by complete financial year for one org."""
-    a = activity_monthly(tidy, org)
-    fy = metrics.financial_year(a.index.to_series()).to_numpy()
-    g = a.groupby(fy)["incidents"]
-    return g.sum()[g.size() == 12]
-
-
-def latest_complete_year(tidy: pd.DataFrame) -> int:
-    return int(_fy_incidents(tidy, "Eng").index.max())
+    return metrics.annual_totals(activity_monthly(tidy, org)["incidents"])
 
 
 @dataclass(frozen=True)
@@ -442,15 +435,15 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
     shares = {}
     group_ed = group_inc = 0.0
     for org in PROVIDERS:
-        a = activity_monthly(tidy, org)
-        fy = metrics.financial_year(a.index.to_series()).to_numpy()
-        sub = a[fy == year]
-        if len(sub) != 12 or sub["conveyed_ed"].isna().any():
+        a = activity_monthly(tidy, org)[["incidents", "conveyed_ed"]].dropna()
+        totals = metrics.annual_totals(a)  # a trust missing any month of the year is left out
+        if year not in totals.index:
             continue
-        shares[org] = sub["conveyed_ed"].sum() / sub["incidents"].sum()
+        ed, inc = totals.loc[year, "conveyed_ed"], totals.loc[year, "incidents"]
+        shares[org] = ed / inc
         if org in ("RYD", "RYE"):
-            group_ed += sub["conveyed_ed"].sum()
-            group_inc += sub["incidents"].sum()
+            group_ed += ed
+            group_inc += inc
     best = min(shares, key=shares.get)
     group_share = group_ed / group_inc
     avoidable = max(group_share - shares[best], 0.0) * group_inc

@@ -116,13 +116,6 @@ def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values("mase")
 
 
-def annual_totals(monthly: pd.Series) -> pd.Series:
-    """Financial-year totals of a monthly series, complete years only."""
-    fy = monthly.index.year - (monthly.index.month < 4)
-    g = monthly.groupby(fy)
-    return g.sum()[g.size() == 12]
-
-
 def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, target_fy: int,
                      alpha: float = 0.05) -> dict[str, float]:
     """Growth from base_fy to target_fy on a log-linear trend fitted to annual totals (OLS), with a

@@ -22,6 +22,13 @@ def financial_year(month: pd.Series) -> pd.Series:
     return (month.dt.year - (month.dt.month < 4)).astype(int)
 
 
+def annual_totals(monthly: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame:
+    """Financial-year totals of monthly values (month-start index), complete years only."""
+    fy = monthly.index.year - (monthly.index.month < 4)
+    g = monthly.groupby(fy)
+    return g.sum()[g.size() == 12]
+
+
 def response_monthly(tidy: pd.DataFrame, orgs: Sequence[str],
                      categories: Sequence[str] = RESPONSE_CATEGORIES) -> pd.DataFrame:
     """One row per org, category and month: incidents, total, mean and p90 (seconds)."""

@@ -105,7 +105,7 @@ class BookParams(BaseModel):
                                            "if known (replaces the estimate from SECAmb's 2019/20 income and "
                                            "activity, and turnover_uplift).")
     value_per_conveyance: Range = _range(200.0, 400.0, 800.0, "Value to the NHS of one avoided conveyance to "
-                                         "ED in £, 0 or more (used only to translate £80m into conveyances).")
+                                         "ED in £, at least 1 (used only to translate £80m into conveyances).")
     register_overrides: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="Changes to benefits-register items: {item: {field: value}}; items: "
         + ", ".join(ITEM_IDS) + "; fields: " + ", ".join(OVERRIDABLE) + ". Values are fractions of the item's "
@@ -116,10 +116,15 @@ class BookParams(BaseModel):
     def _probability(cls, v: Range) -> Range:
         return _within(v, 0, 1, "a probability")
 
-    @field_validator("cost_optimism_bias", "value_per_conveyance")
+    @field_validator("cost_optimism_bias")
     @classmethod
     def _non_negative(cls, v: Range) -> Range:
-        return _within(v, 0, 1e6, "this value")
+        return _within(v, 0, 1e6, "an uplift")
+
+    @field_validator("value_per_conveyance")
+    @classmethod
+    def _positive_pounds(cls, v: Range) -> Range:
+        return _within(v, 1, 1e6, "a value in £")
 
     @field_validator("benefit_delay_years")
     @classmethod

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import pandas as pd
 
@@ -12,7 +13,7 @@ from .claims import Claim, case_response_figures, load_register
 from .data.ambco import load_ambco
 from .data.ambsys import load_ambsys
 from .data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
-from .forecast import annual_totals
+from .metrics import annual_totals
 from .report import percent
 from .units import mmss
 
@@ -31,6 +32,11 @@ class Inputs:
     horizon_year: int = 2035
     covid_handling: str = "exclude"
     appraisal: appraisal.Settings = field(default_factory=appraisal.Settings.defaults)
+
+    @cached_property
+    def appraisal_result(self) -> appraisal.Result:
+        """The appraisal's Monte Carlo, run once for both benefit claims."""
+        return appraisal.simulate(self.appraisal, appraisal.scale(self.tidy))
 
     @classmethod
     def load(cls, **params) -> "Inputs":
@@ -119,7 +125,7 @@ def _las_scas(inp: Inputs, claimed: float) -> tuple[str, str]:
 
 
 def _benefits(inp: Inputs, which: str) -> tuple[str, str]:
-    res = appraisal.simulate(inp.appraisal, appraisal.scale(inp.tidy))
+    res = inp.appraisal_result
     p = appraisal.claim_probabilities(res)
     o = res.outcomes / 1e6
     years = inp.appraisal.appraisal_years
