@@ -57,7 +57,7 @@ def jupyter_book_executor(work: Path) -> float:
     config = yaml.safe_load((src / "_config.yml").read_text())
     config["execute"] = {"execute_notebooks": "force", "timeout": 600}
     (src / "_config.yml").write_text(yaml.safe_dump(config))
-    from se_ambulance.build import SINGLE_THREADED_BLAS
+    from se_ambulance.pipeline.build import SINGLE_THREADED_BLAS
 
     # The same single-threaded BLAS as our build's kernels, so the comparison is like for like.
     env = {**os.environ, **SINGLE_THREADED_BLAS, "SE_AMBULANCE_HOME": str(ROOT)}
@@ -75,7 +75,7 @@ def median_of(runs: list[tuple[float, float]]) -> dict:
 def main() -> None:
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
     sys.path.insert(0, str(ROOT / "src"))
-    from se_ambulance.charts import write_bundle
+    from se_ambulance.publish.charts import write_bundle
 
     results: dict[str, dict] = {}
     with tempfile.TemporaryDirectory() as tmp:

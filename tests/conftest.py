@@ -9,9 +9,9 @@ import nbformat
 import pytest
 import yaml
 
-from se_ambulance.build import single_threaded_blas
+from se_ambulance.pipeline.build import single_threaded_blas
 from se_ambulance.data.ambsys import ID_COLUMNS
-from se_ambulance.data.registry import REGISTRY
+from se_ambulance.reference.indicators import REGISTRY
 
 single_threaded_blas()  # nbval's kernels then compute exactly as the build's do
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from se_ambulance.data.ambsys import TIDY_COLUMNS, read_ambsys_csv
-from se_ambulance.data.registry import REGISTRY, code_for
+from se_ambulance.reference.indicators import REGISTRY, code_for
 from se_ambulance.errors import DataError
 
 from .conftest import ambsys_csv, org_rows

@@ -9,10 +9,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from se_ambulance import appraisal
-from se_ambulance.benefits import ITEM_IDS, REGISTER
+from se_ambulance.analysis import appraisal
+from se_ambulance.reference.benefits import ITEM_IDS, REGISTER
 from se_ambulance.errors import ParameterError
-from se_ambulance.params import BookParams, load_params
+from se_ambulance.pipeline.params import BookParams, load_params
 
 SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024)
 

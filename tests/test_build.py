@@ -7,9 +7,9 @@ import json
 import nbformat
 import pytest
 
-from se_ambulance import build as build_mod
-from se_ambulance.cli import main
-from se_ambulance.params import load_params
+from se_ambulance.pipeline import build as build_mod
+from se_ambulance.pipeline.cli import main
+from se_ambulance.pipeline.params import load_params
 
 from .conftest import ROOT, write_notebook
 
@@ -161,7 +161,7 @@ def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
 
 
 def test_the_chart_bundle_is_generated_once_and_again_when_stale(tmp_path):
-    from se_ambulance.charts import BUNDLE_NAME, write_bundle
+    from se_ambulance.publish.charts import BUNDLE_NAME, write_bundle
 
     dest = write_bundle(tmp_path)
     first = dest.read_text(encoding="utf-8")

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from se_ambulance.claims import VERDICTS, load_register, out_of_scope
-from se_ambulance.seed_scan import scan
+from se_ambulance.claims.register import VERDICTS, load_register, out_of_scope
+from se_ambulance.claims.seed_scan import scan
 
 from .conftest import ROOT
 
@@ -47,7 +47,7 @@ def test_stated_verdicts_are_allowed_values_and_computed_ones_have_a_chapter():
 
 @pytest.fixture(scope="module")
 def register():
-    from se_ambulance.verdicts import Inputs, register_table
+    from se_ambulance.claims.verdicts import Inputs, register_table
 
     return register_table(Inputs.load()).set_index("id")
 
@@ -72,9 +72,9 @@ def test_computed_evidence_quotes_the_numbers(register):
 
 
 def test_assumptions_log_is_complete_and_rated():
-    from se_ambulance.assumptions import assumptions_log
-    from se_ambulance.benefits import REGISTER
-    from se_ambulance.demography import RATE_ASSUMPTIONS
+    from se_ambulance.claims.assumptions import assumptions_log
+    from se_ambulance.reference.benefits import REGISTER
+    from se_ambulance.analysis.demography import RATE_ASSUMPTIONS
 
     log = assumptions_log()
     assert set(log["quality"]) | set(log["impact"]) <= {"red", "amber", "green"}
@@ -86,8 +86,8 @@ def test_assumptions_log_is_complete_and_rated():
 
 
 def test_the_appraisal_runs_once_for_both_benefit_claims(monkeypatch):
-    from se_ambulance import appraisal
-    from se_ambulance.verdicts import Inputs, register_table
+    from se_ambulance.analysis import appraisal
+    from se_ambulance.claims.verdicts import Inputs, register_table
 
     calls = []
     real = appraisal.simulate

@@ -6,7 +6,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from se_ambulance import demand, demography, forecast, population as pop
+from se_ambulance.analysis import demand
+from se_ambulance.analysis import demography
+from se_ambulance.analysis import forecast
+from se_ambulance.analysis import population as pop
 from se_ambulance.data.population import AGE_BANDS, load_la_85plus, load_region, load_subicb
 
 from .conftest import ROOT
@@ -129,7 +132,7 @@ def test_unknown_model_is_named():
 @pytest.mark.slow
 @pytest.mark.parametrize("area", ["RYD", "RYE"])
 def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
-    from se_ambulance.cli import main
+    from se_ambulance.pipeline.cli import main
 
     out = tmp_path / area
     assert main(["build", "--set", f"demand_area={area}", "--out", str(out)]) == 0
@@ -147,7 +150,7 @@ def test_mid_2019_footprints_from_county_estimates():
 
 
 def test_category_series_pools_only_common_months(ambsys):
-    from se_ambulance.activity import activity_monthly, category_series
+    from se_ambulance.analysis.activity import activity_monthly, category_series
 
     both = category_series(ambsys, ["RYD", "RYE"])
     ryd = activity_monthly(ambsys, "RYD")

@@ -7,8 +7,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from se_ambulance import metrics, performance
-from se_ambulance.claims import case_response_figures
+from se_ambulance.analysis import metrics
+from se_ambulance.analysis import performance
+from se_ambulance.claims.register import case_response_figures
 
 GOLDEN = Path(__file__).parent / "golden" / "fy_means.csv"
 
@@ -83,7 +84,7 @@ def test_case_figures_reproduced_by_pooling_scas_and_secamb(ambsys):
 
 
 def test_seasonal_profile_and_winter_words():
-    from se_ambulance import activity
+    from se_ambulance.analysis import activity
 
     months = pd.date_range("2018-01-01", "2019-12-01", freq="MS")
     m = pd.DataFrame({"month": months, "count": 10.0,
@@ -96,7 +97,7 @@ def test_seasonal_profile_and_winter_words():
 
 
 def test_outcome_rates_have_wilson_intervals_and_a_computed_verdict():
-    from se_ambulance import outcomes
+    from se_ambulance.analysis import outcomes
 
     months = pd.date_range("2015-04-01", periods=12, freq="MS")
     rows = [{"org": o, "month": m, "measure": "survival_all", "numerator": k, "denominator": 100}
@@ -121,7 +122,7 @@ def test_interim_c2_target_counts_only_the_years_it_applied():
 
 
 def test_latest_year_table_formats_rate_and_interval():
-    from se_ambulance import outcomes
+    from se_ambulance.analysis import outcomes
 
     months = pd.date_range("2019-04-01", periods=12, freq="MS")
     rows = [{"org": "A", "month": m, "measure": "survival_all", "numerator": 10, "denominator": 100} for m in months]
@@ -131,7 +132,7 @@ def test_latest_year_table_formats_rate_and_interval():
 
 
 def test_annual_totals_keep_complete_financial_years_only():
-    from se_ambulance.metrics import annual_totals
+    from se_ambulance.analysis.metrics import annual_totals
 
     months = pd.date_range("2023-04-01", "2025-02-01", freq="MS")  # 2023/24 complete, 2024/25 not
     frame = pd.DataFrame({"a": 1.0, "b": 2.0}, index=months)

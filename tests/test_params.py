@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from se_ambulance.errors import ParameterError
-from se_ambulance.params import BookParams, load_params, parse_set
+from se_ambulance.pipeline.params import BookParams, load_params, parse_set
 
 
 def test_default_file_is_valid():

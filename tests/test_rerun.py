@@ -8,9 +8,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from se_ambulance import build as build_mod
-from se_ambulance.cli import main
-from se_ambulance.params import load_params
+from se_ambulance.pipeline import build as build_mod
+from se_ambulance.pipeline.cli import main
+from se_ambulance.pipeline.params import load_params
 
 from .conftest import ROOT, write_notebook
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from se_ambulance.build import BOOK_FILES, build_site
+from se_ambulance.pipeline.build import BOOK_FILES, build_site
 
 from .conftest import ROOT
 

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from se_ambulance.spc import special_cause_periods, xmr
+from se_ambulance.analysis.spc import special_cause_periods, xmr
 
 
 def series(values):
@@ -69,7 +69,7 @@ def test_too_short_a_series():
 
 
 def test_summary_lists_each_rule_once_with_its_periods():
-    from se_ambulance.spc import special_cause_summary
+    from se_ambulance.analysis.spc import special_cause_summary
 
     s = series(STABLE + [10.5] * 8)
     base = pd.Series(np.arange(len(s)) < 20, index=s.index)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .errors import SeAmbulanceError
+from se_ambulance.errors import SeAmbulanceError
 
 _MARKER = Path("data") / "manifest.yaml"
 

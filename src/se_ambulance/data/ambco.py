@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from .fetch import ensure
+from se_ambulance.errors import DataError
+from se_ambulance.data.fetch import ensure
 
 MEASURES = {
     "rosc_all": ("R1r", "R1n", "Cardiac arrest: ROSC at hospital (all)"),

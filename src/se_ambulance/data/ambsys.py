@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
-from ..paths import cache_dir
-from .fetch import ensure, sha256_file
-from .registry import REGISTRY
+from se_ambulance.errors import DataError
+from se_ambulance.paths import cache_dir
+from se_ambulance.data.fetch import ensure, sha256_file
+from se_ambulance.reference.indicators import REGISTRY
 
 ID_COLUMNS = ["Year", "Month", "Region", "Org Code", "Org Name"]
 TIDY_COLUMNS = ["org", "org_name", "level", "region", "month", "indicator", "category",

@@ -19,9 +19,9 @@ import urllib.request
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from ..errors import DataError, FetchError
-from ..paths import raw_dir
-from .manifest import Dataset, load_manifest, record_new_vintage
+from se_ambulance.errors import DataError, FetchError
+from se_ambulance.paths import raw_dir
+from se_ambulance.data.manifest import Dataset, load_manifest, record_new_vintage
 
 MIRROR_ENV = "SE_AMBULANCE_DATA_MIRROR"
 _CHUNK = 1 << 16

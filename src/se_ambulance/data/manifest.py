@@ -10,8 +10,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
-from ..errors import DataError
-from ..paths import project_root
+from se_ambulance.errors import DataError
+from se_ambulance.paths import project_root
 
 
 class Licence(BaseModel):

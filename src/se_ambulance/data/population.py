@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import xlrd
 
-from ..errors import DataError
-from .fetch import ensure
+from se_ambulance.errors import DataError
+from se_ambulance.data.fetch import ensure
 
 AGE_BANDS = ["0-4", "5-9", "10-14", "15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49",
              "50-54", "55-59", "60-64", "65-69", "70-74", "75-79", "80-84", "85-89", "90+"]

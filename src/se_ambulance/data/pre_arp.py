@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from .fetch import ensure
+from se_ambulance.errors import DataError
+from se_ambulance.data.fetch import ensure
 
 _PRE_ARP_COLUMNS = ["month", "geography", "call_category", "measure", "value", "source_chart"]
 

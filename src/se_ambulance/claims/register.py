@@ -8,8 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
-from .errors import DataError
-from .paths import project_root
+from se_ambulance.errors import DataError
+from se_ambulance.paths import project_root
 
 VERDICTS = ("supported", "partly supported", "not supported", "cannot be tested with public data")
 

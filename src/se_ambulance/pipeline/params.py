@@ -12,10 +12,10 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from .benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
-from .errors import ParameterError
-from .orgs import ALL_ORGS, COMBINED, PROVIDERS
-from .paths import project_root
+from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
+from se_ambulance.errors import ParameterError
+from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
+from se_ambulance.paths import project_root
 
 COMPARATOR_CODES = sorted(set(ALL_ORGS) | set(COMBINED))
 

@@ -23,11 +23,11 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from .charts import write_bundle
-from .data.fetch import fetch
-from .errors import BuildError, SeAmbulanceError
-from .params import BookParams, load_params
-from .paths import project_root
+from se_ambulance.publish.charts import write_bundle
+from se_ambulance.data.fetch import fetch
+from se_ambulance.errors import BuildError, SeAmbulanceError
+from se_ambulance.pipeline.params import BookParams, load_params
+from se_ambulance.paths import project_root
 
 KERNEL = "python3"
 BOOK_FILES = ("_config.yml", "_toc.yml", "book")

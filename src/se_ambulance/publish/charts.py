@@ -19,7 +19,7 @@ import altair as alt
 import pandas as pd
 from IPython.display import HTML
 
-from .errors import BuildError
+from se_ambulance.errors import BuildError
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PALETTE = ["#005EB8", "#DA291C", "#009639", "#ED8B00", "#7C2855", "#425563", "#00A9CE"]

@@ -7,9 +7,9 @@ from collections.abc import Sequence
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
-from . import metrics
-from .data.ambco import MEASURES
-from .orgs import short_name
+from se_ambulance.analysis import metrics
+from se_ambulance.data.ambco import MEASURES
+from se_ambulance.reference.orgs import short_name
 
 
 def outcome_rates(ambco: pd.DataFrame, orgs: Sequence[str], measures: Sequence[str] | None = None) -> pd.DataFrame:

@@ -12,8 +12,8 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .data.registry import RESPONSE_CATEGORIES
-from .standards import INTERIM_C2_MEAN, INTERIM_C2_YEARS, standard
+from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
+from se_ambulance.reference.standards import INTERIM_C2_MEAN, INTERIM_C2_YEARS, standard
 
 
 def financial_year(month: pd.Series) -> pd.Series:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .orgs import ARP_TABLE_NAMES
+from se_ambulance.reference.orgs import ARP_TABLE_NAMES
 
 CATEGORY_A_TARGET = 0.75  # 75% of Category A (and of Red 1, Red 2) calls within 8 minutes
 

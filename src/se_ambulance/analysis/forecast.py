@@ -19,7 +19,7 @@ from scipy.stats import norm
 from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.statespace.sarimax import SARIMAX
 
-from .activity import COVID_FIRST, COVID_LAST
+from se_ambulance.analysis.activity import COVID_FIRST, COVID_LAST
 
 MODELS = ("ets", "sarima", "seasonal_naive", "drift")
 SEASON = 12

@@ -7,15 +7,20 @@ from functools import cached_property
 
 import pandas as pd
 
-from . import appraisal, demand, outcomes, performance, population as pop, standards
-from .activity import incidents_series
-from .claims import Claim, case_response_figures, load_register
-from .data.ambco import load_ambco
-from .data.ambsys import load_ambsys
-from .data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
-from .metrics import annual_totals
-from .report import percent
-from .units import mmss
+from se_ambulance.analysis import appraisal
+from se_ambulance.analysis import demand
+from se_ambulance.analysis import outcomes
+from se_ambulance.analysis import performance
+from se_ambulance.analysis import population as pop
+from se_ambulance.reference import standards
+from se_ambulance.analysis.activity import incidents_series
+from se_ambulance.claims.register import Claim, case_response_figures, load_register
+from se_ambulance.data.ambco import load_ambco
+from se_ambulance.data.ambsys import load_ambsys
+from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
+from se_ambulance.analysis.metrics import annual_totals
+from se_ambulance.publish.report import percent
+from se_ambulance.publish.format import mmss
 
 
 @dataclass

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .benefits import REGISTER
-from .demography import RATE_ASSUMPTIONS
-from .params import BookParams
+from se_ambulance.reference.benefits import REGISTER
+from se_ambulance.analysis.demography import RATE_ASSUMPTIONS
+from se_ambulance.pipeline.params import BookParams
 
 
 @dataclass(frozen=True)
@@ -25,7 +25,7 @@ class Assumption:
 def _log() -> list[Assumption]:
     rates = [Assumption("Demand", f"Relative ambulance use at ages {g}: {a.central:g} (range {a.low:g}–{a.high:g}; "
                         "ages 15–64 = 1)", a.source, "red" if g == "0-14" else "amber", "red" if g == "85+" else "amber",
-                        "se_ambulance.demography.RATE_ASSUMPTIONS") for g, a in RATE_ASSUMPTIONS.items()]
+                        "se_ambulance.analysis.demography.RATE_ASSUMPTIONS") for g, a in RATE_ASSUMPTIONS.items()]
     d = BookParams()
 
     def pct(r) -> str:
@@ -33,42 +33,42 @@ def _log() -> list[Assumption]:
 
     register = [Assumption("Appraisal", f"{i.label} ({i.kind}, {'cash' if i.cash else 'non-cash'}): "
                            f"{i.low:g}/{i.central:g}/{i.high:g} of {_BASIS[i.basis]}", i.source, i.quality, i.impact,
-                           "se_ambulance.benefits.REGISTER") for i in REGISTER]
+                           "se_ambulance.reference.benefits.REGISTER") for i in REGISTER]
     return [
         Assumption("Performance", "A yearly or pooled 90th centile is the incident-weighted mean of monthly centiles",
                    "Published data give monthly centiles only; the exact pooled centile needs record-level data",
-                   "amber", "amber", "se_ambulance.metrics.pooled_by_financial_year"),
+                   "amber", "amber", "se_ambulance.analysis.metrics.pooled_by_financial_year"),
         Assumption("Performance", "Pooled means use total ÷ incidents; in Nov–Dec 2017 two trusts' published means "
                    "differ from this by up to 7 seconds", "Arithmetic on AmbSYS", "green", "green",
-                   "se_ambulance.metrics.response_monthly"),
+                   "se_ambulance.analysis.metrics.response_monthly"),
         Assumption("Performance", "SPC limits are computed over the whole period, not rebased after shifts",
                    "Making Data Count allows either; whole-period limits show where the process ran high or low",
-                   "amber", "amber", "se_ambulance.spc.xmr"),
+                   "amber", "amber", "se_ambulance.analysis.spc.xmr"),
         Assumption("Performance", "The C2 regressions are associations, with Newey–West errors (3 lags)",
                    "Observational monthly data; cause cannot be identified", "amber", "amber",
-                   "se_ambulance.activity.c2_regressions"),
+                   "se_ambulance.analysis.activity.c2_regressions"),
         Assumption("Demand", "SCAS footprint: Hampshire approximated by sub-ICB D9Y0V plus Hart and Rushmoor",
                    "ONS sub-ICB and LA projections; D9Y0V seems to include part of Hart", "amber", "green",
-                   "se_ambulance.population.FOOTPRINTS"),
+                   "se_ambulance.analysis.population.FOOTPRINTS"),
         Assumption("Demand", "North-east Hampshire is counted with SCAS, though SECAmb serves part of it",
                    "County rule; no published split of the area served", "amber", "green",
-                   "se_ambulance.population.FOOTPRINTS"),
+                   "se_ambulance.analysis.population.FOOTPRINTS"),
         Assumption("Demand", "By age band, footprints are built from sub-ICB areas (Surrey Heath, Milton Keynes "
-                   "approximated)", "ONS sub-ICB projections", "amber", "green", "se_ambulance.population.banded"),
+                   "approximated)", "ONS sub-ICB projections", "amber", "green", "se_ambulance.analysis.population.banded"),
         *rates,
         Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
                    "No evidence on future rates; healthier ageing or more telephone care would lower them",
-                   "red", "red", "se_ambulance.demography.demand_index"),
+                   "red", "red", "se_ambulance.analysis.demography.demand_index"),
         Assumption("Demand", "COVID months (Mar 2020–Mar 2021) are excluded from training, or modelled as a step",
-                   "A parameter (covid_handling)", "green", "amber", "se_ambulance.forecast"),
+                   "A parameter (covid_handling)", "green", "amber", "se_ambulance.analysis.forecast"),
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
-                   "se_ambulance.forecast.log_linear_trend"),
+                   "se_ambulance.analysis.forecast.log_linear_trend"),
         Assumption("Appraisal", "Group income: SECAmb's 2019/20 income (£250.8m) scaled by the two trusts' AmbSYS "
                    f"incidents, then by a price-change factor ({d.turnover_uplift.low:g}–{d.turnover_uplift.high:g})", "Seed 003; AmbSYS. SCAS also runs NHS 111 "
-                   "and patient transport, so this understates income", "red", "amber", "se_ambulance.appraisal.scale"),
+                   "and patient transport, so this understates income", "red", "amber", "se_ambulance.analysis.appraisal.scale"),
         Assumption("Appraisal", "The group's share of Carter's £500m national opportunity equals its share of "
-                   "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.appraisal.Scale"),
+                   "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.analysis.appraisal.Scale"),
         Assumption("Appraisal", f"Share of planned benefits realised: {pct(d.realisation)} (low / most likely / high)",
                    "NAO (2016) shared services; Fulop et al. (2002) London mergers", "amber", "red",
                    "params: realisation"),
@@ -81,7 +81,7 @@ def _log() -> list[Assumption]:
                    "params: benefit_delay_years"),
         Assumption("Appraisal", "Inputs are independent and triangular", "A simplification; correlated "
                    "shortfalls (one weak programme) would widen the range", "amber", "amber",
-                   "se_ambulance.appraisal.draw"),
+                   "se_ambulance.analysis.appraisal.draw"),
         Assumption("Appraisal", f"Real terms, discounted at {100 * d.discount_rate:g}% a year, first year undiscounted",
                    "HM Treasury Green Book", "green", "amber", "params: discount_rate"),
         Assumption("Appraisal", "An avoided conveyance to ED is worth £" + " / £".join(
@@ -92,7 +92,7 @@ def _log() -> list[Assumption]:
         *register,
         Assumption("Claims", "A reproduced figure within 2 seconds supports a response-time claim; within 5% a "
                    "population claim", "Rounding in published totals and different extract dates", "green", "amber",
-                   "se_ambulance.verdicts"),
+                   "se_ambulance.claims.verdicts"),
     ]
 
 

@@ -6,11 +6,11 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
-from .charts import PALETTE, figure
-from .orgs import short_name
-from .performance import chart_frame
-from .standards import standard
-from .units import mmss
+from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.reference.orgs import short_name
+from se_ambulance.analysis.performance import chart_frame
+from se_ambulance.reference.standards import standard
+from se_ambulance.publish.format import mmss
 
 
 def response_time_chart(frame: pd.DataFrame, order: list[str]) -> alt.FacetChart:
@@ -121,7 +121,7 @@ def histogram_chart(frame: pd.DataFrame, x_title: str, threshold: float, thresho
 
 def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str):
     """(the XmR chart frame, the book figure) for one org's monthly mean in minutes."""
-    from .spc import xmr
+    from se_ambulance.analysis.spc import xmr
 
     series = monthly[(monthly["org"] == org) & (monthly["category"] == category)].set_index("month")["mean"] / 60
     chart = xmr(series)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from .data.population import AGE_BANDS
+from se_ambulance.data.population import AGE_BANDS
 
 SURREY = [f"E070002{n:02d}" for n in range(7, 18)]  # the 11 Surrey districts, E07000207–E07000217
 BERKSHIRE = ["E06000036", "E06000037", "E06000038", "E06000039", "E06000040", "E06000041"]

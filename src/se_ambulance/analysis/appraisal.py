@@ -25,11 +25,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from . import metrics
-from .activity import activity_monthly
-from .benefits import Item, apply_overrides
-from .errors import ParameterError
-from .orgs import PROVIDERS
+from se_ambulance.analysis import metrics
+from se_ambulance.analysis.activity import activity_monthly
+from se_ambulance.reference.benefits import Item, apply_overrides
+from se_ambulance.errors import ParameterError
+from se_ambulance.reference.orgs import PROVIDERS
 
 # Book parameters this module reads (their defaults and bounds are in `params.BookParams`).
 PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realisation", "cost_optimism_bias",
@@ -90,7 +90,7 @@ class Settings:
 
     @classmethod
     def defaults(cls) -> "Settings":
-        from .params import BookParams
+        from se_ambulance.pipeline.params import BookParams
 
         return cls.from_params(BookParams().model_dump())
 

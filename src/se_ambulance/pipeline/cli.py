@@ -6,11 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .errors import SeAmbulanceError
+from se_ambulance.errors import SeAmbulanceError
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
-    from .data.fetch import fetch
+    from se_ambulance.data.fetch import fetch
 
     paths = fetch(args.datasets or None, mirror=args.mirror, update=args.update)
     for key, path in paths.items():
@@ -18,22 +18,22 @@ def _cmd_fetch(args: argparse.Namespace) -> None:
 
 
 def _cmd_build(args: argparse.Namespace) -> None:
-    from .build import build
-    from .params import parse_set
+    from se_ambulance.pipeline.build import build
+    from se_ambulance.pipeline.params import parse_set
 
     build(params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror,
           force=args.force)
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
-    from .build import run_one
-    from .params import parse_set
+    from se_ambulance.pipeline.build import run_one
+    from se_ambulance.pipeline.params import parse_set
 
     run_one(args.chapter, params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror)
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
-    from .params import BookParams, allowed_text
+    from se_ambulance.pipeline.params import BookParams, allowed_text
 
     for name, field in BookParams.model_fields.items():
         default = field.get_default(call_default_factory=True)

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from . import metrics
-from .data.registry import RESPONSE_CATEGORIES
-from .orgs import COMBINED, PROVIDERS, short_name
-from .standards import standard
-from .units import fy_label, mmss
+from se_ambulance.analysis import metrics
+from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
+from se_ambulance.reference.orgs import COMBINED, PROVIDERS, short_name
+from se_ambulance.reference.standards import standard
+from se_ambulance.publish.format import fy_label, mmss
 
 
 def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:

@@ -11,7 +11,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import demography, forecast
+from se_ambulance.analysis import demography
+from se_ambulance.analysis import forecast
 
 
 def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,

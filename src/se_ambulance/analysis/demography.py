@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data.population import AGE_BANDS
+from se_ambulance.data.population import AGE_BANDS
 
 # Rate groups: each 5-year band belongs to one group; rates are relative to ages 15–64 (= 1).
 GROUPS: dict[str, tuple[str, ...]] = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import metrics
+from se_ambulance.analysis import metrics
 
 # The COVID window every chapter and model uses (March 2020 to March 2021 inclusive).
 COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")

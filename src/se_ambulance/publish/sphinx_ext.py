@@ -34,9 +34,9 @@ def _clean_scripts(app, pagename, templatename, context, doctree) -> None:
 
 def build_stamp() -> str:
     """'Data: AmbSYS data to March 2026 · built 2026-11-21 · code 0.1.0 (abc1234)'."""
-    from . import __version__
-    from .data.manifest import load_manifest
-    from .paths import project_root
+    from se_ambulance import __version__
+    from se_ambulance.data.manifest import load_manifest
+    from se_ambulance.paths import project_root
 
     vintage = load_manifest()["ambsys"].vintage
     try:
