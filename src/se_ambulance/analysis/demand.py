@@ -16,18 +16,15 @@ from se_ambulance.analysis import forecast
 
 
 def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,
-              covid: str, rates: dict[str, float] | None = None) -> pd.DataFrame:
-    """Annual incidents by scenario: year, scenario, incidents, lower, upper."""
+              covid: str, rates) -> pd.DataFrame:
+    """Annual incidents by scenario: year, scenario, incidents, lower, upper.
+
+    `rates`: {age group: (low, central, high)} relative use rates (the `demand.age_rates` parameter)."""
     years = np.arange(base_year, horizon_year + 1)
     base = float(totals.loc[base_year]) if base_year in totals.index else float(totals.iloc[-1])
-    lo_r = {g: a.low for g, a in demography.RATE_ASSUMPTIONS.items()}
-    hi_r = {g: a.high for g, a in demography.RATE_ASSUMPTIONS.items()}
-    central_r = demography.rates(rates)
-    idx = {k: demography.demand_index(banded, base_year, r).loc[years]
-           for k, r in (("central", central_r), ("low", {**central_r, **lo_r}), ("high", {**central_r, **hi_r}))}
+    idx = demography.index_range(banded, base_year, rates).loc[years]
     demo = pd.DataFrame({"year": years, "scenario": "Demography only", "incidents": base * idx["central"].to_numpy(),
-                         "lower": base * np.minimum(idx["low"], idx["high"]).to_numpy(),
-                         "upper": base * np.maximum(idx["low"], idx["high"]).to_numpy()})
+                         "lower": base * idx["low"].to_numpy(), "upper": base * idx["high"].to_numpy()})
     exclude = (2020,) if covid == "exclude" else ()
     trend_rows = []
     for y in years:

@@ -1,102 +1,110 @@
 """The demographic demand model: population by age band × relative use rates, as an index.
 
-There is no official England table of ambulance use by age, so the rates are assumptions with
-a low, central and high value and a source each (see `RATE_ASSUMPTIONS`); the chapter shows how
-much the answer moves with each of them.
+There is no official England table of ambulance use by age, so each rate is an input with a low,
+central and high value (`rates`: {group: (low, central, high)}, the `demand.age_rates` parameter;
+defaults and sources in `reference.use_rates`). The central rates give the projection; the range
+is the exact minimum and maximum over every combination of low and high rates (growth is a ratio
+of two linear functions of the rates, so its extremes lie at the corners of the box of rates).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from itertools import product
 
 import pandas as pd
 
 from se_ambulance.data.population import AGE_BANDS
+from se_ambulance.reference.use_rates import GROUPS, RATED_GROUPS, REFERENCE_GROUP
 
-# Rate groups: each 5-year band belongs to one group; rates are relative to ages 15–64 (= 1).
-GROUPS: dict[str, tuple[str, ...]] = {
-    "0-14": ("0-4", "5-9", "10-14"),
-    "15-64": ("15-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49", "50-54", "55-59", "60-64"),
-    "65-74": ("65-69", "70-74"),
-    "75-84": ("75-79", "80-84"),
-    "85+": ("85-89", "90+"),
-}
+Rates = Mapping[str, tuple[float, float, float]]
 
 
-@dataclass(frozen=True)
-class RateAssumption:
-    low: float
-    central: float
-    high: float
-    source: str
+def _triple(v) -> tuple[float, float, float]:
+    if isinstance(v, Mapping):
+        return float(v["low"]), float(v["central"]), float(v["high"])
+    low, central, high = v
+    return float(low), float(central), float(high)
 
 
-RATE_ASSUMPTIONS: dict[str, RateAssumption] = {
-    "0-14": RateAssumption(0.3, 0.45, 0.6, "Assumption: children use ambulances less than working-age adults; "
-                           "no England table by age exists."),
-    "65-74": RateAssumption(1.3, 1.7, 2.2, "Assumption between the working-age rate and the 75–84 rate."),
-    "75-84": RateAssumption(2.4, 3.2, 4.0, "Tokyo: 90 per 1,000 a year at 65–84 (against 250 at 85+)."),
-    "85+": RateAssumption(5.0, 7.0, 8.5, "Melbourne: people aged 85+ conveyed 7.9 times as often as those "
-                          "aged 45–69; Tokyo: 250 per 1,000 a year at 85+."),
-}
+def triples(rates: Mapping) -> dict[str, tuple[float, float, float]]:
+    """Rates given as {group: (low, central, high)} or {group: {low, central, high}}; every rated group needed."""
+    missing = [g for g in RATED_GROUPS if g not in rates]
+    if missing:
+        raise ValueError(f"use rates missing for age group(s) {missing}")
+    return {g: _triple(rates[g]) for g in RATED_GROUPS}
 
 
-def rates(choice: dict[str, float] | None = None) -> dict[str, float]:
-    """Relative rates for every group: central values, overridden by `choice`."""
-    out = {"15-64": 1.0, **{g: a.central for g, a in RATE_ASSUMPTIONS.items()}}
-    out.update(choice or {})
+def point_rates(rates: Mapping, pick: Mapping[str, int] | None = None) -> dict[str, float]:
+    """One rate per group: central (index 1) unless `pick` chooses 0 (low) or 2 (high); ages 15-64 = 1."""
+    t = triples(rates)
+    out = {REFERENCE_GROUP: 1.0}
+    out.update({g: t[g][(pick or {}).get(g, 1)] for g in RATED_GROUPS})
     return out
 
 
-def weighted_population(banded: pd.DataFrame, rate: dict[str, float]) -> pd.Series:
+def weighted_population(banded: pd.DataFrame, rate: Mapping[str, float]) -> pd.Series:
     """Σ population × rate, by year (the 'demand-weighted population')."""
     weights = pd.Series({band: rate[g] for g, bands in GROUPS.items() for band in bands})[AGE_BANDS]
     return banded[AGE_BANDS].mul(weights, axis=1).sum(axis=1)
 
 
-def demand_index(banded: pd.DataFrame, base_year: int, rate: dict[str, float] | None = None) -> pd.Series:
-    """Demand relative to `base_year` (= 1) from demography alone."""
-    w = weighted_population(banded, rates(rate))
+def index_at(banded: pd.DataFrame, base_year: int, rate: Mapping[str, float]) -> pd.Series:
+    """Demand relative to `base_year` (= 1) for one set of point rates."""
+    w = weighted_population(banded, rate)
     return w / w.loc[base_year]
 
 
-def growth(banded: pd.DataFrame, base_year: int, target_year: int, rate: dict[str, float] | None = None) -> float:
-    return float(demand_index(banded, base_year, rate).loc[target_year] - 1)
+def demand_index(banded: pd.DataFrame, base_year: int, rates: Rates) -> pd.Series:
+    """Demand relative to `base_year` (= 1) from demography alone, at the central rates."""
+    return index_at(banded, base_year, point_rates(rates))
 
 
-def over_65_share(banded: pd.DataFrame, year: int, rate: dict[str, float] | None = None) -> float:
+def growth(banded: pd.DataFrame, base_year: int, target_year: int, rates: Rates) -> float:
+    return float(demand_index(banded, base_year, rates).loc[target_year] - 1)
+
+
+def corner_indices(banded: pd.DataFrame, base_year: int, rates: Rates) -> pd.DataFrame:
+    """The demand index at every combination of low and high rates (columns), by year (rows)."""
+    cols = {}
+    for combo in product((0, 2), repeat=len(RATED_GROUPS)):
+        pick = dict(zip(RATED_GROUPS, combo))
+        cols[combo] = index_at(banded, base_year, point_rates(rates, pick))
+    return pd.DataFrame(cols)
+
+
+def index_range(banded: pd.DataFrame, base_year: int, rates: Rates) -> pd.DataFrame:
+    """By year: the lowest, central and highest demand index over the box of rates."""
+    corners = corner_indices(banded, base_year, rates)
+    return pd.DataFrame({"low": corners.min(axis=1), "central": demand_index(banded, base_year, rates),
+                         "high": corners.max(axis=1)})
+
+
+def growth_range(banded: pd.DataFrame, base_year: int, target_year: int, rates: Rates) -> tuple[float, float, float]:
+    """(lowest, central, highest) growth from base to target over every combination of low and high rates."""
+    r = index_range(banded, base_year, rates).loc[target_year] - 1
+    return float(r["low"]), float(r["central"]), float(r["high"])
+
+
+def over_65_share(banded: pd.DataFrame, year: int, rates: Rates) -> float:
     """Share of modelled demand from people aged 65+ (a check against SCAS's 48% of calls)."""
-    r = rates(rate)
+    r = point_rates(rates)
     w = banded.loc[year]
     old = sum(w[b] * r[g] for g in ("65-74", "75-84", "85+") for b in GROUPS[g])
     total = sum(w[b] * r[g] for g, bands in GROUPS.items() for b in bands)
     return float(old / total)
 
 
-def tornado(banded: pd.DataFrame, base_year: int, target_year: int) -> pd.DataFrame:
-    """Growth with each rate at its low and high value, the others central; widest first."""
-    centre = growth(banded, base_year, target_year)
+def tornado(banded: pd.DataFrame, base_year: int, target_year: int, rates: Rates) -> pd.DataFrame:
+    """Growth with each rate at its low and high value, the others central; widest first.
+    Columns: group, central_rate, low, high, central (growth)."""
+    t = triples(rates)
+    centre = growth(banded, base_year, target_year, rates)
     rows = []
-    for g, a in RATE_ASSUMPTIONS.items():
-        rows.append({"assumption": f"Rate at {g} (central {a.central:g})",
-                     "low": growth(banded, base_year, target_year, {g: a.low}),
-                     "high": growth(banded, base_year, target_year, {g: a.high}), "central": centre})
+    for g in RATED_GROUPS:
+        lo = float(index_at(banded, base_year, point_rates(rates, {g: 0})).loc[target_year] - 1)
+        hi = float(index_at(banded, base_year, point_rates(rates, {g: 2})).loc[target_year] - 1)
+        rows.append({"group": g, "central_rate": t[g][1], "low": lo, "high": hi, "central": centre})
     out = pd.DataFrame(rows)
     out["width"] = (out["high"] - out["low"]).abs()
     return out.sort_values("width", ascending=False, ignore_index=True)
-
-
-def growth_range(banded: pd.DataFrame, base_year: int, target_year: int) -> tuple[float, float, float]:
-    """(all rates low, central, all rates high) growth."""
-    lo = {g: a.low for g, a in RATE_ASSUMPTIONS.items()}
-    hi = {g: a.high for g, a in RATE_ASSUMPTIONS.items()}
-    vals = [growth(banded, base_year, target_year, lo), growth(banded, base_year, target_year),
-            growth(banded, base_year, target_year, hi)]
-    return min(vals), vals[1], max(vals)
-
-
-def rates_table(choice: dict[str, float] | None = None) -> pd.DataFrame:
-    """The rate assumptions with their ranges, sources and the values in use."""
-    used = rates(choice)
-    return pd.DataFrame([{"age group": g, "low": a.low, "central": a.central, "high": a.high, "used here": used[g],
-                          "source": a.source} for g, a in RATE_ASSUMPTIONS.items()]).set_index("age group")

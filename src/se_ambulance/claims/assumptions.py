@@ -7,9 +7,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from se_ambulance.reference.benefits import REGISTER
-from se_ambulance.analysis.demography import RATE_ASSUMPTIONS
-from se_ambulance.pipeline.params import BookParams
+from collections.abc import Mapping
+from types import SimpleNamespace
+from typing import Any
+
+from se_ambulance.reference.benefits import apply_overrides
+from se_ambulance.reference.use_rates import RATED_GROUPS, SOURCES as RATE_SOURCES
 
 
 @dataclass(frozen=True)
@@ -22,18 +25,28 @@ class Assumption:
     where: str
 
 
-def _log() -> list[Assumption]:
-    rates = [Assumption("Demand", f"Relative ambulance use at ages {g}: {a.central:g} (range {a.low:g}–{a.high:g}; "
-                        "ages 15–64 = 1)", a.source, "red" if g == "0-14" else "amber", "red" if g == "85+" else "amber",
-                        "se_ambulance.analysis.demography.RATE_ASSUMPTIONS") for g, a in RATE_ASSUMPTIONS.items()]
-    d = BookParams()
+def _ns(area: Mapping[str, Any]) -> SimpleNamespace:
+    """An area mapping with attribute access; {low, central, high} mappings become namespaces too."""
+    return SimpleNamespace(**{k: SimpleNamespace(**v) if isinstance(v, Mapping) and set(v) == {"low", "central", "high"}
+                              else v for k, v in area.items()})
+
+
+def _log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> list[Assumption]:
+    """Every assumption, with the values this run used (from its own parameter areas)."""
+    age = demand["age_rates"] if demand else {}
+    rates = [] if not demand else [Assumption("Demand", f"Relative ambulance use at ages {g}: {age[g]['central']:g} (range "
+                        f"{age[g]['low']:g}–{age[g]['high']:g}; ages 15–64 = 1)", RATE_SOURCES[g],
+                        "red" if g == "0-14" else "amber", "red" if g == "85+" else "amber",
+                        "params: demand.age_rates") for g in RATED_GROUPS]
+    d = _ns(appraisal)
+    REGISTER = apply_overrides(dict(appraisal["register_overrides"] or {}))
 
     def pct(r) -> str:
         return " / ".join(f"{100 * v:.0f}%" for v in (r.low, r.central, r.high))
 
     register = [Assumption("Appraisal", f"{i.label} ({i.kind}, {'cash' if i.cash else 'non-cash'}): "
                            f"{i.low:g}/{i.central:g}/{i.high:g} of {_BASIS[i.basis]}", i.source, i.quality, i.impact,
-                           "se_ambulance.reference.benefits.REGISTER") for i in REGISTER]
+                           "se_ambulance.reference.benefits.REGISTER" + (" (changed by a parameter)" if i.id in (appraisal["register_overrides"] or {}) else "")) for i in REGISTER]
     return [
         Assumption("Performance", "A yearly or pooled 90th centile is the incident-weighted mean of monthly centiles",
                    "Published data give monthly centiles only; the exact pooled centile needs record-level data",
@@ -59,8 +72,10 @@ def _log() -> list[Assumption]:
         Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
                    "No evidence on future rates; healthier ageing or more telephone care would lower them",
                    "red", "red", "se_ambulance.analysis.demography.demand_index"),
-        Assumption("Demand", "COVID months (Mar 2020–Mar 2021) are excluded from training, or modelled as a step",
-                   "A parameter (covid_handling)", "green", "amber", "se_ambulance.analysis.forecast"),
+        Assumption("Demand", "COVID months (Mar 2020–Mar 2021): " + {"exclude": "excluded from training",
+                   "intervention": "modelled as a step in SARIMA (ETS trains on later months)"}[demand["covid_handling"]],
+                   "A parameter (demand.covid_handling)", "green", "amber", "se_ambulance.analysis.forecast")
+        if demand else None,
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
                    "se_ambulance.analysis.forecast.log_linear_trend"),
@@ -100,8 +115,9 @@ _BASIS = {"turnover": "group income", "carter_conveyance": "the group's share of
           "carter_productivity": "the group's share of Carter's £200m"}
 
 
-def assumptions_log() -> pd.DataFrame:
-    return pd.DataFrame([a.__dict__ for a in _log()])
+def assumptions_log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> pd.DataFrame:
+    """The log for one run: `demand` and `appraisal` are that run's parameter areas."""
+    return pd.DataFrame([a.__dict__ for a in _log(demand, appraisal) if a is not None])
 
 
 def rag_html(df: pd.DataFrame):
@@ -119,3 +135,9 @@ def rag_html(df: pd.DataFrame):
     head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
             "<th>Where</th></tr>")
     return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')
+
+
+def appraisal_assumptions(appraisal: Mapping[str, Any]) -> pd.DataFrame:
+    """The appraisal's rows of the log for one run (the appraisal chapter shows only these)."""
+    rows = [a.__dict__ for a in _log(None, appraisal) if a is not None and a.area == "Appraisal"]
+    return pd.DataFrame(rows)

@@ -26,7 +26,7 @@ import yaml
 from se_ambulance.publish.charts import write_bundle
 from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
-from se_ambulance.pipeline.params import BookParams, load_params
+from se_ambulance.pipeline.params import AREAS, BookParams, load_params
 from se_ambulance.paths import project_root
 
 KERNEL = "python3"
@@ -73,15 +73,18 @@ def chapter_notebooks(root: Path | None = None) -> list[Path]:
 
 
 def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
-    """The subset of the book's parameters that this chapter's `parameters` cell declares."""
+    """The parameter areas this chapter's `parameters` cell declares, each as a plain mapping.
+
+    A chapter declares areas (`performance`, `demand`, `appraisal`), never single values, so every
+    value it could depend on reaches it and nothing falls back to a module default."""
     import papermill
 
     declared = papermill.inspect_notebook(str(nb_path))
-    values = params.model_dump()
-    unknown = [k for k in declared if k not in values]
+    unknown = [k for k in declared if k not in AREAS]
     if unknown:
-        raise BuildError(f"{nb_path.name} declares parameters {unknown} that BookParams does not define.")
-    return {k: values[k] for k in declared}
+        raise BuildError(f"{nb_path.name} declares parameters {unknown}; a chapter declares parameter areas: "
+                         f"{', '.join(AREAS)}.")
+    return {k: params.area(k) for k in declared}
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

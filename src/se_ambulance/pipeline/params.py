@@ -1,7 +1,10 @@
-"""Book parameters: one validated model, defaults in params/default.yaml.
+"""Book parameters: nested, validated models by area, with one home for defaults.
 
-Validation happens before any notebook runs; every error names the parameter, the value
-given and what is allowed.
+`params/default.yaml` lists every parameter with its default; a test proves it equals the models
+below. A chapter's `parameters` cell declares the areas it uses (`performance`, `demand`,
+`appraisal`) and papermill injects each as a mapping, so every number a page shows follows the
+parameters it was built with. Validation happens before any notebook runs; every error names the
+parameter, the value given and what is allowed.
 """
 
 from __future__ import annotations
@@ -12,18 +15,24 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
 from se_ambulance.errors import ParameterError
-from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
 from se_ambulance.paths import project_root
+from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
+from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
+from se_ambulance.reference.use_rates import DEFAULT_RATES, RATED_GROUPS
 
 COMPARATOR_CODES = sorted(set(ALL_ORGS) | set(COMBINED))
+AREAS = ("performance", "demand", "appraisal")
 
 
-class Range(BaseModel):
-    """An uncertain input: low, central (most likely) and high; the Monte Carlo draws from a triangle."""
+class _Model(BaseModel):
+    # No unknown keys, no infinite or NaN numbers, and checks on every assignment.
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, allow_inf_nan=False)
 
-    model_config = ConfigDict(extra="forbid")
+
+class Range(_Model):
+    """An uncertain input: low, central (most likely) and high."""
+
     low: float
     central: float
     high: float
@@ -34,6 +43,9 @@ class Range(BaseModel):
             raise ValueError(f"low ({self.low:g}) <= central ({self.central:g}) <= high ({self.high:g}) "
                              "must hold")
         return self
+
+    def values(self) -> tuple[float, float, float]:
+        return self.low, self.central, self.high
 
 
 def _range(low: float, central: float, high: float, description: str):
@@ -48,10 +60,16 @@ def _within(r: Range, lo: float, hi: float, what: str) -> Range:
     return r
 
 
-class BookParams(BaseModel):
-    """Every parameter a chapter can take. Chapters read the subset named in their parameters cell."""
+def _one_of(model: type[BaseModel], name: str, v: str) -> str:
+    """Fields with a fixed list of values: the list is the field's `allowed` (named in the error)."""
+    allowed = model.model_fields[name].json_schema_extra["allowed"]
+    if v not in allowed:
+        raise ValueError(f"'{v}' is not one of the allowed values")
+    return v
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+class PerformanceParams(_Model):
+    """Chapters 1-3: the focus trust, who stands beside it, and the year of the case's figures."""
 
     trust: str = Field("RYD", description="Focus ambulance trust (AmbSYS provider code).",
                        json_schema_extra={"allowed": sorted(PROVIDERS)})
@@ -59,15 +77,36 @@ class BookParams(BaseModel):
         default_factory=lambda: ["RYE", "GROUP", "Eng"],
         description="Organisations shown beside the focus trust: provider codes, region codes "
                     "(Y56...Y63), Eng, or GROUP (SCAS + SECAmb pooled by incidents).",
-        json_schema_extra={"allowed": COMPARATOR_CODES},
-        min_length=0, max_length=6,
-    )
-    claim_year: int = Field(2024, ge=2018, le=2025,
-                            description="Start year of the financial year the case's response-time "
-                                        "figures refer to (2024 = 2024/25).")
+        json_schema_extra={"allowed": COMPARATOR_CODES}, min_length=0, max_length=6)
+    claim_year: int = Field(2024, ge=2018, le=2025, description="Start year of the financial year the case's "
+                            "response-time figures refer to (2024 = 2024/25).")
+
+    @field_validator("trust")
+    @classmethod
+    def _trust(cls, v: str) -> str:
+        return _one_of(cls, "trust", v)
+
+    @field_validator("comparators")
+    @classmethod
+    def _comparators(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if c not in COMPARATOR_CODES]
+        if bad:
+            raise ValueError(f"unknown organisation code(s) {bad}")
+        if len(set(v)) != len(v):
+            raise ValueError("comparators must not repeat a code")
+        return v
+
+
+def _default_age_rates() -> dict[str, Range]:
+    return {g: Range(low=lo, central=c, high=hi) for g, (lo, c, hi) in DEFAULT_RATES.items()}
+
+
+class DemandParams(_Model):
+    """Chapter 4 and the demand claims: footprint, years, COVID handling, forecasts and use rates."""
 
     demand_area: str = Field("GROUP", description="Footprint of the demand chapter: RYD (SECAmb), RYE (SCAS) "
-                             "or GROUP (both).", json_schema_extra={"allowed": ["GROUP", "RYD", "RYE"]})
+                             "or GROUP (both). The claims are judged on their own scope whatever this is.",
+                             json_schema_extra={"allowed": ["GROUP", "RYD", "RYE"]})
     base_year: int = Field(2025, ge=2022, le=2040, description="Base year of the demand projections (mid-year "
                            "population; financial year starting in April of that year).")
     horizon_year: int = Field(2035, ge=2023, le=2047, description="Last year of the demand projections "
@@ -81,12 +120,65 @@ class BookParams(BaseModel):
     forecast_model: str = Field("ets", description="Model for the demand chapter's monthly forecasts: 'ets' or "
                                 "'sarima' (both are back-tested whichever is chosen).",
                                 json_schema_extra={"allowed": ["ets", "sarima"]})
-    age_rates: dict[str, float] = Field(default_factory=dict, description="Overrides of the relative ambulance "
-                                        "use rates by age group (ages 15-64 = 1): keys 0-14, 65-74, 75-84, 85+; "
-                                        "values above 0 and at most 20.")
+    age_rates: dict[str, Range] = Field(
+        default_factory=_default_age_rates,
+        description="Relative ambulance use by age group (ages 15-64 = 1), each {low, central, high}: keys "
+                    + ", ".join(RATED_GROUPS) + "; values above 0 and at most 20. The central values drive "
+                    "the demographic projection, the ranges its uncertainty.")
+
+    @field_validator("demand_area", "covid_handling", "forecast_model")
+    @classmethod
+    def _choices(cls, v: str, info) -> str:
+        return _one_of(cls, info.field_name, v)
+
+    @field_validator("backtest_start")
+    @classmethod
+    def _origin(cls, v: str) -> str:
+        if not ("2022-06" <= v <= "2025-03"):
+            raise ValueError(f"'{v}' is outside 2022-06 to 2025-03")
+        return v
+
+    @field_validator("age_rates", mode="before")
+    @classmethod
+    def _rates_complete(cls, v: Any) -> Any:
+        """A partial mapping changes only the groups it names; the others keep their defaults."""
+        if not isinstance(v, dict):
+            return v
+        bad = [k for k in v if k not in RATED_GROUPS]
+        if bad:
+            raise ValueError(f"unknown age group(s) {bad}; allowed keys: {', '.join(RATED_GROUPS)}")
+        full = {g: r.model_dump() for g, r in _default_age_rates().items()}
+        for g, r in v.items():
+            if isinstance(r, Range):
+                r = r.model_dump()
+            if not isinstance(r, dict):
+                raise ValueError(f"age group {g}: expected a mapping {{low, central, high}}, got {r!r}")
+            full[g] = {**full[g], **r}
+        return full
+
+    @field_validator("age_rates")
+    @classmethod
+    def _rates_bounded(cls, v: dict[str, Range]) -> dict[str, Range]:
+        out = [f"{g}.{k}={x:g}" for g, r in v.items() for k, x in r.model_dump().items() if not (0 < x <= 20)]
+        if out:
+            raise ValueError(f"rates must be above 0 and at most 20: {', '.join(out)}")
+        return v
+
+    @model_validator(mode="after")
+    def _years(self):
+        if self.horizon_year <= self.base_year:
+            raise ValueError(f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})")
+        return self
+
+    def rates(self) -> dict[str, tuple[float, float, float]]:
+        """The use rates as plain (low, central, high) tuples, the form the analysis takes."""
+        return {g: r.values() for g, r in self.age_rates.items()}
 
 
-    # The appraisal (chapter 5). Ranges are low/central/high; sources are in the chapter and the assumptions log.
+class AppraisalParams(_Model):
+    """Chapter 5 and the benefit claims. Ranges are low/central/high; sources are in the chapter and
+    the assumptions log."""
+
     appraisal_years: int = Field(10, ge=3, le=30, description="Length of the appraisal in financial years from "
                                  "2025/26 (Green Book: 10 years is usual for organisational change).")
     discount_rate: float = Field(0.035, ge=0, le=0.1, description="Discount rate a year (Green Book: 3.5%).")
@@ -142,68 +234,72 @@ class BookParams(BaseModel):
         apply_overrides(v)
         return v
 
-    @field_validator("trust", "demand_area", "covid_handling", "forecast_model")
-    @classmethod
-    def _one_of(cls, v: str, info) -> str:
-        """Fields with a fixed list of values: the list is the field's `allowed` (named in the error)."""
-        allowed = cls.model_fields[info.field_name].json_schema_extra["allowed"]
-        if v not in allowed:
-            raise ValueError(f"'{v}' is not one of the allowed values")
-        return v
 
-    @field_validator("backtest_start")
-    @classmethod
-    def _origin(cls, v: str) -> str:
-        if not ("2022-06" <= v <= "2025-03"):
-            raise ValueError(f"'{v}' is outside 2022-06 to 2025-03")
-        return v
+class BookParams(_Model):
+    """Every parameter of the book, by area. A chapter declares the areas it reads."""
 
-    @field_validator("age_rates")
-    @classmethod
-    def _rates(cls, v: dict[str, float]) -> dict[str, float]:
-        allowed = ("0-14", "65-74", "75-84", "85+")
-        bad = [k for k in v if k not in allowed]
-        if bad:
-            raise ValueError(f"unknown age group(s) {bad}; allowed keys: {', '.join(allowed)}")
-        out = [f"{k}={x}" for k, x in v.items() if not (0 < x <= 20)]
-        if out:
-            raise ValueError(f"rates must be above 0 and at most 20: {', '.join(out)}")
-        return v
+    performance: PerformanceParams = Field(default_factory=PerformanceParams,
+                                           description="Response-time chapters and claims.")
+    demand: DemandParams = Field(default_factory=DemandParams, description="Demand chapter and claims.")
+    appraisal: AppraisalParams = Field(default_factory=AppraisalParams,
+                                       description="Green Book appraisal and the benefit claims.")
 
-    @model_validator(mode="after")
-    def _years(self):
-        if self.horizon_year <= self.base_year:
-            raise ValueError(f"horizon_year ({self.horizon_year}) must be after base_year ({self.base_year})")
-        return self
+    def area(self, name: str) -> dict[str, Any]:
+        """One area as the plain mapping papermill injects into a chapter."""
+        return getattr(self, name).model_dump(mode="json")
 
-    @field_validator("comparators")
-    @classmethod
-    def _comparators(cls, v: list[str]) -> list[str]:
-        bad = [c for c in v if c not in COMPARATOR_CODES]
-        if bad:
-            raise ValueError(f"unknown organisation code(s) {bad}")
-        if len(set(v)) != len(v):
-            raise ValueError("comparators must not repeat a code")
-        return v
+
+AREA_MODELS: dict[str, type[_Model]] = {a: BookParams.model_fields[a].annotation for a in AREAS}
+
+
+def leaf_fields() -> dict[str, tuple[str, Any]]:
+    """Every parameter as 'area.name' -> (area, pydantic field)."""
+    return {f"{a}.{n}": (a, f) for a, m in AREA_MODELS.items() for n, f in m.model_fields.items()}
+
+
+def _field_at(loc: tuple) -> Any:
+    """The pydantic field a validation error's location points at (the deepest named one)."""
+    model: Any = BookParams
+    field = None
+    for part in loc:
+        if isinstance(model, type) and issubclass(model, BaseModel) and str(part) in model.model_fields:
+            field = model.model_fields[str(part)]
+            model = field.annotation
+        else:
+            break
+    return field
 
 
 def _describe(e: ValidationError) -> str:
     lines = []
     for err in e.errors():
-        key = ".".join(str(p) for p in err["loc"]) or "base_year/horizon_year"
+        loc = tuple(err["loc"])
+        key = ".".join(str(p) for p in loc)
         if err["type"] == "extra_forbidden":
-            lines.append(f"Unknown parameter '{key}'. Known parameters: {', '.join(BookParams.model_fields)}.")
+            parent = loc[:-1]
+            scope = AREA_MODELS.get(str(parent[0])) if len(parent) == 1 else BookParams if not parent else None
+            known = ", ".join(scope.model_fields) if scope is not None else ""
+            hint = _guess_area(str(loc[-1])) if not parent else None
+            lines.append(f"Unknown parameter '{key}'."
+                         + (f" Did you mean '{hint}'?" if hint else "")
+                         + (f" Known parameters{' in ' + str(parent[0]) if parent else ' (areas)'}: {known}."
+                            if known else ""))
             continue
         msg = err["msg"].removeprefix("Value error, ")
-        if not err["loc"]:  # a rule across several parameters
-            lines.append(f"Parameters {key} are not valid together: {msg}.")
+        field = _field_at(loc)
+        if field is not None and field.annotation in AREA_MODELS.values() and err["type"] == "value_error":
+            lines.append(f"Parameters in '{key}' are not valid together: {msg}.")
             continue
-        field = BookParams.model_fields.get(str(err["loc"][0]))
         allowed = allowed_text(field) if field is not None else ""
         # A bare type name ("dict", "str") adds nothing to a message that already says what is allowed.
         allowed = f" Allowed: {allowed}." if allowed and allowed not in ("dict", "str") else ""
         lines.append(f"Parameter '{key}' = {err.get('input')!r} is not valid: {msg}.{allowed}")
     return "\n".join(lines)
+
+
+def _guess_area(name: str) -> str | None:
+    hits = [k for k in leaf_fields() if k.split(".", 1)[1] == name]
+    return hits[0] if len(hits) == 1 else None
 
 
 def allowed_text(field) -> str:
@@ -214,6 +310,8 @@ def allowed_text(field) -> str:
     if "allowed" in extra:
         prefix = "one of " if field.annotation is str else "a list drawn from "
         return prefix + ", ".join(extra["allowed"])
+    if field.annotation == dict[str, Range]:
+        return "a mapping of age group to {low, central, high}"
     parts = []
     for m in field.metadata:
         for k, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
@@ -225,8 +323,9 @@ def allowed_text(field) -> str:
 
 
 def parse_set(items: list[str] | None) -> dict[str, Any]:
-    """`key=value` overrides; values are read as YAML so lists and numbers work. A dotted key
-    (`realisation.high=0.9`, `register_overrides.estates.high=0.01`) changes one part of a mapping."""
+    """`key=value` overrides; values are read as YAML so lists and numbers work. Keys are dotted paths
+    (`demand.horizon_year=2045`, `appraisal.realisation.high=0.9`); a bare parameter name that belongs to
+    exactly one area (`trust=RYE`) is taken as that area's."""
     out: dict[str, Any] = {}
     for item in items or []:
         if "=" not in item:
@@ -239,49 +338,71 @@ def parse_set(items: list[str] | None) -> dict[str, Any]:
     return out
 
 
+def qualify(key: str) -> str:
+    """'trust' -> 'performance.trust'; 'realisation.low' -> 'appraisal.realisation.low'; area keys unchanged."""
+    head = key.split(".", 1)[0]
+    if head in AREAS:
+        return key
+    area = _guess_area(head)
+    return f"{area.split('.')[0]}.{key}" if area else key
+
+
 def _set(data: dict[str, Any], key: str, value: Any) -> None:
-    """Set `key` in `data`; a dotted key updates one entry of a mapping parameter, starting from the
-    file's value or the default."""
-    head, _, rest = key.partition(".")
-    if not rest:
-        data[key] = value
-        return
-    current = data.get(head)
-    if current is None and head in BookParams.model_fields:
-        current = BookParams.model_fields[head].get_default(call_default_factory=True)
-    if isinstance(current, BaseModel):
-        current = current.model_dump()
-    elif current is None or isinstance(current, dict):
-        current = dict(current or {})
-    else:
-        raise ParameterError(f"--set {key}: parameter '{head}' is not a mapping, so it has no entry to set.")
-    parts = rest.split(".")
-    node = current
-    for part in parts[:-1]:
-        node = node.setdefault(part, {})
-        if not isinstance(node, dict):
-            raise ParameterError(f"--set {key}: '{part}' is not a mapping, so it has no entry to set.")
+    """Set a dotted `key` in nested `data`, starting each mapping from the file's value or the default."""
+    parts = key.split(".")
+    node = data
+    model: Any = BookParams
+    for i, part in enumerate(parts[:-1]):
+        current = node.get(part)
+        field = model.model_fields.get(part) if isinstance(model, type) and issubclass(model, BaseModel) else None
+        if current is None and field is not None:
+            current = field.get_default(call_default_factory=True)
+        if isinstance(current, BaseModel):
+            current = current.model_dump()
+        elif isinstance(current, dict):
+            current = {k: (v.model_dump() if isinstance(v, BaseModel) else v) for k, v in current.items()}
+        elif current is None:
+            if field is None and model is not None and i < 2:
+                raise ParameterError(f"--set {key}: unknown parameter '{'.'.join(parts[:i + 1])}'. "
+                                     f"Run `se-ambulance params` for the list.")
+            current = {}
+        else:
+            raise ParameterError(f"--set {key}: parameter '{'.'.join(parts[:i + 1])}' is not a mapping, "
+                                 "so it has no entry to set.")
+        node[part] = current
+        node = current
+        model = field.annotation if field is not None else None
     node[parts[-1]] = value
-    data[head] = current
 
 
 def default_params_path() -> Path:
     return project_root() / "params" / "default.yaml"
 
 
-def load_params(path: Path | None = None, overrides: dict[str, Any] | None = None) -> BookParams:
-    """Read a parameter file (default: params/default.yaml), apply overrides, validate."""
-    path = Path(path) if path else default_params_path()
+def read_params_file(path: Path) -> dict[str, Any]:
+    """The mapping in a parameter file (UTF-8 YAML), or a ParameterError that says what is wrong."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except FileNotFoundError as e:
         raise ParameterError(f"The parameter file {path} does not exist.") from e
+    except IsADirectoryError as e:
+        raise ParameterError(f"The parameter file {path} is a folder; give a YAML file.") from e
+    except UnicodeDecodeError as e:
+        raise ParameterError(f"The parameter file {path} is not UTF-8 text: {e.reason} at byte {e.start}.") from e
     except yaml.YAMLError as e:
         raise ParameterError(f"The parameter file {path} is not valid YAML: {e}") from e
     if not isinstance(data, dict):
-        raise ParameterError(f"The parameter file {path} must be a mapping of parameter: value.")
+        raise ParameterError(f"The parameter file {path} must be a mapping of area: {{parameter: value}} "
+                             f"(areas: {', '.join(AREAS)}).")
+    return data
+
+
+def load_params(path: Path | None = None, overrides: dict[str, Any] | None = None) -> BookParams:
+    """Read a parameter file (default: params/default.yaml), apply overrides, validate."""
+    path = Path(path) if path else default_params_path()
+    data = read_params_file(path)
     for key, value in (overrides or {}).items():
-        _set(data, key, value)
+        _set(data, qualify(key), value)
     try:
         return BookParams(**data)
     except ValidationError as e:
