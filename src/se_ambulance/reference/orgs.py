@@ -28,9 +28,14 @@ REGIONS: dict[str, str] = {
 
 ENGLAND = {"Eng": "England"}
 
+# The South Central and South East Ambulance Group: the one definition every chapter uses.
+GROUP_CODE = "GROUP"
+GROUP_MEMBERS: tuple[str, ...] = ("RYD", "RYE")
+GROUP_NAME = "SCAS + SECAmb"
+
 # Synthetic organisations the book builds by pooling trusts.
 COMBINED: dict[str, tuple[str, tuple[str, ...]]] = {
-    "GROUP": ("SCAS + SECAmb (pooled)", ("RYD", "RYE")),
+    GROUP_CODE: (f"{GROUP_NAME} (pooled)", GROUP_MEMBERS),
 }
 
 ALL_ORGS: dict[str, str] = {**PROVIDERS, **REGIONS, **ENGLAND}
