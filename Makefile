@@ -1,21 +1,47 @@
 # The two commands of the README: `make book` and `make test`.
 # Both create .venv if it is missing and install the project into it, so they work on a
 # fresh machine; re-running them is safe.
+#
+# The environment is pinned: requirements.lock (every package, exact version and hashes, for
+# Python 3.11) is what gets installed; pyproject.toml only declares ranges. `make lock` is the
+# only thing that rewrites the lock (see README "Environment").
 
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+LOCK   := requirements.lock
 
-.PHONY: book test env data clean benchmark
+# The tools that install and lock, pinned too.
+PIP_VERSION := 26.3
+UV_VERSION  := 0.13.8
+# The interpreter the lock is resolved for (the Python 3.11 of the development machines and CI).
+LOCK_PYTHON := 3.11.7
 
-$(STAMP): pyproject.toml
+.PHONY: book test test-fast env data clean benchmark lock
+
+# Exactly the locked packages (hash-checked), then the project itself without resolving anything;
+# pip check fails if pyproject.toml declares something the lock lacks (then: make lock).
+$(STAMP): pyproject.toml $(LOCK)
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and \
+	  "$(VENV) is not Python 3.11, which requirements.lock is for: rm -rf $(VENV); make PYTHON=/path/to/python3.11")'
+	$(BIN)/python -m pip install --quiet 'pip==$(PIP_VERSION)'
+	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip check
 	@touch $@
 
 env: $(STAMP)
+
+# Re-resolve requirements.lock from pyproject.toml (dependencies and the `test` extra). Pins already
+# in the lock are kept unless pyproject.toml now excludes them; `make lock UPGRADE=1` moves every
+# package to its newest allowed release. The next `make` installs the new lock.
+lock:
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(BIN)/uv pip compile pyproject.toml --extra test --python-version $(LOCK_PYTHON) \
+	  --generate-hashes --custom-compile-command 'make lock' --quiet $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 data: $(STAMP)
 	$(BIN)/se-ambulance fetch
@@ -23,9 +49,15 @@ data: $(STAMP)
 book: data
 	$(BIN)/se-ambulance build
 
-# Unit and golden tests, nbval on the committed chapters, then the site in a real browser.
+# The full CI gate: unit and golden tests, nbval on the committed chapters, then the site in a
+# real browser.
 test: data
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+# The quick tier while working: unit, golden and contract tests; no whole-book builds (marked
+# slow), no browser, no nbval.
+test-fast: data
+	$(BIN)/python -m pytest -m "not slow" --ignore=tests/test_site.py tests
 
 clean:
 	rm -rf _build data/cache
