@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import csv
 import io
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 
 from se_ambulance.errors import DataError
-from se_ambulance.paths import cache_dir
+from se_ambulance.data.common import cached_frame, check_shape, read_text
 from se_ambulance.data.fetch import ensure, sha256_file
 from se_ambulance.reference.indicators import REGISTRY
 
@@ -19,28 +17,14 @@ ID_COLUMNS = ["Year", "Month", "Region", "Org Code", "Org Name"]
 TIDY_COLUMNS = ["org", "org_name", "level", "region", "month", "indicator", "category",
                 "statistic", "value", "unit"]
 _CACHE_VERSION = "1"  # bump when the tidy layout changes
-
-
-def _check_shape(text: str, path: Path) -> list[str]:
-    """Every line has as many fields as the header (a truncated file fails here)."""
-    if not text.strip():
-        raise DataError(f"{path} is empty: expected the AmbSYS CSV with a header row.")
-    rows = csv.reader(io.StringIO(text))
-    header = next(rows)
-    for lineno, row in enumerate(rows, start=2):
-        if row and len(row) != len(header):
-            raise DataError(
-                f"{path}, line {lineno}: {len(row)} fields where the header has {len(header)}. "
-                "The file is truncated or malformed; fetch it again."
-            )
-    return header
+_WHAT = "the AmbSYS CSV (Year, Month, Region, Org Code, Org Name, A0 ... A148)"
 
 
 def read_ambsys_csv(path: Path) -> pd.DataFrame:
     """Read and validate the wide AmbSYS CSV; return the tidy long table."""
     path = Path(path)
-    text = path.read_text(encoding="utf-8-sig")
-    header = _check_shape(text, path)
+    text = read_text(path, _WHAT)
+    header = check_shape(text, path, _WHAT)
     missing = [c for c in ID_COLUMNS + list(REGISTRY) if c not in header]
     if missing:
         described = [f"{c} ({REGISTRY[c].label})" if c in REGISTRY else c for c in missing]
@@ -88,6 +72,8 @@ def read_ambsys_csv(path: Path) -> pd.DataFrame:
         id_vars=["org", "org_name", "level", "region", "month"], var_name="indicator", value_name="value"
     )
     long = long.dropna(subset=["value"])
+    if long.empty:
+        raise DataError(f"{path} has rows but not one indicator value (every cell is '.'): not a usable AmbSYS file.")
     meta = pd.DataFrame([(i.code, i.category, i.statistic, i.unit) for i in REGISTRY.values()],
                         columns=["indicator", "category", "statistic", "unit"])
     long = long.merge(meta, on="indicator", how="left")
@@ -118,20 +104,28 @@ def _check_months_complete(ids: pd.DataFrame, path: Path) -> None:
             )
 
 
+def describe_ambsys(tidy: pd.DataFrame) -> dict[str, str]:
+    """The manifest text that describes a vintage, derived from the file itself (used on --update)."""
+    first, last = tidy["month"].min(), tidy["month"].max()
+    orgs = tidy[["org", "level"]].drop_duplicates()
+    n_regions = int((orgs["level"] == "region").sum())
+    n_trusts = int((orgs["level"] == "trust").sum())
+    published = last + pd.DateOffset(months=1)
+    return {
+        "vintage": f"data to {last:%B %Y}",
+        "coverage": (f"{first:%Y-%m} to {last:%Y-%m}; England, {n_regions} NHS England regions, "
+                     f"{n_trusts} ambulance providers"),
+        "citation": (f"NHS England ({published:%Y}). Ambulance Quality Indicators, AmbSYS time series "
+                     f"to {last:%B %Y}."),
+    }
+
+
+def check_ambsys_file(path: Path) -> dict[str, str]:
+    """Validate a candidate AmbSYS file with the loader's own checks; return its description."""
+    return describe_ambsys(read_ambsys_csv(path))
+
+
 def load_ambsys(mirror: str | os.PathLike | None = None) -> pd.DataFrame:
     """The tidy AmbSYS table from the pinned raw file, cached as parquet keyed by its sha256."""
     path = ensure("ambsys", mirror=mirror)
-    digest = sha256_file(path)
-    cache = cache_dir() / f"ambsys-{digest[:16]}-v{_CACHE_VERSION}.parquet"
-    if cache.is_file():
-        return pd.read_parquet(cache)
-    tidy = read_ambsys_csv(path)
-    cache.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=cache.parent, prefix=".ambsys.", suffix=".parquet.tmp")
-    os.close(fd)
-    try:
-        tidy.to_parquet(tmp, index=False)
-        os.replace(tmp, cache)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
-    return tidy
+    return cached_frame("ambsys", path, sha256_file(path), _CACHE_VERSION, read_ambsys_csv)

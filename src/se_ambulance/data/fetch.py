@@ -1,12 +1,16 @@
-"""Fetch raw files into data/raw: local cache, then a mirror folder, then the official route.
+"""Fetch raw files into data/raw: local cache, then a mirror folder, then the official address.
 
-The pinned sha256 decides whether a file is accepted. Every write goes to a temporary file
-in the destination folder and is renamed into place only after the checksum matches, so a
-failed, truncated or changed download never replaces a good file.
+A plain fetch accepts only the file pinned by sha256 in the manifest, from the pinned `url`
+(never "the latest"). `update=True` (`se-ambulance fetch --update`) is the one deliberate way to
+adopt a new vintage: the candidate is copied or downloaded into a staging folder (data/cache/staging,
+never data/raw), checked by the dataset's own loader, and only then installed together with the
+new manifest pin, in one transaction that is rolled back if any step fails.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import os
 import re
@@ -16,16 +20,20 @@ import tempfile
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from se_ambulance.errors import DataError, FetchError
-from se_ambulance.paths import raw_dir
-from se_ambulance.data.manifest import Dataset, load_manifest, record_new_vintage
+from se_ambulance.paths import cache_dir, project_root, raw_dir
+from se_ambulance.data import manifest as _manifest
+from se_ambulance.data.manifest import Dataset, check_file_name, load_manifest
+from se_ambulance.data.validate import check_candidate
 
 MIRROR_ENV = "SE_AMBULANCE_DATA_MIRROR"
 _CHUNK = 1 << 16
 _TIMEOUT_S = 60
+_MIRROR_HINT = (f"set {MIRROR_ENV}=DIR or pass --mirror DIR (a folder laid out like ../shared/data; "
+                "a relative path is tried against the current folder, then the project root)")
 
 Progress = Callable[[str], None]
 
@@ -42,68 +50,52 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def _mirror_dir(mirror: str | os.PathLike | None) -> Path | None:
+# --- where files come from ---------------------------------------------------------------------
+
+def mirror_dir(mirror: str | os.PathLike | None = None) -> Path | None:
+    """The mirror folder from --mirror or $SE_AMBULANCE_DATA_MIRROR, resolved; None if neither is set.
+
+    A relative path is tried against the current folder first, then the project root.
+    """
     value = mirror if mirror is not None else os.environ.get(MIRROR_ENV)
-    if not value:
+    if value is None or str(value) == "":
         return None
+    source = "--mirror" if mirror is not None else MIRROR_ENV
     path = Path(value).expanduser()
-    if not path.is_dir():
-        source = "--mirror" if mirror is not None else MIRROR_ENV
-        raise FetchError(
-            f"The mirror folder '{value}' (from {source}) does not exist or is not a folder. "
-            "Point it at a folder laid out like ../shared/data (ambsys/, population/), or unset it "
-            "to use the official download route."
-        )
-    return path.resolve()
+    candidates = [path] if path.is_absolute() else [Path.cwd() / path, project_root() / path]
+    for c in candidates:
+        if c.is_dir():
+            return c.resolve()
+    tried = " and ".join(f"'{c}'" for c in dict.fromkeys(candidates))
+    raise FetchError(
+        f"The mirror folder '{value}' (from {source}) does not exist or is not a folder: tried {tried}"
+        f"{' (a relative path is tried against the current folder, then the project root)' if not path.is_absolute() else ''}. "
+        "Point it at a folder laid out like ../shared/data (ambsys/, population/, …), or unset it "
+        "to use the official download addresses."
+    )
 
 
-def _install(tmp: Path, dest: Path) -> None:
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(tmp, dest)
-
-
-def _temp_in(folder: Path, name: str) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-    os.close(fd)
-    return Path(tmp)
-
-
-def _check(ds: Dataset, tmp: Path, origin: str, update: bool) -> str:
-    """Return the file's sha256, or raise if it is not the pinned one (unless updating)."""
-    digest = sha256_file(tmp)
-    if digest != ds.sha256 and not update:
-        tmp.unlink(missing_ok=True)
+def _mirror_file(ds: Dataset, mirror: Path) -> Path:
+    src = (mirror / ds.mirror_path).resolve()
+    if not src.is_relative_to(mirror):
         raise DataError(
-            f"{ds.file} from {origin} has sha256 {digest}, but data/manifest.yaml pins "
-            f"{ds.sha256}. The file is corrupt or a different vintage; it was not used. "
-            f"To adopt a new vintage deliberately run `se-ambulance fetch --update {ds.id}`."
+            f"{ds.id}: mirror_path '{ds.mirror_path}' leads outside the mirror folder {mirror} "
+            f"(to {src}); refused. A mirror file must be inside the mirror folder."
         )
-    return digest
-
-
-def _copy_from_mirror(ds: Dataset, mirror: Path, dest: Path, update: bool) -> str:
-    src = mirror / ds.mirror_path
     if not src.is_file():
         raise FetchError(f"{ds.file} is not in the mirror folder {mirror} (looked for {src}).")
-    tmp = _temp_in(dest.parent, dest.name)
-    try:
-        shutil.copyfile(src, tmp)
-        digest = _check(ds, tmp, f"the mirror ({src})", update)
-        _install(tmp, dest)
-        return digest
-    finally:
-        tmp.unlink(missing_ok=True)
+    return src
 
 
-def _official_url(ds: Dataset) -> str:
-    if ds.url:
-        return ds.url
-    if not ds.discover_pattern:
-        raise FetchError(
-            f"{ds.id}: no direct official download address is known for '{ds.file}' "
-            f"(landing page: {ds.landing_page}). Use a mirror folder (--mirror DIR or {MIRROR_ENV})."
-        )
+def _check_url(url: str, ds: Dataset) -> str:
+    if urllib.parse.urlparse(url).scheme not in ("http", "https"):
+        raise FetchError(f"{ds.id}: the address {url!r} is not an http(s) URL; refused.")
+    return url
+
+
+def _discover(ds: Dataset) -> str:
+    """The newest release's address, from the landing page (only ever called by --update)."""
+    _check_url(ds.landing_page, ds)
     try:
         with urllib.request.urlopen(ds.landing_page, timeout=_TIMEOUT_S) as resp:
             page = resp.read().decode("utf-8", errors="replace")
@@ -111,13 +103,31 @@ def _official_url(ds: Dataset) -> str:
         raise FetchError(f"{ds.id}: could not read the landing page {ds.landing_page}: {e}") from e
     links = re.findall(ds.discover_pattern, page)
     if not links:
-        raise FetchError(f"{ds.id}: no link matching {ds.discover_pattern!r} on {ds.landing_page}.")
-    return urllib.parse.urljoin(ds.landing_page, links[0])
+        raise FetchError(f"{ds.id}: the landing page {ds.landing_page} has no link to a release "
+                         f"file like '{ds.file}' (nothing matched the manifest's discover_pattern).")
+    return _check_url(urllib.parse.urljoin(ds.landing_page, links[0]), ds)
 
 
-def _download(url: str, tmp: Path, progress: Progress) -> None:
+def _official_url(ds: Dataset, update: bool) -> str:
+    if ds.derived:
+        raise FetchError(
+            f"{ds.id}: '{ds.file}' is a derived file ({ds.derivation}). It exists only in the data "
+            f"mirror, at {ds.mirror_path}; there is no official address to download it from. "
+            f"To fetch it, {_MIRROR_HINT}."
+        )
+    if update and ds.discover_pattern:
+        return _discover(ds)
+    if not ds.url:
+        raise FetchError(
+            f"{ds.id}: no official download address (url) is recorded for '{ds.file}' "
+            f"(landing page: {ds.landing_page})."
+        )
+    return _check_url(ds.url, ds)
+
+
+def _download(url: str, dest: Path, progress: Progress) -> None:
     try:
-        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as resp, open(tmp, "wb") as out:
+        with urllib.request.urlopen(url, timeout=_TIMEOUT_S) as resp, open(dest, "wb") as out:
             total = resp.headers.get("Content-Length")
             total = int(total) if total and total.isdigit() else None
             got, last_pct = 0, -10
@@ -141,69 +151,195 @@ def _download(url: str, tmp: Path, progress: Progress) -> None:
                 )
     except urllib.error.URLError as e:
         raise FetchError(f"could not download {url}: {e.reason}") from e
+    except OSError as e:
+        raise FetchError(f"could not download {url}: {e}") from e
 
 
-def _from_official(ds: Dataset, dest_dir: Path, update: bool, progress: Progress) -> tuple[Path, str]:
-    url = _official_url(ds)
-    name = Path(urllib.parse.urlparse(url).path).name or ds.file
-    name = urllib.parse.unquote(name)
-    if not update:
-        name = ds.file  # the pinned name; a different vintage fails the checksum anyway
-    dest = dest_dir / name
-    tmp = _temp_in(dest_dir, name)
+# --- staging and installing --------------------------------------------------------------------
+
+@contextlib.contextmanager
+def _staging() -> Iterator[Path]:
+    """A private folder under data/cache/staging for candidate files; removed afterwards."""
+    base = cache_dir() / "staging"
+    base.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(dir=base, prefix="fetch-"))
     try:
-        progress(f"{ds.id}: downloading {url}")
-        _download(url, tmp, progress)
-        digest = _check(ds, tmp, url, update)
-        _install(tmp, dest)
-        return dest, digest
+        yield folder
     finally:
-        tmp.unlink(missing_ok=True)
+        shutil.rmtree(folder, ignore_errors=True)
 
+
+def _move(src: Path, dest: Path) -> None:
+    """Rename src to dest atomically (copying into dest's folder first if they are on two devices)."""
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.replace(src, dest)
+    except OSError as e:
+        if e.errno != errno.EXDEV:
+            raise
+        fd, tmp = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            shutil.copymode(src, tmp)
+            os.replace(tmp, dest)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
+        src.unlink(missing_ok=True)
+
+
+def _stage(ds: Dataset, mirror: Path | None, stage: Path, update: bool,
+           progress: Progress) -> tuple[Path, str, str | None]:
+    """Put a candidate in the staging folder: (path, where it came from, official url or None)."""
+    errors: list[str] = []
+    if mirror is not None:
+        try:
+            src = _mirror_file(ds, mirror)
+            staged = stage / ds.file
+            shutil.copyfile(src, staged)
+            return staged, f"the mirror ({src})", None
+        except FetchError as e:
+            errors.append(str(e))
+    try:
+        url = _official_url(ds, update)
+        name = urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name) if update else ds.file
+        try:
+            check_file_name(name)
+        except ValueError as e:
+            raise FetchError(f"{ds.id}: the release at {url} has a file name that cannot be pinned: {e}.") from e
+        staged = stage / name
+        progress(f"{ds.id}: downloading {url}")
+        _download(url, staged, progress)
+        return staged, url, url
+    except FetchError as e:
+        errors.append(str(e))
+        if mirror is None and not ds.derived:
+            errors.append(f"No mirror folder was given: to fetch without the network, {_MIRROR_HINT}")
+        raise FetchError(f"Could not fetch '{ds.id}' ({ds.file}): " + " | ".join(errors)) from e
+
+
+def _changed_by_hand(ds: Dataset, dest: Path, digest: str) -> DataError:
+    return DataError(
+        f"The raw file {dest} has sha256 {digest}, but data/manifest.yaml pins {ds.sha256}: it is "
+        "corrupt or was changed by hand. It was left untouched and was not used. Either restore the "
+        f"pinned vintage: delete {dest} and run `se-ambulance fetch {ds.id}` (copies the pinned file "
+        "from the mirror or its official address, checked against the pin); or adopt a new release "
+        f"deliberately: move your file out of data/raw and run `se-ambulance fetch --update {ds.id}` "
+        "(takes the release from the mirror, or the newest from the official source, checks it with "
+        "the loader, installs it and re-pins the manifest, keeping the old pin under `previous:`)."
+    )
+
+
+# --- the two operations ------------------------------------------------------------------------
 
 def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: bool = False,
            progress: Progress = _stderr, manifest: dict[str, Dataset] | None = None) -> Path:
-    """Return the path of a verified raw file, fetching it if it is not in the local cache."""
+    """Return the path of a verified raw file, fetching it if it is not in the local cache.
+
+    With update=True, adopt the release the mirror or official source offers now, after
+    the dataset's loader has checked it (see `adopt`).
+    """
     manifest = manifest or load_manifest()
     if dataset_id not in manifest:
         raise DataError(
             f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}."
         )
     ds = manifest[dataset_id]
-    dest_dir = raw_dir()
-    dest = dest_dir / ds.file
-    if dest.is_file() and not update:
+    dest = raw_dir() / ds.file
+    if dest.is_file():
         digest = sha256_file(dest)
-        if digest == ds.sha256:
+        if digest != ds.sha256:
+            raise _changed_by_hand(ds, dest, digest)
+        if not update:
             return dest
-        raise DataError(
-            f"The cached file {dest} has sha256 {digest}, but data/manifest.yaml pins {ds.sha256}: "
-            "it is corrupt or was changed by hand. It has not been used or altered. Delete it and run "
-            "`se-ambulance fetch` again, or run `se-ambulance fetch --update "
-            f"{ds.id}` to adopt it as a new vintage."
-        )
+    if update:
+        return adopt(ds, mirror=mirror, progress=progress)
 
-    errors: list[str] = []
-    mirror_dir = _mirror_dir(mirror)
-    if mirror_dir is not None:
+    folder = mirror_dir(mirror)
+    with _staging() as stage:
+        staged, origin, _ = _stage(ds, folder, stage, update=False, progress=progress)
+        digest = sha256_file(staged)
+        if digest != ds.sha256:
+            raise DataError(
+                f"{ds.file} from {origin} has sha256 {digest}, but data/manifest.yaml pins "
+                f"{ds.sha256}. The file is corrupt or a different vintage; it was not used. "
+                f"To adopt a new vintage deliberately run `se-ambulance fetch --update {ds.id}`."
+            )
+        _move(staged, dest)
+    progress(f"{ds.id}: {'copied from the mirror' if origin.startswith('the mirror') else 'downloaded'} "
+             f"and verified ({dest.name})")
+    return dest
+
+
+def adopt(ds: Dataset, mirror: str | os.PathLike | None = None, progress: Progress = _stderr) -> Path:
+    """`fetch --update` for one dataset: stage, check with the loader, then install and re-pin.
+
+    The raw file and the manifest change together: if installing the file or writing the
+    manifest fails (or is interrupted), both are put back as they were.
+    """
+    folder = mirror_dir(mirror)
+    with _staging() as stage:
+        staged, origin, url = _stage(ds, folder, stage, update=True, progress=progress)
         try:
-            digest = _copy_from_mirror(ds, mirror_dir, dest, update)
-            if update and digest != ds.sha256:
-                record_new_vintage(ds.id, digest, dest.stat().st_size)
-                progress(f"{ds.id}: recorded new vintage sha256 {digest}")
-            progress(f"{ds.id}: copied from the mirror {mirror_dir}")
+            description = check_candidate(ds.id, staged)
+        except DataError as e:
+            raise DataError(
+                f"{ds.id}: the candidate from {origin} was refused and nothing was changed "
+                f"(data/raw/{ds.file} and the manifest pin are as they were). The loader says: {e}"
+            ) from e
+        digest = sha256_file(staged)
+        name = staged.name
+        dest = raw_dir() / name
+        if digest == ds.sha256 and name == ds.file:
+            if not dest.is_file():
+                _move(staged, dest)
+            progress(f"{ds.id}: {origin} offers the pinned vintage ({ds.vintage}); nothing to update.")
             return dest
-        except FetchError as e:
-            errors.append(str(e))
+        mirror_path = None
+        if name != ds.file:
+            parent = str(Path(ds.mirror_path).parent)
+            mirror_path = name if parent in ("", ".") else f"{parent}/{name}"
+        _install_with_pin(ds, staged, dest, stage, digest, mirror_path, description, url)
+    progress(f"{ds.id}: adopted {name} from {origin} (sha256 {digest}"
+             f"{', ' + description['vintage'] if 'vintage' in description else ''}); the previous "
+             f"vintage ({ds.file}, {ds.vintage}) is recorded under `previous:` in data/manifest.yaml.")
+    if "vintage" not in description or "coverage" not in description:
+        progress(f"{ds.id}: the file does not state its own vintage and coverage; the manifest text "
+                 f"was kept ('{ds.vintage}'; '{ds.coverage}'). Edit it in data/manifest.yaml if it changed.")
+    if url is None and ds.url:
+        progress(f"{ds.id}: adopted from the mirror; the manifest's url ({ds.url}) was kept. "
+                 "Point it at the new vintage's official address.")
+    return dest
+
+
+def _install_with_pin(ds: Dataset, staged: Path, dest: Path, stage: Path, digest: str,
+                      mirror_path: str | None, description: dict[str, str], url: str | None) -> None:
+    manifest_file = _manifest.manifest_path()
+    manifest_before = manifest_file.read_bytes()
+    backup = stage / ".previous-raw-file"
+    had_file = dest.is_file()
+    installed = False
     try:
-        path, digest = _from_official(ds, dest_dir, update, progress)
-    except FetchError as e:
-        errors.append(str(e))
-        raise FetchError(f"Could not fetch '{ds.id}' ({ds.file}): " + " | ".join(errors)) from e
-    if update and (digest != ds.sha256 or path.name != ds.file):
-        record_new_vintage(ds.id, digest, path.stat().st_size, file=path.name)
-        progress(f"{ds.id}: recorded new vintage {path.name} sha256 {digest}")
-    return path
+        if had_file:
+            _move(dest, backup)
+        _move(staged, dest)
+        installed = True
+        _manifest.record_new_vintage(ds.id, digest, dest.stat().st_size, file=dest.name,
+                                     mirror_path=mirror_path, description=description, url=url)
+    except BaseException as e:
+        # Roll back: the raw file and the manifest as they were.
+        if installed:
+            dest.unlink(missing_ok=True)
+        if had_file and backup.exists():
+            _move(backup, dest)
+        if manifest_file.read_bytes() != manifest_before:
+            _manifest.atomic_write_text(manifest_file, manifest_before.decode("utf-8"))
+        if isinstance(e, Exception) and not isinstance(e, DataError):
+            raise DataError(
+                f"{ds.id}: adopting the new vintage failed ({type(e).__name__}: {e}); the raw file "
+                "and data/manifest.yaml were put back as they were."
+            ) from e
+        raise
 
 
 def fetch(dataset_ids: Iterable[str] | None = None, mirror: str | os.PathLike | None = None,

@@ -1,14 +1,17 @@
-"""The committed data manifest (`data/manifest.yaml`): what each raw file is and its sha256."""
+"""The committed data manifest (`data/manifest.yaml`): what each raw file is, where it comes from,
+its sha256, and the vintages it replaced."""
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import os
 import re
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from se_ambulance.errors import DataError
 from se_ambulance.paths import project_root
@@ -18,6 +21,42 @@ class Licence(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
     url: str
+
+
+def check_file_name(name: str) -> str:
+    """A raw file's name: one plain file name inside data/raw, never a path."""
+    bad = (not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name
+           or name.startswith("~") or PureWindowsPath(name).drive)
+    if bad:
+        raise ValueError(
+            f"file {name!r} must be a plain file name inside data/raw (no folders, no '..', "
+            "no absolute path)")
+    return name
+
+
+def check_mirror_path(path: str) -> str:
+    """A path inside the mirror folder: relative, forward slashes, no '..'."""
+    p = PurePosixPath(path)
+    if (not path or p.is_absolute() or "\\" in path or "\0" in path or path.startswith("~")
+            or PureWindowsPath(path).drive or any(part == ".." for part in p.parts)):
+        raise ValueError(
+            f"mirror_path {path!r} must be a relative path inside the mirror folder "
+            "(like 'ambsys/file.csv'; no '..', no absolute path)")
+    return path
+
+
+class Vintage(BaseModel):
+    """A vintage that a later `fetch --update` replaced: enough to say what changed."""
+
+    model_config = ConfigDict(extra="forbid")
+    file: str
+    sha256: str
+    bytes: int
+    vintage: str
+    coverage: str
+    url: str | None = None
+    adopted: str | None = None  # the date this vintage was pinned (None: before records were kept)
+    replaced: str  # the date the next vintage was adopted
 
 
 class Dataset(BaseModel):
@@ -37,8 +76,14 @@ class Dataset(BaseModel):
     licence: Licence
     attribution: str
     citation: str
-    url: str | None = None  # a direct official download address, where one is known
-    discover_pattern: str | None = None  # regex for the link on the landing page
+    # The official address of the pinned vintage. None only for a derived file, which exists
+    # only in the mirror (`derived: true`, with a `derivation:` note saying how it was made).
+    url: str | None = None
+    derived: bool = False
+    derivation: str | None = None
+    discover_pattern: str | None = None  # regex for the newest release on the landing page (--update only)
+    adopted: str | None = None  # the date this vintage was pinned
+    previous: list[Vintage] = []
 
     @field_validator("sha256")
     @classmethod
@@ -47,55 +92,182 @@ class Dataset(BaseModel):
             raise ValueError("sha256 must be 64 lower-case hex digits")
         return v
 
-    @property
-    def has_official_route(self) -> bool:
-        return bool(self.url or self.discover_pattern)
+    @field_validator("file")
+    @classmethod
+    def _file(cls, v: str) -> str:
+        return check_file_name(v)
+
+    @field_validator("mirror_path")
+    @classmethod
+    def _mirror_path(cls, v: str) -> str:
+        return check_mirror_path(v)
+
+    @field_validator("discover_pattern")
+    @classmethod
+    def _pattern(cls, v: str | None) -> str | None:
+        if v is not None:
+            try:
+                if re.compile(v).groups != 1:
+                    raise ValueError("discover_pattern must have exactly one group: the link")
+            except re.error as e:
+                raise ValueError(f"discover_pattern is not a valid regular expression: {e}") from e
+        return v
+
+    @model_validator(mode="after")
+    def _derived(self) -> "Dataset":
+        if self.derived and not self.derivation:
+            raise ValueError("a derived file needs a `derivation:` note saying how it was made")
+        if self.derived and self.url:
+            raise ValueError("a derived file has no official URL (url: null); it exists only in the mirror")
+        return self
 
 
 def manifest_path() -> Path:
     return project_root() / "data" / "manifest.yaml"
 
 
-def load_manifest(path: Path | None = None) -> dict[str, Dataset]:
-    path = path or manifest_path()
+def _read_yaml(path: Path) -> dict:
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError as e:
         raise DataError(f"The data manifest {path} is missing.") from e
+    except UnicodeDecodeError as e:
+        raise DataError(f"The data manifest {path} is not UTF-8 text.") from e
+    if re.search(r"(?m)^(<<<<<<<|>>>>>>>) ", text):
+        raise DataError(f"The data manifest {path} has unresolved merge-conflict markers; resolve them.")
+    try:
+        raw = yaml.safe_load(text)
+    except yaml.YAMLError as e:
+        raise DataError(f"The data manifest {path} is not valid YAML: {e}") from e
+    if raw is not None and not isinstance(raw, dict):
+        raise DataError(f"The data manifest {path} must be a mapping with a 'datasets' key.")
+    return raw or {}
+
+
+def load_manifest(path: Path | None = None) -> dict[str, Dataset]:
+    path = path or manifest_path()
+    raw = _read_yaml(path)
     out: dict[str, Dataset] = {}
-    for key, body in (raw or {}).get("datasets", {}).items():
+    for key, body in (raw.get("datasets") or {}).items():
+        if not isinstance(body, dict):
+            raise DataError(f"Dataset '{key}' in {path} must be a mapping of fields.")
         try:
             out[key] = Dataset(id=key, **body)
         except ValidationError as e:
-            raise DataError(f"Dataset '{key}' in {path} is not valid: {e}") from e
+            problems = "; ".join(f"{'.'.join(map(str, err['loc'])) or 'entry'}: {err['msg']}"
+                                 for err in e.errors())
+            raise DataError(f"Dataset '{key}' in {path} is not valid: {problems}") from e
     return out
 
 
-def record_new_vintage(dataset_id: str, sha256: str, size: int, file: str | None = None,
-                       path: Path | None = None) -> None:
-    """Rewrite the manifest's pin for one dataset (used only by `fetch --update`).
+def previous_vintages(dataset_id: str, path: Path | None = None) -> list[Vintage]:
+    """The vintages `fetch --update` replaced for one dataset, newest first."""
+    manifest = load_manifest(path)
+    if dataset_id not in manifest:
+        raise DataError(f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}.")
+    return list(manifest[dataset_id].previous)
 
-    Edits the text in place so comments and anchors survive, and replaces the file atomically.
+
+def _scalar(value: object) -> str:
+    """A YAML scalar for one line: JSON strings are valid double-quoted YAML."""
+    if value is None:
+        return "null"
+    if isinstance(value, int):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)
+
+
+def updated_manifest_text(text: str, dataset_id: str, changes: dict[str, object],
+                          previous: Vintage | None) -> str:
+    """The manifest text with one dataset's fields changed and a `previous:` entry added.
+
+    Edits the text so comments and anchors elsewhere survive.
+    """
+    block = re.search(rf"(?ms)^  {re.escape(dataset_id)}:\n(.*?)(?=^  \S|^\S|\Z)", text)
+    if not block:
+        raise DataError(f"Dataset '{dataset_id}' is not in the manifest.")
+    body = block.group(1)
+    prev_lines: list[str] = []
+    m = re.search(r"(?ms)^    previous:\n((?:      .*\n?)*)", body)
+    if m:
+        prev_lines = [ln for ln in m.group(1).splitlines() if ln.strip()]
+        body = body[: m.start()] + body[m.end():]
+    for key, value in changes.items():
+        line = f"    {key}: {_scalar(value)}"
+        pattern = rf"(?m)^    {re.escape(key)}:.*$"
+        if re.search(pattern, body):
+            body = re.sub(pattern, lambda _m, line=line: line, body, count=1)
+        else:
+            body = body.rstrip("\n") + "\n" + line + "\n"
+    if previous is not None:
+        entry = yaml.safe_dump(previous.model_dump(), default_flow_style=True, sort_keys=False,
+                               width=100_000, allow_unicode=True).strip()
+        prev_lines = [f"      - {entry}"] + prev_lines  # newest first
+    if prev_lines:
+        body = body.rstrip("\n") + "\n    previous:\n" + "\n".join(prev_lines) + "\n"
+    if not body.endswith("\n"):
+        body += "\n"
+    return text[: block.start(1)] + body + text[block.end(1):]
+
+
+def record_new_vintage(dataset_id: str, sha256: str, size: int, file: str | None = None,
+                       mirror_path: str | None = None, description: dict[str, str] | None = None,
+                       url: str | None = None, today: dt.date | None = None,
+                       path: Path | None = None) -> Dataset:
+    """Pin a new vintage of one dataset (used only by `fetch --update`).
+
+    The old pin goes to the entry's `previous:` list (file, sha256, bytes, vintage, coverage, url,
+    the date it was adopted and the date it was replaced). `description` holds the text derived
+    from the new file itself (vintage, coverage, citation). The new text is checked by loading
+    it before the file is replaced atomically; returns the new entry.
     """
     path = path or manifest_path()
-    text = path.read_text(encoding="utf-8")
-    block = re.search(rf"(?ms)^  {re.escape(dataset_id)}:\n(.*?)(?=^  \S|\Z)", text)
-    if not block:
+    old = load_manifest(path)
+    if dataset_id not in old:
         raise DataError(f"Dataset '{dataset_id}' is not in {path}.")
-    body = block.group(1)
-    body = re.sub(r"(?m)^(    sha256: ).*$", rf"\g<1>{sha256}", body)
-    body = re.sub(r"(?m)^(    bytes: ).*$", rf"\g<1>{size}", body)
+    ds = old[dataset_id]
+    today_s = (today or dt.date.today()).isoformat()
+    changes: dict[str, object] = {"sha256": sha256, "bytes": size}
     if file:
-        body = re.sub(r"(?m)^(    file: ).*$", lambda m: m.group(1) + file, body)
-    new = text[: block.start(1)] + body + text[block.end(1):]
-    atomic_write_text(path, new)
+        changes["file"] = check_file_name(file)
+    if mirror_path:
+        changes["mirror_path"] = check_mirror_path(mirror_path)
+    if url:
+        changes["url"] = url
+    changes.update(description or {})
+    changes["adopted"] = today_s
+    previous = Vintage(file=ds.file, sha256=ds.sha256, bytes=ds.bytes, vintage=ds.vintage,
+                       coverage=ds.coverage, url=ds.url, adopted=ds.adopted, replaced=today_s)
+    new_text = updated_manifest_text(path.read_text(encoding="utf-8"), dataset_id, changes, previous)
+    # Check the result parses and pins what we meant, before anything is written.
+    check = Path(tempfile.mkdtemp(prefix=".manifest-check.", dir=path.parent))
+    try:
+        (check / path.name).write_text(new_text, encoding="utf-8")
+        new = load_manifest(check / path.name)
+    finally:
+        for p in check.iterdir():
+            p.unlink()
+        check.rmdir()
+    got = new[dataset_id]
+    wrong = [k for k, v in changes.items() if getattr(got, k) != v]
+    if wrong or set(new) != set(old) or len(got.previous) != len(ds.previous) + 1:
+        raise DataError(f"Internal error: rewriting {path} for '{dataset_id}' did not give the intended pin.")
+    atomic_write_text(path, new_text)
+    return got
 
 
 def atomic_write_text(path: Path, text: str) -> None:
+    """Replace a text file atomically, keeping its permission bits (a new file gets the umask's)."""
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
+        try:
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
+        except FileNotFoundError:
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
