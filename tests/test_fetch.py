@@ -8,48 +8,101 @@ import threading
 import pytest
 import yaml
 
-from se_ambulance.data.fetch import sha256_file
-from se_ambulance.data.fetch import ensure, fetch
-from se_ambulance.data.manifest import load_manifest
+from se_ambulance.data import validate
+from se_ambulance.data.fetch import ensure, fetch, sha256_file
+from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.errors import DataError, FetchError
 
 from .conftest import sha
 
+QUIET = {"progress": lambda m: None}
+
+
+def _edit_manifest(root, **fields) -> None:
+    path = root / "data" / "manifest.yaml"
+    m = yaml.safe_load(path.read_text())
+    m["datasets"]["demo"].update(fields)
+    path.write_text(yaml.safe_dump(m))
+
 
 def test_mirror_then_cache(fake_root):
-    path = ensure("demo", mirror=fake_root["mirror"], progress=lambda m: None)
+    path = ensure("demo", mirror=fake_root["mirror"], **QUIET)
     assert path == fake_root["root"] / "data" / "raw" / "demo.csv"
     assert path.read_bytes() == fake_root["payload"]
     # Second call: served from the cache even with no mirror at all.
-    assert ensure("demo", progress=lambda m: None).read_bytes() == fake_root["payload"]
+    assert ensure("demo", **QUIET).read_bytes() == fake_root["payload"]
 
 
 def test_mirror_from_environment(fake_root, monkeypatch):
     monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(fake_root["mirror"]))
-    assert fetch(progress=lambda m: None)["demo"].is_file()
+    assert fetch(**QUIET)["demo"].is_file()
 
 
 def test_mirror_with_wrong_checksum_is_refused_and_nothing_written(fake_root):
     (fake_root["mirror"] / "sub" / "demo.csv").write_bytes(b"a,b\n1,3\n")
     with pytest.raises(DataError, match="sha256"):
-        ensure("demo", mirror=fake_root["mirror"], progress=lambda m: None)
+        ensure("demo", mirror=fake_root["mirror"], **QUIET)
     raw = fake_root["root"] / "data" / "raw"
     assert not (raw / "demo.csv").exists()
     assert list(raw.glob("*")) == []  # no temporary file left behind
 
 
-def test_corrupt_cache_is_rejected_and_left_untouched(fake_root):
+def test_hand_changed_raw_file_is_left_untouched_and_the_advice_is_safe(fake_root):
     raw = fake_root["root"] / "data" / "raw"
     raw.mkdir(parents=True)
     (raw / "demo.csv").write_bytes(b"edited by hand")
-    with pytest.raises(DataError, match="corrupt or was changed"):
-        ensure("demo", mirror=fake_root["mirror"], progress=lambda m: None)
-    assert (raw / "demo.csv").read_bytes() == b"edited by hand"
+    for update in (False, True):  # neither a fetch nor an --update overwrites it
+        with pytest.raises(DataError, match="changed by hand") as e:
+            ensure("demo", mirror=fake_root["mirror"], update=update, **QUIET)
+        assert (raw / "demo.csv").read_bytes() == b"edited by hand"
+    msg = str(e.value)
+    assert "left untouched" in msg
+    # Restoring names the deletion first; adopting says what --update does to the file and the pin.
+    assert f"delete {raw / 'demo.csv'} and run `se-ambulance fetch demo`" in msg
+    assert "move your file out of data/raw and run `se-ambulance fetch --update demo`" in msg
+    assert "re-pins the manifest" in msg
+    assert "Delete it and run `se-ambulance fetch` again, or run" not in msg  # the old, unsafe advice
 
 
 def test_missing_mirror_folder_is_named(fake_root, tmp_path):
     with pytest.raises(FetchError, match="does not exist"):
-        ensure("demo", mirror=tmp_path / "nowhere", progress=lambda m: None)
+        ensure("demo", mirror=tmp_path / "nowhere", **QUIET)
+
+
+def test_relative_mirror_works_from_any_folder(fake_root, tmp_path, monkeypatch):
+    # The README's example is relative to the project root ('../mirror' from project/).
+    elsewhere = tmp_path / "a" / "b"
+    elsewhere.mkdir(parents=True)
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", "../mirror")
+    assert ensure("demo", **QUIET).read_bytes() == fake_root["payload"]
+
+
+def test_relative_mirror_prefers_the_current_folder(fake_root, tmp_path, monkeypatch):
+    here = tmp_path / "here"
+    (here / "m" / "sub").mkdir(parents=True)
+    (here / "m" / "sub" / "demo.csv").write_bytes(fake_root["payload"])
+    (fake_root["mirror"] / "sub" / "demo.csv").write_bytes(b"wrong")  # would fail the pin
+    monkeypatch.chdir(here)
+    (fake_root["root"] / "m").symlink_to(fake_root["mirror"])
+    assert ensure("demo", mirror="m", **QUIET).read_bytes() == fake_root["payload"]
+
+
+def test_relative_mirror_not_found_says_where_it_looked(fake_root, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(FetchError) as e:
+        ensure("demo", mirror="no/such", **QUIET)
+    msg = str(e.value)
+    assert f"'{tmp_path / 'no/such'}'" in msg and f"'{fake_root['root'] / 'no/such'}'" in msg
+    assert "current folder, then the project root" in msg
+
+
+def test_offline_without_a_mirror_names_both_ways_to_give_one(fake_root):
+    _edit_manifest(fake_root["root"], url="http://127.0.0.1:1/demo.csv")  # nothing listens there
+    with pytest.raises(FetchError) as e:
+        ensure("demo", **QUIET)
+    assert "SE_AMBULANCE_DATA_MIRROR" in str(e.value) and "--mirror" in str(e.value)
+    assert not (fake_root["root"] / "data" / "raw" / "demo.csv").exists()
 
 
 def test_unknown_dataset_lists_the_known_ones(fake_root):
@@ -58,18 +111,39 @@ def test_unknown_dataset_lists_the_known_ones(fake_root):
 
 
 def test_no_official_route_says_so(fake_root):
-    with pytest.raises(FetchError, match="no direct official download address"):
-        ensure("demo", progress=lambda m: None)
+    with pytest.raises(FetchError, match="no official download address"):
+        ensure("demo", **QUIET)
+
+
+def test_a_derived_file_is_fetched_only_from_the_mirror_and_the_error_says_so(fake_root):
+    _edit_manifest(fake_root["root"], derived=True, derivation="typed from a table", url=None)
+    with pytest.raises(FetchError) as e:
+        ensure("demo", **QUIET)
+    msg = str(e.value)
+    assert "derived file (typed from a table)" in msg and "only in the data mirror" in msg
+    assert "SE_AMBULANCE_DATA_MIRROR" in msg and "sub/demo.csv" in msg
+    assert ensure("demo", mirror=fake_root["mirror"], **QUIET).is_file()
+
+
+def test_a_non_http_url_is_refused(fake_root, tmp_path):
+    secret = tmp_path / "secret.csv"
+    secret.write_bytes(fake_root["payload"])
+    _edit_manifest(fake_root["root"], url=secret.as_uri())
+    with pytest.raises(FetchError, match="not an http"):
+        ensure("demo", **QUIET)
 
 
 class _Server:
-    """A tiny HTTP server on 127.0.0.1 serving a landing page and files from a dict."""
+    """A tiny HTTP server on 127.0.0.1 serving files from a dict, recording each request."""
 
     def __init__(self, routes: dict[str, tuple[bytes, dict]]):
         routes_ = routes
+        self.requests: list[str] = []
+        requests = self.requests
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802
+                requests.append(self.path)
                 if self.path not in routes_:
                     self.send_response(404)
                     self.end_headers()
@@ -92,64 +166,121 @@ class _Server:
         self.httpd.server_close()
 
 
-def _point_manifest_at(root, server_base: str) -> None:
-    path = root / "data" / "manifest.yaml"
-    m = yaml.safe_load(path.read_text())
-    m["datasets"]["demo"]["landing_page"] = f"{server_base}/aqi/"
-    m["datasets"]["demo"]["discover_pattern"] = r'href="([^"]*AmbSYS-to-[A-Za-z]+-\d{4}[^"]*\.csv)"'
-    path.write_text(yaml.safe_dump(m))
+NEWER = "/files/AmbSYS-to-Apr-2026-NEW.csv"
+PINNED = "/files/demo.csv"
 
 
 @pytest.fixture
-def server(fake_root):
-    page = b'<html><a href="/files/AmbSYS-to-Mar-2026-XYZ.csv">AmbSYS to March 2026</a></html>'
-    routes = {"/aqi/": (page, {}), "/files/AmbSYS-to-Mar-2026-XYZ.csv": (fake_root["payload"], {})}
+def server(fake_root, monkeypatch):
+    """The landing page links a newer release; the manifest's url is the pinned one."""
+    page = f'<html><a href="{NEWER}">AmbSYS to April 2026</a></html>'.encode()
+    routes = {"/aqi/": (page, {}), PINNED: (fake_root["payload"], {}), NEWER: (b"a,b\n1,2\n3,4\n", {})}
     s = _Server(routes)
     s.routes = routes
-    _point_manifest_at(fake_root["root"], s.base)
+    _edit_manifest(fake_root["root"], landing_page=f"{s.base}/aqi/", url=f"{s.base}{PINNED}",
+                   discover_pattern=r'href="([^"]*AmbSYS-to-[A-Za-z]+-\d{4}[^"]*\.csv)"')
+    # The demo file's "loader": a CSV with header a,b whose rows are numbers; it says its coverage.
+    def check_demo(path):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        if not lines or lines[0] != "a,b" or len(lines) < 2:
+            raise DataError(f"{path} is not a demo table")
+        return {"vintage": f"{len(lines) - 1} rows", "coverage": "demo coverage"}
+    monkeypatch.setitem(validate.VALIDATORS, "demo", check_demo)
     yield s
     s.close()
 
 
-def test_official_route_discovers_the_link_and_downloads(fake_root, server):
+def test_plain_fetch_downloads_the_pinned_url_and_never_discovers(fake_root, server):
     messages = []
     path = ensure("demo", progress=messages.append)
     assert path.read_bytes() == fake_root["payload"]
+    assert server.requests == [PINNED]  # the landing page was not read
     assert any("downloading" in m for m in messages)
     assert any("%" in m for m in messages)  # progress is shown
 
 
 def test_truncated_download_never_replaces_the_file(fake_root, server):
     good = fake_root["payload"]
-    server.routes["/files/AmbSYS-to-Mar-2026-XYZ.csv"] = (good[:4], {"length": len(good)})
+    server.routes[PINNED] = (good[:4], {"length": len(good)})
     with pytest.raises(FetchError, match="truncated|failed after"):
-        ensure("demo", progress=lambda m: None)
+        ensure("demo", **QUIET)
     raw = fake_root["root"] / "data" / "raw"
     assert not raw.exists() or list(raw.glob("*")) == []
 
 
 def test_download_with_wrong_checksum_is_refused(fake_root, server):
-    server.routes["/files/AmbSYS-to-Mar-2026-XYZ.csv"] = (b"a,b\n9,9\n", {})
+    server.routes[PINNED] = (b"a,b\n9,9\n", {})
     with pytest.raises(DataError, match="fetch --update demo"):
-        ensure("demo", progress=lambda m: None)
+        ensure("demo", **QUIET)
     assert not (fake_root["root"] / "data" / "raw" / "demo.csv").exists()
 
 
-def test_update_records_a_new_vintage_in_the_manifest(fake_root, server):
-    newer = b"a,b\n1,2\n3,4\n"
-    server.routes["/files/AmbSYS-to-Mar-2026-XYZ.csv"] = (newer, {})
-    path = ensure("demo", update=True, progress=lambda m: None)
-    assert path.name == "AmbSYS-to-Mar-2026-XYZ.csv"
+def test_update_discovers_checks_and_records_a_new_vintage(fake_root, server):
+    ensure("demo", **QUIET)
+    before = load_manifest()["demo"]
+    path = ensure("demo", update=True, **QUIET)
+    assert "/aqi/" in server.requests and NEWER in server.requests
+    assert path.name == "AmbSYS-to-Apr-2026-NEW.csv"
     ds = load_manifest()["demo"]
+    newer = server.routes[NEWER][0]
     assert ds.sha256 == sha(newer) and ds.bytes == len(newer) and ds.file == path.name
-    # The recorded pin is now the one enforced.
-    assert ensure("demo", progress=lambda m: None) == path
+    assert ds.mirror_path == "sub/AmbSYS-to-Apr-2026-NEW.csv"
+    assert ds.url == f"{server.base}{NEWER}"
+    assert (ds.vintage, ds.coverage) == ("2 rows", "demo coverage")  # derived from the file itself
+    prev = previous_vintages("demo")
+    assert [(p.file, p.sha256, p.bytes, p.vintage, p.coverage, p.url) for p in prev] == [
+        (before.file, before.sha256, before.bytes, before.vintage, before.coverage, before.url)]
+    assert prev[0].replaced == ds.adopted
+    # The recorded pin is now the one enforced, and the old file is still there.
+    assert ensure("demo", **QUIET) == path
+    assert (fake_root["root"] / "data" / "raw" / "demo.csv").read_bytes() == fake_root["payload"]
+
+
+def test_update_refuses_a_truncated_download(fake_root, server):
+    ensure("demo", **QUIET)
+    manifest_text = (fake_root["root"] / "data" / "manifest.yaml").read_text()
+    newer = server.routes[NEWER][0]
+    server.routes[NEWER] = (newer[:5], {"length": len(newer)})
+    with pytest.raises(FetchError, match="truncated|failed after"):
+        ensure("demo", update=True, **QUIET)
+    raw = fake_root["root"] / "data" / "raw"
+    assert sorted(p.name for p in raw.iterdir()) == ["demo.csv"]
+    assert (fake_root["root"] / "data" / "manifest.yaml").read_text() == manifest_text
+
+
+def test_update_refuses_what_the_loader_refuses(fake_root, server):
+    ensure("demo", **QUIET)
+    manifest_text = (fake_root["root"] / "data" / "manifest.yaml").read_text()
+    server.routes[NEWER] = (b"<html>Sorry, page moved</html>", {})
+    with pytest.raises(DataError, match="refused and nothing was changed.*not a demo table"):
+        ensure("demo", update=True, **QUIET)
+    assert (fake_root["root"] / "data" / "manifest.yaml").read_text() == manifest_text
+    assert sorted(p.name for p in (fake_root["root"] / "data" / "raw").iterdir()) == ["demo.csv"]
+    assert not list((fake_root["root"] / "data" / "cache" / "staging").iterdir())  # staging cleaned
+
+
+def test_update_of_a_dataset_without_a_loader_is_refused(fake_root, server, monkeypatch):
+    monkeypatch.delitem(validate.VALIDATORS, "demo")
+    with pytest.raises(DataError, match="No loader is registered"):
+        ensure("demo", update=True, **QUIET)
+    assert load_manifest()["demo"].sha256 == sha(fake_root["payload"])
 
 
 def test_landing_page_without_a_link(fake_root, server):
     server.routes["/aqi/"] = (b"<html>nothing here</html>", {})
-    with pytest.raises(FetchError, match="no link matching"):
-        ensure("demo", progress=lambda m: None)
+    with pytest.raises(FetchError, match="no link to a release"):
+        ensure("demo", update=True, **QUIET)
+
+
+def test_update_cannot_pin_a_discovered_name_outside_data_raw(fake_root, server):
+    evil = "/files/AmbSYS-to-Apr-2026-..%2F..%2Fescaped.csv"
+    server.routes["/aqi/"] = (f'<a href="{evil}">x</a>'.encode(), {})
+    server.routes[evil] = (b"a,b\n1,2\n", {})
+    with pytest.raises(FetchError, match="cannot be pinned"):
+        ensure("demo", update=True, **QUIET)
+    assert not (fake_root["root"] / "escaped.csv").exists()
+    assert not (fake_root["root"] / "data" / "escaped.csv").exists()
+    assert load_manifest()["demo"].file == "demo.csv"
 
 
 def test_sha256_of_a_file(tmp_path):
