@@ -98,3 +98,28 @@ def test_registry_totals_divide_to_means_on_the_real_file(ambsys):
         sub = sub[sub["count"] > 0]
         assert len(sub) > 500
         assert ((sub["total"] / sub["count"] - sub["mean"]).abs() <= 0.5 + 1e-9).all(), cat
+
+
+def test_another_encoding_says_utf8_is_expected(tmp_path):
+    p = tmp_path / "ambsys.csv"
+    p.write_bytes(ambsys_csv(good_rows()).replace("RYD name", "RYD café").encode("cp1252"))
+    with pytest.raises(DataError, match=r"is not UTF-8 text \(byte 0xe9 .*published as UTF-8 CSV"):
+        read_ambsys_csv(p)
+
+
+def test_an_html_page_is_named(tmp_path):
+    with pytest.raises(DataError, match="is a web page"):
+        read_ambsys_csv(_write(tmp_path, "<!DOCTYPE html>\n<html><body>Moved</body></html>\n"))
+
+
+def test_header_only(tmp_path):
+    header = ambsys_csv([]).splitlines()[0]
+    with pytest.raises(DataError, match="header row but no data rows"):
+        read_ambsys_csv(_write(tmp_path, header + "\n"))
+
+
+def test_a_bad_month_is_not_nat(tmp_path):
+    rows = good_rows()
+    rows[0]["Month"] = 13
+    with pytest.raises(DataError, match="Year/Month 2024/13 is not a date"):
+        read_ambsys_csv(_write(tmp_path, ambsys_csv(rows)))
