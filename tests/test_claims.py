@@ -6,7 +6,10 @@ import re
 
 import pytest
 
-from se_ambulance.claims.register import VERDICTS, load_register, out_of_scope
+from se_ambulance.analysis.estimate import Estimate
+from se_ambulance.claims.register import load_register, out_of_scope
+from se_ambulance.claims.rule import judge, judge_readings
+from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.claims.seed_scan import scan
 
 from .conftest import ROOT
@@ -37,61 +40,124 @@ def test_the_scanner_finds_each_kind_of_number(tmp_path):
     assert kinds == {"percent", "money", "duration", "count", "financial_year", "target_year"}
 
 
-def test_stated_verdicts_are_allowed_values_and_computed_ones_have_a_chapter():
+def test_stated_verdicts_are_allowed_values_and_computed_ones_have_a_function():
+    from se_ambulance.claims.evaluate import FUNCTIONS
+
     for c in load_register().values():
         if c.computed:
-            assert c.chapter and c.function, c.id
+            assert c.chapter and c.function and c.wording and c.scope, c.id
+            assert c.id in FUNCTIONS, c.id
         else:
-            assert c.verdict in VERDICTS and c.evidence
+            assert c.verdict in ("not tested here", "cannot be tested with public data") and c.evidence
 
+
+# --- the one rule, on worked examples ------------------------------------------------------------
+
+@pytest.mark.parametrize("claimed, est, wording, tol, verdict", [
+    (518, Estimate.exact(517.1), "about", 2, "supported"),  # within the rounding
+    (518, Estimate.exact(514.0), "about", 2, "not supported"),  # a published figure: no range
+    (518, Estimate(514.0, 510.0, 519.0), "about", 2, "partly supported"),  # inside the span of definitions
+    (0.60, Estimate.exact(0.563), "more_than", 0, "not supported"),
+    (0.20, Estimate(0.118, -0.085, 0.337), "more_than", 0, "partly supported"),  # inside the 90% interval
+    (0.20, Estimate(0.25, 0.10, 0.40), "more_than", 0, "supported"),
+    (0.20, Estimate(0.20, 0.10, 0.40), "more_than", 0, "partly supported"),  # "over 20%" is not met by 20%
+    (80e6, Estimate(80e6, 60e6, 90e6), "up_to", 0, "supported"),  # a ceiling is met when reached
+    (80e6, Estimate(36e6, 19e6, 60e6), "up_to", 0, "not supported"),
+    (None, Estimate(-0.054, -0.092, -0.016), "differs", 0, "supported"),
+    (None, Estimate(-0.03, -0.098, 0.038), "differs", 0, "not supported"),
+])
+def test_the_rule_on_worked_examples(claimed, est, wording, tol, verdict):
+    assert judge(claimed, est, wording, tol) == verdict
+
+
+def test_the_most_favourable_reading_decides_and_is_named():
+    readings = {"a_year": Estimate(7.6e6, 5.5e6, 10.0e6), "pv_total": Estimate(25.9e6, 11.2e6, 42.5e6)}
+    assert judge_readings(10e6, readings, "more_than") == ("supported", "pv_total")
+    # equally good readings: the closest to the claimed figure is named
+    close = {"region": Estimate.exact(1809.0), "group": Estimate.exact(1811.4)}
+    assert judge_readings(1811, close, "about", 2) == ("supported", "group")
+    with pytest.raises(ValueError, match="unknown wording"):
+        judge(1, Estimate.exact(1), "roughly")
+
+
+# --- the register on the real data ----------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def register():
-    from se_ambulance.claims.verdicts import Inputs, register_table
+def results():
+    from se_ambulance.claims.cache import register_for
+    from se_ambulance.pipeline.params import load_params
 
-    return register_table(Inputs.load()).set_index("id")
+    p = load_params()
+    return register_for(p.area("performance"), p.area("demand"), p.area("appraisal"))
 
 
 @pytest.mark.parametrize("claim_id, verdict", [
     ("c1-mean-2024-25", "supported"), ("c2-mean-2024-25", "supported"), ("c1-standard", "supported"),
-    ("c2-standard", "supported"), ("over-85-rise-2034", "partly supported"),
-    ("demand-rise-decade", "not supported"), ("outcomes-vary", "supported"), ("las-scas-16m", "not supported"),
-    ("secamb-population-2018", "partly supported"), ("efficiencies-10m", "partly supported"),
-    ("wider-benefits-80m", "partly supported"), ("deficits-25-26", "cannot be tested with public data"),
+    ("c2-standard", "supported"), ("over-85-rise-2034", "not supported"),
+    ("demand-rise-decade", "partly supported"), ("outcomes-vary", "supported"), ("las-scas-16m", "not supported"),
+    ("secamb-population-2018", "not supported"), ("secamb-population-4-5m", "not supported"),
+    ("deficits-25-26", "not tested here"), ("handover-45-minutes-2015", "cannot be tested with public data"),
 ])
-def test_verdicts_on_the_real_data(register, claim_id, verdict):
-    assert register.loc[claim_id, "verdict"] == verdict
+def test_verdicts_on_the_real_data(results, claim_id, verdict):
+    assert results[claim_id].verdict == verdict
 
 
-def test_computed_evidence_quotes_the_numbers(register):
-    assert "30:11" in register.loc["c2-mean-2024-25", "evidence"]
-    assert "SCAS from mid-2022" in register.loc["over-85-rise-2034", "evidence"]
-    assert "chance of at least £10m a year is 5.6%" in register.loc["efficiencies-10m", "evidence"]
-    assert "of £80m in total over 10 years 13.4%" in register.loc["wider-benefits-80m", "evidence"]
-    assert set(register["verdict"]) <= set(VERDICTS)
+def test_evidence_quotes_the_numbers(results):
+    from se_ambulance.publish.claims_text import claim_text
 
-
-def test_assumptions_log_is_complete_and_rated():
-    from se_ambulance.claims.assumptions import assumptions_log
-    from se_ambulance.reference.benefits import REGISTER
-    from se_ambulance.analysis.demography import RATE_ASSUMPTIONS
-
-    log = assumptions_log()
-    assert set(log["quality"]) | set(log["impact"]) <= {"red", "amber", "green"}
-    assert all(log["source"].str.len() > 10)
-    for g in RATE_ASSUMPTIONS:  # every model parameter with a range appears in the log
-        assert log["assumption"].str.contains(f"ages {g}", regex=False).any()
-    for item in REGISTER:  # and every line of the appraisal's benefits register
-        assert log["assumption"].str.startswith(item.label).any(), item.id
+    assert "30:11" in claim_text(results["c2-mean-2024-25"])["evidence"]
+    over85 = claim_text(results["over-85-rise-2034"])["evidence"]
+    assert "47.2% from mid-2025" in over85 and "56.3%" in over85
+    assert results["c2-mean-2024-25"].reading == "group" and results["c1-mean-2024-25"].reading == "region"
+    assert round(results["outcomes-vary"].readings["utstein_latest_years"].central, 3) == -0.054
 
 
 def test_the_appraisal_runs_once_for_both_benefit_claims(monkeypatch):
     from se_ambulance.analysis import appraisal
-    from se_ambulance.claims.verdicts import Inputs, register_table
+    from se_ambulance.claims.evaluate import ClaimInputs, evaluate
+    from se_ambulance.pipeline.params import load_params
 
     calls = []
     real = appraisal.simulate
     monkeypatch.setattr(appraisal, "simulate", lambda *a, **k: calls.append(1) or real(*a, **k))
-    table = register_table(Inputs.load()).set_index("id")
+    p = load_params(overrides={"appraisal.mc_draws": 2000})
+    inp = ClaimInputs(p.area("performance"), p.area("demand"), p.area("appraisal"))
+    reg = load_register()
+    evaluate(reg["efficiencies-10m"], inp), evaluate(reg["wider-benefits-80m"], inp)
     assert len(calls) == 1
-    assert table.loc["efficiencies-10m", "verdict"] == table.loc["wider-benefits-80m", "verdict"] == "partly supported"
+
+
+def test_results_are_computed_once_and_keyed_by_the_areas_a_claim_uses(tmp_path, monkeypatch):
+    from se_ambulance.claims import cache
+
+    monkeypatch.setattr(cache, "cache_dir", lambda: tmp_path)
+    calls = []
+    real = cache.evaluate
+    monkeypatch.setattr(cache, "evaluate", lambda c, i: calls.append(c.id) or real(c, i))
+    perf = {"trust": "RYD", "comparators": [], "claim_year": 2024}
+    a = cache.claim_results(["c2-mean-2024-25"], performance=perf)
+    b = cache.claim_results(["c2-mean-2024-25"], performance=perf, appraisal={"anything": 1})  # not its area
+    assert calls == ["c2-mean-2024-25"] and a == b
+    c = cache.claim_results(["c2-mean-2024-25"], performance={**perf, "claim_year": 2023})
+    assert calls == ["c2-mean-2024-25"] * 2 and c["c2-mean-2024-25"] != a["c2-mean-2024-25"]
+    with pytest.raises(SeAmbulanceError, match="depends on the parameter area"):
+        cache.claim_results(["c2-mean-2024-25"])
+
+
+def test_assumptions_log_shows_the_values_the_run_used():
+    from se_ambulance.claims.assumptions import assumptions_log
+    from se_ambulance.pipeline.params import load_params
+    from se_ambulance.reference.benefits import REGISTER
+    from se_ambulance.reference.use_rates import RATED_GROUPS
+
+    p = load_params(overrides={"appraisal.realisation": {"low": 0.2, "central": 0.36, "high": 0.69},
+                               "demand.age_rates.85+.central": 8.5})
+    log = assumptions_log(p.area("performance"), p.area("demand"), p.area("appraisal"))
+    assert set(log["quality"]) | set(log["impact"]) <= {"red", "amber", "green"}
+    assert all(log["source"].str.len() > 10)
+    text = " ".join(log["assumption"])
+    assert "20% / 36% / 69%" in text and "ages 85+: 8.5" in text
+    for g in RATED_GROUPS:
+        assert log["assumption"].str.contains(f"ages {g}", regex=False).any()
+    for item in REGISTER:  # every line of the appraisal's benefits register
+        assert log["assumption"].str.startswith(item.label).any(), item.id

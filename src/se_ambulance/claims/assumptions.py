@@ -31,7 +31,8 @@ def _ns(area: Mapping[str, Any]) -> SimpleNamespace:
                               else v for k, v in area.items()})
 
 
-def _log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> list[Assumption]:
+def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
+         performance: Mapping[str, Any] | None = None) -> list[Assumption]:
     """Every assumption, with the values this run used (from its own parameter areas)."""
     age = demand["age_rates"] if demand else {}
     rates = [] if not demand else [Assumption("Demand", f"Relative ambulance use at ages {g}: {age[g]['central']:g} (range "
@@ -54,9 +55,11 @@ def _log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> list[Assump
         Assumption("Performance", "Pooled means use total ÷ incidents; in Nov–Dec 2017 two trusts' published means "
                    "differ from this by up to 7 seconds", "Arithmetic on AmbSYS", "green", "green",
                    "se_ambulance.analysis.metrics.response_monthly"),
-        Assumption("Performance", "SPC limits are computed over the whole period, not rebased after shifts",
-                   "Making Data Count allows either; whole-period limits show where the process ran high or low",
-                   "amber", "amber", "se_ambulance.analysis.spc.xmr"),
+        Assumption("Performance", "SPC limits are re-calculated at known changes to the system: "
+                   + (", ".join(performance["spc_breaks"]) if performance and performance.get("spc_breaks") else
+                      "none (whole-period limits)"),
+                   "NHS Making Data Count, as NHS-R's plot-the-dots implements it: limits re-phased after a known "
+                   "change", "amber", "amber", "params: performance.spc_breaks"),
         Assumption("Performance", "The C2 regressions are associations, with Newey–West errors (3 lags)",
                    "Observational monthly data; cause cannot be identified", "amber", "amber",
                    "se_ambulance.analysis.activity.c2_regressions"),
@@ -86,28 +89,35 @@ def _log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> list[Assump
                    "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.analysis.appraisal.Scale"),
         Assumption("Appraisal", f"Share of planned benefits realised: {pct(d.realisation)} (low / most likely / high)",
                    "NAO (2016) shared services; Fulop et al. (2002) London mergers", "amber", "red",
-                   "params: realisation"),
-        Assumption("Appraisal", f"Optimism bias on costs: {pct(d.cost_optimism_bias)}",
-                   "Green Book supplementary guidance (equipment and development)", "amber", "red",
-                   "params: cost_optimism_bias"),
+                   "params: appraisal.realisation"),
+        Assumption("Appraisal", f"Optimism bias: an uplift of {100 * d.capital_optimism_bias:.0f}% on the most likely "
+                   f"one-off (capital) costs and {100 * d.operating_optimism_bias:.0f}% on recurring (operating) costs",
+                   "Green Book supplementary guidance: uplifts on the most likely cost estimate, reduced as risks "
+                   "are quantified", "amber", "red", "params: appraisal.capital_optimism_bias, "
+                   "appraisal.operating_optimism_bias"),
         Assumption("Appraisal", f"Benefits delayed by {d.benefit_delay_years.low:g} / {d.benefit_delay_years.central:g} / "
                    f"{d.benefit_delay_years.high:g} years; costs not delayed",
                    "Fulop et al. (2002): service developments slipped 18 months or more", "amber", "amber",
-                   "params: benefit_delay_years"),
+                   "params: appraisal.benefit_delay_years"),
         Assumption("Appraisal", "Inputs are independent and triangular", "A simplification; correlated "
                    "shortfalls (one weak programme) would widen the range", "amber", "amber",
                    "se_ambulance.analysis.appraisal.draw"),
         Assumption("Appraisal", f"Real terms, discounted at {100 * d.discount_rate:g}% a year, first year undiscounted",
-                   "HM Treasury Green Book", "green", "amber", "params: discount_rate"),
+                   "HM Treasury Green Book", "green", "amber", "params: appraisal.discount_rate"),
         Assumption("Appraisal", "An avoided conveyance to ED is worth £" + " / £".join(
                    f"{v:,.0f}" for v in (d.value_per_conveyance.low, d.value_per_conveyance.central,
                                          d.value_per_conveyance.high)) + " to the NHS",
                    "No published figure found; used only to translate £80m into conveyances", "red", "green",
-                   "params: value_per_conveyance"),
+                   "params: appraisal.value_per_conveyance"),
         *register,
-        Assumption("Claims", "A reproduced figure within 2 seconds supports a response-time claim; within 5% a "
-                   "population claim", "Rounding in published totals and different extract dates", "green", "amber",
-                   "se_ambulance.claims.verdicts"),
+        Assumption("Claims", "One rule for every claim (see the claims page): the central estimate on the claim's own "
+                   "scope meets it (supported), the claimed figure lies inside the stated range (partly), or outside "
+                   "(not); the most favourable reading of ambiguous words decides", "The book's choice, stated before "
+                   "the results", "green", "red", "se_ambulance.claims.rule"),
+        Assumption("Claims", "A reported figure is reproduced when within the rounding of the claimed figure: 2 seconds "
+                   "for a mean response time (published in whole seconds, revised between extracts); the claimed "
+                   "figure's last digit for a population", "Rounding in published totals and different extract dates",
+                   "green", "amber", "book/claims.yaml: tolerance"),
     ]
 
 
@@ -115,26 +125,10 @@ _BASIS = {"turnover": "group income", "carter_conveyance": "the group's share of
           "carter_productivity": "the group's share of Carter's £200m"}
 
 
-def assumptions_log(demand: Mapping[str, Any], appraisal: Mapping[str, Any]) -> pd.DataFrame:
-    """The log for one run: `demand` and `appraisal` are that run's parameter areas."""
-    return pd.DataFrame([a.__dict__ for a in _log(demand, appraisal) if a is not None])
-
-
-def rag_html(df: pd.DataFrame):
-    """The log as an HTML table with coloured RAG cells."""
-    import html as _h
-
-    from IPython.display import HTML
-
-    def cell(v: str) -> str:
-        return f'<td><span class="se-rag se-rag-{v}">{v}</span></td>'
-
-    rows = "".join(
-        f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
-        f"{cell(r.quality)}{cell(r.impact)}<td><code>{_h.escape(r.where)}</code></td></tr>" for r in df.itertuples())
-    head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
-            "<th>Where</th></tr>")
-    return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')
+def assumptions_log(performance: Mapping[str, Any], demand: Mapping[str, Any],
+                    appraisal: Mapping[str, Any]) -> pd.DataFrame:
+    """The log for one run, from that run's parameter areas."""
+    return pd.DataFrame([a.__dict__ for a in _log(demand, appraisal, performance) if a is not None])
 
 
 def appraisal_assumptions(appraisal: Mapping[str, Any]) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""The claims register (`book/claims.yaml`): the seeds' numeric claims and how they are tested."""
+"""The claims register (`book/claims.yaml`): the seeds' numeric claims, their wording and scope."""
 
 from __future__ import annotations
 
@@ -8,19 +8,24 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict, model_validator
 
+from se_ambulance.claims.rule import NOT_TESTED, UNTESTABLE, VERDICTS, WORDINGS
 from se_ambulance.errors import DataError
 from se_ambulance.paths import project_root
 
-VERDICTS = ("supported", "partly supported", "not supported", "cannot be tested with public data")
-
 
 class Claim(BaseModel):
+    """One claim. A computed claim names its wording and scope; its verdict comes from
+    `claims.evaluate`. Any other claim states why it is not tested, with its evidence."""
+
     model_config = ConfigDict(extra="forbid")
     id: str
     seed: str
     quote: str
     value: float | None = None
     unit: str | None = None
+    wording: str | None = None  # how the words map to a comparison (claims.rule.WORDINGS)
+    tolerance: float | None = None  # rounding of the claimed figure, in `unit` (wording `about`)
+    scope: str | None = None  # what the claim covers, in words
     chapter: str | None = None
     section: str | None = None
     function: str | None = None
@@ -32,8 +37,14 @@ class Claim(BaseModel):
     def _verdict_or_computed(self):
         if self.computed == (self.verdict is not None):
             raise ValueError(f"claim {self.id}: give either computed: true or a verdict, not both or neither")
-        if self.verdict is not None and self.verdict not in VERDICTS:
-            raise ValueError(f"claim {self.id}: verdict {self.verdict!r} is not one of {VERDICTS}")
+        if self.computed:
+            if self.wording not in WORDINGS:
+                raise ValueError(f"claim {self.id}: a computed claim needs wording: one of {', '.join(WORDINGS)}")
+            if not self.scope or not self.function:
+                raise ValueError(f"claim {self.id}: a computed claim needs its scope and function")
+        elif self.verdict not in (NOT_TESTED, UNTESTABLE):
+            raise ValueError(f"claim {self.id}: a stated verdict must be '{NOT_TESTED}' or '{UNTESTABLE}' "
+                             "(verdicts on evidence are computed, never typed)")
         if self.verdict is not None and not self.evidence:
             raise ValueError(f"claim {self.id}: a stated verdict needs its evidence")
         return self
@@ -79,6 +90,4 @@ def claim(claim_id: str) -> Claim:
     return reg[claim_id]
 
 
-def case_response_figures() -> dict[str, float]:
-    """The case's 2024/25 C1 and C2 means in seconds, as the register records them."""
-    return {"C1": claim("c1-mean-2024-25").value, "C2": claim("c2-mean-2024-25").value}
+__all__ = ["Claim", "OutOfScope", "VERDICTS", "claim", "load_register", "out_of_scope", "register_path"]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from IPython.display import Markdown
 
+from se_ambulance.publish.format import percent
+
 
 def parameters_note(**params) -> Markdown:
     """A one-line note of the parameters a page was built with."""
@@ -17,16 +19,6 @@ def parameters_note(**params) -> Markdown:
             shown = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
         parts.append(f"`{k}` = {shown}")
     return Markdown("*Parameters of this page:* " + "; ".join(parts) + ".")
-
-
-def percent(value: float, digits: int = 1) -> str:
-    return f"{100 * value:.{digits}f}%"
-
-
-def millions(pounds: float, digits: int = 1) -> str:
-    """£ amounts in millions with a true minus sign: -15.2e6 -> '−£15.2 million'."""
-    sign = "−" if pounds < 0 else ""
-    return f"{sign}£{abs(pounds) / 1e6:,.{digits}f} million"
 
 
 def html_table(df, css_class: str):
@@ -45,7 +37,7 @@ def as_percent_table(df, columns, digits: int = 1):
 
 
 _BADGE = {"supported": "supported", "partly supported": "partly", "not supported": "not",
-          "cannot be tested with public data": "untestable"}
+          "cannot be tested with public data": "untestable", "not tested here": "untestable"}
 
 
 def claims_html(table) -> "HTML":
@@ -78,3 +70,29 @@ def sources_markdown(manifest: dict) -> Markdown:
             f"  *File:* `{d.file}` ({d.bytes:,} bytes), *SHA-256:* `{d.sha256}`.  \n"
             f"  *Cite as:* {d.citation}")
     return Markdown("\n".join(items))
+
+
+def glue_values(values: dict[str, str]) -> None:
+    """Glue a chapter's text values (the prose refers to them by key); stored in the notebook's outputs,
+    where tests read them."""
+    from myst_nb import glue
+
+    for key, value in values.items():
+        glue(key, value, display=False)
+
+
+def rag_html(df: pd.DataFrame):
+    """The log as an HTML table with coloured RAG cells."""
+    import html as _h
+
+    from IPython.display import HTML
+
+    def cell(v: str) -> str:
+        return f'<td><span class="se-rag se-rag-{v}">{v}</span></td>'
+
+    rows = "".join(
+        f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
+        f"{cell(r.quality)}{cell(r.impact)}<td><code>{_h.escape(r.where)}</code></td></tr>" for r in df.itertuples())
+    head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
+            "<th>Where</th></tr>")
+    return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')

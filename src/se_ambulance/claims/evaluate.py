@@ -1,0 +1,257 @@
+"""One function per data-testable claim: numbers in, numbers and a verdict out.
+
+Every function takes the run's `ClaimInputs` and returns a `ClaimResult`: the readings the claim's
+words admit on its own scope (each an `Estimate`), the verdict under the one rule in
+`claims.rule`, the reading that gives it, and the context figures its evidence quotes. The claim's
+own chapter, the claims page and the introduction all show the same `ClaimResult` (see
+`claims.cache.register_for`), so a number can never differ between pages. Words are written in
+`publish.claims_text`, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import asdict, dataclass, field
+from functools import cached_property
+from typing import Any
+
+import pandas as pd
+
+from se_ambulance.analysis import demand as demand_model
+from se_ambulance.analysis import outcomes
+from se_ambulance.analysis.comparison import pooled_difference
+from se_ambulance.analysis import performance
+from se_ambulance.analysis import population as pop
+from se_ambulance.analysis.activity import incidents_series
+from se_ambulance.analysis.estimate import Estimate
+from se_ambulance.analysis.metrics import annual_totals
+from se_ambulance.claims.register import Claim, load_register
+from se_ambulance.claims.rule import judge_readings
+from se_ambulance.reference import standards
+from se_ambulance.reference.orgs import GROUP_CODE, GROUP_MEMBERS
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """What the book finds for one claim (numbers only; `publish.claims_text` writes the words)."""
+
+    id: str
+    verdict: str
+    reading: str  # the reading that gives the verdict
+    readings: dict[str, Estimate]
+    figures: dict[str, float] = field(default_factory=dict)  # context the evidence quotes
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, d: Mapping[str, Any]) -> "ClaimResult":
+        return cls(d["id"], d["verdict"], d["reading"], {k: Estimate(**v) for k, v in d["readings"].items()},
+                   dict(d["figures"]))
+
+
+@dataclass
+class ClaimInputs:
+    """The run's parameter areas and the data the claims need, each file loaded at most once."""
+
+    performance: Mapping[str, Any] | None = None
+    demand: Mapping[str, Any] | None = None
+    appraisal: Mapping[str, Any] | None = None
+
+    @cached_property
+    def tidy(self) -> pd.DataFrame:
+        from se_ambulance.data.ambsys import load_ambsys
+        return load_ambsys()
+
+    @cached_property
+    def subicb(self) -> pd.DataFrame:
+        from se_ambulance.data.population import load_subicb
+        return load_subicb()
+
+    @cached_property
+    def la(self) -> pd.DataFrame:
+        from se_ambulance.data.population import load_la_85plus
+        return load_la_85plus()
+
+    @cached_property
+    def region(self) -> pd.DataFrame:
+        from se_ambulance.data.population import load_region
+        return load_region()
+
+    @cached_property
+    def mye(self) -> pd.DataFrame:
+        from se_ambulance.data.population import load_mye_2019
+        return load_mye_2019()
+
+    @cached_property
+    def ambco(self) -> pd.DataFrame:
+        from se_ambulance.data.ambco import load_ambco
+        return load_ambco()
+
+    @cached_property
+    def appraisal_result(self):
+        """The appraisal's Monte Carlo, run once for both benefit claims."""
+        from se_ambulance.analysis import appraisal
+        settings = appraisal.Settings.from_params(self.appraisal)
+        return appraisal.simulate(settings, appraisal.scale(self.tidy))
+
+
+def _result(c: Claim, readings: dict[str, Estimate], figures: dict[str, float] | None = None) -> ClaimResult:
+    verdict, reading = judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)
+    return ClaimResult(c.id, verdict, reading, readings, {k: float(v) for k, v in (figures or {}).items()})
+
+
+# --- response times --------------------------------------------------------------------------
+
+# "In 2024/25 in the South East": the NHS South East region and the group's own footprint fit the
+# words; single trusts and England are context.
+RESPONSE_SCOPE = {
+    "region": "NHS South East region (SCAS + SECAmb + Isle of Wight), incident-weighted",
+    "group": "SCAS + SECAmb pooled by incidents",
+}
+
+
+def response_time(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
+    """The case's C1 or C2 mean for the claim year, on each definition of 'the South East'."""
+    defs = performance.claim_definitions(inp.tidy, int(inp.performance["claim_year"])).set_index("definition")
+    readings = {k: Estimate.exact(defs.loc[label, category]) for k, label in RESPONSE_SCOPE.items()}
+    figures = {"secamb": defs.loc["SECAmb alone, incident-weighted", category],
+               "scas": defs.loc["SCAS alone, incident-weighted", category],
+               "england": defs.loc["England, incident-weighted", category],
+               "claim_year": inp.performance["claim_year"]}
+    return _result(c, readings, figures)
+
+
+def response_standard(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
+    """The ARP standard for the category's mean, which the case quotes."""
+    return _result(c, {"standard": Estimate.exact(standards.standard(category, "mean"))})
+
+
+# --- population and demand --------------------------------------------------------------------
+
+# "By 2034 ... more than 60 per cent": the South East, from mid-2025, when the case was written, or from
+# mid-2022, the base of the ONS 2022-based projections it will have used. The group's footprint is built
+# from the same counties as the NHS South East region, so the two are equal by construction and the
+# region stands for both; the single trusts are context.
+OVER_85_TARGET = 2034
+OVER_85_BASES = (2025, 2022)
+
+
+def _over_85_areas(inp: ClaimInputs) -> dict[str, pd.DataFrame]:
+    areas = {k: pop.footprint_totals(pop.FOOTPRINTS[k], inp.subicb, inp.la) for k in (*GROUP_MEMBERS, GROUP_CODE)}
+    areas["region"] = pop.region_totals(inp.region, "SOUTH EAST")
+    return areas
+
+
+def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    areas = _over_85_areas(inp)
+    readings, figures = {}, {}
+    for base in OVER_85_BASES:
+        readings[f"from_{base}"] = Estimate.exact(pop.change(areas["region"], base, OVER_85_TARGET)["aged_85_plus"])
+    for base in OVER_85_BASES:  # single trusts: context only
+        for org in (*GROUP_MEMBERS, GROUP_CODE):
+            figures[f"{org}_from_{base}"] = pop.change(areas[org], base, OVER_85_TARGET)["aged_85_plus"]
+    # Percent in the register, shares here: compare like with like.
+    return _result(c.model_copy(update={"value": c.value / 100, "tolerance": (c.tolerance or 0) / 100}),
+                   readings, figures)
+
+
+# "demand ... could increase by over 20 per cent in the next decade": the group's footprint, from the
+# case's year (2025/26) to ten years on, with the run's use rates and COVID handling.
+DECADE_BASE, DECADE_HORIZON = 2025, 2035
+
+
+def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    y = incidents_series(inp.tidy, GROUP_MEMBERS)
+    banded = pop.banded(pop.FOOTPRINTS[GROUP_CODE], inp.subicb)
+    paths = demand_model.scenarios(annual_totals(y), banded, DECADE_BASE, DECADE_HORIZON,
+                                   inp.demand["covid_handling"], inp.demand["age_rates"])
+    g = demand_model.growth_by_scenario(paths, DECADE_BASE, DECADE_HORIZON)
+    est = {name: Estimate(float(g.loc[name, "growth"]), float(g.loc[name, "low"]), float(g.loc[name, "high"]))
+           for name in g.index}
+    figures = {f"{k}_{part}": getattr(e, part) for k, e in est.items() for part in ("central", "low", "high")}
+    return _result(c.model_copy(update={"value": c.value / 100}), {"blended": est["Blended"]}, figures)
+
+
+# --- clinical outcomes -----------------------------------------------------------------------
+
+# "clinical outcomes can vary significantly across the region": SECAmb against SCAS on the like-for-like
+# Utstein survival measure over the latest three complete years AmbCO holds.
+OUTCOME_MEASURE, OUTCOME_YEARS = "survival_utstein", 3
+
+
+def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    a, b = GROUP_MEMBERS
+    rates = outcomes.outcome_rates(inp.ambco, [a, b])
+    diff = pooled_difference(rates, OUTCOME_MEASURE, a, b, OUTCOME_YEARS)
+    per_year = {m: outcomes.gap_between(rates, m, a, b) for m in ("survival_utstein", "survival_all")}
+    figures = {"first_year": diff["first_year"], "last_year": diff["last_year"], "rate_a": diff["rate_a"],
+               "rate_b": diff["rate_b"], "n_a": diff["n_a"], "n_b": diff["n_b"]}
+    for m, gap in per_year.items():
+        figures[f"{m}_years"] = len(gap)
+        figures[f"{m}_years_apart"] = int((~gap["intervals_overlap"]).sum())
+    est = Estimate(diff["difference"], diff["ci_low"], diff["ci_high"])
+    return _result(c, {"utstein_latest_years": est}, figures)
+
+
+# --- populations -----------------------------------------------------------------------------
+
+def secamb_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """SECAmb's counties (Kent, Medway, Surrey, East and West Sussex, Brighton and Hove)."""
+    mye = pop.mye_2019_totals(inp.mye, "RYD")["all_ages"]
+    proj = pop.footprint_totals(pop.FOOTPRINTS["RYD"], inp.subicb, inp.la).loc[2022, "all_ages"]
+    return _result(c, {"mid_2019_estimate": Estimate.exact(mye), "mid_2022_projection_base": Estimate.exact(proj)})
+
+
+def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """Residents of London plus the SCAS footprint at mid-2022 (the projections' base)."""
+    london = pop.region_totals(inp.region, "LONDON").loc[2022, "all_ages"]
+    scas = pop.footprint_totals(pop.FOOTPRINTS["RYE"], inp.subicb, inp.la).loc[2022, "all_ages"]
+    return _result(c, {"residents_mid_2022": Estimate.exact(london + scas)}, {"london": london, "scas": scas})
+
+
+# --- the benefit claims ----------------------------------------------------------------------
+
+def benefit(c: Claim, inp: ClaimInputs, kind: str) -> ClaimResult:
+    """'over £10 million' (cash) or 'up to the equivalent of £80 million' (non-cash), read as a yearly
+    amount once the plan is in place and as a present-value total over the appraisal."""
+    from se_ambulance.analysis import appraisal
+
+    res = inp.appraisal_result
+    readings = appraisal.claim_estimates(res)[kind]
+    probs = appraisal.claim_probabilities(res)
+    key = "cash_10m" if kind == "cash" else "wider_80m"
+    figures = {"p_a_year": probs[f"{key}_a_year"][0], "p_in_total": probs[f"{key}_in_total"][0],
+               "draws": inp.appraisal["mc_draws"], "years": inp.appraisal["appraisal_years"]}
+    return _result(c, dict(readings), figures)
+
+
+# Each claim's function and the parameter areas its result depends on (nothing else reaches it).
+FUNCTIONS: dict[str, tuple[Callable[[Claim, ClaimInputs], ClaimResult], tuple[str, ...]]] = {
+    "c1-mean-2024-25": (lambda c, i: response_time(c, i, "C1"), ("performance",)),
+    "c2-mean-2024-25": (lambda c, i: response_time(c, i, "C2"), ("performance",)),
+    "c1-standard": (lambda c, i: response_standard(c, i, "C1"), ()),
+    "c2-standard": (lambda c, i: response_standard(c, i, "C2"), ()),
+    "over-85-rise-2034": (over_85_rise, ()),
+    "demand-rise-decade": (demand_decade, ("demand",)),
+    "outcomes-vary": (outcomes_vary, ()),
+    "secamb-population-2018": (secamb_population, ()),
+    "secamb-population-4-5m": (secamb_population, ()),
+    "las-scas-16m": (las_scas_population, ()),
+    "efficiencies-10m": (lambda c, i: benefit(c, i, "cash"), ("appraisal",)),
+    "wider-benefits-80m": (lambda c, i: benefit(c, i, "wider"), ("appraisal",)),
+}
+
+
+def areas_of(claim_id: str) -> tuple[str, ...]:
+    """The parameter areas a claim's result depends on (none for a claim that is not computed)."""
+    return FUNCTIONS[claim_id][1] if claim_id in FUNCTIONS else ()
+
+
+def evaluate(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """The result for one claim; a claim that is not computed keeps its stated verdict."""
+    if not c.computed:
+        return ClaimResult(c.id, c.verdict, "", {}, {})
+    if c.id not in FUNCTIONS:
+        raise KeyError(f"claim {c.id} is marked computed but no function in claims.evaluate handles it")
+    return FUNCTIONS[c.id][0](c, inp)

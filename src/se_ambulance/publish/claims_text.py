@@ -1,0 +1,177 @@
+"""The words for each claim's result: verdict, evidence and the values pages glue.
+
+Every page that mentions a claim (its chapter, the claims page, the introduction) takes its text from
+`claim_values`, which formats one `ClaimResult`; a consistency test reads the glued values of every
+page of a built book and checks that each claim's values agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+
+from se_ambulance.claims.evaluate import ClaimResult
+from se_ambulance.claims.register import Claim, claim
+from se_ambulance.claims.rule import SUPPORTED
+from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m, rounded_chance
+
+RULE = ("A claim is **supported** when the book's central estimate, on the claim's own scope, meets it; "
+        "**partly supported** when the claimed figure lies inside the estimate's stated range (a 90% interval "
+        "for forecasts and the Monte Carlo appraisal; for figures read from published data, the span of the "
+        "definitions that fit the claim's words, widened by the rounding of the claimed figure); **not "
+        "supported** when it lies outside. A claim of a difference (\"can vary significantly\") is supported "
+        "when the 95% interval of the difference excludes zero. Where the words admit several readings (a sum "
+        "a year or in total; which organisations \"the South East\" covers; the base year), each is judged and "
+        "the claim takes the most favourable verdict, naming the reading. Sub-areas and other years are "
+        "context, never the basis of a verdict. **Not tested here** means public data exist but the book does "
+        "not hold them; **cannot be tested with public data** means none exist.")
+
+RESPONSE_READINGS = {"region": "the NHS South East region (SCAS, SECAmb and the Isle of Wight)",
+                     "group": "SCAS and SECAmb pooled"}
+
+
+def _response(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    best = r.readings[r.reading].central
+    other = next(k for k in r.readings if k != r.reading)
+    return {"measured": mmss(best), "reading": RESPONSE_READINGS[r.reading], "year": fy_label(int(f["claim_year"])),
+            "evidence": (f"For {fy_label(int(f['claim_year']))}, {RESPONSE_READINGS[r.reading]} gives {mmss(best)} "
+                         f"against the claimed {mmss(c.value)} ({best - c.value:+.1f} s); "
+                         f"{RESPONSE_READINGS[other]} gives {mmss(r.readings[other].central)}. SECAmb alone was "
+                         f"{mmss(f['secamb'])}, SCAS alone {mmss(f['scas'])}, England {mmss(f['england'])}. The "
+                         "case does not say which definition it used.")}
+
+
+def _standard(r: ClaimResult, c: Claim) -> dict[str, str]:
+    s = r.readings["standard"].central
+    return {"measured": mmss(s), "evidence": f"The ARP standard for this mean is {int(s // 60)} minutes."}
+
+
+def _over_85(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    e25, e22 = r.readings["from_2025"].central, r.readings["from_2022"].central
+    return {"from_2025": percent(e25), "from_2022": percent(e22),
+            "evidence": (f"ONS 2022-based projections for the South East region (the group's footprint is the same "
+                         f"counties): the population aged 85+ rises {percent(e25)} from mid-2025 to mid-2034, and "
+                         f"{percent(e22)} from the projections' base, mid-2022. Neither is more than 60%. Within the "
+                         f"region, SCAS's area rises {percent(f['RYE_from_2022'])} from mid-2022 and SECAmb's "
+                         f"{percent(f['RYD_from_2022'])}: a sub-area is context, not the claim's scope.")}
+
+
+def _demand(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f, e = r.figures, r.readings["blended"]
+    return {"growth": percent(e.central), "range": f"{percent(e.low)} to {percent(e.high)}",
+            "demography": percent(f["Demography only_central"]), "trend": percent(f["Trend only_central"]),
+            "evidence": (f"The group's footprint, 2025/26 to 2035/36: demography alone {percent(f['Demography only_central'])} "
+                         f"(range {percent(f['Demography only_low'])} to {percent(f['Demography only_high'])}), the "
+                         f"incident trend {percent(f['Trend only_central'])} (90% interval {percent(f['Trend only_low'])} "
+                         f"to {percent(f['Trend only_high'])}); blended, {percent(e.central)}, range {percent(e.low)} to "
+                         f"{percent(e.high)}. Over 20% lies {'inside' if e.low <= 0.2 <= e.high else 'outside'} that range.")}
+
+
+def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f, e = r.figures, r.readings["utstein_latest_years"]
+    years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
+    pts = lambda v: f"{100 * v:+.1f} points"  # noqa: E731
+    return {"difference": pts(e.central), "interval": f"{pts(e.low)} to {pts(e.high)}", "years": years,
+            "evidence": (f"Survival to discharge in the Utstein comparator group (the like-for-like measure), {years} "
+                         f"pooled: SECAmb {percent(f['rate_a'])}, SCAS {percent(f['rate_b'])}, a difference of "
+                         f"{pts(e.central)} (95% interval {pts(e.low)} to {pts(e.high)}), which "
+                         f"{'excludes' if r.verdict == SUPPORTED else 'includes'} no difference. Year by year the two "
+                         f"trusts' separate intervals do not overlap in {int(f['survival_utstein_years_apart'])} of "
+                         f"{int(f['survival_utstein_years'])} years. Survival after all arrests differs more, but SCAS "
+                         "records about half as many arrests as SECAmb, a recording difference, so it is context.")}
+
+
+def _secamb_population(r: ClaimResult, c: Claim) -> dict[str, str]:
+    a, b = r.readings["mid_2019_estimate"].central, r.readings["mid_2022_projection_base"].central
+    return {"measured": f"{a / 1e6:.2f} million",
+            "evidence": (f"SECAmb's counties (Kent, Medway, Surrey, East and West Sussex, Brighton and Hove): "
+                         f"{a / 1e6:.2f} million at mid-2019 (ONS estimate) and {b / 1e6:.2f} million at mid-2022; the "
+                         f"claimed {c.value / 1e6:.2f} million is {c.value / a - 1:+.1%} from the first.")}
+
+
+def _las_scas(r: ClaimResult, c: Claim) -> dict[str, str]:
+    v = r.readings["residents_mid_2022"].central
+    return {"measured": f"{v / 1e6:.1f} million",
+            "evidence": (f"Residents of London ({r.figures['london'] / 1e6:.1f} million) and the SCAS footprint "
+                         f"({r.figures['scas'] / 1e6:.1f} million) at mid-2022: {v / 1e6:.1f} million; the claim is "
+                         f"{c.value / v - 1:.0%} higher. Its other wording, people who \"live and work\" there, adds "
+                         "commuters, whom no population table counts.")}
+
+
+def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    ya, pv = r.readings["a_year"], r.readings["pv_total"]
+    cash = c.id == "efficiencies-10m"
+    what = "Cash savings net of running the group" if cash else "Non-cash ('equivalent') benefits"
+    pv_words = "present value over the appraisal, net of all costs" if cash else "present value over the appraisal"
+    reading = {"a_year": "a yearly amount", "pv_total": "a present-value total"}[r.reading]
+    return {"a_year": f"{pounds_m(ya.central)} ({pounds_m(ya.low)} to {pounds_m(ya.high)})",
+            "pv_total": f"{pounds_m(pv.central)} ({pounds_m(pv.low)} to {pounds_m(pv.high)})",
+            "p_a_year": rounded_chance(f["p_a_year"]), "p_in_total": rounded_chance(f["p_in_total"]),
+            "reading": reading,
+            "evidence": (f"{what}: {pounds_m(ya.central)} a year by year {int(f['years'])} (median; 90% interval "
+                         f"{pounds_m(ya.low)} to {pounds_m(ya.high)}); {pv_words}: {pounds_m(pv.central)} "
+                         f"({pounds_m(pv.low)} to {pounds_m(pv.high)}). On the assumed ranges the chance of reaching "
+                         f"the claim is {rounded_chance(f['p_a_year'])} as a yearly amount and "
+                         f"{rounded_chance(f['p_in_total'])} as a total. The verdict reads it as {reading}. "
+                         + ("" if cash else "These are 'equivalent' values, not cash."))}
+
+
+FORMATTERS: dict[str, Callable[[ClaimResult, Claim], dict[str, str]]] = {
+    "c1-mean-2024-25": _response, "c2-mean-2024-25": _response,
+    "c1-standard": _standard, "c2-standard": _standard,
+    "over-85-rise-2034": _over_85, "demand-rise-decade": _demand, "outcomes-vary": _outcomes,
+    "secamb-population-2018": _secamb_population, "secamb-population-4-5m": _secamb_population,
+    "las-scas-16m": _las_scas, "efficiencies-10m": _benefit, "wider-benefits-80m": _benefit,
+}
+
+
+def claim_text(r: ClaimResult) -> dict[str, str]:
+    """Verdict, evidence and the claim's other text values (keys without the claim prefix)."""
+    c = claim(r.id)
+    body = FORMATTERS[r.id](r, c) if c.computed else {"evidence": c.evidence}
+    return {"verdict": r.verdict, **body}
+
+
+def claim_values(results: Mapping[str, ClaimResult], ids=None) -> dict[str, str]:
+    """Glue values for claims: 'claim.<id>.<key>' -> text. Every page uses these keys, so a test can
+    compare what each page shows."""
+    out = {}
+    for cid in ids or results:
+        for k, v in claim_text(results[cid]).items():
+            out[f"claim.{cid}.{k}"] = v
+    return out
+
+
+def register_frame(results: Mapping[str, ClaimResult]):
+    """The claims page's table: one row per claim with its quote, verdict, evidence and where it is tested."""
+    import pandas as pd
+
+    from se_ambulance.claims.register import load_register
+
+    rows = []
+    for cid, c in load_register().items():
+        t = claim_text(results[cid])
+        rows.append({"id": cid, "seed": c.seed, "quote": c.quote, "verdict": t["verdict"], "evidence": t["evidence"],
+                     "chapter": c.chapter, "section": c.section, "function": c.function})
+    return pd.DataFrame(rows)
+
+
+def verdict_counts(results: Mapping[str, ClaimResult]) -> dict[str, str]:
+    """How many claims have each verdict, as glue values 'claims.n_<verdict>' and 'claims.n'."""
+    from se_ambulance.claims.rule import VERDICTS
+
+    out = {"claims.n": str(len(results))}
+    for v in VERDICTS:
+        out[f"claims.n_{v.replace(' ', '_')}"] = str(sum(r.verdict == v for r in results.values()))
+    return out
+
+
+def headline(results: Mapping[str, ClaimResult], ids) -> str:
+    """Markdown bullets: each claim quoted, its verdict and its evidence."""
+    lines = []
+    for cid in ids:
+        t = claim_text(results[cid])
+        lines.append(f"- “{claim(cid).quote}” **{t['verdict'].capitalize()}.** {t['evidence']}")
+    return "\n".join(lines)
