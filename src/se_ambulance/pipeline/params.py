@@ -176,42 +176,54 @@ class DemandParams(_Model):
 
 
 class AppraisalParams(_Model):
-    """Chapter 5 and the benefit claims. Ranges are low/central/high; sources are in the chapter and
-    the assumptions log."""
+    """Chapter 5 and the benefit claims. Ranges are low/central/high; each description gives the
+    plausible range and the source (the chapter and the assumptions log give more)."""
 
     appraisal_years: int = Field(10, ge=3, le=30, description="Length of the appraisal in financial years from "
-                                 "2025/26 (Green Book: 10 years is usual for organisational change).")
-    discount_rate: float = Field(0.035, ge=0, le=0.1, description="Discount rate a year (Green Book: 3.5%).")
-    mc_draws: int = Field(20000, ge=1000, le=200_000, description="Monte Carlo draws (at most 200,000 so "
-                          "that a chapter stays within memory and a few seconds).")
-    mc_seed: int = Field(2025, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo random numbers.")
-    realisation: Range = _range(0.28, 0.69, 1.0, "Share of planned benefits realised, a probability 0–1 (NAO "
-                                "2016: 28%; Fulop et al. 2002: 69% by year 2).")
-    cost_optimism_bias: Range = _range(0.10, 0.50, 2.00, "Uplift on costs for optimism bias, 0 or more (Green "
-                                       "Book supplementary guidance: up to 200% for equipment and development).")
-    benefit_delay_years: Range = _range(0.0, 1.0, 2.0, "Delay to every benefit in years, 0–10 (Fulop et al. "
-                                        "2002: service developments slipped 18 months or more).")
+                                 "2025/26; plausible 5–15 (Green Book: 10 years is usual for organisational change).")
+    discount_rate: float = Field(0.035, ge=0, le=0.1, description="Discount rate a year; plausible 0.03–0.035 (Green "
+                                 "Book: 3.5% for years 0–30, 3.0% after).")
+    mc_draws: int = Field(20000, ge=1000, le=200_000, description="Monte Carlo draws; plausible 10,000–100,000 (at "
+                          "most 200,000 so that a chapter stays within memory and a few seconds).")
+    mc_seed: int = Field(2025, ge=0, le=2**32 - 1, description="Seed of the Monte Carlo random numbers; plausible: any "
+                         "whole number 0 to 2^32 - 1 (the same seed gives the same answer; numpy PCG64).")
+    realisation: Range = _range(0.28, 0.69, 1.0, "Share of planned benefits realised, a probability 0–1, applied "
+                                "only to register lines sized as plans or opportunities (Carter), not to lines "
+                                "sized as realised outcomes (Monitor). Sources: NAO 2016 about 28%; Fulop et al. "
+                                "2002 36% in year 1, 69% in year 2.")
+    capital_optimism_bias: float = Field(0.5, ge=0, le=2, description="Optimism-bias uplift on the most likely "
+                                         "estimate of one-off (capital-like) costs, a fraction; plausible 0.1–2.0, the "
+                                         "lower and upper bounds for equipment/development projects in the Green "
+                                         "Book supplementary guidance (Mott MacDonald 2002); reduced from the upper "
+                                         "bound because the cost lines' own ranges quantify part of the risk.")
+    operating_optimism_bias: float = Field(0.0, ge=0, le=1, description="Optimism-bias uplift on the most likely "
+                                           "estimate of recurring running costs, a fraction; plausible 0–0.41 (the "
+                                           "supplementary guidance gives an operating-cost uplift only for "
+                                           "outsourcing projects, 0–41%; none by default).")
+    benefit_delay_years: Range = _range(0.0, 1.0, 2.0, "Delay to every benefit in years, 0–10; plausible 0–3 "
+                                        "(Fulop et al. 2002: service developments slipped 18 months or more).")
     turnover_uplift: Range = _range(1.0, 1.15, 1.30, "Change in prices and pay from 2019/20 to 2025/26 applied "
-                                    "to the income estimate, 0.5–3.")
+                                    "to the income estimate and (at the same yearly rate, from 2018) to Carter's "
+                                    "opportunity, 0.5–3; plausible 1.0–1.3 (NHS pay awards and GDP deflator "
+                                    "over the period; our range).")
     group_turnover_m: float | None = Field(None, gt=0, le=5000, description="The group's yearly income in £m, "
                                            "if known (replaces the estimate from SECAmb's 2019/20 income and "
-                                           "activity, and turnover_uplift).")
-    value_per_conveyance: Range = _range(200.0, 400.0, 800.0, "Value to the NHS of one avoided conveyance to "
-                                         "ED in £, at least 1 (used only to translate £80m into conveyances).")
+                                           "activity, and turnover_uplift for income); plausible 500–900; source: "
+                                           "the trusts' annual accounts.")
+    value_per_conveyance: Range = _range(150.0, 400.0, 1200.0, "Value to the NHS of one avoided conveyance to ED "
+                                         "in £, at least 1 (used only to translate £80m into conveyances); no "
+                                         "published unit cost was found in the sources searched (NHS National Cost "
+                                         "Collection), so the range is wide and rated red: low = an ambulance "
+                                         "journey only, high = journey plus an ED attendance and some admissions.")
     register_overrides: dict[str, dict[str, float]] = Field(
         default_factory=dict, description="Changes to benefits-register items: {item: {field: value}}; items: "
         + ", ".join(ITEM_IDS) + "; fields: " + ", ".join(OVERRIDABLE) + ". Values are fractions of the item's "
-        "basis (see chapter 5); none may be negative.")
+        "basis (see chapter 5); none may be negative. Source: the group's own benefits register, if published.")
 
     @field_validator("realisation")
     @classmethod
     def _probability(cls, v: Range) -> Range:
         return _within(v, 0, 1, "a probability")
-
-    @field_validator("cost_optimism_bias")
-    @classmethod
-    def _non_negative(cls, v: Range) -> Range:
-        return _within(v, 0, 1e6, "an uplift")
 
     @field_validator("value_per_conveyance")
     @classmethod

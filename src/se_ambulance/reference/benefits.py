@@ -19,6 +19,12 @@ class Item:
     opportunity). Benefits start in appraisal year `start` and reach their full value after `ramp`
     years; one-off costs are spread evenly over `ramp` years from `start`; recurring costs run every
     year from `start`.
+
+    `sized_as` says what a benefit's range describes, so that the shortfall between plans and outcomes
+    is counted once: "outcome" lines are sized as savings already realised elsewhere (Monitor's 1–3% of
+    turnover was *realised* after mergers), so no realisation share is applied to them; "plan" lines are
+    sized as an opportunity or a plan (Carter's estimate), so the realisation share (evidence on plans
+    versus outcomes: Fulop 2002, NAO 2016) is applied to them.
     """
     id: str
     label: str
@@ -33,32 +39,45 @@ class Item:
     source: str
     quality: str  # RAG for the evidence behind the range
     impact: str = "amber"
+    sized_as: str = "plan"  # "outcome" | "plan" (benefits only; see above)
 
     def values(self) -> tuple[float, float, float]:
         return self.low, self.central, self.high
 
 
-MONITOR = "Monitor (2014), Benefits from mergers: corporate overhead and clinical support savings of 1–3% of turnover"
+MONITOR = ("Monitor (2014), Benefits from mergers: corporate overhead and clinical support savings of about 1–3% of "
+           "turnover, realised relatively quickly after full mergers")
+OUTCOME = ("Sized as a realised outcome, not a plan, so no realisation share is applied (the shortfall between plans "
+           "and outcomes is already in a realised figure)")
 REGISTER: tuple[Item, ...] = (
-    Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.005, 0.010, 0.020, 1, 2,
-         MONITOR + "; this line takes the corporate part (one board, shared corporate services)", "amber", "red"),
+    Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.002, 0.005, 0.010, 1, 2,
+         MONITOR + ". A group is not a merger: both trusts remain separate legal entities and employers with their own "
+         "boards and statutory duties, sharing a chair and a chief executive (seeds 000, 001), so the corporate part "
+         "is set below Monitor's band for full mergers (high = its 1% floor). " + OUTCOME, "amber", "red",
+         sized_as="outcome"),
     Item("procurement", "Joint procurement of vehicles, equipment and IT", "benefit", True, "turnover",
          0.001, 0.003, 0.006, 2, 2, "Our range, inside Monitor's 1–3% band (clinical support and non-pay); "
-         "no ambulance-specific evidence found", "red"),
+         "no ambulance-specific evidence found. Overlaps Carter's productivity opportunity (fleet, consumables). "
+         + OUTCOME, "red", sized_as="outcome"),
     Item("estates", "Estates", "benefit", True, "turnover", 0.0, 0.001, 0.003, 3, 3,
-         "Our range: the trusts' make-ready centres and stations serve separate areas, so little overlap", "red", "green"),
+         "Our range: the trusts' make-ready centres and stations serve separate areas, so little overlap. Overlaps "
+         "Carter's productivity opportunity (estates). " + OUTCOME, "red", "green", sized_as="outcome"),
     Item("control_it", "Control rooms and IT systems", "benefit", True, "turnover", 0.0, 0.002, 0.005, 4, 2,
-         "Our range: savings only after dispatch systems converge (year 4 at the earliest)", "red"),
+         "Our range: savings only after dispatch systems converge (year 4 at the earliest). " + OUTCOME, "red",
+         sized_as="outcome"),
     Item("workforce", "Workforce: bank and agency, shared training and rotas", "benefit", True, "turnover",
-         0.001, 0.003, 0.006, 1, 3, "Our range, inside Monitor's band; Carter (2018) on rota and sickness variation",
-         "red"),
+         0.001, 0.003, 0.006, 1, 3, "Our range, inside Monitor's band; Carter (2018) on rota and sickness variation "
+         "(overlaps Carter's productivity opportunity). " + OUTCOME, "red", sized_as="outcome"),
     Item("pathways", "Clinical pathways that avoid conveyance to ED", "benefit", False, "carter_conveyance",
          0.05, 0.15, 0.30, 2, 3, "Share of the group's part of Carter's £300m national opportunity that joint "
-         "working adds beyond what each trust would do alone (our range); accrues to hospitals, not to the "
-         "trusts' cash", "red", "red"),
+         "working adds beyond what each trust would do alone (our range). Carter's £300m is rebased to the headroom "
+         "left at today's conveyance rates and to 2025/26 prices. An opportunity, not an outcome, so the realisation "
+         "share applies; accrues to hospitals, not to the trusts' cash", "red", "red"),
     Item("productivity", "Operational productivity (hours released)", "benefit", False, "carter_productivity",
          0.05, 0.15, 0.30, 2, 3, "Share of the group's part of Carter's £200m productivity opportunity (our "
-         "range); time released is reused for patients, not cash", "red", "red"),
+         "range), in 2025/26 prices; time released is reused for patients, not cash. Carter's opportunity covers "
+         "fleet, estates, procurement and rotas, so it overlaps the cash lines: the two are never added. An "
+         "opportunity, so the realisation share applies", "red", "red"),
     Item("transition", "Transition and integration (programme team, restructuring)", "one-off cost", True,
          "turnover", 0.005, 0.010, 0.020, 1, 2, "Our range: no published cost; in 2010–15, 12 of 20 trust mergers "
          "drew about £2bn of support (King's Fund, Collins 2015)", "red", "amber"),

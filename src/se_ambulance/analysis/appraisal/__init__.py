@@ -1,0 +1,23 @@
+"""A Green Book appraisal of the group's two benefit claims ("efficiencies worth over £10 million" and
+"wider benefits of potentially up to the equivalent of £80 million").
+
+- `inputs`: the settings, the register with a reader's overrides, and the scale from public facts;
+- `model`: seeded Monte Carlo draws, yearly flows, present values, break-even, tornado, dependence
+  sensitivity and the numbers behind the verdict map;
+- `claims`: the numbers behind the two claims (two readings each, as Estimates and chances).
+
+Cash-releasing and non-cash benefits are kept apart throughout: "equivalent" values are never added to cash.
+"""
+
+from se_ambulance.analysis.appraisal.inputs import (  # noqa: F401
+    APPRAISAL_FIRST_YEAR, CARTER_CONVEYANCE, CARTER_PRODUCTIVITY, CARTER_YEAR, GLOBALS, INCOME_YEAR, PARAMETERS,
+    SECAMB_INCOME_2019, Scale, Settings, carter_price_factor, conveyance_rates, ed_shares, fy_incidents,
+    group_ed_share, headroom_ratio, register, scale)
+from se_ambulance.analysis.appraisal.model import (  # noqa: F401
+    OUTCOMES, Flows, Result, at_means, breakeven_summary, breakeven_year, central, central_cash_share,
+    central_income, centre_and_median, dependence, deterministic, discount_factors, draw, flows, histogram_frame,
+    income, npv, outcomes_of, probability, register_frame, simulate, summary, tornado, triangular_ppf,
+    verdict_map, with_input, yearly_frame)
+from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
+    CLAIM_CASH, CLAIM_FIGURES, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
+    incident_equivalents)

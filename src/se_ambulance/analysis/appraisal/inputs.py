@@ -1,0 +1,188 @@
+"""The appraisal's inputs: its settings (from the run's parameters), the register, and the scale the
+register's fractions are fractions of (the group's income and its share of Lord Carter's opportunity,
+rebased to today's conveyance rates and prices), all from public facts.
+
+Years are financial years: appraisal year 1 is the group's first year (2025/26).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from se_ambulance.analysis import metrics
+from se_ambulance.analysis.activity import activity_monthly
+from se_ambulance.errors import ParameterError
+from se_ambulance.reference.benefits import Item, apply_overrides
+from se_ambulance.reference.orgs import GROUP_MEMBERS, PROVIDERS
+
+# Book parameters this package reads (their defaults, ranges and sources are in `AppraisalParams`).
+PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realisation", "capital_optimism_bias",
+              "operating_optimism_bias", "benefit_delay_years", "turnover_uplift", "group_turnover_m",
+              "value_per_conveyance", "register_overrides")
+
+# Seed 003 (an encyclopaedia article on SECAmb): "Budget: £250.8million (2019/2020)".
+SECAMB_INCOME_2019 = 250.8e6
+INCOME_YEAR = 2019  # 2019/20: the price base of the income figure
+APPRAISAL_FIRST_YEAR = 2025  # 2025/26: appraisal year 1, and the price base of the appraisal
+# Lord Carter (2018), operational productivity and performance in English NHS ambulance trusts.
+CARTER_CONVEYANCE = 300e6
+CARTER_PRODUCTIVITY = 200e6
+CARTER_YEAR = 2018  # price base and conveyance rates of Carter's opportunity (2018/19 in AmbSYS)
+
+# Global uncertain inputs, in the fixed order the Monte Carlo draws them (reproducibility).
+GLOBALS = {
+    "realisation": "Share of planned benefits realised",
+    "benefit_delay_years": "Delay to benefits (years)",
+    "turnover_uplift": "Price change in income since 2019/20",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The appraisal's parameters (validated by `AppraisalParams`; built with `from_params`)."""
+    appraisal_years: int
+    discount_rate: float
+    mc_draws: int
+    mc_seed: int
+    realisation: tuple[float, float, float]
+    capital_optimism_bias: float
+    operating_optimism_bias: float
+    benefit_delay_years: tuple[float, float, float]
+    turnover_uplift: tuple[float, float, float]
+    group_turnover_m: float | None
+    value_per_conveyance: tuple[float, float, float]
+    register_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
+
+    @classmethod
+    def from_params(cls, values: dict[str, Any]) -> "Settings":
+        """From the appraisal area's parameter values (`AppraisalParams().model_dump()` or a chapter's)."""
+        missing = [k for k in PARAMETERS if k not in values]
+        if missing:
+            raise ParameterError(f"Appraisal parameters missing: {', '.join(missing)}.")
+
+        def rng(v):
+            return (float(v["low"]), float(v["central"]), float(v["high"])) if isinstance(v, dict) else tuple(v)
+
+        return cls(
+            appraisal_years=int(values["appraisal_years"]), discount_rate=float(values["discount_rate"]),
+            mc_draws=int(values["mc_draws"]), mc_seed=int(values["mc_seed"]),
+            realisation=rng(values["realisation"]),
+            capital_optimism_bias=float(values["capital_optimism_bias"]),
+            operating_optimism_bias=float(values["operating_optimism_bias"]),
+            benefit_delay_years=rng(values["benefit_delay_years"]), turnover_uplift=rng(values["turnover_uplift"]),
+            group_turnover_m=values["group_turnover_m"], value_per_conveyance=rng(values["value_per_conveyance"]),
+            register_overrides=dict(values["register_overrides"] or {}))
+
+
+def register(settings: Settings) -> tuple[Item, ...]:
+    """The register with the reader's overrides applied."""
+    try:
+        return apply_overrides(settings.register_overrides)
+    except ValueError as e:
+        raise ParameterError(f"Parameter 'register_overrides' is not valid: {e}.") from e
+
+
+def carter_price_factor(turnover_uplift: np.ndarray | float) -> np.ndarray | float:
+    """Carter's 2018 prices to the appraisal's 2025/26 prices, at the same yearly price change as income.
+
+    `turnover_uplift` is the change from 2019/20 to 2025/26 (six years); the same yearly rate over the
+    seven years from 2018/19 gives uplift ** (7/6)."""
+    return np.asarray(turnover_uplift, dtype=float) ** (
+        (APPRAISAL_FIRST_YEAR - CARTER_YEAR) / (APPRAISAL_FIRST_YEAR - INCOME_YEAR))
+
+
+@dataclass(frozen=True)
+class Scale:
+    """What the register's fractions are fractions of."""
+    turnover_2019: float  # group income proxy at 2019/20 prices (£)
+    carter_share: float  # the group's share of England's incidents, latest complete year
+    year: int  # that year
+    conveyance_headroom: float = 1.0  # the group's remaining ED-conveyance headroom, as a share of 2018/19's
+
+    def base(self, basis: str, turnover: np.ndarray, uplift: np.ndarray | None = None) -> np.ndarray:
+        """Yearly £ the fraction applies to, per draw. Carter's figures are rebased to today's
+        conveyance rates (conveyance line only) and to 2025/26 prices by `uplift` (the price change
+        from 2019/20 to 2025/26; 1 if not given)."""
+        turnover = np.asarray(turnover, dtype=float)
+        price = carter_price_factor(np.ones_like(turnover) if uplift is None else uplift)
+        if basis == "turnover":
+            return turnover
+        if basis == "carter_conveyance":
+            return CARTER_CONVEYANCE * self.carter_share * self.conveyance_headroom * price
+        if basis == "carter_productivity":
+            return CARTER_PRODUCTIVITY * self.carter_share * price
+        raise ValueError(f"unknown basis {basis!r}")
+
+
+def fy_incidents(tidy: pd.DataFrame, org: str) -> pd.Series:
+    """Incidents (A7) by complete financial year for one org."""
+    return metrics.annual_totals(activity_monthly(tidy, org)["incidents"])
+
+
+def ed_shares(tidy: pd.DataFrame, year: int) -> dict[str, tuple[float, float]]:
+    """Each English trust's (ED conveyances, incidents) in one complete financial year (A53, A7);
+    a trust missing any month of the year is left out."""
+    out = {}
+    for org in PROVIDERS:
+        a = activity_monthly(tidy, org)[["incidents", "conveyed_ed"]].dropna()
+        totals = metrics.annual_totals(a)
+        if year in totals.index:
+            out[org] = (float(totals.loc[year, "conveyed_ed"]), float(totals.loc[year, "incidents"]))
+    return out
+
+
+def group_ed_share(shares: dict[str, tuple[float, float]]) -> float:
+    ed = sum(shares[o][0] for o in GROUP_MEMBERS)
+    inc = sum(shares[o][1] for o in GROUP_MEMBERS)
+    return ed / inc
+
+
+def headroom_ratio(share_then: float, share_now: float, floor: float) -> float:
+    """Remaining headroom over the headroom at Carter's time: (now - floor) / (then - floor), 0 to 1.
+
+    The floor is the lowest share of incidents conveyed to ED by any English trust in the latest
+    year: what is shown to be achievable today. E.g. 58% then, 50% now, floor 45%: 5/13 = 0.385."""
+    if share_then <= floor:
+        return 0.0
+    return float(np.clip((share_now - floor) / (share_then - floor), 0.0, 1.0))
+
+
+def conveyance_rates(tidy: pd.DataFrame) -> dict[str, float]:
+    """The group's ED-conveyance and hear-and-treat shares in Carter's year and the latest complete
+    year, the lowest-conveying trust's share (the floor) and the headroom ratio."""
+    then_shares = ed_shares(tidy, CARTER_YEAR)
+    year = int(fy_incidents(tidy, "Eng").index.max())
+    now_shares = ed_shares(tidy, year)
+    floor_org = min(now_shares, key=lambda o: now_shares[o][0] / now_shares[o][1])
+    floor = now_shares[floor_org][0] / now_shares[floor_org][1]
+    then, now = group_ed_share(then_shares), group_ed_share(now_shares)
+
+    def hear_and_treat(fy: int) -> float:
+        num = den = 0.0
+        for o in GROUP_MEMBERS:
+            a = metrics.annual_totals(activity_monthly(tidy, o)[["incidents", "hear_and_treat"]].dropna())
+            num += a.loc[fy, "hear_and_treat"]
+            den += a.loc[fy, "incidents"]
+        return float(num / den)
+
+    return {"carter_year": CARTER_YEAR, "year": year, "ed_then": then, "ed_now": now, "floor": floor,
+            "floor_org": floor_org, "headroom": headroom_ratio(then, now, floor),
+            "hear_treat_then": hear_and_treat(CARTER_YEAR), "hear_treat_now": hear_and_treat(year)}
+
+
+def scale(tidy: pd.DataFrame) -> Scale:
+    """The group's income proxy, its share of England's incidents and its conveyance headroom, from AmbSYS.
+
+    Income: SECAmb's published 2019/20 income times the group's incidents over SECAmb's in 2019/20.
+    SCAS also runs NHS 111 and patient transport, so this proxy understates the group's turnover."""
+    secamb = fy_incidents(tidy, "RYD")
+    group = sum(fy_incidents(tidy, o) for o in GROUP_MEMBERS)
+    eng = fy_incidents(tidy, "Eng")
+    year = int(eng.index.max())
+    turnover = SECAMB_INCOME_2019 * group[INCOME_YEAR] / secamb[INCOME_YEAR]
+    share = group[year] / eng[year]
+    return Scale(float(turnover), float(share), year, conveyance_rates(tidy)["headroom"])

@@ -1,0 +1,365 @@
+"""The appraisal's model: Monte Carlo draws, yearly flows, present values, break-even, the tornado,
+the sensitivity to dependence between the cash lines, and the numbers behind the verdict map.
+
+Benefit of an item in year y = value × base × ramp(y) [× realisation, for lines sized as plans], where
+the ramp rises linearly from the start year (after the drawn delay) to 1 over `ramp` years. Costs carry
+optimism bias as the Green Book's supplementary guidance intends: an uplift on the most likely (central)
+estimate, `capital_optimism_bias` on one-off costs and `operating_optimism_bias` (0 by default) on
+recurring costs, added once as a fixed amount (bias × central) to a cost whose own range is drawn.
+Year 1 is undiscounted (Green Book convention for year 0).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+import pandas as pd
+from scipy.special import ndtr
+
+from se_ambulance.analysis.appraisal.inputs import GLOBALS, Scale, Settings, register
+from se_ambulance.reference.benefits import Item
+
+
+# --- discounting --------------------------------------------------------------------------------
+
+def discount_factors(years: int, rate: float) -> np.ndarray:
+    """Green Book discount factors: 1 in the first year, then 1/(1+r)^t."""
+    return (1.0 + rate) ** -np.arange(years, dtype=float)
+
+
+def npv(flows: np.ndarray, rate: float) -> np.ndarray:
+    """Present value of yearly flows (last axis = years; the first year undiscounted)."""
+    flows = np.asarray(flows, dtype=float)
+    return (flows * discount_factors(flows.shape[-1], rate)).sum(axis=-1)
+
+
+def breakeven_year(flows: np.ndarray, rate: float) -> np.ndarray:
+    """First appraisal year (1-based) in which cumulative discounted net flows reach zero; NaN if never."""
+    flows = np.atleast_2d(np.asarray(flows, dtype=float))
+    cum = np.cumsum(flows * discount_factors(flows.shape[-1], rate), axis=-1)
+    reached = cum >= 0
+    first = reached.argmax(axis=-1).astype(float) + 1
+    first[~reached.any(axis=-1)] = np.nan
+    return first
+
+
+def breakeven_summary(years: np.ndarray | pd.Series) -> dict[str, float]:
+    """Break-even over ALL draws: a draw that never breaks even counts as later than any year (inf).
+
+    Returns the median, 5th and 95th centiles (inf = not within the appraisal period) and the share
+    of draws that never break even. E.g. [2, 3, NaN, NaN, 5]: median 5, share never 0.4."""
+    y = np.asarray(years, dtype=float)
+    y = np.where(np.isnan(y), np.inf, y)
+    q = lambda p: float(np.quantile(y, p, method="inverted_cdf"))  # an observed year, or inf
+    return {"median": q(0.5), "p5": q(0.05), "p95": q(0.95), "share_never": float(np.mean(np.isinf(y)))}
+
+
+# --- draws ----------------------------------------------------------------------------------------
+
+def triangular_ppf(u: np.ndarray, values: tuple[float, float, float]) -> np.ndarray:
+    """The triangular distribution's quantile function at probabilities u (a constant if low == high)."""
+    a, c, b = (float(v) for v in values)
+    u = np.asarray(u, dtype=float)
+    if b == a:
+        return np.full_like(u, a)
+    fc = (c - a) / (b - a)
+    return np.where(u < fc, a + np.sqrt(u * (b - a) * (c - a)), b - np.sqrt((1 - u) * (b - a) * (b - c)))
+
+
+def _mean(values: tuple[float, float, float]) -> float:
+    return sum(values) / 3.0
+
+
+def cash_benefit_ids(items: tuple[Item, ...]) -> list[str]:
+    return [i.id for i in items if i.kind == "benefit" and i.cash]
+
+
+def draw(settings: Settings, items: tuple[Item, ...], correlation: float = 0.0) -> dict[str, np.ndarray]:
+    """The Monte Carlo inputs: one array of `mc_draws` values per uncertain input.
+
+    Every input is drawn as a triangular quantile of a uniform. The cash-releasing benefit lines share
+    a Gaussian copula with equal pairwise `correlation` (0 = independent, 1 = comonotonic: all at the
+    same centile); the same seed gives the same idiosyncratic numbers whatever the correlation."""
+    if not 0.0 <= correlation <= 1.0:
+        raise ValueError(f"correlation must be between 0 and 1, got {correlation}")
+    rng = np.random.default_rng(settings.mc_seed)
+    n = settings.mc_draws
+    out = {name: triangular_ppf(rng.random(n), getattr(settings, name)) for name in GLOBALS}
+    common = rng.standard_normal(n)
+    cash = set(cash_benefit_ids(items))
+    for item in items:
+        z = rng.standard_normal(n)
+        if item.id in cash:
+            z = np.sqrt(correlation) * common + np.sqrt(1.0 - correlation) * z
+        out[item.id] = triangular_ppf(ndtr(z), item.values())
+    return out
+
+
+def central(settings: Settings, items: tuple[Item, ...], **at: str) -> dict[str, np.ndarray]:
+    """Every input at its central value (one 'draw'); `at={'name': 'low'|'high'|'mean'}` moves inputs.
+    'mean' is the triangular mean (low + central + high) / 3."""
+    def pick(values, how):
+        return _mean(values) if how == "mean" else values[{"low": 0, "central": 1, "high": 2}[how]]
+
+    out = {name: np.array([pick(getattr(settings, name), at.get(name, "central"))]) for name in GLOBALS}
+    for item in items:
+        out[item.id] = np.array([pick(item.values(), at.get(item.id, "central"))])
+    return out
+
+
+def at_means(settings: Settings, items: tuple[Item, ...]) -> dict[str, np.ndarray]:
+    """Every input at its mean."""
+    return central(settings, items, **{k: "mean" for k in [*GLOBALS, *(i.id for i in items)]})
+
+
+# --- flows ----------------------------------------------------------------------------------------
+
+@dataclass
+class Flows:
+    """Yearly flows per draw (rows = draws, columns = appraisal years), in pounds."""
+    cash_benefit: np.ndarray
+    noncash_benefit: np.ndarray
+    one_off_cost: np.ndarray
+    recurring_cost: np.ndarray
+    by_item: dict[str, np.ndarray]
+
+    @property
+    def net_cash(self) -> np.ndarray:
+        return self.cash_benefit - self.one_off_cost - self.recurring_cost
+
+    @property
+    def recurring_savings(self) -> np.ndarray:
+        """Cash-releasing benefits less the group's running costs (the 'efficiencies' of a year)."""
+        return self.cash_benefit - self.recurring_cost
+
+
+def income(inputs: dict[str, np.ndarray], settings: Settings, sc: Scale) -> np.ndarray:
+    """The group's yearly income per draw (£): the reader's figure, or the 2019/20 estimate × price change."""
+    n = len(inputs["realisation"])
+    if settings.group_turnover_m is not None:
+        return np.full(n, settings.group_turnover_m * 1e6)
+    return sc.turnover_2019 * inputs["turnover_uplift"]
+
+
+def flows(inputs: dict[str, np.ndarray], items: tuple[Item, ...], settings: Settings, sc: Scale) -> Flows:
+    """Yearly cash and non-cash flows for every draw (see the module's docstring for the rules)."""
+    n = len(inputs["realisation"])
+    years = settings.appraisal_years
+    y = np.arange(1, years + 1, dtype=float)[None, :]
+    turnover = income(inputs, settings, sc)
+    uplift = inputs["turnover_uplift"]
+    realised = inputs["realisation"][:, None]
+    delay = inputs["benefit_delay_years"][:, None]
+    zero = np.zeros((n, years))
+    acc = {"cash": zero.copy(), "noncash": zero.copy(), "one-off cost": zero.copy(), "recurring cost": zero.copy()}
+    by_item = {}
+    for item in items:
+        base = sc.base(item.basis, turnover, uplift)
+        amount = (inputs[item.id] * base)[:, None]
+        if item.kind == "benefit":
+            ramp = np.clip((y - item.start + 1 - delay) / item.ramp, 0, 1)
+            flow = amount * ramp * (realised if item.sized_as == "plan" else 1.0)
+            acc["cash" if item.cash else "noncash"] += flow
+        else:
+            bias = settings.capital_optimism_bias if item.kind == "one-off cost" else settings.operating_optimism_bias
+            amount = amount + (bias * item.central * base)[:, None]
+            if item.kind == "one-off cost":
+                flow = amount * ((y >= item.start) & (y < item.start + item.ramp)) / item.ramp
+            else:
+                flow = amount * (y >= item.start)
+            acc[item.kind] += flow
+        by_item[item.id] = flow
+    return Flows(acc["cash"], acc["noncash"], acc["one-off cost"], acc["recurring cost"], by_item)
+
+
+@dataclass
+class Result:
+    """One Monte Carlo run: per-draw outcomes and the flows behind them."""
+    settings: Settings
+    items: tuple[Item, ...]
+    scale: Scale
+    flows: Flows
+    outcomes: pd.DataFrame  # one row per draw
+    correlation: float = 0.0
+
+
+OUTCOMES = ("annual_cash_savings", "npv_cash", "pv_cash_benefits", "pv_costs", "breakeven_year", "annual_wider",
+            "pv_wider", "cumulative_cash_savings", "cumulative_wider")
+
+
+def outcomes_of(f: Flows, settings: Settings) -> pd.DataFrame:
+    """Per draw: the two readings of each claim and what lies behind them (£; break-even in years).
+
+    annual_*: the final appraisal year (a yearly amount once the plan is in place); npv_cash: present
+    value of cash benefits net of ALL costs, one-off included; pv_wider: gross present value of non-cash
+    benefits; cumulative_*: undiscounted sums, kept only to show what discounting changes."""
+    r = settings.discount_rate
+    return pd.DataFrame({
+        "annual_cash_savings": f.recurring_savings[:, -1],
+        "npv_cash": npv(f.net_cash, r),
+        "pv_cash_benefits": npv(f.cash_benefit, r),
+        "pv_costs": npv(f.one_off_cost + f.recurring_cost, r),
+        "breakeven_year": breakeven_year(f.net_cash, r),
+        "annual_wider": f.noncash_benefit[:, -1],
+        "pv_wider": npv(f.noncash_benefit, r),
+        "cumulative_cash_savings": f.recurring_savings.sum(axis=1),
+        "cumulative_wider": f.noncash_benefit.sum(axis=1),
+    })
+
+
+def simulate(settings: Settings, sc: Scale, correlation: float = 0.0) -> Result:
+    """The Monte Carlo; `correlation` between the cash benefit lines (0 = independent, the default)."""
+    items = register(settings)
+    f = flows(draw(settings, items, correlation), items, settings, sc)
+    return Result(settings, items, sc, f, outcomes_of(f, settings), correlation)
+
+
+def deterministic(settings: Settings, sc: Scale, **at: str) -> pd.Series:
+    """The outcomes with every input at its central value (or some moved to low/high/mean)."""
+    items = register(settings)
+    return outcomes_of(flows(central(settings, items, **at), items, settings, sc), settings).iloc[0]
+
+
+def centre_and_median(res: Result, outcome: str = "npv_cash") -> dict[str, float]:
+    """Why the tornado's centre differs from the Monte Carlo median (£).
+
+    centre: every input at its most likely value (the tornado's dashed line); at_means: every input at
+    its mean (right-skewed triangular ranges have means above their modes); mc_median and mc_mean:
+    of the draws. The centre and the median differ because the ranges are skewed and the outcome is a
+    product of inputs (value × base × realisation), not a sum of independent symmetric terms."""
+    items = res.items
+    at_mean = outcomes_of(flows(at_means(res.settings, items), items, res.settings, res.scale), res.settings)
+    x = res.outcomes[outcome]
+    return {"centre": float(deterministic(res.settings, res.scale)[outcome]),
+            "at_means": float(at_mean[outcome].iloc[0]),
+            "mc_median": float(x.median()), "mc_mean": float(x.mean())}
+
+
+# --- summaries (numbers only) -------------------------------------------------------------------
+
+def probability(x: pd.Series | np.ndarray, threshold: float) -> tuple[float, float]:
+    """P(x >= threshold) and its Monte Carlo standard error."""
+    x = np.asarray(x, dtype=float)
+    p = float(np.mean(x >= threshold))
+    return p, float(np.sqrt(p * (1 - p) / len(x)))
+
+
+def summary(res: Result) -> pd.DataFrame:
+    """Mean, 5th, 50th and 95th centiles of each money outcome (£), indexed by outcome id."""
+    out = {}
+    for key in ("annual_cash_savings", "npv_cash", "pv_cash_benefits", "pv_costs", "annual_wider", "pv_wider"):
+        x = res.outcomes[key]
+        out[key] = {"mean": x.mean(), "p5": x.quantile(0.05), "median": x.median(), "p95": x.quantile(0.95)}
+    return pd.DataFrame(out).T
+
+
+def tornado(settings: Settings, sc: Scale, outcome: str = "npv_cash") -> pd.DataFrame:
+    """One at a time, each uncertain input at its low and its high value, the others central (£).
+
+    Columns: input (a global name or register id), low, high, central; ordered by swing."""
+    items = register(settings)
+    base = float(deterministic(settings, sc)[outcome])
+    names = [*GLOBALS, *(i.id for i in items)]
+    if settings.group_turnover_m is not None:
+        names.remove("turnover_uplift")
+    rows = []
+    for key in names:
+        lo = float(deterministic(settings, sc, **{key: "low"})[outcome])
+        hi = float(deterministic(settings, sc, **{key: "high"})[outcome])
+        rows.append({"input": key, "low": min(lo, hi), "high": max(lo, hi), "central": base, "swing": abs(hi - lo)})
+    frame = pd.DataFrame(rows)
+    frame = frame[frame["swing"] > 1e-3]  # inputs that cannot move this outcome
+    return frame.sort_values("swing", ascending=False).reset_index(drop=True).drop(columns="swing")
+
+
+def with_input(settings: Settings, name: str, value: float) -> Settings:
+    """Settings with one input held at `value`: a global range, a cost uplift, or a register line's
+    fraction (its low, central and high all set to `value`)."""
+    if name in GLOBALS:
+        return replace(settings, **{name: (value, value, value)})
+    if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
+        return replace(settings, **{name: float(value)})
+    over = {k: dict(v) for k, v in settings.register_overrides.items()}
+    over[name] = {**over.get(name, {}), "low": value, "central": value, "high": value}
+    return replace(settings, register_overrides=over)
+
+
+def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float]], y: tuple[str, list[float]],
+                estimates, draws: int | None = None) -> pd.DataFrame:
+    """The numbers behind a verdict map: for each (x, y) pair of input values (the others uncertain as
+    usual), each claim reading's median and 90% interval (£).
+
+    `estimates` maps a Result to {claim: {reading: Estimate}} (the package's `claim_estimates`).
+    `draws` overrides the number of draws per cell (fewer keep the map fast)."""
+    rows = []
+    base = replace(settings, mc_draws=draws) if draws else settings
+    for xv in x[1]:
+        for yv in y[1]:
+            s = with_input(with_input(base, x[0], xv), y[0], yv)
+            for claim, readings in estimates(simulate(s, sc)).items():
+                for reading, e in readings.items():
+                    rows.append({x[0]: xv, y[0]: yv, "claim": claim, "reading": reading,
+                                 "central": e.central, "low": e.low, "high": e.high})
+    return pd.DataFrame(rows)
+
+
+def dependence(settings: Settings, sc: Scale, estimates, probabilities,
+               correlations: tuple[float, ...] = (0.0, 0.5, 1.0)) -> pd.DataFrame:
+    """The same outputs with the cash benefit lines drawn with each stated correlation (Gaussian
+    copula; 1 = comonotonic): median and 90% interval of each reading (£) and the chance of each claim."""
+    rows = []
+    for rho in correlations:
+        res = simulate(settings, sc, correlation=rho)
+        est, prob = estimates(res), probabilities(res)
+        for claim, readings in est.items():
+            for reading, e in readings.items():
+                rows.append({"correlation": rho, "claim": claim, "reading": reading, "central": e.central,
+                             "low": e.low, "high": e.high})
+        for key, (p, se) in prob.items():
+            rows.append({"correlation": rho, "claim": key, "reading": "probability", "central": p,
+                         "low": p, "high": p})
+    return pd.DataFrame(rows)
+
+
+def central_income(settings: Settings, sc: Scale) -> float:
+    """The group's yearly income at the central price change (or as the reader set it), £."""
+    if settings.group_turnover_m is not None:
+        return settings.group_turnover_m * 1e6
+    return sc.turnover_2019 * settings.turnover_uplift[1]
+
+
+def central_cash_share(settings: Settings, sc: Scale) -> float:
+    """Cash-releasing benefits at their central values as a share of income (as sized: realised outcomes)."""
+    return sum(i.central for i in register(settings) if i.kind == "benefit" and i.cash and i.basis == "turnover")
+
+
+def register_frame(settings: Settings, sc: Scale) -> pd.DataFrame:
+    """The register in pounds at the central income and price change: each item's low, central and high
+    (£ a year; one-off costs in total, before optimism bias), with its timing and attributes."""
+    turnover = np.array([central_income(settings, sc)])
+    uplift = np.array([settings.turnover_uplift[1]])
+    rows = []
+    for i in register(settings):
+        base = float(sc.base(i.basis, turnover, uplift)[0])
+        rows.append({"id": i.id, "label": i.label, "kind": i.kind, "cash": i.cash, "sized_as": i.sized_as,
+                     "low": i.low * base, "central": i.central * base, "high": i.high * base,
+                     "start": i.start, "ramp": i.ramp, "source": i.source, "quality": i.quality})
+    return pd.DataFrame(rows)
+
+
+def yearly_frame(res: Result) -> pd.DataFrame:
+    """Median and 90% range of the cumulative discounted net cash position by appraisal year (£)."""
+    r = res.settings.discount_rate
+    cum = np.cumsum(res.flows.net_cash * discount_factors(res.settings.appraisal_years, r), axis=1)
+    return pd.DataFrame({"year": np.arange(1, res.settings.appraisal_years + 1),
+                         "median": np.median(cum, axis=0), "low": np.quantile(cum, 0.05, axis=0),
+                         "high": np.quantile(cum, 0.95, axis=0)})
+
+
+def histogram_frame(values: pd.Series, bins: int = 40) -> pd.DataFrame:
+    """Shares of draws in equal-width bins (£m), for a distribution chart."""
+    x = np.asarray(values, dtype=float) / 1e6
+    counts, edges = np.histogram(x, bins=bins)
+    return pd.DataFrame({"from": edges[:-1].round(3), "to": edges[1:].round(3),
+                         "share": (counts / len(x)).round(5)})
