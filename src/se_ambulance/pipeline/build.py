@@ -16,7 +16,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,6 +28,7 @@ from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.pipeline.params import AREAS, BookParams, load_params
 from se_ambulance.paths import project_root
+from se_ambulance.pipeline import kernel as kernels, outputs, staging
 
 KERNEL = "python3"
 BOOK_FILES = ("_config.yml", "_toc.yml", "book")
@@ -106,20 +107,51 @@ def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 
 def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> Path:
-    """Execute one chapter with papermill into nb_out, atomically; a failure leaves nb_out as it was."""
+    """Execute one chapter with papermill into nb_out, atomically; a failure leaves nb_out as it was.
+
+    The temporary file is made beside nb_out: builds pass a staging folder as nb_out's folder (see
+    staging.py), never `notebooks/`, so a killed build leaves no temporary file there. A kernel that
+    died because another kernel took its port is started again (kernel.py); nothing else is retried.
+    """
     import papermill
 
     nb_out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=nb_out.parent, prefix=f".{nb_out.stem}.", suffix=".ipynb")
     os.close(fd)
     try:
-        # No save after every cell (papermill's default): it re-serialises the whole notebook, chart specs
-        # included, twice per cell; the result is written once, below, and a failure keeps nb_out.
-        papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
-                                   cwd=str(cwd), progress_bar=False, log_output=False,
-                                   request_save_on_cell_execute=False)
+        for attempt in range(kernels.PORT_RETRIES + 1):
+            said = kernels.KernelStderr()
+            try:
+                # No save after every cell (papermill's default): it re-serialises the whole notebook, chart
+                # specs included, twice per cell; the result is written once, below, and a failure keeps nb_out.
+                papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
+                                           cwd=str(cwd), progress_bar=False, log_output=False,
+                                           request_save_on_cell_execute=False,
+                                           kernel_manager_class=kernels.kernel_manager_class(said))
+            except papermill.PapermillExecutionError:
+                _show_kernel_stderr(nb_in, said.finish())
+                raise
+            except Exception as e:
+                text = said.finish()
+                if isinstance(e, (OSError, SeAmbulanceError)) and not kernels.is_port_race(e, text):
+                    _show_kernel_stderr(nb_in, text)
+                    raise  # a full disk, say: the CLI gives it one line
+                if attempt < kernels.PORT_RETRIES and kernels.is_port_race(e, text):
+                    log(f"{nb_in.name}: its kernel lost a port to another kernel starting at the same time; "
+                        "starting it again")
+                    kernels.backoff(attempt)
+                    continue
+                _show_kernel_stderr(nb_in, text)
+                raise BuildError(f"Chapter {nb_in.name} could not be executed: {type(e).__name__}: {e}. "
+                                 "The previous output was left untouched.") from e
+            except BaseException:
+                said.finish(timeout=0.5)
+                raise
+            _show_kernel_stderr(nb_in, said.finish())
+            break
         nb = normalise(nbformat.read(tmp, as_version=4))
         nbformat.write(nb, tmp)
+        outputs.apply_default_mode(tmp)  # mkstemp makes 0600; a written notebook gets the user's umask
         os.replace(tmp, nb_out)
     except papermill.PapermillExecutionError as e:
         raise BuildError(f"Chapter {nb_in.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}. "
@@ -127,6 +159,12 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
     finally:
         Path(tmp).unlink(missing_ok=True)
     return nb_out
+
+
+def _show_kernel_stderr(nb_in: Path, text: str) -> None:
+    """What a kernel printed to stderr apart from known noise (usually nothing)."""
+    for line in text.splitlines():
+        log(f"{nb_in.name} kernel: {line}")
 
 
 def chapter_key(nb_path: Path, parameters: dict) -> str:
@@ -188,17 +226,6 @@ def site_key(book_root: Path) -> str:
     return h.hexdigest()
 
 
-def _check_writable(folder: Path) -> None:
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = folder / ".write-test"
-        probe.write_text("ok")
-        probe.unlink()
-    except OSError as e:
-        raise BuildError(f"The output folder {folder} cannot be written ({e.strerror}). "
-                         "Choose another with --out.") from e
-
-
 def _stage(root: Path, dest: Path) -> None:
     """Copy the book's sources (config, toc, prose) into a scenario folder."""
     for name in BOOK_FILES:
@@ -243,11 +270,27 @@ def single_threaded_blas() -> None:
         os.environ.setdefault(k, v)
 
 
+def compute_claims(params: BookParams) -> None:
+    """Every claim's result for this run, computed once before any chapter runs: the introduction, the
+    claims page and each claim's chapter then read the same stored results (`claims.cache`)."""
+    from se_ambulance.claims.cache import register_for
+
+    t0 = time.perf_counter()
+    register_for(params.area("performance"), params.area("demand"), params.area("appraisal"))
+    log(f"claims register ready in {time.perf_counter() - t0:.1f} s")
+
+
 def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: Path, cache_dir: Path,
                  force: bool = False) -> list[Path]:
-    """Execute chapters in parallel (one per core), skipping any whose key is unchanged."""
+    """Execute chapters in parallel (one per core), skipping any whose key is unchanged.
+
+    Chapters execute into a staging folder under cache_dir; the notebooks in out_dir are replaced only
+    when every chapter succeeded (staging.py), so a failed or interrupted build changes none of them.
+    """
     single_threaded_blas()
+    kernels.begin_run()
     cache = ChapterCache(cache_dir)
+    staging.clean_stale_temps(out_dir)  # left in notebooks/ by older versions when killed
     jobs = []
     for nb in chapters:
         parameters = chapter_parameters(nb, params)
@@ -257,22 +300,44 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
             log(f"{nb.name}: unchanged (notebook, parameters, code and data), not re-executed")
         else:
             jobs.append((nb, target, parameters, key))
+    if not jobs:
+        return [out_dir / nb.name for nb in chapters]
+
+    stage = staging.new_staging(cache_dir)
 
     def work(job):
         nb, target, parameters, key = job
         t0 = time.perf_counter()
         log(f"executing {nb.name} ...")
-        execute_chapter(nb, target, parameters, cwd=cwd)
-        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s -> {target}")
-        return target, key
+        staged = execute_chapter(nb, stage / nb.name, parameters, cwd=cwd)
+        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s")
+        return staged, target, key
 
+    done = []
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        for target, key in pool.map(work, jobs):
-            cache.record(target, key)
+    pool = ThreadPoolExecutor(max_workers=workers)
+    futures: list = []
+    try:
+        futures = [pool.submit(work, job) for job in jobs]
+        wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the rest
+        for f in futures:
+            done.append(f.result())
+        staging.promote([(staged, target) for staged, target, _ in done])
+    except BaseException:
+        for f in futures:
+            f.cancel()
+        kernels.stop_kernels()  # chapters still running would be discarded anyway
+        raise
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        staging.discard(stage)
+    for _, target, key in done:
+        cache.record(target, key)
+        log(f"  {target.name} -> {target}")
     return [out_dir / nb.name for nb in chapters]
 
 
+@outputs.releases_locks
 def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
           mirror: str | None = None, force: bool = False) -> BuildResult:
     start = time.perf_counter()
@@ -283,11 +348,12 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
         label = Path(params_file).stem if params_file else "custom"
         out = scenario_folder(params, label)
         log(f"parameters differ from params/default.yaml: building a scenario book in {out}")
-    if out is not None:
-        out = Path(out).resolve()
-        _check_writable(out)
+    if out is not None:  # refuses the project's folders, the mirror and folders holding a user's files
+        out = outputs.prepare_output_folder(out, root, mirror, kind="scenario book")
+    outputs.hold_lock(out or root / "_build", None if out else f"the canonical book ({root / 'notebooks'})")
     log("checking data against data/manifest.yaml")
     fetch(mirror=mirror, progress=log)
+    compute_claims(params)
 
     chapters = chapter_notebooks(root)
     book_root = root if canonical else out
@@ -319,6 +385,23 @@ def find_chapter(name: str, root: Path | None = None) -> Path:
     return hits[0]
 
 
+def one_chapter_toc(nb: Path, root: Path) -> dict:
+    """The table of contents of a one-chapter site: the chapter, and the pages its text needs — the
+    references page (where {cite} roles resolve: without it every citation is an error in the strict
+    build) and, if the chapter uses glossary terms, the glossary."""
+    text = nb.read_text(encoding="utf-8")
+    pages = []
+    if (root / "book" / "glossary.md").is_file() and ("{term}" in text or "glossary" in text.lower()):
+        pages.append("book/glossary")
+    if (root / "book" / "references.md").is_file():
+        pages.append("book/references")
+    toc: dict = {"format": "jb-book", "root": f"notebooks/{nb.stem}"}
+    if pages:
+        toc["chapters"] = [{"file": p} for p in pages]
+    return toc
+
+
+@outputs.releases_locks
 def run_one(chapter: str, params_file: Path | None = None, overrides: dict | None = None,
             out: Path | None = None, mirror: str | None = None) -> BuildResult:
     """Re-run one chapter with the given parameters into its own folder and build a one-page site."""
@@ -329,12 +412,12 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     if out is None:
         digest = hashlib.sha256(json.dumps(params.model_dump(), sort_keys=True).encode()).hexdigest()[:8]
         out = root / "_build" / "runs" / f"{nb.stem}-{digest}"
-    out = Path(out).resolve()
-    _check_writable(out)
+    out = outputs.prepare_output_folder(out, root, mirror, kind="one chapter")
+    outputs.hold_lock(out)
     fetch(mirror=mirror, progress=log)
+    compute_claims(params)
     _stage(root, out)
-    toc = {"format": "jb-book", "root": f"notebooks/{nb.stem}"}
-    (out / "_toc.yml").write_text(yaml.safe_dump(toc), encoding="utf-8")
+    (out / "_toc.yml").write_text(yaml.safe_dump(one_chapter_toc(nb, root), sort_keys=False), encoding="utf-8")
     run_chapters([nb], params, out / "notebooks", root / "notebooks", cache_dir=out)
     key = site_key(out)
     cache = ChapterCache(out)

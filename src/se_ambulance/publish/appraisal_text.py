@@ -9,7 +9,9 @@ import pandas as pd
 
 from se_ambulance.analysis import appraisal as A
 from se_ambulance.analysis.estimate import Estimate
-from se_ambulance.publish.format import fy_label, millions, percent
+from se_ambulance.claims.register import claim as register_claim
+from se_ambulance.claims.rule import judge_readings
+from se_ambulance.publish.format import odds, fy_label, millions, percent
 
 READING_WORDS = {"a_year": "a year once the plan is in place", "pv_total": "in total (present value)"}
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
@@ -21,27 +23,6 @@ SUMMARY_LABELS = {
     "annual_wider": "Non-cash ('equivalent') benefits in the final year (£m a year)",
     "pv_wider": "Present value of non-cash benefits, gross (£m)",
 }
-_NICE = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
-
-
-def odds(p: float) -> str:
-    """A chance in rounded words: 0.05 -> 'about 1 in 20'; 0.7 -> 'about 7 in 10'; tiny or near-certain
-    chances as 'less than 1 in 1,000' / 'more than 999 in 1,000'."""
-    if p < 0.001:
-        return "less than 1 in 1,000"
-    if p > 0.999:
-        return "more than 999 in 1,000"
-    if p >= 0.15:
-        tenths = round(10 * p)
-        if tenths == 10:
-            return "about 19 in 20" if p < 0.97 else "more than 19 in 20"
-        if tenths == 5:
-            return "about even"
-        return f"about {tenths} in 10"
-    n = min(_NICE, key=lambda k: abs(math.log(k * p)))
-    return f"about 1 in {n:,}"
-
-
 def input_labels(settings: A.Settings) -> dict[str, str]:
     """Reader-facing names of the model's inputs (globals, cost uplifts, register lines)."""
     return (dict(A.GLOBALS) | {"capital_optimism_bias": "Optimism bias on one-off costs",
@@ -94,21 +75,16 @@ def _range(e: Estimate) -> str:
     return f"{millions(e.central)} (90% interval {millions(e.low)} to {millions(e.high)})"
 
 
-# --- interim verdict (replaced by the claims layer's one rule) ------------------------------------
+# --- verdicts: the claims layer's one rule ------------------------------------------------------
 
-def interim_verdict(readings: dict[str, Estimate], figure: float) -> tuple[str, str]:
-    """The book's rule on the most favourable reading: supported when the central estimate meets the
-    figure; partly supported when the figure lies inside the 90% interval; not supported otherwise.
-    Returns (verdict, reading id). Interim: the claims layer will own this rule."""
-    rank = {"supported": 2, "partly supported": 1, "not supported": 0}
+CLAIM_IDS = {"cash": "efficiencies-10m", "wider": "wider-benefits-80m"}
 
-    def judge(e: Estimate) -> str:
-        if e.central >= figure:
-            return "supported"
-        return "partly supported" if e.low <= figure <= e.high else "not supported"
 
-    best = max(readings, key=lambda k: (rank[judge(readings[k])], readings[k].central / figure))
-    return judge(readings[best]), best
+def claim_verdict(readings: dict[str, Estimate], kind: str) -> tuple[str, str]:
+    """(verdict, reading) for the cash or wider claim under the book's one rule (claims.rule), with the
+    claim's own figure and wording from the register."""
+    c = register_claim(CLAIM_IDS[kind])
+    return judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)
 
 
 def verdict_map_table(frame: pd.DataFrame, claim: str, x: str, y: str, settings: A.Settings,
@@ -120,7 +96,7 @@ def verdict_map_table(frame: pd.DataFrame, claim: str, x: str, y: str, settings:
     cells = {}
     for (xv, yv), g in sub.groupby([x, y]):
         est = {r.reading: Estimate(r.central, r.low, r.high) for r in g.itertuples()}
-        v, reading = interim_verdict(est, A.CLAIM_FIGURES[claim])
+        v, reading = claim_verdict(est, claim)
         cells[(xv, yv)] = f"{v} ({millions(est[reading].central)}, {'a year' if reading == 'a_year' else 'PV'})"
     xs = sorted({k[0] for k in cells})
     ys = sorted({k[1] for k in cells})
@@ -163,8 +139,6 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     eq = A.incident_equivalents(tidy, settings, sc)
     conv = A.conveyance_test(tidy, settings, sc)
     v = conv["value_at_best"]
-    vc, rc = interim_verdict(est["cash"], A.CLAIM_CASH)
-    vw, rw = interim_verdict(est["wider"], A.CLAIM_WIDER)
     o = res.outcomes
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
@@ -198,11 +172,9 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "cash_year": _range(est["cash"]["a_year"]), "cash_pv": _range(est["cash"]["pv_total"]),
         "p_cash_year": odds(probs["cash_10m_a_year"][0]), "p_cash_total": odds(probs["cash_10m_in_total"][0]),
         "se_cash_year": f"{100 * probs['cash_10m_a_year'][1]:.2f} percentage points",
-        "verdict_cash": vc, "cash_reading": READING_WORDS[rc],
         # wider claim
         "wider_year": _range(est["wider"]["a_year"]), "wider_pv": _range(est["wider"]["pv_total"]),
         "p_wider_year": odds(probs["wider_80m_a_year"][0]), "p_wider_total": odds(probs["wider_80m_in_total"][0]),
-        "verdict_wider": vw, "wider_reading": READING_WORDS[rw],
         # what £80m means
         "eq_share": percent(eq["share_of_turnover"], 0),
         "eq_incidents": f"{eq['equivalent_incidents'] / 1e3:,.0f} thousand",

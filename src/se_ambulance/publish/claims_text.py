@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import SUPPORTED
-from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m, rounded_chance
+from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m, odds
 
 RULE = ("A claim is **supported** when the book's central estimate, on the claim's own scope, meets it; "
         "**partly supported** when the claimed figure lies inside the estimate's stated range (a 90% interval "
@@ -108,14 +108,32 @@ def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
     reading = {"a_year": "a yearly amount", "pv_total": "a present-value total"}[r.reading]
     return {"a_year": f"{pounds_m(ya.central)} ({pounds_m(ya.low)} to {pounds_m(ya.high)})",
             "pv_total": f"{pounds_m(pv.central)} ({pounds_m(pv.low)} to {pounds_m(pv.high)})",
-            "p_a_year": rounded_chance(f["p_a_year"]), "p_in_total": rounded_chance(f["p_in_total"]),
+            "p_a_year": odds(f["p_a_year"]), "p_in_total": odds(f["p_in_total"]),
             "reading": reading,
             "evidence": (f"{what}: {pounds_m(ya.central)} a year by year {int(f['years'])} (median; 90% interval "
                          f"{pounds_m(ya.low)} to {pounds_m(ya.high)}); {pv_words}: {pounds_m(pv.central)} "
                          f"({pounds_m(pv.low)} to {pounds_m(pv.high)}). On the assumed ranges the chance of reaching "
-                         f"the claim is {rounded_chance(f['p_a_year'])} as a yearly amount and "
-                         f"{rounded_chance(f['p_in_total'])} as a total. The verdict reads it as {reading}. "
+                         f"the claim is {odds(f['p_a_year'])} as a yearly amount and "
+                         f"{odds(f['p_in_total'])} as a total. The verdict reads it as {reading}. "
                          + ("" if cash else "These are 'equivalent' values, not cash."))}
+
+
+def _calls(r: ClaimResult, c: Claim) -> dict[str, str]:
+    v, before = r.readings["received_2005_06"].central, r.figures["received_2004_05"]
+    return {"measured": f"{v:,.0f}",
+            "evidence": (f"South East Coast's predecessor trusts received {v:,.0f} emergency calls in 2005-06 and "
+                         f"{before:,.0f} in 2004-05 (NHS Information Centre, quoted in a parliamentary answer). The "
+                         "claim's 460,000 matches the year before, not 2005-06. The series counts calls received; "
+                         "calls responded to are fewer, so the claim's own measure is not published.")}
+
+
+def _staff(r: ClaimResult, c: Claim) -> dict[str, str]:
+    a, b = r.readings["fte_2017_09"].central, r.readings["fte_2018_06"].central
+    return {"measured": f"{b:,.0f}",
+            "evidence": (f"SECAmb employed {a:,.0f} full-time equivalent staff in September 2017 and {b:,.0f} in June "
+                         f"2018 (NHS Digital), {r.figures['ambulance_staff_2018_06']:,.0f} of them ambulance staff. "
+                         "The article's 3,300 is undated and probably counts people, which is more than full-time "
+                         "equivalents; no trust headcount is among the book's files.")}
 
 
 FORMATTERS: dict[str, Callable[[ClaimResult, Claim], dict[str, str]]] = {
@@ -123,7 +141,7 @@ FORMATTERS: dict[str, Callable[[ClaimResult, Claim], dict[str, str]]] = {
     "c1-standard": _standard, "c2-standard": _standard,
     "over-85-rise-2034": _over_85, "demand-rise-decade": _demand, "outcomes-vary": _outcomes,
     "secamb-population-2018": _secamb_population, "secamb-population-4-5m": _secamb_population,
-    "las-scas-16m": _las_scas, "efficiencies-10m": _benefit, "wider-benefits-80m": _benefit,
+    "las-scas-16m": _las_scas, "calls-2005-06": _calls, "staff-3300": _staff, "efficiencies-10m": _benefit, "wider-benefits-80m": _benefit,
 }
 
 

@@ -37,19 +37,22 @@ def pounds_m(pounds: float, digits: int = 1) -> str:
     return f"{sign}£{abs(pounds) / 1e6:,.{digits}f}m"
 
 
-def rounded_chance(p: float) -> str:
-    """A probability in words, without false precision: 0.056 -> 'about 1 in 20', 0.5 -> 'about even'.
+_NICE = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
 
-    These probabilities are conditional on assumed ranges, so they are stated roughly: below 1% and
-    above 99% as such; otherwise 'about 1 in N' below 40%, 'about even' to 60%, 'about N in 10' above."""
-    if p < 0.01:
-        return "less than 1 in 100"
-    if p > 0.99:
-        return "more than 99 in 100"
-    if p < 0.4:
-        n = 1 / p
-        n = round(n) if n < 10 else int(5 * round(n / 5))
-        return f"about 1 in {n}"
-    if p <= 0.6:
-        return "about even"
-    return f"about {round(10 * p)} in 10"
+
+def odds(p: float) -> str:
+    """A chance in rounded words: 0.05 -> 'about 1 in 20'; 0.7 -> 'about 7 in 10'; tiny or near-certain
+    chances as 'less than 1 in 1,000' / 'more than 999 in 1,000'."""
+    if p < 0.001:
+        return "less than 1 in 1,000"
+    if p > 0.999:
+        return "more than 999 in 1,000"
+    if p >= 0.15:
+        tenths = round(10 * p)
+        if tenths == 10:
+            return "about 19 in 20" if p < 0.97 else "more than 19 in 20"
+        if tenths == 5:
+            return "about even"
+        return f"about {tenths} in 10"
+    n = min(_NICE, key=lambda k: abs(math.log(k * p)))
+    return f"about 1 in {n:,}"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
@@ -23,3 +23,194 @@ def rate_tornado_frame(tornado: pd.DataFrame) -> pd.DataFrame:
     out = tornado.assign(assumption=[f"Rate at {g} (central {c:g})" for g, c in
                                      zip(tornado["group"], tornado["central_rate"])])
     return out[["assumption", "low", "high", "central"]].round(4)
+
+
+# --- Response times, SPC, forecasts and outcomes: numbers from `analysis`, formatted for readers ---
+
+def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
+    """`performance.coverage` with months as 'Mon YYYY' and the missing months listed (or 'none')."""
+    return pd.DataFrame({
+        "first": [f"{m:%b %Y}" for m in cov["first"]], "last": [f"{m:%b %Y}" for m in cov["last"]],
+        "months": cov["months"].to_numpy(),
+        "missing": [", ".join(f"{m:%b %Y}" for m in gaps) or "none" for gaps in cov["missing"]],
+    }, index=pd.Index(cov["category"], name="category"))
+
+
+def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2")) -> pd.DataFrame:
+    """`performance.fy_means` as one row per financial year and one m:ss column per category and org;
+    a dash where the org did not report the whole year."""
+    from se_ambulance.publish.format import fy_label, mmss
+    from se_ambulance.reference.orgs import short_name
+
+    shown = fy.assign(column=fy["category"] + " mean · " + fy["org"].map(short_name),
+                      year=fy["fy"].map(fy_label), value=fy["mean"].map(mmss))
+    table = shown.pivot(index="year", columns="column", values="value")
+    order = [f"{c} mean · {short_name(o)}" for c in categories for o in orgs]
+    table = table.reindex(columns=[c for c in order if c in table.columns]).fillna("–")
+    table.columns.name = None
+    table.index.name = "Financial year"
+    return table
+
+
+def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
+    """`performance.standards_met_counts` as 'met of months (share%)' by measure and organisation."""
+    from se_ambulance.publish.format import fy_label, mmss
+    from se_ambulance.reference.orgs import short_name
+    from se_ambulance.reference.standards import INTERIM_C2_YEARS
+
+    years = f"{fy_label(min(INTERIM_C2_YEARS))} to {fy_label(max(INTERIM_C2_YEARS))}"
+    labels = {"mean": "mean", "p90": "90th centile", "interim mean": f"mean, interim target ({years})"}
+    m = counts.assign(organisation=counts["org"].map(short_name),
+                      measure=counts["category"] + " " + counts["statistic"].map(labels),
+                      standard=counts["standard"].map(mmss),
+                      result=[f"{int(a)} of {int(n)} ({100 * s:.0f}%)"
+                              for a, n, s in zip(counts["met"], counts["months"], counts["share_met"])])
+    table = m.pivot(index=["measure", "standard"], columns="organisation", values="result")
+    table = table.reindex(columns=[short_name(o) for o in orgs if short_name(o) in table.columns])
+    table.columns.name = None
+    return table
+
+
+def claim_comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
+    """`performance.compare_with_claim` with means as m:ss and differences in whole tenths of a second."""
+    from se_ambulance.publish.format import mmss
+
+    out = pd.DataFrame(index=pd.Index(comparison["definition"], name="Definition"))
+    for cat in ("C1", "C2"):
+        out[f"{cat} mean"] = comparison[cat].map(mmss).to_numpy()
+        out[f"{cat} − claim (s)"] = comparison[f"{cat}_diff"].round(1).to_numpy()
+    return out
+
+
+def ranks_table(ranks: pd.DataFrame, category: str) -> pd.DataFrame:
+    """`performance.ranks_by_year` with years as 2024/25, means as m:ss and the fastest and slowest named."""
+    from se_ambulance.publish.format import fy_label, mmss
+    from se_ambulance.reference.orgs import short_name
+
+    return pd.DataFrame({
+        f"{category} mean": ranks["mean"].map(mmss).to_numpy(), "rank": ranks["rank"].to_numpy(),
+        "of": ranks["of"].to_numpy(),
+        "fastest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["fastest_org"], ranks["fastest_mean"])],
+        "slowest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["slowest_org"], ranks["slowest_mean"])],
+    }, index=pd.Index(ranks["fy"].map(fy_label), name="Financial year"))
+
+
+def special_cause_table(chart: pd.DataFrame) -> pd.DataFrame:
+    """One row per rule that fires: months flagged and the periods, e.g. 'Aug 2018–Nov 2020'."""
+    from se_ambulance.analysis.spc import RULE_NAMES, special_cause_periods
+
+    periods = special_cause_periods(chart)
+    rows = []
+    for rule in RULE_NAMES.values():
+        p = periods[periods["rule"] == rule]
+        if p.empty:
+            continue
+        spans = [f"{a:%b %Y}" if a == b else f"{a:%b %Y}–{b:%b %Y}" for a, b in zip(p["first"], p["last"])]
+        rows.append({"rule": rule, "months flagged": int(p["points"].sum()), "periods": "; ".join(spans)})
+    return pd.DataFrame(rows, columns=["rule", "months flagged", "periods"]).set_index("rule")
+
+
+def spc_phase_table(chart: pd.DataFrame, minutes: bool = True) -> pd.DataFrame:
+    """Each phase of an XmR chart: its months, mean and process limits (m:ss when the chart is in minutes)
+    and how many months show special cause."""
+    from se_ambulance.analysis.spc import phase_summary
+    from se_ambulance.publish.format import mmss
+
+    ps = phase_summary(chart)
+    fmt = (lambda v: mmss(60 * v)) if minutes else (lambda v: f"{v:,.1f}")  # noqa: E731
+    return pd.DataFrame({
+        "from": [f"{m:%b %Y}" for m in ps["first"]], "to": [f"{m:%b %Y}" for m in ps["last"]],
+        "months": ps["months"].to_numpy(), "mean": ps["mean"].map(fmt).to_numpy(),
+        "process limits": [f"{fmt(lo)} to {fmt(hi)}" for lo, hi in zip(ps["lower"], ps["upper"])],
+        "months with special cause": [f"{f}" + (" (fewer than 12 months: limits unreliable)" if s else "")
+                                      for f, s in zip(ps["flagged"], ps["short_phase"])],
+    }, index=pd.Index(range(1, len(ps) + 1), name="phase"))
+
+
+def system_changes_table(breaks: Sequence[str]) -> pd.DataFrame:
+    """The break months in use, each with its reason and source from the reference table (a month not in
+    the table is marked as set by the run's parameters)."""
+    from se_ambulance.reference.system_changes import SYSTEM_CHANGES
+
+    known = {c.month: c for c in SYSTEM_CHANGES}
+    rows = []
+    for b in breaks:
+        c = known.get(b)
+        rows.append({"new phase from": f"{pd.Timestamp(b):%b %Y}",
+                     "change": c.name if c else "set by this run's parameters",
+                     "reason": c.reason if c else "–", "source": c.source if c else "–"})
+    return pd.DataFrame(rows, columns=["new phase from", "change", "reason", "source"]).set_index("new phase from")
+
+
+def winter_words(ratio: float) -> str:
+    """'5% slower' / '3% faster' / 'no slower and no faster' for a winter ratio (winter mean ÷ other months)."""
+    pct = round(100 * (ratio - 1))
+    if pct == 0:
+        return "no slower and no faster"
+    return f"{abs(pct)}% {'slower' if pct > 0 else 'faster'}"
+
+
+ACTIVITY_COLUMNS = {"incidents_per_day": "Incidents a day", "c1_share": "C1", "c2_share": "C2", "c3_share": "C3",
+                    "c4_share": "C4", "hear_and_treat_share": "Hear and treat", "see_and_treat_share": "See and treat",
+                    "conveyed_ed_share": "Conveyed to ED", "conveyed_other_share": "Conveyed elsewhere"}
+
+
+def activity_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
+    """`activity.activity_shares_by_year` with shares as percentages and readable column names."""
+    from se_ambulance.publish.format import fy_label
+
+    out = pd.DataFrame(index=pd.Index([fy_label(y) for y in shares.index], name="Financial year"))
+    for col, label in ACTIVITY_COLUMNS.items():
+        v = shares[col].to_numpy()
+        out[label] = (v.round(0).astype(int) if col == "incidents_per_day"
+                      else [f"{100 * x:.1f}%" for x in v])
+    return out
+
+
+def regression_table(coefs: pd.DataFrame) -> pd.DataFrame:
+    """`activity.coefficient_table` rounded for reading, p-values as '<0.001' or three decimals."""
+    out = coefs.copy()
+    for c in ("minutes", "ci_low", "ci_high", "r2"):
+        out[c] = out[c].round(2)
+    out["p"] = out["p"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
+    return out.set_index(["model", "term"])
+
+
+def backtest_table(summary: pd.DataFrame) -> pd.DataFrame:
+    """`forecast.backtest_summary` with readable names, best first."""
+    names = {"mase": "MASE", "relative_to_seasonal_naive": "MASE ÷ seasonal naive's", "mape": "MAPE",
+             "coverage": "actuals inside 95% interval", "origins": "origins"}
+    out = summary.reindex(columns=[c for c in names if c in summary.columns]).copy()
+    out["mase"] = out["mase"].round(3)
+    if "relative_to_seasonal_naive" in out:
+        out["relative_to_seasonal_naive"] = out["relative_to_seasonal_naive"].round(2)
+    out["mape"] = out["mape"].map(lambda v: f"{100 * v:.1f}%")
+    out["coverage"] = out["coverage"].map(lambda v: f"{100 * v:.0f}%")
+    out = out.rename(columns=names)
+    out.index = out.index.map(lambda m: m.replace("_", " "))
+    out.index.name = "model (best first)"
+    return out
+
+
+def category_outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
+    """`forecast.category_outlook` as counts with thousands separators and changes in %."""
+    return pd.DataFrame({
+        "last 12 months": outlook["last_12"].map(lambda v: f"{v:,.0f}"),
+        "next 12 months": outlook["next_12"].map(lambda v: f"{v:,.0f}"),
+        "change": outlook["growth"].map(lambda v: f"{100 * v:.1f}%"),
+        "range": [f"{100 * lo:.1f}% to {100 * hi:.1f}%" for lo, hi in zip(outlook["low"], outlook["high"])],
+    }, index=outlook.index)
+
+
+def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
+    """Every measure in the latest complete year, as 'rate (95% CI)' by organisation."""
+    from se_ambulance.publish.format import fy_label
+
+    latest = rates[rates["fy"] == rates["fy"].max()]
+    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
+    shown = latest.assign(rate=[f"{pct(r.rate)} ({pct(r.ci_low)}–{pct(r.ci_high)})" for r in latest.itertuples()])
+    table = shown.pivot(index="measure_label", columns="organisation", values="rate")
+    table = table.reindex(columns=[c for c in order if c in table.columns])
+    table.index.name = f"{fy_label(int(rates['fy'].max()))} (95% CI)"
+    table.columns.name = None
+    return table

@@ -1,0 +1,37 @@
+"""Read what a built book's pages say about each claim, to check that no two pages disagree."""
+
+from __future__ import annotations
+
+import ast
+import json
+from collections import defaultdict
+from pathlib import Path
+
+
+def glued_values(notebook: Path) -> dict[str, str]:
+    """Every value a chapter glued (myst-nb stores them as outputs with a scrapbook name)."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    out = {}
+    for cell in nb["cells"]:
+        for o in cell.get("outputs", []):
+            name = o.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                raw = o["data"].get("application/papermill.record/text/plain")
+                out[name] = ast.literal_eval(raw) if raw is not None else None
+    return out
+
+
+def claim_values_by_page(notebooks: Path) -> dict[str, dict[str, str]]:
+    """'claim.<id>.<key>' -> {page: value} over every executed chapter in a folder."""
+    seen: dict[str, dict[str, str]] = defaultdict(dict)
+    for nb in sorted(notebooks.glob("*.ipynb")):
+        for key, value in glued_values(nb).items():
+            if key.startswith("claim."):
+                seen[key][nb.stem] = value
+    return seen
+
+
+def contradictions(notebooks: Path) -> list[str]:
+    """Each claim value that two pages show differently."""
+    return [f"{key}: " + "; ".join(f"{page} says {v!r}" for page, v in pages.items())
+            for key, pages in claim_values_by_page(notebooks).items() if len(set(pages.values())) > 1]
