@@ -117,6 +117,35 @@ def test_log_linear_trend_recovers_a_known_growth_rate():
     assert t["growth"] == pytest.approx(1.02 ** 10 - 1, abs=1e-6)
 
 
+def test_log_linear_trend_is_anchored_fitted_to_fitted_with_a_90_per_cent_interval():
+    # a base year 10% above its trend: growth is the trend's (fitted to fitted), not a reversion to the line
+    rng = np.random.default_rng(3)
+    totals = pd.Series(1000 * 1.02 ** np.arange(8) * np.exp(rng.normal(0, 0.01, 8)), index=range(2018, 2026))
+    bumped = totals.copy()
+    bumped.loc[2025] *= 1.10
+    plain = forecast.log_linear_trend(totals, (2025,), 2025, 2035)
+    t = forecast.log_linear_trend(bumped, (2025,), 2025, 2035)  # the bumped year is left out of the fit
+    assert t["growth"] == pytest.approx(plain["growth"]) == pytest.approx((1 + t["annual_rate"]) ** 10 - 1)
+    wide = forecast.log_linear_trend(totals, (), 2025, 2035, alpha=0.05)
+    narrow = forecast.log_linear_trend(totals, (), 2025, 2035)  # default 90%
+    assert wide["low"] < narrow["low"] < narrow["growth"] < narrow["high"] < wide["high"]
+
+
+def test_best_model_names_the_winner_and_margin():
+    bt = pd.DataFrame({"origin": [1, 2] * 3, "model": ["ets"] * 2 + ["sarima"] * 2 + ["seasonal_naive"] * 2,
+                       "mase": [0.8, 0.9, 0.6, 0.7, 0.7, 0.7], "mape": 0.05, "covered": 1.0})
+    summary = forecast.backtest_summary(bt)
+    assert list(summary.index) == ["sarima", "seasonal_naive", "ets"]
+    assert summary.loc["ets", "relative_to_seasonal_naive"] == pytest.approx(0.85 / 0.7)
+    b = forecast.best_model(summary)
+    assert b["best"] == "sarima" and b["runner_up"] == "seasonal_naive"
+    assert b["margin"] == pytest.approx(0.05) and b["relative_margin"] == pytest.approx(0.05 / 0.7)
+    assert forecast.resolve_model("best", summary) == "sarima"
+    assert forecast.resolve_model("ets", summary) == "ets"
+    with pytest.raises(ValueError, match="allowed: best"):
+        forecast.resolve_model("prophet", summary)
+
+
 def test_demand_verdicts():
     g = pd.DataFrame({"growth": [0.10, 0.13], "low": [-0.1, 0.11], "high": [0.33, 0.14]})
     assert demand.verdict_over(g, 0.20) == "not supported (possible only at the top of the range)"
@@ -179,4 +208,8 @@ def test_forecast_frame_and_category_outlook():
     assert list(frame["series"]) == ["Actual"] * 2 + ["SEASONAL_NAIVE forecast"] * 3
     assert frame["lower"].iloc[:2].isna().all() and (frame["lower"].iloc[2:] <= frame["incidents"].iloc[2:]).all()
     out = forecast.category_outlook(pd.DataFrame({"C1": y, "C2": y * 2}), "seasonal_naive")
-    assert list(out.index) == ["C1", "C2"] and out.loc["C1", "change"] == out.loc["C2", "change"]
+    assert list(out.index) == ["C1", "C2"] and out.loc["C1", "growth"] == pytest.approx(out.loc["C2", "growth"])
+    from se_ambulance.publish.tables import category_outlook_table
+
+    shown = category_outlook_table(out)
+    assert shown.loc["C1", "change"] == shown.loc["C2", "change"] and shown.loc["C1", "change"].endswith("%")

@@ -44,11 +44,24 @@ def activity_shares_by_year(activity: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def seasonal_profile(monthly_c2: pd.DataFrame, exclude_covid: bool = True) -> pd.DataFrame:
-    """Incident-weighted C2 mean by calendar month, over all years (optionally without Mar 2020–Mar 2021)."""
-    df = monthly_c2.copy()
+def balanced_years(monthly: pd.DataFrame, exclude_covid: bool = True) -> list[int]:
+    """Financial years with all twelve months of data (and, with `exclude_covid`, none in the COVID
+    window), so every calendar month is pooled over the same years."""
+    df = monthly
     if exclude_covid:
         df = df[(df["month"] < COVID_FIRST) | (df["month"] > COVID_LAST)]
+    fy = metrics.financial_year(df["month"])
+    months = df.groupby(fy.to_numpy())["month"].nunique()
+    covid_fys = set(metrics.financial_year(pd.Series([COVID_FIRST, COVID_LAST]))) if exclude_covid else set()
+    return [int(y) for y, n in months.items() if n == 12 and y not in covid_fys]
+
+
+def seasonal_profile(monthly_c2: pd.DataFrame, exclude_covid: bool = True) -> pd.DataFrame:
+    """Incident-weighted C2 mean by calendar month, pooled over balanced complete financial years only
+    (`balanced_years`): every calendar month covers the same years, so a month is never compared with
+    another measured in different years (e.g. the early-ARP winter of 2017/18). Columns: mean (s), years."""
+    years = balanced_years(monthly_c2, exclude_covid)
+    df = monthly_c2[metrics.financial_year(monthly_c2["month"]).isin(years)].copy()
     df["calendar_month"] = df["month"].dt.month
     g = df.groupby("calendar_month")
     out = pd.DataFrame({"mean": g["total"].sum() / g["count"].sum(), "years": g.size()})
@@ -63,19 +76,12 @@ def winter_ratio(profile: pd.DataFrame) -> float:
     return float(winter / rest)
 
 
-def winter_words(ratio: float) -> str:
-    """'5% slower' / '3% faster' / 'no slower' for a winter ratio."""
-    pct = round(100 * (ratio - 1))
-    if pct == 0:
-        return "no slower and no faster"
-    return f"{abs(pct)}% {'slower' if pct > 0 else 'faster'}"
-
-
 def c2_regressions(activity: pd.DataFrame) -> dict[str, object]:
     """Two OLS models of the monthly C2 mean (minutes), with HAC (Newey–West, 3 lags) errors.
 
-    - demand: C2 mean ~ incidents per day (hundreds) + calendar month, April 2018 onwards,
-      COVID months (Mar 2020–Mar 2021) flagged by an indicator;
+    - demand: C2 mean ~ incidents per day (hundreds) + calendar month + a COVID indicator, April 2018
+      onwards; the indicator's coefficient is a level contrast (the COVID months, Mar 2020–Mar 2021,
+      against all other months, other terms held fixed), not an effect of the pandemic;
     - handover: C2 mean ~ incidents per day (hundreds) + mean handover (minutes), from October 2023,
       when handover times enter AmbSYS.
     Associations only: see the chapter for what they cannot show.
@@ -100,9 +106,9 @@ def c2_regressions(activity: pd.DataFrame) -> dict[str, object]:
 
 
 def coefficient_table(results: dict[str, object]) -> pd.DataFrame:
-    """Coefficients of interest with 95% confidence intervals, R² and n, for each model."""
+    """Coefficients of interest with 95% confidence intervals, p-values, R² and n, for each model (unrounded)."""
     labels = {"demand_100": "+100 incidents a day", "handover_min": "+1 minute mean handover",
-              "covid": "COVID months (Mar 2020–Mar 2021)"}
+              "covid": "COVID months (Mar 2020–Mar 2021) vs other months, level difference"}
     rows = []
     for name, res in results.items():
         ci = res.conf_int()
@@ -111,11 +117,7 @@ def coefficient_table(results: dict[str, object]) -> pd.DataFrame:
                 rows.append({"model": name, "term": label, "minutes": res.params[term],
                              "ci_low": ci.loc[term, 0], "ci_high": ci.loc[term, 1], "p": res.pvalues[term],
                              "r2": res.rsquared, "n": int(res.nobs)})
-    out = pd.DataFrame(rows)
-    for c in ("minutes", "ci_low", "ci_high", "r2"):
-        out[c] = out[c].round(2)
-    out["p"] = out["p"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
-    return out
+    return pd.DataFrame(rows, columns=["model", "term", "minutes", "ci_low", "ci_high", "p", "r2", "n"])
 
 
 def handover_summary(activity: pd.DataFrame) -> pd.Series:

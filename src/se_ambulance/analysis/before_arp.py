@@ -29,11 +29,20 @@ def value_at(pre_arp: pd.DataFrame, month: str, geography: str, category: str,
     return None if hit.empty else float(hit["value"].iloc[0]) / 100
 
 
-def months_meeting_target(pre_arp: pd.DataFrame, geography: str, category: str) -> tuple[int, int]:
-    """(months at or above 75% within 8 minutes, months with data)."""
+# QualityWatch: figures from April 2016 are not comparable across services (the ARP pilots).
+COMPARABLE_LAST = pd.Timestamp("2016-03-01")
+
+
+def months_meeting_target(pre_arp: pd.DataFrame, geography: str, category: str,
+                          last: pd.Timestamp | str = COMPARABLE_LAST) -> dict[str, object]:
+    """Months at or above 75% within 8 minutes over the comparable period: from the first month the
+    category is published (Red 1 from June 2012) to `last` (March 2016, before the ARP pilots).
+    Returns met, months, first, last."""
     sub = pre_arp[(pre_arp["measure"] == "pct_within_8min") & (pre_arp["geography"] == geography)
-                  & (pre_arp["call_category"] == category)]
-    return int((sub["value"] >= 100 * CATEGORY_A_TARGET).sum()), len(sub)
+                  & (pre_arp["call_category"] == category) & (pre_arp["month"] <= pd.Timestamp(last))]
+    sub = sub.dropna(subset=["value"])
+    return {"met": int((sub["value"] >= 100 * CATEGORY_A_TARGET).sum()), "months": len(sub),
+            "first": sub["month"].min(), "last": sub["month"].max()}
 
 
 def arp_dates_for(arp_dates: pd.DataFrame, trust: str) -> pd.Series | None:

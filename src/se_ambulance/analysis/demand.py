@@ -1,7 +1,9 @@
 """Demand scenarios to the horizon year and the verdicts on the case's demand claims.
 
 - demography only: base-year incidents × the demographic demand index (rates low/central/high);
-- trend only: a log-linear trend in financial-year incidents (95% prediction interval);
+- trend only: base-year incidents grown at a log-linear trend's fitted rate (fitted-to-fitted growth,
+  so the path starts at the base year's actual and does not revert to the trend line), with a 90%
+  prediction interval (the claims rule uses 90% intervals);
 - blended: the average of the two central paths, with the envelope of both ranges.
 Financial year Y (April Y to March Y+1) is matched to the mid-Y population.
 """
@@ -13,6 +15,8 @@ import pandas as pd
 
 from se_ambulance.analysis import demography
 from se_ambulance.analysis import forecast
+
+TREND_ALPHA = 0.10  # a 90% prediction interval for the trend, as the claims rule uses
 
 
 def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,
@@ -28,7 +32,7 @@ def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_y
     exclude = (2020,) if covid == "exclude" else ()
     trend_rows = []
     for y in years:
-        t = forecast.log_linear_trend(totals, exclude, base_year, int(y)) if y > base_year else None
+        t = forecast.log_linear_trend(totals, exclude, base_year, int(y), alpha=TREND_ALPHA) if y > base_year else None
         if t is None:
             trend_rows.append((base, base, base))
         else:

@@ -2,8 +2,11 @@
 
 Models (statsmodels): ETS with additive damped trend and additive seasonality (`ETSModel`), and a
 seasonal ARIMA(1,1,1)(0,1,1)12. Baselines: seasonal naive (the same month last year) and drift
-(the last value plus the average monthly change). Accuracy: MASE (mean absolute error scaled by the
-in-sample seasonal-naive error) and MAPE.
+(the last value plus the average monthly change). Accuracy: MASE and MAPE. MASE is the forecast's mean
+absolute error divided by the in-sample mean absolute error of the seasonal-naive one-step rule
+(|y_t − y_{t−12}| over the training window). Seasonal naive's own out-of-sample MASE is usually not 1
+(a 12-month-ahead forecast errs more than the in-sample rule), so a model beats seasonal naive when its
+MASE is lower than seasonal naive's MASE over the same origins, not when it is below 1.
 
 COVID (March 2020 – March 2021) is handled by a parameter: 'exclude' trains every model on months
 after the window; 'intervention' trains SARIMA on the whole series with a step indicator for the
@@ -110,21 +113,51 @@ def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", 
 
 
 def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
-    """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval."""
+    """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval and
+    each model's MASE relative to seasonal naive's (below 1: better than seasonal naive)."""
     out = bt.groupby("model").agg(mase=("mase", "mean"), mape=("mape", "mean"), coverage=("covered", "mean"),
                                   origins=("origin", "nunique"))
+    if "seasonal_naive" in out.index:
+        out["relative_to_seasonal_naive"] = out["mase"] / out.loc["seasonal_naive", "mase"]
     return out.sort_values("mase")
 
 
+def best_model(summary: pd.DataFrame) -> dict[str, object]:
+    """The back-test's winner (lowest mean MASE), the runner-up, and the margin between them:
+    best, best_mase, runner_up, runner_up_mase, margin (runner-up MASE − best MASE) and relative_margin
+    (that difference as a share of the runner-up's MASE)."""
+    ranked = summary.sort_values("mase")
+    best, second = ranked.index[0], ranked.index[1] if len(ranked) > 1 else None
+    b = float(ranked["mase"].iloc[0])
+    r = float(ranked["mase"].iloc[1]) if second is not None else float("nan")
+    return {"best": best, "best_mase": b, "runner_up": second, "runner_up_mase": r, "margin": r - b,
+            "relative_margin": (r - b) / r if second is not None else float("nan")}
+
+
+def resolve_model(choice: str, summary: pd.DataFrame) -> str:
+    """The model a chapter shows: `choice` itself, or with 'best' the back-test's winner."""
+    if choice == "best":
+        return str(best_model(summary)["best"])
+    if choice not in MODELS:
+        raise ValueError(f"unknown model {choice!r}; allowed: best, {', '.join(MODELS)}")
+    return choice
+
+
 def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, target_fy: int,
-                     alpha: float = 0.05) -> dict[str, float]:
+                     alpha: float = 0.10) -> dict[str, float]:
     """Growth from base_fy to target_fy on a log-linear trend fitted to annual totals (OLS), with a
-    (1 − alpha) prediction interval for the target year. `exclude` drops years (e.g. 2020 for COVID)."""
+    (1 − alpha) prediction interval for the target year (90% by default). `exclude` drops years (e.g.
+    2020 for COVID).
+
+    Anchoring: growth is fitted to fitted, exp(b × (target − base)) − 1, and its interval is the target
+    year's prediction interval divided by the fitted base-year value. Applied to the base year's actual
+    total (see `demand.scenarios`), the projection starts at that actual and grows at the trend's rate:
+    it does not revert to the trend line."""
     t = totals.drop(index=[y for y in exclude if y in totals.index])
     X = sm.add_constant(np.asarray(t.index, dtype=float))
     fit = sm.OLS(np.log(t.to_numpy()), X).fit()
     pred = fit.get_prediction(np.array([[1.0, float(target_fy)]])).summary_frame(alpha=alpha)
-    base = totals.loc[base_fy] if base_fy in totals.index else float(np.exp(fit.predict([[1.0, base_fy]])[0]))
+    base = float(np.exp(fit.params[0] + fit.params[1] * base_fy))  # fitted base year
     return {"annual_rate": float(np.exp(fit.params[1]) - 1),
             "growth": float(np.exp(pred["mean"].iloc[0]) / base - 1),
             "low": float(np.exp(pred["obs_ci_lower"].iloc[0]) / base - 1),
@@ -142,14 +175,10 @@ def next_year_change(y: pd.Series, model: str, covid: str = "exclude") -> dict[s
 
 
 def category_outlook(categories: pd.DataFrame, model: str, covid: str = "exclude") -> pd.DataFrame:
-    """Next twelve months against the last twelve for each category column (see next_year_change)."""
-    rows = []
-    for cat in categories.columns:
-        ch = next_year_change(categories[cat], model, covid)
-        rows.append({"category": cat, "last 12 months": f"{ch['last_12']:,.0f}",
-                     "next 12 months": f"{ch['next_12']:,.0f}", "change": f"{100 * ch['growth']:.1f}%",
-                     "range": f"{100 * ch['low']:.1f}% to {100 * ch['high']:.1f}%"})
-    return pd.DataFrame(rows).set_index("category")
+    """Next twelve months against the last twelve for each category column (see next_year_change):
+    index category; columns last_12, next_12, growth, low, high."""
+    rows = [{"category": cat, **next_year_change(categories[cat], model, covid)} for cat in categories.columns]
+    return pd.DataFrame(rows).set_index("category")[["last_12", "next_12", "growth", "low", "high"]]
 
 
 def forecast_frame(actual: pd.Series, forecasts: dict[str, pd.DataFrame]) -> pd.DataFrame:

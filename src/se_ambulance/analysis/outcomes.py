@@ -47,19 +47,3 @@ def variation_verdict(gap: pd.DataFrame) -> str:
     if gap.empty:
         return "cannot be tested with public data"
     return "supported" if (~gap["intervals_overlap"]).any() else "not supported"
-
-
-def latest_year_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
-    """Every measure in the latest complete year, as 'rate (95% CI)' by organisation."""
-    latest = rates[rates["fy"] == rates["fy"].max()]
-
-    def pct(v: float) -> str:
-        return f"{100 * v:.1f}%"
-
-    shown = latest.assign(rate=[f"{pct(r.rate)} ({pct(r.ci_low)}–{pct(r.ci_high)})" for r in latest.itertuples()])
-    table = shown.pivot(index="measure_label", columns="organisation", values="rate")
-    table = table.reindex(columns=[c for c in order if c in table.columns])
-    year = int(rates["fy"].max())
-    table.index.name = f"{year}/{(year + 1) % 100:02d} (95% CI)"
-    table.columns.name = None
-    return table

@@ -14,7 +14,6 @@ from se_ambulance.analysis import metrics
 from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
 from se_ambulance.reference.orgs import COMBINED, PROVIDERS, short_name
 from se_ambulance.reference.standards import standard
-from se_ambulance.publish.format import fy_label, mmss
 
 
 def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
@@ -35,14 +34,14 @@ def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFra
 
 
 def coverage(monthly: pd.DataFrame, org: str) -> pd.DataFrame:
-    """First and last month with data, and the months missing in between, by category."""
+    """First and last month with data, the number of months, and the months missing in between
+    (a list of month starts), by category."""
     rows = []
     for cat, grp in monthly[monthly["org"] == org].groupby("category", observed=True):
         months = pd.DatetimeIndex(grp["month"]).sort_values()
         gaps = pd.date_range(months.min(), months.max(), freq="MS").difference(months)
-        rows.append({"category": cat, "first": f"{months.min():%b %Y}", "last": f"{months.max():%b %Y}",
-                     "months": len(months),
-                     "missing": ", ".join(f"{m:%b %Y}" for m in gaps) or "none"})
+        rows.append({"category": cat, "first": months.min(), "last": months.max(), "months": len(months),
+                     "missing": list(gaps)})
     return pd.DataFrame(rows, columns=["category", "first", "last", "months", "missing"])
 
 
@@ -65,38 +64,22 @@ def chart_frame(monthly: pd.DataFrame, category: str) -> pd.DataFrame:
     return pd.concat(rows, ignore_index=True)
 
 
-def fy_summary(monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"),
-               complete_only: bool = True) -> pd.DataFrame:
-    """Financial-year incident-weighted means (m:ss) for each org and category, one row per year."""
+def fy_means(monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"),
+             complete_only: bool = True) -> pd.DataFrame:
+    """Financial-year incident-weighted means (seconds): org, category, fy, months, mean."""
     fy = metrics.pooled_by_financial_year(monthly)
     if complete_only:
         fy = fy[fy["months"] == 12]
     fy = fy[fy["org"].isin(orgs) & fy["category"].isin(categories)]
-    fy = fy.assign(column=fy["category"] + " mean · " + fy["org"].map(short_name),
-                   year=fy["fy"].map(fy_label), value=fy["mean"].map(mmss))
-    table = fy.pivot(index="year", columns="column", values="value")
-    order = [f"{c} mean · {short_name(o)}" for c in categories for o in orgs]
-    table = table.reindex(columns=[c for c in order if c in table.columns]).fillna("–")
-    table.columns.name = None
-    table.index.name = "Financial year"
-    return table
+    return fy[["org", "category", "fy", "months", "mean"]].reset_index(drop=True)
 
 
-def standards_met(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
-    """How many months each org met each ARP standard."""
+def standards_met_counts(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
+    """How many months each org met each ARP standard and the interim C2 mean, from unrounded monthly
+    means: org, category, statistic ('mean', 'p90', 'interim mean'), standard (s), months, met, share_met."""
     sub = monthly[monthly["org"].isin(orgs)]
-    m = pd.concat([metrics.months_meeting_standards(sub), metrics.months_meeting_interim_c2(sub)],
-                  ignore_index=True)
-    labels = {"mean": "mean", "p90": "90th centile", "interim mean": "mean, interim target (2023/24, 2025/26)"}
-    m = m.assign(organisation=m["org"].map(short_name),
-                 measure=m["category"] + " " + m["statistic"].map(labels),
-                 standard=m["standard"].map(mmss),
-                 result=m["met"].astype(int).astype(str) + " of " + m["months"].astype(str)
-                 + " (" + (100 * m["share_met"]).round(0).astype(int).astype(str) + "%)")
-    table = m.pivot(index=["measure", "standard"], columns="organisation", values="result")
-    table = table.reindex(columns=[short_name(o) for o in orgs if short_name(o) in table.columns])
-    table.columns.name = None
-    return table
+    return pd.concat([metrics.months_meeting_standards(sub), metrics.months_meeting_interim_c2(sub)],
+                     ignore_index=True)
 
 
 def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
@@ -125,11 +108,10 @@ def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
 
 
 def compare_with_claim(defs: pd.DataFrame, claimed: dict[str, float]) -> pd.DataFrame:
-    """Each definition's C1/C2 (m:ss) and its difference from the claimed figure in seconds."""
-    out = pd.DataFrame({"Definition": defs["definition"]})
+    """Each definition's C1/C2 mean (seconds) and its difference from the claimed figure (seconds)."""
+    out = defs[["definition", "C1", "C2"]].copy()
     for cat in ("C1", "C2"):
-        out[f"{cat} mean"] = defs[cat].map(mmss)
-        out[f"{cat} − claim (s)"] = (defs[cat] - claimed[cat]).round(1)
+        out[f"{cat}_diff"] = defs[cat] - claimed[cat]
     return out
 
 
@@ -141,7 +123,9 @@ def best_definition(defs: pd.DataFrame, claimed: dict[str, float]) -> pd.Series:
 
 def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame:
     """The trust's rank among English ambulance providers by incident-weighted mean, each complete
-    financial year (1 = fastest). Only providers reporting all twelve months are ranked."""
+    financial year (1 = fastest). Only providers reporting all twelve months are ranked.
+
+    Columns: fy, mean (s), rank, of, fastest_org, fastest_mean, slowest_org, slowest_mean."""
     fy = metrics.pooled_by_financial_year(metrics.response_monthly(tidy, list(PROVIDERS), [category]))
     fy = fy[fy["months"] == 12]
     fy["rank"] = fy.groupby("fy")["mean"].rank(method="min")
@@ -151,8 +135,8 @@ def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame
         if mine.empty:
             continue
         best, worst = grp.loc[grp["mean"].idxmin()], grp.loc[grp["mean"].idxmax()]
-        rows.append({"Financial year": fy_label(year), "mean": mmss(mine["mean"].iloc[0]),
-                     "rank": int(mine["rank"].iloc[0]), "of": len(grp),
-                     "fastest": f"{short_name(best['org'])} {mmss(best['mean'])}",
-                     "slowest": f"{short_name(worst['org'])} {mmss(worst['mean'])}"})
-    return pd.DataFrame(rows).set_index("Financial year")
+        rows.append({"fy": int(year), "mean": float(mine["mean"].iloc[0]), "rank": int(mine["rank"].iloc[0]),
+                     "of": len(grp), "fastest_org": best["org"], "fastest_mean": float(best["mean"]),
+                     "slowest_org": worst["org"], "slowest_mean": float(worst["mean"])})
+    return pd.DataFrame(rows, columns=["fy", "mean", "rank", "of", "fastest_org", "fastest_mean", "slowest_org",
+                                       "slowest_mean"])

@@ -19,6 +19,7 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
 from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
+from se_ambulance.reference.system_changes import DEFAULT_SPC_BREAKS
 from se_ambulance.reference.use_rates import DEFAULT_RATES, RATED_GROUPS
 
 COMPARATOR_CODES = sorted(set(ALL_ORGS) | set(COMBINED))
@@ -80,11 +81,29 @@ class PerformanceParams(_Model):
         json_schema_extra={"allowed": COMPARATOR_CODES}, min_length=0, max_length=6)
     claim_year: int = Field(2024, ge=2018, le=2025, description="Start year of the financial year the case's "
                             "response-time figures refer to (2024 = 2024/25).")
+    spc_breaks: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_SPC_BREAKS),
+        description="Months (YYYY-MM, ascending, from 2017-09 to 2030-12) at which the SPC charts' limits are "
+                    "re-calculated after a known change to the system; [] for whole-period limits. Default: "
+                    "the book's table of system changes (ARP bedded in, COVID start and end, UEC recovery plan year).",
+        max_length=12)
 
     @field_validator("trust")
     @classmethod
     def _trust(cls, v: str) -> str:
         return _one_of(cls, "trust", v)
+
+    @field_validator("spc_breaks")
+    @classmethod
+    def _spc_breaks(cls, v: list[str]) -> list[str]:
+        import re
+
+        bad = [b for b in v if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(b)) or not "2017-09" <= b <= "2030-12"]
+        if bad:
+            raise ValueError(f"break months must be YYYY-MM between 2017-09 and 2030-12: {bad}")
+        if list(v) != sorted(set(v)):
+            raise ValueError("break months must be in ascending order without repeats")
+        return v
 
     @field_validator("comparators")
     @classmethod
@@ -117,9 +136,10 @@ class DemandParams(_Model):
     backtest_start: str = Field("2023-09", pattern=r"^20\d\d-(0[1-9]|1[0-2])$",
                                 description="First forecast origin of the rolling back-test (YYYY-MM, "
                                             "from 2022-06 to 2025-03 so that a year of actuals follows).")
-    forecast_model: str = Field("ets", description="Model for the demand chapter's monthly forecasts: 'ets' or "
-                                "'sarima' (both are back-tested whichever is chosen).",
-                                json_schema_extra={"allowed": ["ets", "sarima"]})
+    forecast_model: str = Field("best", description="Model for the demand chapter's monthly forecasts: 'best' (the "
+                                "model with the lowest mean MASE in the rolling-origin back-test), 'ets' or 'sarima' "
+                                "(every model is back-tested whichever is chosen).",
+                                json_schema_extra={"allowed": ["best", "ets", "sarima"]})
     age_rates: dict[str, Range] = Field(
         default_factory=_default_age_rates,
         description="Relative ambulance use by age group (ages 15-64 = 1), each {low, central, high}: keys "

@@ -57,9 +57,11 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
 
 
 def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
-    """An XmR chart: the series, its mean and process limits, special-cause points in orange."""
+    """An XmR chart: the series, each phase's mean and process limits (a break in the lines where the
+    limits are re-calculated), special-cause points in orange."""
     data = pd.DataFrame({
         "month": chart.index.strftime("%Y-%m"),
+        "phase": (chart["phase"] + 1).to_numpy() if "phase" in chart else 1,
         "value": chart["value"].round(2), "mean": chart["mean"].round(2),
         "upper": chart["upper"].round(2), "lower": chart["lower"].round(2),
         "point": np.where(chart["special"], "special cause", "common cause"),
@@ -70,9 +72,9 @@ def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
         x=x, y="value:Q",
         color=alt.Color("point:N", title=None, scale=alt.Scale(domain=["common cause", "special cause"],
                                                                  range=["#768692", "#ED8B00"])),
-        tooltip=["month:T", "value:Q", "point:N"])
-    centre = alt.Chart().mark_line(color="#231f20").encode(x=x, y="mean:Q")
-    limits = [alt.Chart().mark_line(color="#231f20", strokeDash=[4, 3]).encode(x=x, y=f"{c}:Q")
+        tooltip=["month:T", "value:Q", "point:N", "phase:O"])
+    centre = alt.Chart().mark_line(color="#231f20").encode(x=x, y="mean:Q", detail="phase:O")
+    limits = [alt.Chart().mark_line(color="#231f20", strokeDash=[4, 3]).encode(x=x, y=f"{c}:Q", detail="phase:O")
               for c in ("upper", "lower")]
     return alt.layer(line, centre, *limits, points, data=data).properties(width=600, height=260)
 
@@ -119,18 +121,23 @@ def histogram_chart(frame: pd.DataFrame, x_title: str, threshold: float, thresho
     return alt.layer(bars, rule, text, data=frame).properties(width=600, height=260)
 
 
-def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str):
-    """(the XmR chart frame, the book figure) for one org's monthly mean in minutes."""
+def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str, breaks=()):
+    """(the XmR chart frame, the book figure) for one org's monthly mean in minutes, with limits
+    re-calculated at each month in `breaks` (the `performance.spc_breaks` parameter)."""
     from se_ambulance.analysis.spc import xmr
 
     series = monthly[(monthly["org"] == org) & (monthly["category"] == category)].set_index("month")["mean"] / 60
-    chart = xmr(series)
+    chart = xmr(series, breaks)
     name = short_name(org)
+    cat = CATEGORY_NAMES[category].split(" (")[0]
+    n_phases = int(chart["phase"].nunique())
+    phased = (f"Limits are re-calculated at {n_phases - 1} known changes to the system, giving {n_phases} phases"
+              if n_phases > 1 else "Limits are computed over the whole period")
     fig = figure(xmr_chart(chart, "Minutes"), name=f"spc-{category.lower()}-{org.lower()}",
-                 title=f"{CATEGORY_NAMES[category].split(' (')[0]} mean response time, {name}: XmR chart",
-                 units="Minutes; process mean (solid), limits (dashed)", source=source,
-                 alt_text=f"XmR chart of the monthly {CATEGORY_NAMES[category].split(' (')[0]} mean response time for "
-                          f"{name} from {series.index.min():%B %Y} to {series.index.max():%B %Y}. The process mean is "
-                          f"{mmss(60 * chart['mean'].iloc[0])}; {int(chart['special'].sum())} of {len(chart)} months "
-                          "show special cause variation.")
+                 title=f"{cat} mean response time, {name}: XmR chart",
+                 units="Minutes; each phase's process mean (solid) and limits (dashed)", source=source,
+                 alt_text=f"XmR chart of the monthly {cat} mean response time for {name} from "
+                          f"{series.index.min():%B %Y} to {series.index.max():%B %Y}. {phased}; the latest phase's "
+                          f"mean is {mmss(60 * chart['mean'].iloc[-1])}; {int(chart['special'].sum())} of {len(chart)} "
+                          "months show special cause variation.")
     return chart, fig

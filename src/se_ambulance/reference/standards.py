@@ -2,7 +2,8 @@
 
 Source: NHS England, Ambulance Response Programme standards (July 2017), in place nationally
 since 2018 (House of Commons Library CDP-2025-0042). The interim C2 mean of 30 minutes is from
-the UEC recovery plan (January 2023, for 2023/24) and the 2025/26 planning guidance.
+the UEC recovery plan (January 2023, for 2023/24); it was kept in NHS England's plans for 2024/25
+("It was then included in plans for 2024-25", HSJ, 2024) and again for 2025/26 (UEC plan 2025/26).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ ARP_STANDARDS: dict[tuple[str, str], int] = {
 }
 
 INTERIM_C2_MEAN = 30 * MINUTE
-INTERIM_C2_YEARS = (2023, 2025)  # financial years 2023/24 and 2025/26
+INTERIM_C2_YEARS = (2023, 2024, 2025)  # financial years 2023/24, 2024/25 and 2025/26
 
 
 def standard(category: str, statistic: str) -> int | None:
