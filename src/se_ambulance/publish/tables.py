@@ -214,3 +214,42 @@ def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataF
     table.index.name = f"{fy_label(int(rates['fy'].max()))} (95% CI)"
     table.columns.name = None
     return table
+
+
+def over_85_change_frame(subicb: pd.DataFrame, la: pd.DataFrame, region: pd.DataFrame, mye: pd.DataFrame,
+                         target: int = 2034, bases=(2022, 2023, 2024, 2025)) -> pd.DataFrame:
+    """Context for the 85+ claim: the change to mid-`target` from each base year, for each trust's footprint,
+    the South East region (the two footprints together are the same counties, so one row) and England."""
+    from se_ambulance.analysis import population as pop
+    from se_ambulance.publish.format import percent
+    from se_ambulance.reference.orgs import GROUP_MEMBERS
+
+    areas = {pop.FOOTPRINTS[k].label: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in GROUP_MEMBERS}
+    areas["South East region (= SCAS + SECAmb footprints)"] = pop.region_totals(region, "SOUTH EAST")
+    areas["England"] = pop.region_totals(region, "ENGLAND")
+    table = pop.over_85_change_table(areas, list(bases), target).map(percent)
+    table = table.rename(columns={str(b): f"from mid-{b}" for b in bases})
+    fp_totals = {k: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in GROUP_MEMBERS}
+    from_2019 = pop.over_85_change_from_2019(mye, fp_totals, target)
+    table.insert(0, "from mid-2019 (estimate)", [percent(from_2019[k]) for k in GROUP_MEMBERS] + ["–", "–"])
+    table.index.name = f"Change in population aged 85+ to mid-{target}"
+    return table
+
+
+def outcome_gap_table(rates: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
+    """Each year's difference (a − b) in survival on the Utstein and all-arrest measures, and whether the two
+    trusts' separate 95% intervals overlap (context for the outcomes claim)."""
+    from se_ambulance.analysis import outcomes
+    from se_ambulance.publish.format import fy_label
+    from se_ambulance.reference.orgs import short_name
+
+    parts = []
+    for measure, label in (("survival_utstein", "Utstein group"), ("survival_all", "all arrests")):
+        gap = outcomes.gap_between(rates, measure, a, b).set_index("fy")
+        parts.append(pd.DataFrame({
+            f"{label}: {short_name(a)} − {short_name(b)}": gap["difference"].map(lambda v: f"{100 * v:+.1f} points"),
+            f"{label}: intervals overlap?": gap["intervals_overlap"].map({True: "yes", False: "no"})}))
+    out = pd.concat(parts, axis=1)
+    out.index = [fy_label(int(y)) for y in out.index]
+    out.index.name = "Financial year"
+    return out
