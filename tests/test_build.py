@@ -22,7 +22,7 @@ def test_chapters_come_from_the_toc():
 def test_each_chapter_declares_only_known_parameters():
     params = load_params()
     for nb in build_mod.chapter_notebooks(ROOT):
-        assert set(build_mod.chapter_parameters(nb, params)) <= set(params.model_dump())
+        assert set(build_mod.chapter_parameters(nb, params)) <= set(params.model_dump())  # areas
 
 
 def test_normalise_removes_timings_paths_and_random_ids():
@@ -49,11 +49,11 @@ def test_committed_notebooks_are_normalised():
 
 
 @pytest.mark.parametrize("setting, message", [
-    ("trust=NOPE", "Parameter 'trust' = 'NOPE'"),
-    ("mc_draws=10000000", "Parameter 'mc_draws' = 10000000"),
-    ("realisation.high=1.5", "a probability must be between 0 and 1: high=1.5"),
-    ("cost_optimism_bias={low: 1, central: 0.5, high: 2}", "low (1) <= central (0.5) <= high (2) must hold"),
-    ("register_overrides.transition.central=-0.01", "transition: values and costs must not be negative"),
+    ("performance.trust=NOPE", "trust' = 'NOPE'"),
+    ("appraisal.mc_draws=10000000", "mc_draws' = 10000000"),
+    ("appraisal.realisation.high=1.5", "a probability must be between 0 and 1: high=1.5"),
+    ("appraisal.benefit_delay_years={low: 1, central: 0.5, high: 2}", "low (1) <= central (0.5) <= high (2) must hold"),
+    ("appraisal.register_overrides.transition.central=-0.01", "transition: values and costs must not be negative"),
 ])
 def test_bad_parameter_stops_before_any_chapter_runs(monkeypatch, capsys, setting, message):
     calls = []
@@ -133,7 +133,7 @@ def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path)
     page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
     assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
     executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["trust"] == "RYE"
+    assert executed["metadata"]["papermill"]["parameters"]["performance"]["trust"] == "RYE"
     after = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert after == before
 

@@ -16,7 +16,7 @@ from .conftest import ROOT, write_notebook
 
 
 def tiny_chapter(folder: Path) -> Path:
-    return write_notebook(folder / "99_tiny.ipynb", 'trust = "RYD"', "print(trust)")
+    return write_notebook(folder / "99_tiny.ipynb", 'performance = {"trust": "RYD"}', 'print(performance["trust"])')
 
 
 def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
@@ -32,7 +32,7 @@ def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
     assert calls == ["99_tiny.ipynb"] * 2  # a parameter changed: executed again
     assert "RYE" in (out / "99_tiny.ipynb").read_text()
     nb = nbformat.read(src, as_version=4)
-    nb.cells[1].source = "print(trust * 2)"
+    nb.cells[1].source = 'print(performance["trust"] * 2)'
     nbformat.write(nb, src)
     build_mod.run_chapters([src], load_params(overrides={"trust": "RYE"}), out, tmp_path, cache_dir=out)
     assert len(calls) == 3  # the notebook changed: executed again
@@ -40,9 +40,9 @@ def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
 
 def test_chapter_key_depends_on_parameters_and_sources(tmp_path):
     src = tiny_chapter(tmp_path)
-    a = build_mod.chapter_key(src, {"trust": "RYD"})
-    assert a == build_mod.chapter_key(src, {"trust": "RYD"})
-    assert a != build_mod.chapter_key(src, {"trust": "RYE"})
+    a = build_mod.chapter_key(src, {"performance": {"trust": "RYD"}})
+    assert a == build_mod.chapter_key(src, {"performance": {"trust": "RYD"}})
+    assert a != build_mod.chapter_key(src, {"performance": {"trust": "RYE"}})
 
 
 def test_an_interrupted_build_loses_nothing(monkeypatch, tmp_path, capsys):
@@ -75,7 +75,7 @@ def test_run_one_chapter_with_new_parameters(tmp_path):
     out = tmp_path / "run"
     assert main(["run", "demand", "--set", "demand_area=RYD", "--set", "horizon_year=2040", "--out", str(out)]) == 0
     executed = json.loads((out / "notebooks" / "04_demand.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["horizon_year"] == 2040
+    assert executed["metadata"]["papermill"]["parameters"]["demand"]["horizon_year"] == 2040
     assert (out / "_build" / "html" / "notebooks" / "04_demand.html").is_file()
     assert (ROOT / "notebooks" / "04_demand.ipynb").read_bytes() == before
 

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 from se_ambulance.errors import SeAmbulanceError
@@ -33,9 +37,14 @@ def _cmd_run(args: argparse.Namespace) -> None:
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
-    from se_ambulance.pipeline.params import BookParams, allowed_text
+    from se_ambulance.pipeline import params as params_mod
 
-    for name, field in BookParams.model_fields.items():
+    if hasattr(params_mod, "leaf_fields"):  # parameters by area: 'performance.trust', ...
+        fields = {name: field for name, (_, field) in params_mod.leaf_fields().items()}
+    else:
+        fields = dict(params_mod.BookParams.model_fields)
+    allowed_text = params_mod.allowed_text
+    for name, field in fields.items():
         default = field.get_default(call_default_factory=True)
         default = default.model_dump() if hasattr(default, "model_dump") else default
         print(f"{name}\n  default: {default!r}\n  allowed: {allowed_text(field)}\n  {field.description}\n")
@@ -55,7 +64,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("build", help="execute every chapter and build the site")
     p.add_argument("--params", type=Path, help="a YAML parameter file (default: params/default.yaml)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (repeatable)")
-    p.add_argument("--out", type=Path, help="build a scenario book into this folder")
+    p.add_argument("--out", help="build a scenario book into this folder (new, empty, or an earlier output)")
     p.add_argument("--mirror", help="data mirror folder")
     p.add_argument("--force", action="store_true", help="re-execute every chapter even if nothing changed")
     p.set_defaults(func=_cmd_build)
@@ -64,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("chapter", help="chapter notebook name or part of it, e.g. 04_demand or demand")
     p.add_argument("--params", type=Path, help="a YAML parameter file (default: params/default.yaml)")
     p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (repeatable)")
-    p.add_argument("--out", type=Path, help="output folder (default: _build/runs/CHAPTER-HASH)")
+    p.add_argument("--out", help="output folder (default: _build/runs/CHAPTER-HASH)")
     p.add_argument("--mirror", help="data mirror folder")
     p.set_defaults(func=_cmd_run)
 
@@ -72,15 +81,69 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_params)
 
     args = parser.parse_args(argv)
-    try:
-        args.func(args)
-    except SeAmbulanceError as e:
-        print(f"se-ambulance: error: {e}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        print("se-ambulance: interrupted; finished files were kept, unfinished ones discarded.", file=sys.stderr)
-        return 130
+    with _sigterm_as_interrupt():
+        try:
+            args.func(args)
+            sys.stdout.flush()
+        except SeAmbulanceError as e:
+            print(f"se-ambulance: error: {e}", file=sys.stderr)
+            return 2
+        except Terminated:
+            print("se-ambulance: interrupted (SIGTERM); finished files were kept, unfinished ones discarded.",
+                  file=sys.stderr)
+            return 143
+        except KeyboardInterrupt:
+            print("se-ambulance: interrupted; finished files were kept, unfinished ones discarded.", file=sys.stderr)
+            return 130
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader went away (`se-ambulance params | head`): not an error of ours
+            return 141
+        except OSError as e:
+            print(f"se-ambulance: error: {_os_message(e)}", file=sys.stderr)
+            return 2
     return 0
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread so that a build stops and cleans up as on Ctrl-C."""
+
+
+class _sigterm_as_interrupt:
+    """While the command runs, SIGTERM raises Terminated (only the main thread can install handlers)."""
+
+    def __enter__(self):
+        self.installed = threading.current_thread() is threading.main_thread()
+        if self.installed:
+            def handler(signum, frame):
+                raise Terminated()
+            self.previous = signal.signal(signal.SIGTERM, handler)
+        return self
+
+    def __exit__(self, *exc):
+        if self.installed:
+            signal.signal(signal.SIGTERM, self.previous if self.previous is not None else signal.SIG_DFL)
+        return False
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so that the interpreter's final flush does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # stdout is not a real file (e.g. captured in tests)
+        pass
+
+
+def _os_message(e: OSError) -> str:
+    where = f" ({e.filename})" if e.filename else ""
+    if e.errno == errno.ENOSPC:
+        return f"the disk is full{where}; free some space and run the command again."
+    if e.errno == errno.EDQUOT:
+        return f"the disk quota is exhausted{where}; free some space and run the command again."
+    if e.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied{where}: {e.strerror}; write somewhere else (e.g. --out) or fix the permissions."
+    return f"{e.strerror or e}{where}."
 
 
 if __name__ == "__main__":

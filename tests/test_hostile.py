@@ -1,0 +1,308 @@
+"""Messages, not tracebacks: hostile parameter YAML, a closed pipe, a full disk; a clean kernel log; a
+retry only when two kernels race for a port."""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+
+import nbformat
+import pytest
+
+from se_ambulance.errors import BuildError, ParameterError
+from se_ambulance.pipeline import build as build_mod
+from se_ambulance.pipeline import kernel as kernels
+from se_ambulance.pipeline.cli import main
+from se_ambulance.pipeline.safe_yaml import load_yaml_mapping, parse_yaml_value
+
+from .conftest import ROOT, write_notebook
+
+# --- parameter YAML -----------------------------------------------------------------------------------
+
+BOMB = """\
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+"""
+
+
+def write(tmp_path, content: bytes | str, name: str = "p.yaml"):
+    f = tmp_path / name
+    f.write_bytes(content.encode() if isinstance(content, str) else content)
+    return f
+
+
+def test_a_valid_file_loads(tmp_path):
+    f = write(tmp_path, "\ufeffperformance:\n  trust: RYE\n  comparators: [RYD, Eng]\nappraisal:\n  discount_rate: 0.035\n")
+    assert load_yaml_mapping(f, "parameter file") == {
+        "performance": {"trust": "RYE", "comparators": ["RYD", "Eng"]}, "appraisal": {"discount_rate": 0.035}}
+    assert load_yaml_mapping(write(tmp_path, "", "empty.yaml")) == {}
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"performance:\n  trust: R\xe9D\n", "is not UTF-8 text (byte 0xe9 at position 23); save it as UTF-8"),
+    ("performance:\n  trust: RYD\n  trust: RYE\n", "gives the key 'trust' twice (line 2 and line 3)"),
+    ("demand: {horizon_year: 2040}\ndemand: {base_year: 2020}\n", "gives the key 'demand' twice (line 1 and line 2)"),
+    ("appraisal:\n  discount_rate: .inf\n", "Parameter 'appraisal.discount_rate' = .inf"),
+    ("appraisal:\n  realisation: {low: 0.2, central: .nan, high: 0.9}\n", "'appraisal.realisation.central' = .nan"),
+    ("demand:\n  age_rates: {'85+': {low: -.inf, central: 1, high: 2}}\n", "'demand.age_rates.85+.low' = -.inf"),
+    ("x: [1, 2, 1.0e+999]\n", "Parameter 'x[2]' = .inf"),
+    ("base: &base {trust: RYD}\nperformance: *base\n", "uses a YAML anchor (&base) at line 1"),
+    ("performance: [1, 2\n", "is not valid YAML at line 2, column 1"),
+    ("- trust\n- RYE\n", "must be a YAML mapping of parameter names to values"),
+    ("x: " + "[" * 40 + "]" * 40 + "\n", "nests values more than 32 levels deep"),
+    ("x: !!python/object/apply:os.system [echo hi]\n", "is not valid YAML"),
+])
+def test_hostile_parameter_files_are_refused_with_one_message(tmp_path, content, message):
+    with pytest.raises(ParameterError) as e:
+        load_yaml_mapping(write(tmp_path, content), "parameter file")
+    assert message in str(e.value)
+    assert str(tmp_path / "p.yaml") in str(e.value) or "Parameter '" in str(e.value)
+
+
+def test_an_alias_bomb_is_refused_at_once(tmp_path):
+    f = write(tmp_path, BOMB)
+    t0 = time.perf_counter()
+    with pytest.raises(ParameterError, match=r"anchors and aliases \(&name, \*name\) .* are not allowed"):
+        load_yaml_mapping(f, "parameter file")
+    assert time.perf_counter() - t0 < 1
+    t0 = time.perf_counter()
+    with pytest.raises(ParameterError, match="anchor"):
+        parse_yaml_value("[" + BOMB.replace("\n", ", ").rstrip(", ") + "]", "x")
+    assert time.perf_counter() - t0 < 1
+
+
+def test_a_folder_or_a_missing_file_is_named(tmp_path):
+    with pytest.raises(ParameterError, match="is a folder; give a YAML file"):
+        load_yaml_mapping(tmp_path, "parameter file")
+    with pytest.raises(ParameterError, match="does not exist"):
+        load_yaml_mapping(tmp_path / "nope.yaml", "parameter file")
+
+
+def test_a_huge_file_is_refused_unread(tmp_path):
+    f = tmp_path / "big.yaml"
+    with open(f, "wb") as fh:
+        fh.truncate(50_000_000)
+    with pytest.raises(ParameterError, match="a parameter file is a short YAML mapping"):
+        load_yaml_mapping(f)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("RYE", "RYE"), ("0.5", 0.5), ("2045", 2045), ("[RYD, Eng]", ["RYD", "Eng"]), ("", None),
+    ("{low: 0.2, central: 0.5, high: 0.9}", {"low": 0.2, "central": 0.5, "high": 0.9}),
+])
+def test_set_values_parse_as_yaml(text, expected):
+    assert parse_yaml_value(text, "k") == expected
+
+
+@pytest.mark.parametrize("text, message", [
+    (".inf", "Parameter 'appraisal.discount_rate' = .inf (from --set) is not a finite number"),
+    ("-.Inf", "= -.inf (from --set)"),
+    (".NaN", "= .nan (from --set)"),
+    ("{low: .nan, central: 1, high: 2}", "Parameter 'appraisal.discount_rate.low' = .nan"),
+    ("{a: 1, a: 2}", "gives the key 'a' twice"),
+    ("[&x 1, *x]", "uses a YAML anchor (&x)"),
+    ("[1, 2", "is not valid YAML"),
+    ("x" * 30_000, "a parameter value is at most"),
+])
+def test_hostile_set_values_are_refused(text, message):
+    with pytest.raises(ParameterError) as e:
+        parse_yaml_value(text, "appraisal.discount_rate")
+    assert message in str(e.value)
+
+
+# --- a closed pipe, a full disk --------------------------------------------------------------------------
+
+def test_params_into_a_closed_pipe_exits_quietly():
+    """`se-ambulance params | head -1`: the reader has gone; no BrokenPipeError traceback."""
+    r, w = os.pipe()
+    os.close(r)
+    try:
+        proc = subprocess.run([sys.executable, "-m", "se_ambulance.pipeline.cli", "params"], stdout=w,
+                              stderr=subprocess.PIPE, text=True, timeout=120)
+    finally:
+        os.close(w)
+    assert proc.stderr == "" and proc.returncode == 141
+
+
+def test_params_into_head_prints_the_first_lines():
+    proc = subprocess.run(f"{sys.executable} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
+                          capture_output=True, text=True, timeout=120)
+    assert len(proc.stdout.splitlines()) == 2 and proc.stderr == ""
+
+
+@pytest.mark.parametrize("err, message", [
+    (OSError(errno.ENOSPC, "No space left on device", "/x/_build/notebooks/01.ipynb"),
+     "se-ambulance: error: the disk is full (/x/_build/notebooks/01.ipynb); free some space and run the command again."),
+    (OSError(errno.EROFS, "Read-only file system", "/x"), "se-ambulance: error: permission denied (/x)"),
+])
+def test_a_full_disk_is_one_line(monkeypatch, capsys, err, message):
+    def full(**kwargs):
+        raise err
+
+    monkeypatch.setattr(build_mod, "build", full)
+    assert main(["build"]) == 2
+    out = capsys.readouterr().err
+    assert out.startswith(message) and len(out.strip().splitlines()) == 1
+
+
+def test_a_full_disk_inside_a_chapter_is_not_wrapped_or_retried(tmp_path, monkeypatch):
+    import papermill
+
+    calls = []
+
+    def full(*args, **kwargs):
+        calls.append(1)
+        raise OSError(errno.ENOSPC, "No space left on device", args[1])
+
+    monkeypatch.setattr(papermill, "execute_notebook", full)
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
+    with pytest.raises(OSError) as e:
+        build_mod.execute_chapter(src, tmp_path / "out" / "ch.ipynb", {}, cwd=tmp_path)
+    assert e.value.errno == errno.ENOSPC and calls == [1]
+
+
+def test_sigterm_handler_is_restored_after_the_command(monkeypatch):
+    before = signal.getsignal(signal.SIGTERM)
+    monkeypatch.setattr(build_mod, "build", lambda **k: None)
+    assert main(["build"]) == 0
+    assert signal.getsignal(signal.SIGTERM) is before
+
+
+def test_sigterm_during_a_command_exits_143(monkeypatch, capsys):
+    def terminated(**kwargs):
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(5)
+
+    monkeypatch.setattr(build_mod, "build", terminated)
+    assert main(["build"]) == 143
+    assert "interrupted (SIGTERM)" in capsys.readouterr().err
+
+
+# --- kernels: a clean log, and a retry for a port race only -------------------------------------------
+
+def test_a_clean_chapter_leaves_a_clean_log(tmp_path, capfd):
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
+    build_mod.execute_chapter(src, tmp_path / "out.ipynb", {"x": 2}, cwd=tmp_path)
+    err = capfd.readouterr().err
+    assert "without encryption" not in err and "KeyboardInterrupt caught" not in err, err
+
+
+def test_kernel_stderr_drops_only_the_known_noise():
+    capture = kernels.KernelStderr()
+    os.write(capture.fd, b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
+                         b"[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n"
+                         b"a real problem\n")
+    assert capture.finish() == "a real problem"
+
+
+def test_the_log_filter_drops_only_the_known_noise(caplog):
+    logger = logging.getLogger("papermill")
+    kernels.install_log_filters()
+    with caplog.at_level(logging.WARNING, logger="papermill"):
+        logger.warning("Kernel is running over TCP without encryption. All communication ...")
+        logger.error("KeyboardInterrupt caught in kernel")
+        logger.warning("something else")
+    assert [r.getMessage() for r in caplog.records] == ["something else"]
+
+
+def fake_papermill(monkeypatch, failures: list[tuple[BaseException, bytes]]):
+    """papermill.execute_notebook that fails as listed (writing the bytes to the kernel's stderr), then works."""
+    import papermill
+
+    calls = []
+
+    def run(nb_in, nb_out, **kwargs):
+        calls.append(nb_in)
+        capture = kwargs["kernel_manager_class"].stderr_capture
+        if len(calls) <= len(failures):
+            exc, said = failures[len(calls) - 1]
+            os.write(capture.fd, said)
+            raise exc
+        nbformat.write(nbformat.v4.new_notebook(), nb_out)
+
+    monkeypatch.setattr(papermill, "execute_notebook", run)
+    return calls
+
+
+PORT_TRACE = (b"Traceback (most recent call last):\n  File \"ipykernel/kernelapp.py\", in _bind_socket\n"
+              b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:51234')\n")
+
+
+def test_a_port_race_is_retried(tmp_path, monkeypatch, capsys):
+    calls = fake_papermill(monkeypatch, [(RuntimeError("Kernel died before replying to kernel_info"), PORT_TRACE)])
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
+    out = build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path)
+    assert out.is_file() and len(calls) == 2
+    err = capsys.readouterr().err
+    assert "lost a port to another kernel" in err and "ZMQError" not in err
+
+
+def test_a_zmq_error_in_this_process_is_retried(tmp_path, monkeypatch):
+    import zmq
+
+    calls = fake_papermill(monkeypatch, [(zmq.ZMQError(errno.EADDRINUSE), b"")] * 2)
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
+    assert build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path).is_file()
+    assert len(calls) == 3
+
+
+def test_a_port_race_is_retried_a_couple_of_times_only(tmp_path, monkeypatch):
+    calls = fake_papermill(monkeypatch, [(RuntimeError("Kernel died"), PORT_TRACE)] * 5)
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
+    with pytest.raises(BuildError, match="could not be executed: RuntimeError: Kernel died"):
+        build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path)
+    assert len(calls) == kernels.PORT_RETRIES + 1
+
+
+def test_other_kernel_failures_are_not_retried(tmp_path, monkeypatch, capsys):
+    import papermill
+
+    calls = fake_papermill(monkeypatch, [(RuntimeError("Kernel died before replying to kernel_info"),
+                                          b"ModuleNotFoundError: No module named 'ipykernel'\n")])
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
+    with pytest.raises(BuildError, match="Kernel died before replying"):
+        build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path)
+    assert len(calls) == 1
+    assert "ch.ipynb kernel: ModuleNotFoundError: No module named 'ipykernel'" in capsys.readouterr().err
+
+    # a chapter's own code failing with the same words is the chapter's error, not a port race
+    err = papermill.PapermillExecutionError(3, 3, "open_server()", "OSError", "[Errno 98] Address already in use", [])
+    calls = fake_papermill(monkeypatch, [(err, b"")])
+    with pytest.raises(BuildError, match="failed in cell 3: OSError"):
+        build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path)
+    assert len(calls) == 1
+
+
+# --- messages say what is allowed in words, not as a regular expression -------------------------------
+
+@pytest.mark.xfail(reason="params.py (backtest_start's `pattern=`) still prints the regex; the lead's file",
+                   strict=False)
+def test_a_bad_month_is_explained_as_yyyy_mm(capsys):
+    assert main(["build", "--set", "demand.backtest_start=2023-13", "--out", "unused"]) == 2
+    err = capsys.readouterr().err
+    assert "YYYY-MM" in err and "\\d" not in err and "^" not in err
+
+
+def test_pipeline_messages_print_no_regular_expressions():
+    """No message in the modules of this layer (other than params.py) shows a pattern like \\d{4}."""
+    import re
+
+    folder = ROOT / "src" / "se_ambulance" / "pipeline"
+    for f in folder.glob("*.py"):
+        if f.name == "params.py":
+            continue
+        for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            if re.search(r"(Error|raise|log)\(.*f?[\"'].*(\\\\d|\[0-9\]|\(0\[1-9\]\|)", line):
+                pytest.fail(f"{f.name}:{n} prints a regular expression: {line.strip()}")
