@@ -51,8 +51,12 @@ book: data
 
 # The full CI gate: unit and golden tests, nbval on the committed chapters, then the site in a
 # real browser.
-test: data
+test: data | node_modules/axe-core
 	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+
+# axe-core, for the browser tests' accessibility check: exactly the version package-lock.json pins.
+node_modules/axe-core:
+	npm ci
 
 # The quick tier while working: unit, golden and contract tests; no whole-book builds (marked
 # slow), no browser, no nbval.

@@ -1,7 +1,10 @@
-"""The published site in headless Chromium: charts draw, nothing leaves the site, links resolve.
+"""The published site in headless Chromium: charts draw, nothing leaves the site, links resolve,
+and axe-core finds no WCAG 2.1 A/AA violation on any page.
 
 The site is built from the committed notebooks (no execution), exactly as `make book` publishes
 it. Screenshots of every page are kept in test-artifacts/screenshots for a person to look at.
+axe-core is the npm package pinned in package.json/package-lock.json (`npm ci`), injected from
+node_modules into each page, so the test needs no network.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import functools
 import html.parser
 import http.server
 import os
+import re
 import shutil
 import threading
 import urllib.parse
@@ -26,6 +30,9 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 # Console messages known to be harmless: sphinx-book-theme logs this when no colour mode is stored.
 KNOWN_CONSOLE = ("Got invalid theme mode",)
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
@@ -35,6 +42,8 @@ def site(tmp_path_factory) -> Path:
         p = ROOT / name
         (shutil.copytree if p.is_dir() else shutil.copy2)(p, src / name)
     shutil.copytree(ROOT / "notebooks", src / "notebooks")
+    # The book's own styles, as `make book` (which builds at the project root) publishes them.
+    shutil.copytree(ROOT / "_static", src / "_static", ignore=shutil.ignore_patterns("se-charts.js"))
     return build_site(src, src)
 
 
@@ -72,8 +81,8 @@ def pages(site: Path) -> list[str]:
                   if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
 
 
-def open_page(browser, server, path):
-    page = browser.new_page(viewport={"width": 1280, "height": 900})
+def open_page(browser, server, path, **options):
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, **options)
     record = {"requests": [], "console": [], "failed": []}
     page.on("request", lambda r: record["requests"].append(r.url))
     page.on("console", lambda m: record["console"].append(m.text) if m.type == "error" else None)
@@ -83,16 +92,21 @@ def open_page(browser, server, path):
     return page, record
 
 
+def wait_for_charts(page) -> None:
+    """Until every chart has drawn (or failed to), then a moment for the theme's scripts."""
+    n = page.locator(".se-chart-vis").count()
+    if n:
+        page.wait_for_function(
+            f"document.querySelectorAll('.se-chart-vis svg').length + "
+            f"document.querySelectorAll('[data-render-error]').length >= {n}", timeout=20000)
+    page.wait_for_timeout(300)
+
+
 def test_every_page_loads_cleanly_and_stays_on_the_site(site, server, browser):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for path in pages(site):
         page, rec = open_page(browser, server, path)
-        n = page.locator(".se-chart-vis").count()
-        if n:
-            page.wait_for_function(
-                f"document.querySelectorAll('.se-chart-vis svg').length + "
-                f"document.querySelectorAll('[data-render-error]').length >= {n}", timeout=20000)
-        page.wait_for_timeout(300)
+        wait_for_charts(page)
         page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".png")), full_page=True)
         page.close()
         outside = [u for u in rec["requests"] if not u.startswith(server) and not u.startswith("data:")]
@@ -181,3 +195,76 @@ def test_every_page_carries_the_build_stamp(site):
 def test_each_page_is_at_most_1_5_mb_apart_from_the_shared_chart_bundle(site):
     sizes = {p: (site / p).stat().st_size for p in pages(site)}
     assert max(sizes.values()) <= 1.5e6, {p: s for p, s in sizes.items() if s > 1.5e6}
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    if not AXE.is_file():
+        pytest.fail(f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing): run `npm ci` in "
+                    f"{ROOT} (package-lock.json pins it; `make test` runs it when it is missing).")
+    return AXE.read_text(encoding="utf-8")
+
+
+_RUN_AXE = """async (tags) => {
+  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+  return {passes: r.passes.length, violations: r.violations.map(v => ({
+    id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
+    nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}))};
+}"""
+
+
+def axe_violations(page, axe_source: str) -> list[dict]:
+    if not page.evaluate("typeof window.axe === 'object'"):
+        page.add_script_tag(content=axe_source)
+    result = page.evaluate(_RUN_AXE, WCAG_21_AA)
+    assert result["passes"] > 0, "axe-core ran no rule at all"
+    return result["violations"]
+
+
+def describe(found: dict[str, list[dict]]) -> str:
+    lines = []
+    for where, violations in found.items():
+        for v in violations:
+            lines.append(f"{where}: {v['id']} ({v['impact']}): {v['help']} <{v['url']}>")
+            for node in v["nodes"]:
+                summary = " ".join(node["summary"].split())
+                lines.append(f"    {node['target']}\n        {summary}")
+    return "\n".join(lines)
+
+
+def test_every_page_has_no_wcag_21_aa_violations(site, server, browser, axe_source):
+    """axe-core, WCAG 2.1 A and AA, on every page after its charts have drawn, in the theme's light
+    mode and again in its dark mode (the theme follows the reader's system setting)."""
+    found = {}
+    for path in pages(site):
+        text = (site / path).read_text(encoding="utf-8")
+        redirect = REFRESH.search(text)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="light")
+        if redirect:
+            # A page that only redirects: answer the redirect with 204 No Content, so the browser stays
+            # on this page and axe checks it (the target is checked as a page of its own).
+            target = urllib.parse.urljoin(f"{server}/{path}", redirect.group(1))
+            assert (site / urllib.parse.urlparse(target).path.lstrip("/")).is_file(), f"{path} -> {target}"
+            followed = []
+            page.route(target, lambda route: (followed.append(route.request.url), route.fulfill(status=204)))
+            page.goto(f"{server}/{path}", wait_until="load")
+            page.wait_for_timeout(300)
+            assert followed, f"{path} did not redirect to {target}"
+            schemes = ["light"]  # no theme, no colour modes
+        else:
+            page.goto(f"{server}/{path}", wait_until="load")
+            wait_for_charts(page)
+            schemes = ["light", "dark"]
+        for scheme in schemes:
+            if scheme != "light":
+                page.emulate_media(color_scheme=scheme)
+                page.wait_for_function(f"document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
+                page.wait_for_timeout(200)
+            else:
+                assert page.evaluate("document.documentElement.dataset.theme || 'light'") == "light", path
+            violations = axe_violations(page, axe_source)
+            if violations:
+                found[f"{path} ({scheme} mode)"] = violations
+        page.close()
+    nodes = sum(len(v["nodes"]) for vs in found.values() for v in vs)
+    assert not found, f"axe-core: {nodes} nodes violate WCAG 2.1 A/AA\n{describe(found)}"

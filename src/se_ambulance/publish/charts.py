@@ -89,7 +89,14 @@ function drain() {{
     var el = document.getElementById(item[0]);
     if (!el) continue;
     embed(el, item[1], {{actions: false, renderer: "svg"}}).then(function (res) {{
-      res.view.container().setAttribute("data-rendered", "true");
+      var box = res.view.container();
+      /* The figure's <div role="img" aria-label> names the chart; what vega draws inside it is
+         presentation. Hidden from assistive technology, the SVG's own ARIA tree (where an empty
+         mark, such as a rule layer with no rows in one facet, is an unnamed graphics-symbol)
+         no longer competes with that name. */
+      var svg = box.querySelector("svg");
+      if (svg) svg.setAttribute("aria-hidden", "true");
+      box.setAttribute("data-rendered", "true");
     }}).catch(function (err) {{
       el.setAttribute("data-render-error", String(err));
       console.error(err);
