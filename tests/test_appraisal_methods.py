@@ -139,9 +139,9 @@ def test_the_verdict_map_holds_two_inputs_at_each_value():
 
 def test_the_interim_rule_takes_the_most_favourable_reading():
     year, total = Estimate(7e6, 5e6, 10e6), Estimate(26e6, 11e6, 42e6)
-    assert appraisal_text.interim_verdict({"a_year": year, "pv_total": total}, 10e6) == ("supported", "pv_total")
-    assert appraisal_text.interim_verdict({"a_year": year}, 10e6) == ("partly supported", "a_year")
-    assert appraisal_text.interim_verdict({"a_year": year}, 80e6) == ("not supported", "a_year")
+    assert appraisal_text.claim_verdict({"a_year": year, "pv_total": total}, "cash") == ("supported", "pv_total")
+    assert appraisal_text.claim_verdict({"a_year": year}, "cash") == ("partly supported", "a_year")
+    assert appraisal_text.claim_verdict({"a_year": year}, "wider") == ("not supported", "a_year")
 
 
 # 6. Carter rebased ----------------------------------------------------------------------------------

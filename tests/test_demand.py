@@ -64,11 +64,17 @@ def test_demand_index_by_hand():
     # 1,000 people aged 20-24 (rate 1) and 100 aged 85-89 (rate 7): weighted 1,700.
     # Next year the 85+ double: weighted 2,400, so demand rises by 2400/1700 - 1.
     b = banded_frame({2025: {"20-24": 1000, "85-89": 100}, 2026: {"20-24": 1000, "85-89": 200}})
-    assert demography.growth(b, 2025, 2026) == pytest.approx(2400 / 1700 - 1)
-    assert demography.growth(b, 2025, 2026, {"85+": 1.0}) == pytest.approx(1200 / 1100 - 1)
-    assert demography.over_65_share(b, 2025) == pytest.approx(700 / 1700)
-    tor = demography.tornado(b, 2025, 2026)
-    assert tor.iloc[0]["assumption"].startswith("Rate at 85+")
+    from se_ambulance.reference.use_rates import DEFAULT_RATES
+
+    rates = dict(DEFAULT_RATES)
+    assert demography.growth(b, 2025, 2026, rates) == pytest.approx(2400 / 1700 - 1)
+    assert demography.growth(b, 2025, 2026, {**rates, "85+": (1.0, 1.0, 1.0)}) == pytest.approx(1200 / 1100 - 1)
+    assert demography.over_65_share(b, 2025, rates) == pytest.approx(700 / 1700)
+    tor = demography.tornado(b, 2025, 2026, rates)
+    assert tor.iloc[0]["group"] == "85+"
+    # the range is the exact extremes over every combination of low and high rates: here only 85+ matters
+    lo, mid, hi = demography.growth_range(b, 2025, 2026, rates)
+    assert (lo, hi) == (pytest.approx(2000 / 1500 - 1), pytest.approx(2700 / 1850 - 1))  # 85+ rate 5 and 8.5
 
 
 def test_group_banded_counts_frimley_once(data):
@@ -196,8 +202,11 @@ def test_next_year_change_on_a_flat_series():
 
 
 def test_rates_table_shows_ranges_and_the_values_in_use():
-    t = demography.rates_table({"85+": 8.0})
-    assert t.loc["85+", "used here"] == 8.0 and t.loc["85+", "central"] == 7.0
+    from se_ambulance.publish.tables import use_rates_table
+    from se_ambulance.reference.use_rates import DEFAULT_RATES
+
+    t = use_rates_table({**DEFAULT_RATES, "85+": (5.0, 8.0, 8.5)})
+    assert t.loc["85+", "central (used)"] == 8.0 and t.loc["85+", "low"] == 5.0
     assert list(t.index) == ["0-14", "65-74", "75-84", "85+"]
 
 

@@ -287,8 +287,6 @@ def test_other_kernel_failures_are_not_retried(tmp_path, monkeypatch, capsys):
 
 # --- messages say what is allowed in words, not as a regular expression -------------------------------
 
-@pytest.mark.xfail(reason="params.py (backtest_start's `pattern=`) still prints the regex; the lead's file",
-                   strict=False)
 def test_a_bad_month_is_explained_as_yyyy_mm(capsys):
     assert main(["build", "--set", "demand.backtest_start=2023-13", "--out", "unused"]) == 2
     err = capsys.readouterr().err

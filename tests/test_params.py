@@ -61,7 +61,7 @@ def test_missing_or_malformed_file(tmp_path):
         load_params(tmp_path / "nope.yaml")
     bad = tmp_path / "bad.yaml"
     bad.write_text("- just\n- a list\n")
-    with pytest.raises(ParameterError, match="must be a mapping"):
+    with pytest.raises(ParameterError, match="must be a YAML mapping"):
         load_params(bad)
     flat = tmp_path / "flat.yaml"
     flat.write_text("trust: RYE\n")

@@ -52,6 +52,9 @@ def _store(path: Path, result: ClaimResult) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(result.to_json(), fh, sort_keys=True)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; follow the user's umask like any other file
         os.replace(tmp, path)
     finally:
         Path(tmp).unlink(missing_ok=True)

@@ -133,7 +133,7 @@ class DemandParams(_Model):
     covid_handling: str = Field("exclude", description="How forecasts treat Mar 2020–Mar 2021: 'exclude' "
                                 "(train on later months) or 'intervention' (a step indicator in SARIMA).",
                                 json_schema_extra={"allowed": ["exclude", "intervention"]})
-    backtest_start: str = Field("2023-09", pattern=r"^20\d\d-(0[1-9]|1[0-2])$",
+    backtest_start: str = Field("2023-09",
                                 description="First forecast origin of the rolling back-test (YYYY-MM, "
                                             "from 2022-06 to 2025-03 so that a year of actuals follows).")
     forecast_model: str = Field("best", description="Model for the demand chapter's monthly forecasts: 'best' (the "
@@ -154,6 +154,10 @@ class DemandParams(_Model):
     @field_validator("backtest_start")
     @classmethod
     def _origin(cls, v: str) -> str:
+        import re
+
+        if not re.fullmatch(r"20\d\d-(0[1-9]|1[0-2])", v):
+            raise ValueError("a month written YYYY-MM is expected, e.g. 2023-09")
         if not ("2022-06" <= v <= "2025-03"):
             raise ValueError(f"'{v}' is outside 2022-06 to 2025-03")
         return v
@@ -362,11 +366,10 @@ def parse_set(items: list[str] | None) -> dict[str, Any]:
     for item in items or []:
         if "=" not in item:
             raise ParameterError(f"--set expects key=value, got {item!r}.")
+        from se_ambulance.pipeline.safe_yaml import parse_yaml_value
+
         key, value = item.split("=", 1)
-        try:
-            out[key.strip()] = yaml.safe_load(value)
-        except yaml.YAMLError as e:
-            raise ParameterError(f"--set {key}: {value!r} is not a valid value: {e}") from e
+        out[key.strip()] = parse_yaml_value(value, key.strip())
     return out
 
 
@@ -413,16 +416,9 @@ def default_params_path() -> Path:
 
 def read_params_file(path: Path) -> dict[str, Any]:
     """The mapping in a parameter file (UTF-8 YAML), or a ParameterError that says what is wrong."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except FileNotFoundError as e:
-        raise ParameterError(f"The parameter file {path} does not exist.") from e
-    except IsADirectoryError as e:
-        raise ParameterError(f"The parameter file {path} is a folder; give a YAML file.") from e
-    except UnicodeDecodeError as e:
-        raise ParameterError(f"The parameter file {path} is not UTF-8 text: {e.reason} at byte {e.start}.") from e
-    except yaml.YAMLError as e:
-        raise ParameterError(f"The parameter file {path} is not valid YAML: {e}") from e
+    from se_ambulance.pipeline.safe_yaml import load_yaml_mapping
+
+    data = load_yaml_mapping(path)  # refuses duplicate keys, aliases, non-finite numbers, non-UTF-8
     if not isinstance(data, dict):
         raise ParameterError(f"The parameter file {path} must be a mapping of area: {{parameter: value}} "
                              f"(areas: {', '.join(AREAS)}).")
