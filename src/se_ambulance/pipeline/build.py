@@ -217,7 +217,7 @@ class ChapterCache:
 def site_key(book_root: Path) -> str:
     """What the site depends on: configuration, prose, styles, executed notebooks and the extension."""
     h = hashlib.sha256()
-    files = [book_root / "_config.yml", book_root / "_toc.yml", Path(__file__).with_name("sphinx_ext.py")]
+    files = [book_root / "_config.yml", book_root / "_toc.yml", Path(__file__).parents[1] / "publish" / "sphinx_ext.py"]
     for folder in ("book", "notebooks", "_static"):
         files += sorted(p for p in (book_root / folder).rglob("*") if p.is_file() and p.name != "se-charts.js")
     for f in files:
