@@ -89,6 +89,21 @@ def test_example_scenarios_build(scenario, tmp_path):
     if scenario == "pessimistic_appraisal.yaml":  # the appraisal page ran with the scenario's ranges
         page = (out / "_build" / "html" / "notebooks" / "05_appraisal.html").read_text(encoding="utf-8")
         assert "0.2/0.36/0.69 (low/central/high)" in page
+    # No two pages of the scenario book disagree about a claim ...
+    from .consistency import contradictions
+
+    assert contradictions(out / "notebooks") == []
+    # ... and the assumptions log shows the values this run used, not the defaults.
+    import html
+
+    from se_ambulance.claims.assumptions import assumptions_log
+    from se_ambulance.pipeline.params import AREAS, load_params
+
+    params = load_params(ROOT / "params" / scenario)
+    log = assumptions_log(**{a: params.area(a) for a in AREAS})
+    page = (out / "_build" / "html" / "notebooks" / "08_assumptions.html").read_text(encoding="utf-8")
+    missing = [a for a in log["assumption"] if html.escape(a) not in page]
+    assert missing == [], f"{scenario}: the assumptions page does not show {missing[:3]}"
 
 
 def test_an_output_edited_since_the_last_run_is_executed_again(tmp_path, monkeypatch):

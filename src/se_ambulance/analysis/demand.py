@@ -1,4 +1,4 @@
-"""Demand scenarios to the horizon year and the verdicts on the case's demand claims.
+"""Demand scenarios to the horizon year (the demand claim is judged in `claims.evaluate`).
 
 - demography only: base-year incidents × the demographic demand index (rates low/central/high);
 - trend only: base-year incidents grown at a log-linear trend's fitted rate (fitted-to-fitted growth,
@@ -56,25 +56,3 @@ def growth_by_scenario(paths: pd.DataFrame, base_year: int, horizon_year: int) -
         rows.append({"scenario": name, "growth": h["incidents"] / b - 1, "low": h["lower"] / b - 1,
                      "high": h["upper"] / b - 1})
     return pd.DataFrame(rows).set_index("scenario")
-
-
-def verdict_over(growth: pd.DataFrame, threshold: float) -> str:
-    """Verdict on a claim that growth will exceed `threshold`, from the scenarios' central values and ranges."""
-    central_above = (growth["growth"] > threshold).any()
-    range_reaches = (growth["high"] > threshold).any()
-    if central_above:
-        return "supported" if (growth["growth"] > threshold).all() else "partly supported"
-    return "not supported (possible only at the top of the range)" if range_reaches else "not supported"
-
-
-def areas_meeting(table: pd.DataFrame, threshold: float) -> list[tuple[str, str]]:
-    """(area, base year) pairs whose change exceeds `threshold`."""
-    return [(a, b) for a in table.index for b in table.columns if table.loc[a, b] > threshold]
-
-
-def over_85_verdict(table: pd.DataFrame, threshold: float = 0.60) -> str:
-    """'partly supported' when some area and base year exceed the threshold, 'supported' when all do."""
-    meeting = areas_meeting(table, threshold)
-    if not meeting:
-        return "not supported"
-    return "supported" if len(meeting) == table.size else "partly supported"

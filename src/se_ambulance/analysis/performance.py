@@ -85,7 +85,9 @@ def standards_met_counts(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataF
 def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
     """The case's 2024/25 C1 and C2 means under each plausible definition of 'the South East'.
 
-    Returns seconds for each definition, so the caller can compare them with the claim.
+    Returns one row per definition: a stable `key`, the organisation, the weighting ("incidents" or
+    "simple", an unweighted average of monthly means) and the C1 and C2 means in seconds. The labels
+    readers see are in `publish.tables.DEFINITION_LABELS`.
     """
     orgs = ["RYD", "RYE", "R1F", "Y59", "Eng"]
     monthly = monthly_with_combined(tidy, orgs + ["GROUP"])
@@ -93,32 +95,21 @@ def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
     year = monthly[metrics.financial_year(monthly["month"]) == fy]
     weighted = metrics.pooled_by_financial_year(year).set_index(["org", "category"])["mean"]
     simple = metrics.simple_mean_by_financial_year(year).set_index(["org", "category"])["simple_mean"]
-    definitions = [
-        ("SECAmb alone, incident-weighted", weighted, "RYD"),
-        ("SCAS alone, incident-weighted", weighted, "RYE"),
-        ("SCAS + SECAmb pooled by incidents", weighted, "GROUP"),
-        ("NHS South East region (SCAS + SECAmb + Isle of Wight), incident-weighted", weighted, "Y59"),
-        ("NHS South East region, simple average of monthly means", simple, "Y59"),
-        ("SCAS + SECAmb, simple average of monthly means", simple, "GROUP"),
-        ("England, incident-weighted", weighted, "Eng"),
-    ]
-    rows = [{"definition": name, "C1": series.get((org, "C1")), "C2": series.get((org, "C2"))}
-            for name, series, org in definitions]
+    definitions = [("secamb", "RYD", "incidents"), ("scas", "RYE", "incidents"), ("group", "GROUP", "incidents"),
+                   ("region", "Y59", "incidents"), ("region_simple", "Y59", "simple"),
+                   ("group_simple", "GROUP", "simple"), ("england", "Eng", "incidents")]
+    series = {"incidents": weighted, "simple": simple}
+    rows = [{"key": key, "org": org, "weighting": w, "C1": series[w].get((org, "C1")), "C2": series[w].get((org, "C2"))}
+            for key, org, w in definitions]
     return pd.DataFrame(rows)
 
 
 def compare_with_claim(defs: pd.DataFrame, claimed: dict[str, float]) -> pd.DataFrame:
     """Each definition's C1/C2 mean (seconds) and its difference from the claimed figure (seconds)."""
-    out = defs[["definition", "C1", "C2"]].copy()
+    out = defs[["key", "C1", "C2"]].copy()
     for cat in ("C1", "C2"):
         out[f"{cat}_diff"] = defs[cat] - claimed[cat]
     return out
-
-
-def best_definition(defs: pd.DataFrame, claimed: dict[str, float]) -> pd.Series:
-    """The definition closest to the claim (sum of absolute differences in seconds)."""
-    err = (defs["C1"] - claimed["C1"]).abs() + (defs["C2"] - claimed["C2"]).abs()
-    return defs.loc[err.idxmin()]
 
 
 def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame:

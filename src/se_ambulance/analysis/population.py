@@ -59,7 +59,7 @@ FOOTPRINTS["GROUP"] = Footprint(
     banded=tuple(dict.fromkeys(FOOTPRINTS["RYD"].banded + FOOTPRINTS["RYE"].banded)),
     note="The two footprints together; by age band Frimley (D4U1Y) is counted once. Together they cover the NHS "
          "South East region exactly apart from the Hart overlap, so their 85+ figures equal the region's by "
-         "construction (within about 200 people) and the two rows of the 85+ table are one measurement.",
+         "construction (within about 200 people), which is why the 85+ table shows them as one row.",
     members=("RYD", "RYE"))
 
 # Counties and unitary authorities (April 2020 codes) making up each footprint, for the mid-2019

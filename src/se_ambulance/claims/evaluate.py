@@ -26,6 +26,11 @@ from se_ambulance.analysis.activity import incidents_series
 from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.analysis.metrics import annual_totals
 from se_ambulance.claims.register import Claim, load_register
+from se_ambulance.data.ambco import load_ambco
+from se_ambulance.data.ambsys import load_ambsys
+from se_ambulance.data.history import load_emergency_calls
+from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
+from se_ambulance.data.workforce import load_workforce
 from se_ambulance.claims.rule import judge_readings
 from se_ambulance.reference import standards
 from se_ambulance.reference.orgs import GROUP_CODE, GROUP_MEMBERS
@@ -58,45 +63,15 @@ class ClaimInputs:
     demand: Mapping[str, Any] | None = None
     appraisal: Mapping[str, Any] | None = None
 
-    @cached_property
-    def tidy(self) -> pd.DataFrame:
-        from se_ambulance.data.ambsys import load_ambsys
-        return load_ambsys()
-
-    @cached_property
-    def subicb(self) -> pd.DataFrame:
-        from se_ambulance.data.population import load_subicb
-        return load_subicb()
-
-    @cached_property
-    def la(self) -> pd.DataFrame:
-        from se_ambulance.data.population import load_la_85plus
-        return load_la_85plus()
-
-    @cached_property
-    def region(self) -> pd.DataFrame:
-        from se_ambulance.data.population import load_region
-        return load_region()
-
-    @cached_property
-    def mye(self) -> pd.DataFrame:
-        from se_ambulance.data.population import load_mye_2019
-        return load_mye_2019()
-
-    @cached_property
-    def ambco(self) -> pd.DataFrame:
-        from se_ambulance.data.ambco import load_ambco
-        return load_ambco()
-
-    @cached_property
-    def emergency_calls(self) -> pd.DataFrame:
-        from se_ambulance.data.history import load_emergency_calls
-        return load_emergency_calls()
-
-    @cached_property
-    def workforce(self) -> pd.DataFrame:
-        from se_ambulance.data.workforce import load_workforce
-        return load_workforce()
+    # Each dataset is read on first use and at most once per run.
+    tidy = cached_property(lambda self: load_ambsys())
+    subicb = cached_property(lambda self: load_subicb())
+    la = cached_property(lambda self: load_la_85plus())
+    region = cached_property(lambda self: load_region())
+    mye = cached_property(lambda self: load_mye_2019())
+    ambco = cached_property(lambda self: load_ambco())
+    emergency_calls = cached_property(lambda self: load_emergency_calls())
+    workforce = cached_property(lambda self: load_workforce())
 
     @cached_property
     def appraisal_result(self):
@@ -115,20 +90,14 @@ def _result(c: Claim, readings: dict[str, Estimate], figures: dict[str, float] |
 
 # "In 2024/25 in the South East": the NHS South East region and the group's own footprint fit the
 # words; single trusts and England are context.
-RESPONSE_SCOPE = {
-    "region": "NHS South East region (SCAS + SECAmb + Isle of Wight), incident-weighted",
-    "group": "SCAS + SECAmb pooled by incidents",
-}
+RESPONSE_SCOPE = ("region", "group")
 
 
 def response_time(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
     """The case's C1 or C2 mean for the claim year, on each definition of 'the South East'."""
-    defs = performance.claim_definitions(inp.tidy, int(inp.performance["claim_year"])).set_index("definition")
-    readings = {k: Estimate.exact(defs.loc[label, category]) for k, label in RESPONSE_SCOPE.items()}
-    figures = {"secamb": defs.loc["SECAmb alone, incident-weighted", category],
-               "scas": defs.loc["SCAS alone, incident-weighted", category],
-               "england": defs.loc["England, incident-weighted", category],
-               "claim_year": inp.performance["claim_year"]}
+    defs = performance.claim_definitions(inp.tidy, int(inp.performance["claim_year"])).set_index("key")[category]
+    readings = {k: Estimate.exact(defs[k]) for k in RESPONSE_SCOPE}
+    figures = {k: defs[k] for k in ("secamb", "scas", "england")} | {"claim_year": inp.performance["claim_year"]}
     return _result(c, readings, figures)
 
 
@@ -197,6 +166,10 @@ def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
     per_year = {m: outcomes.gap_between(rates, m, a, b) for m in ("survival_utstein", "survival_all")}
     figures = {"first_year": diff["first_year"], "last_year": diff["last_year"], "rate_a": diff["rate_a"],
                "rate_b": diff["rate_b"], "n_a": diff["n_a"], "n_b": diff["n_b"]}
+    # All arrests, same years: context, because the trusts record resuscitation attempts differently.
+    everyone = pooled_difference(rates, "survival_all", a, b, OUTCOME_YEARS)
+    figures |= {"all_rate_a": everyone["rate_a"], "all_rate_b": everyone["rate_b"], "all_n_a": everyone["n_a"],
+                "all_n_b": everyone["n_b"]}
     for m, gap in per_year.items():
         figures[f"{m}_years"] = len(gap)
         figures[f"{m}_years_apart"] = int((~gap["intervals_overlap"]).sum())

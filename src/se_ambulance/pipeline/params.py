@@ -199,6 +199,12 @@ class DemandParams(_Model):
         return {g: r.values() for g, r in self.age_rates.items()}
 
 
+# Bounds of each appraisal range parameter: (lowest, highest, what it is).
+APPRAISAL_RANGE_BOUNDS = {"realisation": (0, 1, "a probability"), "value_per_conveyance": (1, 1e6, "a value in £"),
+                          "benefit_delay_years": (0, 10, "a delay in years"),
+                          "turnover_uplift": (0.5, 3, "a price index ratio")}
+
+
 class AppraisalParams(_Model):
     """Chapter 5 and the benefit claims. Ranges are low/central/high; each description gives the
     plausible range and the source (the chapter and the assumptions log give more)."""
@@ -244,25 +250,11 @@ class AppraisalParams(_Model):
         + ", ".join(ITEM_IDS) + "; fields: " + ", ".join(OVERRIDABLE) + ". Values are fractions of the item's "
         "basis (see chapter 5); none may be negative. Source: the group's own benefits register, if published.")
 
-    @field_validator("realisation")
+    @field_validator(*APPRAISAL_RANGE_BOUNDS)
     @classmethod
-    def _probability(cls, v: Range) -> Range:
-        return _within(v, 0, 1, "a probability")
-
-    @field_validator("value_per_conveyance")
-    @classmethod
-    def _positive_pounds(cls, v: Range) -> Range:
-        return _within(v, 1, 1e6, "a value in £")
-
-    @field_validator("benefit_delay_years")
-    @classmethod
-    def _delay(cls, v: Range) -> Range:
-        return _within(v, 0, 10, "a delay in years")
-
-    @field_validator("turnover_uplift")
-    @classmethod
-    def _uplift(cls, v: Range) -> Range:
-        return _within(v, 0.5, 3, "a price index ratio")
+    def _bounded(cls, v: Range, info) -> Range:
+        lo, hi, what = APPRAISAL_RANGE_BOUNDS[info.field_name]
+        return _within(v, lo, hi, what)
 
     @field_validator("register_overrides")
     @classmethod

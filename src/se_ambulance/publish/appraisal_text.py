@@ -13,7 +13,6 @@ from se_ambulance.claims.register import claim as register_claim
 from se_ambulance.claims.rule import judge_readings
 from se_ambulance.publish.format import odds, fy_label, millions, percent
 
-READING_WORDS = {"a_year": "a year once the plan is in place", "pv_total": "in total (present value)"}
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
 SUMMARY_LABELS = {
     "annual_cash_savings": "Cash savings in the final year, net of running the group (£m a year)",

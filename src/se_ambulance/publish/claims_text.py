@@ -52,7 +52,8 @@ def _over_85(r: ClaimResult, c: Claim) -> dict[str, str]:
     return {"from_2025": percent(e25), "from_2022": percent(e22),
             "evidence": (f"ONS 2022-based projections for the South East region (the group's footprint is the same "
                          f"counties): the population aged 85+ rises {percent(e25)} from mid-2025 to mid-2034, and "
-                         f"{percent(e22)} from the projections' base, mid-2022. Neither is more than 60%. Within the "
+                         f"{percent(e22)} from the projections' base, mid-2022, against the claimed more than "
+                         f"{percent(c.value / 100, 0)}. Within the "
                          f"region, SCAS's area rises {percent(f['RYE_from_2022'])} from mid-2022 and SECAmb's "
                          f"{percent(f['RYD_from_2022'])}: a sub-area is context, not the claim's scope.")}
 
@@ -65,7 +66,8 @@ def _demand(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"(range {percent(f['Demography only_low'])} to {percent(f['Demography only_high'])}), the "
                          f"incident trend {percent(f['Trend only_central'])} (90% interval {percent(f['Trend only_low'])} "
                          f"to {percent(f['Trend only_high'])}); blended, {percent(e.central)}, range {percent(e.low)} to "
-                         f"{percent(e.high)}. Over 20% lies {'inside' if e.low <= 0.2 <= e.high else 'outside'} that range.")}
+                         f"{percent(e.high)}. Over {percent(c.value / 100, 0)} lies {'inside' if e.low <= c.value / 100 <= e.high else 'outside'} "
+                         "that range.")}
 
 
 def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
@@ -78,8 +80,9 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"{pts(e.central)} (95% interval {pts(e.low)} to {pts(e.high)}), which "
                          f"{'excludes' if r.verdict == SUPPORTED else 'includes'} no difference. Year by year the two "
                          f"trusts' separate intervals do not overlap in {int(f['survival_utstein_years_apart'])} of "
-                         f"{int(f['survival_utstein_years'])} years. Survival after all arrests differs more, but SCAS "
-                         "records about half as many arrests as SECAmb, a recording difference, so it is context.")}
+                         f"{int(f['survival_utstein_years'])} years. Survival after all arrests ({percent(f['all_rate_a'])} "
+                         f"against {percent(f['all_rate_b'])}) is context: SCAS recorded {f['all_n_b'] / f['all_n_a']:.0%} "
+                         "as many resuscitation attempts as SECAmb over the same years, a recording difference.")}
 
 
 def _secamb_population(r: ClaimResult, c: Claim) -> dict[str, str]:

@@ -71,11 +71,22 @@ def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFra
     return table
 
 
+DEFINITION_LABELS = {
+    "secamb": "SECAmb alone, incident-weighted",
+    "scas": "SCAS alone, incident-weighted",
+    "group": "SCAS + SECAmb pooled by incidents",
+    "region": "NHS South East region (SCAS + SECAmb + Isle of Wight), incident-weighted",
+    "region_simple": "NHS South East region, simple average of monthly means",
+    "group_simple": "SCAS + SECAmb, simple average of monthly means",
+    "england": "England, incident-weighted",
+}
+
+
 def claim_comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
     """`performance.compare_with_claim` with means as m:ss and differences in whole tenths of a second."""
     from se_ambulance.publish.format import mmss
 
-    out = pd.DataFrame(index=pd.Index(comparison["definition"], name="Definition"))
+    out = pd.DataFrame(index=pd.Index(comparison["key"].map(DEFINITION_LABELS), name="Definition"))
     for cat in ("C1", "C2"):
         out[f"{cat} mean"] = comparison[cat].map(mmss).to_numpy()
         out[f"{cat} − claim (s)"] = comparison[f"{cat}_diff"].round(1).to_numpy()
@@ -253,3 +264,30 @@ def outcome_gap_table(rates: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
     out.index = [fy_label(int(y)) for y in out.index]
     out.index.name = "Financial year"
     return out
+
+
+def flagged_text(chart: pd.DataFrame) -> str:
+    """'26 of 100': months an XmR chart flags as special cause, of all its months."""
+    return f"{int(chart['special'].sum())} of {len(chart)}"
+
+
+def minutes_frame(seconds: pd.Series, series: str, x: str = "month") -> pd.DataFrame:
+    """A chart frame of one series in minutes (2 decimals) from seconds indexed by month or calendar month."""
+    labels = seconds.index.strftime("%Y-%m") if isinstance(seconds.index, pd.DatetimeIndex) else seconds.index
+    return pd.DataFrame({x: list(labels), "minutes": (seconds / 60).round(2).to_numpy(), "series": series})
+
+
+def scenario_chart_frame(paths: pd.DataFrame) -> pd.DataFrame:
+    """`demand.scenarios` for a chart: financial-year labels and whole incidents."""
+    from se_ambulance.publish.format import fy_label
+
+    return paths.assign(year=paths["year"].map(fy_label), incidents=paths["incidents"].round(0),
+                        lower=paths["lower"].round(0), upper=paths["upper"].round(0))
+
+
+def survival_chart_frame(rates: pd.DataFrame, measure: str = "survival_all") -> pd.DataFrame:
+    """One outcome measure from `outcomes.outcome_rates` for a chart: year labels, rates to 4 decimals."""
+    from se_ambulance.publish.format import fy_label
+
+    surv = rates[rates["measure"] == measure].assign(year=lambda d: d["fy"].map(fy_label))
+    return surv[["year", "organisation", "rate", "ci_low", "ci_high", "numerator", "denominator"]].round(4)
