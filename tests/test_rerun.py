@@ -119,3 +119,23 @@ def test_an_output_edited_since_the_last_run_is_executed_again(tmp_path, monkeyp
     nbformat.write(nb, out / "99_tiny.ipynb")  # outputs stripped by hand: no longer the recorded file
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
     assert len(calls) == 2
+
+
+def test_a_change_anywhere_in_the_package_changes_every_chapter_key(tmp_path, monkeypatch):
+    """Chapters show what analysis/, claims/ and publish/ compute, so their keys cover the whole package
+    (once they covered only pipeline/, and a changed footnote in analysis/ left a chapter stale)."""
+    import se_ambulance.paths as paths
+
+    src = tiny_chapter(tmp_path)
+    before = build_mod.chapter_key(src, {"trust": "RYD"})
+    monkeypatch.setattr(build_mod, "package_digest", lambda: "another package")
+    assert build_mod.chapter_key(src, {"trust": "RYD"}) != before
+    import shutil
+
+    copy = tmp_path / "se_ambulance"
+    shutil.copytree(Path(paths.__file__).parent, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    digest = paths.package_digest(copy)
+    assert digest == paths.package_digest()
+    with (copy / "analysis" / "population.py").open("a") as fh:
+        fh.write("# a changed footnote\n")
+    assert paths.package_digest(copy) != digest

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from se_ambulance.pipeline.build import BOOK_FILES, build_site
+from se_ambulance.pipeline.build import build_site, stage_book_sources
 
 from .conftest import ROOT
 
@@ -38,12 +38,8 @@ REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     src = tmp_path_factory.mktemp("site-src")
-    for name in BOOK_FILES:
-        p = ROOT / name
-        (shutil.copytree if p.is_dir() else shutil.copy2)(p, src / name)
+    stage_book_sources(ROOT, src)  # as a scenario build stages them, the book's styles included
     shutil.copytree(ROOT / "notebooks", src / "notebooks")
-    # The book's own styles, as `make book` (which builds at the project root) publishes them.
-    shutil.copytree(ROOT / "_static", src / "_static", ignore=shutil.ignore_patterns("se-charts.js"))
     return build_site(src, src)
 
 

@@ -30,6 +30,19 @@ def project_root() -> Path:
     )
 
 
+def package_digest(package: Path | None = None) -> str:
+    """sha256 of every Python file of the package (names and contents, in a fixed order). Cached results
+    (chapters, claims) key on it: a change anywhere, analysis or claims or publish, can change what a
+    chapter shows."""
+    import hashlib
+
+    package = package or Path(__file__).resolve().parent
+    h = hashlib.sha256()
+    for f in sorted(package.rglob("*.py")):
+        h.update(f.relative_to(package).as_posix().encode() + b"\0" + f.read_bytes())
+    return h.hexdigest()
+
+
 def raw_dir() -> Path:
     return project_root() / "data" / "raw"
 

@@ -13,31 +13,21 @@ import json
 import os
 import tempfile
 from collections.abc import Iterable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from se_ambulance.claims.evaluate import ClaimInputs, ClaimResult, areas_of, evaluate
 from se_ambulance.claims.register import load_register, register_path
 from se_ambulance.errors import SeAmbulanceError
-from se_ambulance.paths import cache_dir, project_root
+from se_ambulance.paths import cache_dir, package_digest, project_root
 
-_PACKAGE = Path(__file__).resolve().parents[1]
-
-
-@lru_cache(maxsize=8)
-def _code_and_data_digest(mtimes: tuple) -> str:
+def _digest() -> str:
+    """What every claim result depends on besides its parameter areas: the register, the data pins, the code."""
     h = hashlib.sha256()
     h.update(register_path().read_bytes())
     h.update((project_root() / "data" / "manifest.yaml").read_bytes())
-    for f in sorted(_PACKAGE.rglob("*.py")):
-        h.update(str(f.relative_to(_PACKAGE)).encode() + f.read_bytes())
+    h.update(package_digest().encode())
     return h.hexdigest()
-
-
-def _digest() -> str:
-    files = [register_path(), project_root() / "data" / "manifest.yaml", *sorted(_PACKAGE.rglob("*.py"))]
-    return _code_and_data_digest(tuple((str(f), f.stat().st_mtime_ns) for f in files))
 
 
 def claim_key(claim_id: str, areas: Mapping[str, Mapping[str, Any]]) -> str:

@@ -23,15 +23,15 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from se_ambulance.publish.charts import write_bundle
+from se_ambulance.publish.charts import BUNDLE_NAME, write_bundle
 from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.pipeline.params import AREAS, BookParams, load_params
-from se_ambulance.paths import project_root
+from se_ambulance.paths import package_digest, project_root
 from se_ambulance.pipeline import kernel as kernels, outputs, staging
 
 KERNEL = "python3"
-BOOK_FILES = ("_config.yml", "_toc.yml", "book")
+BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
 
 
 @dataclass
@@ -176,9 +176,7 @@ def chapter_key(nb_path: Path, parameters: dict) -> str:
         if "injected-parameters" not in cell.metadata.get("tags", []):
             h.update(cell.cell_type.encode() + b"\0" + cell.source.encode() + b"\0")
     h.update(json.dumps(parameters, sort_keys=True).encode())
-    package = Path(__file__).resolve().parent
-    for f in sorted(package.rglob("*.py")):
-        h.update(str(f.relative_to(package)).encode() + f.read_bytes())
+    h.update(package_digest().encode())
     h.update((project_root() / "data" / "manifest.yaml").read_bytes())
     h.update((project_root() / "book" / "claims.yaml").read_bytes())
     return h.hexdigest()
@@ -226,13 +224,14 @@ def site_key(book_root: Path) -> str:
     return h.hexdigest()
 
 
-def _stage(root: Path, dest: Path) -> None:
-    """Copy the book's sources (config, toc, prose) into a scenario folder."""
+def stage_book_sources(root: Path, dest: Path) -> None:
+    """Copy the book's sources (config, toc, prose, the book's own styles) into another folder, so that a
+    scenario site looks like the canonical one. The chart bundle is generated there by `build_site`."""
     for name in BOOK_FILES:
         src = root / name
         target = dest / name
         if src.is_dir():
-            shutil.copytree(src, target, dirs_exist_ok=True)
+            shutil.copytree(src, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(BUNDLE_NAME))
         else:
             shutil.copy2(src, target)
 
@@ -358,7 +357,7 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     chapters = chapter_notebooks(root)
     book_root = root if canonical else out
     if not canonical:
-        _stage(root, book_root)
+        stage_book_sources(root, book_root)
     executed = run_chapters(chapters, params, book_root / "notebooks", root / "notebooks",
                             cache_dir=(root / "_build") if canonical else book_root, force=force)
     html = book_root / "_build" / "html"
@@ -416,7 +415,7 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     outputs.hold_lock(out)
     fetch(mirror=mirror, progress=log)
     compute_claims(params)
-    _stage(root, out)
+    stage_book_sources(root, out)
     (out / "_toc.yml").write_text(yaml.safe_dump(one_chapter_toc(nb, root), sort_keys=False), encoding="utf-8")
     run_chapters([nb], params, out / "notebooks", root / "notebooks", cache_dir=out)
     key = site_key(out)
