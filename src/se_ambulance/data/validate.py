@@ -29,6 +29,14 @@ VALIDATORS: dict[str, str | Checker] = {
     "mye_2019_utla": "se_ambulance.data.population:read_mye_2019",
     "emergency_calls_history": "se_ambulance.data.history:read_emergency_calls",
     "workforce_fte": "se_ambulance.data.workforce:read_workforce",
+    "trust_polygons": "se_ambulance.data.geography:read_trust_polygons",
+    "district_boundaries": "se_ambulance.data.geography:read_district_boundaries",
+    "district_trust_overlay_2021": "se_ambulance.data.geography:read_district_trust_overlay",
+    "district_trust_overlay_2024": "se_ambulance.data.geography:read_district_trust_overlay",
+    "lsoa_subicb_lookup": "se_ambulance.data.geography:read_lsoa_subicb_lookup",
+    "rural_urban_2021": "se_ambulance.data.geography:read_rural_urban",
+    "ccg_footprint_population": "se_ambulance.data.geography:read_ccg_footprint_population",
+    "mye_2020_ltla": "se_ambulance.data.geography:read_district_population_2020",
 }
 
 
