@@ -1,0 +1,207 @@
+"""Maps: Vega-Lite geoshapes drawn offline like every other chart (`charts.figure`: title, units,
+source line, alt text, CSV of exactly what is drawn).
+
+Geometry arrives prepared (`analysis.geometry`: simplified, quantised TopoJSON with clockwise exterior
+rings, each geometry's `id` the trust or district code). A map's top-level data is a DataFrame with
+one row per area drawn (what the CSV offers); the shapes are joined to it by a lookup on `id`, so the
+geometry travels once, inside the spec, and nothing is fetched.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+
+import altair as alt
+import pandas as pd
+
+from se_ambulance.analysis.geometry import OBJECT
+from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.publish.format import percent
+from se_ambulance.reference.orgs import PROVIDERS
+
+ROLE_COLOURS = {"focus trust": PALETTE[0], "group member": "#41B6E6", "other trust": "#D8DDE0",
+                "Isle of Wight (not a footprint)": "#AEB7BD"}
+RUC_COLOURS = {"Urban": "#005EB8", "Intermediate urban": "#41B6E6", "Intermediate rural": "#78BE20",
+               "Majority rural": "#006747"}
+WIDTH, HEIGHT = 560, 600
+PROJECTION = "mercator"
+MAP_BUDGET_BYTES = 150_000  # one map's spec; every map here is well under it (the tests say so)
+
+
+def _shapes(topology: dict) -> alt.LookupData:
+    data = alt.InlineData(values=topology, format=alt.DataFormat(type="topojson", feature=OBJECT))
+    return alt.LookupData(data=data, key="id")
+
+
+def short_label(code: str) -> str:
+    """The label drawn on a trust: its abbreviation (SECAmb, SCAS, LAS, …) or 'Isle of Wight'."""
+    name = PROVIDERS.get(code, code)
+    return name[name.index("(") + 1: name.index(")")] if "(" in name else name
+
+
+def spec_bytes(chart: alt.TopLevelMixin) -> int:
+    """The size of a chart's spec as the page carries it (compact JSON)."""
+    return len(json.dumps(chart.to_dict(), separators=(",", ":")).encode())
+
+
+# --- the ten trusts ------------------------------------------------------------------------------
+
+def trust_map_frame(focus: str, group_members: Sequence[str], labels: pd.DataFrame) -> pd.DataFrame:
+    """One row per area drawn: `id, trust, role, label, lon, lat` (label point)."""
+    group = set(group_members)
+
+    def role(code: str) -> str:
+        if code == focus:
+            return "focus trust"
+        if code in group:
+            return "group member"
+        return "Isle of Wight (not a footprint)" if code == "R1F" else "other trust"
+
+    out = labels[["id", "lon", "lat"]].copy()
+    out.insert(1, "trust", out["id"].map(lambda c: PROVIDERS.get(c, c)))
+    out.insert(2, "role", out["id"].map(role))
+    out.insert(3, "label", out["id"].map(short_label))
+    out.loc[out["id"] == "R1F", "lat"] -= 0.15  # below the island, clear of the SCAS coast
+    return out
+
+
+def trust_map(focus: str, group_members: Sequence[str], topology: dict, labels: pd.DataFrame
+              ) -> alt.LayerChart:
+    """The ten ambulance trust footprints and the Isle of Wight; the focus trust and the rest of its
+    group highlighted. `topology`, `labels`: `analysis.geometry.trust_topology(...)`."""
+    frame = trust_map_frame(focus, group_members, labels)
+    roles = [r for r in ROLE_COLOURS if r in set(frame["role"])]
+    shapes = alt.Chart().mark_geoshape(stroke="white", strokeWidth=0.8).transform_lookup(
+        lookup="id", from_=_shapes(topology), as_="geo").encode(
+        shape="geo:G",
+        color=alt.Color("role:N", title=None, sort=roles,
+                        scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles])),
+        tooltip=[alt.Tooltip("trust:N", title="Trust"), alt.Tooltip("role:N", title="Shown as")])
+    text = alt.Chart().mark_text(fontSize=11, fontWeight="bold", color="#231f20").encode(
+        longitude="lon:Q", latitude="lat:Q", text="label:N")
+    return alt.layer(shapes, text, data=frame).project(PROJECTION).properties(width=WIDTH, height=HEIGHT)
+
+
+def trust_map_figure(focus: str, group_members: Sequence[str], topology: dict, labels: pd.DataFrame,
+                     source: str, name: str = "trust-footprints"):
+    """The book's figure of the trust footprints."""
+    others = [PROVIDERS[c] for c in group_members if c != focus]
+    alt_text = (f"Map of England divided into the ten ambulance trust footprints (April 2018 CCG basis), "
+                f"with the Isle of Wight, served by its own NHS trust, drawn separately. "
+                f"{PROVIDERS.get(focus, focus)}, the focus trust, is dark blue"
+                + (f"; the rest of its group ({', '.join(others)}) is light blue" if others else "")
+                + "; the other trusts are grey. Each footprint is labelled with the trust's short name.")
+    return figure(trust_map(focus, group_members, topology, labels), name=name,
+                  title="Ambulance trust footprints in England",
+                  units="Footprints as NHS England maps commissioning areas (CCGs, April 2018) to trusts",
+                  source=source, alt_text=alt_text)
+
+
+# --- 85+ growth by district ----------------------------------------------------------------------
+
+def choropleth_frame(growth: pd.DataFrame) -> pd.DataFrame:
+    """What the district map draws (`analysis.footprints.district_85plus_growth`), rounded for the CSV:
+    `id, district, trust, projection` (district / sub-ICB), `aged_85_plus_base`, `aged_85_plus_target`,
+    `growth` (a proportion)."""
+    return pd.DataFrame({
+        "id": growth["code"], "district": growth["name"], "trust": growth["trust"],
+        "projection": growth["level"].map({"district": "district", "sub-ICB": "sub-ICB (shared)"}),
+        "aged_85_plus_base": growth["base_85"].round(0), "aged_85_plus_target": growth["target_85"].round(0),
+        "growth": growth["growth"].round(4)})
+
+
+def district_choropleth(growth: pd.DataFrame, topology: dict, base: int, target: int) -> alt.Chart:
+    """Districts of a footprint shaded by 85+ growth from `base` to `target`; districts whose growth is
+    their sub-ICB's (no district projection here) have dashed outlines."""
+    frame = choropleth_frame(growth)
+    return alt.Chart(frame).mark_geoshape(stroke="#425563", strokeWidth=0.5).transform_lookup(
+        lookup="id", from_=_shapes(topology), as_="geo").encode(
+        shape="geo:G",
+        color=alt.Color("growth:Q", title=f"85+ growth {base}–{target}",
+                        scale=alt.Scale(scheme="blues"), legend=alt.Legend(format=".0%")),
+        strokeDash=alt.StrokeDash("projection:N", title="Projection for",
+                                  scale=alt.Scale(domain=["district", "sub-ICB (shared)"],
+                                                  range=[[1, 0], [3, 2]]),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#425563")),
+        tooltip=[alt.Tooltip("district:N", title="District"), alt.Tooltip("trust:N", title="Trust"),
+                 alt.Tooltip("growth:Q", title="85+ growth", format=".1%"),
+                 alt.Tooltip("aged_85_plus_base:Q", title=f"85+ in {base}", format=",.0f"),
+                 alt.Tooltip("aged_85_plus_target:Q", title=f"85+ in {target}", format=",.0f"),
+                 alt.Tooltip("projection:N", title="Projection for")],
+    ).project(PROJECTION).properties(width=WIDTH, height=420)
+
+
+def choropleth_figure(growth: pd.DataFrame, topology: dict, base: int, target: int, area: str,
+                      source: str, name: str = "district-85plus-growth"):
+    """The book's figure of 85+ growth by district across `area` (e.g. "SCAS + SECAmb")."""
+    g = growth.sort_values("growth")
+    low, high = g.iloc[0], g.iloc[-1]
+    shared = int((growth["level"] != "district").sum())
+    alt_text = (f"Map of the {len(growth)} districts of the {area} footprint shaded by the projected growth "
+                f"in people aged 85 and over from mid-{base} to mid-{target}: from {percent(low['growth'], 0)} in "
+                f"{low['name']} to {percent(high['growth'], 0)} in {high['name']}. "
+                + (f"{shared} districts have no district projection here and show their sub-ICB's growth "
+                   "(dashed outlines)." if shared else "Every district has its own projection."))
+    return figure(district_choropleth(growth, topology, base, target), name=name,
+                  title=f"Growth in the population aged 85+, {base} to {target}, by district",
+                  units="Change in the 85+ population, %; dashed outline: growth of the district's sub-ICB area",
+                  source=source, alt_text=alt_text)
+
+
+# --- rural–urban class ---------------------------------------------------------------------------
+
+def rural_urban_map(growth: pd.DataFrame, topology: dict) -> alt.Chart:
+    """Districts of a footprint coloured by the ONS 2021 rural–urban class (`growth` must carry `class`)."""
+    frame = pd.DataFrame({"id": growth["code"], "district": growth["name"], "trust": growth["trust"],
+                          "rural_urban_class": growth["class"], "broad": growth["ruc"]})
+    classes = [c for c in RUC_COLOURS if c in set(frame["rural_urban_class"])]
+    return alt.Chart(frame).mark_geoshape(stroke="white", strokeWidth=0.5).transform_lookup(
+        lookup="id", from_=_shapes(topology), as_="geo").encode(
+        shape="geo:G",
+        color=alt.Color("rural_urban_class:N", title="Rural–urban class", sort=classes,
+                        scale=alt.Scale(domain=classes, range=[RUC_COLOURS[c] for c in classes])),
+        tooltip=[alt.Tooltip("district:N", title="District"), alt.Tooltip("rural_urban_class:N", title="Class"),
+                 alt.Tooltip("trust:N", title="Trust")],
+    ).project(PROJECTION).properties(width=WIDTH, height=420)
+
+
+def rural_urban_figure(growth: pd.DataFrame, topology: dict, area: str, source: str,
+                       name: str = "district-rural-urban"):
+    counts = growth["class"].value_counts()
+    parts = ", ".join(f"{counts[c]} {c.lower()}" for c in RUC_COLOURS if c in counts)
+    alt_text = (f"Map of the {len(growth)} districts of the {area} footprint coloured by the ONS 2021 "
+                f"rural–urban classification: {parts}.")
+    return figure(rural_urban_map(growth, topology), name=name,
+                  title="Rural–urban class of the footprint's districts",
+                  units="ONS Rural-Urban Classification 2021 of local authority districts",
+                  source=source, alt_text=alt_text)
+
+
+def growth_by_class_chart(table: pd.DataFrame, base: int, target: int) -> alt.Chart:
+    """85+ growth by rural–urban class (`analysis.footprints.growth_by_rural_urban`), one bar per class."""
+    frame = pd.DataFrame({"rural_urban_class": table["class"], "districts": table["districts"],
+                          "districts_with_own_projection": table["districts_own"],
+                          "aged_85_plus_base": table["base_85"].round(0),
+                          "aged_85_plus_target": table["target_85"].round(0), "growth": table["growth"].round(4)})
+    order = list(frame["rural_urban_class"])
+    return alt.Chart(frame).mark_bar().encode(
+        y=alt.Y("rural_urban_class:N", title=None, sort=order),
+        x=alt.X("growth:Q", title=f"85+ growth {base}–{target}", axis=alt.Axis(format=".0%")),
+        color=alt.Color("rural_urban_class:N", legend=None, sort=order,
+                        scale=alt.Scale(domain=order, range=[RUC_COLOURS.get(c, PALETTE[5]) for c in order])),
+        tooltip=[alt.Tooltip("rural_urban_class:N", title="Class"), alt.Tooltip("growth:Q", format=".1%"),
+                 "districts:Q", "districts_with_own_projection:Q"],
+    ).properties(width=520, height=30 * len(frame))
+
+
+def growth_by_class_figure(table: pd.DataFrame, base: int, target: int, area: str, source: str,
+                           name: str = "85plus-growth-by-rural-urban"):
+    desc = "; ".join(f"{r['class']} {percent(r['growth'], 0)} ({int(r['districts'])} districts, "
+                     f"{int(r['districts_own'])} with their own projection)" for _, r in table.iterrows())
+    alt_text = (f"Bar chart of projected growth in the population aged 85+ from mid-{base} to mid-{target} "
+                f"across the {area} footprint's districts, by rural–urban class: {desc}.")
+    return figure(growth_by_class_chart(table, base, target), name=name,
+                  title=f"Growth in the population aged 85+, {base} to {target}, by rural–urban class",
+                  units="Change in the 85+ population of the districts in each class, %",
+                  source=source, alt_text=alt_text)
