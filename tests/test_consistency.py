@@ -68,7 +68,7 @@ def test_every_computed_claim_is_shown_by_its_chapter_with_the_registers_values(
 
 # A changed, allowed value for every parameter: the reachability test below changes each in turn.
 CHANGED = {
-    "performance.trust": "RYE", "performance.comparators": ["RYD", "Eng"], "performance.claim_year": 2023,
+    "focus.trust": "RYE", "focus.comparators": ["RYD", "Eng"], "performance.claim_year": 2023,
     "performance.spc_breaks": [],
     "demand.demand_area": "RYD", "demand.base_year": 2024, "demand.horizon_year": 2040,
     "demand.covid_handling": "intervention", "demand.backtest_start": "2024-03", "demand.forecast_model": "sarima",
@@ -80,13 +80,20 @@ CHANGED = {
     "appraisal.value_per_conveyance": {"low": 300, "central": 500, "high": 900},
     "appraisal.capital_optimism_bias": 1.0, "appraisal.operating_optimism_bias": 0.2,
     "appraisal.register_overrides": {"estates": {"high": 0.005}},
+    "evaluation.start_month": "2025-12", "evaluation.pre_start": "2022-04",
+    "evaluation.outcomes": ["c2_mean", "c2_mean_gap"], "evaluation.excluded_donors": ["RRU"],
+    "evaluation.placebo_min_pre_months": 18, "evaluation.alpha": 0.05, "evaluation.power": 0.9,
+    "evaluation.meaningful_change": 0.2, "evaluation.min_post_months": 12, "evaluation.power_until": "2028-12",
 }
 # Parameters that change only their own chapter (no claim, no assumption depends on them); the slow test
 # below executes that chapter with the changed value and checks that what it shows changes.
 CHAPTER_ONLY = {
-    "performance.trust": "01_performance", "performance.comparators": "01_performance",
+    "focus.trust": "01_performance", "focus.comparators": "01_performance",
     "demand.demand_area": "04_demand", "demand.base_year": "04_demand", "demand.horizon_year": "04_demand",
     "demand.backtest_start": "04_demand", "demand.forecast_model": "04_demand",
+    **{f"evaluation.{k}": "09_evaluation" for k in (
+        "start_month", "pre_start", "outcomes", "excluded_donors", "placebo_min_pre_months", "alpha", "power",
+        "meaningful_change", "min_post_months", "power_until")},
 }
 
 

@@ -44,15 +44,15 @@ def write(tmp_path, content: bytes | str, name: str = "p.yaml"):
 
 
 def test_a_valid_file_loads(tmp_path):
-    f = write(tmp_path, "\ufeffperformance:\n  trust: RYE\n  comparators: [RYD, Eng]\nappraisal:\n  discount_rate: 0.035\n")
+    f = write(tmp_path, "\ufefffocus:\n  trust: RYE\n  comparators: [RYD, Eng]\nappraisal:\n  discount_rate: 0.035\n")
     assert load_yaml_mapping(f, "parameter file") == {
-        "performance": {"trust": "RYE", "comparators": ["RYD", "Eng"]}, "appraisal": {"discount_rate": 0.035}}
+        "focus": {"trust": "RYE", "comparators": ["RYD", "Eng"]}, "appraisal": {"discount_rate": 0.035}}
     assert load_yaml_mapping(write(tmp_path, "", "empty.yaml")) == {}
 
 
 @pytest.mark.parametrize("content, message", [
     (b"performance:\n  trust: R\xe9D\n", "is not UTF-8 text (byte 0xe9 at position 23); save it as UTF-8"),
-    ("performance:\n  trust: RYD\n  trust: RYE\n", "gives the key 'trust' twice (line 2 and line 3)"),
+    ("focus:\n  trust: RYD\n  trust: RYE\n", "gives the key 'trust' twice (line 2 and line 3)"),
     ("demand: {horizon_year: 2040}\ndemand: {base_year: 2020}\n", "gives the key 'demand' twice (line 1 and line 2)"),
     ("appraisal:\n  discount_rate: .inf\n", "Parameter 'appraisal.discount_rate' = .inf"),
     ("appraisal:\n  realisation: {low: 0.2, central: .nan, high: 0.9}\n", "'appraisal.realisation.central' = .nan"),

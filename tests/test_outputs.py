@@ -26,7 +26,7 @@ from .conftest import ROOT, write_notebook
 
 def chapter(folder: Path, name: str, *cells: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    return write_notebook(folder / name, 'performance = {"trust": "RYD"}', *cells)
+    return write_notebook(folder / name, 'focus = {"trust": "RYD"}', *cells)
 
 
 def hidden(folder: Path) -> list[str]:
@@ -231,7 +231,7 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, no_work, capsy
     out = tmp_path / "book"
     outputs.prepare_output_folder(out, ROOT)
     with outputs.folder_lock(out):
-        assert main(["build", "--set", "performance.trust=RYE", "--out", str(out)]) == 2
+        assert main(["build", "--set", "focus.trust=RYE", "--out", str(out)]) == 2
         err = capsys.readouterr().err
         assert f"Another se-ambulance build (process {os.getpid()}) is writing {out}" in err
         with pytest.raises(BuildError, match="is writing"):
@@ -245,7 +245,7 @@ def test_a_second_build_into_the_same_folder_is_refused(tmp_path, no_work, capsy
 def test_the_lock_is_released_when_the_build_fails(tmp_path, monkeypatch, capsys):
     out = tmp_path / "book"
     monkeypatch.setattr(build_mod, "fetch", lambda *a, **k: (_ for _ in ()).throw(BuildError("no data")))
-    assert main(["build", "--set", "performance.trust=RYE", "--out", str(out)]) == 2
+    assert main(["build", "--set", "focus.trust=RYE", "--out", str(out)]) == 2
     assert "no data" in capsys.readouterr().err
     with outputs.folder_lock(out):
         pass

@@ -10,16 +10,16 @@ from se_ambulance.pipeline.params import AREA_MODELS, BookParams, leaf_fields, l
 
 def test_default_file_is_valid():
     p = load_params()
-    assert p.performance.trust == "RYD" and "RYE" in p.performance.comparators
+    assert p.focus.trust == "RYD" and "RYE" in p.focus.comparators
     assert p.demand.age_rates["85+"].central == 7.0
 
 
 @pytest.mark.parametrize("override, message", [
-    ({"colour": "red"}, r"Unknown parameter 'colour'. Known parameters \(areas\): performance, demand, appraisal"),
+    ({"colour": "red"}, r"Unknown parameter 'colour'. Known parameters \(areas\): focus, performance, demand, appraisal"),
     ({"demand.colour": 1}, "Unknown parameter 'demand.colour'. Known parameters in demand: demand_area"),
-    ({"trust": "XYZ"}, "Parameter 'performance.trust' = 'XYZ' is not valid: 'XYZ' is not one of the allowed values. "
+    ({"trust": "XYZ"}, "Parameter 'focus.trust' = 'XYZ' is not valid: 'XYZ' is not one of the allowed values. "
                        "Allowed: one of R1F"),
-    ({"performance.trust": 5}, "Parameter 'performance.trust' = 5 is not valid"),
+    ({"focus.trust": 5}, "Parameter 'focus.trust' = 5 is not valid"),
     ({"claim_year": 2031}, r"Parameter 'performance.claim_year' = 2031 .*Allowed: int >= 2018 and <= 2025"),
     ({"claim_year": "soon"}, "Parameter 'performance.claim_year' = 'soon' is not valid"),
     ({"comparators": ["RYE", "ZZZ"]}, r"unknown organisation code\(s\) \['ZZZ'\]"),
@@ -38,10 +38,10 @@ def test_parse_set_reads_yaml_values_and_bare_names_find_their_area():
         "trust": "RYE", "comparators": ["Eng", "Y59"], "claim_year": 2023}
     with pytest.raises(ParameterError, match="key=value"):
         parse_set(["trust"])
-    assert qualify("trust") == "performance.trust" and qualify("realisation.low") == "appraisal.realisation.low"
+    assert qualify("trust") == "focus.trust" and qualify("realisation.low") == "appraisal.realisation.low"
     assert qualify("demand.horizon_year") == "demand.horizon_year"
     p = load_params(overrides=parse_set(["trust=RYE", "demand.horizon_year=2040"]))
-    assert p.performance.trust == "RYE" and p.demand.horizon_year == 2040
+    assert p.focus.trust == "RYE" and p.demand.horizon_year == 2040
 
 
 def test_dotted_keys_change_one_entry_of_a_mapping():
@@ -50,7 +50,7 @@ def test_dotted_keys_change_one_entry_of_a_mapping():
     assert (p.appraisal.realisation.low, p.appraisal.realisation.central) == (0.1, 0.69)
     assert p.appraisal.register_overrides == {"estates": {"high": 0.01}}
     assert p.demand.age_rates["85+"].central == 8 and p.demand.age_rates["75-84"].central == 3.2
-    with pytest.raises(ParameterError, match="parameter 'performance.trust' is not a mapping"):
+    with pytest.raises(ParameterError, match="parameter 'focus.trust' is not a mapping"):
         load_params(overrides=parse_set(["trust.code=RYE"]))
     with pytest.raises(ParameterError, match="unknown parameter 'colour'"):
         load_params(overrides=parse_set(["colour.hue=1"]))
@@ -65,7 +65,7 @@ def test_missing_or_malformed_file(tmp_path):
         load_params(bad)
     flat = tmp_path / "flat.yaml"
     flat.write_text("trust: RYE\n")
-    with pytest.raises(ParameterError, match="Unknown parameter 'trust'. Did you mean 'performance.trust'"):
+    with pytest.raises(ParameterError, match="Unknown parameter 'trust'. Did you mean 'focus.trust'"):
         load_params(flat)
     with pytest.raises(ParameterError, match="is a folder"):
         load_params(tmp_path)

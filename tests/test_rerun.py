@@ -16,7 +16,7 @@ from .conftest import ROOT, write_notebook
 
 
 def tiny_chapter(folder: Path) -> Path:
-    return write_notebook(folder / "99_tiny.ipynb", 'performance = {"trust": "RYD"}', 'print(performance["trust"])')
+    return write_notebook(folder / "99_tiny.ipynb", 'focus = {"trust": "RYD"}', 'print(focus["trust"])')
 
 
 def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
@@ -32,7 +32,7 @@ def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
     assert calls == ["99_tiny.ipynb"] * 2  # a parameter changed: executed again
     assert "RYE" in (out / "99_tiny.ipynb").read_text()
     nb = nbformat.read(src, as_version=4)
-    nb.cells[1].source = 'print(performance["trust"] * 2)'
+    nb.cells[1].source = 'print(focus["trust"] * 2)'
     nbformat.write(nb, src)
     build_mod.run_chapters([src], load_params(overrides={"trust": "RYE"}), out, tmp_path, cache_dir=out)
     assert len(calls) == 3  # the notebook changed: executed again
@@ -40,9 +40,9 @@ def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
 
 def test_chapter_key_depends_on_parameters_and_sources(tmp_path):
     src = tiny_chapter(tmp_path)
-    a = build_mod.chapter_key(src, {"performance": {"trust": "RYD"}})
-    assert a == build_mod.chapter_key(src, {"performance": {"trust": "RYD"}})
-    assert a != build_mod.chapter_key(src, {"performance": {"trust": "RYE"}})
+    a = build_mod.chapter_key(src, {"focus": {"trust": "RYD"}})
+    assert a == build_mod.chapter_key(src, {"focus": {"trust": "RYD"}})
+    assert a != build_mod.chapter_key(src, {"focus": {"trust": "RYE"}})
 
 
 def test_an_interrupted_build_loses_nothing(monkeypatch, tmp_path, capsys):
@@ -106,19 +106,45 @@ def test_example_scenarios_build(scenario, tmp_path):
     assert missing == [], f"{scenario}: the assumptions page does not show {missing[:3]}"
 
 
-def test_an_output_edited_since_the_last_run_is_executed_again(tmp_path, monkeypatch):
+def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
     src = tiny_chapter(tmp_path)
     calls = []
     real = build_mod.execute_chapter
     monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(1) or real(*a, **k))
     out = tmp_path / "out"
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
+    executed = (out / "99_tiny.ipynb").read_bytes()
     nb = nbformat.read(out / "99_tiny.ipynb", as_version=4)
     for c in nb.cells:
         c.outputs = []
     nbformat.write(nb, out / "99_tiny.ipynb")  # outputs stripped by hand: no longer the recorded file
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
-    assert len(calls) == 2
+    assert (out / "99_tiny.ipynb").read_bytes() == executed  # from the chapter store
+    assert len(calls) == 1
+    build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out, force=True)
+    assert len(calls) == 2  # --force executes whatever the store holds
+
+
+def test_another_output_folder_copies_a_chapter_executed_with_the_same_key(tmp_path, monkeypatch):
+    """Books for other trusts or scenarios re-execute only chapters whose key differs (chapter_store.py)."""
+    src = tiny_chapter(tmp_path)
+    other = write_notebook(tmp_path / "98_other.ipynb", 'demand = {}', 'print("no focus here")')
+    calls = []
+    real = build_mod.execute_chapter
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    build_mod.run_chapters([src, other], load_params(), tmp_path / "a", tmp_path, cache_dir=tmp_path / "a")
+    assert sorted(calls) == ["98_other.ipynb", "99_tiny.ipynb"]
+    build_mod.run_chapters([src, other], load_params(overrides={"trust": "RX7"}), tmp_path / "b", tmp_path,
+                           cache_dir=tmp_path / "b")
+    assert sorted(calls) == ["98_other.ipynb", "99_tiny.ipynb", "99_tiny.ipynb"]  # only the focus chapter
+    assert (tmp_path / "b" / "98_other.ipynb").read_bytes() == (tmp_path / "a" / "98_other.ipynb").read_bytes()
+    assert "RX7" in (tmp_path / "b" / "99_tiny.ipynb").read_text()
+    # A damaged store entry is dropped and the chapter executed again, never copied.
+    for entry in (tmp_path / "chapter-store").glob("*.ipynb"):
+        entry.write_text("{ half a notebo")
+    build_mod.run_chapters([other], load_params(), tmp_path / "c", tmp_path, cache_dir=tmp_path / "c")
+    assert calls.count("98_other.ipynb") == 2
+    assert json.loads((tmp_path / "c" / "98_other.ipynb").read_text())["cells"]
 
 
 def test_a_change_anywhere_in_the_package_changes_every_chapter_key(tmp_path, monkeypatch):

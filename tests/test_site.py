@@ -26,6 +26,8 @@ from se_ambulance.pipeline.build import build_site, stage_book_sources
 
 from .conftest import ROOT
 
+pytestmark = pytest.mark.site  # `make test-fast` leaves these out
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 # Console messages known to be harmless: sphinx-book-theme logs this when no colour mode is stored.

@@ -29,6 +29,7 @@ from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.pipeline.params import AREAS, BookParams, load_params
 from se_ambulance.paths import package_digest, project_root
 from se_ambulance.pipeline import kernel as kernels, outputs, staging
+from se_ambulance.pipeline.chapter_store import ChapterStore
 
 KERNEL = "python3"
 BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
@@ -289,20 +290,28 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
     single_threaded_blas()
     kernels.begin_run()
     cache = ChapterCache(cache_dir)
+    store = ChapterStore()
     staging.clean_stale_temps(out_dir)  # left in notebooks/ by older versions when killed
-    jobs = []
+    jobs, stored = [], []
     for nb in chapters:
         parameters = chapter_parameters(nb, params)
         target = out_dir / nb.name
         key = chapter_key(nb, parameters)
         if not force and cache.fresh(target, key):
             log(f"{nb.name}: unchanged (notebook, parameters, code and data), not re-executed")
+        elif not force and (hit := store.get(key)) is not None:
+            stored.append((nb, hit, target, key))
         else:
             jobs.append((nb, target, parameters, key))
-    if not jobs:
+    if not jobs and not stored:
         return [out_dir / nb.name for nb in chapters]
 
     stage = staging.new_staging(cache_dir)
+    done = []
+    for nb, hit, target, key in stored:  # executed before with this key, by this or another build
+        shutil.copyfile(hit, stage / nb.name)
+        done.append((stage / nb.name, target, key))
+        log(f"{nb.name}: executed before with the same key (chapter store), copied")
 
     def work(job):
         nb, target, parameters, key = job
@@ -310,9 +319,9 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
         log(f"executing {nb.name} ...")
         staged = execute_chapter(nb, stage / nb.name, parameters, cwd=cwd)
         log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s")
+        store.put(key, staged)
         return staged, target, key
 
-    done = []
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     pool = ThreadPoolExecutor(max_workers=workers)
     futures: list = []
@@ -338,7 +347,7 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
 
 @outputs.releases_locks
 def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
-          mirror: str | None = None, force: bool = False) -> BuildResult:
+          mirror: str | None = None, force: bool = False, site: bool = True) -> BuildResult:
     start = time.perf_counter()
     params = load_params(params_file, overrides)  # stops here on any bad parameter
     root = project_root()
@@ -363,7 +372,9 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     html = book_root / "_build" / "html"
     cache = ChapterCache((root / "_build") if canonical else book_root)
     key = site_key(book_root)
-    if not force and cache.site_fresh(key, html):
+    if not site:
+        log(f"chapters executed into {book_root / 'notebooks'}; no site built (--no-site)")
+    elif not force and cache.site_fresh(key, html):
         log("site unchanged, not rebuilt")
     else:
         log("building the site (Jupyter Book, strict)")

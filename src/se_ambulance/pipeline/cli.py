@@ -26,7 +26,7 @@ def _cmd_build(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline.params import parse_set
 
     build(params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror,
-          force=args.force)
+          force=args.force, site=not args.no_site)
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
@@ -67,6 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="build a scenario book into this folder (new, empty, or an earlier output)")
     p.add_argument("--mirror", help="data mirror folder")
     p.add_argument("--force", action="store_true", help="re-execute every chapter even if nothing changed")
+    p.add_argument("--no-site", action="store_true",
+                   help="execute the chapters only (notebooks with their outputs); build no HTML")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("run", help="re-run one chapter with other parameters into its own folder")

@@ -19,11 +19,12 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
 from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
+from se_ambulance.reference import evaluation as _ev
 from se_ambulance.reference.system_changes import DEFAULT_SPC_BREAKS
 from se_ambulance.reference.use_rates import DEFAULT_RATES, RATED_GROUPS
 
 COMPARATOR_CODES = sorted(set(ALL_ORGS) | set(COMBINED))
-AREAS = ("performance", "demand", "appraisal")
+AREAS = ("focus", "performance", "demand", "appraisal", "evaluation")
 
 
 class _Model(BaseModel):
@@ -69,8 +70,10 @@ def _one_of(model: type[BaseModel], name: str, v: str) -> str:
     return v
 
 
-class PerformanceParams(_Model):
-    """Chapters 1-3: the focus trust, who stands beside it, and the year of the case's figures."""
+class FocusParams(_Model):
+    """Chapters 1-3: the trust the performance chapters are about and who stands beside it. Nothing else
+    depends on it (the claims are judged on their own scope), so a book for another trust re-executes only
+    the chapters that declare this area."""
 
     trust: str = Field("RYD", description="Focus ambulance trust (AmbSYS provider code).",
                        json_schema_extra={"allowed": sorted(PROVIDERS)})
@@ -79,6 +82,25 @@ class PerformanceParams(_Model):
         description="Organisations shown beside the focus trust: provider codes, region codes "
                     "(Y56...Y63), Eng, or GROUP (SCAS + SECAmb pooled by incidents).",
         json_schema_extra={"allowed": COMPARATOR_CODES}, min_length=0, max_length=6)
+    @field_validator("trust")
+    @classmethod
+    def _trust(cls, v: str) -> str:
+        return _one_of(cls, "trust", v)
+
+    @field_validator("comparators")
+    @classmethod
+    def _comparators(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if c not in COMPARATOR_CODES]
+        if bad:
+            raise ValueError(f"unknown organisation code(s) {bad}")
+        if len(set(v)) != len(v):
+            raise ValueError("comparators must not repeat a code")
+        return v
+
+
+class PerformanceParams(_Model):
+    """Chapters 1-3 and the response-time claims: the year of the case's figures and the SPC limits."""
+
     claim_year: int = Field(2024, ge=2018, le=2025, description="Start year of the financial year the case's "
                             "response-time figures refer to (2024 = 2024/25).")
     spc_breaks: list[str] = Field(
@@ -87,11 +109,6 @@ class PerformanceParams(_Model):
                     "re-calculated after a known change to the system; [] for whole-period limits. Default: "
                     "the book's table of system changes (ARP bedded in, COVID start and end, UEC recovery plan year).",
         max_length=12)
-
-    @field_validator("trust")
-    @classmethod
-    def _trust(cls, v: str) -> str:
-        return _one_of(cls, "trust", v)
 
     @field_validator("spc_breaks")
     @classmethod
@@ -103,16 +120,6 @@ class PerformanceParams(_Model):
             raise ValueError(f"break months must be YYYY-MM between 2017-09 and 2030-12: {bad}")
         if list(v) != sorted(set(v)):
             raise ValueError("break months must be in ascending order without repeats")
-        return v
-
-    @field_validator("comparators")
-    @classmethod
-    def _comparators(cls, v: list[str]) -> list[str]:
-        bad = [c for c in v if c not in COMPARATOR_CODES]
-        if bad:
-            raise ValueError(f"unknown organisation code(s) {bad}")
-        if len(set(v)) != len(v):
-            raise ValueError("comparators must not repeat a code")
         return v
 
 
@@ -263,14 +270,105 @@ class AppraisalParams(_Model):
         return v
 
 
+def _month(v: str, lo: str, hi: str) -> str:
+    import re
+
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(v)):
+        raise ValueError("a month written YYYY-MM is expected, e.g. 2025-10")
+    if not lo <= v <= hi:
+        raise ValueError(f"'{v}' is outside {lo} to {hi}")
+    return v
+
+
+def _months_between(a: str, b: str) -> int:
+    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:]) - int(a[5:])
+
+
+class EvaluationParams(_Model):
+    """Chapter 9: the pre-registered evaluation of the group (design fixed on 22 November 2026, when AmbSYS held
+    data to March 2026). Every value can be moved; the chapter shows what follows."""
+
+    start_month: str = Field(_ev.DEFAULT_START_MONTH, description="First month the group counts as working "
+                             "(YYYY-MM, 2024-01 to 2027-12); plausible 2025-10 to 2026-04. Seed 000: the group 'will be "
+                             "rolled out gradually from late 2025 through to 2027' under 'a single chief executive and "
+                             "chair'; October 2025 is the first month of 'late 2025'.")
+    pre_start: str = Field(_ev.DEFAULT_PRE_START, description="First month of the pre-period the methods are fitted on "
+                           "(YYYY-MM, 2018-04 to 2025-06, at least 18 months before start_month); plausible 2021-04 to "
+                           "2024-04. Default: the UEC recovery plan year, the book's latest system change "
+                           "(reference.system_changes); earlier months hold the winter of 2022/23.")
+    outcomes: list[str] = Field(default_factory=lambda: list(_ev.OUTCOME_KEYS), description="Outcomes judged "
+                                "(the first is the headline; the C2 mean is always evaluated, as the power chart's "
+                                "outcome).", json_schema_extra={"allowed": list(_ev.OUTCOME_KEYS)},
+                                min_length=1, max_length=len(_ev.OUTCOME_KEYS))
+    excluded_donors: list[str] = Field(default_factory=lambda: list(_ev.DEFAULT_EXCLUDED_DONORS),
+                                       description="Trusts left out of the donor pool (the members never are donors). "
+                                       "Default: London (RRU: unlike any other trust, missing months in 2022, a "
+                                       "partnership with SCAS since 2018) and the Isle of Wight (R1F: small and noisy, "
+                                       "in the same NHS region as both members).",
+                                       json_schema_extra={"allowed": sorted(PROVIDERS)}, max_length=6)
+    placebo_min_pre_months: int = Field(12, ge=6, le=36, description="Months of pre-period each false start date "
+                                        "(placebo in time) is fitted on, at least; plausible 12–24.")
+    alpha: float = Field(0.10, ge=0.01, le=0.2, description="Two-sided test level of both methods; plausible 0.05–0.1 "
+                         "(0.1 matches the 90% intervals of the claims rule).")
+    power: float = Field(0.8, ge=0.5, le=0.95, description="Power at which the smallest detectable change is stated; "
+                         "plausible 0.8–0.9 (0.8 is the usual convention, Cohen 1988).")
+    meaningful_change: float = Field(0.10, gt=0, le=0.5, description="The smallest change that matters, as a share of "
+                                     "the group's pre-period level (for the gap, of its C2 mean); plausible 0.05–0.2; our "
+                                     "judgement: 0.1 is about 3 minutes on the C2 mean, half the cut the 30-minute "
+                                     "interim target asked of England's 2023/24 C2 mean (36:23).")
+    min_post_months: int = Field(3, ge=1, le=24, description="Months after the start before any verdict other than "
+                                 "'too early to tell'; plausible 3–12.")
+    power_until: str = Field(_ev.DEFAULT_POWER_UNTIL, description="Last month the power chart looks ahead to (YYYY-MM, "
+                             "after start_month, by 2030-12); seed 000: rolled out 'through to 2027'.")
+
+    @field_validator("start_month")
+    @classmethod
+    def _start(cls, v: str) -> str:
+        return _month(v, "2024-01", "2027-12")
+
+    @field_validator("pre_start")
+    @classmethod
+    def _pre(cls, v: str) -> str:
+        return _month(v, "2018-04", "2025-06")
+
+    @field_validator("power_until")
+    @classmethod
+    def _until(cls, v: str) -> str:
+        return _month(v, "2024-02", "2030-12")
+
+    @field_validator("outcomes", "excluded_donors")
+    @classmethod
+    def _lists(cls, v: list[str], info) -> list[str]:
+        allowed = cls.model_fields[info.field_name].json_schema_extra["allowed"]
+        bad = [x for x in v if x not in allowed]
+        if bad:
+            raise ValueError(f"unknown value(s) {bad}")
+        if len(set(v)) != len(v):
+            raise ValueError("values must not repeat")
+        return v
+
+    @model_validator(mode="after")
+    def _order(self):
+        if _months_between(self.pre_start, self.start_month) < 18:
+            raise ValueError(f"pre_start ({self.pre_start}) must be at least 18 months before start_month "
+                             f"({self.start_month})")
+        if self.power_until <= self.start_month:
+            raise ValueError(f"power_until ({self.power_until}) must be after start_month ({self.start_month})")
+        return self
+
+
 class BookParams(_Model):
     """Every parameter of the book, by area. A chapter declares the areas it reads."""
 
+    focus: FocusParams = Field(default_factory=FocusParams,
+                               description="The trust the performance chapters are about, and its comparators.")
     performance: PerformanceParams = Field(default_factory=PerformanceParams,
                                            description="Response-time chapters and claims.")
     demand: DemandParams = Field(default_factory=DemandParams, description="Demand chapter and claims.")
     appraisal: AppraisalParams = Field(default_factory=AppraisalParams,
                                        description="Green Book appraisal and the benefit claims.")
+    evaluation: EvaluationParams = Field(default_factory=EvaluationParams,
+                                         description="The pre-registered evaluation of the group (chapter 9).")
 
     def area(self, name: str) -> dict[str, Any]:
         """One area as the plain mapping papermill injects into a chapter."""
@@ -366,7 +464,7 @@ def parse_set(items: list[str] | None) -> dict[str, Any]:
 
 
 def qualify(key: str) -> str:
-    """'trust' -> 'performance.trust'; 'realisation.low' -> 'appraisal.realisation.low'; area keys unchanged."""
+    """'trust' -> 'focus.trust'; 'realisation.low' -> 'appraisal.realisation.low'; area keys unchanged."""
     head = key.split(".", 1)[0]
     if head in AREAS:
         return key

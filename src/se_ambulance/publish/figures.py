@@ -141,3 +141,24 @@ def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str, brea
                           f"mean is {mmss(60 * chart['mean'].iloc[-1])}; {int(chart['special'].sum())} of {len(chart)} "
                           "months show special cause variation.")
     return chart, fig
+
+
+def handover_figure(act: pd.DataFrame, summary: dict, name: str, trust: str, source: str):
+    """The trust's monthly mean handover time as a chart, or a sentence saying it reports none.
+
+    `summary` is `activity.handover_summary(act)`; some trusts report no handover times in AmbSYS."""
+    from IPython.display import Markdown
+
+    from se_ambulance.publish.tables import minutes_frame
+
+    if not summary["months"]:
+        return Markdown(f"{name} reports no handover times in AmbSYS.")
+    series = f"{name}, mean handover"
+    frame = minutes_frame(act["handover_mean_s"].dropna(), series)
+    return figure(lines_chart(frame, x="month", y="minutes", color="series", order=[series],
+                              y_title="Minutes", x_title="Month"),
+                  name=f"handover-{trust.lower()}", title="Mean hospital handover time",
+                  units="Minutes, monthly mean (national expectation: 15 minutes)", source=source,
+                  alt_text=f"Line chart of {name}'s monthly mean handover time from {summary['first']:%B %Y} to "
+                  f"{summary['latest_month']:%B %Y}; the latest month is {summary['latest_minutes']:.1f} minutes "
+                  f"and {summary['share_over_15']:.0%} of months are above 15 minutes.")
