@@ -342,6 +342,9 @@ def district_85plus_growth(d85: pd.DataFrame, districts: pd.DataFrame, base: int
     """85+ growth from `base` to `target` for each district of a footprint (`footprint_districts`):
     `code, name, trust, level, base_85, target_85, growth` (a proportion), plus `ruc`/`class` when
     `rural_urban` (`data.geography.load_rural_urban()`) is given."""
+    missing_years = sorted({base, target} - set(d85["year"]))
+    if missing_years:
+        raise ValueError(f"the 85+ table has no year {missing_years}; build it with those years")
     w = d85[d85["year"].isin([base, target])].pivot_table(index=["code", "level"], columns="year",
                                                           values="aged_85_plus").reset_index()
     out = districts.merge(w, on="code", how="left")

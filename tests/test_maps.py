@@ -1,0 +1,136 @@
+"""Maps (issue 14): geometry that Vega draws as shapes, not as the world filled; small specs; every
+map a book figure with a title, a source line, alt text and a CSV."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+from shapely.geometry import Polygon, box
+
+from se_ambulance.analysis import footprints as fp
+from se_ambulance.analysis import geometry
+from se_ambulance.data import geography
+from se_ambulance.data.population import load_la_85plus, load_subicb
+from se_ambulance.publish import maps
+
+ROOT = Path(__file__).resolve().parents[1]
+MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+needs_data = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
+
+
+def test_rings_are_rewound_clockwise_with_counter_clockwise_holes():
+    ccw = Polygon([(0, 0), (1, 0), (1, 1), (0, 1)], [[(0.2, 0.2), (0.2, 0.4), (0.4, 0.4), (0.4, 0.2)]])
+    topo = geometry.prepare_topology(["a"], [ccw], tolerance=0, quantize=1e3, min_area=0)
+    rings = geometry.ring_orientations(topo)
+    assert rings.loc[rings["ring"] == 0, "clockwise"].all() and not rings.loc[rings["ring"] == 1, "clockwise"].any()
+    assert topo["objects"][geometry.OBJECT]["geometries"][0]["id"] == "a"
+
+
+def test_an_enclave_and_the_hole_round_it_are_both_wound_for_vega():
+    # Cambridge inside South Cambridgeshire: one closed arc serves as an exterior and a hole.
+    outer = Polygon(box(0, 0, 3, 3).exterior.coords, [box(1, 1, 2, 2).exterior.coords])
+    topo = geometry.prepare_topology(["ring", "enclave"], [outer, box(1, 1, 2, 2)], tolerance=0, quantize=1e3,
+                                     min_area=0)
+    rings = geometry.ring_orientations(topo)
+    assert rings.loc[rings["ring"] == 0, "clockwise"].all()
+    assert not rings.loc[rings["ring"] > 0, "clockwise"].any()
+
+
+@pytest.fixture(scope="module")
+def built():
+    trusts, districts = geography.load_trust_polygons(), geography.load_district_boundaries()
+    topo, labels = geometry.trust_topology(trusts, districts)
+    lsoas = fp.lsoa_trusts(geography.load_lsoa_subicb_lookup(), geography.load_district_trust_overlay(2021))
+    d85 = fp.district_85plus(load_subicb(), load_la_85plus(), lsoas, geography.load_district_population_2020(),
+                             [2024, 2035])
+    members = fp.footprint_districts(geography.load_district_trust_overlay(2024), ["RYD", "RYE"])
+    growth = fp.district_85plus_growth(d85, members, 2024, 2035, geography.load_rural_urban())
+    dtopo, _ = geometry.district_topology(districts, members["code"])
+    return {"topo": topo, "labels": labels, "growth": growth, "dtopo": dtopo}
+
+
+@needs_data
+@pytest.mark.parametrize("which", ["topo", "dtopo"])
+def test_the_real_geometry_has_clockwise_exteriors_only(built, which):
+    rings = geometry.ring_orientations(built[which])
+    assert len(rings) and rings.loc[rings["ring"] == 0, "clockwise"].all()
+    assert not rings.loc[rings["ring"] > 0, "clockwise"].any()
+
+
+def _charts(b):
+    return {
+        "trust map": maps.trust_map("RYD", ["RYD", "RYE"], b["topo"], b["labels"]),
+        "choropleth": maps.district_choropleth(b["growth"], b["dtopo"], 2024, 2035),
+        "rural-urban map": maps.rural_urban_map(b["growth"], b["dtopo"]),
+        "growth by class": maps.growth_by_class_chart(fp.growth_by_rural_urban(b["growth"]), 2024, 2035),
+    }
+
+
+@needs_data
+def test_every_map_spec_is_within_the_budget(built):
+    sizes = {k: maps.spec_bytes(c) for k, c in _charts(built).items()}
+    assert all(s < maps.MAP_BUDGET_BYTES for s in sizes.values()), sizes
+
+
+@needs_data
+def test_the_figures_carry_title_source_alt_text_and_the_data_drawn(built):
+    b = built
+    figs = [
+        maps.trust_map_figure("RYD", ["RYD", "RYE"], b["topo"], b["labels"], source="NHS England; ONS"),
+        maps.choropleth_figure(b["growth"], b["dtopo"], 2024, 2035, "SCAS + SECAmb", source="ONS"),
+        maps.rural_urban_figure(b["growth"], b["dtopo"], "SCAS + SECAmb", source="ONS"),
+        maps.growth_by_class_figure(fp.growth_by_rural_urban(b["growth"]), 2024, 2035, "SCAS + SECAmb", "ONS"),
+    ]
+    for f in figs:
+        html = f.data
+        assert 'role="img" aria-label="' in html and "Source: " in html and "Download the data (CSV)" in html
+        spec = json.loads(html.split(".push([", 1)[1].split(", ", 1)[1].rsplit("]);", 1)[0].replace("<\\/", "</"))
+        assert spec["title"]["text"] and spec["description"]
+    assert "South East Coast (SECAmb), the focus trust, is dark blue" in figs[0].data
+    assert "Isle of Wight" in figs[0].data
+
+
+@needs_data
+def test_the_trust_map_highlights_the_focus_and_the_group(built):
+    frame = maps.trust_map_frame("RYE", ["RYD", "RYE"], built["labels"])
+    roles = frame.set_index("id")["role"]
+    assert roles["RYE"] == "focus trust" and roles["RYD"] == "group member"
+    assert roles["R1F"].startswith("Isle of Wight") and (roles.drop(["RYD", "RYE", "R1F"]) == "other trust").all()
+    assert len(frame) == 11
+
+
+def _path_extents(svg: str) -> list[tuple[float, float]]:
+    """Width and height of every geoshape path in a rendered SVG."""
+    out = []
+    for p in svg.split("<path")[1:]:
+        if 'aria-roledescription="geoshape"' not in p:
+            continue
+        nums = [float(x) for x in re.findall(r"-?\d+\.?\d*", re.search(r' d="([^"]*)"', p).group(1))]
+        xs, ys = nums[0::2], nums[1::2]
+        out.append((max(xs) - min(xs), max(ys) - min(ys)))
+    return out
+
+
+@needs_data
+def test_a_map_renders_as_england_not_a_filled_rectangle(built):
+    vlc = pytest.importorskip("vl_convert")
+    chart = _charts(built)["trust map"]
+    extents = _path_extents(vlc.vegalite_to_svg(chart.to_dict()))
+    # Eleven shapes, none spanning the whole view (a counter-clockwise exterior is drawn as the world
+    # outside it: one path covering the plot, everything else shrunk to a dot).
+    assert len(extents) == 11
+    assert all(w < 0.8 * maps.WIDTH and h < 0.8 * maps.HEIGHT for w, h in extents), extents
+    assert max(w for w, _ in extents) > 0.3 * maps.WIDTH  # and drawn at a readable scale
+    # The check can fail: wind SCAS's rings the wrong way and it fills the view.
+    bad = json.loads(json.dumps(built["topo"]))
+    for g in bad["objects"][geometry.OBJECT]["geometries"]:
+        if g["id"] == "RYE":
+            polys = g["arcs"] if g["type"] == "MultiPolygon" else [g["arcs"]]
+            flipped = [[[~i for i in reversed(r)] for r in poly] for poly in polys]
+            g["arcs"] = flipped if g["type"] == "MultiPolygon" else flipped[0]
+    bad_chart = maps.trust_map("RYD", ["RYD", "RYE"], bad, built["labels"])
+    assert any(w >= 0.99 * maps.WIDTH for w, _ in _path_extents(vlc.vegalite_to_svg(bad_chart.to_dict())))
