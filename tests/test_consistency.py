@@ -119,7 +119,9 @@ def _pages(p):
     from se_ambulance.claims.cache import register_for
     from se_ambulance.publish.claims_text import claim_values
 
-    areas = {a: p.area(a) for a in AREAS}
+    from se_ambulance.claims.evaluate import CLAIM_AREAS
+
+    areas = {a: p.area(a) for a in CLAIM_AREAS}
     claims = claim_values(register_for(**areas))
     log = assumptions_log(**areas)
     return claims, " ".join(log["assumption"])

@@ -79,14 +79,15 @@ def pages(site: Path) -> list[str]:
                   if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
 
 
-def open_page(browser, server, path, **options):
+def open_page(browser, server, path, goto: bool = True, **options):
     page = browser.new_page(viewport={"width": 1280, "height": 900}, **options)
     record = {"requests": [], "console": [], "failed": []}
     page.on("request", lambda r: record["requests"].append(r.url))
     page.on("console", lambda m: record["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: record["console"].append(str(e)))
     page.on("response", lambda r: record["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
-    page.goto(f"{server}/{path}", wait_until="load")
+    if goto:
+        page.goto(f"{server}/{path}", wait_until="load")
     return page, record
 
 
@@ -100,13 +101,66 @@ def wait_for_charts(page) -> None:
     page.wait_for_timeout(300)
 
 
-def test_every_page_loads_cleanly_and_stays_on_the_site(site, server, browser):
+def chart_facts(page) -> list[dict]:
+    """What each chart on a drawn page offers a reader: its SVG, size, name, source line and CSV."""
+    facts = []
+    figs = page.locator("figure.se-chart")
+    for i in range(figs.count()):
+        fig = figs.nth(i)
+        svg = fig.locator(".se-chart-vis svg")
+        href = fig.locator("a.se-chart-csv").get_attribute("href") or ""
+        csv = (base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
+               if href.startswith("data:text/csv;charset=utf-8;base64,") else None)
+        facts.append({"errors": fig.locator("[data-render-error]").count(), "svgs": svg.count(),
+                      "box": svg.first.bounding_box() if svg.count() else None,
+                      "label": fig.locator(".se-chart-vis").get_attribute("aria-label") or "",
+                      "caption": fig.locator("figcaption").inner_text(), "csv": csv})
+    return facts
+
+
+@pytest.fixture(scope="session")
+def visits(site, server, browser, axe_source) -> dict[str, dict]:
+    """Each page opened once, after its charts have drawn: what it requested and logged, its charts, a
+    screenshot (test-artifacts/screenshots), and axe-core's WCAG 2.1 A/AA violations in the theme's light
+    mode and again in its dark mode (the theme follows the reader's system setting)."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    out = {}
     for path in pages(site):
-        page, rec = open_page(browser, server, path)
-        wait_for_charts(page)
-        page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".png")), full_page=True)
+        text = (site / path).read_text(encoding="utf-8")
+        redirect = REFRESH.search(text)
+        page, rec = open_page(browser, server, path, color_scheme="light", goto=not redirect)
+        if redirect:
+            # A page that only redirects: answer the redirect with 204 No Content, so the browser stays
+            # on this page and axe checks it (the target is checked as a page of its own).
+            target = urllib.parse.urljoin(f"{server}/{path}", redirect.group(1))
+            assert (site / urllib.parse.urlparse(target).path.lstrip("/")).is_file(), f"{path} -> {target}"
+            followed = []
+            page.route(target, lambda route: (followed.append(route.request.url), route.fulfill(status=204)))
+            page.goto(f"{server}/{path}", wait_until="load")
+            page.wait_for_timeout(300)
+            assert followed, f"{path} did not redirect to {target}"
+            schemes = ["light"]  # no theme, no colour modes
+        else:
+            wait_for_charts(page)
+            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".png")), full_page=True)
+            rec["charts"] = chart_facts(page)
+            schemes = ["light", "dark"]
+        rec["axe"] = {}
+        for scheme in schemes:
+            if scheme != "light":
+                page.emulate_media(color_scheme=scheme)
+                page.wait_for_function(f"document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
+                page.wait_for_timeout(200)
+            else:
+                assert page.evaluate("document.documentElement.dataset.theme || 'light'") == "light", path
+            rec["axe"][scheme] = axe_violations(page, axe_source)
         page.close()
+        out[path] = rec
+    return out
+
+
+def test_every_page_loads_cleanly_and_stays_on_the_site(visits, server):
+    for path, rec in visits.items():
         outside = [u for u in rec["requests"] if not u.startswith(server) and not u.startswith("data:")]
         assert outside == [], f"{path} requested another host: {outside}"
         assert rec["failed"] == [], f"{path}: failed requests {rec['failed']}"
@@ -114,30 +168,19 @@ def test_every_page_loads_cleanly_and_stays_on_the_site(site, server, browser):
         assert errors == [], f"{path}: console errors {errors}"
 
 
-def test_every_chart_draws_with_alt_text_source_and_csv(site, server, browser):
+def test_every_chart_draws_with_alt_text_source_and_csv(site, visits):
     chart_pages = [p for p in pages(site) if "se-chart" in (site / p).read_text(encoding="utf-8")]
     assert chart_pages, "no page has a chart"
     for path in chart_pages:
-        page, _ = open_page(browser, server, path)
-        figs = page.locator("figure.se-chart")
-        n = figs.count()
-        page.wait_for_function(
-            f"document.querySelectorAll('.se-chart-vis svg').length >= {n}", timeout=20000)
-        for i in range(n):
-            fig = figs.nth(i)
-            vis = fig.locator(".se-chart-vis")
-            assert fig.locator("[data-render-error]").count() == 0
-            assert fig.locator(".se-chart-vis svg").count() == 1
-            box = fig.locator(".se-chart-vis svg").bounding_box()
-            assert box["width"] > 300 and box["height"] > 150, f"{path} chart {i} is too small: {box}"
-            assert len(vis.get_attribute("aria-label") or "") > 40
-            assert "Source:" in fig.locator("figcaption").inner_text()
-            href = fig.locator("a.se-chart-csv").get_attribute("href")
-            assert href.startswith("data:text/csv;charset=utf-8;base64,")
-            csv = base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
-            lines = csv.strip().splitlines()
-            assert len(lines) >= 2 and "," in lines[0]  # a header and at least one row
-        page.close()
+        charts = visits[path]["charts"]
+        assert charts, f"{path}: no chart was found in the browser"
+        for i, c in enumerate(charts):
+            assert c["errors"] == 0 and c["svgs"] == 1, f"{path} chart {i} did not draw"
+            assert c["box"]["width"] > 300 and c["box"]["height"] > 150, f"{path} chart {i} is too small: {c['box']}"
+            assert len(c["label"]) > 40, f"{path} chart {i} has no real alt text"
+            assert "Source:" in c["caption"]
+            lines = (c["csv"] or "").strip().splitlines()
+            assert len(lines) >= 2 and "," in lines[0], f"{path} chart {i}: no CSV of what is drawn"
 
 
 class _Links(html.parser.HTMLParser):
@@ -230,39 +273,8 @@ def describe(found: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
-def test_every_page_has_no_wcag_21_aa_violations(site, server, browser, axe_source):
-    """axe-core, WCAG 2.1 A and AA, on every page after its charts have drawn, in the theme's light
-    mode and again in its dark mode (the theme follows the reader's system setting)."""
-    found = {}
-    for path in pages(site):
-        text = (site / path).read_text(encoding="utf-8")
-        redirect = REFRESH.search(text)
-        page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme="light")
-        if redirect:
-            # A page that only redirects: answer the redirect with 204 No Content, so the browser stays
-            # on this page and axe checks it (the target is checked as a page of its own).
-            target = urllib.parse.urljoin(f"{server}/{path}", redirect.group(1))
-            assert (site / urllib.parse.urlparse(target).path.lstrip("/")).is_file(), f"{path} -> {target}"
-            followed = []
-            page.route(target, lambda route: (followed.append(route.request.url), route.fulfill(status=204)))
-            page.goto(f"{server}/{path}", wait_until="load")
-            page.wait_for_timeout(300)
-            assert followed, f"{path} did not redirect to {target}"
-            schemes = ["light"]  # no theme, no colour modes
-        else:
-            page.goto(f"{server}/{path}", wait_until="load")
-            wait_for_charts(page)
-            schemes = ["light", "dark"]
-        for scheme in schemes:
-            if scheme != "light":
-                page.emulate_media(color_scheme=scheme)
-                page.wait_for_function(f"document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
-                page.wait_for_timeout(200)
-            else:
-                assert page.evaluate("document.documentElement.dataset.theme || 'light'") == "light", path
-            violations = axe_violations(page, axe_source)
-            if violations:
-                found[f"{path} ({scheme} mode)"] = violations
-        page.close()
+def test_every_page_has_no_wcag_21_aa_violations(visits):
+    """axe-core, WCAG 2.1 A and AA, on every page after its charts have drawn, in light and dark mode."""
+    found = {f"{path} ({scheme} mode)": v for path, rec in visits.items() for scheme, v in rec["axe"].items() if v}
     nodes = sum(len(v["nodes"]) for vs in found.values() for v in vs)
     assert not found, f"axe-core: {nodes} nodes violate WCAG 2.1 A/AA\n{describe(found)}"

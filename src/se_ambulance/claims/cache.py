@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from se_ambulance.claims.evaluate import ClaimInputs, ClaimResult, areas_of, evaluate
+from se_ambulance.claims.evaluate import CLAIM_AREAS, ClaimInputs, ClaimResult, areas_of, evaluate
 from se_ambulance.claims.register import load_register, register_path
 from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.paths import cache_dir, package_digest, project_root
@@ -55,7 +55,7 @@ def claim_results(ids: Iterable[str], **areas: Mapping[str, Any]) -> dict[str, C
     it declares; a missing one is an error, never a default)."""
     register = load_register()
     out: dict[str, ClaimResult] = {}
-    inputs = ClaimInputs(**{a: areas.get(a) for a in ("performance", "demand", "appraisal")})
+    inputs = ClaimInputs(**{a: areas.get(a) for a in CLAIM_AREAS})
     for cid in ids:
         if cid not in register:
             raise SeAmbulanceError(f"No claim '{cid}' in book/claims.yaml.")

@@ -55,6 +55,10 @@ class ClaimResult:
                    dict(d["figures"]))
 
 
+# The parameter areas a claim may depend on (the `focus` area never: claims are judged on their own scope).
+CLAIM_AREAS = ("performance", "demand", "appraisal")
+
+
 @dataclass
 class ClaimInputs:
     """The run's parameter areas and the data the claims need, each file loaded at most once."""
