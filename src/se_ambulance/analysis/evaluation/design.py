@@ -1,0 +1,137 @@
+"""The evaluation's outcomes and the panels it is fitted on.
+
+A panel is one column per unit and one row per month (a month-start DatetimeIndex), in the outcome's
+own unit (minutes for response times and gaps, a share of incidents for rates). The treated unit is
+the group pooled as one organisation (incident-weighted, as everywhere in the book); each donor is one
+other trust. For the gap between the group's members the units are sets of trusts: the group's members
+and every set of the same size drawn from the donors, so that the gap is compared with gaps between
+other trusts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import pandas as pd
+
+from se_ambulance.analysis import metrics
+from se_ambulance.reference.evaluation import OUTCOME_KEYS
+
+
+@dataclass(frozen=True)
+class Outcome:
+    key: str
+    kind: str  # "response" (a response time), "rate" (a share of incidents) or "gap" (between members)
+    lower_is_better: bool
+    category: str | None = None  # response and gap outcomes: C1 or C2
+    statistic: str | None = None  # response and gap outcomes: mean or p90
+    numerator: str | None = None  # rates: the AmbSYS indicator counted
+    denominator: str | None = None  # rates: the AmbSYS indicator it is a share of
+
+
+OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
+    Outcome("c2_mean", "response", True, "C2", "mean"),
+    Outcome("c2_p90", "response", True, "C2", "p90"),
+    Outcome("c1_mean", "response", True, "C1", "mean"),
+    Outcome("c1_p90", "response", True, "C1", "p90"),
+    Outcome("hear_and_treat", "rate", False, numerator="A17", denominator="A7"),
+    Outcome("ed_conveyance", "rate", True, numerator="A53", denominator="A7"),
+    Outcome("c2_mean_gap", "gap", True, "C2", "mean"),
+)}
+assert tuple(OUTCOMES) == OUTCOME_KEYS, "reference.evaluation.OUTCOME_KEYS and OUTCOMES must list the same outcomes"
+PRIMARY = "c2_mean"  # the outcome the power analysis is about (the category most patients wait in)
+
+
+def unit_label(orgs: Sequence[str]) -> str:
+    """The column name of a set of organisations: 'RYD+RYE'."""
+    return "+".join(orgs)
+
+
+def donor_pool(trusts: Sequence[str], members: Sequence[str], excluded: Sequence[str]) -> list[str]:
+    """The trusts that may make up the synthetic group: every trust but the members and the excluded."""
+    return sorted(t for t in trusts if t not in set(members) and t not in set(excluded))
+
+
+def _window(frame: pd.DataFrame, first: str) -> pd.DataFrame:
+    return frame[frame.index >= pd.Timestamp(f"{first}-01")].sort_index()
+
+
+def _response_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], donors: Sequence[str]) -> pd.DataFrame:
+    monthly = metrics.response_monthly(tidy, sorted(set(members) | set(donors)), [o.category])
+    pooled = metrics.combine_orgs(monthly, members, unit_label(members))
+    both = pd.concat([monthly, pooled], ignore_index=True)
+    # The mean unrounded (total ÷ incidents); the 90th centile as published (pooled: incident-weighted).
+    both["value"] = metrics.exact_mean(both) if o.statistic == "mean" else both["p90"]
+    wide = both.pivot_table(index="month", columns="org", values="value", aggfunc="first")
+    return wide / 60
+
+
+def _rate_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], donors: Sequence[str]) -> pd.DataFrame:
+    orgs = sorted(set(members) | set(donors))
+    sub = tidy[tidy["org"].isin(orgs) & tidy["indicator"].isin([o.numerator, o.denominator])]
+    wide = sub.pivot_table(index="month", columns=["indicator", "org"], values="value", observed=True,
+                           aggfunc="first")
+    num, den = wide[o.numerator].reindex(columns=orgs), wide[o.denominator].reindex(columns=orgs)
+    out = num / den
+    both = num[list(members)].notna().all(axis=1) & den[list(members)].notna().all(axis=1)
+    out[unit_label(members)] = (num[list(members)].sum(axis=1) / den[list(members)].sum(axis=1)).where(both)
+    out.columns = [str(c) for c in out.columns]
+    return out
+
+
+def _gap_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], donors: Sequence[str]) -> pd.DataFrame:
+    single = _response_panel(tidy, o, members, donors)
+    size = len(members)
+    if size < 2:
+        raise ValueError("a gap between the group's members needs at least two members")
+    sets = [tuple(members)] + list(combinations(sorted(donors), size))
+    cols = {unit_label(s): single[list(s)].max(axis=1, skipna=False) - single[list(s)].min(axis=1, skipna=False)
+            for s in sets}
+    return pd.DataFrame(cols)
+
+
+def outcome_panel(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
+                  first_month: str) -> pd.DataFrame:
+    """The outcome by month from `first_month` (YYYY-MM): the group's pooled column (`unit_label(members)`)
+    first, then the donor units. A donor unit missing any month of the window is left out (see
+    `dropped_units`); the group must be complete."""
+    o = OUTCOMES[outcome]
+    build = {"response": _response_panel, "rate": _rate_panel, "gap": _gap_panel}[o.kind]
+    panel = _window(build(tidy, o, members, donors), first_month)
+    treated = unit_label(members)
+    if treated not in panel or panel[treated].isna().any():
+        raise ValueError(f"the group ({treated}) lacks {outcome} for some month from {first_month}")
+    units = [treated] + [c for c in donor_units(outcome, members, donors) if c in panel and panel[c].notna().all()]
+    return panel[units].astype(float)
+
+
+def donor_units(outcome: str, members: Sequence[str], donors: Sequence[str]) -> list[str]:
+    """The comparison units of an outcome: the donors, or for the gap every donor set of the group's size."""
+    if OUTCOMES[outcome].kind == "gap":
+        return [unit_label(s) for s in combinations(sorted(donors), len(members))]
+    return sorted(donors)
+
+
+def dropped_units(panel: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str]) -> list[str]:
+    """Donor units left out of a panel because a month of the window was missing."""
+    return [u for u in donor_units(outcome, members, donors) if u not in panel.columns]
+
+
+def comparison_series(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
+                      panel: pd.DataFrame) -> pd.Series:
+    """The single comparison series of the interrupted time series: the donors pooled as one organisation
+    (incident-weighted for response times; summed numerators over summed denominators for rates) or, for
+    the gap, the mean gap over the donor sets in the panel. Months as in `panel`."""
+    o = OUTCOMES[outcome]
+    used = [u for u in panel.columns[1:]]
+    if o.kind == "gap":
+        return panel[used].mean(axis=1).rename("comparison")
+    pooled = outcome_panel(tidy, outcome, used, [], panel.index.min().strftime("%Y-%m"))
+    return pooled[unit_label(used)].reindex(panel.index).rename("comparison")
+
+
+def months_after(index: pd.DatetimeIndex, start: str) -> int:
+    """How many months of the index fall on or after `start` (YYYY-MM)."""
+    return int((index >= pd.Timestamp(f"{start}-01")).sum())

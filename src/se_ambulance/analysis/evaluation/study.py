@@ -1,0 +1,170 @@
+"""The whole evaluation for one vintage of AmbSYS: every outcome, both methods, placebos, power, verdicts."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from se_ambulance.analysis.evaluation import design, power, verdict
+from se_ambulance.analysis.evaluation.its import ITSFit, comparative_its
+from se_ambulance.analysis.evaluation.placebo import (Placebo, Rank, its_time_placebos, placebo_rank, space_placebos,
+                                                      time_placebos)
+from se_ambulance.analysis.evaluation.synthetic import SyntheticFit, synthetic_control
+
+
+@dataclass(frozen=True)
+class Design:
+    """What is fixed before the evidence arrives (the parameters of the `evaluation` area, as plain values)."""
+
+    members: tuple[str, ...]
+    start_month: str
+    pre_start: str
+    outcomes: tuple[str, ...]
+    excluded_donors: tuple[str, ...]
+    placebo_min_pre_months: int
+    alpha: float
+    power: float
+    meaningful_change: float
+    min_post_months: int
+    power_until: str
+
+    @property
+    def start(self) -> pd.Timestamp:
+        return pd.Timestamp(f"{self.start_month}-01")
+
+
+@dataclass(frozen=True)
+class OutcomeResult:
+    outcome: str
+    panel: pd.DataFrame
+    fit: SyntheticFit
+    comparison: pd.Series
+    its: ITSFit
+    its_placebos: list[tuple[pd.Timestamp, ITSFit]]  # the ITS at each false start
+    its_rank: Rank  # the ITS effect among its false-start effects
+    placebos: list[Placebo]
+    rank: Rank  # among every placebo (space and time)
+    rank_space: Rank
+    rank_time: Rank
+    noise: power.Noise
+    mde_now: float
+    mde_end: float
+    meaningful: float
+    reference_level: float  # the group's pre-period mean that `meaningful` is a share of
+    verdict: str
+    dropped: list[str] = field(default_factory=list)
+
+    @property
+    def its_false_positives(self) -> int:
+        """False starts at which the ITS interval excluded zero (about α × their number if it were exact)."""
+        return sum(f.excludes_zero for _, f in self.its_placebos)
+
+    @property
+    def space(self) -> list[Placebo]:
+        return [p for p in self.placebos if p.kind == "space"]
+
+    @property
+    def time(self) -> list[Placebo]:
+        return [p for p in self.placebos if p.kind == "time"]
+
+
+@dataclass(frozen=True)
+class Study:
+    design: Design
+    donors: list[str]
+    first_month: pd.Timestamp  # first month of the data file
+    last_month: pd.Timestamp  # last month of the data file
+    post_months: int
+    results: dict[str, OutcomeResult]
+    power_path: pd.DataFrame  # the primary outcome's smallest detectable effect by last month of data
+
+    @property
+    def primary(self) -> OutcomeResult:
+        return self.results[design.PRIMARY]
+
+
+def trusts_in(tidy: pd.DataFrame) -> list[str]:
+    return sorted(tidy.loc[tidy["level"] == "trust", "org"].astype(str).unique())
+
+
+def _placebo_sd(placebos: list[Placebo], pre_rmspe: float) -> float:
+    """The spread of the placebos' standardised effects, in the group's own units (× its pre-period fit error):
+    donors whose own fit is poor then do not inflate the group's scale."""
+    z = [p.standardised for p in placebos if np.isfinite(p.standardised)]
+    return float(np.std(z, ddof=1) * pre_rmspe) if len(z) >= 2 else float("nan")
+
+
+def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequence[str],
+                     reference_level: float | None = None) -> OutcomeResult:
+    """One outcome: the synthetic control, the interrupted time series, the placebos, power and the verdict.
+    `reference_level` is what the meaningful change is a share of (default: the group's own pre-period mean)."""
+    o = design.OUTCOMES[outcome]
+    panel = design.outcome_panel(tidy, outcome, d.members, donors, d.pre_start)
+    treated = panel.columns[0]
+    units = list(panel.columns[1:])
+    fit = synthetic_control(panel, treated, units, d.start)
+    comparison = design.comparison_series(tidy, outcome, d.members, donors, panel)
+    its = comparative_its(panel[treated], comparison, d.start, d.alpha)
+    space = space_placebos(panel, treated, d.start)
+    time = time_placebos(panel, treated, d.start, fit.post_months, d.placebo_min_pre_months)
+    placebos = space + time
+    its_false = its_time_placebos(panel[treated], comparison, d.start, fit.post_months, d.placebo_min_pre_months,
+                                  d.alpha)
+    its_rank = placebo_rank(its.effect, [f.effect for _, f in its_false])
+    rank = placebo_rank(fit.standardised, [p.standardised for p in placebos])
+    noise = power.ar1_noise(fit.gap[fit.gap.index < d.start])
+    path = power.mde_path(noise, d.start, pd.Timestamp(f"{d.power_until}-01"), d.alpha, d.power,
+                          _placebo_sd(placebos, fit.pre_rmspe), fit.post_months)
+    now = path[path["post_months"] == fit.post_months]
+    mde_now = float(now["detectable"].iloc[0]) if len(now) else float("inf")
+    mde_end = float(path["detectable"].iloc[-1])
+    level = float(panel[treated][panel.index < d.start].mean()) if reference_level is None else reference_level
+    meaningful = d.meaningful_change * abs(level)
+    v = verdict.judge(sc_effect=fit.effect, placebo_p=rank.p, its_effect=its.effect, its_low=its.low,
+                      its_high=its.high, its_placebo_p=its_rank.p, alpha=d.alpha, lower_is_better=o.lower_is_better,
+                      post_months=fit.post_months, min_post_months=d.min_post_months, mde_now=mde_now,
+                      mde_end=mde_end, meaningful=meaningful)
+    return OutcomeResult(outcome, panel, fit, comparison, its, its_false, its_rank, placebos, rank,
+                         placebo_rank(fit.standardised, [p.standardised for p in space]),
+                         placebo_rank(fit.standardised, [p.standardised for p in time]),
+                         noise, mde_now, mde_end, meaningful, level, v,
+                         design.dropped_units(panel, outcome, d.members, donors))
+
+
+def run_study(tidy: pd.DataFrame, d: Design) -> Study:
+    """Every outcome in the design (and the primary outcome, which the power chart is about)."""
+    donors = design.donor_pool(trusts_in(tidy), d.members, d.excluded_donors)
+    results: dict[str, OutcomeResult] = {}
+    primary = evaluate_outcome(tidy, design.PRIMARY, d, donors)
+    c2_level = primary.reference_level
+    for key in dict.fromkeys([design.PRIMARY, *d.outcomes]):
+        if key == design.PRIMARY:
+            results[key] = primary
+        else:
+            # The gap is in C2 minutes: a meaningful change in it is the same share of the C2 mean.
+            ref = c2_level if design.OUTCOMES[key].kind == "gap" else None
+            results[key] = evaluate_outcome(tidy, key, d, donors, ref)
+    path = power.mde_path(primary.noise, d.start, pd.Timestamp(f"{d.power_until}-01"), d.alpha, d.power,
+                          _placebo_sd(primary.placebos, primary.fit.pre_rmspe),
+                          primary.fit.post_months)
+    months = tidy["month"]
+    return Study(d, donors, pd.Timestamp(months.min()), pd.Timestamp(months.max()), primary.fit.post_months,
+                 results, path)
+
+
+def compare_studies(previous: Study, current: Study) -> pd.DataFrame:
+    """Each outcome's estimates and verdict on two vintages: outcome, previous/current months after the start,
+    synthetic-control and ITS effects, verdicts, and whether the verdict moved."""
+    rows = []
+    for key, cur in current.results.items():
+        old = previous.results.get(key)
+        rows.append({
+            "outcome": key, "previous_months": previous.post_months, "current_months": current.post_months,
+            "previous_sc": old.fit.effect if old else float("nan"), "current_sc": cur.fit.effect,
+            "previous_its": old.its.effect if old else float("nan"), "current_its": cur.its.effect,
+            "previous_verdict": old.verdict if old else None, "current_verdict": cur.verdict,
+            "moved": (old.verdict if old else None) != cur.verdict})
+    return pd.DataFrame(rows)

@@ -1,0 +1,81 @@
+"""Earlier vintages of a dataset: the pins `fetch --update` moved under `previous:` in the manifest, and
+their data, for saying what a new release changed.
+
+A previous vintage's table is found, in order, in the parquet cache (keyed by the vintage's sha256: there
+when the book was built with that vintage on this machine), else fetched by its own pin like any raw file
+(data/raw, then the mirror folder, then the vintage's official address), checked against its sha256 and
+kept in data/raw under a name of its own (`previous-<sha>-<file>`, so it never clashes with the current
+file, which often has the same name). Nothing here changes the current pin.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import pandas as pd
+
+from se_ambulance.data.common import cached_frame
+from se_ambulance.data.manifest import Dataset, Vintage, load_manifest
+from se_ambulance.errors import DataError, FetchError
+
+
+@dataclass(frozen=True)
+class VintageData:
+    vintage: Vintage  # what the manifest records about it
+    table: pd.DataFrame
+
+
+def previous_vintage(dataset_id: str) -> Vintage | None:
+    """The vintage the current pin replaced (the newest under `previous:`), or None if there is none."""
+    manifest = load_manifest()
+    if dataset_id not in manifest:
+        raise DataError(f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}.")
+    prev = manifest[dataset_id].previous
+    return prev[0] if prev else None
+
+
+def _entry_for(ds: Dataset, v: Vintage) -> Dataset:
+    parent = PurePosixPath(ds.mirror_path).parent
+    mirror_path = v.file if str(parent) in ("", ".") else f"{parent}/{v.file}"
+    return ds.model_copy(update={
+        "file": f"previous-{v.sha256[:12]}-{v.file}", "mirror_path": mirror_path, "sha256": v.sha256,
+        "bytes": v.bytes, "vintage": v.vintage, "coverage": v.coverage, "url": v.url, "discover_pattern": None,
+        "previous": []})
+
+
+def previous_file(dataset_id: str, v: Vintage, mirror: str | os.PathLike | None = None) -> Path:
+    """The raw file of an earlier vintage, fetched by its own pin and checked against its sha256."""
+    from se_ambulance.data.fetch import ensure
+
+    ds = load_manifest()[dataset_id]
+    entry = _entry_for(ds, v)
+    return ensure(dataset_id, mirror=mirror, manifest={dataset_id: entry}, progress=lambda m: None)
+
+
+def load_previous(dataset_id: str, reader, cache_version: str,
+                  mirror: str | os.PathLike | None = None) -> VintageData | None:
+    """The table of the vintage the current pin replaced, read by `reader` (the dataset's loader), or None
+    when the manifest records no earlier vintage. Raises DataError/FetchError (with the reason) when one is
+    recorded but its file cannot be found anywhere."""
+    v = previous_vintage(dataset_id)
+    if v is None:
+        return None
+
+    def build(_path: Path) -> pd.DataFrame:
+        return reader(previous_file(dataset_id, v, mirror))
+
+    try:
+        table = cached_frame(dataset_id, Path(v.file), v.sha256, cache_version, build, progress=lambda m: None)
+    except (DataError, FetchError) as e:
+        raise DataError(f"The previous vintage of '{dataset_id}' ({v.vintage}, sha256 {v.sha256[:12]}…) is not in "
+                        f"the cache and could not be fetched by its pin: {e}") from e
+    return VintageData(v, table)
+
+
+def load_previous_ambsys(mirror: str | os.PathLike | None = None) -> VintageData | None:
+    """The AmbSYS vintage the current one replaced (see `load_previous`)."""
+    from se_ambulance.data.ambsys import _CACHE_VERSION, read_ambsys_csv
+
+    return load_previous("ambsys", read_ambsys_csv, _CACHE_VERSION, mirror)

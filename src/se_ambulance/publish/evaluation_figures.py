@@ -1,0 +1,130 @@
+"""Chapter 9's charts: the group against its synthetic control, the placebo distributions, and power.
+Each goes through `publish.charts.figure` (title, units, source, alt text, CSV of what is drawn)."""
+
+from __future__ import annotations
+
+import altair as alt
+import numpy as np
+import pandas as pd
+
+from se_ambulance.analysis.evaluation import design as D
+from se_ambulance.analysis.evaluation.study import Study
+from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.publish.evaluation_text import OUTCOME_NAMES, amount, month_label, rank_text, unit_name
+
+
+def synthetic_frame(study: Study) -> pd.DataFrame:
+    p = study.primary
+    name = unit_name(p.fit.treated)
+    return pd.concat([
+        pd.DataFrame({"month": p.fit.actual.index.strftime("%Y-%m"), "series": f"{name} (actual)",
+                      "minutes": p.fit.actual.round(2).to_numpy()}),
+        pd.DataFrame({"month": p.fit.synthetic.index.strftime("%Y-%m"), "series": "Synthetic group",
+                      "minutes": p.fit.synthetic.round(2).to_numpy()}),
+    ], ignore_index=True)
+
+
+def synthetic_figure(study: Study, source: str):
+    frame = synthetic_frame(study)
+    order = list(frame["series"].unique())
+    start = study.design.start.strftime("%Y-%m")
+    x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y", tickCount=8))
+    lines = alt.Chart().mark_line(point=True).encode(
+        x=x, y=alt.Y("minutes:Q", title="Minutes"),
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:2])),
+        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
+                                  scale=alt.Scale(domain=order, range=[[1, 0], [5, 3]])),
+        tooltip=["month:T", "series:N", alt.Tooltip("minutes:Q", format=".1f")])
+    rule = alt.Chart(pd.DataFrame({"month": [start]})).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(
+        x="month:T")
+    chart = alt.layer(lines, rule, data=frame).properties(width=600, height=260)
+    p = study.primary
+    return figure(chart, name="evaluation-synthetic-c2", title="Category 2 mean: the group and its synthetic control",
+                  units=f"Minutes, monthly; the dotted line marks the start month ({month_label(start)})",
+                  source=source,
+                  alt_text=(f"Line chart of the monthly Category 2 mean of {unit_name(p.fit.treated)} and of a synthetic "
+                            f"group built from {len(study.donors)} other trusts, {month_label(frame['month'].min())} to "
+                            f"{month_label(frame['month'].max())}. Over the pre-period the two differ by "
+                            f"{amount(D.PRIMARY, p.fit.pre_rmspe, signed=False)} a month (root mean square); since "
+                            f"{month_label(start)} the group has averaged {amount(D.PRIMARY, p.fit.effect)} against it."))
+
+
+KINDS = ["Donor treated as the group (space)", "False start in the pre-period (time)", "The group"]
+
+
+def placebo_frame(study: Study) -> pd.DataFrame:
+    rows = []
+    for key, r in study.results.items():
+        label = OUTCOME_NAMES[key]
+        for pl in r.placebos:
+            what = unit_name(pl.unit) if pl.kind == "space" else f"false start {pl.start:%Y-%m}"
+            rows.append({"outcome": label, "kind": KINDS[0] if pl.kind == "space" else KINDS[1], "unit": what,
+                         "standardised_effect": round(pl.standardised, 3)})
+        rows.append({"outcome": label, "kind": KINDS[2], "unit": unit_name(r.fit.treated),
+                     "standardised_effect": round(r.fit.standardised, 3)})
+    frame = pd.DataFrame(rows)
+    return frame[np.isfinite(frame["standardised_effect"])].reset_index(drop=True)
+
+
+def placebo_figure(study: Study, source: str):
+    frame = placebo_frame(study)
+    order = [OUTCOME_NAMES[k] for k in study.results]
+    chart = alt.Chart(frame).mark_point(filled=True, opacity=0.8).encode(
+        x=alt.X("standardised_effect:Q", title="Effect ÷ pre-period fit error (standardised)"),
+        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+        color=alt.Color("kind:N", title=None, sort=KINDS,
+                        scale=alt.Scale(domain=KINDS, range=["#768692", PALETTE[0], PALETTE[1]])),
+        shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "triangle", "diamond"]),
+                        title=None, legend=alt.Legend(orient="bottom", direction="vertical")),
+        size=alt.condition(alt.datum.kind == KINDS[2], alt.value(160), alt.value(45)),
+        tooltip=["outcome:N", "kind:N", "unit:N", alt.Tooltip("standardised_effect:Q", format=".2f")],
+    ).properties(width=360, height=36 * len(order))
+    ranks = "; ".join(f"{OUTCOME_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
+    return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among its placebos",
+                  units="Each outcome's effect divided by its pre-period fit error; grey: donors treated as if they had "
+                        "formed the group; blue: the group at false start months; red: the group's estimate",
+                  source=source,
+                  alt_text=("Strip chart, one row per outcome, of standardised placebo effects (donors treated as the "
+                            "group, and false start months) with the group's own estimate marked. The group's rank by "
+                            f"absolute size (1 = most extreme): {ranks}."))
+
+
+def power_frame(study: Study) -> pd.DataFrame:
+    path = study.power_path
+    rows = []
+    for col, label in (("noise", "From the pre-period noise"), ("placebo", "From the placebo spread")):
+        part = path[["month", col]].dropna()
+        rows.append(pd.DataFrame({"month": part["month"].dt.strftime("%Y-%m"), "basis": label,
+                                  "minutes": part[col].round(2).to_numpy()}))
+    return pd.concat(rows, ignore_index=True)
+
+
+def power_figure(study: Study, source: str):
+    frame = power_frame(study)
+    p = study.primary
+    order = list(frame["basis"].unique())
+    x = alt.X("month:T", title="Last month of data", axis=alt.Axis(format="%b %Y", tickCount=8))
+    lines = alt.Chart().mark_line(point=True).encode(
+        x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
+        color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
+        tooltip=["month:T", "basis:N", alt.Tooltip("minutes:Q", format=".1f")])
+    marks = pd.DataFrame({"minutes": [round(p.meaningful, 2)], "label": ["meaningful change"],
+                          "now": [study.last_month.strftime("%Y-%m")]})
+    rule = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2).encode(y="minutes:Q")
+    text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#231f20").encode(
+        y="minutes:Q", x=alt.value(4), text="label:N")
+    today = alt.Chart(marks).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(x="now:T")
+    chart = alt.layer(lines, rule, text, today, data=frame).properties(width=600, height=260)
+    path = study.power_path
+    d = study.design
+    return figure(chart, name="evaluation-power-c2",
+                  title="How large a change in the Category 2 mean the data could tell from noise",
+                  units=(f"Minutes; two-sided test at {int(round(100 * d.alpha))}% with "
+                         f"{int(round(100 * d.power))}% power; dashed: the meaningful change; dotted: today's data"),
+                  source=source,
+                  alt_text=(f"Line chart of the smallest detectable change in the group's Category 2 mean by the last "
+                            f"month of data, from {month_label(path['month'].min())} to {month_label(path['month'].max())}. "
+                            f"With data to {month_label(study.last_month)} it is "
+                            f"{amount(D.PRIMARY, p.mde_now, signed=False)}; by {month_label(path['month'].max())} "
+                            f"{amount(D.PRIMARY, float(path['detectable'].iloc[-1]), signed=False)}; the meaningful change "
+                            f"is {amount(D.PRIMARY, p.meaningful, signed=False)}."))

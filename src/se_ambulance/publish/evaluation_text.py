@@ -1,0 +1,379 @@
+"""Chapter 9's words and display tables: the evaluation's design, results, verdicts and what a new vintage
+changed, formatted from the numbers `analysis.evaluation` and `claims.vintage` return."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+from se_ambulance.analysis.evaluation import design as D
+from se_ambulance.analysis.evaluation import verdict as V
+from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
+from se_ambulance.claims.register import load_register
+from se_ambulance.publish.format import percent
+from se_ambulance.reference.orgs import GROUP_MEMBERS, PROVIDERS, short_name
+
+# The day the design was fixed, and what AmbSYS held then (the pre-registration; never changes).
+DESIGN_FIXED = "22 November 2026"
+DESIGN_DATA = "AmbSYS to March 2026 (adopted 21 November 2026)"
+
+OUTCOME_NAMES = {
+    "c2_mean": "Category 2 mean response time", "c2_p90": "Category 2 90th centile response time",
+    "c1_mean": "Category 1 mean response time", "c1_p90": "Category 1 90th centile response time",
+    "hear_and_treat": "Hear-and-treat rate (incidents resolved by telephone)",
+    "ed_conveyance": "Conveyance to an emergency department (share of incidents)",
+    "c2_mean_gap": "Gap between the two trusts' Category 2 means",
+}
+OUTCOME_DEFINITIONS = {
+    "c2_mean": "AmbSYS A30 ÷ A10 (total ÷ incidents), pooled over the members by incidents; minutes",
+    "c2_p90": "AmbSYS A32; members pooled as the incident-weighted mean of their 90th centiles (an "
+              "approximation: a centile cannot be pooled exactly from published figures); minutes",
+    "c1_mean": "AmbSYS A24 ÷ A8, pooled by incidents; minutes",
+    "c1_p90": "AmbSYS A26, incident-weighted over members (approximation); minutes",
+    "hear_and_treat": "AmbSYS A17 ÷ A7 (all incidents), summed over members; share",
+    "ed_conveyance": "AmbSYS A53 ÷ A7, summed over members; share",
+    "c2_mean_gap": "The slowest member's C2 mean minus the fastest's (A30 ÷ A10); compared with the same gap "
+                   "in every set of donor trusts of the group's size; minutes",
+}
+BETTER_WHEN = {"c2_mean": "lower", "c2_p90": "lower", "c1_mean": "lower", "c1_p90": "lower",
+               "hear_and_treat": "higher", "ed_conveyance": "lower", "c2_mean_gap": "lower"}
+WHY = {
+    "c2_mean": "\"quicker access\"; the category most patients wait in (primary outcome)",
+    "c2_p90": "the long waits behind the mean",
+    "c1_mean": "\"respond more consistently\" for the most urgent calls",
+    "c1_p90": "the long waits for the most urgent calls",
+    "hear_and_treat": "\"the right treatment\" by telephone where safe",
+    "ed_conveyance": "\"fewer unnecessary trips to A&E\"",
+    "c2_mean_gap": "\"the same high standard of care wherever they live\": less variation between the trusts",
+}
+EXCLUSION_REASONS = {
+    "RRU": "London Ambulance Service: a capital-city service unlike any other trust; it has no response times "
+           "for October and November 2022; and it announced a partnership with SCAS in September 2018 (joint "
+           "procurement, shared best practice: seed 002), so it may share in the group's changes",
+    "R1F": "Isle of Wight: one island of about 140,000 people whose small counts make its monthly series "
+           "noisy; it reports only from April 2018; and it sits in NHS England's South East region with both "
+           "members, so regional commissioning changes reach it too",
+}
+VERDICT_WORDS = {
+    V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods disagree",
+    V.NO_CHANGE: "no detectable change", V.TOO_EARLY: "too early to tell",
+    V.UNDETECTABLE: "cannot be told from noise with these data",
+}
+
+
+def members_from(performance: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """The group's members: the performance area's `group` when it has one, else the book's definition."""
+    group = (performance or {}).get("group")
+    if isinstance(group, Mapping):
+        group = group.get("members")
+    return tuple(group) if group else tuple(GROUP_MEMBERS)
+
+
+def design_from(evaluation: Mapping[str, Any], performance: Mapping[str, Any] | None = None) -> Design:
+    """The evaluation area (as papermill injects it) and the group's members as the analysis's Design."""
+    e = evaluation
+    return Design(members_from(performance), e["start_month"], e["pre_start"], tuple(e["outcomes"]),
+                  tuple(e["excluded_donors"]), int(e["placebo_min_pre_months"]), float(e["alpha"]),
+                  float(e["power"]), float(e["meaningful_change"]), int(e["min_post_months"]), e["power_until"])
+
+
+def month_label(m) -> str:
+    return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
+
+
+def _names(codes: Sequence[str]) -> str:
+    names = [short_name(c) for c in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def unit_name(unit: str) -> str:
+    return " + ".join(short_name(c) for c in unit.split("+"))
+
+
+def amount(outcome: str, value: float, signed: bool = True, short: bool = False) -> str:
+    """An effect or size in the outcome's unit: '+2.4 min', '−1.2 percentage points' ('pp' if `short`)."""
+    if value is None or not math.isfinite(value):
+        return "–"
+    rate = D.OUTCOMES[outcome].kind == "rate"
+    shown = round(abs(100 * value if rate else value), 1)
+    sign = ("+" if value > 0 else "−") if signed and shown > 0 else ""
+    if rate:
+        return f"{sign}{shown:.1f} {'pp' if short else 'percentage points'}"
+    return f"{sign}{shown:.1f} min"
+
+
+def direction(outcome: str, value: float) -> str:
+    """'2.4 minutes longer than its synthetic twin' style words for an effect."""
+    if not math.isfinite(value):
+        return "not yet estimable"
+    kind = D.OUTCOMES[outcome].kind
+    if kind == "rate":
+        return f"{abs(100 * value):.1f} percentage points {'higher' if value > 0 else 'lower'}"
+    if kind == "gap":
+        return f"{abs(value):.1f} minutes {'wider' if value > 0 else 'narrower'}"
+    return f"{abs(value):.1f} minutes {'longer' if value > 0 else 'shorter'}"
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_text(rank) -> str:
+    if not math.isfinite(rank.p):
+        return "no estimate yet"
+    return f"{_ordinal(rank.rank)} of {rank.of} (p = {rank.p:.2f})"
+
+
+def its_text(outcome: str, its, alpha: float) -> str:
+    if not math.isfinite(its.effect):
+        return "no estimate yet"
+    return (f"{amount(outcome, its.effect, short=True)} ({percent(1 - alpha, 0)} CI "
+            f"{amount(outcome, its.low, short=True)} to {amount(outcome, its.high, short=True)})")
+
+
+def design_table(d: Design) -> pd.DataFrame:
+    keys = list(dict.fromkeys([D.PRIMARY, *d.outcomes]))
+    return pd.DataFrame({"outcome": [OUTCOME_NAMES[k] for k in keys], "the promise it tests": [WHY[k] for k in keys],
+                         "better when": [BETTER_WHEN[k] for k in keys],
+                         "definition": [OUTCOME_DEFINITIONS[k] for k in keys]})
+
+
+def donors_table(study: Study) -> pd.DataFrame:
+    """Every trust that is not a member: donor (with its weight in the primary synthetic control) or excluded."""
+    w = study.primary.fit.weights
+    rows = []
+    for code in sorted(PROVIDERS):
+        if code in study.design.members:
+            continue
+        if code in study.donors:
+            rows.append({"trust": short_name(code), "role": "donor",
+                         "weight in the synthetic group (C2 mean)": percent(float(w.get(code, 0.0)), 0)})
+        elif code in study.design.excluded_donors:
+            rows.append({"trust": short_name(code), "role": "excluded: " + EXCLUSION_REASONS.get(code, "by parameter"),
+                         "weight in the synthetic group (C2 mean)": "–"})
+    return pd.DataFrame(rows)
+
+
+def results_table(study: Study) -> pd.DataFrame:
+    """Each outcome's two estimates and where each falls among its placebos."""
+    a = study.design.alpha
+    return pd.DataFrame([{
+        "outcome": OUTCOME_NAMES[key],
+        "synthetic control: group − synthetic": amount(key, r.fit.effect, short=True),
+        "its placebo rank": rank_text(r.rank),
+        "interrupted time series": its_text(key, r.its, a),
+        "its rank among false starts": rank_text(r.its_rank),
+    } for key, r in study.results.items()]).rename(columns={"its placebo rank": "placebo rank (space and time)",
+                                                          "its rank among false starts": "rank among false starts"})
+
+
+def verdict_table(study: Study) -> pd.DataFrame:
+    """Each outcome's noise, the smallest change detectable now, the meaningful change and the verdict."""
+    return pd.DataFrame([{
+        "outcome": OUTCOME_NAMES[key],
+        "pre-period fit error": amount(key, r.fit.pre_rmspe, signed=False, short=True),
+        "smallest detectable now": amount(key, r.mde_now, signed=False, short=True),
+        "meaningful change": amount(key, r.meaningful, signed=False, short=True),
+        "verdict": VERDICT_WORDS[r.verdict],
+    } for key, r in study.results.items()])
+
+
+def placebo_table(study: Study) -> pd.DataFrame:
+    """Where each outcome's estimate falls among its placebos, by kind."""
+    rows = []
+    for key, r in study.results.items():
+        rows.append({"outcome": OUTCOME_NAMES[key],
+                     "rank among donors treated (space)": rank_text(r.rank_space),
+                     "rank among false starts (time)": rank_text(r.rank_time),
+                     "ITS interval excluded zero at false starts":
+                         f"{r.its_false_positives} of {len(r.its_placebos)} (about "
+                         f"{study.design.alpha * len(r.its_placebos):.1f} expected)"})
+    return pd.DataFrame(rows)
+
+
+def headline(study: Study) -> str:
+    p = study.primary
+    words = VERDICT_WORDS[p.verdict]
+    first = words[0].upper() + words[1:]
+    return f"{first}."
+
+
+def chapter_values(study: Study) -> dict[str, str]:
+    """The text values chapter 9 glues (keys start with 'ev.')."""
+    d, p = study.design, study.primary
+    path = study.power_path
+    now_row = path[path["post_months"] == study.post_months]
+    year_on = pd.Timestamp(study.last_month) + pd.DateOffset(months=12)
+    year_row = path[path["month"] == year_on]
+    end_row = path.iloc[-1]
+    hit = path[path["detectable"] <= p.meaningful]
+    gap = study.results.get("c2_mean_gap")
+    out = {
+        "ev.fixed_on": DESIGN_FIXED, "ev.fixed_data": DESIGN_DATA,
+        "ev.members": _names(d.members), "ev.start": month_label(d.start_month),
+        "ev.pre_start": month_label(d.pre_start),
+        "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
+        "ev.pre_months": str(p.fit.pre_months),
+        "ev.donors": _names(study.donors), "ev.n_donors": str(len(study.donors)),
+        "ev.excluded": _names(d.excluded_donors) if d.excluded_donors else "none",
+        "ev.alpha": percent(d.alpha, 0), "ev.level": percent(1 - d.alpha, 0), "ev.power": percent(d.power, 0),
+        "ev.meaningful_share": percent(d.meaningful_change, 0),
+        "ev.meaningful_c2": amount(D.PRIMARY, p.meaningful, signed=False),
+        "ev.min_post": str(d.min_post_months), "ev.power_until": month_label(d.power_until),
+        "ev.placebo_min_pre": str(d.placebo_min_pre_months),
+        "ev.data_from": month_label(study.first_month), "ev.data_to": month_label(study.last_month),
+        "ev.post_months": str(study.post_months),
+        "ev.verdict": VERDICT_WORDS[p.verdict], "ev.headline": headline(study),
+        "ev.c2.sc": direction(D.PRIMARY, p.fit.effect), "ev.c2.rank": rank_text(p.rank),
+        "ev.c2.its": its_text(D.PRIMARY, p.its, d.alpha), "ev.c2.its_rank": rank_text(p.its_rank),
+        "ev.c2.rmspe": amount(D.PRIMARY, p.fit.pre_rmspe, signed=False),
+        "ev.c2.n_placebos": str(len(p.placebos)),
+        "ev.c2.smallest_p": f"{1 / p.rank.of:.2f}",
+        "ev.mde_now": amount(D.PRIMARY, float(now_row["detectable"].iloc[0]), signed=False) if len(now_row) else
+        "– (no months since the start yet)",
+        "ev.mde_noise_now": amount(D.PRIMARY, float(now_row["noise"].iloc[0]), signed=False) if len(now_row) else "–",
+        "ev.year_on": month_label(year_on),
+        "ev.mde_year_on": amount(D.PRIMARY, float(year_row["detectable"].iloc[0]), signed=False) if len(year_row)
+        else "– (beyond the power horizon)",
+        "ev.mde_end": amount(D.PRIMARY, float(end_row["detectable"]), signed=False),
+        "ev.meaningful_when": (f"with data to {month_label(hit['month'].iloc[0])}" if len(hit) else
+                               f"not by {month_label(d.power_until)}: the pre-period noise alone is too large"),
+    }
+    if gap is not None:
+        out |= {"ev.gap.verdict": VERDICT_WORDS[gap.verdict], "ev.gap.sc": direction("c2_mean_gap", gap.fit.effect),
+                "ev.gap.rank": rank_text(gap.rank)}
+    else:
+        out |= {"ev.gap.verdict": "not evaluated (c2_mean_gap is not among the outcomes)", "ev.gap.sc": "–",
+                "ev.gap.rank": "–"}
+    return out
+
+
+# --- what changed since the previous vintage ----------------------------------------------------------------
+
+def vintage_values(cmp, study: Study) -> dict[str, str]:
+    """Text values for the 'what changed' section (keys start with 'ev.vintage.')."""
+    cur = cmp.current
+    out = {"ev.vintage.current": f"{cur.vintage} (file {cur.file}, adopted {cur.adopted or 'date not recorded'})"}
+    if cmp.previous is None:
+        out["ev.vintage.summary"] = (
+            f"The manifest records no earlier AmbSYS vintage: this is the first the book has pinned ({cur.vintage}), so "
+            "there is nothing to compare yet. When the next release is adopted and the book rebuilt, this section lists "
+            "the months added, the past values NHS England revised and every verdict in the book that moved.")
+        return out
+    prev = cmp.previous
+    out["ev.vintage.previous"] = (f"{prev.vintage} (file {prev.file}, adopted {prev.adopted or 'date not recorded'}, "
+                                  f"replaced {prev.replaced})")
+    if cmp.unavailable:
+        out["ev.vintage.summary"] = f"The earlier vintage's data could not be read, so nothing is compared: {cmp.unavailable}"
+        return out
+    rev = cmp.revisions
+    months = ", ".join(month_label(m) for m in cmp.new_months) or "none"
+    moved_eval = compare_studies(cmp.previous_study, study)
+    out["ev.vintage.new_months"] = months
+    out["ev.vintage.n_revised"] = f"{len(rev):,}"
+    out["ev.vintage.revised_months"] = (", ".join(month_label(m) for m in sorted(rev["month"].unique()))
+                                        if len(rev) else "none")
+    n_claims = len(cmp.claims_moved)
+    n_eval = int(moved_eval["moved"].sum())
+    out["ev.vintage.summary"] = (
+        f"Against the previous vintage ({prev.vintage}), this one adds {len(cmp.new_months)} month(s) ({months}) and "
+        f"revises {len(rev):,} earlier value(s); {n_eval} of this chapter's verdicts and {n_claims} of the claims "
+        "register's verdicts moved.")
+    return out
+
+
+def new_months_table(cmp) -> pd.DataFrame:
+    return pd.DataFrame({"new month": [month_label(m) for m in cmp.new_months]})
+
+
+def revisions_table(cmp, orgs: Sequence[str], limit: int = 25) -> pd.DataFrame:
+    """The revised values for the named organisations, largest relative change first (at most `limit` rows)."""
+    from se_ambulance.reference.indicators import REGISTRY
+
+    rev = cmp.revisions
+    rev = rev[rev["org"].isin(list(orgs))].copy()
+    rev["size"] = rev["relative"].abs().fillna(float("inf"))
+    rev = rev.sort_values("size", ascending=False).head(limit)
+    return pd.DataFrame({
+        "month": rev["month"].dt.strftime("%Y-%m"), "organisation": rev["org"].map(short_name),
+        "indicator": [f"{c} {REGISTRY[c].label}" if c in REGISTRY else c for c in rev["indicator"]],
+        "previous": rev["previous"].map(lambda v: "–" if not math.isfinite(v) else f"{v:,.0f}"),
+        "now": rev["current"].map(lambda v: "withdrawn" if not math.isfinite(v) else f"{v:,.0f}"),
+        "change": rev["relative"].map(lambda v: "–" if not math.isfinite(v) else f"{100 * v:+.1f}%"),
+    })
+
+
+def revisions_by_month_table(cmp) -> pd.DataFrame:
+    from se_ambulance.analysis.vintage_diff import revisions_by_month
+
+    by = revisions_by_month(cmp.revisions)
+    return pd.DataFrame({"month": by["month"].dt.strftime("%Y-%m"), "values revised": by["values"],
+                         "organisations": by["orgs"], "indicators": by["indicators"]})
+
+
+def verdicts_moved_table(cmp, study: Study) -> pd.DataFrame:
+    """Every verdict that moved: this chapter's (by outcome) and the claims register's."""
+    rows = []
+    if cmp.previous_study is not None:
+        for r in compare_studies(cmp.previous_study, study).itertuples():
+            if r.moved:
+                rows.append({"where": "Is the group working? (this chapter)", "what": OUTCOME_NAMES[r.outcome],
+                             "previous vintage": VERDICT_WORDS.get(r.previous_verdict, "–"),
+                             "this vintage": VERDICT_WORDS[r.current_verdict]})
+    register = load_register()
+    for cid, old, new in cmp.claims_moved:
+        c = register[cid]
+        rows.append({"where": f"claims register ({c.chapter.split('/')[-1] if c.chapter else 'claims page'})",
+                     "what": c.quote, "previous vintage": old, "this vintage": new})
+    return pd.DataFrame(rows, columns=["where", "what", "previous vintage", "this vintage"])
+
+
+def estimates_moved_table(cmp, study: Study) -> pd.DataFrame:
+    """This chapter's estimates on both vintages, every outcome."""
+    if cmp.previous_study is None:
+        return pd.DataFrame()
+    c = compare_studies(cmp.previous_study, study)
+    return pd.DataFrame({
+        "outcome": c["outcome"].map(OUTCOME_NAMES),
+        "months since the start (previous → now)": [f"{a} → {b}" for a, b in zip(c["previous_months"], c["current_months"])],
+        "synthetic control (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
+                                               zip(c["outcome"], c["previous_sc"], c["current_sc"])],
+        "ITS (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
+                                 zip(c["outcome"], c["previous_its"], c["current_its"])],
+        "verdict (previous → now)": [f"{VERDICT_WORDS.get(a, '–')} → {VERDICT_WORDS[b]}" for a, b in
+                                     zip(c["previous_verdict"], c["current_verdict"])],
+    })
+
+
+def vintage_displays(cmp, study: Study) -> list:
+    """What the 'what changed' section shows below its summary: nothing before a second vintage exists; then the
+    new months, the revised values (by month, and the largest for the members and England), and the verdicts and
+    estimates that moved. Each is a Markdown caption or an HTML table."""
+    from IPython.display import Markdown
+
+    from se_ambulance.publish.report import html_table
+
+    if cmp.previous is None or cmp.unavailable:
+        return []
+    out: list = [Markdown(f"**New months** in this vintage: {', '.join(month_label(m) for m in cmp.new_months) or 'none'}.")]
+    if len(cmp.revisions):
+        out += [Markdown("**Past figures revised**, by month (every organisation and indicator):"),
+                html_table(revisions_by_month_table(cmp), "se-evaluation"),
+                Markdown(f"The largest revisions for {_names([*study.design.members, 'Eng'])} (relative change; "
+                         "at most 25 rows):"),
+                html_table(revisions_table(cmp, [*study.design.members, "Eng"]), "se-evaluation")]
+    else:
+        out.append(Markdown("**Past figures revised**: none; every month both vintages hold is unchanged."))
+    moved = verdicts_moved_table(cmp, study)
+    out.append(Markdown("**Verdicts that moved**, anywhere in the book (the earlier vintage's verdicts are recomputed "
+                        "with today's code and parameters, so a move is the data's doing):" if len(moved) else
+                        "**Verdicts that moved**: none, in this chapter or in the claims register."))
+    if len(moved):
+        out.append(html_table(moved, "se-evaluation"))
+    out += [Markdown("**This chapter's estimates on both vintages:**"),
+            html_table(estimates_moved_table(cmp, study), "se-evaluation")]
+    return out

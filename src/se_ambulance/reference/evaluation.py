@@ -1,0 +1,23 @@
+"""The evaluation's fixed facts (chapter 9): its outcomes and the defaults of its design, with sources.
+
+The design was fixed on 22 November 2026, when AmbSYS held data to March 2026; the `evaluation`
+parameters default to the values here, so a reader can move any of them and see what follows.
+"""
+
+from __future__ import annotations
+
+# What the case promises, as AmbSYS measures it (definitions in analysis.evaluation.design).
+OUTCOME_KEYS: tuple[str, ...] = ("c2_mean", "c2_p90", "c1_mean", "c1_p90", "hear_and_treat", "ed_conveyance",
+                                 "c2_mean_gap")
+
+# Seed 000: the group "will be rolled out gradually from late 2025 through to 2027", with "a single chief
+# executive and chair" leading both trusts. October 2025 is the first month of "late 2025": the earliest
+# start the words allow, so no early effect is missed (a later start can be set by parameter).
+DEFAULT_START_MONTH = "2025-10"
+# The end of the roll-out the same sentence gives ("through to 2027"): how far the power chart looks ahead.
+DEFAULT_POWER_UNTIL = "2027-12"
+# The book's latest known change to the system (reference.system_changes: the UEC recovery plan year). Earlier
+# months include the winter of 2022/23, when some donors' Category 2 means passed two hours: another process.
+DEFAULT_PRE_START = "2023-04"
+# Trusts left out of the donor pool by default; the reasons are given in the chapter (publish.evaluation_text).
+DEFAULT_EXCLUDED_DONORS: tuple[str, ...] = ("RRU", "R1F")
