@@ -161,3 +161,18 @@ def test_assumptions_log_shows_the_values_the_run_used():
         assert log["assumption"].str.contains(f"ages {g}", regex=False).any()
     for item in REGISTER:  # every line of the appraisal's benefits register
         assert log["assumption"].str.startswith(item.label).any(), item.id
+
+
+def test_las_scas_16m_is_judged_on_the_two_trusts_footprints():
+    """Seed 002 (2018): the London and South Central footprints held 13.0 million residents in 2018 (NHS
+    England's CCG-based footprints: 8,908,081 + 4,090,704) and 13.1 million at mid-2022; 16 million is not
+    within the claim's rounding of either, and the evidence says why "live and work" is not tested."""
+    from se_ambulance.claims.cache import claim_results
+    from se_ambulance.publish.claims_text import claim_values
+
+    r = claim_results(["las-scas-16m"])["las-scas-16m"]
+    assert r.readings["trust_footprints_2018"].central == 8_908_081 + 4_090_704
+    assert r.readings["trust_footprints_mid_2022"].central == pytest.approx(13.11e6, rel=0.005)
+    assert r.verdict == "not supported"
+    text = claim_values({"las-scas-16m": r})["claim.las-scas-16m.evidence"]
+    assert "live and work" in text and "not tested here" in text

@@ -22,9 +22,7 @@ CSV_READERS = {
     "ambco": ambco.read_ambco,
     "pre_arp": pre_arp.read_pre_arp,
     "snpp_subicb": population.read_subicb,
-    "subicb_areas": population.read_subicb_areas,
     "snpp_la_85plus": population.read_la_85plus,
-    "se_la_lookup": population.read_se_la_lookup,
     "mye_2019_utla": population.read_mye_2019,
     "emergency_calls_history": history.read_emergency_calls,
 }

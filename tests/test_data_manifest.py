@@ -98,7 +98,7 @@ def test_official_urls_follow_the_sources(real):
                           ("workforce_fte", "109d3662be34a5357b658fca76213e68cf034177")]:
         assert f"raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
     assert {d.id for d in real.values() if d.derived} == {
-        "pre_arp", "snpp_la_85plus", "se_la_lookup", "mye_2019_utla", "emergency_calls_history",
+        "pre_arp", "snpp_la_85plus", "mye_2019_utla", "emergency_calls_history",
         # geography (issue 14): each a CSV/GeoJSON copy of an .rda, or built from such copies
         "trust_polygons", "district_boundaries", "district_trust_overlay_2021", "district_trust_overlay_2024",
         "lsoa_subicb_lookup", "rural_urban_2021", "ccg_footprint_population", "mye_2020_ltla"}

@@ -28,6 +28,9 @@ from se_ambulance.analysis.metrics import annual_totals
 from se_ambulance.claims.register import Claim, load_register
 from se_ambulance.data.ambco import load_ambco
 from se_ambulance.data.ambsys import load_ambsys
+from se_ambulance.analysis import footprints
+from se_ambulance.data.geography import (load_ccg_footprint_population, load_district_population_2020,
+                                         load_district_trust_overlay, load_lsoa_subicb_lookup)
 from se_ambulance.data.history import load_emergency_calls
 from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
 from se_ambulance.data.workforce import load_workforce
@@ -76,6 +79,13 @@ class ClaimInputs:
     ambco = cached_property(lambda self: load_ambco())
     emergency_calls = cached_property(lambda self: load_emergency_calls())
     workforce = cached_property(lambda self: load_workforce())
+    ccg_population = cached_property(lambda self: load_ccg_footprint_population())
+
+    @cached_property
+    def footprint_shares(self) -> pd.DataFrame:
+        """Each sub-ICB area's share in each trust's footprint (analysis.footprints.build_shares)."""
+        return footprints.build_shares(load_lsoa_subicb_lookup(), load_district_trust_overlay(2021),
+                                       load_district_population_2020())
 
     @cached_property
     def appraisal_result(self):
@@ -190,11 +200,22 @@ def secamb_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     return _result(c, {"mid_2019_estimate": Estimate.exact(mye), "mid_2022_projection_base": Estimate.exact(proj)})
 
 
+# Seed 002's partnership: London Ambulance Service and South Central.
+LAS_SCAS = ("RRU", "RYE")
+
+
 def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
-    """Residents of London plus the SCAS footprint at mid-2022 (the projections' base)."""
-    london = pop.region_totals(inp.region, "LONDON").loc[2022, "all_ages"]
-    scas = pop.footprint_totals(pop.FOOTPRINTS["RYE"], inp.subicb, inp.la).loc[2022, "all_ages"]
-    return _result(c, {"residents_mid_2022": Estimate.exact(london + scas)}, {"london": london, "scas": scas})
+    """Residents of the two trusts' footprints: NHS England's CCG-based footprints in 2018, the year of the
+    claim (ONS CCG estimates summed by trust), and the same footprints apportioned from the 2022-based
+    sub-ICB projections at mid-2022 (analysis.footprints)."""
+    ccg = inp.ccg_population
+    at_2018 = ccg[(ccg["year"] == 2018) & ccg["org_code"].isin(LAS_SCAS)].groupby("org_code")["pop"].sum()
+    banded = {t: footprints.footprint_population([t], inp.subicb, inp.footprint_shares, construction="apportioned")
+              .banded.loc[2022].sum() for t in LAS_SCAS}
+    readings = {"trust_footprints_2018": Estimate.exact(float(at_2018.sum())),
+                "trust_footprints_mid_2022": Estimate.exact(float(sum(banded.values())))}
+    figures = {f"{t}_2018": at_2018[t] for t in LAS_SCAS} | {f"{t}_2022": v for t, v in banded.items()}
+    return _result(c, readings, figures)
 
 
 # --- history and workforce -------------------------------------------------------------------

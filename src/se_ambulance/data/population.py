@@ -124,20 +124,3 @@ def read_mye_2019(path: Path) -> pd.DataFrame:
 
 def load_mye_2019() -> pd.DataFrame:
     return read_mye_2019(ensure("mye_2019_utla"))
-
-
-def read_subicb_areas(path: Path) -> pd.DataFrame:
-    """Sub-ICB code, label and parent ICB (pinned; not read by any chapter yet)."""
-    path = Path(path)
-    df = read_csv(path, "the sub-ICB names table (code, label, group)", ["code", "label", "group"], dtype=str)
-    no_duplicates(df, ["code"], path)
-    return df
-
-
-def read_se_la_lookup(path: Path) -> pd.DataFrame:
-    """South East local authority → county → ambulance service (pinned; not read by any chapter yet)."""
-    path = Path(path)
-    need = ["LTLA22CD", "LTLA22NM", "UTLA22CD", "UTLA22NM", "AMB_SERVICE_BRIEF"]
-    df = read_csv(path, "the South East LA lookup", need, dtype=str, keep_default_na=False)
-    no_duplicates(df, ["LTLA22CD"], path)
-    return df

@@ -94,12 +94,16 @@ def _secamb_population(r: ClaimResult, c: Claim) -> dict[str, str]:
 
 
 def _las_scas(r: ClaimResult, c: Claim) -> dict[str, str]:
-    v = r.readings["residents_mid_2022"].central
-    return {"measured": f"{v / 1e6:.1f} million",
-            "evidence": (f"Residents of London ({r.figures['london'] / 1e6:.1f} million) and the SCAS footprint "
-                         f"({r.figures['scas'] / 1e6:.1f} million) at mid-2022: {v / 1e6:.1f} million; the claim is "
-                         f"{c.value / v - 1:.0%} higher. Its other wording, people who \"live and work\" there, adds "
-                         "commuters, whom no population table counts.")}
+    a, b = r.readings["trust_footprints_2018"].central, r.readings["trust_footprints_mid_2022"].central
+    f = r.figures
+    return {"measured": f"{r.readings[r.reading].central / 1e6:.1f} million",
+            "evidence": (f"Residents of the two trusts' footprints in 2018, the year of the claim (NHS England's CCG-based "
+                         f"footprints, ONS estimates): London {f['RRU_2018'] / 1e6:.1f} million and South Central "
+                         f"{f['RYE_2018'] / 1e6:.1f} million, {a / 1e6:.1f} million together; the claim is "
+                         f"{c.value / a - 1:.0%} higher. At mid-2022 the same footprints hold {b / 1e6:.1f} million. "
+                         "The seed also says \"16 million people who live and work across London and the South Central "
+                         "region\": working there adds people who commute in, whom no table the book holds counts, so "
+                         "that reading is not tested here.")}
 
 
 def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
