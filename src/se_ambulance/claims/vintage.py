@@ -17,7 +17,7 @@ import pandas as pd
 
 from se_ambulance.analysis import vintage_diff
 from se_ambulance.analysis.evaluation.study import Design, Study, run_study
-from se_ambulance.claims.evaluate import FUNCTIONS, ClaimInputs, ClaimResult, evaluate
+from se_ambulance.claims.evaluate import CLAIM_AREAS, FUNCTIONS, ClaimInputs, ClaimResult, evaluate
 from se_ambulance.claims.register import load_register
 from se_ambulance.data.manifest import Dataset, Vintage, load_manifest
 from se_ambulance.errors import SeAmbulanceError
@@ -27,7 +27,7 @@ def results_with_ambsys(tidy: pd.DataFrame, **areas: Mapping[str, Any]) -> dict[
     """Every computed claim's result with `tidy` as the AmbSYS table (not stored: the claims store holds the
     current vintage's results only)."""
     register = load_register()
-    inputs = ClaimInputs(**{a: areas.get(a) for a in ("performance", "demand", "appraisal")})
+    inputs = ClaimInputs(**{a: areas.get(a) for a in CLAIM_AREAS})
     inputs.__dict__["tidy"] = tidy  # ClaimInputs.tidy is a cached property: this is its value for the run
     return {cid: evaluate(register[cid], inputs) for cid in FUNCTIONS if cid in register}
 
