@@ -151,10 +151,28 @@ def test_the_book_builds_for_every_trust(trust, tmp_path):
 
     out = tmp_path / trust
     args = ["build", "--set", f"trust={trust}", "--out", str(out)]
+    if trust == "RX7":  # a northern trust's book with its own demand chapter too
+        args += ["--set", "demand_area=RX7"]
     assert main(args if trust == "RRU" else [*args, "--no-site"]) == 0
-    shown = json.dumps([c.get("outputs", []) for c in
-                        json.loads((out / "notebooks" / "01_performance.ipynb").read_text())["cells"]])
-    assert short_name(trust) in shown and f"`trust` = {trust}" in shown
+
+    def shown(chapter: str) -> str:
+        nb = json.loads((out / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+        return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
+
+    assert short_name(trust) in shown("01_performance") and f"`trust` = {trust}" in shown("01_performance")
+    if trust == "RX7":  # the demand chapter names the trust and shows its footprint's own figures
+        from se_ambulance.analysis import demography, footprints
+        from se_ambulance.data import geography
+        from se_ambulance.data.population import load_subicb
+        from se_ambulance.publish.format import percent
+
+        demand = load_params(overrides={"demand_area": "RX7"}).area("demand")
+        shares = footprints.build_shares(geography.load_lsoa_subicb_lookup(), geography.load_district_trust_overlay(2021),
+                                         geography.load_district_population_2020())
+        banded = footprints.footprint_population(["RX7"], load_subicb(), shares).banded
+        growth = demography.growth(banded, demand["base_year"], demand["horizon_year"], demand["age_rates"])
+        page = shown("04_demand")
+        assert "North West (NWAS)" in page and percent(growth) in page
     if trust == "RRU":  # London has no response times for Oct and Nov 2022
         page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
         assert "What the data covers" in page and "Oct 2022, Nov 2022" in page

@@ -90,7 +90,7 @@ def test_every_parameter_has_a_description():
     ({"backtest_start": "2021-01"}, "outside 2022-06 to 2025-03"),
     ({"backtest_start": "March"}, "Parameter 'demand.backtest_start' = 'March'"),
     ({"covid_handling": "ignore"}, "Allowed: one of exclude, intervention"),
-    ({"demand_area": "RRU"}, "Allowed: one of GROUP, RYD, RYE"),
+    ({"demand_area": "RRX"}, "Allowed: one of GROUP, R1F, RRU, RX6, RX7, RX8, RX9, RYA, RYC, RYD, RYE, RYF"),
     ({"forecast_model": "prophet"}, "Allowed: one of best, ets, sarima"),
 ])
 def test_demand_parameters_are_validated(override, message):

@@ -130,9 +130,11 @@ def _default_age_rates() -> dict[str, Range]:
 class DemandParams(_Model):
     """Chapter 4 and the demand claims: footprint, years, COVID handling, forecasts and use rates."""
 
-    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: RYD (SECAmb), RYE (SCAS) "
-                             "or GROUP (both). The claims are judged on their own scope whatever this is.",
-                             json_schema_extra={"allowed": ["GROUP", "RYD", "RYE"]})
+    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: GROUP (SCAS + SECAmb) or any "
+                             "trust's code. SECAmb, SCAS and the group use the book's county construction, every other "
+                             "trust its apportioned sub-ICB footprint (analysis.footprints). The claims are judged on "
+                             "their own scope whatever this is.",
+                             json_schema_extra={"allowed": ["GROUP", *sorted(PROVIDERS)]})
     base_year: int = Field(2025, ge=2022, le=2040, description="Base year of the demand projections (mid-year "
                            "population; financial year starting in April of that year).")
     horizon_year: int = Field(2035, ge=2023, le=2047, description="Last year of the demand projections "

@@ -205,3 +205,29 @@ def growth_by_class_figure(table: pd.DataFrame, base: int, target: int, area: st
                   title=f"Growth in the population aged 85+, {base} to {target}, by rural–urban class",
                   units="Change in the 85+ population of the districts in each class, %",
                   source=source, alt_text=alt_text)
+
+
+# The phrase of seed 001 that the rural–urban comparison tests, as far as population data can.
+RUC_PHRASE = "differences between urban, coastal and rural areas"
+
+
+def rural_urban_words(by_ruc: pd.DataFrame, quote: str) -> dict[str, str]:
+    """Text values for the rural–urban paragraph of the demand chapter. `by_ruc` is
+    `analysis.footprints.growth_by_rural_urban(growth, by="ruc")` (rows Urban and/or Rural); `quote` is the
+    claim's exact words, which must contain the phrase tested."""
+    if RUC_PHRASE not in quote:
+        raise ValueError(f"the quoted claim no longer contains {RUC_PHRASE!r}")
+    rows = by_ruc.set_index("ruc")
+    words = {"ruc_quote": RUC_PHRASE, "ruc_districts": str(int(rows["districts"].sum())),
+             "ruc_own": str(int(rows["districts_own"].sum()))}
+    for kind in ("Urban", "Rural"):
+        words[f"ruc_{kind.lower()}"] = (percent(rows.loc[kind, "growth"]) if kind in rows.index
+                                        else f"nothing (the footprint has no {kind.lower()} district)")
+    if not {"Urban", "Rural"} <= set(rows.index):
+        words["ruc_verdict"] = "With only one kind of district, this footprint cannot show a rural–urban difference."
+    else:
+        gap = (rows.loc["Rural", "growth"] - rows.loc["Urban", "growth"]) * 100
+        faster = "rural" if gap > 0 else "urban"
+        words["ruc_verdict"] = (f"The oldest population grows faster in the {faster} districts, by {abs(gap):.1f} "
+                                "percentage points, small beside the growth common to both.")
+    return words

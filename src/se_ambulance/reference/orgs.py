@@ -41,6 +41,20 @@ COMBINED: dict[str, tuple[str, tuple[str, ...]]] = {
 ALL_ORGS: dict[str, str] = {**PROVIDERS, **REGIONS, **ENGLAND}
 
 
+def members_of(area: str) -> tuple[str, ...]:
+    """The trusts whose footprints make an area: GROUP is the group's members, a trust code is itself."""
+    if area == GROUP_CODE:
+        return GROUP_MEMBERS
+    if area not in PROVIDERS:
+        raise ValueError(f"'{area}' is neither {GROUP_CODE} nor a trust code ({', '.join(PROVIDERS)})")
+    return (area,)
+
+
+def area_name(area: str) -> str:
+    """A footprint's name: the group's name, or the trust's."""
+    return GROUP_NAME if area == GROUP_CODE else PROVIDERS[area]
+
+
 def short_name(code: str) -> str:
     if code in COMBINED:
         return COMBINED[code][0]
