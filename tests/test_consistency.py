@@ -70,7 +70,7 @@ def test_every_computed_claim_is_shown_by_its_chapter_with_the_registers_values(
 CHANGED = {
     "focus.trust": "RYE", "focus.comparators": ["RYD", "Eng"], "performance.claim_year": 2023,
     "performance.spc_breaks": [],
-    "demand.demand_area": "RYD", "demand.base_year": 2024, "demand.horizon_year": 2040,
+    "focus.demand_area": "RYD", "demand.base_year": 2024, "demand.horizon_year": 2040,
     "demand.covid_handling": "intervention", "demand.backtest_start": "2024-03", "demand.forecast_model": "sarima",
     "demand.age_rates": {"85+": {"low": 5.0, "central": 8.0, "high": 8.5}},
     "appraisal.appraisal_years": 15, "appraisal.discount_rate": 0.03, "appraisal.mc_draws": 5000,
@@ -89,7 +89,7 @@ CHANGED = {
 # below executes that chapter with the changed value and checks that what it shows changes.
 CHAPTER_ONLY = {
     "focus.trust": "01_performance", "focus.comparators": "01_performance",
-    "demand.demand_area": "04_demand", "demand.base_year": "04_demand", "demand.horizon_year": "04_demand",
+    "focus.demand_area": "04_demand", "demand.base_year": "04_demand", "demand.horizon_year": "04_demand",
     "demand.backtest_start": "04_demand", "demand.forecast_model": "04_demand",
     **{f"evaluation.{k}": "09_evaluation" for k in (
         "start_month", "pre_start", "outcomes", "excluded_donors", "placebo_min_pre_months", "alpha", "power",

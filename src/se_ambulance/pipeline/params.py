@@ -71,9 +71,9 @@ def _one_of(model: type[BaseModel], name: str, v: str) -> str:
 
 
 class FocusParams(_Model):
-    """Chapters 1-3: the trust the performance chapters are about and who stands beside it. Nothing else
-    depends on it (the claims are judged on their own scope), so a book for another trust re-executes only
-    the chapters that declare this area."""
+    """What the trust-dependent chapters are about: the trust of chapters 1-3 and who stands beside it, and
+    the footprint of the demand chapter. Nothing else depends on it (the claims are judged on their own
+    scope), so a book for another trust re-executes only the chapters that declare this area."""
 
     trust: str = Field("RYD", description="Focus ambulance trust (AmbSYS provider code).",
                        json_schema_extra={"allowed": sorted(PROVIDERS)})
@@ -82,10 +82,16 @@ class FocusParams(_Model):
         description="Organisations shown beside the focus trust: provider codes, region codes "
                     "(Y56...Y63), Eng, or GROUP (SCAS + SECAmb pooled by incidents).",
         json_schema_extra={"allowed": COMPARATOR_CODES}, min_length=0, max_length=6)
-    @field_validator("trust")
+    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: GROUP (SCAS + SECAmb) or any "
+                             "trust's code. SECAmb, SCAS and the group use the book's county construction, every other "
+                             "trust its apportioned sub-ICB footprint (analysis.footprints). The claims are judged on "
+                             "their own scope whatever this is.",
+                             json_schema_extra={"allowed": ["GROUP", *sorted(PROVIDERS)]})
+
+    @field_validator("trust", "demand_area")
     @classmethod
-    def _trust(cls, v: str) -> str:
-        return _one_of(cls, "trust", v)
+    def _trust(cls, v: str, info) -> str:
+        return _one_of(cls, info.field_name, v)
 
     @field_validator("comparators")
     @classmethod
@@ -128,13 +134,8 @@ def _default_age_rates() -> dict[str, Range]:
 
 
 class DemandParams(_Model):
-    """Chapter 4 and the demand claims: footprint, years, COVID handling, forecasts and use rates."""
+    """Chapter 4 and the demand claims: years, COVID handling, forecasts and use rates."""
 
-    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: GROUP (SCAS + SECAmb) or any "
-                             "trust's code. SECAmb, SCAS and the group use the book's county construction, every other "
-                             "trust its apportioned sub-ICB footprint (analysis.footprints). The claims are judged on "
-                             "their own scope whatever this is.",
-                             json_schema_extra={"allowed": ["GROUP", *sorted(PROVIDERS)]})
     base_year: int = Field(2025, ge=2022, le=2040, description="Base year of the demand projections (mid-year "
                            "population; financial year starting in April of that year).")
     horizon_year: int = Field(2035, ge=2023, le=2047, description="Last year of the demand projections "
@@ -155,7 +156,7 @@ class DemandParams(_Model):
                     + ", ".join(RATED_GROUPS) + "; values above 0 and at most 20. The central values drive "
                     "the demographic projection, the ranges its uncertainty.")
 
-    @field_validator("demand_area", "covid_handling", "forecast_model")
+    @field_validator("covid_handling", "forecast_model")
     @classmethod
     def _choices(cls, v: str, info) -> str:
         return _one_of(cls, info.field_name, v)
