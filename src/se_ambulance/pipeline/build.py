@@ -280,57 +280,81 @@ def compute_claims(params: BookParams) -> None:
     log(f"claims register ready in {time.perf_counter() - t0:.1f} s")
 
 
+@dataclass(frozen=True)
+class ChapterJob:
+    """One chapter to bring up to date: executed with `params` into `target`; `cache_dir` holds the keys of
+    the chapters last written to target's folder; `label` names the job in progress messages (a trust)."""
+
+    notebook: Path
+    params: BookParams
+    target: Path
+    cache_dir: Path
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        return f"[{self.label}] {self.notebook.name}" if self.label else self.notebook.name
+
+
 def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: Path, cache_dir: Path,
                  force: bool = False) -> list[Path]:
-    """Execute chapters in parallel (one per core), skipping any whose key is unchanged.
+    """Bring each chapter in out_dir up to date for params (see run_jobs)."""
+    run_jobs([ChapterJob(nb, params, out_dir / nb.name, cache_dir) for nb in chapters], cwd, cache_dir, force)
+    return [out_dir / nb.name for nb in chapters]
 
-    Chapters execute into a staging folder under cache_dir; the notebooks in out_dir are replaced only
-    when every chapter succeeded (staging.py), so a failed or interrupted build changes none of them.
+
+def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: bool = False) -> None:
+    """Execute chapters in parallel (one per core), skipping any whose output is up to date and copying any
+    that an earlier build executed with the same key (chapter_store.py).
+
+    Chapters execute into a staging folder under `workspace`; the targets are replaced only when every
+    chapter succeeded (staging.py), so a failed or interrupted build changes none of them.
     """
     single_threaded_blas()
     kernels.begin_run()
-    cache = ChapterCache(cache_dir)
+    caches = {j.cache_dir: ChapterCache(j.cache_dir) for j in chapter_jobs}
     store = ChapterStore()
-    staging.clean_stale_temps(out_dir)  # left in notebooks/ by older versions when killed
+    for folder in {j.target.parent for j in chapter_jobs}:
+        staging.clean_stale_temps(folder)  # left in notebooks/ by older versions when killed
     jobs, stored = [], []
-    for nb in chapters:
-        parameters = chapter_parameters(nb, params)
-        target = out_dir / nb.name
-        key = chapter_key(nb, parameters)
-        if not force and cache.fresh(target, key):
-            log(f"{nb.name}: unchanged (notebook, parameters, code and data), not re-executed")
+    for job in chapter_jobs:
+        parameters = chapter_parameters(job.notebook, job.params)
+        key = chapter_key(job.notebook, parameters)
+        if not force and caches[job.cache_dir].fresh(job.target, key):
+            log(f"{job.name}: unchanged (notebook, parameters, code and data), not re-executed")
         elif not force and (hit := store.get(key)) is not None:
-            stored.append((nb, hit, target, key))
+            stored.append((job, hit, key))
         else:
-            jobs.append((nb, target, parameters, key))
+            jobs.append((job, parameters, key))
     if not jobs and not stored:
-        return [out_dir / nb.name for nb in chapters]
+        return
 
-    stage = staging.new_staging(cache_dir)
+    stage = staging.new_staging(workspace)
     done = []
-    for nb, hit, target, key in stored:  # executed before with this key, by this or another build
-        shutil.copyfile(hit, stage / nb.name)
-        done.append((stage / nb.name, target, key))
-        log(f"{nb.name}: executed before with the same key (chapter store), copied")
+    for i, (job, hit, key) in enumerate(stored):  # executed before with this key, by this or another build
+        staged = stage / f"s{i}-{job.notebook.name}"
+        shutil.copyfile(hit, staged)
+        done.append((staged, job, key))
+        log(f"{job.name}: executed before with the same key (chapter store), copied")
 
-    def work(job):
-        nb, target, parameters, key = job
+    def work(item):
+        i, (job, parameters, key) = item
         t0 = time.perf_counter()
-        log(f"executing {nb.name} ...")
-        staged = execute_chapter(nb, stage / nb.name, parameters, cwd=cwd)
-        log(f"  {nb.name} done in {time.perf_counter() - t0:.1f} s")
+        log(f"executing {job.name} ...")
+        staged = execute_chapter(job.notebook, stage / f"x{i}-{job.notebook.name}", parameters, cwd=cwd)
+        log(f"  {job.name} done in {time.perf_counter() - t0:.1f} s")
         store.put(key, staged)
-        return staged, target, key
+        return staged, job, key
 
     workers = max(1, min(len(jobs), os.cpu_count() or 1))
     pool = ThreadPoolExecutor(max_workers=workers)
     futures: list = []
     try:
-        futures = [pool.submit(work, job) for job in jobs]
+        futures = [pool.submit(work, item) for item in enumerate(jobs)]
         wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the rest
         for f in futures:
             done.append(f.result())
-        staging.promote([(staged, target) for staged, target, _ in done])
+        staging.promote([(staged, job.target) for staged, job, _ in done])
     except BaseException:
         for f in futures:
             f.cancel()
@@ -339,10 +363,9 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
         staging.discard(stage)
-    for _, target, key in done:
-        cache.record(target, key)
-        log(f"  {target.name} -> {target}")
-    return [out_dir / nb.name for nb in chapters]
+    for _, job, key in done:
+        caches[job.cache_dir].record(job.target, key)
+        log(f"  {job.name} -> {job.target}")
 
 
 @outputs.releases_locks

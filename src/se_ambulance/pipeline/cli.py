@@ -36,6 +36,15 @@ def _cmd_run(args: argparse.Namespace) -> None:
     run_one(args.chapter, params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror)
 
 
+def _cmd_atlas(args: argparse.Namespace) -> None:
+    from se_ambulance.pipeline.atlas import atlas
+    from se_ambulance.pipeline.params import parse_set
+
+    trusts = [c.strip() for c in args.trusts.split(",") if c.strip()] if args.trusts else None
+    atlas(args.out, trusts=trusts, params_file=args.params, overrides=parse_set(args.set), mirror=args.mirror,
+          force=args.force)
+
+
 def _cmd_params(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline import params as params_mod
 
@@ -70,6 +79,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--no-site", action="store_true",
                    help="execute the chapters only (notebooks with their outputs); build no HTML")
     p.set_defaults(func=_cmd_build)
+
+    p = sub.add_parser("atlas", help="the book for every trust in one site (trust-independent chapters once)")
+    p.add_argument("--out", required=True, help="output folder (new, empty, or an earlier atlas)")
+    p.add_argument("--trusts", help="comma-separated trust codes (default: all eleven)")
+    p.add_argument("--params", type=Path, help="a YAML parameter file (default: params/default.yaml)")
+    p.add_argument("--set", action="append", metavar="KEY=VALUE", help="override one parameter (repeatable)")
+    p.add_argument("--mirror", help="data mirror folder")
+    p.add_argument("--force", action="store_true", help="re-execute every chapter even if nothing changed")
+    p.set_defaults(func=_cmd_atlas)
 
     p = sub.add_parser("run", help="re-run one chapter with other parameters into its own folder")
     p.add_argument("chapter", help="chapter notebook name or part of it, e.g. 04_demand or demand")
