@@ -20,13 +20,19 @@ ROOT = Path(__file__).resolve().parents[1]
 
 @pytest.fixture(autouse=True)
 def chapter_store(request, tmp_path, monkeypatch):
-    """Whole-book builds (marked slow) share the project's chapter store, as every build does, so books for
-    other trusts and scenarios execute only the chapters their parameters change; every other test gets an
-    empty store of its own, so that it can count executions."""
-    if request.node.get_closest_marker("slow") is None:
+    """Tests that build real books (marked `book`) share the project's chapter store, as every build does, so
+    books for other trusts and scenarios execute only the chapters their parameters change; every other test
+    gets an empty store of its own, so that it can count executions."""
+    if request.node.get_closest_marker("book") is None:
         monkeypatch.setenv("SE_AMBULANCE_CHAPTER_STORE", str(tmp_path / "chapter-store"))
     else:
         monkeypatch.delenv("SE_AMBULANCE_CHAPTER_STORE", raising=False)
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:  # a whole book is slow
+        if item.get_closest_marker("book") is not None:
+            item.add_marker(pytest.mark.slow)
 
 
 def sha(data: bytes) -> str:

@@ -33,7 +33,7 @@ def test_the_index_links_every_trust_to_each_of_its_pages():
     assert "{doc}`../notebooks/06_claims`" in page
 
 
-@pytest.mark.slow
+@pytest.mark.book
 def test_the_atlas_for_two_trusts_builds_one_site(tmp_path):
     before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     out = tmp_path / "atlas"

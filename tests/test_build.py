@@ -81,6 +81,7 @@ def test_params_command_lists_every_parameter(capsys):
         assert f"{name}\n  default:" in out
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_failed_chapter_leaves_the_previous_output(tmp_path):
     src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "raise ValueError('boom')")
     out = tmp_path / "out.ipynb"
@@ -91,7 +92,7 @@ def test_failed_chapter_leaves_the_previous_output(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == {"ch.ipynb", "out.ipynb"}  # no temp file left
 
 
-@pytest.mark.slow
+@pytest.mark.book
 def test_canonical_rerun_is_byte_identical_to_the_committed_notebook(tmp_path):
     """The default parameters, executed (in parallel, as a build does) into another folder, reproduce the
     committed notebooks byte for byte. The executions fill the chapter store, so the trust and scenario
@@ -128,7 +129,7 @@ def test_nbval_fails_when_a_shown_number_changes(tmp_path):
     assert "30:04" in proc.stdout or "mismatch" in proc.stdout.lower()
 
 
-@pytest.mark.slow
+@pytest.mark.book
 def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path):
     before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     out = tmp_path / "scas"
@@ -141,7 +142,7 @@ def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path)
     assert after == before
 
 
-@pytest.mark.slow
+@pytest.mark.book
 @pytest.mark.parametrize("trust", ["RRU", "RX6", "RX7", "RX8", "RX9", "R1F", "RYA", "RYC", "RYE", "RYF"])
 def test_the_book_builds_for_every_trust(trust, tmp_path):
     """Every provider code executes (RYD is the canonical book); gaps are reported, not fatal. Only the
@@ -188,6 +189,7 @@ def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
                     f"{path.name} prints to stderr: {''.join(out['text'])[:300]}")
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_the_chart_bundle_is_generated_once_and_again_when_stale(tmp_path):
     from se_ambulance.publish.charts import BUNDLE_NAME, write_bundle
 

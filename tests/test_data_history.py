@@ -62,6 +62,7 @@ def test_staff_fte_sums_nationalities_and_groups():
         staff_fte(df, "RYD", ["2017-09"], "Paramedics")
 
 
+@pytest.mark.slow  # reads the whole workbook with openpyxl (9 s)
 @needs_mirror
 def test_secamb_staff_fte_september_2017_and_june_2018():
     pytest.importorskip("openpyxl", reason="the workforce loader needs openpyxl")

@@ -156,7 +156,7 @@ def test_unknown_model_is_named():
         forecast.forecast(seasonal_series(), "prophet", 3)
 
 
-@pytest.mark.slow
+@pytest.mark.book
 @pytest.mark.parametrize("area", ["RYD", "RYE"])
 def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
     from se_ambulance.pipeline.cli import main

@@ -192,6 +192,7 @@ def test_sigterm_during_a_command_exits_143(monkeypatch, capsys):
 
 # --- kernels: a clean log, and a retry for a port race only -------------------------------------------
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_a_clean_chapter_leaves_a_clean_log(tmp_path, capfd):
     src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
     build_mod.execute_chapter(src, tmp_path / "out.ipynb", {"x": 2}, cwd=tmp_path)

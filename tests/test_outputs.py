@@ -35,6 +35,7 @@ def hidden(folder: Path) -> list[str]:
 
 # --- 1. all-or-nothing: a failed chapter replaces no notebook ------------------------------------------
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_a_failed_chapter_replaces_none_of_the_notebooks(tmp_path):
     src = tmp_path / "src"
     ok = [chapter(src, f"0{i}_ok.ipynb", f"print({i})") for i in (1, 2)]
@@ -49,6 +50,7 @@ def test_a_failed_chapter_replaces_none_of_the_notebooks(tmp_path):
     assert not (work / staging.STAGING).exists()  # the staged chapters were discarded
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_notebooks_are_replaced_together_when_every_chapter_succeeds(tmp_path, monkeypatch):
     src = tmp_path / "src"
     nbs = [chapter(src, f"0{i}_ok.ipynb", f"print({i})") for i in (1, 2)]
@@ -68,6 +70,7 @@ def test_notebooks_are_replaced_together_when_every_chapter_succeeds(tmp_path, m
     assert hidden(out) == [] and not (work / staging.STAGING).exists()
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_stale_temporary_files_and_staging_folders_are_removed(tmp_path):
     src = tmp_path / "src"
     nb = chapter(src, "01_ok.ipynb", "print(1)")
@@ -124,6 +127,7 @@ def start_slow_build(tmp_path: Path) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_sigterm_stops_the_build_with_a_message_and_changes_nothing(tmp_path):
     proc = start_slow_build(tmp_path)
     t0 = time.time()
@@ -138,6 +142,7 @@ def test_sigterm_stops_the_build_with_a_message_and_changes_nothing(tmp_path):
     assert not (tmp_path / "_build" / staging.STAGING).exists()
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_kill_9_leaves_no_temporary_file_in_the_notebooks_folder(tmp_path):
     proc = start_slow_build(tmp_path)
     proc.kill()
@@ -276,6 +281,7 @@ def test_a_lock_held_by_another_process_is_named(tmp_path):
 
 # --- 5. the user's umask ------------------------------------------------------------------------------
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_written_notebooks_follow_the_umask(tmp_path):
     """mkstemp makes every file 0600; the notebook, once moved into place, has the mode a plain write gives."""
     old = os.umask(0o027)
@@ -343,7 +349,7 @@ def test_the_one_chapter_site_has_the_pages_its_citations_need():
             assert "book/references" in files, nb.name
 
 
-@pytest.mark.slow
+@pytest.mark.book
 @pytest.mark.parametrize("name", ["introduction", "appraisal"])
 def test_a_chapter_with_citations_runs_alone(name, tmp_path):
     out = tmp_path / name

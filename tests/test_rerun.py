@@ -19,6 +19,7 @@ def tiny_chapter(folder: Path) -> Path:
     return write_notebook(folder / "99_tiny.ipynb", 'focus = {"trust": "RYD"}', 'print(focus["trust"])')
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
     src = tiny_chapter(tmp_path)
     calls = []
@@ -69,7 +70,7 @@ def test_unknown_chapter_is_named(capsys):
     assert "chapters are: 00_introduction, 01_performance" in capsys.readouterr().err
 
 
-@pytest.mark.slow
+@pytest.mark.book
 def test_run_one_chapter_with_new_parameters(tmp_path):
     before = (ROOT / "notebooks" / "04_demand.ipynb").read_bytes()
     out = tmp_path / "run"
@@ -80,7 +81,7 @@ def test_run_one_chapter_with_new_parameters(tmp_path):
     assert (ROOT / "notebooks" / "04_demand.ipynb").read_bytes() == before
 
 
-@pytest.mark.slow
+@pytest.mark.book
 @pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml"))
 def test_example_scenarios_build(scenario, tmp_path):
     """Each shipped scenario executes (its site is built like any other book's: test_build.py builds
@@ -113,6 +114,7 @@ def test_example_scenarios_build(scenario, tmp_path):
     assert missing == [], f"{scenario}: the assumptions page does not show {missing[:3]}"
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
     src = tiny_chapter(tmp_path)
     calls = []
@@ -132,6 +134,7 @@ def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
     assert len(calls) == 2  # --force executes whatever the store holds
 
 
+@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_another_output_folder_copies_a_chapter_executed_with_the_same_key(tmp_path, monkeypatch):
     """Books for other trusts or scenarios re-execute only chapters whose key differs (chapter_store.py)."""
     src = tiny_chapter(tmp_path)
