@@ -13,8 +13,10 @@ from se_ambulance.analysis import appraisal
 from se_ambulance.reference.benefits import ITEM_IDS, REGISTER
 from se_ambulance.errors import ParameterError
 from se_ambulance.pipeline.params import AppraisalParams, load_params
+from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS
 
-SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024)
+SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024, members=CASE_GROUP_MEMBERS,
+                        income_per_incident=300.0)
 
 
 def settings(**changes) -> appraisal.Settings:
@@ -87,7 +89,7 @@ def test_non_cash_benefits_never_enter_the_cash_case():
 
 
 def test_the_income_estimate_is_secamb_income_scaled_by_activity(ambsys):
-    sc = appraisal.scale(ambsys)
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)
     inc = ambsys[(ambsys["indicator"] == "A7") & ambsys["org"].isin(["RYD", "RYE"])]
     fy = inc[(inc["month"] >= "2019-04-01") & (inc["month"] <= "2020-03-01")].groupby("org", observed=True)["value"].sum()
     assert sc.turnover_2019 == pytest.approx(250.8e6 * (fy["RYD"] + fy["RYE"]) / fy["RYD"])
@@ -147,7 +149,7 @@ def test_the_register_covers_the_issue_categories_and_has_sources():
 
 def test_conveyances_tested_against_the_lowest_conveying_trust(ambsys):
     s = settings()
-    sc = appraisal.scale(ambsys)
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)
     c = appraisal.conveyance_test(ambsys, s, sc)
     assert c["best_share"] <= c["group_share"] < 1
     assert c["needed"]["central"] == pytest.approx(80e6 / 400)

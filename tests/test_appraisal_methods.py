@@ -14,7 +14,7 @@ from se_ambulance.pipeline.params import AppraisalParams
 from se_ambulance.publish import appraisal_text
 from se_ambulance.reference.benefits import ITEM_IDS, REGISTER
 
-SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024)
+SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024, members=("RYD", "RYE"), income_per_incident=300.0)
 FIXED = lambda v: {"low": v, "central": v, "high": v}  # noqa: E731
 
 
@@ -152,14 +152,14 @@ def test_headroom_and_price_base_of_carters_opportunity():
     assert appraisal.headroom_ratio(0.58, 0.44, 0.45) == 0.0
     # A 15% rise 2019/20 -> 2025/26 is 1.15^(1/6) a year, so 2018/19 -> 2025/26 is 1.15^(7/6) = 1.177102.
     assert appraisal.carter_price_factor(1.15) == pytest.approx(1.15 ** (7 / 6)) == pytest.approx(1.177102, abs=1e-6)
-    sc = appraisal.Scale(100e6, 0.1, 2024, conveyance_headroom=0.5)
+    sc = appraisal.Scale(100e6, 0.1, 2024, ("RYD", "RYE"), 300.0, conveyance_headroom=0.5)
     # £300m x 10% x 0.5 x 1.15^(7/6); productivity is not rebased for conveyance: £200m x 10% x 1.15^(7/6).
     assert sc.base("carter_conveyance", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(15e6 * 1.177102, rel=1e-6)
     assert sc.base("carter_productivity", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(20e6 * 1.177102, rel=1e-6)
 
 
 def test_conveyance_rates_from_ambsys(ambsys):
-    r = appraisal.conveyance_rates(ambsys)
+    r = appraisal.conveyance_rates(ambsys, ("RYD", "RYE"))
     assert 0.55 < r["ed_then"] < 0.61 and 0.47 < r["ed_now"] < 0.53  # ~58% in 2018/19, ~50% latest
     assert 0.04 < r["hear_treat_then"] < 0.08 and 0.14 < r["hear_treat_now"] < 0.20
     assert r["headroom"] == pytest.approx((r["ed_now"] - r["floor"]) / (r["ed_then"] - r["floor"]))

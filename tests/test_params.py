@@ -15,7 +15,7 @@ def test_default_file_is_valid():
 
 
 @pytest.mark.parametrize("override, message", [
-    ({"colour": "red"}, r"Unknown parameter 'colour'. Known parameters \(areas\): focus, performance, demand, appraisal"),
+    ({"colour": "red"}, r"Unknown parameter 'colour'. Known parameters \(areas\): focus, group, performance, demand, appraisal"),
     ({"demand.colour": 1}, "Unknown parameter 'demand.colour'. Known parameters in demand: base_year"),
     ({"trust": "XYZ"}, "Parameter 'focus.trust' = 'XYZ' is not valid: 'XYZ' is not one of the allowed values. "
                        "Allowed: one of R1F"),

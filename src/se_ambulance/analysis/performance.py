@@ -12,21 +12,25 @@ import pandas as pd
 
 from se_ambulance.analysis import metrics
 from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
-from se_ambulance.reference.orgs import COMBINED, PROVIDERS, short_name
+from se_ambulance.reference.orgs import CASE_GROUP, GROUP_CODE, PROVIDERS, Group, short_name
 from se_ambulance.reference.standards import standard
 
 
-def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
-    """Monthly response times for real orgs and any COMBINED pseudo-orgs named in `orgs`."""
-    real = [o for o in orgs if o not in COMBINED]
-    members = sorted({m for o in orgs if o in COMBINED for m in COMBINED[o][1]})
+def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str], group: Group | None = None) -> pd.DataFrame:
+    """Monthly response times for real orgs and, if `orgs` names GROUP, the group's members pooled by
+    incidents (months every member reports), named after the group ('LAS + SCAS (pooled)').
+
+    `group` is the book's `group` parameter as a `Group`; it must be given when `orgs` holds GROUP."""
+    if GROUP_CODE in orgs and group is None:
+        raise ValueError("GROUP asked for without a group: pass the book's group (the `group` parameter)")
+    real = [o for o in orgs if o != GROUP_CODE]
+    members = sorted(set(group.members)) if GROUP_CODE in orgs else []
     base = metrics.response_monthly(tidy, sorted(set(real) | set(members)))
     parts = [base[base["org"].isin(real)]]
-    for o in orgs:
-        if o in COMBINED:
-            parts.append(metrics.combine_orgs(base, COMBINED[o][1], o))
+    if GROUP_CODE in orgs:
+        parts.append(metrics.combine_orgs(base, group.members, GROUP_CODE))
     out = pd.concat(parts, ignore_index=True)
-    out["org_name"] = out["org"].map(short_name)
+    out["org_name"] = out["org"].map(lambda o: short_name(o, group))
     # Rows follow the order asked for, so tables and legends put the focus trust first.
     rank = {o: i for i, o in enumerate(orgs)}
     return (out.assign(_rank=out["org"].map(rank)).sort_values(["_rank", "category", "month"])
@@ -85,12 +89,15 @@ def standards_met_counts(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataF
 def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
     """The case's 2024/25 C1 and C2 means under each plausible definition of 'the South East'.
 
+    The claim concerns the case's group (SCAS + SECAmb, `reference.orgs.CASE_GROUP`) and is judged on that
+    scope whatever the book's `group` parameter is, so 'group' here is always the case's group.
+
     Returns one row per definition: a stable `key`, the organisation, the weighting ("incidents" or
     "simple", an unweighted average of monthly means) and the C1 and C2 means in seconds. The labels
     readers see are in `publish.tables.DEFINITION_LABELS`.
     """
     orgs = ["RYD", "RYE", "R1F", "Y59", "Eng"]
-    monthly = monthly_with_combined(tidy, orgs + ["GROUP"])
+    monthly = monthly_with_combined(tidy, orgs + [GROUP_CODE], CASE_GROUP)
     monthly = monthly[monthly["category"].isin(["C1", "C2"])]
     year = monthly[metrics.financial_year(monthly["month"]) == fy]
     weighted = metrics.pooled_by_financial_year(year).set_index(["org", "category"])["mean"]

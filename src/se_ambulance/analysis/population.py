@@ -53,6 +53,9 @@ FOOTPRINTS: dict[str, Footprint] = {
              "Berkshire, north-east Hampshire and Surrey Heath come in through Frimley (D4U1Y), and Milton "
              "Keynes is missing."),
 }
+# The case's group (SCAS + SECAmb) by the county construction: the scope of the case's population claims,
+# and what `footprints.footprint_population` uses for RYD and RYE together. A book built for another group
+# (the `group` parameter) gets that group's footprint from `footprints.footprint_population(members, ...)`.
 FOOTPRINTS["GROUP"] = Footprint(
     "GROUP", "SCAS + SECAmb", subicb=FOOTPRINTS["RYD"].subicb + FOOTPRINTS["RYE"].subicb,
     la=FOOTPRINTS["RYD"].la + FOOTPRINTS["RYE"].la,

@@ -82,8 +82,9 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
                    "se_ambulance.analysis.forecast.log_linear_trend"),
-        Assumption("Appraisal", "Group income: SECAmb's 2019/20 income (£250.8m) scaled by the two trusts' AmbSYS "
-                   f"incidents, then by a price-change factor ({d.turnover_uplift.low:g}–{d.turnover_uplift.high:g})", "Seed 003; AmbSYS. SCAS also runs NHS 111 "
+        Assumption("Appraisal", "Group income: the group's trusts' 2019/20 AmbSYS incidents times an income per "
+                   "incident (SECAmb's 2019/20 income, £250.8m, over its incidents), then by a price-change factor"
+                   f" ({d.turnover_uplift.low:g}–{d.turnover_uplift.high:g})", "Seed 003; AmbSYS. SCAS also runs NHS 111 "
                    "and patient transport, so this understates income", "red", "amber", "se_ambulance.analysis.appraisal.scale"),
         Assumption("Appraisal", "The group's share of Carter's £500m national opportunity equals its share of "
                    "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.analysis.appraisal.Scale"),

@@ -6,6 +6,11 @@ words admit on its own scope (each an `Estimate`), the verdict under the one rul
 own chapter, the claims page and the introduction all show the same `ClaimResult` (see
 `claims.cache.register_for`), so a number can never differ between pages. Words are written in
 `publish.claims_text`, never here.
+
+Each claim is judged on its OWN scope, whatever the book's `group` parameter is: the case's response-time,
+population, outcome and appraisal claims concern SCAS + SECAmb (`reference.orgs.CASE_GROUP_MEMBERS`), seed
+002's 16 million concerns LAS + SCAS. So no claim reads the `group` area (it is not in CLAIM_AREAS), and a
+book built for another group shows the same verdicts; its pages say so next to the group's own figures.
 """
 
 from __future__ import annotations
@@ -36,7 +41,7 @@ from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_reg
 from se_ambulance.data.workforce import load_workforce
 from se_ambulance.claims.rule import judge_readings
 from se_ambulance.reference import standards
-from se_ambulance.reference.orgs import GROUP_CODE, GROUP_MEMBERS
+from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS, GROUP_CODE
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,7 @@ class ClaimInputs:
         """The appraisal's Monte Carlo, run once for both benefit claims."""
         from se_ambulance.analysis import appraisal
         settings = appraisal.Settings.from_params(self.appraisal)
-        return appraisal.simulate(settings, appraisal.scale(self.tidy))
+        return appraisal.simulate(settings, appraisal.scale(self.tidy, CASE_GROUP_MEMBERS))
 
 
 def _result(c: Claim, readings: dict[str, Estimate], figures: dict[str, float] | None = None) -> ClaimResult:
@@ -131,7 +136,7 @@ OVER_85_BASES = (2025, 2022)
 
 
 def _over_85_areas(inp: ClaimInputs) -> dict[str, pd.DataFrame]:
-    areas = {k: pop.footprint_totals(pop.FOOTPRINTS[k], inp.subicb, inp.la) for k in (*GROUP_MEMBERS, GROUP_CODE)}
+    areas = {k: pop.footprint_totals(pop.FOOTPRINTS[k], inp.subicb, inp.la) for k in (*CASE_GROUP_MEMBERS, GROUP_CODE)}
     areas["region"] = pop.region_totals(inp.region, "SOUTH EAST")
     return areas
 
@@ -142,7 +147,7 @@ def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
     for base in OVER_85_BASES:
         readings[f"from_{base}"] = Estimate.exact(pop.change(areas["region"], base, OVER_85_TARGET)["aged_85_plus"])
     for base in OVER_85_BASES:  # single trusts: context only
-        for org in (*GROUP_MEMBERS, GROUP_CODE):
+        for org in (*CASE_GROUP_MEMBERS, GROUP_CODE):
             figures[f"{org}_from_{base}"] = pop.change(areas[org], base, OVER_85_TARGET)["aged_85_plus"]
     # Percent in the register, shares here: compare like with like.
     return _result(c.model_copy(update={"value": c.value / 100, "tolerance": (c.tolerance or 0) / 100}),
@@ -155,7 +160,7 @@ DECADE_BASE, DECADE_HORIZON = 2025, 2035
 
 
 def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
-    y = incidents_series(inp.tidy, GROUP_MEMBERS)
+    y = incidents_series(inp.tidy, CASE_GROUP_MEMBERS)
     banded = pop.banded(pop.FOOTPRINTS[GROUP_CODE], inp.subicb)
     paths = demand_model.scenarios(annual_totals(y), banded, DECADE_BASE, DECADE_HORIZON,
                                    inp.demand["covid_handling"], inp.demand["age_rates"])
@@ -174,7 +179,7 @@ OUTCOME_MEASURE, OUTCOME_YEARS = "survival_utstein", 3
 
 
 def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
-    a, b = GROUP_MEMBERS
+    a, b = CASE_GROUP_MEMBERS
     rates = outcomes.outcome_rates(inp.ambco, [a, b])
     diff = pooled_difference(rates, OUTCOME_MEASURE, a, b, OUTCOME_YEARS)
     per_year = {m: outcomes.gap_between(rates, m, a, b) for m in ("survival_utstein", "survival_all")}

@@ -18,13 +18,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
-from se_ambulance.reference.orgs import ALL_ORGS, COMBINED, PROVIDERS
+from se_ambulance.reference.orgs import ALL_ORGS, CASE_GROUP_MEMBERS, CASE_GROUP_NAME, GROUP_CODE, PROVIDERS
 from se_ambulance.reference import evaluation as _ev
 from se_ambulance.reference.system_changes import DEFAULT_SPC_BREAKS
 from se_ambulance.reference.use_rates import DEFAULT_RATES, RATED_GROUPS
 
-COMPARATOR_CODES = sorted(set(ALL_ORGS) | set(COMBINED))
-AREAS = ("focus", "performance", "demand", "appraisal", "evaluation")
+COMPARATOR_CODES = sorted(set(ALL_ORGS) | {GROUP_CODE})
+AREAS = ("focus", "group", "performance", "demand", "appraisal", "evaluation")
 
 
 class _Model(BaseModel):
@@ -80,12 +80,13 @@ class FocusParams(_Model):
     comparators: list[str] = Field(
         default_factory=lambda: ["RYE", "GROUP", "Eng"],
         description="Organisations shown beside the focus trust: provider codes, region codes "
-                    "(Y56...Y63), Eng, or GROUP (SCAS + SECAmb pooled by incidents).",
+                    "(Y56...Y63), Eng, or GROUP (the `group` parameter's trusts pooled by incidents; "
+                    "default SCAS + SECAmb).",
         json_schema_extra={"allowed": COMPARATOR_CODES}, min_length=0, max_length=6)
-    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: GROUP (SCAS + SECAmb) or any "
-                             "trust's code. SECAmb, SCAS and the group use the book's county construction, every other "
-                             "trust its apportioned sub-ICB footprint (analysis.footprints). The claims are judged on "
-                             "their own scope whatever this is.",
+    demand_area: str = Field("GROUP", description="Footprint of the demand chapter: GROUP (the `group` "
+                             "parameter's trusts; default SCAS + SECAmb) or any trust's code. SECAmb and SCAS (alone or "
+                             "together) use the book's county construction, every other trust its apportioned sub-ICB "
+                             "footprint (analysis.footprints). The claims are judged on their own scope whatever this is.",
                              json_schema_extra={"allowed": ["GROUP", *sorted(PROVIDERS)]})
 
     @field_validator("trust", "demand_area")
@@ -101,6 +102,46 @@ class FocusParams(_Model):
             raise ValueError(f"unknown organisation code(s) {bad}")
         if len(set(v)) != len(v):
             raise ValueError("comparators must not repeat a code")
+        return v
+
+
+# A group's name is shown as plain text in headings, charts and tables: letters, digits, spaces and a few marks.
+GROUP_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9 +&,.'()/-]*"
+
+
+class GroupParams(_Model):
+    """The group every group figure follows (chapters 1, 3, 4, 5 and 9): the trusts pooled as GROUP, the
+    demand chapter's GROUP footprint, the appraisal's scale and Carter share, the evaluation's treated unit,
+    and the chart labels. The claims register does not depend on it: each claim is judged on its own scope
+    (the case's claims on SCAS + SECAmb, seed 002's on LAS + SCAS), and pages say so when the group differs."""
+
+    name: str = Field(CASE_GROUP_NAME, min_length=1, max_length=60,
+                      description="The group's name as the book shows it, plain text of 1-60 characters (letters, "
+                                  "digits, spaces and + & , . ' ( ) / -), e.g. 'LAS + SCAS'.")
+    members: list[str] = Field(default_factory=lambda: list(CASE_GROUP_MEMBERS),
+                               description="The group's trusts: 2-10 different AmbSYS provider codes. Default: "
+                                           "SECAmb and SCAS, the South Central and South East Ambulance Group "
+                                           "(seed 000).",
+                               json_schema_extra={"allowed": sorted(PROVIDERS)}, min_length=2, max_length=10)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        import re
+
+        if v != v.strip() or not re.fullmatch(GROUP_NAME_PATTERN, v):
+            raise ValueError("a plain-text name is expected: letters, digits, spaces and + & , . ' ( ) / -, "
+                             "starting with a letter or digit, without leading or trailing spaces")
+        return v
+
+    @field_validator("members")
+    @classmethod
+    def _members(cls, v: list[str]) -> list[str]:
+        bad = [c for c in v if c not in PROVIDERS]
+        if bad:
+            raise ValueError(f"unknown trust code(s) {bad}")
+        if len(set(v)) != len(v):
+            raise ValueError("members must not repeat a code")
         return v
 
 
@@ -365,6 +406,8 @@ class BookParams(_Model):
 
     focus: FocusParams = Field(default_factory=FocusParams,
                                description="The trust the performance chapters are about, and its comparators.")
+    group: GroupParams = Field(default_factory=GroupParams,
+                               description="The group's name and trusts (GROUP): every group figure follows it.")
     performance: PerformanceParams = Field(default_factory=PerformanceParams,
                                            description="Response-time chapters and claims.")
     demand: DemandParams = Field(default_factory=DemandParams, description="Demand chapter and claims.")

@@ -11,7 +11,9 @@ from se_ambulance.analysis import appraisal as A
 from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.claims.register import claim as register_claim
 from se_ambulance.claims.rule import judge_readings
+from se_ambulance.publish.claims_text import group_scope_note
 from se_ambulance.publish.format import odds, fy_label, millions, percent
+from se_ambulance.reference.orgs import Group, names
 
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
 SUMMARY_LABELS = {
@@ -128,11 +130,20 @@ def breakeven_words(b: dict[str, float], years: int) -> dict[str, str]:
             "be_never": f"{percent(b['share_never'], 1)} ({odds(b['share_never'])})"}
 
 
-def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.DataFrame) -> dict[str, str]:
-    """Every text value chapter 5 glues, by key."""
+def scope_note(group: Group) -> str:
+    """Chapter 5's sentence next to the two verdicts when the book's group is not the case's (empty if it is)."""
+    note = group_scope_note(group, "The two benefit claims concern")
+    return note and (note + f" The model, its chances and the verdict maps on this page are for {group.name}: "
+                     "what the claimed sums would mean for its trusts.")
+
+
+def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.DataFrame, group: Group) -> dict[str, str]:
+    """Every text value chapter 5 glues, by key. `sc` is the scale of `group` (the book's `group`)."""
+    if tuple(sc.members) != tuple(group.members):
+        raise ValueError(f"the scale is for {sc.members}, the group is {group.members}")
     est = A.claim_estimates(res)
     probs = A.claim_probabilities(res)
-    rates = A.conveyance_rates(tidy)
+    rates = A.conveyance_rates(tidy, sc.members)
     cm = A.centre_and_median(res)
     be = A.breakeven_summary(res.outcomes["breakeven_year"])
     eq = A.incident_equivalents(tidy, settings, sc)
@@ -141,6 +152,8 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     o = res.outcomes
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
+        "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
+        "income_per_incident": f"£{sc.income_per_incident:,.0f}",
         "years": str(settings.appraisal_years), "rate": percent(settings.discount_rate),
         "turnover_2019": millions(sc.turnover_2019, 0), "uplift": f"×{settings.turnover_uplift[1]:g}",
         "turnover_now": millions(A.central_income(settings, sc), 0), "share_year": fy_label(sc.year),

@@ -13,6 +13,18 @@ from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import SUPPORTED
 from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m, odds
+from se_ambulance.reference.orgs import CASE_GROUP, Group, names
+
+
+def group_scope_note(group: Group, what: str = "The case's claims on this page concern") -> str:
+    """The sentence a page glues next to a claim's verdict when the book's group is not the case's: the claim
+    is judged on its own scope (SCAS + SECAmb), not on the group the page's own figures follow. Empty for the
+    case's group (the default), so the canonical book reads as before."""
+    if group.is_case:
+        return ""
+    return (f"This book is built for {group.name} ({names(group.members)}), and this page's own figures follow "
+            f"it. {what} {CASE_GROUP.name} ({names(CASE_GROUP.members)}): each verdict here is judged on that "
+            "scope, as on the claims page, whatever group the book is built for.")
 
 RULE = ("A claim is **supported** when the book's central estimate, on the claim's own scope, meets it; "
         "**partly supported** when the claimed figure lies inside the estimate's stated range (a 90% interval "

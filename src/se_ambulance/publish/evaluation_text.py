@@ -14,7 +14,7 @@ from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
 from se_ambulance.claims.register import load_register
 from se_ambulance.publish.format import percent
-from se_ambulance.reference.orgs import GROUP_MEMBERS, PROVIDERS, short_name
+from se_ambulance.reference.orgs import PROVIDERS, short_name
 
 # The day the design was fixed, and what AmbSYS held then (the pre-registration; never changes).
 DESIGN_FIXED = "22 November 2026"
@@ -64,20 +64,34 @@ VERDICT_WORDS = {
 }
 
 
-def members_from(performance: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """The group's members: the performance area's `group` when it has one, else the book's definition."""
-    group = (performance or {}).get("group")
-    if isinstance(group, Mapping):
-        group = group.get("members")
-    return tuple(group) if group else tuple(GROUP_MEMBERS)
+def members_from(group: Mapping[str, Any]) -> tuple[str, ...]:
+    """The group's members from the `group` area as papermill injects it ({'name', 'members'})."""
+    members = tuple((group or {}).get("members") or ())
+    if len(members) < 2:
+        raise ValueError("the evaluation needs the book's group (the `group` area) with at least two members")
+    return members
 
 
-def design_from(evaluation: Mapping[str, Any], performance: Mapping[str, Any] | None = None) -> Design:
-    """The evaluation area (as papermill injects it) and the group's members as the analysis's Design."""
+def design_from(evaluation: Mapping[str, Any], group: Mapping[str, Any]) -> Design:
+    """The evaluation area and the book's group (both as papermill injects them) as the analysis's Design:
+    the treated unit is the `group` parameter's trusts pooled."""
     e = evaluation
-    return Design(members_from(performance), e["start_month"], e["pre_start"], tuple(e["outcomes"]),
+    return Design(members_from(group), e["start_month"], e["pre_start"], tuple(e["outcomes"]),
                   tuple(e["excluded_donors"]), int(e["placebo_min_pre_months"]), float(e["alpha"]),
                   float(e["power"]), float(e["meaningful_change"]), int(e["min_post_months"]), e["power_until"])
+
+
+def group_note(group: Mapping[str, Any]) -> str:
+    """A sentence for the chapter's opening when the book's group is not the case's (empty when it is): the
+    design was written for SCAS + SECAmb and is here applied to the group's trusts."""
+    from se_ambulance.reference.orgs import CASE_GROUP, Group, names
+
+    g = Group.from_params(group)
+    if g.is_case:
+        return ""
+    return (f"This book is built for {g.name} ({names(g.members)}; the `group` parameter): the design below, "
+            f"written for {CASE_GROUP.name}, is applied to its trusts pooled as one organisation, with the same "
+            "start month and outcomes unless the `evaluation` parameters change them.")
 
 
 def month_label(m) -> str:

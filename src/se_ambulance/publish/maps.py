@@ -84,13 +84,16 @@ def trust_map(focus: str, group_members: Sequence[str], topology: dict, labels: 
 
 
 def trust_map_figure(focus: str, group_members: Sequence[str], topology: dict, labels: pd.DataFrame,
-                     source: str, name: str = "trust-footprints"):
-    """The book's figure of the trust footprints."""
+                     source: str, name: str = "trust-footprints", group_name: str | None = None):
+    """The book's figure of the trust footprints: the focus trust and the book's group (`group_members`,
+    named `group_name`: the `group` parameter) highlighted."""
     others = [PROVIDERS[c] for c in group_members if c != focus]
+    called = f"{group_name}: " if group_name else ""
+    whose = "the rest of its group" if focus in group_members else "the group"
     alt_text = (f"Map of England divided into the ten ambulance trust footprints (April 2018 CCG basis), "
                 f"with the Isle of Wight, served by its own NHS trust, drawn separately. "
                 f"{PROVIDERS.get(focus, focus)}, the focus trust, is dark blue"
-                + (f"; the rest of its group ({', '.join(others)}) is light blue" if others else "")
+                + (f"; {whose} ({called}{', '.join(others)}) is light blue" if others else "")
                 + "; the other trusts are grey. Each footprint is labelled with the trust's short name.")
     return figure(trust_map(focus, group_members, topology, labels), name=name,
                   title="Ambulance trust footprints in England",

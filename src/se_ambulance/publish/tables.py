@@ -36,11 +36,17 @@ def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
     }, index=pd.Index(cov["category"], name="category"))
 
 
-def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2")) -> pd.DataFrame:
+def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"),
+                     group=None) -> pd.DataFrame:
     """`performance.fy_means` as one row per financial year and one m:ss column per category and org;
-    a dash where the org did not report the whole year."""
+    a dash where the org did not report the whole year. `group`: the book's group (a `reference.orgs.Group`),
+    needed when `orgs` holds GROUP."""
+    from functools import partial
+
     from se_ambulance.publish.format import fy_label, mmss
-    from se_ambulance.reference.orgs import short_name
+    from se_ambulance.reference.orgs import short_name as _short
+
+    short_name = partial(_short, group=group)
 
     shown = fy.assign(column=fy["category"] + " mean · " + fy["org"].map(short_name),
                       year=fy["fy"].map(fy_label), value=fy["mean"].map(mmss))
@@ -52,10 +58,15 @@ def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence
     return table
 
 
-def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
-    """`performance.standards_met_counts` as 'met of months (share%)' by measure and organisation."""
+def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str], group=None) -> pd.DataFrame:
+    """`performance.standards_met_counts` as 'met of months (share%)' by measure and organisation.
+    `group`: the book's group (a `reference.orgs.Group`), needed when `orgs` holds GROUP."""
+    from functools import partial
+
     from se_ambulance.publish.format import fy_label, mmss
-    from se_ambulance.reference.orgs import short_name
+    from se_ambulance.reference.orgs import short_name as _short
+
+    short_name = partial(_short, group=group)
     from se_ambulance.reference.standards import INTERIM_C2_YEARS
 
     years = f"{fy_label(min(INTERIM_C2_YEARS))} to {fy_label(max(INTERIM_C2_YEARS))}"
@@ -71,6 +82,7 @@ def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFra
     return table
 
 
+# The claim's definitions are on the case's own scope (SCAS + SECAmb), whatever the book's group.
 DEFINITION_LABELS = {
     "secamb": "SECAmb alone, incident-weighted",
     "scas": "SCAS alone, incident-weighted",
@@ -233,35 +245,47 @@ def over_85_change_frame(subicb: pd.DataFrame, la: pd.DataFrame, region: pd.Data
     the South East region (the two footprints together are the same counties, so one row) and England."""
     from se_ambulance.analysis import population as pop
     from se_ambulance.publish.format import percent
-    from se_ambulance.reference.orgs import GROUP_MEMBERS
+    from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS  # the claim's own scope, whatever the book's group
 
-    areas = {pop.FOOTPRINTS[k].label: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in GROUP_MEMBERS}
+    areas = {pop.FOOTPRINTS[k].label: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in CASE_GROUP_MEMBERS}
     areas["South East region (= SCAS + SECAmb footprints)"] = pop.region_totals(region, "SOUTH EAST")
     areas["England"] = pop.region_totals(region, "ENGLAND")
     table = pop.over_85_change_table(areas, list(bases), target).map(percent)
     table = table.rename(columns={str(b): f"from mid-{b}" for b in bases})
-    fp_totals = {k: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in GROUP_MEMBERS}
+    fp_totals = {k: pop.footprint_totals(pop.FOOTPRINTS[k], subicb, la) for k in CASE_GROUP_MEMBERS}
     from_2019 = pop.over_85_change_from_2019(mye, fp_totals, target)
-    table.insert(0, "from mid-2019 (estimate)", [percent(from_2019[k]) for k in GROUP_MEMBERS] + ["–", "–"])
+    table.insert(0, "from mid-2019 (estimate)", [percent(from_2019[k]) for k in CASE_GROUP_MEMBERS] + ["–", "–"])
     table.index.name = f"Change in population aged 85+ to mid-{target}"
     return table
 
 
-def outcome_gap_table(rates: pd.DataFrame, a: str, b: str) -> pd.DataFrame:
-    """Each year's difference (a − b) in survival on the Utstein and all-arrest measures, and whether the two
-    trusts' separate 95% intervals overlap (context for the outcomes claim)."""
+def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
+    """Each year's difference in survival between every pair of the group's trusts (a − b, in the order
+    given: for two trusts one pair, for n trusts n(n−1)/2), on the Utstein and all-arrest measures, and
+    whether the two trusts' separate 95% intervals overlap. A pair with no common year is left out."""
+    from itertools import combinations
+
     from se_ambulance.analysis import outcomes
     from se_ambulance.publish.format import fy_label
     from se_ambulance.reference.orgs import short_name
 
     parts = []
-    for measure, label in (("survival_utstein", "Utstein group"), ("survival_all", "all arrests")):
-        gap = outcomes.gap_between(rates, measure, a, b).set_index("fy")
-        parts.append(pd.DataFrame({
-            f"{label}: {short_name(a)} − {short_name(b)}": gap["difference"].map(lambda v: f"{100 * v:+.1f} points"),
-            f"{label}: intervals overlap?": gap["intervals_overlap"].map({True: "yes", False: "no"})}))
-    out = pd.concat(parts, axis=1)
+    for a, b in combinations([m for m in dict.fromkeys(members) if m in set(rates["org"])], 2):
+        for measure, label in (("survival_utstein", "Utstein group"), ("survival_all", "all arrests")):
+            gap = outcomes.gap_between(rates, measure, a, b)
+            if gap.empty:
+                continue
+            gap = gap.set_index("fy")
+            pair = f"{short_name(a)} − {short_name(b)}"
+            parts.append(pd.DataFrame({
+                f"{label}: {pair}": gap["difference"].map(lambda v: f"{100 * v:+.1f} points"),
+                f"{label}: intervals overlap?" if len(members) == 2 else f"{label}: {pair}, intervals overlap?":
+                    gap["intervals_overlap"].map({True: "yes", False: "no"})}))
+    if not parts:
+        return pd.DataFrame(index=pd.Index([], name="Financial year"))
+    out = pd.concat(parts, axis=1).sort_index()
     out.index = [fy_label(int(y)) for y in out.index]
+    out = out.fillna("–")
     out.index.name = "Financial year"
     return out
 

@@ -12,7 +12,7 @@ Cash-releasing and non-cash benefits are kept apart throughout: "equivalent" val
 from se_ambulance.analysis.appraisal.inputs import (  # noqa: F401
     APPRAISAL_FIRST_YEAR, CARTER_CONVEYANCE, CARTER_PRODUCTIVITY, CARTER_YEAR, GLOBALS, INCOME_YEAR, PARAMETERS,
     SECAMB_INCOME_2019, Scale, Settings, carter_price_factor, conveyance_rates, ed_shares, fy_incidents,
-    group_ed_share, headroom_ratio, register, scale)
+    group_ed_share, headroom_ratio, income_per_incident, INCOME_PER_INCIDENT_SOURCE, register, scale)
 from se_ambulance.analysis.appraisal.model import (  # noqa: F401
     OUTCOMES, Flows, Result, at_means, breakeven_summary, breakeven_year, central, central_cash_share,
     central_income, centre_and_median, dependence, deterministic, discount_factors, draw, flows, histogram_frame,

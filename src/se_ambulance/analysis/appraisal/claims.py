@@ -1,6 +1,7 @@
 """The numbers behind the two benefit claims: each claim's two readings as estimates (median and 90%
 interval) and the chances of reaching the claimed figures, plus what "the equivalent of £80 million"
-would mean in the group's activity. Verdict words come from the claims layer, not from here.
+would mean in the group's activity (the trusts in `Scale.members`). Verdict words come from the claims
+layer, not from here.
 
 The two readings of each claim:
 - a_year: a yearly amount once the plan is in place (the final appraisal year). Cash: cash-releasing
@@ -17,7 +18,6 @@ import pandas as pd
 from se_ambulance.analysis.appraisal.inputs import Scale, Settings, ed_shares, fy_incidents
 from se_ambulance.analysis.appraisal.model import Result, central_income, probability
 from se_ambulance.analysis.estimate import Estimate
-from se_ambulance.reference.orgs import GROUP_MEMBERS
 
 CLAIM_CASH = 10e6
 CLAIM_WIDER = 80e6
@@ -59,8 +59,8 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
     incidents conveyed to ED in the latest complete year (AmbSYS A53 ÷ A7)."""
     year = sc.year
     shares = ed_shares(tidy, year)
-    group_ed = sum(shares[o][0] for o in GROUP_MEMBERS)
-    group_inc = sum(shares[o][1] for o in GROUP_MEMBERS)
+    group_ed = sum(shares[o][0] for o in sc.members)
+    group_inc = sum(shares[o][1] for o in sc.members)
     rate = {o: ed / inc for o, (ed, inc) in shares.items()}
     best = min(rate, key=rate.get)
     group_share = group_ed / group_inc
@@ -75,7 +75,7 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
 
 def incident_equivalents(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: float = CLAIM_WIDER) -> dict:
     """£80m in incidents' worth of the group's average income per incident (latest complete year)."""
-    inc = float(sum(fy_incidents(tidy, o)[sc.year] for o in GROUP_MEMBERS))
+    inc = float(sum(fy_incidents(tidy, o)[sc.year] for o in sc.members))
     turnover = central_income(settings, sc)
     per_incident = turnover / inc
     return {"incidents": inc, "turnover": turnover, "per_incident": per_incident,

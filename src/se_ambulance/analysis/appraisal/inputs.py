@@ -2,6 +2,10 @@
 register's fractions are fractions of (the group's income and its share of Lord Carter's opportunity,
 rebased to today's conveyance rates and prices), all from public facts.
 
+"The group" is whichever trusts it is given: chapter 5 passes the book's `group` parameter's members; the
+two benefit claims are judged on the case's group (SCAS + SECAmb, `reference.orgs.CASE_GROUP_MEMBERS`)
+whatever that parameter is, so `claims.evaluate` passes those.
+
 Years are financial years: appraisal year 1 is the group's first year (2025/26).
 """
 
@@ -17,7 +21,9 @@ from se_ambulance.analysis import metrics
 from se_ambulance.analysis.activity import activity_monthly
 from se_ambulance.errors import ParameterError
 from se_ambulance.reference.benefits import Item, apply_overrides
-from se_ambulance.reference.orgs import GROUP_MEMBERS, PROVIDERS
+from collections.abc import Sequence
+
+from se_ambulance.reference.orgs import PROVIDERS
 
 # Book parameters this package reads (their defaults, ranges and sources are in `AppraisalParams`).
 PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realisation", "capital_optimism_bias",
@@ -27,6 +33,10 @@ PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realis
 # Seed 003 (an encyclopaedia article on SECAmb): "Budget: £250.8million (2019/2020)".
 SECAMB_INCOME_2019 = 250.8e6
 INCOME_YEAR = 2019  # 2019/20: the price base of the income figure
+# The income per incident the group's income is estimated with (any group: its own trusts' incidents times
+# this rate): the one published trust income the book holds over that trust's incidents in the same year.
+INCOME_PER_INCIDENT_SOURCE = ("SECAmb's published income for 2019/20, £250.8 million (seed 003), over its "
+                              "2019/20 incidents (AmbSYS A7)")
 APPRAISAL_FIRST_YEAR = 2025  # 2025/26: appraisal year 1, and the price base of the appraisal
 # Lord Carter (2018), operational productivity and performance in English NHS ambulance trusts.
 CARTER_CONVEYANCE = 300e6
@@ -101,6 +111,8 @@ class Scale:
     turnover_2019: float  # group income proxy at 2019/20 prices (£)
     carter_share: float  # the group's share of England's incidents, latest complete year
     year: int  # that year
+    members: tuple[str, ...]  # the trusts the scale is for
+    income_per_incident: float  # £ per incident at 2019/20 prices (INCOME_PER_INCIDENT_SOURCE)
     conveyance_headroom: float = 1.0  # the group's remaining ED-conveyance headroom, as a share of 2018/19's
 
     def base(self, basis: str, turnover: np.ndarray, uplift: np.ndarray | None = None) -> np.ndarray:
@@ -135,9 +147,13 @@ def ed_shares(tidy: pd.DataFrame, year: int) -> dict[str, tuple[float, float]]:
     return out
 
 
-def group_ed_share(shares: dict[str, tuple[float, float]]) -> float:
-    ed = sum(shares[o][0] for o in GROUP_MEMBERS)
-    inc = sum(shares[o][1] for o in GROUP_MEMBERS)
+def group_ed_share(shares: dict[str, tuple[float, float]], members: Sequence[str]) -> float:
+    """The members' ED conveyances over their incidents, pooled (a missing member is an error, not a gap)."""
+    missing = [o for o in members if o not in shares]
+    if missing:
+        raise ValueError(f"no complete year of ED conveyances for {missing}")
+    ed = sum(shares[o][0] for o in members)
+    inc = sum(shares[o][1] for o in members)
     return ed / inc
 
 
@@ -151,7 +167,7 @@ def headroom_ratio(share_then: float, share_now: float, floor: float) -> float:
     return float(np.clip((share_now - floor) / (share_then - floor), 0.0, 1.0))
 
 
-def conveyance_rates(tidy: pd.DataFrame) -> dict[str, float]:
+def conveyance_rates(tidy: pd.DataFrame, members: Sequence[str]) -> dict[str, float]:
     """The group's ED-conveyance and hear-and-treat shares in Carter's year and the latest complete
     year, the lowest-conveying trust's share (the floor) and the headroom ratio."""
     then_shares = ed_shares(tidy, CARTER_YEAR)
@@ -159,11 +175,11 @@ def conveyance_rates(tidy: pd.DataFrame) -> dict[str, float]:
     now_shares = ed_shares(tidy, year)
     floor_org = min(now_shares, key=lambda o: now_shares[o][0] / now_shares[o][1])
     floor = now_shares[floor_org][0] / now_shares[floor_org][1]
-    then, now = group_ed_share(then_shares), group_ed_share(now_shares)
+    then, now = group_ed_share(then_shares, members), group_ed_share(now_shares, members)
 
     def hear_and_treat(fy: int) -> float:
         num = den = 0.0
-        for o in GROUP_MEMBERS:
+        for o in members:
             a = metrics.annual_totals(activity_monthly(tidy, o)[["incidents", "hear_and_treat"]].dropna())
             num += a.loc[fy, "hear_and_treat"]
             den += a.loc[fy, "incidents"]
@@ -174,15 +190,31 @@ def conveyance_rates(tidy: pd.DataFrame) -> dict[str, float]:
             "hear_treat_then": hear_and_treat(CARTER_YEAR), "hear_treat_now": hear_and_treat(year)}
 
 
-def scale(tidy: pd.DataFrame) -> Scale:
-    """The group's income proxy, its share of England's incidents and its conveyance headroom, from AmbSYS.
+def income_per_incident(tidy: pd.DataFrame) -> float:
+    """£ of income per incident at 2019/20 prices: SECAmb's published 2019/20 income over its 2019/20
+    incidents (AmbSYS A7); see INCOME_PER_INCIDENT_SOURCE."""
+    return float(SECAMB_INCOME_2019 / fy_incidents(tidy, "RYD")[INCOME_YEAR])
 
-    Income: SECAmb's published 2019/20 income times the group's incidents over SECAmb's in 2019/20.
-    SCAS also runs NHS 111 and patient transport, so this proxy understates the group's turnover."""
-    secamb = fy_incidents(tidy, "RYD")
-    group = sum(fy_incidents(tidy, o) for o in GROUP_MEMBERS)
+
+def scale(tidy: pd.DataFrame, members: Sequence[str]) -> Scale:
+    """The group's income proxy, its share of England's incidents and its conveyance headroom, from AmbSYS,
+    for the trusts in `members` (the book's `group`, or the case's group for the claims).
+
+    Income: the group's own trusts' 2019/20 incidents times an income per incident (`income_per_incident`,
+    from SECAmb's published 2019/20 income). Trusts that also run NHS 111 and patient transport (SCAS, LAS's
+    111 in some years) earn more than this per incident, so the proxy understates the group's turnover;
+    `group_turnover_m` replaces it."""
+    members = tuple(dict.fromkeys(members))
+    if not members:
+        raise ValueError("a group needs at least one trust")
+    group = sum(fy_incidents(tidy, o) for o in members)
     eng = fy_incidents(tidy, "Eng")
     year = int(eng.index.max())
-    turnover = SECAMB_INCOME_2019 * group[INCOME_YEAR] / secamb[INCOME_YEAR]
+    missing = [y for y in (INCOME_YEAR, year) if y not in group.index or pd.isna(group.get(y))]
+    if missing:
+        raise ValueError(f"the group's trusts ({', '.join(members)}) do not all report every month of "
+                         f"financial year(s) {missing}")
+    rate = income_per_incident(tidy)
+    turnover = rate * group[INCOME_YEAR]
     share = group[year] / eng[year]
-    return Scale(float(turnover), float(share), year, conveyance_rates(tidy)["headroom"])
+    return Scale(float(turnover), float(share), year, members, rate, conveyance_rates(tidy, members)["headroom"])
