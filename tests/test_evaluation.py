@@ -114,24 +114,112 @@ def test_the_smallest_detectable_effect_falls_as_months_are_added():
 
 
 def _judge(**kw):
-    base = dict(sc_effect=-1.0, placebo_p=0.6, its_effect=-0.8, its_low=-2.5, its_high=0.9, its_placebo_p=0.5,
-                alpha=0.1, lower_is_better=True, post_months=6, min_post_months=3, mde_now=8.0, mde_end=2.5,
-                meaningful=3.0)
+    """Today's shape by default: estimates inside the noise, a meaningful change detectable only later."""
+    base = dict(sc_effect=-1.0, sc_p=0.6, sc_smallest_p=1 / 8, sc_low=-4.0, sc_high=2.0, sc_informative=True,
+                its_effect=-0.8, its_low=-2.5, its_high=0.9, its_placebo_p=0.5, alpha=0.1, lower_is_better=True,
+                post_months=6, min_post_months=3, mde_now=8.0, mde_end=2.5, meaningful=3.0)
     return verdict.judge(**(base | kw))
 
 
-def test_the_verdict_is_too_early_to_tell_when_the_effect_is_inside_the_noise():
+POWERED = dict(mde_now=2.0)  # a change of the meaningful size (3.0) is detectable now
+SC_FINDS = dict(sc_effect=-4.0, sc_p=0.05, sc_low=-6.0, sc_high=-2.0)
+ITS_FINDS = dict(its_effect=-4.2, its_low=-6.0, its_high=-2.4, its_placebo_p=0.07)
+
+
+def test_the_verdict_rule_checks_months_and_power_before_any_estimate():
     assert _judge() == verdict.TOO_EARLY  # inside the noise; a meaningful change detectable only later
-    assert _judge(post_months=2, placebo_p=0.01, its_low=-2, its_high=-1, its_placebo_p=0.05) == verdict.TOO_EARLY
-    assert _judge(sc_effect=float("nan")) == verdict.TOO_EARLY
-    assert _judge(mde_end=4.0) == verdict.UNDETECTABLE  # never detectable within the horizon
-    assert _judge(mde_now=2.0) == verdict.NO_CHANGE  # detectable now, and nothing found
-    found = dict(placebo_p=0.05, its_low=-2.0, its_high=-0.5, its_placebo_p=0.07)
-    assert _judge(**found) == verdict.BETTER
-    assert _judge(**found, lower_is_better=False) == verdict.WORSE
-    assert _judge(placebo_p=0.05) == verdict.DISAGREE  # one method only
+    assert _judge(post_months=2, **SC_FINDS, **ITS_FINDS, **POWERED) == verdict.TOO_EARLY
+    assert _judge(sc_effect=float("nan"), its_effect=float("nan")) == verdict.TOO_EARLY
+    assert _judge(mde_end=4.0) == verdict.UNDETECTABLE  # never detectable by the end of the roll-out
+    # Both methods significant, large and on the same side, but the design cannot see a meaningful change: the
+    # power check comes first, so no change is claimed.
+    assert _judge(**SC_FINDS, **ITS_FINDS) == verdict.TOO_EARLY
+    assert _judge(**SC_FINDS, **ITS_FINDS, mde_end=4.0) == verdict.UNDETECTABLE
+
+
+def test_a_method_finds_a_change_only_if_it_is_significant_and_at_least_the_meaningful_size():
+    assert _judge(**SC_FINDS, **ITS_FINDS, **POWERED) == verdict.BETTER
+    assert _judge(**SC_FINDS, **ITS_FINDS, **POWERED, lower_is_better=False) == verdict.WORSE
+    # Significant but smaller than the meaningful change: not a finding.
+    small = dict(its_effect=-1.0, its_low=-1.5, its_high=-0.5, its_placebo_p=0.07)
+    assert _judge(**small, **POWERED) == verdict.NOT_FOUND
+    assert _judge(**SC_FINDS, **small, **POWERED) == verdict.UNCONFIRMED
     # An ITS interval that excludes zero is not enough when its own false starts do as well.
-    assert _judge(placebo_p=0.05, its_low=-2.0, its_high=-0.5, its_placebo_p=0.4) == verdict.DISAGREE
+    assert _judge(**SC_FINDS, **(ITS_FINDS | {"its_placebo_p": 0.4}), **POWERED) == verdict.UNCONFIRMED
+    # Opposite sides.
+    assert _judge(**SC_FINDS, its_effect=4.2, its_low=2.4, its_high=6.0, its_placebo_p=0.07,
+                  **POWERED) == verdict.DISAGREE
+    # With too few donors for any rank to reach α, rank 1 (the smallest p available) counts.
+    assert _judge(**(SC_FINDS | {"sc_p": 1 / 8}), **ITS_FINDS, **POWERED) == verdict.BETTER
+    assert _judge(**(SC_FINDS | {"sc_p": 2 / 8}), **ITS_FINDS, **POWERED) == verdict.UNCONFIRMED
+
+
+def test_an_uninformative_synthetic_control_counts_for_nothing():
+    # The time series alone cannot make 'better' or 'worse', however clear.
+    assert _judge(**SC_FINDS, **ITS_FINDS, **POWERED, sc_informative=False) == verdict.UNCONFIRMED
+    # Nor can the synthetic control's interval stop the time series ruling out a meaningful change.
+    inside = dict(its_effect=0.2, its_low=-1.0, its_high=1.4)
+    assert _judge(**inside, **POWERED, sc_low=-5.0, sc_high=5.0) == verdict.NOT_FOUND
+    assert _judge(**inside, **POWERED, sc_low=-5.0, sc_high=5.0, sc_informative=False) == verdict.NO_CHANGE
+
+
+def test_equivalence_every_informative_interval_inside_the_meaningful_change_is_no_meaningful_change():
+    inside = dict(sc_effect=0.3, sc_low=-1.5, sc_high=2.1, its_effect=0.2, its_low=-1.0, its_high=1.4)
+    assert _judge(**inside, **POWERED) == verdict.NO_CHANGE
+    assert _judge(**(inside | {"its_high": 3.2}), **POWERED) == verdict.NOT_FOUND  # one interval reaches +3
+    assert not verdict.rules_out(-3.0, 1.0, 3.0) and verdict.rules_out(-2.9, 2.9, 3.0)
+
+
+def test_the_lean_is_the_direction_of_the_estimates_whatever_their_significance():
+    assert verdict.lean([2.4, 4.6], lower_is_better=True) == verdict.WORSE
+    assert verdict.lean([2.4, 4.6], lower_is_better=False) == verdict.BETTER
+    assert verdict.lean([-0.05, 0.22], lower_is_better=True) == verdict.MIXED
+    assert verdict.lean([float("nan"), -1.0], lower_is_better=True) == verdict.BETTER
+
+
+def test_the_synthetic_control_reports_its_fit_against_the_groups_own_spread():
+    donors = _donor_panel()
+    good = synthetic_control(pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1), "G",
+                             list(donors.columns), START)
+    assert good.pre_r2 > 0.9 and good.informative(0.0)
+    assert good.pre_sd == pytest.approx(float(np.std(good.actual[good.actual.index < START])))
+    # A group whose path shares nothing with the donors': its own winter, the opposite way round.
+    rng = np.random.default_rng(9)
+    own = pd.Series(30 - 3 * np.cos(2 * np.pi * (MONTHS.month.to_numpy() - 1) / 12) + rng.normal(0, 1.0, len(MONTHS)),
+                    index=MONTHS, name="G")
+    bad = synthetic_control(pd.concat([own, donors], axis=1), "G", list(donors.columns), START)
+    assert bad.pre_r2 <= 0 and not bad.informative(0.0)
+    assert bad.pre_rmspe >= bad.pre_sd
+    assert bad.rmspe_ratio == pytest.approx(bad.post_rmspe / bad.pre_rmspe)
+
+
+def test_time_placebos_are_fitted_on_windows_of_one_length():
+    donors = _donor_panel()
+    panel = pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1)
+    time = time_placebos(panel, "G", START, 6, min_pre=12)
+    pre = panel[panel.index < START]
+    for p in (time[0], time[-1]):
+        i = list(pre.index).index(p.start)
+        end = pre.index[i + 5]
+        same = synthetic_control(pre.iloc[i - 12:], "G", list(donors.columns), p.start, end)
+        assert same.pre_months == 12 and p.effect == pytest.approx(same.effect)
+
+
+def test_the_sensitivity_specifications_recover_a_known_shift_without_trend_or_season():
+    from se_ambulance.analysis.evaluation.its import SENSITIVITY, sensitivity
+
+    rng = np.random.default_rng(11)
+    comparison = pd.Series(30 + rng.normal(0, 0.3, len(MONTHS)), index=MONTHS)
+    treated = comparison - 2 + rng.normal(0, 0.3, len(MONTHS)) + 3.0 * (MONTHS >= START)
+    out = sensitivity(treated, comparison, comparison + 0.5, START, 0.1)
+    assert tuple(out) == SENSITIVITY
+    for key, f in out.items():
+        if key == "log_ratio":
+            assert np.expm1(f.effect) * 28 == pytest.approx(3.0, abs=0.6)
+        else:
+            assert f.effect == pytest.approx(3.0, abs=0.6), key
+    # Winter against winter keeps only the pre-period months of the post-period's calendar months.
+    assert out["did_same_months"].pre_months == sum((MONTHS < START) & MONTHS.month.isin([10, 11, 12, 1, 2, 3]))
 
 
 # --- constructed AmbSYS files: the whole study, and a later vintage through the real update path -----------
@@ -140,7 +228,8 @@ MEMBERS = ("RYD", "RYE")
 DONORS = ("RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF")
 
 
-def _ambsys_rows(months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, revise: dict | None = None) -> list[dict]:
+def _ambsys_rows(months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, revise: dict | None = None,
+                 group_noise: float = 0.2) -> list[dict]:
     """AmbSYS-shaped rows: donors with their own C2 paths; SECAmb and SCAS built from donors (so a synthetic
     control exists), both faster by `effect` minutes from START. `revise` = {(org, 'YYYY-MM'): {code: value}}."""
     wanted, months = months, pd.date_range("2023-04-01", "2026-12-01", freq="MS")  # one draw for every vintage
@@ -154,8 +243,8 @@ def _ambsys_rows(months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, r
             e[t] = 0.5 * e[t - 1] + rng.normal(0, 1.2)
         c2[org] = 26 + 2 * j + (2 + j) * winter + e
     after = (months >= START).astype(float)
-    c2["RYD"] = 0.5 * c2["RX6"] + 0.5 * c2["RX8"] - 2 + rng.normal(0, 0.2, n) - effect * after
-    c2["RYE"] = 0.5 * c2["RYA"] + 0.5 * c2["RX7"] - 1 + rng.normal(0, 0.2, n) - effect * after
+    c2["RYD"] = 0.5 * c2["RX6"] + 0.5 * c2["RX8"] - 2 + rng.normal(0, group_noise, n) - effect * after
+    c2["RYE"] = 0.5 * c2["RYA"] + 0.5 * c2["RX7"] - 1 + rng.normal(0, group_noise, n) - effect * after
     rows = []
     for org in (*DONORS, *MEMBERS):
         for t, m in enumerate(months):
@@ -201,8 +290,50 @@ def test_the_whole_study_finds_a_large_known_improvement_with_both_methods(tmp_p
     # The same data with no effect: the group's estimate sits among its placebos and no change is claimed.
     null = run_study(_tidy(_ambsys_rows(pd.date_range("2023-04-01", "2026-03-01", freq="MS")), tmp_path, "b.csv"),
                      _design())
-    assert null.primary.verdict in (verdict.TOO_EARLY, verdict.NO_CHANGE, verdict.UNDETECTABLE)
+    assert null.primary.verdict in (verdict.TOO_EARLY, verdict.NO_CHANGE, verdict.NOT_FOUND, verdict.UNDETECTABLE)
     assert null.primary.rank.rank > 1
+    # The words: every month since the start was seen when the design was fixed (data to March 2026).
+    from se_ambulance.publish import evaluation_text as text
+
+    values = text.chapter_values(study)
+    assert study.exploratory_months == 6 and study.confirmatory_months == 0
+    assert "exploratory" in values["ev.exploratory"] and "first test fixed in advance" in values["ev.exploratory"]
+    assert values["ev.headline"].startswith("Better") and "lean towards the group gaining ground" in values["ev.lean"]
+    assert set(study.sensitivity) == {"chapter", "no_trend", "log_ratio", "rest_of_england", "did", "did_same_months"}
+
+
+def test_on_panels_with_no_effect_the_headline_rarely_claims_a_change(tmp_path):
+    """Ten constructed AmbSYS files with no effect and a group noisier than its donors, judged against a small
+    meaningful change (5% of the level) so that power is sometimes there: the headline never says better or
+    worse, and at most two say a single method found something."""
+    months = pd.date_range("2023-04-01", "2026-03-01", freq="MS")
+    verdicts = []
+    for seed in range(10):
+        tidy = _tidy(_ambsys_rows(months, seed=100 + seed, group_noise=1.5), tmp_path, f"null-{seed}.csv")
+        verdicts.append(run_study(tidy, _design(meaningful_change=0.05)).primary.verdict)
+    assert not set(verdicts) & set(verdict.CHANGE_FOUND), verdicts
+    assert sum(v in (verdict.UNCONFIRMED, verdict.DISAGREE) for v in verdicts) <= 2, verdicts
+
+
+def test_the_pre_period_level_is_incident_weighted_not_an_average_of_monthly_means(tmp_path):
+    from se_ambulance.analysis.evaluation.design import period_level
+
+    rows = _ambsys_rows(pd.date_range("2023-04-01", "2023-05-01", freq="MS"))
+    for r in rows:  # SECAmb: April 10 minutes over 1,000 incidents, May 40 minutes over 3,000
+        if r["Org Code"] == "RYD":
+            n, mins = (1000, 10) if r["Month"] == 4 else (3000, 40)
+            r.update({"A10": n, "A30": n * mins * 60, "A31": mins * 60})
+    tidy = _tidy(rows, tmp_path)
+    level = period_level(tidy, "c2_mean", ["RYD"], pd.date_range("2023-04-01", "2023-05-01", freq="MS"))
+    assert level == pytest.approx((1000 * 10 + 3000 * 40) / 4000)  # 32.5, not (10 + 40) / 2
+
+
+def test_category_1_effects_are_shown_in_seconds_so_rounding_hides_nothing():
+    from se_ambulance.publish import evaluation_text as text
+
+    assert text.amount("c1_mean", 0.224) == "+13 s" and text.amount("c1_mean", 0.03) == "+2 s"
+    assert text.amount("c2_mean", 2.42) == "+2.4 min" and text.amount("hear_and_treat", -0.012, short=True) == "−1.2 pp"
+    assert text.direction("c1_mean", -0.05) == "3 seconds shorter"
 
 
 NAME = "AmbSYS-TEST.csv"
@@ -314,7 +445,7 @@ def test_the_comparison_reruns_the_evaluation_on_both_vintages_and_names_moved_v
     moved = text.verdicts_moved_table(cmp, study)
     assert "not supported" in moved["previous vintage"].tolist() and "supported" in moved["this vintage"].tolist()
     shown = text.revisions_table(cmp, ["RYD", "RYE"])
-    assert set(shown["month"]) == {"2025-12", "2026-01", "2026-02"}
+    assert set(shown["month"]) == {"December 2025", "January 2026", "February 2026"}
 
 
 def test_an_earlier_vintage_that_cannot_be_found_is_reported_not_guessed(project):

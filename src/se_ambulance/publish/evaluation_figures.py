@@ -31,36 +31,49 @@ def synthetic_figure(study: Study, source: str):
     x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y", tickCount=8))
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Minutes"),
-        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:2])),
-        strokeDash=alt.StrokeDash("series:N", sort=order, legend=None,
-                                  scale=alt.Scale(domain=order, range=[[1, 0], [5, 3]])),
-        tooltip=["month:T", "series:N", alt.Tooltip("minutes:Q", format=".1f")])
+        # One field, one title, one legend: colour and dash are merged into a single key.
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:2]),
+                        legend=alt.Legend(orient="top")),
+        strokeDash=alt.StrokeDash("series:N", title=None, sort=order,
+                                  scale=alt.Scale(domain=order, range=[[1, 0], [5, 3]]),
+                                  legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("month:T", format="%B %Y"), "series:N", alt.Tooltip("minutes:Q", format=".1f")])
     rule = alt.Chart(pd.DataFrame({"month": [start]})).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(
         x="month:T")
-    chart = alt.layer(lines, rule, data=frame).properties(width=600, height=260)
+    chart = alt.layer(lines, rule, data=frame).properties(width=560, height=260)
     p = study.primary
+    fit = f"pre-period fit R² {p.fit.pre_r2:.2f}".replace("-", "−")
+    err = amount(D.PRIMARY, p.fit.pre_rmspe, signed=False)
+    spread = amount(D.PRIMARY, p.fit.pre_sd, signed=False)
+    fit_words = (f"{err} a month (root mean square), more than the group's own spread around its average ({spread}): "
+                 "no better than a flat line" if not p.sc_informative else f"{err} a month (root mean square)")
     return figure(chart, name="evaluation-synthetic-c2", title="Category 2 mean: the group and its synthetic control",
-                  units=f"Minutes, monthly; the dotted line marks the start month ({month_label(start)})",
+                  units=(f"Minutes, monthly; dotted line: the start month ({month_label(start)}); {fit}"
+                         + ("" if p.sc_informative else ": uninformative")),
                   source=source,
                   alt_text=(f"Line chart of the monthly Category 2 mean of {unit_name(p.fit.treated)} and of a synthetic "
                             f"group built from {len(study.donors)} other trusts, {month_label(frame['month'].min())} to "
-                            f"{month_label(frame['month'].max())}. Over the pre-period the two differ by "
-                            f"{amount(D.PRIMARY, p.fit.pre_rmspe, signed=False)} a month (root mean square); since "
-                            f"{month_label(start)} the group has averaged {amount(D.PRIMARY, p.fit.effect)} against it."))
+                            f"{month_label(frame['month'].max())}. Over the pre-period the two differ by {fit_words}; "
+                            f"since {month_label(start)} the group has averaged {amount(D.PRIMARY, p.fit.effect)} "
+                            "against it."))
 
 
-KINDS = ["Donor treated as the group (space)", "False start in the pre-period (time)", "The group"]
+KINDS = ["Donor treated as the group", "The group"]
+SHORT_NAMES = {"c2_mean": "C2 mean", "c2_p90": "C2 90th centile", "c1_mean": "C1 mean", "c1_p90": "C1 90th centile",
+               "hear_and_treat": "Hear and treat", "ed_conveyance": "Conveyance to ED",
+               "c2_mean_gap": "Gap between members (C2)"}
 
 
 def placebo_frame(study: Study) -> pd.DataFrame:
+    """The space placebos (the verdict's reference distribution) and the group's own estimate, standardised.
+    The false starts are fitted on shorter windows and are not comparable: they are in the table, not here."""
     rows = []
     for key, r in study.results.items():
-        label = OUTCOME_NAMES[key]
-        for pl in r.placebos:
-            what = unit_name(pl.unit) if pl.kind == "space" else f"false start {pl.start:%Y-%m}"
-            rows.append({"outcome": label, "kind": KINDS[0] if pl.kind == "space" else KINDS[1], "unit": what,
+        label = SHORT_NAMES[key]
+        for pl in r.space:
+            rows.append({"outcome": label, "kind": KINDS[0], "unit": unit_name(pl.unit),
                          "standardised_effect": round(pl.standardised, 3)})
-        rows.append({"outcome": label, "kind": KINDS[2], "unit": unit_name(r.fit.treated),
+        rows.append({"outcome": label, "kind": KINDS[1], "unit": unit_name(r.fit.treated),
                      "standardised_effect": round(r.fit.standardised, 3)})
     frame = pd.DataFrame(rows)
     return frame[np.isfinite(frame["standardised_effect"])].reset_index(drop=True)
@@ -68,25 +81,24 @@ def placebo_frame(study: Study) -> pd.DataFrame:
 
 def placebo_figure(study: Study, source: str):
     frame = placebo_frame(study)
-    order = [OUTCOME_NAMES[k] for k in study.results]
+    order = [SHORT_NAMES[k] for k in study.results]
     chart = alt.Chart(frame).mark_point(filled=True, opacity=0.8).encode(
-        x=alt.X("standardised_effect:Q", title="Effect ÷ pre-period fit error (standardised)"),
-        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=200)),
+        x=alt.X("standardised_effect:Q", title="Effect ÷ pre-period fit error"),
+        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=170)),
         color=alt.Color("kind:N", title=None, sort=KINDS,
-                        scale=alt.Scale(domain=KINDS, range=["#768692", PALETTE[0], PALETTE[1]])),
-        shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "triangle", "diamond"]),
-                        title=None, legend=alt.Legend(orient="bottom", direction="vertical")),
-        size=alt.condition(alt.datum.kind == KINDS[2], alt.value(160), alt.value(45)),
+                        scale=alt.Scale(domain=KINDS, range=["#768692", PALETTE[1]]), legend=alt.Legend(orient="top")),
+        shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "diamond"]),
+                        title=None, legend=alt.Legend(orient="top")),
+        size=alt.condition(alt.datum.kind == KINDS[1], alt.value(160), alt.value(45)),
         tooltip=["outcome:N", "kind:N", "unit:N", alt.Tooltip("standardised_effect:Q", format=".2f")],
-    ).properties(width=360, height=36 * len(order))
-    ranks = "; ".join(f"{OUTCOME_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
-    return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among its placebos",
-                  units="Each outcome's effect divided by its pre-period fit error; grey: donors treated as if they had "
-                        "formed the group; blue: the group at false start months; red: the group's estimate",
+    ).properties(width=420, height=34 * len(order))
+    ranks = "; ".join(f"{SHORT_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
+    return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among the donors",
+                  units="Effect ÷ pre-period fit error; grey: donors treated as the group; red: the group",
                   source=source,
-                  alt_text=("Strip chart, one row per outcome, of standardised placebo effects (donors treated as the "
-                            "group, and false start months) with the group's own estimate marked. The group's rank by "
-                            f"absolute size (1 = most extreme): {ranks}."))
+                  alt_text=("Strip chart, one row per outcome, of standardised placebo effects (each donor trust, or "
+                            "for the gap each donor pair, treated as the group) with the group's own estimate marked. "
+                            f"The group's rank by absolute size (1 = most extreme): {ranks}."))
 
 
 def power_frame(study: Study) -> pd.DataFrame:
@@ -107,7 +119,7 @@ def power_figure(study: Study, source: str):
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
         color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
-        tooltip=["month:T", "basis:N", alt.Tooltip("minutes:Q", format=".1f")])
+        tooltip=[alt.Tooltip("month:T", format="%B %Y"), "basis:N", alt.Tooltip("minutes:Q", format=".1f")])
     marks = pd.DataFrame({"minutes": [round(p.meaningful, 2)], "label": ["meaningful change"],
                           "now": [study.last_month.strftime("%Y-%m")]})
     rule = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2).encode(y="minutes:Q")

@@ -14,11 +14,24 @@ from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
 from se_ambulance.claims.register import load_register
 from se_ambulance.publish.format import percent
+from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
-# The day the design was fixed, and what AmbSYS held then (the pre-registration; never changes).
-DESIGN_FIXED = "22 November 2026"
-DESIGN_DATA = "AmbSYS to March 2026 (adopted 21 November 2026)"
+def day_label(day: str) -> str:
+    """'2026-11-22' -> '22 November 2026' (the book's one date style: day, month in full, year)."""
+    t = pd.Timestamp(day)
+    return f"{t.day} {t:%B %Y}"
+
+
+def month_label(m) -> str:
+    """A month in the book's one style: 'March 2026'."""
+    return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
+
+
+# The day the design was fixed, and what AmbSYS held then (never changes; reference.evaluation gives the facts).
+DESIGN_FIXED = day_label(RE.DESIGN_FIXED_ON)
+DESIGN_DATA = f"AmbSYS to {month_label(RE.DATA_TO_WHEN_FIXED)} (adopted 21 November 2026)"
+RULE_REVISED = day_label(RE.RULE_REVISED_ON)
 
 OUTCOME_NAMES = {
     "c2_mean": "Category 2 mean response time", "c2_p90": "Category 2 90th centile response time",
@@ -58,10 +71,15 @@ EXCLUSION_REASONS = {
            "members, so regional commissioning changes reach it too",
 }
 VERDICT_WORDS = {
-    V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods disagree",
-    V.NO_CHANGE: "no detectable change", V.TOO_EARLY: "too early to tell",
-    V.UNDETECTABLE: "cannot be told from noise with these data",
+    V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods find changes in opposite directions",
+    V.UNCONFIRMED: "unconfirmed: one method finds a meaningful change the other does not confirm",
+    V.NO_CHANGE: "no meaningful change", V.NOT_FOUND: "no meaningful change found, none ruled out",
+    V.TOO_EARLY: "too early to tell", V.UNDETECTABLE: "cannot be told from noise with these data",
 }
+LEAN_SHORT = {V.WORSE: "group losing ground", V.BETTER: "group gaining ground", V.MIXED: "mixed"}
+LEAN_WORDS = {V.WORSE: "lean towards the group losing ground against other trusts",
+              V.BETTER: "lean towards the group gaining ground on other trusts",
+              V.MIXED: "point in different directions"}
 
 
 def members_from(group: Mapping[str, Any]) -> tuple[str, ...]:
@@ -94,10 +112,6 @@ def group_note(group: Mapping[str, Any]) -> str:
             "start month and outcomes unless the `evaluation` parameters change them.")
 
 
-def month_label(m) -> str:
-    return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
-
-
 def _names(codes: Sequence[str]) -> str:
     names = [short_name(c) for c in codes]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -107,11 +121,21 @@ def unit_name(unit: str) -> str:
     return " + ".join(short_name(c) for c in unit.split("+"))
 
 
+def in_seconds(outcome: str) -> bool:
+    """Category 1 times are shown in seconds: in tenths of a minute, rounding would hide their intervals."""
+    return D.OUTCOMES[outcome].category == "C1"
+
+
 def amount(outcome: str, value: float, signed: bool = True, short: bool = False) -> str:
-    """An effect or size in the outcome's unit: '+2.4 min', '−1.2 percentage points' ('pp' if `short`)."""
+    """An effect or size in the outcome's unit: '+2.4 min', '+13 s' (Category 1), '−1.2 percentage points'
+    ('pp' if `short`)."""
     if value is None or not math.isfinite(value):
         return "–"
     rate = D.OUTCOMES[outcome].kind == "rate"
+    if in_seconds(outcome):
+        shown = round(abs(60 * value))
+        sign = ("+" if value > 0 else "−") if signed and shown > 0 else ""
+        return f"{sign}{shown} s"
     shown = round(abs(100 * value if rate else value), 1)
     sign = ("+" if value > 0 else "−") if signed and shown > 0 else ""
     if rate:
@@ -126,9 +150,34 @@ def direction(outcome: str, value: float) -> str:
     kind = D.OUTCOMES[outcome].kind
     if kind == "rate":
         return f"{abs(100 * value):.1f} percentage points {'higher' if value > 0 else 'lower'}"
+    if in_seconds(outcome):
+        return f"{round(abs(60 * value))} seconds {'longer' if value > 0 else 'shorter'}"
     if kind == "gap":
         return f"{abs(value):.1f} minutes {'wider' if value > 0 else 'narrower'}"
     return f"{abs(value):.1f} minutes {'longer' if value > 0 else 'shorter'}"
+
+
+def verdict_text(key: str, r, min_post_months: int = 0) -> str:
+    """An outcome's verdict in words, with the sizes that make it exact: what a 'no meaningful change' rules
+    out, what 'too early' and 'cannot be told' could not yet see."""
+    words = VERDICT_WORDS[r.verdict]
+    m = amount(key, r.meaningful, signed=False)
+    if r.verdict == V.TOO_EARLY and r.fit.post_months < min_post_months:
+        return f"{words}: {r.fit.post_months} months since the start, fewer than the {min_post_months} the design requires"
+    if r.verdict == V.NO_CHANGE:
+        return f"{words}: changes of {m} or more either way are ruled out"
+    if r.verdict == V.NOT_FOUND:
+        return f"{words}: neither method finds a change of {m} or more, nor rules one out"
+    if r.verdict in (V.TOO_EARLY, V.UNDETECTABLE) and math.isfinite(r.mde_now) and r.mde_now > r.meaningful:
+        return f"{words}: only a change of {amount(key, r.mde_now, signed=False)} or more is detectable now, against {m} that matters"
+    return words
+
+
+def fit_text(fit) -> str:
+    """The synthetic control's pre-period fit against the group's own spread: 'R² −0.22 (3.7 vs 3.4 min)'."""
+    if not math.isfinite(fit.pre_r2):
+        return "–"
+    return f"R² {fit.pre_r2:.2f}".replace("-", "−")
 
 
 def _ordinal(n: int) -> str:
@@ -140,6 +189,10 @@ def rank_text(rank) -> str:
     if not math.isfinite(rank.p):
         return "no estimate yet"
     return f"{_ordinal(rank.rank)} of {rank.of} (p = {rank.p:.2f})"
+
+
+def interval_text(outcome: str, low: float, high: float, alpha: float) -> str:
+    return f"{percent(1 - alpha, 0)} CI {amount(outcome, low, short=True)} to {amount(outcome, high, short=True)}"
 
 
 def its_text(outcome: str, its, alpha: float) -> str:
@@ -173,47 +226,195 @@ def donors_table(study: Study) -> pd.DataFrame:
 
 
 def results_table(study: Study) -> pd.DataFrame:
-    """Each outcome's two estimates and where each falls among its placebos."""
+    """Each outcome's two estimates, how well the synthetic control fits, and where each estimate falls among
+    the placebos the verdict uses."""
     a = study.design.alpha
     return pd.DataFrame([{
         "outcome": OUTCOME_NAMES[key],
         "synthetic control: group − synthetic": amount(key, r.fit.effect, short=True),
-        "its placebo rank": rank_text(r.rank),
+        "synthetic control's pre-period fit": (f"{fit_text(r.fit)} (error {amount(key, r.fit.pre_rmspe, False, True)}, "
+                                               f"group's spread {amount(key, r.fit.pre_sd, False, True)})"
+                                               + ("" if r.sc_informative else ": uninformative")),
+        "post/pre fit error ratio": f"{r.fit.rmspe_ratio:.2f}" if math.isfinite(r.fit.rmspe_ratio) else "–",
+        "rank among donors treated as the group": rank_text(r.rank),
         "interrupted time series": its_text(key, r.its, a),
-        "its rank among false starts": rank_text(r.its_rank),
-    } for key, r in study.results.items()]).rename(columns={"its placebo rank": "placebo rank (space and time)",
-                                                          "its rank among false starts": "rank among false starts"})
+        "rank among false starts": rank_text(r.its_rank),
+    } for key, r in study.results.items()])
+
+
+def verdict_cell(key: str, r) -> str:
+    """The verdict for the table (whose other columns give the sizes): a 'no meaningful change' says what it
+    rules out."""
+    words = VERDICT_WORDS[r.verdict]
+    if r.verdict == V.NO_CHANGE:
+        return f"{words} (±{amount(key, r.meaningful, signed=False, short=True)} ruled out)"
+    return words
 
 
 def verdict_table(study: Study) -> pd.DataFrame:
-    """Each outcome's noise, the smallest change detectable now, the meaningful change and the verdict."""
+    """Each outcome's smallest change detectable now and by the end of the roll-out, the meaningful change,
+    whether the synthetic control counts, where the estimates lean, and the verdict."""
     return pd.DataFrame([{
         "outcome": OUTCOME_NAMES[key],
-        "pre-period fit error": amount(key, r.fit.pre_rmspe, signed=False, short=True),
-        "smallest detectable now": amount(key, r.mde_now, signed=False, short=True),
-        "meaningful change": amount(key, r.meaningful, signed=False, short=True),
-        "verdict": VERDICT_WORDS[r.verdict],
+        "detectable now": amount(key, r.mde_now, signed=False, short=True),
+        "detectable by the end": amount(key, r.mde_end, signed=False, short=True),
+        "meaningful": amount(key, r.meaningful, signed=False, short=True),
+        "synthetic control counts?": "yes" if r.sc_informative else "no (R² ≤ 0)",
+        "estimates lean (context)": LEAN_SHORT[r.lean],
+        "verdict": verdict_cell(key, r),
     } for key, r in study.results.items()])
 
 
 def placebo_table(study: Study) -> pd.DataFrame:
-    """Where each outcome's estimate falls among its placebos, by kind."""
+    """Where each outcome's estimate falls among its placebos, by kind (ranked apart: only the space rank is in
+    the verdict)."""
     rows = []
     for key, r in study.results.items():
         rows.append({"outcome": OUTCOME_NAMES[key],
-                     "rank among donors treated (space)": rank_text(r.rank_space),
-                     "rank among false starts (time)": rank_text(r.rank_time),
+                     "rank among donors treated (space; in the verdict)": rank_text(r.rank_space),
+                     "rank among false starts (time, fixed window; shown only)": rank_text(r.rank_time),
                      "ITS interval excluded zero at false starts":
                          f"{r.its_false_positives} of {len(r.its_placebos)} (about "
                          f"{study.design.alpha * len(r.its_placebos):.1f} expected)"})
     return pd.DataFrame(rows)
 
 
+def _signed_percent(x: float) -> str:
+    shown = percent(abs(x), 1)
+    return shown if shown == percent(0, 1) else ("+" if x > 0 else "−") + shown
+
+
+SENSITIVITY_LABELS = {
+    "chapter": "The chapter's model: level, trend and two yearly harmonics, against the donors pooled",
+    "no_trend": "The same without the trend",
+    "log_ratio": "On the log ratio (group ÷ donors), as a share of the group's pre-period level",
+    "rest_of_england": "Against the rest of England (every other trust with every month of the window, including "
+                       "those left out of the donor pool)",
+    "did": "Simple difference in differences (mean difference after less before)",
+    "did_same_months": "Difference in differences, season against season (only the pre-period months of the "
+                       "calendar months since the start)",
+}
+
+
+def sensitivity_table(study: Study) -> pd.DataFrame:
+    """The Category 2 mean's effect under each specification (`analysis.evaluation.its.sensitivity`)."""
+    a, level = study.design.alpha, study.primary.reference_level
+    rows = []
+    for key, f in study.sensitivity.items():
+        if key == "log_ratio":
+            est = (f"{_signed_percent(math.expm1(f.effect))} (about {amount(D.PRIMARY, math.expm1(f.effect) * level)}); "
+                   f"{percent(1 - a, 0)} CI {_signed_percent(math.expm1(f.low))} to {_signed_percent(math.expm1(f.high))}")
+        else:
+            est = f"{amount(D.PRIMARY, f.effect)}; {interval_text(D.PRIMARY, f.low, f.high, a)}"
+        rows.append({"specification": SENSITIVITY_LABELS[key], "group − comparison, after the start": est,
+                     "HAC p-value": f"{f.p:.3f}", "months before / after": f"{f.pre_months} / {f.post_months}"})
+    return pd.DataFrame(rows)
+
+
 def headline(study: Study) -> str:
+    """The primary outcome's verdict with its sizes, then the direction the estimates lean (as context)."""
     p = study.primary
-    words = VERDICT_WORDS[p.verdict]
-    first = words[0].upper() + words[1:]
-    return f"{first}."
+    words = verdict_text(D.PRIMARY, p, study.design.min_post_months)
+    return f"{words[0].upper()}{words[1:]}."
+
+
+def lean_sentence(study: Study) -> str:
+    p = study.primary
+    did = study.sensitivity.get("did")
+    parts = [f"synthetic control {amount(D.PRIMARY, p.fit.effect)}"
+             + ("" if p.sc_informative else ", from a fit no better than a flat line"),
+             f"interrupted time series {amount(D.PRIMARY, p.its.effect)}"]
+    if did is not None:
+        parts.append(f"simple difference in differences {amount(D.PRIMARY, did.effect)}")
+    return (f"The estimates so far {LEAN_WORDS[p.lean]} ({'; '.join(parts)}; positive is slower than the "
+            "comparison). This is context, not a verdict: it is the direction of estimates that the rule above cannot "
+            "yet tell from noise.")
+
+
+def exploratory_sentence(study: Study) -> str:
+    n, k = study.exploratory_months, study.confirmatory_months
+    d = study.design
+    if study.post_months == 0:
+        return "There are no months since the start yet."
+    seen = month_label(min(pd.Timestamp(f"{RE.DATA_TO_WHEN_FIXED}-01"), study.last_month))
+    if k == 0:
+        return (f"All {n} months since the start ({month_label(d.start)} to {seen}) were published before the design "
+                "was fixed, so every result on them is exploratory. The first later data vintage is the first test "
+                "fixed in advance.")
+    return (f"Of the {study.post_months} months since the start, the first {n} ({month_label(d.start)} to {seen}) were "
+            f"published before the design was fixed and are exploratory; the other {k} were published after it, and "
+            "are the first test fixed in advance (the estimates use all of them).")
+
+
+def power_sentence(study: Study) -> str:
+    p, d = study.primary, study.design
+    hit = study.power_path[study.power_path["detectable"] <= p.meaningful]
+    m = amount(D.PRIMARY, p.meaningful, signed=False)
+    if len(hit):
+        return (f"A change of {m} in the Category 2 mean (the meaningful change) becomes detectable with data to "
+                f"{month_label(hit['month'].iloc[0])}.")
+    return (f"The design cannot detect the meaningful change of {m} in the Category 2 mean at any point in the "
+            f"roll-out: even with data to {month_label(d.power_until)} only a change of "
+            f"{amount(D.PRIMARY, float(study.power_path['detectable'].iloc[-1]), signed=False)} or more could be told "
+            "from noise. And the noise is measured in-sample (the synthetic control's own pre-period fit, which was "
+            "chosen to fit those months), so even these sizes are optimistic.")
+
+
+def season_sentence(study: Study) -> str:
+    """Whether the months since the start were kinder to the donors than the same months a year earlier, and
+    whether the difference between the group and the donors was already moving before the start: the threats
+    to the time series' estimate, in words decided by the numbers."""
+    se, sens, d = study.seasons, study.sensitivity, study.design
+    if not se or not sens:
+        return ""
+    months = sorted(set(pd.date_range(d.start, study.last_month, freq="MS").month))
+    winter = all(m in (10, 11, 12, 1, 2, 3) for m in months)
+    span = f"{month_label(d.start)} to {month_label(study.last_month)}"
+    donors_change, group_change = se["donors_now"] - se["donors_before"], se["group_now"] - se["group_before"]
+    a = lambda v: amount(D.PRIMARY, v, signed=False)  # noqa: E731
+    kinder = "kinder to the donors than to the group" if donors_change < group_change else \
+        "kinder to the group than to the donors"
+    out = [(f"All the months since the start are winter months (October to March). " if winter else "")
+           + f"Over {span} the donors' pooled Category 2 mean was {a(se['donors_now'])}, against "
+           f"{a(se['donors_before'])} over the same months a year earlier; the group's was {a(se['group_now'])}, "
+           f"against {a(se['group_before'])}: the season was {kinder}."]
+    trend = sens["chapter"].trend
+    if math.isfinite(trend):
+        moving = ("the group's lead over the donors was already shrinking" if trend > 0 else
+                  "the group's lead over the donors was already growing")
+        out.append(f"And before the start {moving} (the fitted pre-period trend of the difference is "
+                   f"{amount(D.PRIMARY, trend)} a year).")
+    out.append("A season kinder to the comparison, or a difference that was moving anyway, reads as a change in the "
+               "group without the group having done anything: this is the main threat to the time series' estimate, "
+               f"and {study.post_months} months cannot separate it from an effect.")
+    return " ".join(out)
+
+
+def today_block(study: Study) -> str:
+    """The opening of 'What the data say today', as Markdown: which months are exploratory, the headline verdict
+    (bold), what the design can detect, and where the estimates lean."""
+    return (f"{exploratory_sentence(study)}\n\n**Headline (Category 2 mean, the primary outcome): {headline(study)}** "
+            f"{power_sentence(study)} {lean_sentence(study)}")
+
+
+def verdict_block(study: Study) -> str:
+    """'The verdict today' as Markdown: the primary outcome's verdict, the lean, the gap's verdict, the outcomes
+    whose synthetic control does not count, and the multiplicity of the secondary outcomes."""
+    gap = study.results.get("c2_mean_gap")
+    uninformative = [OUTCOME_NAMES[k] for k, r in study.results.items() if not r.sc_informative]
+    out = [f"**Faster responses (Category 2 mean, the primary outcome): {headline(study)}** {lean_sentence(study)}"]
+    if gap is not None:
+        out.append(f"**More consistent between the two trusts** (the gap between their Category 2 means): "
+                   f"**{verdict_text('c2_mean_gap', gap, study.design.min_post_months)}**; the gap has been "
+                   f"{direction('c2_mean_gap', gap.fit.effect)} "
+                   f"than its synthetic control's, ranking {rank_text(gap.rank)} among the donor pairs.")
+    if uninformative:
+        out.append("The synthetic control is uninformative, and does not count, for: " + "; ".join(uninformative) + ".")
+    out.append(f"The verdict table above gives every outcome's verdict under the revised rule. The secondary outcomes "
+               f"share {study.tests} tests at {percent(study.design.alpha, 0)} with the primary, about "
+               f"{study.expected_false_findings:.1f} of which would be significant by chance if nothing had changed "
+               f"anywhere. {exploratory_sentence(study)}")
+    return "\n\n".join(out)
 
 
 def chapter_values(study: Study) -> dict[str, str]:
@@ -226,8 +427,14 @@ def chapter_values(study: Study) -> dict[str, str]:
     end_row = path.iloc[-1]
     hit = path[path["detectable"] <= p.meaningful]
     gap = study.results.get("c2_mean_gap")
+    sens, seasons = study.sensitivity, study.seasons
+    uninformative = [OUTCOME_NAMES[k] for k, r in study.results.items() if not r.sc_informative]
     out = {
-        "ev.fixed_on": DESIGN_FIXED, "ev.fixed_data": DESIGN_DATA,
+        "ev.fixed_on": DESIGN_FIXED, "ev.fixed_data": DESIGN_DATA, "ev.rule_revised": RULE_REVISED,
+        "ev.seen_to": month_label(RE.DATA_TO_WHEN_FIXED),
+        "ev.seen_months": str(max(0, len(pd.date_range(d.start, pd.Timestamp(f"{RE.DATA_TO_WHEN_FIXED}-01"),
+                                                       freq="MS")))),
+        "ev.exploratory": exploratory_sentence(study),
         "ev.members": _names(d.members), "ev.start": month_label(d.start_month),
         "ev.pre_start": month_label(d.pre_start),
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
@@ -237,16 +444,30 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.alpha": percent(d.alpha, 0), "ev.level": percent(1 - d.alpha, 0), "ev.power": percent(d.power, 0),
         "ev.meaningful_share": percent(d.meaningful_change, 0),
         "ev.meaningful_c2": amount(D.PRIMARY, p.meaningful, signed=False),
+        "ev.c2.level": amount(D.PRIMARY, p.reference_level, signed=False),
         "ev.min_post": str(d.min_post_months), "ev.power_until": month_label(d.power_until),
         "ev.placebo_min_pre": str(d.placebo_min_pre_months),
+        "ev.sc_min_r2": f"{RE.SC_MIN_PRE_R2:.2f}".replace("-", "−"),
         "ev.data_from": month_label(study.first_month), "ev.data_to": month_label(study.last_month),
         "ev.post_months": str(study.post_months),
-        "ev.verdict": VERDICT_WORDS[p.verdict], "ev.headline": headline(study),
+        "ev.verdict": VERDICT_WORDS[p.verdict], "ev.headline": headline(study), "ev.lean": lean_sentence(study),
+        "ev.power_headline": power_sentence(study), "ev.seasons": season_sentence(study),
+        "ev.tests": str(study.tests), "ev.n_outcomes": str(len(study.results)),
+        "ev.expected_false": f"{study.expected_false_findings:.1f}",
         "ev.c2.sc": direction(D.PRIMARY, p.fit.effect), "ev.c2.rank": rank_text(p.rank),
         "ev.c2.its": its_text(D.PRIMARY, p.its, d.alpha), "ev.c2.its_rank": rank_text(p.its_rank),
+        "ev.c2.its_smallest_p": f"{p.its_rank.smallest_p:.2f}", "ev.c2.its_starts": str(p.its_rank.of),
         "ev.c2.rmspe": amount(D.PRIMARY, p.fit.pre_rmspe, signed=False),
-        "ev.c2.n_placebos": str(len(p.placebos)),
-        "ev.c2.smallest_p": f"{1 / p.rank.of:.2f}",
+        "ev.c2.pre_sd": amount(D.PRIMARY, p.fit.pre_sd, signed=False),
+        "ev.c2.r2": fit_text(p.fit),
+        "ev.c2.ratio": f"{p.fit.rmspe_ratio:.2f}" if math.isfinite(p.fit.rmspe_ratio) else "–",
+        "ev.c2.sc_counts": ("counts towards the verdict" if p.sc_informative else
+                            "is uninformative for this outcome: it tracks the group's month-to-month path no better "
+                            "than a flat line at the group's own average would, so it does not count towards the "
+                            "verdict"),
+        "ev.uninformative": (", ".join(uninformative) if uninformative else "none"),
+        "ev.c2.n_placebos": str(len(p.space)),
+        "ev.c2.smallest_p": f"{p.rank.smallest_p:.2f}",
         "ev.mde_now": amount(D.PRIMARY, float(now_row["detectable"].iloc[0]), signed=False) if len(now_row) else
         "– (no months since the start yet)",
         "ev.mde_noise_now": amount(D.PRIMARY, float(now_row["noise"].iloc[0]), signed=False) if len(now_row) else "–",
@@ -255,10 +476,26 @@ def chapter_values(study: Study) -> dict[str, str]:
         else "– (beyond the power horizon)",
         "ev.mde_end": amount(D.PRIMARY, float(end_row["detectable"]), signed=False),
         "ev.meaningful_when": (f"with data to {month_label(hit['month'].iloc[0])}" if len(hit) else
-                               f"not by {month_label(d.power_until)}: the pre-period noise alone is too large"),
+                               f"not by {month_label(d.power_until)}, the end of the roll-out"),
     }
+    if sens:
+        its, did, won = sens["chapter"], sens["did"], sens["did_same_months"]
+        out |= {"ev.its.trend": f"{amount(D.PRIMARY, its.trend)} a year",
+                "ev.its.did": amount(D.PRIMARY, did.effect), "ev.its.did_ci": interval_text(D.PRIMARY, did.low, did.high,
+                                                                                             d.alpha),
+                "ev.its.winter": amount(D.PRIMARY, won.effect),
+                "ev.its.range": (f"{amount(D.PRIMARY, min(f.effect for k, f in sens.items() if k != 'log_ratio'))} to "
+                                 f"{amount(D.PRIMARY, max(f.effect for k, f in sens.items() if k != 'log_ratio'))}")}
+    else:
+        out |= {k: "–" for k in ("ev.its.trend", "ev.its.did", "ev.its.did_ci", "ev.its.winter", "ev.its.range")}
+    if seasons:
+        out |= {f"ev.season.{k}": amount(D.PRIMARY, v, signed=False) for k, v in seasons.items()}
+        out["ev.season.months"] = (f"{month_label(d.start)} to {month_label(study.last_month)}")
+    else:
+        out |= {f"ev.season.{k}": "–" for k in ("group_now", "group_before", "donors_now", "donors_before", "months")}
     if gap is not None:
-        out |= {"ev.gap.verdict": VERDICT_WORDS[gap.verdict], "ev.gap.sc": direction("c2_mean_gap", gap.fit.effect),
+        out |= {"ev.gap.verdict": verdict_text("c2_mean_gap", gap, d.min_post_months),
+                "ev.gap.sc": direction("c2_mean_gap", gap.fit.effect),
                 "ev.gap.rank": rank_text(gap.rank)}
     else:
         out |= {"ev.gap.verdict": "not evaluated (c2_mean_gap is not among the outcomes)", "ev.gap.sc": "–",
@@ -268,10 +505,20 @@ def chapter_values(study: Study) -> dict[str, str]:
 
 # --- what changed since the previous vintage ----------------------------------------------------------------
 
+def _day_or(day) -> str:
+    """A recorded date in the book's style, or what was recorded if it is not a date."""
+    if not day:
+        return "date not recorded"
+    try:
+        return day_label(str(day))
+    except ValueError:
+        return str(day)
+
+
 def vintage_values(cmp, study: Study) -> dict[str, str]:
     """Text values for the 'what changed' section (keys start with 'ev.vintage.')."""
     cur = cmp.current
-    out = {"ev.vintage.current": f"{cur.vintage} (file {cur.file}, adopted {cur.adopted or 'date not recorded'})"}
+    out = {"ev.vintage.current": f"{cur.vintage} (file {cur.file}, adopted {_day_or(cur.adopted)})"}
     if cmp.previous is None:
         out["ev.vintage.summary"] = (
             f"The manifest records no earlier AmbSYS vintage: this is the first the book has pinned ({cur.vintage}), so "
@@ -279,8 +526,8 @@ def vintage_values(cmp, study: Study) -> dict[str, str]:
             "the months added, the past values NHS England revised and every verdict in the book that moved.")
         return out
     prev = cmp.previous
-    out["ev.vintage.previous"] = (f"{prev.vintage} (file {prev.file}, adopted {prev.adopted or 'date not recorded'}, "
-                                  f"replaced {prev.replaced})")
+    out["ev.vintage.previous"] = (f"{prev.vintage} (file {prev.file}, adopted {_day_or(prev.adopted)}, "
+                                  f"replaced {_day_or(prev.replaced)})")
     if cmp.unavailable:
         out["ev.vintage.summary"] = f"The earlier vintage's data could not be read, so nothing is compared: {cmp.unavailable}"
         return out
@@ -313,7 +560,7 @@ def revisions_table(cmp, orgs: Sequence[str], limit: int = 25) -> pd.DataFrame:
     rev["size"] = rev["relative"].abs().fillna(float("inf"))
     rev = rev.sort_values("size", ascending=False).head(limit)
     return pd.DataFrame({
-        "month": rev["month"].dt.strftime("%Y-%m"), "organisation": rev["org"].map(short_name),
+        "month": rev["month"].map(month_label), "organisation": rev["org"].map(short_name),
         "indicator": [f"{c} {REGISTRY[c].label}" if c in REGISTRY else c for c in rev["indicator"]],
         "previous": rev["previous"].map(lambda v: "–" if not math.isfinite(v) else f"{v:,.0f}"),
         "now": rev["current"].map(lambda v: "withdrawn" if not math.isfinite(v) else f"{v:,.0f}"),
@@ -325,7 +572,7 @@ def revisions_by_month_table(cmp) -> pd.DataFrame:
     from se_ambulance.analysis.vintage_diff import revisions_by_month
 
     by = revisions_by_month(cmp.revisions)
-    return pd.DataFrame({"month": by["month"].dt.strftime("%Y-%m"), "values revised": by["values"],
+    return pd.DataFrame({"month": by["month"].map(month_label), "values revised": by["values"],
                          "organisations": by["orgs"], "indicators": by["indicators"]})
 
 

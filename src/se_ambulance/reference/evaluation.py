@@ -21,3 +21,16 @@ DEFAULT_POWER_UNTIL = "2027-12"
 DEFAULT_PRE_START = "2023-04"
 # Trusts left out of the donor pool by default; the reasons are given in the chapter (publish.evaluation_text).
 DEFAULT_EXCLUDED_DONORS: tuple[str, ...] = ("RRU", "R1F")
+
+# When the design was fixed, and what was known then. The book fixed it on 22 November 2026 with AmbSYS data to
+# March 2026 already published: six months after the default start. The start month, the pre-period start and
+# the donor exclusions were chosen with those outcome data available, so the design is not blind, and results on
+# the months to March 2026 are exploratory. The first vintage with later months is the first test fixed in advance.
+DESIGN_FIXED_ON = "2026-11-22"
+DATA_TO_WHEN_FIXED = "2026-03"
+# The verdict rule was revised on the same day, after an expert review and before any later data were seen
+# (analysis.evaluation.verdict gives the revised rule in full).
+RULE_REVISED_ON = "2026-11-22"
+# A synthetic control whose pre-period R² (1 − RMSPE² ÷ the group's own pre-period variance) is at most this is
+# no better than a flat line at the group's own mean: uninformative, and it does not count towards a verdict.
+SC_MIN_PRE_R2 = 0.0

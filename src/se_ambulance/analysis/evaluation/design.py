@@ -135,3 +135,46 @@ def comparison_series(tidy: pd.DataFrame, outcome: str, members: Sequence[str], 
 def months_after(index: pd.DatetimeIndex, start: str) -> int:
     """How many months of the index fall on or after `start` (YYYY-MM)."""
     return int((index >= pd.Timestamp(f"{start}-01")).sum())
+
+
+def period_level(tidy: pd.DataFrame, outcome: str, orgs: Sequence[str], months: Sequence[pd.Timestamp]) -> float:
+    """An outcome's level for a set of organisations pooled over a set of months, incident-weighted (never an
+    average of monthly means): total response time ÷ incidents for a mean; the incident-weighted mean of the
+    monthly 90th centiles; summed numerator ÷ summed denominator for a rate. The gap has no level of its own:
+    its meaningful change is a share of the C2 mean, so this returns the C2 mean's."""
+    o = OUTCOMES[outcome]
+    months = pd.DatetimeIndex(months)
+    if o.kind == "rate":
+        sub = tidy[tidy["org"].isin(list(orgs)) & tidy["month"].isin(months)]
+        sums = sub.groupby("indicator", observed=True)["value"].sum()
+        return float(sums.get(o.numerator, float("nan")) / sums.get(o.denominator, float("nan")))
+    monthly = metrics.response_monthly(tidy, list(orgs), [o.category])
+    monthly = monthly[monthly["month"].isin(months)]
+    if o.kind == "gap" or o.statistic == "mean":
+        return float(monthly["total"].sum() / monthly["count"].sum() / 60)
+    return float((monthly["p90"] * monthly["count"]).sum() / monthly["count"].sum() / 60)
+
+
+def rest_of_england(tidy: pd.DataFrame, outcome: str, members: Sequence[str], first_month: str) -> pd.Series:
+    """A response-time outcome for every trust in the file except the group's, pooled as one organisation by
+    incidents (including any trusts left out of the donor pool, but not a trust missing a month of the window,
+    such as London in October and November 2022): the interrupted time series' second comparison."""
+    others = [t for t in sorted(tidy.loc[tidy["level"] == "trust", "org"].astype(str).unique())
+              if t not in set(members)]
+    single = outcome_panel(tidy, outcome, others[:1], others[1:], first_month)
+    others = [t for t in others if t in single.columns]
+    pooled = outcome_panel(tidy, outcome, others, [], first_month)
+    return pooled[unit_label(others)].rename("rest of England")
+
+
+def same_months_a_year_earlier(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
+                               start: pd.Timestamp, last: pd.Timestamp) -> dict[str, float]:
+    """The outcome's incident-weighted level over the months since the start and over the same calendar months
+    a year earlier, for the group and for the donors pooled: whether the post-period's season was kinder to one
+    than the other ({'group_now', 'group_before', 'donors_now', 'donors_before'})."""
+    now = pd.date_range(start, last, freq="MS")
+    before = now - pd.DateOffset(years=1)
+    return {"group_now": period_level(tidy, outcome, members, now),
+            "group_before": period_level(tidy, outcome, members, before),
+            "donors_now": period_level(tidy, outcome, donors, now),
+            "donors_before": period_level(tidy, outcome, donors, before)}

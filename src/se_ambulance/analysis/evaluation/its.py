@@ -9,6 +9,13 @@ donors harder than the group are not read as an effect). δ is the mean shift of
 start relative to its extrapolated pre-period path: the effect. Its interval uses Newey–West (HAC)
 standard errors, which allow the month-to-month correlation of e_t, with the usual lag rule
 floor(4·(n/100)^(2/9)) and a t distribution (statsmodels).
+
+All the months after a start in October are winter months, and a winter that was milder for the donors than
+for the group (or the reverse) moves δ however well the harmonics fit earlier winters; and a gap that was
+already closing before the start is extrapolated by the trend. `sensitivity` therefore re-estimates δ under
+other reasonable specifications: without the trend, on the log ratio, against the rest of England, as a
+simple difference in differences, and as a difference in differences against the same calendar months of
+the pre-period (winter against winter).
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ class ITSFit:
     pre_months: int
     post_months: int
     lags: int
+    trend: float = float("nan")  # the pre-period trend of the difference, per year (NaN without a trend term)
 
     @property
     def excludes_zero(self) -> bool:
@@ -40,23 +48,34 @@ def hac_lags(n: int) -> int:
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
-def design_matrix(index: pd.DatetimeIndex, start: pd.Timestamp) -> pd.DataFrame:
+def design_matrix(index: pd.DatetimeIndex, start: pd.Timestamp, trend: bool = True,
+                  harmonics: int = 2) -> pd.DataFrame:
     t = np.arange(len(index), dtype=float)
     moy = index.month.to_numpy(dtype=float)
-    cols = {"const": np.ones(len(index)), "trend": t / 12}
-    for k in (1, 2):
+    cols = {"const": np.ones(len(index))}
+    if trend:
+        cols["trend"] = t / 12
+    for k in range(1, harmonics + 1):
         cols[f"sin{k}"] = np.sin(2 * np.pi * k * moy / 12)
         cols[f"cos{k}"] = np.cos(2 * np.pi * k * moy / 12)
     cols["post"] = (index >= start).astype(float)
     return pd.DataFrame(cols, index=index)
 
 
-def comparative_its(treated: pd.Series, comparison: pd.Series, start: pd.Timestamp, alpha: float) -> ITSFit:
-    """The level shift of treated − comparison from `start`, with its (1 − alpha) HAC interval."""
+def comparative_its(treated: pd.Series, comparison: pd.Series, start: pd.Timestamp, alpha: float, *,
+                    trend: bool = True, harmonics: int = 2, log: bool = False,
+                    same_calendar_months: bool = False) -> ITSFit:
+    """The level shift of treated − comparison from `start`, with its (1 − alpha) HAC interval. The defaults
+    are the chapter's model; `trend=False, harmonics=0` is a simple difference in differences; `log` models
+    log(treated) − log(comparison) (δ is then a log ratio); `same_calendar_months` keeps only the pre-period
+    months whose calendar month occurs after the start (winter against winter)."""
     import statsmodels.api as sm
 
-    d = (treated - comparison).dropna().sort_index()
-    X = design_matrix(pd.DatetimeIndex(d.index), start)
+    d = ((np.log(treated) - np.log(comparison)) if log else (treated - comparison)).dropna().sort_index()
+    if same_calendar_months:
+        post_moy = set(d.index[d.index >= start].month)
+        d = d[(d.index >= start) | d.index.month.isin(list(post_moy))]
+    X = design_matrix(pd.DatetimeIndex(d.index), start, trend, harmonics)
     n_post = int(X["post"].sum())
     n_pre = len(d) - n_post
     if n_post == 0:
@@ -68,4 +87,22 @@ def comparative_its(treated: pd.Series, comparison: pd.Series, start: pd.Timesta
                                       use_t=True)
     low, high = res.conf_int(alpha=alpha).loc["post"]
     return ITSFit(float(res.params["post"]), float(low), float(high), float(res.pvalues["post"]), n_pre, n_post,
-                  lags)
+                  lags, float(res.params["trend"]) if trend else float("nan"))
+
+
+SENSITIVITY = ("chapter", "no_trend", "log_ratio", "rest_of_england", "did", "did_same_months")
+
+
+def sensitivity(treated: pd.Series, comparison: pd.Series, rest_of_england: pd.Series, start: pd.Timestamp,
+                alpha: float) -> dict[str, ITSFit]:
+    """δ under each specification in `SENSITIVITY` (the chapter's model first). `rest_of_england` is a second
+    comparison series (every trust but the group's, pooled). The log-ratio fit's δ is a log ratio."""
+    return {
+        "chapter": comparative_its(treated, comparison, start, alpha),
+        "no_trend": comparative_its(treated, comparison, start, alpha, trend=False),
+        "log_ratio": comparative_its(treated, comparison, start, alpha, log=True),
+        "rest_of_england": comparative_its(treated, rest_of_england.reindex(treated.index), start, alpha),
+        "did": comparative_its(treated, comparison, start, alpha, trend=False, harmonics=0),
+        "did_same_months": comparative_its(treated, comparison, start, alpha, trend=False, harmonics=0,
+                                           same_calendar_months=True),
+    }

@@ -4,13 +4,17 @@
   synthetic control is built for it from the other donor units (for the gap, from the donor sets that
   share no trust with it). The group itself is never a donor.
 - In time: the group is treated as if the group had started at a false month inside the pre-period,
-  fitted only on the months before that false start, and judged over as many months as the real
-  post-period has, all ending before the real start.
+  fitted on a window of the same fixed length (`window` months, the design's minimum) just before that
+  false start, and judged over as many months as the real post-period has, all ending before the real
+  start. A fixed window makes the false starts comparable with one another (a fit on fewer months has a
+  smaller fit error, which would inflate its standardised effect); they are still not comparable with the
+  group's own fit on the whole pre-period, so they are ranked apart, on their effect in the outcome's
+  unit, and do not enter the verdict.
 
 The interrupted time series gets time placebos of its own (`its_time_placebos`).
 
 Each placebo gives an effect and a standardised effect (effect ÷ pre-period fit error). The group's
-standardised effect is ranked by absolute size among them and its own: rank 1 is the largest; the
+standardised effect is ranked by absolute size among the space placebos' and its own: rank 1 is the largest; the
 placebo p-value is rank ÷ (placebos + 1), the share of the reference distribution at least as extreme
 (Abadie, Diamond and Hainmueller, 2010, rank their RMSPE ratios the same way).
 """
@@ -70,16 +74,19 @@ def false_starts(index: pd.DatetimeIndex, start: pd.Timestamp, post_months: int,
 
 
 def time_placebos(panel: pd.DataFrame, treated: str, start: pd.Timestamp, post_months: int,
-                  min_pre: int) -> list[Placebo]:
-    """The group treated at each false start inside the pre-period (see `false_starts`)."""
+                  min_pre: int, window: int | None = None) -> list[Placebo]:
+    """The group treated at each false start inside the pre-period (see `false_starts`), each fitted on the
+    `window` months just before it (default `min_pre`: the same length for every false start)."""
     donors = [c for c in panel.columns if c != treated]
     pre = panel[panel.index < start]
+    window = min_pre if window is None else window
     out = []
     if post_months < 1:
         return out
     for s in false_starts(pd.DatetimeIndex(panel.index), start, post_months, min_pre):
-        end = pre.index[list(pre.index).index(s) + post_months - 1]
-        fit = synthetic_control(pre, treated, donors, s, end)
+        i = list(pre.index).index(s)
+        end = pre.index[i + post_months - 1]
+        fit = synthetic_control(pre.iloc[max(0, i - window):], treated, donors, s, end)
         out.append(Placebo("time", treated, s, fit.post_months, fit.effect, fit.pre_rmspe))
     return out
 

@@ -9,10 +9,11 @@ import numpy as np
 import pandas as pd
 
 from se_ambulance.analysis.evaluation import design, power, verdict
-from se_ambulance.analysis.evaluation.its import ITSFit, comparative_its
+from se_ambulance.analysis.evaluation.its import ITSFit, comparative_its, sensitivity
 from se_ambulance.analysis.evaluation.placebo import (Placebo, Rank, its_time_placebos, placebo_rank, space_placebos,
                                                       time_placebos)
 from se_ambulance.analysis.evaluation.synthetic import SyntheticFit, synthetic_control
+from se_ambulance.reference.evaluation import DATA_TO_WHEN_FIXED, SC_MIN_PRE_R2
 
 
 @dataclass(frozen=True)
@@ -46,16 +47,23 @@ class OutcomeResult:
     its_placebos: list[tuple[pd.Timestamp, ITSFit]]  # the ITS at each false start
     its_rank: Rank  # the ITS effect among its false-start effects
     placebos: list[Placebo]
-    rank: Rank  # among every placebo (space and time)
-    rank_space: Rank
-    rank_time: Rank
+    rank: Rank  # the standardised effect among the space placebos (the verdict's)
+    rank_time: Rank  # the effect (outcome's unit) among the fixed-window false starts (shown, not in the verdict)
     noise: power.Noise
     mde_now: float
     mde_end: float
     meaningful: float
-    reference_level: float  # the group's pre-period mean that `meaningful` is a share of
+    reference_level: float  # the group's pre-period level (incident-weighted) that `meaningful` is a share of
+    sc_informative: bool  # the synthetic control's pre-period R² exceeds the threshold
+    sc_low: float  # the synthetic control's (1 − α) interval, from the standard error behind `mde_now`
+    sc_high: float
+    lean: str  # the direction the estimates point (verdict.BETTER, WORSE or MIXED), whatever their significance
     verdict: str
     dropped: list[str] = field(default_factory=list)
+
+    @property
+    def rank_space(self) -> Rank:
+        return self.rank
 
     @property
     def its_false_positives(self) -> int:
@@ -80,10 +88,33 @@ class Study:
     post_months: int
     results: dict[str, OutcomeResult]
     power_path: pd.DataFrame  # the primary outcome's smallest detectable effect by last month of data
+    sensitivity: dict[str, ITSFit] = field(default_factory=dict)  # the primary outcome's δ by specification
+    seasons: dict[str, float] = field(default_factory=dict)  # design.same_months_a_year_earlier, primary outcome
 
     @property
     def primary(self) -> OutcomeResult:
         return self.results[design.PRIMARY]
+
+    @property
+    def exploratory_months(self) -> int:
+        """Months since the start that were already published when the design was fixed (seen, so exploratory)."""
+        seen = min(pd.Timestamp(f"{DATA_TO_WHEN_FIXED}-01"), self.last_month)
+        return max(0, len(pd.date_range(self.design.start, seen, freq="MS")))
+
+    @property
+    def confirmatory_months(self) -> int:
+        """Months since the start published after the design was fixed: the test fixed in advance."""
+        return max(0, self.post_months - self.exploratory_months)
+
+    @property
+    def tests(self) -> int:
+        """The significance tests behind the verdicts: two methods for every outcome."""
+        return 2 * len(self.results)
+
+    @property
+    def expected_false_findings(self) -> float:
+        """How many of `tests` would be significant at α by chance if nothing had changed anywhere."""
+        return self.design.alpha * self.tests
 
 
 def trusts_in(tidy: pd.DataFrame) -> list[str]:
@@ -91,9 +122,10 @@ def trusts_in(tidy: pd.DataFrame) -> list[str]:
 
 
 def _placebo_sd(placebos: list[Placebo], pre_rmspe: float) -> float:
-    """The spread of the placebos' standardised effects, in the group's own units (× its pre-period fit error):
-    donors whose own fit is poor then do not inflate the group's scale."""
-    z = [p.standardised for p in placebos if np.isfinite(p.standardised)]
+    """The spread of the space placebos' standardised effects, in the group's own units (× its pre-period fit
+    error): donors whose own fit is poor then do not inflate the group's scale. Time placebos are fitted on
+    shorter windows and are left out."""
+    z = [p.standardised for p in placebos if p.kind == "space" and np.isfinite(p.standardised)]
     return float(np.std(z, ddof=1) * pre_rmspe) if len(z) >= 2 else float("nan")
 
 
@@ -114,23 +146,31 @@ def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequen
     its_false = its_time_placebos(panel[treated], comparison, d.start, fit.post_months, d.placebo_min_pre_months,
                                   d.alpha)
     its_rank = placebo_rank(its.effect, [f.effect for _, f in its_false])
-    rank = placebo_rank(fit.standardised, [p.standardised for p in placebos])
+    rank = placebo_rank(fit.standardised, [p.standardised for p in space])
+    rank_time = placebo_rank(fit.effect, [p.effect for p in time])
     noise = power.ar1_noise(fit.gap[fit.gap.index < d.start])
     path = power.mde_path(noise, d.start, pd.Timestamp(f"{d.power_until}-01"), d.alpha, d.power,
                           _placebo_sd(placebos, fit.pre_rmspe), fit.post_months)
     now = path[path["post_months"] == fit.post_months]
     mde_now = float(now["detectable"].iloc[0]) if len(now) else float("inf")
     mde_end = float(path["detectable"].iloc[-1])
-    level = float(panel[treated][panel.index < d.start].mean()) if reference_level is None else reference_level
+    pre_months = panel.index[panel.index < d.start]
+    level = design.period_level(tidy, outcome, d.members, pre_months) if reference_level is None else reference_level
     meaningful = d.meaningful_change * abs(level)
-    v = verdict.judge(sc_effect=fit.effect, placebo_p=rank.p, its_effect=its.effect, its_low=its.low,
+    # The synthetic control's interval: its estimate ± z(1 − α/2) standard errors, the standard error the power
+    # calculation uses now (the smallest detectable effect is (z(1 − α/2) + z(power)) of them).
+    half = (mde_now * power.norm.ppf(1 - d.alpha / 2) / power.multiplier(d.alpha, d.power)
+            if np.isfinite(mde_now) else float("nan"))
+    sc_low, sc_high = fit.effect - half, fit.effect + half
+    informative = fit.informative(SC_MIN_PRE_R2)
+    v = verdict.judge(sc_effect=fit.effect, sc_p=rank.p, sc_smallest_p=rank.smallest_p, sc_low=sc_low,
+                      sc_high=sc_high, sc_informative=informative, its_effect=its.effect, its_low=its.low,
                       its_high=its.high, its_placebo_p=its_rank.p, alpha=d.alpha, lower_is_better=o.lower_is_better,
                       post_months=fit.post_months, min_post_months=d.min_post_months, mde_now=mde_now,
                       mde_end=mde_end, meaningful=meaningful)
-    return OutcomeResult(outcome, panel, fit, comparison, its, its_false, its_rank, placebos, rank,
-                         placebo_rank(fit.standardised, [p.standardised for p in space]),
-                         placebo_rank(fit.standardised, [p.standardised for p in time]),
-                         noise, mde_now, mde_end, meaningful, level, v,
+    lean = verdict.lean([fit.effect, its.effect], o.lower_is_better)
+    return OutcomeResult(outcome, panel, fit, comparison, its, its_false, its_rank, placebos, rank, rank_time,
+                         noise, mde_now, mde_end, meaningful, level, informative, sc_low, sc_high, lean, v,
                          design.dropped_units(panel, outcome, d.members, donors))
 
 
@@ -151,8 +191,14 @@ def run_study(tidy: pd.DataFrame, d: Design) -> Study:
                           _placebo_sd(primary.placebos, primary.fit.pre_rmspe),
                           primary.fit.post_months)
     months = tidy["month"]
-    return Study(d, donors, pd.Timestamp(months.min()), pd.Timestamp(months.max()), primary.fit.post_months,
-                 results, path)
+    last = pd.Timestamp(months.max())
+    if primary.fit.post_months:
+        sens = sensitivity(primary.panel.iloc[:, 0], primary.comparison,
+                           design.rest_of_england(tidy, design.PRIMARY, d.members, d.pre_start), d.start, d.alpha)
+        seasons = design.same_months_a_year_earlier(tidy, design.PRIMARY, d.members, donors, d.start, last)
+    else:
+        sens, seasons = {}, {}
+    return Study(d, donors, pd.Timestamp(months.min()), last, primary.fit.post_months, results, path, sens, seasons)
 
 
 def compare_studies(previous: Study, current: Study) -> pd.DataFrame:

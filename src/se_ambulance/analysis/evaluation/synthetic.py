@@ -11,6 +11,12 @@ pysyncon's `Synth` scales each pre-period month by its spread across units befor
 each month's variance as `custom_V` undoes that, so every month counts equally, and fixes the weights by
 its quadratic programme without an outer search over predictor weights (the predictors are the
 outcomes themselves).
+
+How good the fit is is judged against the group's own spread: the pre-period R² is 1 − RMSPE² ÷ SD², where
+SD is the group's own pre-period standard deviation around its mean. R² ≤ 0 means the synthetic group tracks
+the group no better than a flat line at the group's own mean: the synthetic control is then uninformative for
+that outcome (`informative`). Abadie, Diamond and Hainmueller's (2010) post/pre RMSPE ratio is reported as a
+robustness statistic.
 """
 
 from __future__ import annotations
@@ -32,6 +38,25 @@ class SyntheticFit:
     post_months: int
     pre_rmspe: float  # root mean squared gap over the pre-period
     effect: float  # mean gap (actual − synthetic) over the post months; NaN without post months
+    pre_sd: float = float("nan")  # the treated unit's own pre-period standard deviation around its mean
+    post_rmspe: float = float("nan")  # root mean squared gap over the post months
+
+    @property
+    def pre_r2(self) -> float:
+        """1 − RMSPE² ÷ SD² over the pre-period: the share of the group's own month-to-month variation the
+        synthetic group reproduces (≤ 0: no better than a flat line at the group's mean)."""
+        if not (self.pre_sd > 0):
+            return float("nan")
+        return 1 - (self.pre_rmspe / self.pre_sd) ** 2
+
+    def informative(self, min_r2: float) -> bool:
+        """Whether the fit beats the group's own mean by more than `min_r2` (pre-period R²)."""
+        return bool(np.isfinite(self.pre_r2) and self.pre_r2 > min_r2)
+
+    @property
+    def rmspe_ratio(self) -> float:
+        """Post-period RMSPE ÷ pre-period RMSPE (Abadie, Diamond and Hainmueller, 2010)."""
+        return self.post_rmspe / self.pre_rmspe if self.pre_rmspe > 0 and self.post_months else float("nan")
 
     @property
     def gap(self) -> pd.Series:
@@ -76,6 +101,9 @@ def synthetic_control(panel: pd.DataFrame, treated: str, donors: list[str], star
     synthetic = (data[donors] - pre[donors].mean()) @ w + pre[treated].mean()
     gap = data[treated] - synthetic
     pre_gap = gap[gap.index < start]
-    effect = float(gap[gap.index >= start].mean()) if post_months else float("nan")
+    post_gap = gap[gap.index >= start]
+    effect = float(post_gap.mean()) if post_months else float("nan")
+    post_rmspe = float(np.sqrt(np.mean(post_gap ** 2))) if post_months else float("nan")
+    pre_sd = float(np.sqrt(np.mean((pre[treated] - pre[treated].mean()) ** 2)))
     return SyntheticFit(treated, weights, data[treated], synthetic.rename("synthetic"), len(pre), post_months,
-                        float(np.sqrt(np.mean(pre_gap ** 2))), effect)
+                        float(np.sqrt(np.mean(pre_gap ** 2))), effect, pre_sd, post_rmspe)
