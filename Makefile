@@ -61,7 +61,7 @@ node_modules/axe-core:
 # The quick tier while working: unit, golden and contract tests; no whole-book builds (marked
 # slow), no browser, no nbval.
 test-fast: data
-	$(BIN)/python -m pytest -m "not slow and not site" tests
+	$(BIN)/python -m pytest -n auto -m "not slow and not site" tests
 
 clean:
 	rm -rf _build data/cache
