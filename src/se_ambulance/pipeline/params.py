@@ -70,6 +70,16 @@ def _one_of(model: type[BaseModel], name: str, v: str) -> str:
     return v
 
 
+def _distinct_codes(v: list[str], allowed, kind: str, what: str) -> list[str]:
+    """A list of codes drawn from `allowed`, none repeated."""
+    bad = [c for c in v if c not in allowed]
+    if bad:
+        raise ValueError(f"unknown {kind} code(s) {bad}")
+    if len(set(v)) != len(v):
+        raise ValueError(f"{what} must not repeat a code")
+    return v
+
+
 class FocusParams(_Model):
     """What the trust-dependent chapters are about: the trust of chapters 1-3 and who stands beside it, and
     the footprint of the demand chapter. Nothing else depends on it (the claims are judged on their own
@@ -97,12 +107,7 @@ class FocusParams(_Model):
     @field_validator("comparators")
     @classmethod
     def _comparators(cls, v: list[str]) -> list[str]:
-        bad = [c for c in v if c not in COMPARATOR_CODES]
-        if bad:
-            raise ValueError(f"unknown organisation code(s) {bad}")
-        if len(set(v)) != len(v):
-            raise ValueError("comparators must not repeat a code")
-        return v
+        return _distinct_codes(v, COMPARATOR_CODES, "organisation", "comparators")
 
 
 # A group's name is shown as plain text in headings, charts and tables: letters, digits, spaces and a few marks.
@@ -137,12 +142,7 @@ class GroupParams(_Model):
     @field_validator("members")
     @classmethod
     def _members(cls, v: list[str]) -> list[str]:
-        bad = [c for c in v if c not in PROVIDERS]
-        if bad:
-            raise ValueError(f"unknown trust code(s) {bad}")
-        if len(set(v)) != len(v):
-            raise ValueError("members must not repeat a code")
-        return v
+        return _distinct_codes(v, PROVIDERS, "trust", "members")
 
 
 class PerformanceParams(_Model):
