@@ -137,7 +137,7 @@ def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path)
     page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
     assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
     executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["performance"]["trust"] == "RYE"
+    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RYE"
     after = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
     assert after == before
 

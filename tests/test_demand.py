@@ -160,12 +160,14 @@ def test_unknown_model_is_named():
 @pytest.mark.parametrize("area", ["RYD", "RYE"])
 def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
     from se_ambulance.pipeline.cli import main
-    from se_ambulance.reference.orgs import area_name
+    from se_ambulance.pipeline.params import load_params
+    from se_ambulance.reference.orgs import Group, area_name
 
     out = tmp_path / area
     assert main(["build", "--set", f"demand_area={area}", "--out", str(out), "--no-site"]) == 0
     executed = (out / "notebooks" / "04_demand.ipynb").read_text(encoding="utf-8")
-    assert area_name(area) in executed and f"`demand_area` = {area}" in executed
+    group = Group.from_params(load_params().area("group"))
+    assert area_name(area, group) in executed and f"`demand_area` = {area}" in executed
 
 
 def test_mid_2019_footprints_from_county_estimates():
