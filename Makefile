@@ -52,7 +52,7 @@ book: data
 # The full CI gate: unit and golden tests, nbval on the committed chapters, then the site in a
 # real browser.
 test: data | node_modules/axe-core
-	$(BIN)/python -m pytest --nbval --nbval-current-env tests notebooks
+	$(BIN)/python -m pytest --nbval --nbval-current-env --durations=25 tests notebooks
 
 # axe-core, for the browser tests' accessibility check: exactly the version package-lock.json pins.
 node_modules/axe-core:

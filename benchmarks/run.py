@@ -106,8 +106,8 @@ def main() -> None:
         s, m = timed([cli, "atlas", "--out", str(work / "atlas")],
                      env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "atlas-store")})
         results["atlas, all 11 trusts (empty chapter store)"] = {"seconds": s, "peak_mb": m}
-        s, _ = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-m", "not slow and not site",
-                      str(ROOT / "tests")], cwd=ROOT)
+        s, _ = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
+                      "-m", "not slow and not site", str(ROOT / "tests")], cwd=ROOT)  # as `make test-fast` runs
         results["make test-fast"] = {"seconds": s, "peak_mb": None}
         pages = {p.name: p.stat().st_size / 1e6 for p in (out / "_build" / "html" / "notebooks").glob("*.html")}
     speedup = results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"]

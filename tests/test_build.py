@@ -160,7 +160,8 @@ def test_the_book_builds_for_every_trust(trust, tmp_path):
         nb = json.loads((out / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
         return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
 
-    assert short_name(trust) in shown("01_performance") and f"`trust` = {trust}" in shown("01_performance")
+    for chapter in ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes"):  # every focus page
+        assert short_name(trust) in shown(chapter) and f"`trust` = {trust}" in shown(chapter), chapter
     if trust == "RX7":  # the demand chapter names the trust and shows its footprint's own figures
         from se_ambulance.analysis import demography, footprints
         from se_ambulance.data import geography
