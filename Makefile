@@ -49,10 +49,11 @@ data: $(STAMP)
 book: data
 	$(BIN)/se-ambulance build
 
-# The full CI gate: unit and golden tests, nbval on the committed chapters, then the site in a
-# real browser.
+# The full CI gate: unit and golden tests, nbval on the committed chapters, the books, the site in a
+# real browser. On every core (pytest-xdist); --dist loadfile keeps each file's tests on one worker, so a
+# notebook's cells run in one kernel in order and module fixtures are made once.
 test: data | node_modules/axe-core
-	$(BIN)/python -m pytest --nbval --nbval-current-env --durations=25 tests notebooks
+	$(BIN)/python -m pytest -n auto --dist loadfile --nbval --nbval-current-env --durations=25 tests notebooks
 
 # axe-core, for the browser tests' accessibility check: exactly the version package-lock.json pins.
 node_modules/axe-core:
