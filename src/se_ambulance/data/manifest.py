@@ -136,7 +136,9 @@ def _read_yaml(path: Path) -> dict:
     if re.search(r"(?m)^(<<<<<<<|>>>>>>>) ", text):
         raise DataError(f"The data manifest {path} has unresolved merge-conflict markers; resolve them.")
     try:
-        raw = yaml.safe_load(text)
+        # libyaml's safe loader where PyYAML has it: the same safe subset, ten times faster (the manifest
+        # is read by every chapter, several times; the pure-Python parser took 0.2 s a read).
+        raw = yaml.load(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except yaml.YAMLError as e:
         raise DataError(f"The data manifest {path} is not valid YAML: {e}") from e
     if raw is not None and not isinstance(raw, dict):
