@@ -3,6 +3,8 @@ route or says it is derived; the committed manifest pins what the mirror holds."
 
 from __future__ import annotations
 
+import re
+
 import os
 from pathlib import Path
 
@@ -50,12 +52,29 @@ def test_a_mirror_path_that_escapes_through_a_symlink_is_refused(fake_root, tmp_
     assert not (fake_root["root"] / "data" / "raw" / "demo.csv").exists()
 
 
-def test_derived_needs_a_derivation_and_no_url(fake_root):
+def test_derived_needs_a_derivation_sources_a_function_and_no_url(fake_root):
     _set(fake_root["root"], derived=True)
     with pytest.raises(DataError, match="derivation"):
         load_manifest()
-    _set(fake_root["root"], derived=True, derivation="made by hand", url="https://example.org/x.csv")
-    with pytest.raises(DataError, match="no official URL"):
+    src = [{"name": "csv", "url": "https://example.org/big.csv"}]
+    how = {"function": "csv_rows_extract", "args": {}}
+    _set(fake_root["root"], derived=True, derivation="made by hand", url="https://example.org/x.csv",
+         sources=src, derive=how)
+    with pytest.raises(DataError, match="no URL of its own"):
+        load_manifest()
+    _set(fake_root["root"], derived=True, derivation="made by hand", url=None, sources=[], derive=None)
+    with pytest.raises(DataError, match="needs `sources:`"):
+        load_manifest()
+    _set(fake_root["root"], derived=True, derivation="made by hand", url=None, sources=src,
+         derive={"function": "nope"})
+    with pytest.raises(DataError, match="not a derivation"):
+        load_manifest()
+    _set(fake_root["root"], derived=True, derivation="made by hand", url=None,
+         sources=[{"name": "csv", "url": "file:///etc/passwd"}], derive=how)
+    with pytest.raises(DataError, match="http"):
+        load_manifest()
+    _set(fake_root["root"], derived=False, derivation=None, url=None, sources=src, derive=how)
+    with pytest.raises(DataError, match="only a derived file"):
         load_manifest()
 
 
@@ -82,7 +101,12 @@ def real():
 def test_every_dataset_has_an_official_url_or_is_marked_derived(real):
     for ds in real.values():
         if ds.derived:
-            assert ds.url is None and ds.derivation, ds.id
+            assert ds.url is None and ds.derivation and ds.derive and ds.sources, ds.id
+            for src in ds.sources:  # the official route: each original at its pinned commit or release
+                assert src.url.startswith("https://"), (ds.id, src.name)
+                if "raw.githubusercontent.com" in src.url:
+                    assert re.search(r"/[0-9a-f]{40}/", src.url), (ds.id, src.url)
+            assert "only in the data mirror" not in ds.derivation, ds.id
         else:
             assert ds.url and ds.url.startswith("https://"), ds.id
         assert ds.adopted, ds.id

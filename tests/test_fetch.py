@@ -115,14 +115,17 @@ def test_no_official_route_says_so(fake_root):
         ensure("demo", **QUIET)
 
 
-def test_a_derived_file_is_fetched_only_from_the_mirror_and_the_error_says_so(fake_root):
-    _edit_manifest(fake_root["root"], derived=True, derivation="typed from a table", url=None)
+def test_a_derived_file_whose_sources_cannot_be_reached_names_them_and_the_mirror(fake_root):
+    _edit_manifest(fake_root["root"], derived=True, derivation="rows of a big table", url=None,
+                   sources=[{"name": "csv", "url": "http://127.0.0.1:1/big.csv"}],  # nothing listens there
+                   derive={"function": "csv_rows_extract", "args": {}})
     with pytest.raises(FetchError) as e:
         ensure("demo", **QUIET)
     msg = str(e.value)
-    assert "derived file (typed from a table)" in msg and "only in the data mirror" in msg
-    assert "SE_AMBULANCE_DATA_MIRROR" in msg and "sub/demo.csv" in msg
-    assert ensure("demo", mirror=fake_root["mirror"], **QUIET).is_file()
+    assert "from its sources" in msg and "http://127.0.0.1:1/big.csv" in msg
+    assert "SE_AMBULANCE_DATA_MIRROR" in msg
+    assert not (fake_root["root"] / "data" / "raw" / "demo.csv").exists()
+    assert ensure("demo", mirror=fake_root["mirror"], **QUIET).is_file()  # the mirror route still works
 
 
 def test_a_non_http_url_is_refused(fake_root, tmp_path):

@@ -1,5 +1,10 @@
 """Fetch raw files into data/raw: local cache, then a mirror folder, then the official address.
 
+A derived file (`derived: true`) has no address of its own: its official route is its `sources:`,
+downloaded (each checked by its own pin where the manifest records one) and turned into the file
+by the function its `derive:` names (`se_ambulance.data.derive`), all inside the staging folder.
+Like any other candidate, the result is installed only if its sha256 equals the manifest's pin.
+
 A plain fetch accepts only the file pinned by sha256 in the manifest, from the pinned `url`
 (never "the latest"). `update=True` (`se-ambulance fetch --update`) is the one deliberate way to
 adopt a new vintage: the candidate is copied or downloaded into a staging folder (data/cache/staging,
@@ -25,8 +30,9 @@ from pathlib import Path
 
 from se_ambulance.errors import DataError, FetchError
 from se_ambulance.paths import cache_dir, project_root, raw_dir
+from se_ambulance.data import derive as _derive
 from se_ambulance.data import manifest as _manifest
-from se_ambulance.data.manifest import Dataset, check_file_name, load_manifest
+from se_ambulance.data.manifest import Dataset, Source, check_file_name, load_manifest
 from se_ambulance.data.validate import check_candidate
 
 MIRROR_ENV = "SE_AMBULANCE_DATA_MIRROR"
@@ -109,12 +115,6 @@ def _discover(ds: Dataset) -> str:
 
 
 def _official_url(ds: Dataset, update: bool) -> str:
-    if ds.derived:
-        raise FetchError(
-            f"{ds.id}: '{ds.file}' is a derived file ({ds.derivation}). It exists only in the data "
-            f"mirror, at {ds.mirror_path}; there is no official address to download it from. "
-            f"To fetch it, {_MIRROR_HINT}."
-        )
     if update and ds.discover_pattern:
         return _discover(ds)
     if not ds.url:
@@ -153,6 +153,51 @@ def _download(url: str, dest: Path, progress: Progress) -> None:
         raise FetchError(f"could not download {url}: {e.reason}") from e
     except OSError as e:
         raise FetchError(f"could not download {url}: {e}") from e
+
+
+def _source_file(ds: Dataset, src: Source, mirror: Path | None, folder: Path, progress: Progress) -> Path:
+    """One source of a derived file in the staging folder: from the mirror if it keeps a copy, else
+    downloaded from its official address; refused if it does not match its own pin."""
+    dest = folder / src.name
+    origin = None
+    if mirror is not None and src.mirror_path:
+        copy = (mirror / src.mirror_path).resolve()
+        if copy.is_relative_to(mirror) and copy.is_file():
+            shutil.copyfile(copy, dest)
+            origin = f"the mirror ({copy})"
+    if origin is None:
+        progress(f"{ds.id}: downloading source '{src.name}' {src.url}")
+        _download(_check_url(src.url, ds), dest, progress)
+        origin = src.url
+    if src.sha256 is not None:
+        digest = sha256_file(dest)
+        if digest != src.sha256:
+            raise DataError(
+                f"{ds.id}: source '{src.name}' from {origin} has sha256 {digest}, but data/manifest.yaml "
+                f"pins {src.sha256}; it is corrupt or a different version, so nothing was derived or "
+                f"installed (data/raw is untouched). Check the source's address, or {_MIRROR_HINT}."
+            )
+    return dest
+
+
+def _derive_file(ds: Dataset, mirror: Path | None, stage: Path, progress: Progress) -> Path:
+    """The derived file, made in the staging folder from its downloaded sources."""
+    assert ds.derive is not None
+    folder = stage / "sources"
+    folder.mkdir(exist_ok=True)
+    sources = {src.name: _source_file(ds, src, mirror, folder, progress) for src in ds.sources}
+    out = stage / ds.file
+    progress(f"{ds.id}: deriving {ds.file} with {ds.derive.function}")
+    try:
+        _derive.run(ds.derive.function, sources, out, ds.derive.args)
+    except Exception as e:  # a source that does not have the expected content
+        out.unlink(missing_ok=True)
+        raise DataError(
+            f"{ds.id}: deriving {ds.file} with {ds.derive.function} from its sources failed "
+            f"({type(e).__name__}: {e}); nothing was installed (data/raw is untouched). Either a source "
+            f"is not what the manifest describes, or {_MIRROR_HINT} to copy the pinned file."
+        ) from e
+    return out
 
 
 # --- staging and installing --------------------------------------------------------------------
@@ -200,6 +245,16 @@ def _stage(ds: Dataset, mirror: Path | None, stage: Path, update: bool,
             return staged, f"the mirror ({src})", None
         except FetchError as e:
             errors.append(str(e))
+    if ds.derived:
+        try:
+            staged = _derive_file(ds, mirror, stage, progress)
+        except FetchError as e:
+            errors.append(str(e))
+            if mirror is None:
+                errors.append(f"No mirror folder was given: to copy the pinned file instead, {_MIRROR_HINT}")
+            raise FetchError(f"Could not fetch '{ds.id}' ({ds.file}) from its sources: "
+                             + " | ".join(errors)) from e
+        return staged, f"its sources, derived with {ds.derive.function}", None
     try:
         url = _official_url(ds, update)
         name = urllib.parse.unquote(Path(urllib.parse.urlparse(url).path).name) if update else ds.file
@@ -213,7 +268,7 @@ def _stage(ds: Dataset, mirror: Path | None, stage: Path, update: bool,
         return staged, url, url
     except FetchError as e:
         errors.append(str(e))
-        if mirror is None and not ds.derived:
+        if mirror is None:
             errors.append(f"No mirror folder was given: to fetch without the network, {_MIRROR_HINT}")
         raise FetchError(f"Could not fetch '{ds.id}' ({ds.file}): " + " | ".join(errors)) from e
 
@@ -259,6 +314,13 @@ def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: boo
     with _staging() as stage:
         staged, origin, _ = _stage(ds, folder, stage, update=False, progress=progress)
         digest = sha256_file(staged)
+        if digest != ds.sha256 and ds.derived and origin.startswith("its sources"):
+            raise DataError(
+                f"{ds.id}: {ds.file} derived from its sources (with {ds.derive.function}) has sha256 "
+                f"{digest}, but data/manifest.yaml pins {ds.sha256}; it was not installed (data/raw is "
+                "untouched). A source or the derivation code has changed: restore them, or copy the "
+                f"pinned file from a mirror ({_MIRROR_HINT})."
+            )
         if digest != ds.sha256:
             raise DataError(
                 f"{ds.file} from {origin} has sha256 {digest}, but data/manifest.yaml pins "
@@ -266,8 +328,9 @@ def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: boo
                 f"To adopt a new vintage deliberately run `se-ambulance fetch --update {ds.id}`."
             )
         _move(staged, dest)
-    progress(f"{ds.id}: {'copied from the mirror' if origin.startswith('the mirror') else 'downloaded'} "
-             f"and verified ({dest.name})")
+    how = ("copied from the mirror" if origin.startswith("the mirror")
+           else "derived from its sources" if origin.startswith("its sources") else "downloaded")
+    progress(f"{ds.id}: {how} and verified ({dest.name})")
     return dest
 
 

@@ -45,6 +45,50 @@ def check_mirror_path(path: str) -> str:
     return path
 
 
+class Source(BaseModel):
+    """One official original a derived file is made from: its address at a pinned commit or release."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str  # how the derivation refers to it
+    url: str
+    sha256: str | None = None  # the original's own pin, where its exact bytes are known
+    mirror_path: str | None = None  # where the mirror folder keeps a copy, if it does
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str) -> str:
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", v):
+            raise ValueError("a source's name is letters, digits, '_' or '-'")
+        return v
+
+    @field_validator("url")
+    @classmethod
+    def _url(cls, v: str) -> str:
+        if not re.match(r"https?://", v):
+            raise ValueError("a source's url must be an http(s) address")
+        return v
+
+    @field_validator("sha256")
+    @classmethod
+    def _hex(cls, v: str | None) -> str | None:
+        if v is not None and not re.fullmatch(r"[0-9a-f]{64}", v):
+            raise ValueError("sha256 must be 64 lower-case hex digits")
+        return v
+
+    @field_validator("mirror_path")
+    @classmethod
+    def _mirror_path(cls, v: str | None) -> str | None:
+        return None if v is None else check_mirror_path(v)
+
+
+class Derive(BaseModel):
+    """The function in `se_ambulance.data.derive` that writes the derived file, and its arguments."""
+
+    model_config = ConfigDict(extra="forbid")
+    function: str
+    args: dict = {}
+
+
 class Vintage(BaseModel):
     """A vintage that a later `fetch --update` replaced: enough to say what changed."""
 
@@ -76,11 +120,14 @@ class Dataset(BaseModel):
     licence: Licence
     attribution: str
     citation: str
-    # The official address of the pinned vintage. None only for a derived file, which exists
-    # only in the mirror (`derived: true`, with a `derivation:` note saying how it was made).
+    # The official address of the pinned vintage. None only for a derived file (`derived: true`,
+    # with a `derivation:` note saying how it was made): its official route is its `sources:`
+    # (each an official address at a pinned commit or release) and the function named by `derive:`.
     url: str | None = None
     derived: bool = False
     derivation: str | None = None
+    sources: list[Source] = []
+    derive: Derive | None = None
     discover_pattern: str | None = None  # regex for the newest release on the landing page (--update only)
     adopted: str | None = None  # the date this vintage was pinned
     previous: list[Vintage] = []
@@ -118,7 +165,22 @@ class Dataset(BaseModel):
         if self.derived and not self.derivation:
             raise ValueError("a derived file needs a `derivation:` note saying how it was made")
         if self.derived and self.url:
-            raise ValueError("a derived file has no official URL (url: null); it exists only in the mirror")
+            raise ValueError("a derived file has no URL of its own (url: null); its official route is "
+                             "its `sources:` and `derive:`")
+        if self.derived and (not self.sources or self.derive is None):
+            raise ValueError("a derived file needs `sources:` (the official originals, each with its url) "
+                             "and `derive:` (the function that makes the file from them)")
+        if not self.derived and (self.sources or self.derive is not None):
+            raise ValueError("only a derived file (derived: true) has `sources:` and `derive:`")
+        names = [s.name for s in self.sources]
+        if len(set(names)) != len(names):
+            raise ValueError(f"the sources' names must differ (they are {names})")
+        if self.derive is not None:
+            from se_ambulance.data.derive import FUNCTIONS
+
+            if self.derive.function not in FUNCTIONS:
+                raise ValueError(f"derive.function {self.derive.function!r} is not a derivation "
+                                 f"(known: {', '.join(sorted(FUNCTIONS))})")
         return self
 
 
