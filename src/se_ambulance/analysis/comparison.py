@@ -8,7 +8,6 @@ implements it) answers the question directly.
 from __future__ import annotations
 
 import pandas as pd
-from statsmodels.stats.proportion import confint_proportions_2indep
 
 
 def pooled_difference(rates: pd.DataFrame, measure: str, a: str, b: str, years: int) -> dict[str, float]:
@@ -21,6 +20,9 @@ def pooled_difference(rates: pd.DataFrame, measure: str, a: str, b: str, years: 
     sums = r[r["fy"].isin(common)].groupby("org")[["numerator", "denominator"]].sum()
     xa, na = sums.loc[a]
     xb, nb = sums.loc[b]
+    # here, not at the top: statsmodels takes seconds to import and most users of this package need none of it
+    from statsmodels.stats.proportion import confint_proportions_2indep
+
     low, high = confint_proportions_2indep(xa, na, xb, nb, method="newcomb", compare="diff", alpha=0.05)
     return {"difference": xa / na - xb / nb, "ci_low": float(low), "ci_high": float(high),
             "rate_a": xa / na, "rate_b": xb / nb, "n_a": float(na), "n_b": float(nb),

@@ -17,10 +17,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import statsmodels.api as sm
-from scipy.stats import norm
-from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-from statsmodels.tsa.statespace.sarimax import SARIMAX
 
 from se_ambulance.analysis.activity import COVID_FIRST, COVID_LAST
 
@@ -43,6 +39,12 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
     """Point forecast and (1 − alpha) prediction interval for the `horizon` months after y ends."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")
+    # statsmodels and scipy.stats are imported where a model is fitted, not at the top: importing them
+    # takes about 2.5 s, and most chapters import this module (through the claims) without fitting.
+    from scipy.stats import norm
+    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+    from statsmodels.tsa.statespace.sarimax import SARIMAX
+
     train = training_window(y.asfreq("MS"), model, covid)
     index = pd.date_range(train.index[-1] + pd.offsets.MonthBegin(), periods=horizon, freq="MS")
     if model == "seasonal_naive":
@@ -114,9 +116,11 @@ def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", 
 
 def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval and
-    each model's MASE relative to seasonal naive's (below 1: better than seasonal naive)."""
+    each model's MASE relative to seasonal naive's (below 1: better than seasonal naive), and the number
+    of origins with the first and the last."""
     out = bt.groupby("model").agg(mase=("mase", "mean"), mape=("mape", "mean"), coverage=("covered", "mean"),
-                                  origins=("origin", "nunique"))
+                                  origins=("origin", "nunique"), first_origin=("origin", "min"),
+                                  last_origin=("origin", "max"))
     if "seasonal_naive" in out.index:
         out["relative_to_seasonal_naive"] = out["mase"] / out.loc["seasonal_naive", "mase"]
     return out.sort_values("mase")
@@ -153,6 +157,8 @@ def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, 
     year's prediction interval divided by the fitted base-year value. Applied to the base year's actual
     total (see `demand.scenarios`), the projection starts at that actual and grows at the trend's rate:
     it does not revert to the trend line."""
+    import statsmodels.api as sm  # here, not at the top: see `forecast`
+
     t = totals.drop(index=[y for y in exclude if y in totals.index])
     X = sm.add_constant(np.asarray(t.index, dtype=float))
     fit = sm.OLS(np.log(t.to_numpy()), X).fit()

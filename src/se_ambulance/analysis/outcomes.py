@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import pandas as pd
-from statsmodels.stats.proportion import proportion_confint
 
 from se_ambulance.analysis import metrics
 from se_ambulance.data.ambco import MEASURES
@@ -22,6 +21,8 @@ def outcome_rates(ambco: pd.DataFrame, orgs: Sequence[str], measures: Sequence[s
     out = g.agg(numerator=("numerator", "sum"), denominator=("denominator", "sum"),
                 months=("month", "nunique")).reset_index()
     out = out[(out["months"] == 12) & (out["denominator"] > 0)]
+    from statsmodels.stats.proportion import proportion_confint  # here: see comparison.pooled_difference
+
     low, high = proportion_confint(out["numerator"], out["denominator"], alpha=0.05, method="wilson")
     out["rate"] = out["numerator"] / out["denominator"]
     out["ci_low"], out["ci_high"] = low, high
