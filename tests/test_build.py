@@ -25,6 +25,30 @@ def test_each_chapter_declares_only_known_parameters():
         assert set(build_mod.chapter_parameters(nb, params)) <= set(params.model_dump())  # areas
 
 
+def test_a_chapter_receives_only_the_focus_keys_it_declares(tmp_path):
+    """The demand chapter takes `demand_area`, not `trust`: a book for another trust leaves its key (and so the
+    chapter store's copy) alone, while another footprint changes it."""
+    demand = ROOT / "notebooks" / "04_demand.ipynb"
+    default, other_trust = load_params(), load_params(overrides={"trust": "RX7"})
+    assert build_mod.chapter_parameters(demand, default)["focus"] == {"demand_area": "GROUP"}
+    key = build_mod.chapter_key(demand, build_mod.chapter_parameters(demand, default))
+    assert build_mod.chapter_key(demand, build_mod.chapter_parameters(demand, other_trust)) == key
+    other_area = load_params(overrides={"demand_area": "RX7"})
+    assert build_mod.chapter_key(demand, build_mod.chapter_parameters(demand, other_area)) != key
+    performance = ROOT / "notebooks" / "01_performance.ipynb"
+    assert set(build_mod.chapter_parameters(performance, other_trust)["focus"]) == {"trust", "comparators"}
+
+
+@pytest.mark.parametrize("cell, message", [
+    ('focus = {"trust": "RYD", "planet": "Mars"}', "declares focus keys ['planet']"),
+    ('focus = "RYD"', "must set focus to a dict literal"),
+])
+def test_a_chapter_declaring_focus_keys_badly_is_refused(tmp_path, cell, message):
+    nb = write_notebook(tmp_path / "ch.ipynb", cell, "print(focus)")
+    with pytest.raises(build_mod.BuildError, match=message.replace("[", r"\[").replace("]", r"\]")):
+        build_mod.chapter_parameters(nb, load_params())
+
+
 def test_normalise_removes_timings_paths_and_random_ids():
     nb = nbformat.v4.new_notebook()
     nb.metadata["papermill"] = {"start_time": "t", "duration": 1.0, "input_path": "/x/y.ipynb",
@@ -92,17 +116,22 @@ def test_failed_chapter_leaves_the_previous_output(tmp_path):
     assert {p.name for p in tmp_path.iterdir()} == {"ch.ipynb", "out.ipynb"}  # no temp file left
 
 
-@pytest.mark.book
-def test_canonical_rerun_is_byte_identical_to_the_committed_notebook(tmp_path):
-    """The default parameters, executed (in parallel, as a build does) into another folder, reproduce the
-    committed notebooks byte for byte. The executions fill the chapter store, so the trust and scenario
-    books below execute only the chapters their parameters change."""
+def test_committed_notebooks_ran_with_the_default_parameters():
+    """What a canonical build would inject into each chapter is what the committed notebook ran with.
+
+    Together with nbval, which executes every committed chapter and compares every output (text, HTML, chart
+    specs and glued values), this says the committed book is what `make book` would write today: nbval alone
+    would pass a book whose default.yaml had changed since its last build, as it re-runs the old injected cell."""
+    from papermill.translators import translate_parameters
+
     params = load_params()
-    chapters = build_mod.chapter_notebooks(ROOT)
-    build_mod.run_chapters(chapters, params, tmp_path, ROOT / "notebooks", cache_dir=tmp_path)
-    for nb in chapters:
-        assert (tmp_path / nb.name).read_bytes() == nb.read_bytes(), (
-            f"{nb.name}: the committed outputs are stale; run `make book` and commit notebooks/")
+    for path in build_mod.chapter_notebooks(ROOT):
+        nb = json.loads(path.read_text(encoding="utf-8"))
+        expected = build_mod.chapter_parameters(path, params)
+        assert nb["metadata"].get("papermill", {}).get("parameters", {}) == expected, (
+            f"{path.name} ran with other parameters than params/default.yaml's; run `make book` and commit notebooks/")
+        injected = ["".join(c["source"]) for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
+        assert injected == ([translate_parameters(build_mod.KERNEL, "python", expected, "Parameters")] if expected else []), path.name
 
 
 @pytest.mark.slow
@@ -146,8 +175,9 @@ def test_scenario_build_writes_its_own_book_and_leaves_notebooks_alone(tmp_path)
 @pytest.mark.parametrize("trust", ["RRU", "RX6", "RX7", "RX8", "RX9", "R1F", "RYA", "RYC", "RYE", "RYF"])
 def test_the_book_builds_for_every_trust(trust, tmp_path):
     """Every provider code executes (RYD is the canonical book); gaps are reported, not fatal. Only the
-    chapters that declare `focus` execute again (the rest come from the chapter store); London's book also
-    builds its site strictly, as the other trusts' pages share its structure."""
+    chapters that take `focus.trust` (1-3) execute again, and the demand chapter too where its footprint
+    changes (the rest come from the chapter store); London's book also builds its site strictly, as the
+    other trusts' pages share its structure."""
     from se_ambulance.reference.orgs import short_name
 
     out = tmp_path / trust

@@ -8,6 +8,7 @@ executes anything: it runs with execution off and warnings as errors.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -26,7 +27,7 @@ import yaml
 from se_ambulance.publish.charts import BUNDLE_NAME, write_bundle
 from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
-from se_ambulance.pipeline.params import AREAS, BookParams, load_params
+from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
 from se_ambulance.paths import package_digest, project_root
 from se_ambulance.pipeline import kernel as kernels, outputs, staging
 from se_ambulance.pipeline.chapter_store import ChapterStore
@@ -78,7 +79,10 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     """The parameter areas this chapter's `parameters` cell declares, each as a plain mapping.
 
     A chapter declares areas (`performance`, `demand`, `appraisal`), never single values, so every
-    value it could depend on reaches it and nothing falls back to a module default."""
+    value it could depend on reaches it and nothing falls back to a module default. The areas in
+    PARTIAL_AREAS hold independent choices, and a chapter receives only the keys it declares of them:
+    the demand chapter takes `demand_area` and not `trust`, so a book for another trust does not
+    execute it again (its key would differ while its pages could not)."""
     import papermill
 
     declared = papermill.inspect_notebook(str(nb_path))
@@ -86,7 +90,30 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     if unknown:
         raise BuildError(f"{nb_path.name} declares parameters {unknown}; a chapter declares parameter areas: "
                          f"{', '.join(AREAS)}.")
-    return {k: params.area(k) for k in declared}
+    out = {}
+    for name, spec in declared.items():
+        value = params.area(name)
+        if name in PARTIAL_AREAS:
+            keys = declared_keys(nb_path, name, spec.get("default"))
+            extra = sorted(keys - value.keys())
+            if extra:
+                raise BuildError(f"{nb_path.name} declares {name} keys {extra} that the {name} area does not have; "
+                                 f"it has: {', '.join(value)}.")
+            value = {k: v for k, v in value.items() if k in keys}
+        out[name] = value
+    return out
+
+
+def declared_keys(nb_path: Path, area: str, default: str | None) -> set[str]:
+    """The keys of a partial area that a chapter's parameters cell lists (its default is a dict literal)."""
+    try:
+        value = ast.literal_eval(default or "")
+    except (ValueError, SyntaxError):
+        value = None
+    if not isinstance(value, dict) or not value:
+        raise BuildError(f"{nb_path.name}: the parameters cell must set {area} to a dict literal of the keys the "
+                         f"chapter uses, like {area} = {{'trust': 'RYD'}}; found {default!r}.")
+    return set(value)
 
 
 def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

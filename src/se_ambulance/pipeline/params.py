@@ -25,6 +25,9 @@ from se_ambulance.reference.use_rates import DEFAULT_RATES, RATED_GROUPS
 
 COMPARATOR_CODES = sorted(set(ALL_ORGS) | {GROUP_CODE})
 AREAS = ("focus", "group", "performance", "demand", "appraisal", "evaluation")
+# Areas of independent choices: a chapter receives only the keys of these that its parameters cell lists
+# (every other area reaches a chapter whole, as the functions it calls take the whole area).
+PARTIAL_AREAS = ("focus",)
 
 
 class _Model(BaseModel):
@@ -83,7 +86,8 @@ def _distinct_codes(v: list[str], allowed, kind: str, what: str) -> list[str]:
 class FocusParams(_Model):
     """What the trust-dependent chapters are about: the trust of chapters 1-3 and who stands beside it, and
     the footprint of the demand chapter. Nothing else depends on it (the claims are judged on their own
-    scope), so a book for another trust re-executes only the chapters that declare this area."""
+    scope), and each chapter takes only the keys it uses (see PARTIAL_AREAS): a book for another trust
+    re-executes chapters 1-3, and one for another demand footprint re-executes chapter 4."""
 
     trust: str = Field("RYD", description="Focus ambulance trust (AmbSYS provider code).",
                        json_schema_extra={"allowed": sorted(PROVIDERS)})

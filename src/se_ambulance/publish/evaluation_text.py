@@ -13,20 +13,9 @@ from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
 from se_ambulance.claims.register import load_register
-from se_ambulance.publish.format import percent
+from se_ambulance.publish.format import day_label, month_label, percent
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, short_name
-
-def day_label(day: str) -> str:
-    """'2026-11-22' -> '22 November 2026' (the book's one date style: day, month in full, year)."""
-    t = pd.Timestamp(day)
-    return f"{t.day} {t:%B %Y}"
-
-
-def month_label(m) -> str:
-    """A month in the book's one style: 'March 2026'."""
-    return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
-
 
 # The day the design was fixed, and what AmbSYS held then (never changes; reference.evaluation gives the facts).
 DESIGN_FIXED = day_label(RE.DESIGN_FIXED_ON)

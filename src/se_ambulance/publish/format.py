@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 
 def mmss(seconds: float) -> str:
     """Seconds as 'M:SS' (or 'H:MM:SS' from an hour), rounded to the nearest second."""
@@ -18,6 +20,17 @@ def mmss(seconds: float) -> str:
 def fy_label(start_year: int) -> str:
     """2024 -> '2024/25' (financial year April to March)."""
     return f"{start_year}/{(start_year + 1) % 100:02d}"
+
+
+def day_label(day: str) -> str:
+    """'2026-11-22' -> '22 November 2026' (the book's one date style: day, month in full, year)."""
+    t = pd.Timestamp(day)
+    return f"{t.day} {t:%B %Y}"
+
+
+def month_label(m) -> str:
+    """A month in the book's one style: '2026-03' or a timestamp -> 'March 2026'."""
+    return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
 
 
 def percent(value: float, digits: int = 1) -> str:

@@ -95,9 +95,12 @@ def short_name(code: str, group: Group | None = None) -> str:
     return ALL_ORGS.get(code, code)
 
 
-def names(codes: Sequence[str]) -> str:
-    """'London (LAS) and South Central (SCAS)': trusts' names joined in words."""
-    shown = [short_name(c) for c in codes]
+def names(codes: Sequence[str], group: Group | None = None) -> str:
+    """'London (LAS) and South Central (SCAS)': organisations' names joined in words (GROUP needs the group);
+    no codes at all is 'no other organisation'."""
+    shown = [short_name(c, group) for c in codes]
+    if not shown:
+        return "no other organisation"
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
 # Names used by the ARP implementation-dates table (not the Isle of Wight).
