@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
+from scipy.special import ndtri  # the normal quantile (scipy.stats' norm.ppf), without importing scipy.stats
 
 
 @dataclass(frozen=True)
@@ -50,9 +50,14 @@ def standard_error(h: int, noise: Noise) -> float:
                          + variance_of_mean(noise.pre_months, noise.sigma, noise.rho)))
 
 
+def z(p: float) -> float:
+    """The standard normal quantile: z(0.95) = 1.645."""
+    return float(ndtri(p))
+
+
 def multiplier(alpha: float, power: float) -> float:
     """z_{1−α/2} + z_{power}: 2.49 for α = 0.10 and 80% power."""
-    return float(norm.ppf(1 - alpha / 2) + norm.ppf(power))
+    return z(1 - alpha / 2) + z(power)
 
 
 def mde(h: int, noise: Noise, alpha: float, power: float) -> float:

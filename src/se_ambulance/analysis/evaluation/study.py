@@ -159,7 +159,7 @@ def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequen
     meaningful = d.meaningful_change * abs(level)
     # The synthetic control's interval: its estimate ± z(1 − α/2) standard errors, the standard error the power
     # calculation uses now (the smallest detectable effect is (z(1 − α/2) + z(power)) of them).
-    half = (mde_now * power.norm.ppf(1 - d.alpha / 2) / power.multiplier(d.alpha, d.power)
+    half = (mde_now * power.z(1 - d.alpha / 2) / power.multiplier(d.alpha, d.power)
             if np.isfinite(mde_now) else float("nan"))
     sc_low, sc_high = fit.effect - half, fit.effect + half
     informative = fit.informative(SC_MIN_PRE_R2)
