@@ -19,12 +19,13 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(autouse=True)
-def chapter_store(request, tmp_path, monkeypatch):
+def chapter_store(request, tmp_path_factory, monkeypatch):
     """Tests that build real books (marked `book`) share the project's chapter store, as every build does, so
     books for other trusts and scenarios execute only the chapters their parameters change; every other test
-    gets an empty store of its own, so that it can count executions."""
+    gets an empty store of its own, so that it can count executions (a new folder, made only when used)."""
     if request.node.get_closest_marker("book") is None:
-        monkeypatch.setenv("SE_AMBULANCE_CHAPTER_STORE", str(tmp_path / "chapter-store"))
+        monkeypatch.setenv("SE_AMBULANCE_CHAPTER_STORE", str(tmp_path_factory.getbasetemp() / "chapter-stores"
+                                                              / sha(request.node.nodeid.encode())[:16]))
     else:
         monkeypatch.delenv("SE_AMBULANCE_CHAPTER_STORE", raising=False)
 

@@ -107,6 +107,7 @@ def test_drift_forecast_continues_a_straight_line():
     assert list(f["mean"]) == pytest.approx([160, 162, 164])
 
 
+@pytest.mark.slow  # fits every model twice (3 s): the full tier
 def test_forecasts_are_reproducible():
     y = seasonal_series(trend=1.5) + np.random.default_rng(1).normal(0, 5, 72)
     for m in ("ets", "sarima"):

@@ -42,7 +42,6 @@ def _mirror_routes(entry: dict) -> dict[str, tuple[bytes, dict]]:
     return {f"/{s['name']}": ((MIRROR / s["mirror_path"]).read_bytes(), {}) for s in entry["sources"]}
 
 
-SLOW = {"district_boundaries", "district_trust_overlay_2024", "lsoa_subicb_lookup"}
 WITH_ORIGINALS = sorted(d.id for d in REAL.values()
                         if d.derived and all(s.mirror_path for s in d.sources))
 
@@ -55,8 +54,8 @@ def test_every_derived_dataset_has_a_route_and_those_with_originals_here_are_tes
 
 
 @needs_mirror
-@pytest.mark.parametrize("dataset_id", [pytest.param(d, marks=pytest.mark.slow) if d in SLOW else d
-                                        for d in WITH_ORIGINALS])
+@pytest.mark.slow  # reads and derives the real originals (0.5 s to 15 s each): the full tier
+@pytest.mark.parametrize("dataset_id", WITH_ORIGINALS)
 def test_the_official_route_reproduces_the_pinned_file(fake_root, dataset_id):
     entry = _real_entry(dataset_id)
     server = _serve_entry(fake_root, entry, _mirror_routes(entry), dataset_id)

@@ -278,6 +278,7 @@ def _tidy(rows, tmp_path, name="a.csv"):
     return read_ambsys_csv(path)
 
 
+@pytest.mark.slow  # a whole study on a synthetic panel: the full tier
 def test_the_whole_study_finds_a_large_known_improvement_with_both_methods(tmp_path):
     tidy = _tidy(_ambsys_rows(pd.date_range("2023-04-01", "2026-03-01", freq="MS"), effect=8.0), tmp_path)
     study = run_study(tidy, _design())
@@ -302,6 +303,7 @@ def test_the_whole_study_finds_a_large_known_improvement_with_both_methods(tmp_p
     assert set(study.sensitivity) == {"chapter", "no_trend", "log_ratio", "rest_of_england", "did", "did_same_months"}
 
 
+@pytest.mark.slow  # a simulation of many whole studies (12 s): the full tier
 def test_on_panels_with_no_effect_the_headline_rarely_claims_a_change(tmp_path):
     """Ten constructed AmbSYS files with no effect and a group noisier than its donors, judged against a small
     meaningful change (5% of the level) so that power is sometimes there: the headline never says better or
@@ -406,6 +408,7 @@ def test_a_later_vintage_through_the_update_path_lists_new_months_and_revised_fi
     assert by_month["values"].tolist() == [1, 2, 1]
 
 
+@pytest.mark.slow  # two whole studies and two registers: the full tier
 def test_the_comparison_reruns_the_evaluation_on_both_vintages_and_names_moved_verdicts(project, monkeypatch):
     from se_ambulance.claims import vintage as cv
     from se_ambulance.claims.evaluate import ClaimResult

@@ -4,8 +4,6 @@ the chart labels), while the claims stay on their own scope (the case's on SCAS 
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 from se_ambulance.analysis import appraisal, metrics
@@ -112,27 +110,3 @@ def test_scope_notes_are_empty_for_the_cases_group_only():
     note = group_scope_note(LAS_SCAS)
     assert "LAS + SCAS" in note and "SCAS + SECAmb" in note and "judged on that scope" in note
     assert "LAS + SCAS" in group_note({"name": "LAS + SCAS", "members": ["RRU", "RYE"]})
-
-
-def _shown(nb_path) -> str:
-    nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    return json.dumps([o.get("data", o.get("text")) for c in nb["cells"] for o in c.get("outputs", [])])
-
-
-@pytest.mark.slow
-def test_a_book_for_las_and_scas_follows_its_group_everywhere(tmp_path):
-    from se_ambulance.pipeline.cli import main
-
-    from .consistency import contradictions
-
-    out = tmp_path / "las_scas"
-    assert main(["build", "--params", str(ROOT / "params" / "las_scas.yaml"), "--out", str(out), "--no-site"]) == 0
-    nbs = out / "notebooks"
-    for chapter in ("01_performance", "04_demand", "05_appraisal"):
-        shown = _shown(nbs / f"{chapter}.ipynb")
-        assert "LAS + SCAS" in shown, chapter
-        assert "SCAS + SECAmb (pooled)" not in shown, chapter
-    assert "LAS + SCAS (pooled)" in _shown(nbs / "01_performance.ipynb")
-    # The claims stay on their own scope, and the pages say so next to the verdicts.
-    assert "judged on that scope" in _shown(nbs / "05_appraisal.ipynb")
-    assert contradictions(nbs) == []

@@ -116,6 +116,7 @@ def _path_extents(svg: str) -> list[tuple[float, float]]:
 
 
 @needs_data
+@pytest.mark.slow  # renders the map to pixels (3 s): the full tier
 def test_a_map_renders_as_england_not_a_filled_rectangle(built):
     vlc = pytest.importorskip("vl_convert")
     chart = _charts(built)["trust map"]

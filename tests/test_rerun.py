@@ -81,20 +81,41 @@ def test_run_one_chapter_with_new_parameters(tmp_path):
     assert (ROOT / "notebooks" / "04_demand.ipynb").read_bytes() == before
 
 
+SCENARIOS = sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml")
+WITH_SITE = "scas.yaml"  # one scenario builds its site too (as any book's: strict, its own folder)
+
+
+@pytest.fixture(scope="module")
+def scenario_book(tmp_path_factory):
+    """Each shipped scenario's book, built once (the chapter store supplies the chapters it does not change)."""
+    built: dict[str, Path] = {}
+    before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
+
+    def book(scenario: str) -> Path:
+        if scenario not in built:
+            out = tmp_path_factory.mktemp(scenario.removesuffix(".yaml")) / "book"
+            args = ["build", "--params", str(ROOT / "params" / scenario), "--out", str(out)]
+            assert main(args if scenario == WITH_SITE else [*args, "--no-site"]) == 0
+            built[scenario] = out
+        return built[scenario]
+
+    yield book
+    assert {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")} == before  # never touched
+
+
+def shown(book: Path, chapter: str) -> str:
+    """What a chapter's outputs say (the page shows exactly these)."""
+    nb = json.loads((book / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
+    return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
+
+
 @pytest.mark.book
-@pytest.mark.parametrize("scenario", sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml"))
-def test_example_scenarios_build(scenario, tmp_path):
-    """Each shipped scenario executes (its site is built like any other book's: test_build.py builds
-    scenario sites), and no two of its pages disagree."""
-    out = tmp_path / scenario
-    assert main(["build", "--params", str(ROOT / "params" / scenario), "--out", str(out), "--no-site"]) == 0
-
-    def shown(chapter: str) -> str:  # what the chapter's outputs say (the page shows exactly these)
-        nb = json.loads((out / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
-        return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
-
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_example_scenarios_build(scenario, scenario_book):
+    """Each shipped scenario executes, and no two of its pages disagree."""
+    out = scenario_book(scenario)
     if scenario == "pessimistic_appraisal.yaml":  # the appraisal page ran with the scenario's ranges
-        assert "0.2/0.36/0.69 (low/central/high)" in shown("05_appraisal")
+        assert "0.2/0.36/0.69 (low/central/high)" in shown(out, "05_appraisal")
     # No two pages of the scenario book disagree about a claim ...
     from .consistency import contradictions
 
@@ -103,15 +124,37 @@ def test_example_scenarios_build(scenario, tmp_path):
     import html
 
     from se_ambulance.claims.assumptions import assumptions_log
-    from se_ambulance.pipeline.params import load_params
-
-    params = load_params(ROOT / "params" / scenario)
     from se_ambulance.claims.evaluate import CLAIM_AREAS
 
+    params = load_params(ROOT / "params" / scenario)
     log = assumptions_log(**{a: params.area(a) for a in CLAIM_AREAS})
-    page = shown("08_assumptions")
+    page = shown(out, "08_assumptions")
     missing = [a for a in log["assumption"] if json.dumps(html.escape(a), ensure_ascii=False)[1:-1] not in page]
     assert missing == [], f"{scenario}: the assumptions page does not show {missing[:3]}"
+
+
+@pytest.mark.book
+def test_a_scenario_site_is_built_in_its_own_folder(scenario_book):
+    out = scenario_book(WITH_SITE)
+    page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
+    assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
+    executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RYE"
+
+
+@pytest.mark.book
+def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
+    """params/las_scas.yaml: the group's name and trusts on every group page, the claims on their own scope."""
+    from .consistency import contradictions
+
+    out = scenario_book("las_scas.yaml")
+    for chapter in ("01_performance", "04_demand", "05_appraisal"):
+        assert "LAS + SCAS" in shown(out, chapter), chapter
+        assert "SCAS + SECAmb (pooled)" not in shown(out, chapter), chapter
+    assert "LAS + SCAS (pooled)" in shown(out, "01_performance")
+    # The claims stay on their own scope, and the pages say so next to the verdicts.
+    assert "judged on that scope" in shown(out, "05_appraisal")
+    assert contradictions(out / "notebooks") == []
 
 
 @pytest.mark.slow  # executes notebooks (starts kernels)

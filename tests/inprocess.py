@@ -1,0 +1,79 @@
+"""Execute a chapter's cells in the test process: papermill's own parameter injection, IPython's own shell.
+
+For tests that vary a chapter's parameters many times (every trust) and read what the page shows. A kernel
+costs about 3.5 s to start and import pandas, altair and statsmodels before a chapter's first line; in one
+process those imports are paid once. What the kernel path adds (papermill's execution, staging, the chapter
+store, the site) is tested by the real builds elsewhere (nbval, the scenario books, the atlas, London's
+and North West's books), so these tests check only what a chapter computes and shows for its parameters.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+
+@contextmanager
+def _cwd(path: Path):
+    before = Path.cwd()
+    os.chdir(path)  # papermill runs each chapter in notebooks/
+    try:
+        yield
+    finally:
+        os.chdir(before)
+
+
+def _result_collector(shell, sink: list):
+    """The shell's display hook for a cell's last value, keeping its rich formats (as a kernel sends them)
+    instead of printing text."""
+    from IPython.core.displayhook import DisplayHook
+
+    class Collect(DisplayHook):
+        def write_output_prompt(self):
+            pass
+
+        def write_format_data(self, format_dict, md_dict=None):
+            sink.append({"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {}})
+
+        def finish_displayhook(self):
+            pass
+
+    return Collect(shell=shell)
+
+
+def execute_in_process(nb_path: Path, parameters: dict) -> list[dict]:
+    """Every output the chapter's code cells produce with `parameters` injected, as nbformat output dicts
+    (display data with its metadata, glued values included, and printed text). A cell that raises fails."""
+    from IPython.core.interactiveshell import InteractiveShell
+    from IPython.utils.capture import capture_output
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = load_notebook_node(str(nb_path))  # as papermill reads it (its metadata and cell tags filled in)
+    if parameters:  # as papermill.execute_notebook does
+        nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
+    shell = InteractiveShell.instance()
+    shell.reset(new_session=False)  # a fresh namespace per chapter, as a new kernel would give
+    shell.display_formatter.formatters["text/html"].enabled = True  # tables as a kernel shows them
+    outputs: list[dict] = []
+    last_value: list[dict] = []  # a cell's last value comes after what it displayed, as from a kernel
+    hook = _result_collector(shell, last_value)
+    shell.displayhook, shell.display_trap.hook = hook, hook
+    with _cwd(nb_path.parent):
+        for cell in nb.cells:
+            if cell.cell_type != "code":
+                continue
+            with capture_output() as cap:
+                result = shell.run_cell(cell.source, store_history=False, silent=False)
+            if not result.success:
+                raise AssertionError(f"{nb_path.name}: a cell failed: {result.error_in_exec or result.error_before_exec!r}"
+                                     f"\n{cell.source[:500]}")
+            outputs += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in cap.outputs]
+            if cap.stdout:
+                outputs.append({"output_type": "stream", "name": "stdout", "text": cap.stdout})
+            if cap.stderr:
+                outputs.append({"output_type": "stream", "name": "stderr", "text": cap.stderr})
+            outputs += last_value
+            last_value.clear()
+    return outputs
