@@ -28,6 +28,32 @@ def chapter_store(request, tmp_path_factory, monkeypatch):
                                                               / sha(request.node.nodeid.encode())[:16]))
     else:
         monkeypatch.delenv("SE_AMBULANCE_CHAPTER_STORE", raising=False)
+        seed_store_with_the_committed_book()
+
+
+_seeded = False
+
+
+def seed_store_with_the_committed_book() -> None:
+    """Put each committed chapter into the project's chapter store under its canonical key, once per session.
+
+    nbval, in the same run, re-executes every committed chapter and compares every output, so within a
+    passing run the committed notebooks are what executing them now gives: the books built by tests then
+    copy them instead of executing the canonical chapters again (a minute of kernels). A run in which they
+    are stale fails in nbval (and in test_committed_notebooks_ran_with_the_default_parameters)."""
+    global _seeded
+    if _seeded:
+        return
+    from se_ambulance.pipeline.build import chapter_key, chapter_notebooks, chapter_parameters
+    from se_ambulance.pipeline.chapter_store import ChapterStore
+    from se_ambulance.pipeline.params import load_params
+
+    store, params = ChapterStore(ROOT / "_build" / "chapter-store"), load_params()
+    for nb in chapter_notebooks(ROOT):
+        key = chapter_key(nb, chapter_parameters(nb, params))
+        if store.get(key) is None:
+            store.put(key, nb)
+    _seeded = True
 
 
 def pytest_collection_modifyitems(items):

@@ -157,18 +157,24 @@ def test_unknown_model_is_named():
         forecast.forecast(seasonal_series(), "prophet", 3)
 
 
-@pytest.mark.book
+@pytest.mark.slow  # executes the chapter (in this process: tests/inprocess.py)
 @pytest.mark.parametrize("area", ["RYD", "RYE"])
-def test_demand_chapter_builds_for_each_footprint(area, tmp_path):
-    from se_ambulance.pipeline.cli import main
+def test_demand_chapter_runs_for_each_footprint(area):
+    """SECAmb and SCAS alone, on the book's county construction (other trusts: test_build.py and the atlas)."""
+    import json
+
+    from se_ambulance.pipeline.build import chapter_parameters
     from se_ambulance.pipeline.params import load_params
     from se_ambulance.reference.orgs import Group, area_name
 
-    out = tmp_path / area
-    assert main(["build", "--set", f"demand_area={area}", "--out", str(out), "--no-site"]) == 0
-    executed = (out / "notebooks" / "04_demand.ipynb").read_text(encoding="utf-8")
-    group = Group.from_params(load_params().area("group"))
-    assert area_name(area, group) in executed and f"`demand_area` = {area}" in executed
+    from .conftest import ROOT
+    from .inprocess import execute_in_process
+
+    params = load_params(overrides={"demand_area": area})
+    nb = ROOT / "notebooks" / "04_demand.ipynb"
+    shown = json.dumps(execute_in_process(nb, chapter_parameters(nb, params)), ensure_ascii=False)
+    group = Group.from_params(params.area("group"))
+    assert area_name(area, group) in shown and f"`demand_area` = {area}" in shown
 
 
 def test_mid_2019_footprints_from_county_estimates():

@@ -193,7 +193,9 @@ def test_another_output_folder_copies_a_chapter_executed_with_the_same_key(tmp_p
     assert (tmp_path / "b" / "98_other.ipynb").read_bytes() == (tmp_path / "a" / "98_other.ipynb").read_bytes()
     assert "RX7" in (tmp_path / "b" / "99_tiny.ipynb").read_text()
     # A damaged store entry is dropped and the chapter executed again, never copied.
-    for entry in (tmp_path / "chapter-store").glob("*.ipynb"):
+    from se_ambulance.pipeline.chapter_store import ChapterStore
+
+    for entry in ChapterStore().folder.glob("*.ipynb"):  # this test's own store (conftest.chapter_store)
         entry.write_text("{ half a notebo")
     build_mod.run_chapters([other], load_params(), tmp_path / "c", tmp_path, cache_dir=tmp_path / "c")
     assert calls.count("98_other.ipynb") == 2
