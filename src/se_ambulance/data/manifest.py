@@ -34,6 +34,12 @@ def check_file_name(name: str) -> str:
     return name
 
 
+def check_sha256(digest: str) -> str:
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        raise ValueError("sha256 must be 64 lower-case hex digits")
+    return digest
+
+
 def check_mirror_path(path: str) -> str:
     """A path inside the mirror folder: relative, forward slashes, no '..'."""
     p = PurePosixPath(path)
@@ -71,9 +77,7 @@ class Source(BaseModel):
     @field_validator("sha256")
     @classmethod
     def _hex(cls, v: str | None) -> str | None:
-        if v is not None and not re.fullmatch(r"[0-9a-f]{64}", v):
-            raise ValueError("sha256 must be 64 lower-case hex digits")
-        return v
+        return None if v is None else check_sha256(v)
 
     @field_validator("mirror_path")
     @classmethod
@@ -135,9 +139,7 @@ class Dataset(BaseModel):
     @field_validator("sha256")
     @classmethod
     def _hex(cls, v: str) -> str:
-        if not re.fullmatch(r"[0-9a-f]{64}", v):
-            raise ValueError("sha256 must be 64 lower-case hex digits")
-        return v
+        return check_sha256(v)
 
     @field_validator("file")
     @classmethod
