@@ -3,8 +3,8 @@
 For tests that vary a chapter's parameters many times (every trust) and read what the page shows. A kernel
 costs about 3.5 s to start and import pandas, altair and statsmodels before a chapter's first line; in one
 process those imports are paid once. What the kernel path adds (papermill's execution, staging, the chapter
-store, the site) is tested by the real builds elsewhere (nbval, the scenario books, the atlas, London's
-and North West's books), so these tests check only what a chapter computes and shows for its parameters.
+store, the site) is tested by the real builds elsewhere (nbval, the scenario books, the atlas for London and
+North West), so these tests check only what a chapter computes and shows for its parameters.
 """
 
 from __future__ import annotations

@@ -158,44 +158,6 @@ def test_nbval_fails_when_a_shown_number_changes(tmp_path):
     assert "30:04" in proc.stdout or "mismatch" in proc.stdout.lower()
 
 
-@pytest.mark.book
-@pytest.mark.parametrize("trust", ["RRU", "RX7"])
-def test_a_book_builds_for_another_trust(trust, tmp_path):
-    """A whole book for another trust (every trust's chapters run in test_trusts.py): only the chapters that
-    take `focus.trust` (1-3) execute again, and the demand chapter too where its footprint changes (the rest
-    come from the chapter store). London's book has months missing; North West's has its own demand chapter.
-    Other trusts' pages go through the strict site build in the atlas and scenario tests."""
-    from se_ambulance.reference.orgs import short_name
-
-    out = tmp_path / trust
-    args = ["build", "--set", f"trust={trust}", "--out", str(out)]
-    if trust == "RX7":  # a northern trust's book with its own demand chapter too
-        args += ["--set", "demand_area=RX7"]
-    assert main([*args, "--no-site"]) == 0  # sites of other trusts' books: the atlas and scenario tests
-
-    def shown(chapter: str) -> str:
-        nb = json.loads((out / "notebooks" / f"{chapter}.ipynb").read_text(encoding="utf-8"))
-        return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
-
-    for chapter in ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes"):  # every focus page
-        assert short_name(trust) in shown(chapter) and f"`trust` = {trust}" in shown(chapter), chapter
-    if trust == "RX7":  # the demand chapter names the trust and shows its footprint's own figures
-        from se_ambulance.analysis import demography, footprints
-        from se_ambulance.data import geography
-        from se_ambulance.data.population import load_subicb
-        from se_ambulance.publish.format import percent
-
-        demand = load_params(overrides={"demand_area": "RX7"}).area("demand")
-        shares = footprints.build_shares(geography.load_lsoa_subicb_lookup(), geography.load_district_trust_overlay(2021),
-                                         geography.load_district_population_2020())
-        banded = footprints.footprint_population(["RX7"], load_subicb(), shares).banded
-        growth = demography.growth(banded, demand["base_year"], demand["horizon_year"], demand["age_rates"])
-        page = shown("04_demand")
-        assert "North West (NWAS)" in page and percent(growth) in page
-    if trust == "RRU":  # London has no response times for Oct and Nov 2022: the coverage table says so
-        assert "Oct 2022, Nov 2022" in shown("01_performance")
-
-
 def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
     for path in build_mod.chapter_notebooks(ROOT):
         nb = json.loads(path.read_text())

@@ -160,7 +160,7 @@ def test_unknown_model_is_named():
 @pytest.mark.slow  # executes the chapter (in this process: tests/inprocess.py)
 @pytest.mark.parametrize("area", ["RYD", "RYE"])
 def test_demand_chapter_runs_for_each_footprint(area):
-    """SECAmb and SCAS alone, on the book's county construction (other trusts: test_build.py and the atlas)."""
+    """SECAmb and SCAS alone, on the book's county construction (other trusts: the atlas test)."""
     import json
 
     from se_ambulance.pipeline.build import chapter_parameters

@@ -72,13 +72,14 @@ def test_unknown_chapter_is_named(capsys):
 
 @pytest.mark.book
 def test_run_one_chapter_with_new_parameters(tmp_path):
-    before = (ROOT / "notebooks" / "04_demand.ipynb").read_bytes()
+    before = (ROOT / "notebooks" / "01_performance.ipynb").read_bytes()
     out = tmp_path / "run"
-    assert main(["run", "demand", "--set", "demand_area=RYD", "--set", "horizon_year=2040", "--out", str(out)]) == 0
-    executed = json.loads((out / "notebooks" / "04_demand.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["demand"]["horizon_year"] == 2040
-    assert (out / "_build" / "html" / "notebooks" / "04_demand.html").is_file()
-    assert (ROOT / "notebooks" / "04_demand.ipynb").read_bytes() == before
+    assert main(["run", "performance", "--set", "trust=RX8", "--set", "claim_year=2023", "--out", str(out)]) == 0
+    executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
+    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RX8"
+    assert executed["metadata"]["papermill"]["parameters"]["performance"]["claim_year"] == 2023
+    assert "Yorkshire (YAS)" in (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
+    assert (ROOT / "notebooks" / "01_performance.ipynb").read_bytes() == before
 
 
 SCENARIOS = sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml")

@@ -2,8 +2,8 @@
 
 The chapters that take `focus.trust` (1-3) run for every provider code in this process (tests/inprocess.py:
 papermill's parameter injection, IPython's shell), so a trust whose data have gaps or odd months fails here
-by name. Whole books for other trusts, through kernels, the chapter store and the site, are built in
-test_build.py and by the atlas test.
+by name. Whole books for other trusts (London, North West), through kernels, the chapter store and the
+site, are built by the atlas test.
 """
 
 from __future__ import annotations
