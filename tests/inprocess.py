@@ -53,7 +53,11 @@ def execute_in_process(nb_path: Path, parameters: dict) -> list[dict]:
     nb = load_notebook_node(str(nb_path))  # as papermill reads it (its metadata and cell tags filled in)
     if parameters:  # as papermill.execute_notebook does
         nb = parameterize_notebook(nb, parameters, kernel_name="python3", language="python")
-    shell = InteractiveShell.instance()
+    from traitlets.config import Config
+
+    config = Config()
+    config.HistoryManager.hist_file = ":memory:"  # as papermill's kernels: nothing written to ~/.ipython
+    shell = InteractiveShell.instance(config=config)
     shell.reset(new_session=False)  # a fresh namespace per chapter, as a new kernel would give
     shell.display_formatter.formatters["text/html"].enabled = True  # tables as a kernel shows them
     outputs: list[dict] = []
