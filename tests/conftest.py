@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 import nbformat
@@ -18,48 +19,67 @@ single_threaded_blas()  # nbval's kernels then compute exactly as the build's do
 ROOT = Path(__file__).resolve().parents[1]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def book_chapter_store(tmp_path_factory):
+    """One chapter store for the books that tests build in this run (all workers share it, as builds share
+    the project's), so books for other trusts and scenarios execute only the chapters their parameters
+    change. Set before any other fixture, so module-scoped book fixtures use it too; tests never write to
+    the project's own store."""
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        base = base.parent  # .../pytest-N/popen-gwK: one folder per run, shared by its workers
+    store = base / "book-chapter-store"
+    before = os.environ.get(STORE_ENV)
+    os.environ[STORE_ENV] = str(store)
+    if _nbval_checks_the_committed_book:
+        seed_store_with_the_committed_book(store)
+    yield store
+    if before is None:
+        os.environ.pop(STORE_ENV, None)
+    else:
+        os.environ[STORE_ENV] = before
+
+
 @pytest.fixture(autouse=True)
 def chapter_store(request, tmp_path_factory, monkeypatch):
-    """Tests that build real books (marked `book`) share the project's chapter store, as every build does, so
-    books for other trusts and scenarios execute only the chapters their parameters change; every other test
-    gets an empty store of its own, so that it can count executions (a new folder, made only when used)."""
+    """A test that does not build real books (not marked `book`) gets an empty chapter store of its own, so that
+    it can count executions (a new folder, made only when used)."""
     if request.node.get_closest_marker("book") is None:
-        monkeypatch.setenv("SE_AMBULANCE_CHAPTER_STORE", str(tmp_path_factory.getbasetemp() / "chapter-stores"
-                                                              / sha(request.node.nodeid.encode())[:16]))
-    else:
-        monkeypatch.delenv("SE_AMBULANCE_CHAPTER_STORE", raising=False)
-        seed_store_with_the_committed_book()
+        monkeypatch.setenv(STORE_ENV, str(tmp_path_factory.getbasetemp() / "chapter-stores"
+                                          / sha(request.node.nodeid.encode())[:16]))
 
 
-_seeded = False
+STORE_ENV = "SE_AMBULANCE_CHAPTER_STORE"
+_nbval_checks_the_committed_book = False  # set at collection: nbval runs every committed chapter in this run
 
 
-def seed_store_with_the_committed_book() -> None:
-    """Put each committed chapter into the project's chapter store under its canonical key, once per session.
+def seed_store_with_the_committed_book(folder: Path) -> None:
+    """Put each committed chapter into this run's book store under its canonical key.
 
-    nbval, in the same run, re-executes every committed chapter and compares every output, so within a
-    passing run the committed notebooks are what executing them now gives: the books built by tests then
-    copy them instead of executing the canonical chapters again (a minute of kernels). A run in which they
-    are stale fails in nbval (and in test_committed_notebooks_ran_with_the_default_parameters)."""
-    global _seeded
-    if _seeded:
-        return
+    Only when nbval checks every committed chapter in the same run: it re-executes each one and compares every
+    output, so in a passing run the committed notebooks are what executing them now gives, and the books that
+    tests build copy them instead of executing the canonical chapters again (a minute of kernels). A run in
+    which they are stale fails in nbval (and in test_committed_notebooks_ran_with_the_default_parameters)."""
     from se_ambulance.pipeline.build import chapter_key, chapter_notebooks, chapter_parameters
     from se_ambulance.pipeline.chapter_store import ChapterStore
     from se_ambulance.pipeline.params import load_params
 
-    store, params = ChapterStore(ROOT / "_build" / "chapter-store"), load_params()
+    store, params = ChapterStore(folder), load_params()
     for nb in chapter_notebooks(ROOT):
         key = chapter_key(nb, chapter_parameters(nb, params))
         if store.get(key) is None:
             store.put(key, nb)
-    _seeded = True
 
 
 def pytest_collection_modifyitems(items):
+    global _nbval_checks_the_committed_book
     for item in items:  # a whole book is slow
         if item.get_closest_marker("book") is not None:
             item.add_marker(pytest.mark.slow)
+    from se_ambulance.pipeline.build import chapter_notebooks
+
+    checked = {Path(item.path).resolve() for item in items if Path(item.path).suffix == ".ipynb"}
+    _nbval_checks_the_committed_book = all(nb.resolve() in checked for nb in chapter_notebooks(ROOT))
 
 
 def sha(data: bytes) -> str:

@@ -10,8 +10,27 @@ North West), so these tests check only what a chapter computes and shows for its
 from __future__ import annotations
 
 import os
+import warnings
 from contextlib import contextmanager
 from pathlib import Path
+
+
+@contextmanager
+def _fresh_pandas_options():
+    """pandas' display options as a new kernel has them, and restored afterwards: a chapter that widens a
+    column must not change what the next chapter (or test) in this process shows."""
+    import pandas as pd
+
+    def reset():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # resetting deprecated options warns about them
+            pd.reset_option("all")
+
+    reset()
+    try:
+        yield
+    finally:
+        reset()
 
 
 @contextmanager
@@ -64,20 +83,26 @@ def execute_in_process(nb_path: Path, parameters: dict) -> list[dict]:
     last_value: list[dict] = []  # a cell's last value comes after what it displayed, as from a kernel
     hook = _result_collector(shell, last_value)
     shell.displayhook, shell.display_trap.hook = hook, hook
-    with _cwd(nb_path.parent):
+    with _cwd(nb_path.parent), _fresh_pandas_options():
         for cell in nb.cells:
             if cell.cell_type != "code":
                 continue
-            with capture_output() as cap:
+            # A warning would print on the page from a kernel; here pytest would swallow it, so record it.
+            with capture_output() as cap, warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
                 result = shell.run_cell(cell.source, store_history=False, silent=False)
             if not result.success:
                 raise AssertionError(f"{nb_path.name}: a cell failed: {result.error_in_exec or result.error_before_exec!r}"
                                      f"\n{cell.source[:500]}")
+            if "Traceback (most recent call last)" in cap.stdout:  # e.g. a value that failed to display
+                raise AssertionError(f"{nb_path.name}: a cell printed a traceback:\n{cap.stdout[-1500:]}")
             outputs += [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in cap.outputs]
             if cap.stdout:
                 outputs.append({"output_type": "stream", "name": "stdout", "text": cap.stdout})
-            if cap.stderr:
-                outputs.append({"output_type": "stream", "name": "stderr", "text": cap.stderr})
+            stderr = cap.stderr + "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno)
+                                          for w in caught)
+            if stderr:
+                outputs.append({"output_type": "stream", "name": "stderr", "text": stderr})
             outputs += last_value
             last_value.clear()
     return outputs

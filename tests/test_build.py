@@ -119,9 +119,11 @@ def test_failed_chapter_leaves_the_previous_output(tmp_path):
 def test_committed_notebooks_ran_with_the_default_parameters():
     """What a canonical build would inject into each chapter is what the committed notebook ran with.
 
-    Together with nbval, which executes every committed chapter and compares every output (text, HTML, chart
-    specs and glued values), this says the committed book is what `make book` would write today: nbval alone
-    would pass a book whose default.yaml had changed since its last build, as it re-runs the old injected cell."""
+    Together with nbval, which executes every committed chapter and compares every output's data (text, HTML,
+    chart specs, the text of glued values; not output metadata, where a glued value's name lives: a renamed
+    name breaks the strict site build instead), this says the committed book is what `make book` would write
+    today: nbval alone would pass a book whose default.yaml had changed since its last build, as it re-runs
+    the old injected cell."""
     from papermill.translators import translate_parameters
 
     params = load_params()

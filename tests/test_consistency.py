@@ -89,7 +89,8 @@ CHANGED = {
 # Parameters that change only their own chapter (no claim, no assumption depends on them). Each chapter runs once
 # with all of its chapter-only parameters changed to their CHANGED values, and each parameter must then show on
 # its page: the glued value named here, which the chapter's text cites, reads as given (and differs from the
-# committed book's).
+# committed book's). Where a value computed from the parameter can be worked out by hand it is the one checked
+# (months, tests, donors); the rest are the page's statement of the value in use.
 CHAPTER_ONLY = {
     "focus.trust": ("01_performance", "trust_name", "South Central (SCAS)"),
     "focus.comparators": ("01_performance", "comparator_names", "South East Coast (SECAmb) and England"),
@@ -101,12 +102,12 @@ CHAPTER_ONLY = {
     "demand.horizon_year": ("04_demand", "horizon_year", "2040"),
     "demand.backtest_start": ("04_demand", "bt_first", "March 2024"),
     "demand.forecast_model": ("04_demand", "shown_model", "ets"),
-    "evaluation.start_month": ("09_evaluation", "ev.start", "December 2025"),
-    "evaluation.pre_start": ("09_evaluation", "ev.pre_start", "April 2022"),
-    "evaluation.outcomes": ("09_evaluation", "ev.n_outcomes", "2"),
-    "evaluation.excluded_donors": ("09_evaluation", "ev.excluded", "London (LAS)"),
+    "evaluation.start_month": ("09_evaluation", "ev.post_months", "4"),  # December 2025 to March 2026
+    "evaluation.pre_start": ("09_evaluation", "ev.pre_months", "44"),  # April 2022 to November 2025
+    "evaluation.outcomes": ("09_evaluation", "ev.tests", "4"),  # 2 outcomes, 2 methods
+    "evaluation.excluded_donors": ("09_evaluation", "ev.n_donors", "8"),  # 11 trusts, 2 members, London
     "evaluation.placebo_min_pre_months": ("09_evaluation", "ev.placebo_min_pre", "18"),
-    "evaluation.alpha": ("09_evaluation", "ev.alpha", "5%"),
+    "evaluation.alpha": ("09_evaluation", "ev.expected_false", "0.2"),  # 4 tests at 5%
     "evaluation.power": ("09_evaluation", "ev.power", "90%"),
     "evaluation.meaningful_change": ("09_evaluation", "ev.meaningful_share", "20%"),
     "evaluation.min_post_months": ("09_evaluation", "ev.min_post", "12"),

@@ -172,9 +172,11 @@ def test_demand_chapter_runs_for_each_footprint(area):
 
     params = load_params(overrides={"demand_area": area})
     nb = ROOT / "notebooks" / "04_demand.ipynb"
-    shown = json.dumps(execute_in_process(nb, chapter_parameters(nb, params)), ensure_ascii=False)
+    outputs = execute_in_process(nb, chapter_parameters(nb, params))
+    shown = json.dumps(outputs, ensure_ascii=False)
     group = Group.from_params(params.area("group"))
     assert area_name(area, group) in shown and f"`demand_area` = {area}" in shown
+    assert [o for o in outputs if o.get("name") == "stderr"] == []  # no warning, as on a page
 
 
 def test_mid_2019_footprints_from_county_estimates():
