@@ -117,10 +117,9 @@ def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", 
 def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval and
     each model's MASE relative to seasonal naive's (below 1: better than seasonal naive), and the number
-    of origins with the first and the last."""
+    of origins with the first of them."""
     out = bt.groupby("model").agg(mase=("mase", "mean"), mape=("mape", "mean"), coverage=("covered", "mean"),
-                                  origins=("origin", "nunique"), first_origin=("origin", "min"),
-                                  last_origin=("origin", "max"))
+                                  origins=("origin", "nunique"), first_origin=("origin", "min"))
     if "seasonal_naive" in out.index:
         out["relative_to_seasonal_naive"] = out["mase"] / out.loc["seasonal_naive", "mase"]
     return out.sort_values("mase")
