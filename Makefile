@@ -50,10 +50,12 @@ book: data
 	$(BIN)/se-ambulance build
 
 # The full CI gate: unit and golden tests, nbval on the committed chapters, the books, the site in a
-# real browser. On every core (pytest-xdist); --dist loadfile keeps each file's tests on one worker, so a
-# notebook's cells run in one kernel in order and module fixtures are made once.
+# real browser. On every core (pytest-xdist), in units of work that tests/conftest.py defines (a file, or a
+# finer group it names) and hands out longest first: a notebook's cells run in one kernel in order and module
+# fixtures are made once.
 test: data | node_modules/axe-core
-	$(BIN)/python -m pytest -n auto --dist loadfile --nbval --nbval-current-env --durations=25 tests notebooks
+	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --nbval --nbval-current-env \
+	  --durations=25 tests notebooks
 
 # axe-core, for the browser tests' accessibility check: exactly the version package-lock.json pins.
 node_modules/axe-core:

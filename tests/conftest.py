@@ -11,8 +11,6 @@ import pytest
 import yaml
 
 from se_ambulance.pipeline.build import single_threaded_blas
-from se_ambulance.data.ambsys import ID_COLUMNS
-from se_ambulance.reference.indicators import REGISTRY
 
 single_threaded_blas()  # nbval's kernels then compute exactly as the build's do
 
@@ -53,6 +51,11 @@ STORE_ENV = "SE_AMBULANCE_CHAPTER_STORE"
 _nbval_checks_the_committed_book = False  # set at collection: nbval runs every committed chapter in this run
 
 
+def nbval_checks_the_committed_book() -> bool:
+    """Whether nbval re-executes and compares every committed chapter in this run (known after collection)."""
+    return _nbval_checks_the_committed_book
+
+
 def seed_store_with_the_committed_book(folder: Path) -> None:
     """Put each committed chapter into this run's book store under its canonical key.
 
@@ -71,6 +74,7 @@ def seed_store_with_the_committed_book(folder: Path) -> None:
             store.put(key, nb)
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items):
     global _nbval_checks_the_committed_book
     for item in items:  # a whole book is slow
@@ -80,6 +84,41 @@ def pytest_collection_modifyitems(items):
 
     checked = {Path(item.path).resolve() for item in items if Path(item.path).suffix == ".ipynb"}
     _nbval_checks_the_committed_book = all(nb.resolve() in checked for nb in chapter_notebooks(ROOT))
+    schedule_heaviest_first(items)
+
+
+# How `make test` shares the work between cores (pytest-xdist, --dist loadgroup --no-loadscope-reorder): each
+# file is one unit of work (a notebook's cells then run in one kernel, in order, and a module fixture is made
+# once) unless its tests name finer groups with `pytest.mark.xdist_group` (one per scenario book, one per trust).
+# Units are handed out in the order below, the longest kinds first, so that no long unit starts last while the
+# other core sits idle.
+COST_RANK = ("site", "book", "slow")
+
+
+def schedule_heaviest_first(items: list) -> None:
+    def group(item) -> str:
+        mark = item.get_closest_marker("xdist_group")
+        return mark.args[0] if mark else str(Path(item.path).resolve().relative_to(ROOT))
+
+    rank: dict[str, int] = {}
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(group(item)))
+        kinds = [i for i, name in enumerate(COST_RANK) if item.get_closest_marker(name) is not None]
+        if Path(item.path).suffix == ".ipynb":
+            kinds.append(len(COST_RANK) - 1)  # nbval: a chapter executed, as slow as a slow test
+        rank[group(item)] = min([rank.get(group(item), len(COST_RANK)), *kinds])
+    items.sort(key=lambda item: rank[group(item)])  # stable: each unit's tests keep their order
+
+
+def pytest_collection_finish(session):
+    """On a worker of `--dist loadgroup`: every test must carry its unit of work, or a notebook's cells would be
+    split between workers (pytest-xdist#1386: with pytest 9.2 the groups are silently dropped)."""
+    if getattr(session.config.option, "loadgroup", False):
+        ungrouped = [item.nodeid for item in session.items if "@" not in item.nodeid]
+        if ungrouped:
+            raise pytest.UsageError(f"pytest-xdist did not group {len(ungrouped)} tests (e.g. {ungrouped[0]}): this "
+                                    "pytest and pytest-xdist do not work together (pyproject.toml pins pytest <9.2)")
 
 
 def sha(data: bytes) -> str:
@@ -114,6 +153,9 @@ def fake_root(tmp_path, monkeypatch):
 
 def ambsys_csv(rows: list[dict], extra_columns: tuple[str, ...] = ()) -> str:
     """An AmbSYS-shaped CSV: the id columns, every registered indicator, '.' where not given."""
+    from se_ambulance.data.ambsys import ID_COLUMNS  # here, not at the top: this conftest is imported by
+    from se_ambulance.reference.indicators import REGISTRY  # pytest-xdist's controller too, which needs no pandas
+
     header = ID_COLUMNS + list(REGISTRY) + list(extra_columns)
     lines = [",".join(header)]
     for r in rows:
