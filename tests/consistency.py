@@ -35,3 +35,20 @@ def contradictions(notebooks: Path) -> list[str]:
     """Each claim value that two pages show differently."""
     return [f"{key}: " + "; ".join(f"{page} says {v!r}" for page, v in pages.items())
             for key, pages in claim_values_by_page(notebooks).items() if len(set(pages.values())) > 1]
+
+
+def outputs_of(notebook: Path) -> list[dict]:
+    """Every output of an executed chapter, in order."""
+    nb = json.loads(notebook.read_text(encoding="utf-8"))
+    return [o for cell in nb["cells"] for o in cell.get("outputs", [])]
+
+
+def focus_problems(outputs: list[dict], key: str, code: str, name: str) -> list[str]:
+    """What a chapter run for one trust or area fails to show: the area's name, the parameter's statement
+    (`key` = code), and a page with nothing printed to stderr (a warning would show on it)."""
+    shown = json.dumps(outputs, ensure_ascii=False)
+    problems = [f"does not name {name}"] if name not in shown else []
+    if f"`{key}` = {code}" not in shown:
+        problems.append(f"does not state `{key}` = {code}")
+    problems += [f"printed to stderr: {o['text'][:300]}" for o in outputs if o.get("name") == "stderr"]
+    return problems

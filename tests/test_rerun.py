@@ -1,4 +1,5 @@
-"""Re-running: unchanged chapters are skipped, interruptions lose nothing, scenarios and single chapters build."""
+"""Re-running: unchanged chapters are skipped, interruptions lose nothing, single chapters run, and each shipped
+scenario's pages agree with one another."""
 
 from __future__ import annotations
 
@@ -19,12 +20,28 @@ def tiny_chapter(folder: Path) -> Path:
     return write_notebook(folder / "99_tiny.ipynb", 'focus = {"trust": "RYD"}', 'print(focus["trust"])')
 
 
-@pytest.mark.slow  # executes notebooks (starts kernels)
+def without_a_kernel(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> Path:
+    """In place of execute_chapter for the tests of *when* a chapter runs (every book build tests *how*):
+    papermill's parameter injection, and the parameters as the last cell's output."""
+    from papermill.iorw import load_notebook_node
+    from papermill.parameterize import parameterize_notebook
+
+    nb = parameterize_notebook(load_notebook_node(str(nb_in)), parameters, kernel_name="python3", language="python")
+    nb.cells[-1].outputs = [nbformat.v4.new_output("stream", name="stdout", text=json.dumps(parameters))]
+    nb_out.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, nb_out)
+    return nb_out
+
+
+def count_executions(monkeypatch) -> list[str]:
+    calls: list[str] = []
+    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or without_a_kernel(*a, **k))
+    return calls
+
+
 def test_unchanged_chapters_are_not_executed_again(tmp_path, monkeypatch):
     src = tiny_chapter(tmp_path)
-    calls = []
-    real = build_mod.execute_chapter
-    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    calls = count_executions(monkeypatch)
     out = tmp_path / "out"
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
@@ -71,32 +88,41 @@ def test_unknown_chapter_is_named(capsys):
 
 
 @pytest.mark.book
-def test_run_one_chapter_with_new_parameters(tmp_path):
+def test_run_one_chapter_with_a_scenario_and_new_parameters(tmp_path):
+    """`se-ambulance run` through kernels with a shipped scenario's file and a --set on top: the chapter, and its
+    one-page site in the folder given."""
     before = (ROOT / "notebooks" / "01_performance.ipynb").read_bytes()
     out = tmp_path / "run"
-    assert main(["run", "performance", "--set", "trust=RX8", "--set", "claim_year=2023", "--out", str(out)]) == 0
+    assert main(["run", "performance", "--params", str(ROOT / "params" / "scas.yaml"), "--set", "claim_year=2023",
+                 "--out", str(out)]) == 0
     executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RX8"
+    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RYE"
     assert executed["metadata"]["papermill"]["parameters"]["performance"]["claim_year"] == 2023
-    assert "Yorkshire (YAS)" in (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
+    page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
+    assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
     assert (ROOT / "notebooks" / "01_performance.ipynb").read_bytes() == before
 
 
 SCENARIOS = sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name != "default.yaml")
-WITH_SITE = "scas.yaml"  # one scenario builds its site too (as any book's: strict, its own folder)
 
 
 @pytest.fixture(scope="module")
 def scenario_book(tmp_path_factory):
-    """Each shipped scenario's book, built once (the chapter store supplies the chapters it does not change)."""
+    """Each shipped scenario's book, made once: its `notebooks/` folder as a build leaves it. The chapters run in
+    this process (tests/inprocess.py): the checks read what each page shows, which does not depend on how it
+    ran. Scenario files through the CLI and kernels: `run` above; whole books through kernels, the chapter
+    store and a strict site: the atlas test and nbval."""
+    from . import conftest
+    from .inprocess import book_in_process
+
     built: dict[str, Path] = {}
     before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
 
     def book(scenario: str) -> Path:
         if scenario not in built:
             out = tmp_path_factory.mktemp(scenario.removesuffix(".yaml")) / "book"
-            args = ["build", "--params", str(ROOT / "params" / scenario), "--out", str(out)]
-            assert main(args if scenario == WITH_SITE else [*args, "--no-site"]) == 0
+            book_in_process(load_params(ROOT / "params" / scenario), out / "notebooks",
+                            build_mod.chapter_notebooks(ROOT), conftest.nbval_checks_the_committed_book())
             built[scenario] = out
         return built[scenario]
 
@@ -110,10 +136,15 @@ def shown(book: Path, chapter: str) -> str:
     return json.dumps([c.get("outputs", []) for c in nb["cells"]], ensure_ascii=False)
 
 
+def on_its_own(scenario: str):
+    """The tests that read one scenario's book share a unit of work (conftest.py), so it is made once."""
+    return pytest.mark.xdist_group(f"scenario-{scenario.removesuffix('.yaml')}")
+
+
 @pytest.mark.book
-@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("scenario", [pytest.param(s, marks=on_its_own(s)) for s in SCENARIOS])
 def test_example_scenarios_build(scenario, scenario_book):
-    """Each shipped scenario executes, and no two of its pages disagree."""
+    """Each shipped scenario's chapters run, and no two of its pages disagree."""
     out = scenario_book(scenario)
     if scenario == "pessimistic_appraisal.yaml":  # the appraisal page ran with the scenario's ranges
         assert "0.2/0.36/0.69 (low/central/high)" in shown(out, "05_appraisal")
@@ -135,15 +166,21 @@ def test_example_scenarios_build(scenario, scenario_book):
 
 
 @pytest.mark.book
-def test_a_scenario_site_is_built_in_its_own_folder(scenario_book):
-    out = scenario_book(WITH_SITE)
-    page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
-    assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
-    executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
-    assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RYE"
+@on_its_own("scas.yaml")
+def test_the_scas_book_shows_scas_on_its_focus_pages(scenario_book):
+    """SCAS's focus chapters and its own footprint's demand chapter (test_trusts.py and test_demand.py leave SCAS
+    to this book): each names SCAS, states its parameter and prints nothing to stderr."""
+    from .consistency import focus_problems, outputs_of
+
+    out = scenario_book("scas.yaml")
+    for chapter, key in (("01_performance", "trust"), ("02_signals_and_drivers", "trust"),
+                         ("03_before_arp_and_outcomes", "trust"), ("04_demand", "demand_area")):
+        outputs = outputs_of(out / "notebooks" / f"{chapter}.ipynb")
+        assert focus_problems(outputs, key, "RYE", "South Central (SCAS)") == [], chapter
 
 
 @pytest.mark.book
+@on_its_own("las_scas.yaml")
 def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     """params/las_scas.yaml: the group's name and trusts on every group page, the claims on their own scope."""
     from .consistency import contradictions
@@ -158,12 +195,9 @@ def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     assert contradictions(out / "notebooks") == []
 
 
-@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
     src = tiny_chapter(tmp_path)
-    calls = []
-    real = build_mod.execute_chapter
-    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(1) or real(*a, **k))
+    calls = count_executions(monkeypatch)
     out = tmp_path / "out"
     build_mod.run_chapters([src], load_params(), out, tmp_path, cache_dir=out)
     executed = (out / "99_tiny.ipynb").read_bytes()
@@ -178,14 +212,11 @@ def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
     assert len(calls) == 2  # --force executes whatever the store holds
 
 
-@pytest.mark.slow  # executes notebooks (starts kernels)
 def test_another_output_folder_copies_a_chapter_executed_with_the_same_key(tmp_path, monkeypatch):
     """Books for other trusts or scenarios re-execute only chapters whose key differs (chapter_store.py)."""
     src = tiny_chapter(tmp_path)
     other = write_notebook(tmp_path / "98_other.ipynb", 'demand = {}', 'print("no focus here")')
-    calls = []
-    real = build_mod.execute_chapter
-    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or real(*a, **k))
+    calls = count_executions(monkeypatch)
     build_mod.run_chapters([src, other], load_params(), tmp_path / "a", tmp_path, cache_dir=tmp_path / "a")
     assert sorted(calls) == ["98_other.ipynb", "99_tiny.ipynb"]
     build_mod.run_chapters([src, other], load_params(overrides={"trust": "RX7"}), tmp_path / "b", tmp_path,
