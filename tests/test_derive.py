@@ -185,3 +185,14 @@ def test_a_source_without_the_expected_content_is_refused(fake_root):
 def test_unknown_derivation_function():
     with pytest.raises(KeyError, match="unknown derivation"):
         derive.run("nope", {}, Path("x"))
+
+
+def test_every_derivation_the_manifest_can_name_exists():
+    """`derive.FUNCTIONS` names each function as text (imported only when a file is derived): each must resolve."""
+    import importlib
+
+    from se_ambulance.data.derive import FUNCTIONS
+
+    for name, target in FUNCTIONS.items():
+        module, function = target.split(":")
+        assert callable(getattr(importlib.import_module(f"se_ambulance.data.derive.{module}"), function, None)), name

@@ -234,6 +234,7 @@ def fake_papermill(monkeypatch, failures: list[tuple[BaseException, bytes]]):
         nbformat.write(nbformat.v4.new_notebook(), nb_out)
 
     monkeypatch.setattr(papermill, "execute_notebook", run)
+    monkeypatch.setattr(kernels, "backoff", lambda attempt: None)  # the retries, not their pauses, are tested
     return calls
 
 

@@ -20,6 +20,8 @@ from se_ambulance.publish import maps
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
 needs_data = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
+# The tests on the real geometry build every trust's and district's topology and the book's maps (about 5 s
+# with the real files): the full tier. The geometry rules themselves are tested on small shapes below.
 
 
 def test_rings_are_rewound_clockwise_with_counter_clockwise_holes():
@@ -54,6 +56,7 @@ def built():
 
 
 @needs_data
+@pytest.mark.slow  # the real geometry (see above)
 @pytest.mark.parametrize("which", ["topo", "dtopo"])
 def test_the_real_geometry_has_clockwise_exteriors_only(built, which):
     rings = geometry.ring_orientations(built[which])
@@ -71,12 +74,14 @@ def _charts(b):
 
 
 @needs_data
+@pytest.mark.slow  # the real geometry (see above)
 def test_every_map_spec_is_within_the_budget(built):
     sizes = {k: maps.spec_bytes(c) for k, c in _charts(built).items()}
     assert all(s < maps.MAP_BUDGET_BYTES for s in sizes.values()), sizes
 
 
 @needs_data
+@pytest.mark.slow  # the real geometry (see above)
 def test_the_figures_carry_title_source_alt_text_and_the_data_drawn(built):
     b = built
     figs = [
@@ -95,6 +100,7 @@ def test_the_figures_carry_title_source_alt_text_and_the_data_drawn(built):
 
 
 @needs_data
+@pytest.mark.slow  # the real geometry (see above)
 def test_the_trust_map_highlights_the_focus_and_the_group(built):
     frame = maps.trust_map_frame("RYE", ["RYD", "RYE"], built["labels"])
     roles = frame.set_index("id")["role"]
@@ -116,7 +122,7 @@ def _path_extents(svg: str) -> list[tuple[float, float]]:
 
 
 @needs_data
-@pytest.mark.slow  # renders the map to pixels (3 s): the full tier
+@pytest.mark.slow  # renders the map to pixels (3 s)
 def test_a_map_renders_as_england_not_a_filled_rectangle(built):
     vlc = pytest.importorskip("vl_convert")
     chart = _charts(built)["trust map"]

@@ -52,7 +52,7 @@ def server(site):
             pass
 
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
 
@@ -92,13 +92,21 @@ def open_page(browser, server, path, goto: bool = True, **options):
 
 
 def wait_for_charts(page) -> None:
-    """Until every chart has drawn (or failed to), then a moment for the theme's scripts."""
+    """Until every chart has drawn (or failed to) and the page has settled."""
     n = page.locator(".se-chart-vis").count()
     if n:
         page.wait_for_function(
             f"document.querySelectorAll('.se-chart-vis svg').length + "
             f"document.querySelectorAll('[data-render-error]').length >= {n}", timeout=20000)
-    page.wait_for_timeout(300)
+    settle(page)
+
+
+def settle(page) -> None:
+    """Until the web fonts have loaded and no CSS transition or animation is running: axe-core must not read a
+    colour caught halfway through the theme's fade from light to dark. (getAnimations applies pending style
+    changes first, so a transition that a new colour mode starts is already listed.)"""
+    page.wait_for_function("document.fonts.status === 'loaded' && "
+                           "document.getAnimations().every(a => a.playState !== 'running')", timeout=10000)
 
 
 def chart_facts(page) -> list[dict]:
@@ -142,7 +150,9 @@ def visits(site, server, browser, axe_source) -> dict[str, dict]:
             schemes = ["light"]  # no theme, no colour modes
         else:
             wait_for_charts(page)
-            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".png")), full_page=True)
+            # JPEG: a whole page encodes in half the time PNG takes, and reads as well to a person checking it.
+            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".jpg")), full_page=True, type="jpeg",
+                            quality=85)
             rec["charts"] = chart_facts(page)
             schemes = ["light", "dark"]
         rec["axe"] = {}
@@ -150,7 +160,7 @@ def visits(site, server, browser, axe_source) -> dict[str, dict]:
             if scheme != "light":
                 page.emulate_media(color_scheme=scheme)
                 page.wait_for_function(f"document.documentElement.dataset.theme === '{scheme}'", timeout=5000)
-                page.wait_for_timeout(200)
+                settle(page)
             else:
                 assert page.evaluate("document.documentElement.dataset.theme || 'light'") == "light", path
             rec["axe"][scheme] = axe_violations(page, axe_source)
