@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.special import ndtri
 
 from se_ambulance.analysis.activity import COVID_FIRST, COVID_LAST
 
@@ -39,12 +40,6 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
     """Point forecast and (1 − alpha) prediction interval for the `horizon` months after y ends."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")
-    # statsmodels and scipy.stats are imported where a model is fitted, not at the top: importing them
-    # takes about 2.5 s, and most chapters import this module (through the claims) without fitting.
-    from scipy.stats import norm
-    from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
     train = training_window(y.asfreq("MS"), model, covid)
     index = pd.date_range(train.index[-1] + pd.offsets.MonthBegin(), periods=horizon, freq="MS")
     if model == "seasonal_naive":
@@ -60,6 +55,11 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
         h = np.arange(1, horizon + 1)
         se = resid.std(ddof=1) * np.sqrt(h * (1 + h / (len(train) - 1)))
     else:
+        # statsmodels is imported where a model is fitted, not at the top: importing it takes about 2.5 s,
+        # and most chapters import this module (through the claims) without fitting.
+        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+        from statsmodels.tsa.statespace.sarimax import SARIMAX
+
         if model == "ets":
             fit = ETSModel(train, error="add", trend="add", damped_trend=True, seasonal="add",
                            seasonal_periods=SEASON).fit(disp=False)
@@ -79,7 +79,7 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
         return pd.DataFrame({"mean": pred.predicted_mean.to_numpy(), "lower": ci.iloc[:, 0].to_numpy(),
                              "upper": ci.iloc[:, 1].to_numpy()}, index=index)
 
-    z = norm.ppf(1 - alpha / 2)
+    z = ndtri(1 - alpha / 2)  # the normal quantile, as scipy.stats.norm.ppf gives it, bit for bit
     return pd.DataFrame({"mean": mean, "lower": mean - z * se, "upper": mean + z * se}, index=index)
 
 

@@ -24,7 +24,6 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from se_ambulance.publish.charts import BUNDLE_NAME, write_bundle
 from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
@@ -255,6 +254,9 @@ def site_key(book_root: Path) -> str:
 def stage_book_sources(root: Path, dest: Path) -> None:
     """Copy the book's sources (config, toc, prose, the book's own styles) into another folder, so that a
     scenario site looks like the canonical one. The chart bundle is generated there by `build_site`."""
+    from se_ambulance.publish.charts import BUNDLE_NAME  # here: altair takes a second to import, and a build
+    # that only checks parameters or data, or executes chapters in kernels, never needs it in this process
+
     for name in BOOK_FILES:
         src = root / name
         target = dest / name
@@ -266,6 +268,8 @@ def stage_book_sources(root: Path, dest: Path) -> None:
 
 def build_site(book_root: Path, path_output: Path) -> Path:
     """Jupyter Book 1, execution off (in _config.yml), warnings as errors."""
+    from se_ambulance.publish.charts import write_bundle  # here: see stage_book_sources
+
     write_bundle(book_root / "_static")
     exe = Path(sys.executable).with_name("jupyter-book")
     if not exe.is_file():

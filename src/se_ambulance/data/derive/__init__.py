@@ -10,21 +10,19 @@ sources give the same bytes).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import importlib
 from pathlib import Path
 
-from se_ambulance.data.derive import extract, hansard, highcharts, overlay, rda
-
-Derivation = Callable[..., None]
-
-FUNCTIONS: dict[str, Derivation] = {
-    "rda_table_csv": rda.table_csv,
-    "rda_boundaries_geojson": rda.boundaries_geojson,
-    "rda_trust_polygons_geojson": rda.trust_polygons_geojson,
-    "district_trust_overlay_csv": overlay.district_trust_overlay_csv,
-    "highcharts_series_csv": highcharts.series_csv,
-    "csv_rows_extract": extract.csv_rows_extract,
-    "hansard_table_csv": hansard.table_csv,
+# Each derivation's module and function, imported only when a file is derived: the modules use pandas, numpy
+# and rdata, which a build that finds its files cached or mirrored never needs to load.
+FUNCTIONS: dict[str, str] = {
+    "rda_table_csv": "rda:table_csv",
+    "rda_boundaries_geojson": "rda:boundaries_geojson",
+    "rda_trust_polygons_geojson": "rda:trust_polygons_geojson",
+    "district_trust_overlay_csv": "overlay:district_trust_overlay_csv",
+    "highcharts_series_csv": "highcharts:series_csv",
+    "csv_rows_extract": "extract:csv_rows_extract",
+    "hansard_table_csv": "hansard:table_csv",
 }
 
 
@@ -32,4 +30,5 @@ def run(function: str, sources: dict[str, Path], out: Path, args: dict | None = 
     """Write the derived file `out` from the downloaded `sources` with the named function."""
     if function not in FUNCTIONS:
         raise KeyError(f"unknown derivation {function!r}; known: {', '.join(sorted(FUNCTIONS))}")
-    FUNCTIONS[function](sources, out, **(args or {}))
+    module, name = FUNCTIONS[function].split(":")
+    getattr(importlib.import_module(f"{__name__}.{module}"), name)(sources, out, **(args or {}))
