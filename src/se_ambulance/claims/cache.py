@@ -30,10 +30,11 @@ def _digest() -> str:
     return h.hexdigest()
 
 
-def claim_key(claim_id: str, areas: Mapping[str, Mapping[str, Any]]) -> str:
+def claim_key(claim_id: str, areas: Mapping[str, Mapping[str, Any]], digest: str | None = None) -> str:
+    """`digest`: `_digest()`, when the caller has it already (it reads every file of the package)."""
     used = {a: areas[a] for a in areas_of(claim_id)}
     blob = json.dumps({"claim": claim_id, "areas": used}, sort_keys=True, default=str)
-    return hashlib.sha256((blob + _digest()).encode()).hexdigest()[:24]
+    return hashlib.sha256((blob + (digest or _digest())).encode()).hexdigest()[:24]
 
 
 def _store(path: Path, result: ClaimResult) -> None:
@@ -56,13 +57,14 @@ def claim_results(ids: Iterable[str], **areas: Mapping[str, Any]) -> dict[str, C
     register = load_register()
     out: dict[str, ClaimResult] = {}
     inputs = ClaimInputs(**{a: areas.get(a) for a in CLAIM_AREAS})
+    digest = _digest()  # once for all the claims asked for
     for cid in ids:
         if cid not in register:
             raise SeAmbulanceError(f"No claim '{cid}' in book/claims.yaml.")
         missing = [a for a in areas_of(cid) if areas.get(a) is None]
         if missing:
             raise SeAmbulanceError(f"Claim '{cid}' depends on the parameter area(s) {missing}; pass them.")
-        path = cache_dir() / "claims" / f"{cid}-{claim_key(cid, areas)}.json"
+        path = cache_dir() / "claims" / f"{cid}-{claim_key(cid, areas, digest)}.json"
         try:
             out[cid] = ClaimResult.from_json(json.loads(path.read_text(encoding="utf-8")))
             continue
