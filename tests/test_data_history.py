@@ -62,13 +62,15 @@ def test_staff_fte_sums_nationalities_and_groups():
         staff_fte(df, "RYD", ["2017-09"], "Paramedics")
 
 
-@pytest.mark.slow  # reads the whole workbook with openpyxl (9 s)
+@pytest.mark.slow  # without its cache, reads the whole workbook with openpyxl (7 s)
 @needs_mirror
 def test_secamb_staff_fte_september_2017_and_june_2018():
+    """The table the book reads: read_workforce on the pinned workbook, cached as parquet keyed by its sha256 (a
+    fresh checkout, as in CI, reads the workbook here or in the claims register, once)."""
     pytest.importorskip("openpyxl", reason="the workforce loader needs openpyxl")
-    from se_ambulance.data.workforce import read_workforce
+    from se_ambulance.data.workforce import load_workforce
 
-    wf = read_workforce(_pinned("workforce_fte"))
+    wf = load_workforce()
     assert len(wf) == 81_603
     months = ["2017-09", "2018-06"]
     total = staff_fte(wf, "RYD", months)
