@@ -156,11 +156,12 @@ def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, 
     year's prediction interval divided by the fitted base-year value. Applied to the base year's actual
     total (see `demand.scenarios`), the projection starts at that actual and grows at the trend's rate:
     it does not revert to the trend line."""
-    import statsmodels.api as sm  # here, not at the top: see `forecast`
+    from statsmodels.regression.linear_model import OLS  # here, not at the top: see `forecast`
+    from statsmodels.tools.tools import add_constant
 
     t = totals.drop(index=[y for y in exclude if y in totals.index])
-    X = sm.add_constant(np.asarray(t.index, dtype=float))
-    fit = sm.OLS(np.log(t.to_numpy()), X).fit()
+    X = add_constant(np.asarray(t.index, dtype=float))
+    fit = OLS(np.log(t.to_numpy()), X).fit()
     pred = fit.get_prediction(np.array([[1.0, float(target_fy)]])).summary_frame(alpha=alpha)
     base = float(np.exp(fit.params[0] + fit.params[1] * base_fy))  # fitted base year
     return {"annual_rate": float(np.exp(fit.params[1]) - 1),
