@@ -408,57 +408,84 @@ def test_a_later_vintage_through_the_update_path_lists_new_months_and_revised_fi
     assert by_month["values"].tolist() == [1, 2, 1]
 
 
-@pytest.mark.slow  # two whole studies and two registers: the full tier
-def test_the_comparison_reruns_the_evaluation_on_both_vintages_and_names_moved_verdicts(project, monkeypatch):
-    from se_ambulance.claims import vintage as cv
-    from se_ambulance.claims.evaluate import ClaimResult
+@pytest.mark.slow  # two whole studies: the full tier
+def test_the_comparison_reruns_the_evaluation_on_both_vintages(project):
+    from se_ambulance.analysis.evaluation import releases
     from se_ambulance.data.ambsys import load_ambsys
     from se_ambulance.publish import evaluation_text as text
 
     design = _design()
-    before = cv.compare_with_previous(design, project["first"], {})
+    before = releases.compare_with_previous(design, project["first"])
     assert before.previous is None and "no earlier AmbSYS vintage" in text.vintage_values(before, None)[
         "ev.vintage.summary"]
 
     _adopt_later_vintage(project)
     current = load_ambsys()
-
-    # The register's functions need datasets this throwaway project lacks; stand in a claim whose verdict follows
-    # the AmbSYS table's last month, so a new vintage moves it.
-    def fake_results(tidy, **areas):
-        last = pd.Timestamp(tidy["month"].max())
-        v = "supported" if last >= pd.Timestamp("2026-06-01") else "not supported"
-        return {"c2-mean-2024-25": ClaimResult("c2-mean-2024-25", v, "group", {})}
-
-    monkeypatch.setattr(cv, "results_with_ambsys", fake_results)
     study = run_study(current, design)
-    cmp = cv.compare_with_previous(design, current, fake_results(current))
+    cmp = releases.compare_with_previous(design, current)
     assert cmp.unavailable is None and cmp.previous.vintage == "data to March 2026"
     assert [f"{m:%Y-%m}" for m in cmp.new_months] == ["2026-04", "2026-05", "2026-06"]
     assert len(cmp.revisions) == 4
-    assert cmp.claims_moved == (("c2-mean-2024-25", "not supported", "supported"),)
     assert cmp.previous_study.post_months == 6 and study.post_months == 9
     both = compare_studies(cmp.previous_study, study)
     assert both.loc[0, "previous_months"] == 6 and both.loc[0, "current_months"] == 9
     values = text.vintage_values(cmp, study)
     assert values["ev.vintage.new_months"] == "April 2026, May 2026, June 2026"
     assert values["ev.vintage.n_revised"] == "4"
-    assert "adds 3 month(s)" in values["ev.vintage.summary"] and "1 of the claims register's verdicts moved" in values[
-        "ev.vintage.summary"]
-    moved = text.verdicts_moved_table(cmp, study)
-    assert "not supported" in moved["previous vintage"].tolist() and "supported" in moved["this vintage"].tolist()
+    n_moved = int(both["moved"].sum())
+    assert "adds 3 month(s)" in values["ev.vintage.summary"]
+    assert f"{n_moved} of this chapter's verdicts moved" in values["ev.vintage.summary"]
+    assert len(text.verdicts_moved_table(cmp, study)) == n_moved
     shown = text.revisions_table(cmp, ["RYD", "RYE"])
     assert set(shown["month"]) == {"December 2025", "January 2026", "February 2026"}
 
 
+def test_the_claims_page_names_the_register_verdicts_a_new_release_moved(project, monkeypatch):
+    from se_ambulance.claims import vintage as cv
+    from se_ambulance.claims.evaluate import ClaimResult
+    from se_ambulance.data.ambsys import load_ambsys
+    from se_ambulance.publish import claims_text
+
+    before = cv.register_moves({})
+    assert before.previous is None and before.moved == ()
+    assert "no earlier AmbSYS release" in claims_text.release_values(before)["claims.release.summary"]
+
+    _adopt_later_vintage(project)
+    # The register's functions need datasets this throwaway project lacks; stand in a claim whose verdict follows
+    # the AmbSYS table's last month, so a new vintage moves it, and one whose verdict does not.
+    def fake_results(tidy, **areas):
+        last = pd.Timestamp(tidy["month"].max())
+        v = "supported" if last >= pd.Timestamp("2026-06-01") else "not supported"
+        return {"c2-mean-2024-25": ClaimResult("c2-mean-2024-25", v, "group", {}),
+                "c1-standard": ClaimResult("c1-standard", "supported", "standard", {})}
+
+    monkeypatch.setattr(cv, "results_with_ambsys", fake_results)
+    moves = cv.register_moves(fake_results(load_ambsys()), performance={})
+    assert moves.unavailable is None and moves.previous.vintage == "data to March 2026"
+    assert moves.moved == (("c2-mean-2024-25", "not supported", "supported"),)
+    values = claims_text.release_values(moves)
+    assert "data to March 2026" in values["claims.release.previous"]
+    assert "1 of the register's verdicts differ" in values["claims.release.summary"]
+    table = claims_text.moved_claims_table(moves)
+    assert table[["tested in", "previous release", "this release"]].values.tolist() == [
+        ["01_performance", "not supported", "supported"]]
+
+
 def test_an_earlier_vintage_that_cannot_be_found_is_reported_not_guessed(project):
+    from se_ambulance.analysis.evaluation import releases
     from se_ambulance.claims import vintage as cv
     from se_ambulance.data.ambsys import load_ambsys
     from se_ambulance.paths import cache_dir
+    from se_ambulance.publish import claims_text
+    from se_ambulance.publish import evaluation_text as text
 
     _adopt_later_vintage(project)
     for f in cache_dir().glob(f"ambsys-{sha(project['v1'])[:16]}-*.parquet"):
         f.unlink()  # the earlier vintage's table is gone, and the mirror now holds only the later file
-    cmp = cv.compare_with_previous(_design(), load_ambsys(), {})
+    cmp = releases.compare_with_previous(_design(), load_ambsys())
     assert cmp.previous.vintage == "data to March 2026"
     assert cmp.unavailable and "could not be fetched by its pin" in cmp.unavailable
+    assert "could not be read" in text.vintage_values(cmp, None)["ev.vintage.summary"]
+    moves = cv.register_moves({})  # the claims page reports the same reason, and compares nothing
+    assert moves.unavailable == cmp.unavailable and moves.moved == ()
+    assert "could not be read" in claims_text.release_values(moves)["claims.release.summary"]

@@ -18,7 +18,7 @@ import pandas as pd
 
 from se_ambulance.data.common import cached_frame
 from se_ambulance.data.manifest import Dataset, Vintage, load_manifest
-from se_ambulance.errors import DataError, FetchError
+from se_ambulance.errors import DataError, FetchError, SeAmbulanceError
 
 
 @dataclass(frozen=True)
@@ -79,3 +79,25 @@ def load_previous_ambsys(mirror: str | os.PathLike | None = None) -> VintageData
     from se_ambulance.data.ambsys import _CACHE_VERSION, read_ambsys_csv
 
     return load_previous("ambsys", read_ambsys_csv, _CACHE_VERSION, mirror)
+
+
+@dataclass(frozen=True)
+class PreviousRelease:
+    """The current AmbSYS pin and the release it replaced, for the pages that say what a new release changed."""
+    current: Dataset
+    previous: Vintage | None  # None: the manifest records no earlier vintage
+    table: pd.DataFrame | None = None  # the earlier release's table, when it could be read
+    unavailable: str | None = None  # why it could not be read, if so
+
+
+def previous_ambsys_release(mirror: str | os.PathLike | None = None) -> PreviousRelease:
+    """The current AmbSYS pin with the release it replaced and that release's table; a recorded release whose
+    data cannot be found is reported (with the reason), never guessed."""
+    current = load_manifest()["ambsys"]
+    if not current.previous:
+        return PreviousRelease(current, None)
+    try:
+        prev = load_previous_ambsys(mirror)
+    except SeAmbulanceError as e:
+        return PreviousRelease(current, current.previous[0], unavailable=str(e))
+    return PreviousRelease(current, prev.vintage, prev.table)

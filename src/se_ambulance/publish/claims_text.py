@@ -212,3 +212,43 @@ def headline(results: Mapping[str, ClaimResult], ids) -> str:
         t = claim_text(results[cid])
         lines.append(f"- “{claim(cid).quote}” **{t['verdict'].capitalize()}.** {t['evidence']}")
     return "\n".join(lines)
+
+
+# --- what a new AmbSYS release moved ---------------------------------------------------------------------------
+
+def release_values(moves) -> dict[str, str]:
+    """Text values for the claims page's 'what a new release moved' section (keys 'claims.release.*'), from
+    `claims.vintage.register_moves`."""
+    from se_ambulance.publish.format import release_label
+
+    cur = moves.current
+    out = {"claims.release.current": release_label(cur)}
+    if moves.previous is None:
+        out["claims.release.summary"] = (
+            f"The manifest records no earlier AmbSYS release: this is the first the book has pinned ({cur.vintage}), "
+            "so there is nothing to compare yet. When the next release is adopted and the book rebuilt, this section "
+            "lists every verdict on this page that the new data moved.")
+        return out
+    out["claims.release.previous"] = release_label(moves.previous, replaced=True)
+    if moves.unavailable:
+        out["claims.release.summary"] = ("The earlier release's data could not be read, so no verdict is compared: "
+                                         f"{moves.unavailable}")
+        return out
+    n = len(moves.moved)
+    out["claims.release.summary"] = (
+        f"Recomputed on the previous release ({moves.previous.vintage}) with today's code, register and parameters, "
+        f"{n} of the register's verdicts differ" + (": they moved because of the new data." if n else "."))
+    return out
+
+
+def moved_claims_table(moves):
+    """The claims whose verdict the current release moved: where each is tested, its words and both verdicts."""
+    import pandas as pd
+
+    from se_ambulance.claims.register import load_register
+
+    register = load_register()
+    rows = [{"claim": register[cid].quote,
+             "tested in": register[cid].chapter.split("/")[-1] if register[cid].chapter else "this page",
+             "previous release": old, "this release": new} for cid, old, new in moves.moved]
+    return pd.DataFrame(rows, columns=["claim", "tested in", "previous release", "this release"])

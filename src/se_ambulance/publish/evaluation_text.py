@@ -1,5 +1,5 @@
 """Chapter 9's words and display tables: the evaluation's design, results, verdicts and what a new vintage
-changed, formatted from the numbers `analysis.evaluation` and `claims.vintage` return."""
+changed, formatted from the numbers `analysis.evaluation` returns."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
-from se_ambulance.claims.register import load_register
-from se_ambulance.publish.format import day_label, month_label, percent
+from se_ambulance.publish.format import day_label, month_label, percent, release_label
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
@@ -494,29 +493,18 @@ def chapter_values(study: Study) -> dict[str, str]:
 
 # --- what changed since the previous vintage ----------------------------------------------------------------
 
-def _day_or(day) -> str:
-    """A recorded date in the book's style, or what was recorded if it is not a date."""
-    if not day:
-        return "date not recorded"
-    try:
-        return day_label(str(day))
-    except ValueError:
-        return str(day)
-
-
 def vintage_values(cmp, study: Study) -> dict[str, str]:
     """Text values for the 'what changed' section (keys start with 'ev.vintage.')."""
     cur = cmp.current
-    out = {"ev.vintage.current": f"{cur.vintage} (file {cur.file}, adopted {_day_or(cur.adopted)})"}
+    out = {"ev.vintage.current": release_label(cur)}
     if cmp.previous is None:
         out["ev.vintage.summary"] = (
             f"The manifest records no earlier AmbSYS vintage: this is the first the book has pinned ({cur.vintage}), so "
             "there is nothing to compare yet. When the next release is adopted and the book rebuilt, this section lists "
-            "the months added, the past values NHS England revised and every verdict in the book that moved.")
+            "the months added, the past values NHS England revised and every verdict of this chapter that moved.")
         return out
     prev = cmp.previous
-    out["ev.vintage.previous"] = (f"{prev.vintage} (file {prev.file}, adopted {_day_or(prev.adopted)}, "
-                                  f"replaced {_day_or(prev.replaced)})")
+    out["ev.vintage.previous"] = release_label(prev, replaced=True)
     if cmp.unavailable:
         out["ev.vintage.summary"] = f"The earlier vintage's data could not be read, so nothing is compared: {cmp.unavailable}"
         return out
@@ -527,12 +515,10 @@ def vintage_values(cmp, study: Study) -> dict[str, str]:
     out["ev.vintage.n_revised"] = f"{len(rev):,}"
     out["ev.vintage.revised_months"] = (", ".join(month_label(m) for m in sorted(rev["month"].unique()))
                                         if len(rev) else "none")
-    n_claims = len(cmp.claims_moved)
     n_eval = int(moved_eval["moved"].sum())
     out["ev.vintage.summary"] = (
         f"Against the previous vintage ({prev.vintage}), this one adds {len(cmp.new_months)} month(s) ({months}) and "
-        f"revises {len(rev):,} earlier value(s); {n_eval} of this chapter's verdicts and {n_claims} of the claims "
-        "register's verdicts moved.")
+        f"revises {len(rev):,} earlier value(s); {n_eval} of this chapter's verdicts moved.")
     return out
 
 
@@ -566,20 +552,15 @@ def revisions_by_month_table(cmp) -> pd.DataFrame:
 
 
 def verdicts_moved_table(cmp, study: Study) -> pd.DataFrame:
-    """Every verdict that moved: this chapter's (by outcome) and the claims register's."""
+    """This chapter's verdicts that moved, by outcome (the claims register's are on the claims page)."""
     rows = []
     if cmp.previous_study is not None:
         for r in compare_studies(cmp.previous_study, study).itertuples():
             if r.moved:
-                rows.append({"where": "Is the group working? (this chapter)", "what": OUTCOME_NAMES[r.outcome],
+                rows.append({"outcome": OUTCOME_NAMES[r.outcome],
                              "previous vintage": VERDICT_WORDS.get(r.previous_verdict, "–"),
                              "this vintage": VERDICT_WORDS[r.current_verdict]})
-    register = load_register()
-    for cid, old, new in cmp.claims_moved:
-        c = register[cid]
-        rows.append({"where": f"claims register ({c.chapter.split('/')[-1] if c.chapter else 'claims page'})",
-                     "what": c.quote, "previous vintage": old, "this vintage": new})
-    return pd.DataFrame(rows, columns=["where", "what", "previous vintage", "this vintage"])
+    return pd.DataFrame(rows, columns=["outcome", "previous vintage", "this vintage"])
 
 
 def estimates_moved_table(cmp, study: Study) -> pd.DataFrame:
@@ -619,9 +600,9 @@ def vintage_displays(cmp, study: Study) -> list:
     else:
         out.append(Markdown("**Past figures revised**: none; every month both vintages hold is unchanged."))
     moved = verdicts_moved_table(cmp, study)
-    out.append(Markdown("**Verdicts that moved**, anywhere in the book (the earlier vintage's verdicts are recomputed "
-                        "with today's code and parameters, so a move is the data's doing):" if len(moved) else
-                        "**Verdicts that moved**: none, in this chapter or in the claims register."))
+    out.append(Markdown("**Verdicts of this chapter that moved** (the earlier vintage's verdicts are recomputed with "
+                        "today's code and design, so a move is the data's doing):" if len(moved) else
+                        "**Verdicts of this chapter that moved**: none."))
     if len(moved):
         out.append(html_table(moved, "se-evaluation"))
     out += [Markdown("**This chapter's estimates on both vintages:**"),

@@ -28,6 +28,22 @@ def day_label(day: str) -> str:
     return f"{t.day} {t:%B %Y}"
 
 
+def recorded_day(day) -> str:
+    """A date recorded in the manifest, in the book's style, or what was recorded if it is not a date."""
+    if not day:
+        return "date not recorded"
+    try:
+        return day_label(str(day))
+    except ValueError:
+        return str(day)
+
+
+def release_label(v, replaced: bool = False) -> str:
+    """A data release as the pages name it: its vintage, file and the day it was adopted (and replaced)."""
+    label = f"{v.vintage} (file {v.file}, adopted {recorded_day(v.adopted)}"
+    return label + (f", replaced {recorded_day(v.replaced)})" if replaced else ")")
+
+
 def month_label(m) -> str:
     """A month in the book's one style: '2026-03' or a timestamp -> 'March 2026'."""
     return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
