@@ -110,3 +110,41 @@ def test_scope_notes_are_empty_for_the_cases_group_only():
     note = group_scope_note(LAS_SCAS)
     assert "LAS + SCAS" in note and "SCAS + SECAmb" in note and "judged on that scope" in note
     assert "LAS + SCAS" in group_note({"name": "LAS + SCAS", "members": ["RRU", "RYE"]})
+
+
+def test_the_introduction_and_claims_page_say_which_group_a_book_follows():
+    from se_ambulance.publish.claims_text import book_group_note
+
+    assert book_group_note(CASE_GROUP) == ""  # the canonical book reads as before
+    note = book_group_note(LAS_SCAS)
+    assert note.startswith("This book is built for LAS + SCAS (London (LAS) and South Central (SCAS))")
+    assert "the case's on SCAS + SECAmb" in note
+
+
+def test_the_assumptions_page_lists_every_parameter_and_what_differs_from_the_canonical_book():
+    from se_ambulance.pipeline.params import BookParams
+    from se_ambulance.publish.report import parameters_table
+
+    canonical = BookParams().model_dump(mode="json")
+    params = load_params(ROOT / "params" / "high_elderly_use.yaml")
+    used = {a: params.area(a) for a in ("group", "performance", "demand", "appraisal", "evaluation")}
+    table = parameters_table(used, canonical).set_index("parameter")
+    # one row per value a reader can set: areas' fields, each age band's use rates on a row of its own
+    n_fields = sum(len(canonical[a]) for a in used) - 1 + len(canonical["demand"]["age_rates"])
+    assert len(table) == n_fields
+    differs = table[table["canonical book"] != "same"]
+    assert differs.loc["demand.age_rates.85+", "this book"] == "5/8.5/8.5 (low/central/high)"
+    assert differs.loc["demand.age_rates.85+", "canonical book"] == "5/7/8.5 (low/central/high)"
+    assert set(differs.index) == {k for k, v in _leaves_changed(used, canonical)}
+    assert table.loc["group.members", "this book"] == "RYD, RYE" and table.loc["appraisal.group_turnover_m",
+                                                                                  "this book"] == "none"
+
+
+def _leaves_changed(used, canonical):
+    """(name, value) of every age band or other field whose value differs from the canonical book's."""
+    for area, values in used.items():
+        for k, v in values.items():
+            if k == "age_rates":
+                yield from ((f"demand.age_rates.{g}", r) for g, r in v.items() if r != canonical[area][k][g])
+            elif v != canonical[area][k]:
+                yield f"{area}.{k}", v

@@ -163,6 +163,17 @@ def test_example_scenarios_build(scenario, scenario_book):
     page = shown(out, "08_assumptions")
     missing = [a for a in log["assumption"] if json.dumps(html.escape(a), ensure_ascii=False)[1:-1] not in page]
     assert missing == [], f"{scenario}: the assumptions page does not show {missing[:3]}"
+    # ... and so does its table of parameters, with what this scenario changed (the claims page points to it).
+    from se_ambulance.pipeline.params import BookParams
+    from se_ambulance.publish.report import html_table, parameters_table
+
+    table = parameters_table({a: params.area(a) for a in ("group", "performance", "demand", "appraisal", "evaluation")},
+                             BookParams().model_dump(mode="json"))
+    from se_ambulance.pipeline.params import read_params_file
+
+    sets_a_listed_area = any(a != "focus" for a in read_params_file(ROOT / "params" / scenario))
+    assert (table["canonical book"] != "same").any() == sets_a_listed_area, scenario
+    assert json.dumps(html_table(table, "se-table").data, ensure_ascii=False)[1:-1] in page
 
 
 @pytest.mark.book
@@ -192,6 +203,8 @@ def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     assert "LAS + SCAS (pooled)" in shown(out, "01_performance")
     # The claims stay on their own scope, and the pages say so next to the verdicts.
     assert "judged on that scope" in shown(out, "05_appraisal")
+    for chapter in ("00_introduction", "06_claims"):  # the pages without figures of their own say so too
+        assert "This book is built for LAS + SCAS" in shown(out, chapter), chapter
     assert contradictions(out / "notebooks") == []
 
 

@@ -71,6 +71,12 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
                    "se_ambulance.analysis.population.FOOTPRINTS"),
         Assumption("Demand", "By age band, footprints are built from sub-ICB areas (Surrey Heath, Milton Keynes "
                    "approximated)", "ONS sub-ICB projections", "amber", "green", "se_ambulance.analysis.population.banded"),
+        Assumption("Demand", "Any other trust's footprint, and a group's that includes one: each LSOA is assigned to a "
+                   "trust through its sub-ICB and district; a sub-ICB served by two trusts is split by its districts' "
+                   "mid-2020 populations (SECAmb, SCAS and their group keep the county construction above)",
+                   "ONS LSOA, sub-ICB and district lookups; the trusts' published footprints; the likely error is "
+                   "stated in the demand chapter", "amber", "amber",
+                   "se_ambulance.analysis.footprints.footprint_population"),
         *rates,
         Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
                    "No evidence on future rates; healthier ageing or more telephone care would lower them",

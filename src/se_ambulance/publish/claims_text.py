@@ -26,6 +26,16 @@ def group_scope_note(group: Group, what: str = "The case's claims on this page c
             f"it. {what} {CASE_GROUP.name} ({names(CASE_GROUP.members)}): each verdict here is judged on that "
             "scope, as on the claims page, whatever group the book is built for.")
 
+def book_group_note(group: Group) -> str:
+    """The sentence the introduction and the claims page glue when the book is built for a group other than the
+    case's: the chapters follow that group, the claims keep their own scopes. Empty for the case's group."""
+    if group.is_case:
+        return ""
+    return (f"This book is built for {group.name} ({names(group.members)}): the chapters' own figures follow that "
+            f"group. Each claim is still judged on its own scope, the case's on {CASE_GROUP.name} "
+            f"({names(CASE_GROUP.members)}), whatever group the book is built for.")
+
+
 RULE = ("A claim is **supported** when the book's central estimate, on the claim's own scope, meets it; "
         "**partly supported** when the claimed figure lies inside the estimate's stated range (a 90% interval "
         "for forecasts and the Monte Carlo appraisal; for figures read from published data, the span of the "
@@ -89,8 +99,8 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
     return {"difference": pts(e.central), "interval": f"{pts(e.low)} to {pts(e.high)}", "years": years,
             "evidence": (f"Survival to discharge in the Utstein comparator group (the like-for-like measure), {years} "
                          f"pooled: SECAmb {percent(f['rate_a'])}, SCAS {percent(f['rate_b'])}, a difference of "
-                         f"{pts(e.central)} (95% interval {pts(e.low)} to {pts(e.high)}), which "
-                         f"{'excludes' if r.verdict == SUPPORTED else 'includes'} no difference. Year by year the two "
+                         f"{pts(e.central)} (95% interval {pts(e.low)} to {pts(e.high)}), an interval that "
+                         f"{'excludes' if r.verdict == SUPPORTED else 'includes'} zero. Year by year the two "
                          f"trusts' separate intervals do not overlap in {int(f['survival_utstein_years_apart'])} of "
                          f"{int(f['survival_utstein_years'])} years. Survival after all arrests ({percent(f['all_rate_a'])} "
                          f"against {percent(f['all_rate_b'])}) is context: SCAS recorded {f['all_n_b'] / f['all_n_a']:.0%} "

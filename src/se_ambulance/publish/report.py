@@ -2,23 +2,51 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
+import pandas as pd
 from IPython.display import Markdown
 
 from se_ambulance.publish.format import percent
 
 
+def _shown(v) -> str:
+    """A parameter's value as the pages write it."""
+    if isinstance(v, Mapping) and set(v) == {"low", "central", "high"}:
+        return f"{v['low']:g}/{v['central']:g}/{v['high']:g} (low/central/high)"
+    if v is None or v == {}:
+        return "none"
+    if isinstance(v, Mapping):
+        return "; ".join(f"{k}: {_shown(x)}" for k, x in v.items())
+    return ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
+
+
 def parameters_note(**params) -> Markdown:
     """A one-line note of the parameters a page was built with."""
-    parts = []
-    for k, v in params.items():
-        if isinstance(v, dict) and set(v) == {"low", "central", "high"}:
-            shown = f"{v['low']:g}/{v['central']:g}/{v['high']:g} (low/central/high)"
-        elif v is None or v == {}:
-            shown = "none"
-        else:
-            shown = ", ".join(map(str, v)) if isinstance(v, (list, tuple)) else str(v)
-        parts.append(f"`{k}` = {shown}")
-    return Markdown("*Parameters of this page:* " + "; ".join(parts) + ".")
+    return Markdown("*Parameters of this page:* " + "; ".join(f"`{k}` = {_shown(v)}" for k, v in params.items()) + ".")
+
+
+def _leaves(values: Mapping, prefix: str) -> list[tuple[str, Any]]:
+    """(dotted name, value) for each parameter of an area; a mapping of ranges (the age bands' use rates) gives
+    one row per entry, a range or any other value one row."""
+    out = []
+    for k, v in values.items():
+        name = f"{prefix}.{k}"
+        nested = isinstance(v, Mapping) and v and set(v) != {"low", "central", "high"} and all(
+            isinstance(x, Mapping) for x in v.values())
+        out += _leaves(v, name) if nested else [(name, v)]
+    return out
+
+
+def parameters_table(used: Mapping[str, Mapping], canonical: Mapping[str, Mapping]) -> pd.DataFrame:
+    """Every parameter of the named areas: the value this book used and, where it differs, the canonical book's
+    (`params/default.yaml`)."""
+    canonical_leaves = dict(kv for area, values in canonical.items() for kv in _leaves(values, area))
+    rows = [{"parameter": name, "this book": _shown(v),
+             "canonical book": "same" if canonical_leaves.get(name) == v else _shown(canonical_leaves.get(name))}
+            for area, values in used.items() for name, v in _leaves(values, area)]
+    return pd.DataFrame(rows, columns=["parameter", "this book", "canonical book"])
 
 
 def html_table(df, css_class: str):
