@@ -22,6 +22,19 @@ DEFAULT_PRE_START = "2023-04"
 # Trusts left out of the donor pool by default; the reasons are given in the chapter (publish.evaluation_text).
 DEFAULT_EXCLUDED_DONORS: tuple[str, ...] = ("RRU", "R1F")
 
+# Trusts that share their leadership, and from when. Seed 000: SCAS and SECAmb are led by "a single chief executive
+# and chair" as the group is rolled out "from late 2025" (the first month of late 2025, as DEFAULT_START_MONTH). A
+# trust run by a member's chair and chief executive changes with the member: it cannot stand for what the group would
+# have done without the group, so it is never a donor, whatever the `excluded_donors` parameter says
+# (analysis.evaluation.design.shares_leadership). For the case's group both trusts are members and the rule leaves the
+# design fixed on DESIGN_FIXED_ON unchanged; it applies when a book is built for another group (LAS + SCAS).
+SHARED_LEADERSHIP: dict[tuple[str, str], str] = {("RYD", "RYE"): "2025-10"}
+# Partnerships short of shared leadership (seed 002: London and SCAS announced joint procurement and shared best
+# practice in September 2018). A reason the default design leaves London out when SCAS is a member; not a rule.
+PARTNERSHIPS: dict[tuple[str, str], str] = {("RRU", "RYE"): "2018-09"}
+# The fewest donors an evaluation is run on: a synthetic control needs one, the space placebos a second.
+MIN_DONORS = 2
+
 # When the design was fixed, and what was known then. The book fixed it on 22 November 2026 with AmbSYS data to
 # March 2026 already published: six months after the default start. The start month, the pre-period start and
 # the donor exclusions were chosen with those outcome data available, so the design is not blind, and results on

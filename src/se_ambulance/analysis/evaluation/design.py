@@ -17,7 +17,7 @@ from itertools import combinations
 import pandas as pd
 
 from se_ambulance.analysis import metrics
-from se_ambulance.reference.evaluation import OUTCOME_KEYS
+from se_ambulance.reference.evaluation import OUTCOME_KEYS, PARTNERSHIPS, SHARED_LEADERSHIP
 
 
 @dataclass(frozen=True)
@@ -49,9 +49,38 @@ def unit_label(orgs: Sequence[str]) -> str:
     return "+".join(orgs)
 
 
+def _linked(members: Sequence[str], links: dict[tuple[str, str], str]) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = {}
+    for pair in links:
+        for trust, other in (pair, pair[::-1]):
+            if trust not in members and other in members:
+                out.setdefault(trust, []).append(other)
+    return {t: tuple(sorted(ms)) for t, ms in sorted(out.items())}
+
+
+def shares_leadership(members: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Trusts outside the group that share their chair and chief executive with a member
+    (`reference.evaluation.SHARED_LEADERSHIP`): trust -> the members it shares them with. These are never donors."""
+    return _linked(members, SHARED_LEADERSHIP)
+
+
+def partners(members: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """Trusts outside the group in a partnership with a member (`reference.evaluation.PARTNERSHIPS`): trust ->
+    the members. A reason a trust may be left out by parameter, not a rule."""
+    return _linked(members, PARTNERSHIPS)
+
+
 def donor_pool(trusts: Sequence[str], members: Sequence[str], excluded: Sequence[str]) -> list[str]:
-    """The trusts that may make up the synthetic group: every trust but the members and the excluded."""
-    return sorted(t for t in trusts if t not in set(members) and t not in set(excluded))
+    """The trusts that may make up the synthetic group: every trust but the members, the trusts that share
+    leadership with a member (whatever `excluded` says) and the excluded."""
+    out = set(members) | set(excluded) | set(shares_leadership(members))
+    return sorted(t for t in trusts if t not in out)
+
+
+def trust_regions(tidy: pd.DataFrame) -> dict[str, str]:
+    """Each trust's NHS England region code, as the data file gives it ('RYE' -> 'Y59')."""
+    trusts = tidy[tidy["level"] == "trust"]
+    return {str(o): str(r) for o, r in trusts.groupby("org", observed=True)["region"].first().items()}
 
 
 def _window(frame: pd.DataFrame, first: str) -> pd.DataFrame:

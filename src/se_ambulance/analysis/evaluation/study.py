@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -13,7 +13,7 @@ from se_ambulance.analysis.evaluation.its import ITSFit, comparative_its, sensit
 from se_ambulance.analysis.evaluation.placebo import (Placebo, Rank, its_time_placebos, placebo_rank, space_placebos,
                                                       time_placebos)
 from se_ambulance.analysis.evaluation.synthetic import SyntheticFit, synthetic_control
-from se_ambulance.reference.evaluation import DATA_TO_WHEN_FIXED, SC_MIN_PRE_R2
+from se_ambulance.reference.evaluation import DATA_TO_WHEN_FIXED, MIN_DONORS, SC_MIN_PRE_R2
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,9 @@ class OutcomeResult:
     lean: str  # the direction the estimates point (verdict.BETTER, WORSE or MIXED), whatever their significance
     verdict: str
     dropped: list[str] = field(default_factory=list)
+    sc_finds: bool = False  # the synthetic control finds a meaningful change (informative, significant, large enough)
+    its_finds: bool = False  # the interrupted time series finds one
+    without_power: str = ""  # what the rule would give were its power check set aside (context, never a verdict)
 
     @property
     def rank_space(self) -> Rank:
@@ -90,10 +93,26 @@ class Study:
     power_path: pd.DataFrame  # the primary outcome's smallest detectable effect by last month of data
     sensitivity: dict[str, ITSFit] = field(default_factory=dict)  # the primary outcome's δ by specification
     seasons: dict[str, float] = field(default_factory=dict)  # design.same_months_a_year_earlier, primary outcome
+    shared_leadership: dict[str, tuple[str, ...]] = field(default_factory=dict)  # never donors: trust -> members
+    partners: dict[str, tuple[str, ...]] = field(default_factory=dict)  # in a partnership with a member
+    regions: dict[str, str] = field(default_factory=dict)  # each trust's NHS England region code
+    # The primary outcome's level over the pre-period months, incident-weighted: 'group', 'donors' (pooled) and each
+    # donor by code.
+    pre_levels: dict[str, float] = field(default_factory=dict)
 
     @property
     def primary(self) -> OutcomeResult:
         return self.results[design.PRIMARY]
+
+    @property
+    def ignored_exclusions(self) -> list[str]:
+        """Members named in `excluded_donors`: a member is never a donor, so these entries change nothing."""
+        return [t for t in self.design.excluded_donors if t in self.design.members]
+
+    @property
+    def excluded_by_parameter(self) -> list[str]:
+        """The trusts outside the group that the `excluded_donors` parameter leaves out."""
+        return [t for t in self.design.excluded_donors if t not in self.design.members]
 
     @property
     def exploratory_months(self) -> int:
@@ -163,20 +182,44 @@ def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequen
             if np.isfinite(mde_now) else float("nan"))
     sc_low, sc_high = fit.effect - half, fit.effect + half
     informative = fit.informative(SC_MIN_PRE_R2)
-    v = verdict.judge(sc_effect=fit.effect, sc_p=rank.p, sc_smallest_p=rank.smallest_p, sc_low=sc_low,
-                      sc_high=sc_high, sc_informative=informative, its_effect=its.effect, its_low=its.low,
-                      its_high=its.high, its_placebo_p=its_rank.p, alpha=d.alpha, lower_is_better=o.lower_is_better,
-                      post_months=fit.post_months, min_post_months=d.min_post_months, mde_now=mde_now,
-                      mde_end=mde_end, meaningful=meaningful)
+    facts = dict(sc_effect=fit.effect, sc_p=rank.p, sc_smallest_p=rank.smallest_p, sc_low=sc_low,
+                 sc_high=sc_high, sc_informative=informative, its_effect=its.effect, its_low=its.low,
+                 its_high=its.high, its_placebo_p=its_rank.p, alpha=d.alpha, lower_is_better=o.lower_is_better,
+                 post_months=fit.post_months, min_post_months=d.min_post_months, mde_now=mde_now,
+                 mde_end=mde_end, meaningful=meaningful)
+    v = verdict.judge(**facts)
     lean = verdict.lean([fit.effect, its.effect], o.lower_is_better)
+    sc_finds = informative and verdict.finds_change(verdict.sc_significant(rank.p, rank.smallest_p, d.alpha),
+                                                    fit.effect, meaningful)
+    its_finds = verdict.finds_change(verdict.its_significant(its.low, its.high, its_rank.p, d.alpha), its.effect,
+                                     meaningful)
     return OutcomeResult(outcome, panel, fit, comparison, its, its_false, its_rank, placebos, rank, rank_time,
                          noise, mde_now, mde_end, meaningful, level, informative, sc_low, sc_high, lean, v,
-                         design.dropped_units(panel, outcome, d.members, donors))
+                         design.dropped_units(panel, outcome, d.members, donors), bool(sc_finds), bool(its_finds),
+                         verdict.without_power(**facts))
+
+
+def lean_estimates(result: OutcomeResult, sensitivity: dict[str, ITSFit]) -> list[float]:
+    """The estimates an outcome's lean is read from: every estimate the chapter shows for it. For the primary
+    outcome the synthetic control and every specification of the time series (the chapter's model among them);
+    for the others, the two methods."""
+    if sensitivity:
+        return [result.fit.effect, *(f.effect for f in sensitivity.values())]
+    return [result.fit.effect, result.its.effect]
 
 
 def run_study(tidy: pd.DataFrame, d: Design) -> Study:
     """Every outcome in the design (and the primary outcome, which the power chart is about)."""
-    donors = design.donor_pool(trusts_in(tidy), d.members, d.excluded_donors)
+    trusts = trusts_in(tidy)
+    donors = design.donor_pool(trusts, d.members, d.excluded_donors)
+    linked = design.shares_leadership(d.members)
+    if len(donors) < MIN_DONORS:
+        by_parameter = [t for t in d.excluded_donors if t not in d.members]
+        raise ValueError(
+            f"the evaluation needs at least {MIN_DONORS} donor trusts, and this design leaves {len(donors)} "
+            f"({', '.join(donors) or 'none'}): of the {len(trusts)} trusts in the data, {', '.join(d.members)} are the "
+            f"group's members, {', '.join(linked) or 'none'} share leadership with a member (never donors), and the "
+            f"`excluded_donors` parameter leaves out {', '.join(by_parameter) or 'none'}")
     results: dict[str, OutcomeResult] = {}
     primary = evaluate_outcome(tidy, design.PRIMARY, d, donors)
     c2_level = primary.reference_level
@@ -198,7 +241,15 @@ def run_study(tidy: pd.DataFrame, d: Design) -> Study:
         seasons = design.same_months_a_year_earlier(tidy, design.PRIMARY, d.members, donors, d.start, last)
     else:
         sens, seasons = {}, {}
-    return Study(d, donors, pd.Timestamp(months.min()), last, primary.fit.post_months, results, path, sens, seasons)
+    # The primary outcome's lean is read from every estimate the chapter shows for it (both methods, every
+    # specification of the time series), so the words never lean one way while a specification points the other.
+    results[design.PRIMARY] = replace(primary, lean=verdict.lean(lean_estimates(primary, sens),
+                                                                 design.OUTCOMES[design.PRIMARY].lower_is_better))
+    pre = primary.panel.index[primary.panel.index < d.start]
+    pre_levels = {"group": primary.reference_level, "donors": design.period_level(tidy, design.PRIMARY, donors, pre),
+                  **{t: design.period_level(tidy, design.PRIMARY, [t], pre) for t in primary.panel.columns[1:]}}
+    return Study(d, donors, pd.Timestamp(months.min()), last, primary.fit.post_months, results, path, sens, seasons,
+                 linked, design.partners(d.members), design.trust_regions(tidy), pre_levels)
 
 
 def compare_studies(previous: Study, current: Study) -> pd.DataFrame:

@@ -25,7 +25,13 @@ In this order:
    change**;
 7. otherwise: **no meaningful change found** (but none ruled out either).
 
-Whatever the verdict, `lean` gives the direction the estimates point in, as context, never as a verdict.
+The power check in rule 2 is measured on the synthetic control (its pre-period error and the spread of its space
+placebos) and applies to both methods, whether or not the synthetic control's own estimate is informative.
+`without_power` gives what rules 3 to 7 would say were the power check set aside: it explains a verdict the power
+check decided, and is never a verdict itself.
+
+Whatever the verdict, `lean` gives the direction the estimates point in, as context, never as a verdict: one way
+only when every estimate given points that way, *mixed* otherwise.
 """
 
 from __future__ import annotations
@@ -53,6 +59,12 @@ def finds_change(significant: bool, estimate: float, meaningful: float) -> bool:
     return bool(significant) and _finite(estimate) and abs(estimate) >= abs(meaningful)
 
 
+def its_significant(low: float, high: float, placebo_p: float, alpha: float) -> bool:
+    """The time series' test: its (1 − α) interval excludes zero, and its rank among its false starts gives
+    p ≤ α."""
+    return _finite(low, high, placebo_p) and (low > 0 or high < 0) and placebo_p <= alpha
+
+
 def rules_out(low: float, high: float, meaningful: float) -> bool:
     """The interval lies wholly inside ± the meaningful change (an equivalence test at level α)."""
     return _finite(low, high) and -abs(meaningful) < low and high < abs(meaningful)
@@ -67,7 +79,7 @@ def judge(*, sc_effect: float, sc_p: float, sc_smallest_p: float, sc_low: float,
     m = abs(meaningful)
     if not (mde_now <= m):
         return TOO_EARLY if mde_end <= m else UNDETECTABLE
-    its_sig = (its_low > 0 or its_high < 0) and _finite(its_placebo_p) and its_placebo_p <= alpha
+    its_sig = its_significant(its_low, its_high, its_placebo_p, alpha)
     methods = [(finds_change(its_sig, its_effect, m), its_effect, rules_out(its_low, its_high, m))]
     if sc_informative:
         methods.append((finds_change(sc_significant(sc_p, sc_smallest_p, alpha), sc_effect, m), sc_effect,
@@ -85,8 +97,15 @@ def judge(*, sc_effect: float, sc_p: float, sc_smallest_p: float, sc_low: float,
     return NOT_FOUND
 
 
+def without_power(**kw) -> str:
+    """`judge` with the power check (rule 2) set aside, every other rule as stated: what the estimates alone would
+    give. Context for a verdict the power check decided; never a verdict."""
+    return judge(**(kw | {"mde_now": 0.0, "mde_end": 0.0}))
+
+
 def lean(estimates: Sequence[float], lower_is_better: bool) -> str:
-    """The direction the point estimates point in (BETTER, WORSE or MIXED), whatever their significance."""
+    """The direction the point estimates point in, whatever their significance: BETTER or WORSE when every
+    estimate (finite, non-zero) points that way, MIXED when they point different ways or none is given."""
     signs = {e > 0 for e in estimates if _finite(e) and e != 0}
     if len(signs) != 1:
         return MIXED
