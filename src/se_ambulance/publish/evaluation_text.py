@@ -11,10 +11,10 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
-from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies
+from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies, lean_estimates
 from se_ambulance.publish.format import day_label, month_label, percent, release_label
 from se_ambulance.reference import evaluation as RE
-from se_ambulance.reference.orgs import PROVIDERS, short_name
+from se_ambulance.reference.orgs import PROVIDERS, REGIONS, short_name
 
 # The day the design was fixed, and what AmbSYS held then (never changes; reference.evaluation gives the facts).
 DESIGN_FIXED = day_label(RE.DESIGN_FIXED_ON)
@@ -50,14 +50,46 @@ WHY = {
     "ed_conveyance": "\"fewer unnecessary trips to A&E\"",
     "c2_mean_gap": "\"the same high standard of care wherever they live\": less variation between the trusts",
 }
-EXCLUSION_REASONS = {
-    "RRU": "London Ambulance Service: a capital-city service unlike any other trust; it has no response times "
-           "for October and November 2022; and it announced a partnership with SCAS in September 2018 (joint "
-           "procurement, shared best practice: seed 002), so it may share in the group's changes",
-    "R1F": "Isle of Wight: one island of about 140,000 people whose small counts make its monthly series "
-           "noisy; it reports only from April 2018; and it sits in NHS England's South East region with both "
-           "members, so regional commissioning changes reach it too",
+# Why a trust may be left out of the donor pool, in the pieces that hold whatever the group: its own facts, and the
+# facts that hold only when a particular member is in the group (a partnership, sharing an NHS England region).
+# `exclusion_reason` and `exclusions_paragraph` keep only what is true for the group the book is built for.
+EXCLUSION_FACTS = {
+    "RRU": ("London Ambulance Service", ["a capital-city service unlike any other trust",
+                                         "it has no response times for October and November 2022"]),
+    "R1F": ("Isle of Wight", ["one island of about 140,000 people whose small counts make its monthly series noisy",
+                              "it reports only from April 2018"]),
 }
+EXCLUSION_SENTENCES = {  # the same facts as the chapter's prose says them
+    "RRU": ("London", ["is unlike any other trust", "lacks response times for two months of 2022"]),
+    "R1F": ("The Isle of Wight", ["is one small island whose monthly figures are noisy"]),
+}
+# A partnership with a member (reference.evaluation.PARTNERSHIPS), by (trust, member): the table's words, the prose's.
+PARTNERSHIP_WORDS = {
+    ("RRU", "RYE"): ("it announced a partnership with SCAS in September 2018 (joint procurement, shared best practice: "
+                     "seed 002), so it may share in the group's changes",
+                     "has worked with SCAS since a partnership announced in September 2018 (seed 002), so it may "
+                     "share in the group's changes"),
+    ("RYE", "RRU"): ("it announced a partnership with London in September 2018 (joint procurement, shared best "
+                     "practice: seed 002), so it may share in the group's changes",
+                     "has worked with London since a partnership announced in September 2018 (seed 002), so it may "
+                     "share in the group's changes"),
+}
+# Shared leadership with a member (reference.evaluation.SHARED_LEADERSHIP), by (trust, member): the table's words and
+# the prose's, for a trust that is then never a donor.
+LEADERSHIP_WORDS = {
+    ("RYD", "RYE"): ("it shares a chair and chief executive with SCAS, a member, as the group is rolled out from late "
+                     "2025 (seed 000), so it changes with SCAS",
+                     "South East Coast (SECAmb) is never a donor while South Central (SCAS) is a member: the two "
+                     "trusts share a chair and chief executive as their group is rolled out from late 2025 (seed "
+                     "000), so SECAmb changes with SCAS and cannot stand for what the group would have done without "
+                     "it."),
+    ("RYE", "RYD"): ("it shares a chair and chief executive with SECAmb, a member, as the group is rolled out from "
+                     "late 2025 (seed 000), so it changes with SECAmb",
+                     "South Central (SCAS) is never a donor while South East Coast (SECAmb) is a member: the two "
+                     "trusts share a chair and chief executive as their group is rolled out from late 2025 (seed 000), "
+                     "so SCAS changes with SECAmb and cannot stand for what the group would have done without it."),
+}
+NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine"}
 VERDICT_WORDS = {
     V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods find changes in opposite directions",
     V.UNCONFIRMED: "unconfirmed: one method finds a meaningful change the other does not confirm",
@@ -103,6 +135,86 @@ def group_note(group: Mapping[str, Any]) -> str:
 def _names(codes: Sequence[str]) -> str:
     names = [short_name(c) for c in codes]
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _clauses(parts: Sequence[str]) -> str:
+    """'a', 'a and b', 'a, b, and c'; an independent last clause ('it sits …') always after ', and '."""
+    if len(parts) == 1:
+        return parts[0]
+    joiner = ", and " if len(parts) > 2 or parts[-1].startswith("it ") else " and "
+    return ", ".join(parts[:-1]) + joiner + parts[-1]
+
+
+def _region_clause(code: str, study: Study) -> str | None:
+    """'it sits in NHS England's South East region with both members, …' when the trust shares its region (as the
+    data file gives it) with a member of this group; None when it shares it with none."""
+    members, region = study.design.members, study.regions.get(code)
+    same = [m for m in members if region is not None and study.regions.get(m) == region]
+    if not same:
+        return None
+    if len(same) == len(members):
+        who = "both members" if len(members) == 2 else f"all {len(members)} members"
+    else:
+        who = _names(same) + (", a member" if len(same) == 1 else ", members")
+    return (f"it sits in NHS England's {REGIONS.get(region, region)} with {who}, so regional commissioning changes "
+            "reach it too")
+
+
+def _leadership(code: str, study: Study, prose: bool) -> str:
+    members = study.shared_leadership[code]
+    words = [LEADERSHIP_WORDS.get((code, m)) for m in members]
+    if all(words):
+        return " ".join(w[prose] for w in words) if prose else "; ".join(w[prose] for w in words)
+    plural = len(members) > 1
+    if prose:
+        return (f"{short_name(code)} is never a donor while {_names(members)} "
+                f"{'are members' if plural else 'is a member'}: "
+                "it shares its chair and chief executive with them, so it changes with the group and cannot stand for "
+                "what the group would have done without it.")
+    return f"it shares its chair and chief executive with {_names(members)}, {'members' if plural else 'a member'}"
+
+
+def exclusion_reason(code: str, study: Study) -> str:
+    """A trust's role when it is not a donor, for the donors table, with only the reasons true for this group."""
+    if code in study.shared_leadership:
+        return "not a donor (shares its leadership with a member): " + _leadership(code, study, prose=False)
+    name, parts = EXCLUSION_FACTS.get(code, (None, []))
+    parts = [*parts, *(PARTNERSHIP_WORDS[(code, m)][0] for m in study.partners.get(code, ())
+                       if (code, m) in PARTNERSHIP_WORDS)]
+    region = _region_clause(code, study)
+    parts += [region] if region else []
+    if not parts:
+        return "excluded by the `excluded_donors` parameter"
+    listed = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
+    return "excluded: " + (f"{name}: " if name else "") + listed
+
+
+def exclusions_paragraph(study: Study) -> str:
+    """Why the trusts that are not donors are left out, in words true for this group: trusts sharing leadership with
+    a member (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
+    the parameter names is flagged (it changes nothing). Empty when no trust outside the group is left out."""
+    out = [_leadership(t, study, prose=True) for t in study.shared_leadership]
+    param = [t for t in study.excluded_by_parameter if t not in study.shared_leadership]
+    if set(study.design.excluded_donors) == set(RE.DEFAULT_EXCLUDED_DONORS) and not study.ignored_exclusions:
+        out.append(f"By default {NUMBER_WORDS.get(len(param), str(len(param)))} are left out.")
+    for code in param:
+        name, parts = EXCLUSION_SENTENCES.get(code, (short_name(code), []))
+        partner = [PARTNERSHIP_WORDS[(code, m)][1] for m in study.partners.get(code, ())
+                   if (code, m) in PARTNERSHIP_WORDS]
+        region = _region_clause(code, study)
+        clauses = [*parts, *partner, *([region] if region else [])]
+        if not clauses:
+            continue
+        if not parts:
+            clauses = ["is left out by the parameter", *clauses]
+        out.append(f"{name} {_clauses(clauses)}.")
+    ignored = study.ignored_exclusions
+    if ignored:
+        one = len(ignored) == 1
+        entries = "that entry changes" if one else "those entries change"
+        out.append(f"The `excluded_donors` parameter also names {_names(ignored)}, {'a member' if one else 'members'} "
+                   f"of this group; a member is never a donor, so {entries} nothing.")
+    return " ".join(out)
 
 
 def unit_name(unit: str) -> str:
@@ -207,8 +319,8 @@ def donors_table(study: Study) -> pd.DataFrame:
         if code in study.donors:
             rows.append({"trust": short_name(code), "role": "donor",
                          "weight in the synthetic group (C2 mean)": percent(float(w.get(code, 0.0)), 0)})
-        elif code in study.design.excluded_donors:
-            rows.append({"trust": short_name(code), "role": "excluded: " + EXCLUSION_REASONS.get(code, "by parameter"),
+        elif code in study.design.excluded_donors or code in study.shared_leadership:
+            rows.append({"trust": short_name(code), "role": exclusion_reason(code, study),
                          "weight in the synthetic group (C2 mean)": "–"})
     return pd.DataFrame(rows)
 
@@ -230,6 +342,16 @@ def results_table(study: Study) -> pd.DataFrame:
     } for key, r in study.results.items()])
 
 
+def sc_counts(r) -> str:
+    """Whether an outcome's synthetic control counts towards its verdict: an uninformative one's estimate does not,
+    but its pre-period error and placebos still set the power check (rule 2) for both methods."""
+    if r.sc_informative:
+        return "counts towards the verdict"
+    return ("is uninformative for this outcome: it tracks the group's month-to-month path no better than a flat line "
+            "at the group's own average would, so its estimate does not count towards the verdict (its pre-period "
+            "error and placebos still set the power check, rule 2)")
+
+
 def verdict_cell(key: str, r) -> str:
     """The verdict for the table (whose other columns give the sizes): a 'no meaningful change' says what it
     rules out."""
@@ -247,7 +369,7 @@ def verdict_table(study: Study) -> pd.DataFrame:
         "detectable now": amount(key, r.mde_now, signed=False, short=True),
         "detectable by the end": amount(key, r.mde_end, signed=False, short=True),
         "meaningful": amount(key, r.meaningful, signed=False, short=True),
-        "synthetic control counts?": "yes" if r.sc_informative else "no (R² ≤ 0)",
+        "synthetic control's estimate counts?": "yes" if r.sc_informative else "no (R² ≤ 0)",
         "estimates lean (context)": LEAN_SHORT[r.lean],
         "verdict": verdict_cell(key, r),
     } for key, r in study.results.items()])
@@ -299,6 +421,32 @@ def sensitivity_table(study: Study) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def level_note(group_level: float, donor_levels: Mapping[str, float]) -> str:
+    """Where the group's pre-period Category 2 mean sits among the donors' (incident-weighted levels, minutes), and
+    so whether an average of the donors could match it: the reason the synthetic control is fitted on centred series,
+    decided by the numbers."""
+    levels = [v for v in donor_levels.values() if math.isfinite(v)]
+    if not levels or not math.isfinite(group_level):
+        return "the donors' levels are not available"
+    a = lambda v: amount(D.PRIMARY, v, signed=False)  # noqa: E731
+    slower = sum(v > group_level for v in levels)
+    span = f"{a(min(levels))} to {a(max(levels))}"
+    start = f"over the pre-period the group's Category 2 mean ({a(group_level)}) was"
+    if slower == len(levels):
+        return f"{start} faster than every donor's ({span}), so no average of them could match its level"
+    if slower == 0:
+        return f"{start} slower than every donor's ({span}), so no average of them could match its level"
+    return (f"{start} faster than {slower} of the {len(levels)} donors' ({span}), so an average of them could match "
+            "its level, but only with weights chosen partly for the level rather than for the path")
+
+
+def sensitivity_minutes(study: Study) -> dict[str, float]:
+    """The Category 2 mean's effect under each specification in minutes (the log ratio as a share of the group's
+    pre-period level, as the sensitivity table gives it)."""
+    level = study.primary.reference_level
+    return {k: (math.expm1(f.effect) * level if k == "log_ratio" else f.effect) for k, f in study.sensitivity.items()}
+
+
 def headline(study: Study) -> str:
     """The primary outcome's verdict with its sizes, then the direction the estimates lean (as context)."""
     p = study.primary
@@ -307,16 +455,68 @@ def headline(study: Study) -> str:
 
 
 def lean_sentence(study: Study) -> str:
+    """Which way the primary outcome's estimates lean, under the stated rule (`analysis.evaluation.study.
+    lean_estimates`): one way only when every estimate shown points that way, otherwise in different directions."""
     p = study.primary
     did = study.sensitivity.get("did")
+    its = amount(D.PRIMARY, p.its.effect)
+    spec = sensitivity_minutes(study)
+    if len(spec) > 1:
+        its += (f", and from {amount(D.PRIMARY, min(spec.values()))} to {amount(D.PRIMARY, max(spec.values()))} across "
+                f"its {NUMBER_WORDS.get(len(spec), str(len(spec)))} specifications")
     parts = [f"synthetic control {amount(D.PRIMARY, p.fit.effect)}"
              + ("" if p.sc_informative else ", from a fit no better than a flat line"),
-             f"interrupted time series {amount(D.PRIMARY, p.its.effect)}"]
+             f"interrupted time series {its}"]
     if did is not None:
         parts.append(f"simple difference in differences {amount(D.PRIMARY, did.effect)}")
-    return (f"The estimates so far {LEAN_WORDS[p.lean]} ({'; '.join(parts)}; positive is slower than the "
-            "comparison). This is context, not a verdict: it is the direction of estimates that the rule above cannot "
-            "yet tell from noise.")
+    shown = [e for e in lean_estimates(p, study.sensitivity) if math.isfinite(e)]
+    if not shown:
+        return "There are no estimates yet."
+    n_spec = NUMBER_WORDS.get(len(spec), str(len(spec)))
+    detail = f"({'; '.join(parts)}; positive is slower than the comparison)"
+    if p.lean == V.MIXED:
+        up, down = sum(e > 0 for e in shown), sum(e < 0 for e in shown)
+        which = (f"the synthetic control and the {n_spec} specifications of the time series" if study.sensitivity
+                 else "the two methods")
+        opening = (f"The estimates so far {LEAN_WORDS[V.MIXED]}: of {which}, {up} {'is' if up == 1 else 'are'} "
+                   f"positive and {down} negative {detail}.")
+    else:
+        which = (f"the synthetic control and all {n_spec} specifications of the time series" if study.sensitivity
+                 else "both methods")
+        opening = f"The estimates so far {LEAN_WORDS[p.lean]}: {which} point that way {detail}."
+    if p.verdict == V.TOO_EARLY:
+        return opening + (" This is context, not a verdict: it is the direction of estimates that the rule above "
+                          "cannot yet tell from noise.")
+    if p.verdict == V.UNDETECTABLE:
+        return opening + (" This is context, not a verdict: it is the direction of estimates that the rule above "
+                          "cannot tell from noise with these data.")
+    return opening + " This is context, not a verdict."
+
+
+def power_gate_sentence(study: Study) -> str:
+    """When the power check (rule 2) decided the primary outcome's verdict although a method on its own finds a
+    meaningful change: which method, what the check rests on, and what the rule would say without it. Empty
+    otherwise."""
+    p, d = study.primary, study.design
+    if p.verdict not in (V.TOO_EARLY, V.UNDETECTABLE) or p.fit.post_months < d.min_post_months:
+        return ""
+    if not (p.sc_finds or p.its_finds):
+        return ""
+    m = amount(D.PRIMARY, p.meaningful, signed=False)
+    found = []
+    if p.its_finds:
+        found.append(f"the interrupted time series finds {its_text(D.PRIMARY, p.its, d.alpha)}, "
+                     f"{rank_text(p.its_rank)} among its false starts")
+    if p.sc_finds:
+        found.append(f"the synthetic control finds {amount(D.PRIMARY, p.fit.effect)}, "
+                     f"{rank_text(p.rank)} among the donors treated as the group")
+    basis = ("the synthetic control's pre-period error and the spread of its placebos, which the rule uses even where, "
+             f"as here, the synthetic control's own estimate does not count ({fit_text(p.fit)})"
+             if not p.sc_informative else "the synthetic control's pre-period error and the spread of its placebos")
+    return (f"On its own {' and '.join(found)}: more than the {m} that matters. It does not make the verdict, because "
+            f"the rule checks power first (rule 2): the smallest change detectable now, "
+            f"{amount(D.PRIMARY, p.mde_now, signed=False)}, is measured on {basis}. Were the power check set aside, "
+            f"the rule would say \"{VERDICT_WORDS[p.without_power]}\".")
 
 
 def exploratory_sentence(study: Study) -> str:
@@ -367,9 +567,15 @@ def season_sentence(study: Study) -> str:
            f"{a(se['donors_before'])} over the same months a year earlier; the group's was {a(se['group_now'])}, "
            f"against {a(se['group_before'])}: the season was {kinder}."]
     trend = sens["chapter"].trend
+    group_pre, donors_pre = study.pre_levels.get("group", math.nan), study.pre_levels.get("donors", math.nan)
     if math.isfinite(trend):
-        moving = ("the group's lead over the donors was already shrinking" if trend > 0 else
-                  "the group's lead over the donors was already growing")
+        # Lower is faster: a group faster than the donors over the pre-period has a lead, a slower one a deficit.
+        if math.isfinite(group_pre) and math.isfinite(donors_pre) and group_pre > donors_pre:
+            moving = ("the group's deficit against the donors was already growing" if trend > 0 else
+                      "the group's deficit against the donors was already shrinking")
+        else:
+            moving = ("the group's lead over the donors was already shrinking" if trend > 0 else
+                      "the group's lead over the donors was already growing")
         out.append(f"And before the start {moving} (the fitted pre-period trend of the difference is "
                    f"{amount(D.PRIMARY, trend)} a year).")
     out.append("A season kinder to the comparison, or a difference that was moving anyway, reads as a change in the "
@@ -381,8 +587,9 @@ def season_sentence(study: Study) -> str:
 def today_block(study: Study) -> str:
     """The opening of 'What the data say today', as Markdown: which months are exploratory, the headline verdict
     (bold), what the design can detect, and where the estimates lean."""
+    gate = power_gate_sentence(study)
     return (f"{exploratory_sentence(study)}\n\n**Headline (Category 2 mean, the primary outcome): {headline(study)}** "
-            f"{power_sentence(study)} {lean_sentence(study)}")
+            f"{power_sentence(study)} {gate + ' ' if gate else ''}{lean_sentence(study)}")
 
 
 def verdict_block(study: Study) -> str:
@@ -390,14 +597,17 @@ def verdict_block(study: Study) -> str:
     whose synthetic control does not count, and the multiplicity of the secondary outcomes."""
     gap = study.results.get("c2_mean_gap")
     uninformative = [OUTCOME_NAMES[k] for k, r in study.results.items() if not r.sc_informative]
-    out = [f"**Faster responses (Category 2 mean, the primary outcome): {headline(study)}** {lean_sentence(study)}"]
+    gate = power_gate_sentence(study)
+    out = [f"**Faster responses (Category 2 mean, the primary outcome): {headline(study)}** "
+           f"{gate + ' ' if gate else ''}{lean_sentence(study)}"]
     if gap is not None:
         out.append(f"**More consistent between the two trusts** (the gap between their Category 2 means): "
                    f"**{verdict_text('c2_mean_gap', gap, study.design.min_post_months)}**; the gap has been "
                    f"{direction('c2_mean_gap', gap.fit.effect)} "
                    f"than its synthetic control's, ranking {rank_text(gap.rank)} among the donor pairs.")
     if uninformative:
-        out.append("The synthetic control is uninformative, and does not count, for: " + "; ".join(uninformative) + ".")
+        out.append("The synthetic control is uninformative, and its estimate does not count (its pre-period error "
+                   "still sets the power check), for: " + "; ".join(uninformative) + ".")
     out.append(f"The verdict table above gives every outcome's verdict under the revised rule. The secondary outcomes "
                f"share {study.tests} tests at {percent(study.design.alpha, 0)} with the primary, about "
                f"{study.expected_false_findings:.1f} of which would be significant by chance if nothing had changed "
@@ -428,7 +638,10 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
         "ev.pre_months": str(p.fit.pre_months),
         "ev.donors": _names(study.donors), "ev.n_donors": str(len(study.donors)),
-        "ev.excluded": _names(d.excluded_donors) if d.excluded_donors else "none",
+        "ev.excluded": _names(study.excluded_by_parameter) if study.excluded_by_parameter else "none",
+        "ev.exclusions": exclusions_paragraph(study),
+        "ev.c2.level_note": level_note(study.pre_levels.get("group", math.nan),
+                                       {t: v for t, v in study.pre_levels.items() if t in study.donors}),
         "ev.alpha": percent(d.alpha, 0), "ev.level": percent(1 - d.alpha, 0), "ev.power": percent(d.power, 0),
         "ev.meaningful_share": percent(d.meaningful_change, 0),
         "ev.meaningful_c2": amount(D.PRIMARY, p.meaningful, signed=False),
@@ -449,10 +662,7 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.c2.pre_sd": amount(D.PRIMARY, p.fit.pre_sd, signed=False),
         "ev.c2.r2": fit_text(p.fit),
         "ev.c2.ratio": f"{p.fit.rmspe_ratio:.2f}" if math.isfinite(p.fit.rmspe_ratio) else "–",
-        "ev.c2.sc_counts": ("counts towards the verdict" if p.sc_informative else
-                            "is uninformative for this outcome: it tracks the group's month-to-month path no better "
-                            "than a flat line at the group's own average would, so it does not count towards the "
-                            "verdict"),
+        "ev.c2.sc_counts": sc_counts(p),
         "ev.uninformative": (", ".join(uninformative) if uninformative else "none"),
         "ev.c2.n_placebos": str(len(p.space)),
         "ev.c2.smallest_p": f"{p.rank.smallest_p:.2f}",
@@ -472,8 +682,8 @@ def chapter_values(study: Study) -> dict[str, str]:
                 "ev.its.did": amount(D.PRIMARY, did.effect), "ev.its.did_ci": interval_text(D.PRIMARY, did.low, did.high,
                                                                                              d.alpha),
                 "ev.its.winter": amount(D.PRIMARY, won.effect),
-                "ev.its.range": (f"{amount(D.PRIMARY, min(f.effect for k, f in sens.items() if k != 'log_ratio'))} to "
-                                 f"{amount(D.PRIMARY, max(f.effect for k, f in sens.items() if k != 'log_ratio'))}")}
+                "ev.its.range": (f"{amount(D.PRIMARY, min(sensitivity_minutes(study).values()))} to "
+                                 f"{amount(D.PRIMARY, max(sensitivity_minutes(study).values()))}")}
     else:
         out |= {k: "–" for k in ("ev.its.trend", "ev.its.did", "ev.its.did_ci", "ev.its.winter", "ev.its.range")}
     if seasons:
@@ -500,8 +710,8 @@ def vintage_values(cmp, study: Study) -> dict[str, str]:
     if cmp.previous is None:
         out["ev.vintage.summary"] = (
             f"The manifest records no earlier AmbSYS vintage: this is the first the book has pinned ({cur.vintage}), so "
-            "there is nothing to compare yet. When the next release is adopted and the book rebuilt, this section lists "
-            "the months added, the past values NHS England revised and every verdict of this chapter that moved.")
+            "there is nothing to compare yet. When the next vintage is adopted and the book rebuilt, this section "
+            "lists the months added, the past values NHS England revised and every verdict of this chapter that moved.")
         return out
     prev = cmp.previous
     out["ev.vintage.previous"] = release_label(prev, replaced=True)
