@@ -72,8 +72,10 @@ def yearly_chart_frame(frame: pd.DataFrame) -> pd.DataFrame:
                          "low": (frame["low"] / 1e6).round(2), "high": (frame["high"] / 1e6).round(2)})
 
 
-def _range(e: Estimate) -> str:
-    return f"{millions(e.central)} (90% interval {millions(e.low)} to {millions(e.high)})"
+def _range(e: Estimate, per: str = "") -> str:
+    """A median with its 90% interval, for "... has a median of {this}": '£7.6 million a year (90% interval
+    £5.5 million to £10.0 million)' (`per` = ' a year')."""
+    return f"{millions(e.central)}{per} (90% interval {millions(e.low)} to {millions(e.high)})"
 
 
 # --- verdicts: the claims layer's one rule ------------------------------------------------------
@@ -88,22 +90,49 @@ def claim_verdict(readings: dict[str, Estimate], kind: str) -> tuple[str, str]:
     return judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)
 
 
-def verdict_map_table(frame: pd.DataFrame, claim: str, x: str, y: str, settings: A.Settings,
-                      x_format=percent, y_format=percent) -> pd.DataFrame:
-    """A verdict map (from `model.verdict_map`) as a table: rows = y values, columns = x values, each cell
-    the verdict on the most favourable reading and that reading's median."""
+def _map_key(value) -> float | None:
+    """A verdict map's axis value as a key: a held value, or A.AS_RUN (NaN in the frame)."""
+    return A.AS_RUN if pd.isna(value) else float(value)
+
+
+def map_run_verdict(frame: pd.DataFrame, claim: str) -> tuple[str, str] | None:
+    """(verdict, reading) of a verdict map's cell at the run's own inputs (None if the map has no such cell)."""
+    cell = frame[(frame["claim"] == claim) & frame["run"]]
+    if cell.empty:
+        return None
+    return claim_verdict({r.reading: Estimate(r.central, r.low, r.high) for r in cell.itertuples()}, claim)
+
+
+def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_format=percent,
+                      y_format=percent) -> pd.DataFrame:
+    """A verdict map (from `model.verdict_map`; its first two columns are the x and y inputs) as a table:
+    rows = y values, columns = x values, each cell the verdict on the most favourable reading and that
+    reading's median. A held value reads as itself; A.AS_RUN as 'drawn low / central / high' (the run's
+    range). The run's own row, column and cell say so."""
+    x, y = frame.columns[:2]
     labels = input_labels(settings)
     sub = frame[frame["claim"] == claim]
+    xs = list(dict.fromkeys(_map_key(v) for v in sub[x]))
+    ys = list(dict.fromkeys(_map_key(v) for v in sub[y]))
+    run = sub[sub["run"]]
+    run_key = (_map_key(run[x].iloc[0]), _map_key(run[y].iloc[0])) if len(run) else None
+
+    def value_label(name, value, fmt, is_run):
+        shown = (fmt(value) if value is not A.AS_RUN
+                 else "drawn " + " / ".join(fmt(v) for v in A.input_range(settings, name)))
+        return shown + (" (this page)" if is_run else "")
+
     cells = {}
-    for (xv, yv), g in sub.groupby([x, y]):
+    for (xv, yv), g in sub.groupby([x, y], dropna=False, sort=False):
+        key = (_map_key(xv), _map_key(yv))
         est = {r.reading: Estimate(r.central, r.low, r.high) for r in g.itertuples()}
         v, reading = claim_verdict(est, claim)
-        cells[(xv, yv)] = f"{v} ({millions(est[reading].central)}, {'a year' if reading == 'a_year' else 'PV'})"
-    xs = sorted({k[0] for k in cells})
-    ys = sorted({k[1] for k in cells})
+        mark = "; this page's inputs" if key == run_key else ""
+        cells[key] = f"{v} ({millions(est[reading].central)}, {'a year' if reading == 'a_year' else 'PV'}{mark})"
     out = pd.DataFrame([[cells[(xv, yv)] for xv in xs] for yv in ys],
-                       columns=[f"{labels.get(x, x)}: {x_format(xv)}" for xv in xs])
-    out.insert(0, labels.get(y, y), [y_format(v) for v in ys])
+                       columns=[f"{labels.get(x, x)}: {value_label(x, xv, x_format, run_key and xv == run_key[0])}"
+                                for xv in xs])
+    out.insert(0, labels.get(y, y), [value_label(y, yv, y_format, run_key and yv == run_key[1]) for yv in ys])
     return out
 
 
@@ -123,11 +152,119 @@ def dependence_table(frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def breakeven_words(b: dict[str, float], years: int) -> dict[str, str]:
+def _correlation_label(rho: float) -> str:
+    return "independent" if rho == 0 else "comonotonic" if rho == 1 else f"correlated at {rho:g}"
+
+
+def dependence_words(frame: pd.DataFrame) -> str:
+    """What `model.dependence` shows for the cash claim, from the lowest correlation to the highest, in the
+    words and rounding of `dependence_table`: whether the 90% interval of the yearly savings widens, and which
+    way each chance of £10 million moves."""
+    rhos = sorted(frame["correlation"].unique())
+    a, b = rhos[0], rhos[-1]
+    est = frame.set_index(["correlation", "claim", "reading"])
+
+    def width(rho):  # £m to one decimal, as the table shows
+        e = est.loc[(rho, "cash", "a_year")]
+        return round(e.high / 1e6, 1) - round(e.low / 1e6, 1)
+
+    w0, w1 = width(a), width(b)
+    spread = "widens" if w1 > w0 + 1e-9 else "narrows" if w1 < w0 - 1e-9 else "stays as wide"
+
+    def chance(key, what):
+        p0, p1 = est.loc[(a, key, "probability")].central, est.loc[(b, key, "probability")].central
+        o0, o1 = odds(p0), odds(p1)
+        if o0 == o1:
+            return f"the chance of {what} stays {o0}"
+        return f"the chance of {what} {'rises' if p1 > p0 else 'falls'} from {o0} to {o1}"
+
+    return (f"from {_correlation_label(a)} to {_correlation_label(b)} cash lines, the 90% interval of the yearly "
+            f"savings {spread}, {chance('cash_10m_a_year', 'the yearly £10 million')} and "
+            f"{chance('cash_10m_in_total', '£10 million as a present value')}")
+
+
+def breakeven_sentence(b: dict[str, float], years: int) -> str:
+    """When the discounted cash position turns positive (`model.breakeven_summary`: inf = not within the
+    period), as the end of a sentence that begins 'Counted over all draws, ...,'. Every combination of a
+    median and 5th and 95th centiles that do or do not turn positive within the period reads correctly."""
     def yr(v):
-        return "not within the period" if math.isinf(v) else f"year {int(v)} ({fy_label(A.APPRAISAL_FIRST_YEAR + int(v) - 1)})"
-    return {"be_median": yr(b["median"]), "be_range": f"{yr(b['p5'])} to {yr(b['p95'])}",
-            "be_never": f"{percent(b['share_never'], 1)} ({odds(b['share_never'])})"}
+        return f"year {int(v)} ({fy_label(A.APPRAISAL_FIRST_YEAR + int(v) - 1)})"
+
+    m, lo, hi = b["median"], b["p5"], b["p95"]
+    never = f"{percent(b['share_never'], 1)} of draws ({odds(b['share_never'])})"
+    if math.isinf(lo):
+        return (f"the discounted cash position does not turn positive within the {years} years in more than 95% "
+                f"of draws: {never} never break even.")
+    if math.isinf(m):
+        return (f"the discounted cash position of the median draw does not turn positive within the {years} years: "
+                f"{never} never break even, and the earliest 5% of draws do so only by {yr(lo)}.")
+    first = f"the discounted cash position turns positive in {yr(m)} in the median draw"
+    if math.isinf(hi):
+        first += f" and by {yr(lo)} in the earliest 5% of draws"
+    elif lo == hi:
+        first += f", and in {yr(lo)} in the middle 90% of draws"
+    else:
+        first += f", and between {yr(lo)} and {yr(hi)} in the middle 90% of draws"
+    return f"{first}; {never} never break even within the {years} years."
+
+
+def optimism_bias_words(settings: A.Settings) -> dict[str, str]:
+    """Why the run's optimism-bias uplifts are what they are, true for the values used: against the Green
+    Book supplementary guidance's bounds for capital costs (10% to 200%) and its one operating-cost figure
+    (outsourcing, up to 41%)."""
+    low, high = A.OPTIMISM_BIAS_CAPITAL_BOUNDS
+    cap, op, outsourcing = settings.capital_optimism_bias, settings.operating_optimism_bias, \
+        A.OPTIMISM_BIAS_OPERATING_OUTSOURCING
+    if math.isclose(cap, high):
+        why = (f"That is the guidance's upper bound, {percent(high, 0)}, as if the cost lines' own ranges "
+               "quantified none of the risk.")
+    elif cap > high:
+        why = f"That is above the guidance's upper bound of {percent(high, 0)}."
+    elif math.isclose(cap, low):
+        why = (f"That is the guidance's lower bound, {percent(low, 0)}, as if the cost lines' own ranges "
+               "quantified nearly all of the risk.")
+    elif cap < low:
+        why = f"That is below the guidance's lower bound of {percent(low, 0)}."
+    else:
+        why = (f"That is below the upper bound of {percent(high, 0)} because the cost lines' own ranges already "
+               "quantify part of the risk.")
+    if op == 0:
+        running = ("Recurring running costs carry no uplift: the guidance's only operating-cost figure is for "
+                   "outsourcing, which this is not.")
+    elif math.isclose(op, outsourcing):
+        running = (f"Recurring running costs carry {percent(op, 0)}, the guidance's figure for outsourcing, its "
+                   "only operating-cost uplift.")
+    elif op < outsourcing:
+        running = (f"Recurring running costs carry {percent(op, 0)}, below the guidance's only operating-cost "
+                   f"figure ({percent(outsourcing, 0)}, for outsourcing).")
+    else:
+        running = (f"Recurring running costs carry {percent(op, 0)}, above the guidance's only operating-cost "
+                   f"figure ({percent(outsourcing, 0)}, for outsourcing).")
+    return {"ob_capital": percent(cap, 0), "ob_capital_why": why, "ob_operating": percent(op, 0),
+            "ob_operating_words": running}
+
+
+def monitor_band_words(share: float) -> str:
+    """Where the cash lines' central share of income sits against Monitor's 1-3% band for full mergers."""
+    low, high = A.MONITOR_BAND
+    band = f"Monitor's band ({100 * low:g}–{percent(high, 0)})"
+    return f"inside {band}" if low <= share <= high else f"below {band}" if share < low else f"above {band}"
+
+
+def per_incident_words(eq: dict, year: int, settings: A.Settings) -> str:
+    """How the income per incident today (`incident_equivalents`) follows from the 2019/20 one the income is
+    estimated with: today's prices, and today's incidents against 2019/20's."""
+    now = (f"£{eq['per_incident']:,.0f} is the estimated income over the group's {eq['incidents'] / 1e6:.2f} "
+           f"million incidents in {fy_label(year)}")
+    if eq["per_incident_at_today_prices"] is None:
+        return f"{now} (the income as set by `group_turnover_m`)."
+    change = eq["incidents_ratio"] - 1
+    incidents = ("as many incidents" if percent(abs(change), 0) == "0%" else
+                 f"{percent(abs(change), 0)} {'more' if change > 0 else 'fewer'} incidents")
+    return (f"{now}: the estimate rests on its {eq['incidents_income_year'] / 1e6:.2f} million incidents of "
+            f"{fy_label(A.INCOME_YEAR)} at £{eq['per_incident_income_year']:,.0f} each, which is "
+            f"£{eq['per_incident_at_today_prices']:,.0f} at {fy_label(A.APPRAISAL_FIRST_YEAR)} prices "
+            f"(×{settings.turnover_uplift[1]:g}), and the group now has {incidents} than then.")
 
 
 def scope_note(group: Group) -> str:
@@ -162,36 +299,36 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "draws": f"{settings.mc_draws:,}", "seed": str(settings.mc_seed),
         "realisation": " / ".join(percent(x, 0) for x in settings.realisation),
         "delay": " / ".join(f"{x:g}" for x in settings.benefit_delay_years),
-        "ob_capital": percent(settings.capital_optimism_bias, 0),
-        "ob_operating": percent(settings.operating_optimism_bias, 0),
+        **optimism_bias_words(settings),
+        "cash_central_band": monitor_band_words(A.central_cash_share(settings, sc)),
+        "se_max": f"{100 * max(se for _, se in probs.values()):.2f} percentage points",
         # Carter rebased
         "carter_year": fy_label(rates["carter_year"]), "ed_then": percent(rates["ed_then"], 0),
         "ed_now": percent(rates["ed_now"], 0), "ht_then": percent(rates["hear_treat_then"], 0),
         "ht_now": percent(rates["hear_treat_now"], 0), "floor": percent(rates["floor"], 0),
-        "floor_org": rates["floor_org"], "headroom": percent(rates["headroom"], 0),
+        "floor_org": names([rates["floor_org"]]), "headroom": percent(rates["headroom"], 0),
         "carter_price": f"×{price:.3f}",
         "carter_conveyance_now": millions(float(sc.base("carter_conveyance", [1.0], [settings.turnover_uplift[1]])[0]), 1),
         "carter_productivity_now": millions(float(sc.base("carter_productivity", [1.0], [settings.turnover_uplift[1]])[0]), 1),
         # results
         "npv_median": _range(est["cash"]["pv_total"]),
         "p_npv": odds(probs["npv_positive"][0]),
-        "be_median": breakeven_words(be, settings.appraisal_years)["be_median"],
-        "be_range": breakeven_words(be, settings.appraisal_years)["be_range"],
-        "be_never": breakeven_words(be, settings.appraisal_years)["be_never"],
+        "be_sentence": breakeven_sentence(be, settings.appraisal_years),
         "centre": millions(cm["centre"]), "at_means": millions(cm["at_means"]),
         "mc_median": millions(cm["mc_median"]),
         # cash claim
-        "cash_year": _range(est["cash"]["a_year"]), "cash_pv": _range(est["cash"]["pv_total"]),
+        "cash_year": _range(est["cash"]["a_year"], " a year"), "cash_pv": _range(est["cash"]["pv_total"]),
         "p_cash_year": odds(probs["cash_10m_a_year"][0]), "p_cash_total": odds(probs["cash_10m_in_total"][0]),
         "se_cash_year": f"{100 * probs['cash_10m_a_year'][1]:.2f} percentage points",
         # wider claim
-        "wider_year": _range(est["wider"]["a_year"]), "wider_pv": _range(est["wider"]["pv_total"]),
+        "wider_year": _range(est["wider"]["a_year"], " a year"), "wider_pv": _range(est["wider"]["pv_total"]),
         "p_wider_year": odds(probs["wider_80m_a_year"][0]), "p_wider_total": odds(probs["wider_80m_in_total"][0]),
         # what £80m means
         "eq_share": percent(eq["share_of_turnover"], 0),
         "eq_incidents": f"{eq['equivalent_incidents'] / 1e3:,.0f} thousand",
         "eq_share_inc": percent(eq["equivalent_incidents"] / eq["incidents"], 0),
         "per_incident": f"£{eq['per_incident']:,.0f}",
+        "per_incident_how": per_incident_words(eq, sc.year, settings),
         "conv_needed": f"{conv['needed']['central'] / 1e3:,.0f} thousand",
         "conv_needed_share": percent(conv["needed_share_of_ed"]["central"], 0),
         "conv_needed_range": f"{percent(conv['needed_share_of_ed']['low'], 0)} to "
@@ -199,7 +336,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "value_range": " / ".join(f"£{x:,.0f}" for x in settings.value_per_conveyance),
         "value_central": f"£{settings.value_per_conveyance[1]:,.0f}",
         "group_ed": f"{conv['group_ed'] / 1e3:,.0f} thousand", "group_share_ed": percent(conv["group_share"]),
-        "best_org": conv["best_org"], "best_share": percent(conv["best_share"]),
+        "best_org": names([conv["best_org"]]), "best_share": percent(conv["best_share"]),
         "avoidable": f"{conv['avoidable_at_best'] / 1e3:,.0f} thousand",
         "best_vs_80": "short of £80 million a year" if v["central"] < A.CLAIM_WIDER else "at least £80 million a year",
         "value_at_best": f"{millions(v['central'], 0)} ({millions(v['low'], 0)} to {millions(v['high'], 0)})",

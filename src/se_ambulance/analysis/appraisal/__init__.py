@@ -10,14 +10,14 @@ Cash-releasing and non-cash benefits are kept apart throughout: "equivalent" val
 """
 
 from se_ambulance.analysis.appraisal.inputs import (  # noqa: F401
-    APPRAISAL_FIRST_YEAR, CARTER_CONVEYANCE, CARTER_PRODUCTIVITY, CARTER_YEAR, GLOBALS, INCOME_YEAR, PARAMETERS,
-    SECAMB_INCOME_2019, Scale, Settings, carter_price_factor, conveyance_rates, ed_shares, fy_incidents,
+    APPRAISAL_FIRST_YEAR, CARTER_CONVEYANCE, CARTER_PRODUCTIVITY, CARTER_YEAR, GLOBALS, INCOME_YEAR, MONITOR_BAND,
+    MONITOR_MIDDLE, OPTIMISM_BIAS_CAPITAL_BOUNDS, OPTIMISM_BIAS_OPERATING_OUTSOURCING, PARAMETERS, SECAMB_INCOME_2019, Scale, Settings, carter_price_factor, conveyance_rates, ed_shares, fy_incidents,
     group_ed_share, headroom_ratio, income_per_incident, INCOME_PER_INCIDENT_SOURCE, register, scale)
 from se_ambulance.analysis.appraisal.model import (  # noqa: F401
-    OUTCOMES, Flows, Result, at_means, breakeven_summary, breakeven_year, central, central_cash_share,
+    AS_RUN, OUTCOMES, Flows, Result, at_means, breakeven_summary, breakeven_year, central, central_cash_share,
     central_income, centre_and_median, dependence, deterministic, discount_factors, draw, flows, histogram_frame,
-    income, npv, outcomes_of, probability, register_frame, simulate, summary, tornado, triangular_ppf,
-    verdict_map, with_input, yearly_frame)
+    income, input_range, npv, outcomes_of, probability, register_frame, same_inputs, simulate, summary, tornado,
+    triangular_ppf, verdict_map, verdict_map_axes, with_input, yearly_frame)
 from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
     CLAIM_CASH, CLAIM_FIGURES, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
     incident_equivalents)

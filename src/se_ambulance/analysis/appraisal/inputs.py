@@ -43,6 +43,16 @@ CARTER_CONVEYANCE = 300e6
 CARTER_PRODUCTIVITY = 200e6
 CARTER_YEAR = 2018  # price base and conveyance rates of Carter's opportunity (2018/19 in AmbSYS)
 
+# HM Treasury's Green Book supplementary guidance on optimism bias (Mott MacDonald 2002): the lower and upper
+# bounds of the uplift on capital costs for equipment and development projects, and its one operating-cost
+# uplift (outsourcing projects, up to 41%).
+OPTIMISM_BIAS_CAPITAL_BOUNDS = (0.10, 2.00)
+OPTIMISM_BIAS_OPERATING_OUTSOURCING = 0.41
+# Monitor (2014), Benefits from mergers: corporate overhead and clinical support savings of full mergers, as a
+# share of turnover (low, high), and the middle of that band (a full merger's savings, on the verdict map).
+MONITOR_BAND = (0.01, 0.03)
+MONITOR_MIDDLE = 0.02
+
 # Global uncertain inputs, in the fixed order the Monte Carlo draws them (reproducibility).
 GLOBALS = {
     "realisation": "Share of planned benefits realised",

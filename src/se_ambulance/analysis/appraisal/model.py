@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from se_ambulance.analysis.appraisal.inputs import GLOBALS, Scale, Settings, register
+from se_ambulance.analysis.appraisal.inputs import (GLOBALS, MONITOR_MIDDLE, OPTIMISM_BIAS_CAPITAL_BOUNDS, Scale,
+                                                    Settings, register)
 from se_ambulance.reference.benefits import Item
 
 
@@ -285,22 +286,83 @@ def with_input(settings: Settings, name: str, value: float) -> Settings:
     return replace(settings, register_overrides=over)
 
 
-def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float]], y: tuple[str, list[float]],
+# A verdict-map axis value meaning "as the run draws it": the input is not held at one value but left
+# uncertain over the run's own range, as everywhere else in the run.
+AS_RUN = None
+
+
+def input_range(settings: Settings, name: str) -> tuple[float, float, float]:
+    """The run's (low, central, high) of an input: a global range, a register line, or a cost uplift (a point)."""
+    if name in GLOBALS:
+        return getattr(settings, name)
+    if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
+        v = float(getattr(settings, name))
+        return v, v, v
+    for item in register(settings):
+        if item.id == name:
+            return item.values()
+    raise ValueError(f"unknown input {name!r}")
+
+
+def _axis(settings: Settings, name: str, extra: tuple[float, ...] = ()) -> tuple[str, list[float | None]]:
+    """An axis of a verdict map: the run's low, central and high values of `name` held one at a time, the
+    `extra` reference values, and, if the run draws the input over a range, AS_RUN (the run's own range)."""
+    low, central, high = input_range(settings, name)
+    values: list[float | None] = sorted({float(low), float(central), float(high), *map(float, extra)})
+    if high > low:
+        values.append(AS_RUN)
+    return name, values
+
+
+def verdict_map_axes(settings: Settings) -> dict[str, tuple[tuple[str, list[float | None]], tuple[str, list[float | None]]]]:
+    """The two verdict maps' axes from the run's settings: {claim: (x axis, y axis)}, each axis (input, values).
+
+    cash: the corporate line (its low, central and high, and a full merger's savings, the middle of Monitor's
+    1-3%) against the optimism bias on one-off costs (the Green Book's bounds, 10% and 200%, and the run's
+    value); wider: the realised share (the run's low, central and high) against the productivity line (its
+    low, central and high, and twice its high). An input the run draws over a range also gets AS_RUN, so the
+    cell at AS_RUN (or the run's value) on both axes is the run itself."""
+    productivity_high = input_range(settings, "productivity")[2]
+    return {"cash": (_axis(settings, "corporate", (MONITOR_MIDDLE,)),
+                     _axis(settings, "capital_optimism_bias", OPTIMISM_BIAS_CAPITAL_BOUNDS)),
+            "wider": (_axis(settings, "realisation"), _axis(settings, "productivity", (2 * productivity_high,)))}
+
+
+def _inputs_of(settings: Settings) -> tuple:
+    """What a run's numbers depend on (the register by value, not by its sources' wording)."""
+    lines = tuple((i.id, i.kind, i.cash, i.basis, i.values(), i.start, i.ramp, i.sized_as) for i in register(settings))
+    return replace(settings, register_overrides={}), lines
+
+
+def same_inputs(a: Settings, b: Settings) -> bool:
+    """Whether two settings give the same Monte Carlo (the same values, draws and seed)."""
+    return _inputs_of(a) == _inputs_of(b)
+
+
+def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float | None]], y: tuple[str, list[float | None]],
                 estimates, draws: int | None = None) -> pd.DataFrame:
     """The numbers behind a verdict map: for each (x, y) pair of input values (the others uncertain as
     usual), each claim reading's median and 90% interval (£).
 
-    `estimates` maps a Result to {claim: {reading: Estimate}} (the package's `claim_estimates`).
-    `draws` overrides the number of draws per cell (fewer keep the map fast)."""
+    A value AS_RUN (None; NaN in the frame) leaves that input as the run draws it. Column `run` is True in
+    the cell whose inputs are the run's own (same values, draws and seed): its numbers are `simulate(settings,
+    sc)`'s, the run's. `estimates` maps a Result to {claim: {reading: Estimate}} (the package's
+    `claim_estimates`). `draws` overrides the number of draws per cell (fewer keep a test fast; then no
+    cell is the run)."""
     rows = []
     base = replace(settings, mc_draws=draws) if draws else settings
     for xv in x[1]:
         for yv in y[1]:
-            s = with_input(with_input(base, x[0], xv), y[0], yv)
-            for claim, readings in estimates(simulate(s, sc)).items():
+            s = base
+            for name, value in ((x[0], xv), (y[0], yv)):
+                if value is not AS_RUN:
+                    s = with_input(s, name, value)
+            run = same_inputs(s, settings)
+            for claim, readings in estimates(simulate(settings if run else s, sc)).items():
                 for reading, e in readings.items():
-                    rows.append({x[0]: xv, y[0]: yv, "claim": claim, "reading": reading,
-                                 "central": e.central, "low": e.low, "high": e.high})
+                    rows.append({x[0]: np.nan if xv is AS_RUN else xv, y[0]: np.nan if yv is AS_RUN else yv,
+                                 "claim": claim, "reading": reading, "central": e.central, "low": e.low,
+                                 "high": e.high, "run": run})
     return pd.DataFrame(rows)
 
 
