@@ -171,12 +171,19 @@ def test_the_chapter_no_longer_asserts_the_groups_place_among_the_donors():
 
 def test_lead_or_deficit_follows_the_pre_period_levels():
     seasons = {"group_now": 31.0, "group_before": 35.8, "donors_now": 32.2, "donors_before": 40.1}
-    slower = _study(LAS_SCAS, ("R1F",), sensitivity={"chapter": _its(2.9, trend=-0.7)}, seasons=seasons,
-                    pre_levels={"group": 35.04, "donors": 34.6})
-    assert "the group's deficit against the donors was already shrinking" in text.season_sentence(slower)
-    faster = _study(sensitivity={"chapter": _its(4.6, trend=1.33)}, seasons=seasons,
-                    pre_levels={"group": 30.06, "donors": 35.0})
-    assert "the group's lead over the donors was already shrinking" in text.season_sentence(faster)
+
+    def moving(group, donors, trend):
+        study = _study(sensitivity={"chapter": _its(1.0, trend=trend)}, seasons=seasons,
+                       pre_levels={"group": group, "donors": donors})
+        return text.season_sentence(study)
+
+    # The case's group: 4.9 min faster over 30 months in which the difference drifted 3.3 min.
+    assert "the group's lead over the donors was already shrinking" in moving(30.06, 35.0, 1.33)
+    assert "the group's deficit against the donors was already shrinking" in moving(40.0, 35.0, -0.74)
+    # LAS + SCAS: level with the donors on average (35.0 min each), so no lead or deficit held throughout.
+    words = moving(35.04, 35.0, -0.74)
+    assert "lead" not in words and "deficit" not in words
+    assert "the difference between the group and the donors was already moving in the group's favour" in words
 
 
 # --- 4. the lean follows a stated rule on the estimates shown --------------------------------------------------

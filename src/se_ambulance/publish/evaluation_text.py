@@ -569,8 +569,16 @@ def season_sentence(study: Study) -> str:
     trend = sens["chapter"].trend
     group_pre, donors_pre = study.pre_levels.get("group", math.nan), study.pre_levels.get("donors", math.nan)
     if math.isfinite(trend):
-        # Lower is faster: a group faster than the donors over the pre-period has a lead, a slower one a deficit.
-        if math.isfinite(group_pre) and math.isfinite(donors_pre) and group_pre > donors_pre:
+        # Lower is faster: a group faster than the donors over the pre-period has a lead, a slower one a deficit;
+        # a lead or a deficit only if the fitted trend keeps the difference on one side over the whole pre-period
+        # (the mean difference larger than the trend's drift over half the pre-period), else just its direction.
+        diff = group_pre - donors_pre
+        drift = abs(trend) * sens["chapter"].pre_months / 12 / 2
+        if not (math.isfinite(diff) and abs(diff) > drift):
+            moving = ("the difference between the group and the donors was already moving against the group"
+                      if trend > 0 else
+                      "the difference between the group and the donors was already moving in the group's favour")
+        elif diff > 0:
             moving = ("the group's deficit against the donors was already growing" if trend > 0 else
                       "the group's deficit against the donors was already shrinking")
         else:
