@@ -30,17 +30,22 @@ def activity_monthly(tidy: pd.DataFrame, org: str) -> pd.DataFrame:
 
 
 def activity_shares_by_year(activity: pd.DataFrame) -> pd.DataFrame:
-    """Complete financial years: incidents per day and each category's and outcome's share of incidents."""
+    """Complete financial years (`metrics.complete_years` on incidents, A7): incidents per day and each
+    category's and outcome's share of incidents. A share is NaN for a year in which its own count is missing
+    for any month (London's category counts for October and November 2022, say), by the same rule: summing
+    ten months of a count over twelve months of incidents would understate the share."""
     df = activity.copy()
     df["fy"] = metrics.financial_year(df.index.to_series()).to_numpy()
     g = df.groupby("fy")
-    sums = g[["incidents", "c1", "c2", "c3", "c4", "hear_and_treat", "see_and_treat", "conveyed_ed",
-              "conveyed_other", "days"]].sum(min_count=1)
-    months = g.size()
-    sums = sums[months == 12]
+    parts = ("c1", "c2", "c3", "c4", "hear_and_treat", "see_and_treat", "conveyed_ed", "conveyed_other")
+    columns = ["incidents", *parts, "days"]
+    sums = g[columns].sum(min_count=1)
+    months = g[columns].count()  # months of each year with each value
+    keep = metrics.complete_years(months["incidents"])
+    sums, months = sums[keep], months[keep]
     out = pd.DataFrame({"incidents_per_day": sums["incidents"] / sums["days"]})
-    for col in ("c1", "c2", "c3", "c4", "hear_and_treat", "see_and_treat", "conveyed_ed", "conveyed_other"):
-        out[f"{col}_share"] = sums[col] / sums["incidents"]
+    for col in parts:
+        out[f"{col}_share"] = (sums[col] / sums["incidents"]).where(metrics.complete_years(months[col]))
     return out
 
 
@@ -53,7 +58,7 @@ def balanced_years(monthly: pd.DataFrame, exclude_covid: bool = True) -> list[in
     fy = metrics.financial_year(df["month"])
     months = df.groupby(fy.to_numpy())["month"].nunique()
     covid_fys = set(metrics.financial_year(pd.Series([COVID_FIRST, COVID_LAST]))) if exclude_covid else set()
-    return [int(y) for y, n in months.items() if n == 12 and y not in covid_fys]
+    return [int(y) for y, n in months.items() if metrics.complete_years(n) and y not in covid_fys]
 
 
 def seasonal_profile(monthly_c2: pd.DataFrame, exclude_covid: bool = True) -> pd.DataFrame:

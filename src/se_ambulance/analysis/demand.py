@@ -15,8 +15,26 @@ import pandas as pd
 
 from se_ambulance.analysis import demography
 from se_ambulance.analysis import forecast
+from se_ambulance.analysis.activity import COVID_LAST
 
 TREND_ALPHA = 0.10  # a 90% prediction interval for the trend, as the claims rule uses
+# The financial year the COVID window (March 2020 to March 2021) fills: 2020/21. March 2020 falls in 2019/20.
+COVID_FY = COVID_LAST.year - (COVID_LAST.month < 4)
+
+
+def trend_excluded_years(covid: str) -> tuple[int, ...]:
+    """Financial years the log-linear trend leaves out: 2020/21 with `covid_handling` 'exclude', none with
+    'intervention'. The annual trend has no COVID term, so with 'intervention' 2020/21 enters it as an
+    ordinary year; only SARIMA's monthly model takes the step (see `forecast`)."""
+    if covid not in ("exclude", "intervention"):
+        raise ValueError(f"unknown covid handling {covid!r}; allowed: exclude, intervention")
+    return (COVID_FY,) if covid == "exclude" else ()
+
+
+def trend_years(totals: pd.Series, covid: str) -> list[int]:
+    """The financial years (complete, from `metrics.annual_totals`) the log-linear trend is fitted to."""
+    excluded = trend_excluded_years(covid)
+    return [int(y) for y in totals.index if y not in excluded]
 
 
 def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,
@@ -29,7 +47,7 @@ def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_y
     idx = demography.index_range(banded, base_year, rates).loc[years]
     demo = pd.DataFrame({"year": years, "scenario": "Demography only", "incidents": base * idx["central"].to_numpy(),
                          "lower": base * idx["low"].to_numpy(), "upper": base * idx["high"].to_numpy()})
-    exclude = (2020,) if covid == "exclude" else ()
+    exclude = trend_excluded_years(covid)
     trend_rows = []
     for y in years:
         t = forecast.log_linear_trend(totals, exclude, base_year, int(y), alpha=TREND_ALPHA) if y > base_year else None

@@ -16,6 +16,18 @@ from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
 from se_ambulance.reference.standards import INTERIM_C2_MEAN, INTERIM_C2_YEARS, standard
 
 
+# A financial year (April to March) counts as complete for a value when all twelve of its months have it.
+MONTHS_IN_YEAR = 12
+
+
+def complete_years(months: pd.Series | int) -> pd.Series | bool:
+    """The book's one rule for a complete financial year: every one of its twelve months has the value.
+    `months` is the number of months with data in each year (a Series, or one count). Chapter 1's yearly
+    means, chapter 2's ranks and shares of work, and the annual totals all apply it, so a year shown as
+    incomplete ('–') on one page is never shown as a whole year on another."""
+    return months == MONTHS_IN_YEAR
+
+
 def financial_year(month: pd.Series) -> pd.Series:
     """The start year of the April–March financial year of each month (Jan 2025 -> 2024)."""
     month = pd.to_datetime(month)
@@ -26,7 +38,7 @@ def annual_totals(monthly: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame
     """Financial-year totals of monthly values (month-start index), complete years only."""
     fy = monthly.index.year - (monthly.index.month < 4)
     g = monthly.groupby(fy)
-    return g.sum()[g.size() == 12]
+    return g.sum()[complete_years(g.size())]
 
 
 def response_monthly(tidy: pd.DataFrame, orgs: Sequence[str],

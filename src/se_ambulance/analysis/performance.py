@@ -73,9 +73,21 @@ def fy_means(monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[st
     """Financial-year incident-weighted means (seconds): org, category, fy, months, mean."""
     fy = metrics.pooled_by_financial_year(monthly)
     if complete_only:
-        fy = fy[fy["months"] == 12]
+        fy = fy[metrics.complete_years(fy["months"])]
     fy = fy[fy["org"].isin(orgs) & fy["category"].isin(categories)]
     return fy[["org", "category", "fy", "months", "mean"]].reset_index(drop=True)
+
+
+def slowest_year_against_first(fy: pd.DataFrame, org: str, category: str) -> dict[str, float] | None:
+    """From `fy_means` (complete years only): the org's first complete financial year, its slowest, and the
+    slowest year's mean relative to the first's (`change` = slowest ÷ first − 1; 0 when the first is the
+    slowest). None with fewer than two complete years."""
+    sub = fy[(fy["org"] == org) & (fy["category"] == category)].sort_values("fy")
+    if len(sub) < 2:
+        return None
+    first, slowest = sub.iloc[0], sub.loc[sub["mean"].idxmax()]
+    return {"first_year": int(first["fy"]), "first_mean": float(first["mean"]), "slowest_year": int(slowest["fy"]),
+            "slowest_mean": float(slowest["mean"]), "change": float(slowest["mean"] / first["mean"] - 1)}
 
 
 def standards_met_counts(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
@@ -125,7 +137,7 @@ def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame
 
     Columns: fy, mean (s), rank, of, fastest_org, fastest_mean, slowest_org, slowest_mean."""
     fy = metrics.pooled_by_financial_year(metrics.response_monthly(tidy, list(PROVIDERS), [category]))
-    fy = fy[fy["months"] == 12]
+    fy = fy[metrics.complete_years(fy["months"])]
     fy["rank"] = fy.groupby("fy")["mean"].rank(method="min")
     rows = []
     for year, grp in fy.groupby("fy"):
