@@ -4,7 +4,8 @@ The synthetic group is a weighted average of donor units (weights non-negative, 
 path over the pre-period matches the group's as closely as possible (least squares over the months).
 Each unit is first centred on its own pre-period mean, so the weights match the month-to-month path,
 not the level, which need not lie inside the donors' range (the "demeaned" synthetic control of Ferman
-and Pinto, 2021; Doudchenko and Imbens, 2016, allow the same intercept). The effect is the mean gap, group minus synthetic, over the months from the start.
+and Pinto, 2021; Doudchenko and Imbens, 2016, allow the same intercept). The effect is the mean gap,
+group minus synthetic, over the months from the start.
 
 pysyncon's `Synth` scales each pre-period month by its spread across units before fitting; passing
 each month's variance as `custom_V` undoes that, so every month counts equally, and fixes the weights by
