@@ -229,8 +229,33 @@ def rural_urban_words(by_ruc: pd.DataFrame, quote: str) -> dict[str, str]:
     if not {"Urban", "Rural"} <= set(rows.index):
         words["ruc_verdict"] = "With only one kind of district, this footprint cannot show a rural–urban difference."
     else:
-        gap = (rows.loc["Rural", "growth"] - rows.loc["Urban", "growth"]) * 100
-        faster = "rural" if gap > 0 else "urban"
-        words["ruc_verdict"] = (f"The oldest population grows faster in the {faster} districts, by {abs(gap):.1f} "
-                                "percentage points, small beside the growth common to both.")
+        words["ruc_verdict"] = rural_urban_gap_sentence(rows.loc["Urban", "growth"], rows.loc["Rural", "growth"])
     return words
+
+
+# A rural–urban gap in 85+ growth is "small" when it is less than this share of the growth common to both
+# classes (the slower class's growth).
+SMALL_GAP_SHARE = 0.25
+
+
+def rural_urban_gap_sentence(urban: float, rural: float) -> str:
+    """The sentence that judges the gap between rural and urban 85+ growth (shares, 0.385 = 38.5%).
+
+    Rules, stated on the page: the direction ('faster in the rural districts') only when the gap is at least
+    0.1 percentage point, the precision shown; the gap is 'small' when it is less than SMALL_GAP_SHARE of the
+    growth common to both (the slower class's growth), otherwise 'not small'."""
+    gap = rural - urban
+    points = round(abs(gap) * 100, 1)
+    if points == 0:
+        return ("The oldest population grows at the same rate in the rural and the urban districts, to the 0.1 "
+                "percentage point shown.")
+    faster = "rural" if gap > 0 else "urban"
+    common = min(urban, rural)
+    head = f"The oldest population grows faster in the {faster} districts, by {points:.1f} percentage points"
+    rule = f"the book calls a gap small when it is less than {percent(SMALL_GAP_SHARE, 0)} of that common growth"
+    if common <= 0:
+        return f"{head}; with no growth common to both, the book does not call the gap small or large."
+    share = percent(abs(gap) / common, 0)
+    if abs(gap) < SMALL_GAP_SHARE * common:
+        return f"{head}: small beside the {percent(common)} growth common to both ({share} of it; {rule})."
+    return f"{head}: not small beside the {percent(common)} growth common to both ({share} of it; {rule})."

@@ -179,14 +179,15 @@ ACTIVITY_COLUMNS = {"incidents_per_day": "Incidents a day", "c1_share": "C1", "c
 
 
 def activity_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
-    """`activity.activity_shares_by_year` with shares as percentages and readable column names."""
+    """`activity.activity_shares_by_year` with shares as percentages and readable column names; a dash where
+    the year is incomplete for that count (`metrics.complete_years`), as chapter 1's yearly means show it."""
     from se_ambulance.publish.format import fy_label
 
     out = pd.DataFrame(index=pd.Index([fy_label(y) for y in shares.index], name="Financial year"))
     for col, label in ACTIVITY_COLUMNS.items():
         v = shares[col].to_numpy()
         out[label] = (v.round(0).astype(int) if col == "incidents_per_day"
-                      else [f"{100 * x:.1f}%" for x in v])
+                      else ["–" if x != x else f"{100 * x:.1f}%" for x in v])
     return out
 
 
@@ -213,6 +214,96 @@ def backtest_table(summary: pd.DataFrame) -> pd.DataFrame:
     out.index = out.index.map(lambda m: m.replace("_", " "))
     out.index.name = "model (best first)"
     return out
+
+
+# The back-test's judgement words and the rules that decide them.
+# A method is "much better" than seasonal naive when its mean MASE is at least this share lower than naive's.
+MUCH_BETTER_THAN_NAIVE = 0.20
+# The winner has a "clear lead" when its mean MASE is at least this share below the runner-up's.
+CLEAR_LEAD = 0.10
+
+
+def model_label(model: str) -> str:
+    """'seasonal_naive' -> 'seasonal naive': a forecasting method as the pages name it."""
+    return str(model).replace("_", " ")
+
+
+def ranking_sentence(winner: Mapping) -> str:
+    """How firm the back-test's ranking is. `winner` is `forecast.best_model`; the rule: a lead of at least
+    CLEAR_LEAD (the runner-up's MASE less the winner's, as a share of the runner-up's) is clear."""
+    from se_ambulance.publish.format import percent
+
+    rule = f"the book's rule ({percent(CLEAR_LEAD, 0)} or more)"
+    if winner["runner_up"] is None:
+        return "Only one method was scored, so there is no ranking to judge."
+    if winner["relative_margin"] < CLEAR_LEAD:
+        return f"That is not a clear lead by {rule}, so other origins could change the ranking."
+    return f"That is a clear lead by {rule}, though it rests on the origins chosen."
+
+
+def naive_comparison_sentence(summary: pd.DataFrame) -> str:
+    """The best method against seasonal naive (this year will look like last year). `summary` is
+    `forecast.backtest_summary`; the rule: a MASE at least MUCH_BETTER_THAN_NAIVE below seasonal naive's, over
+    the same origins, is much better."""
+    from se_ambulance.publish.format import percent
+
+    best = str(summary["mase"].idxmin())
+    if best == "seasonal_naive":
+        return ("No method beat seasonal naive: at a one-year horizon, assuming each month will look like the same "
+                "month last year was the most accurate forecast here.")
+    if "relative_to_seasonal_naive" not in summary:
+        return ""
+    ratio = float(summary.loc[best, "relative_to_seasonal_naive"])
+    lower = 1 - ratio
+    rule = f"the book's rule (at least {percent(MUCH_BETTER_THAN_NAIVE, 0)} lower)"
+    if ratio <= 1 - MUCH_BETTER_THAN_NAIVE:
+        return (f"The best method's MASE is {percent(lower)} below seasonal naive's, much better by {rule}: at a "
+                f"one-year horizon, {model_label(best)} did much better than assuming this year will look like "
+                "last year.")
+    return (f"The best method's MASE is only {percent(lower)} below seasonal naive's, not much better by {rule}: at "
+            "a one-year horizon, no method did much better than assuming this year will look like last year.")
+
+
+def backtest_values(summary: pd.DataFrame, winner: Mapping, shown_model: str) -> dict[str, str]:
+    """The demand chapter's text values for the back-test: `summary` is `forecast.backtest_summary`, `winner`
+    `forecast.best_model(summary)`, `shown_model` `forecast.resolve_model(...)`."""
+    from se_ambulance.publish.format import month_label, percent
+
+    return {"bt_best": model_label(winner["best"]), "bt_runner_up": model_label(winner["runner_up"]),
+            "bt_best_mase": f"{winner['best_mase']:.3f}", "bt_runner_up_mase": f"{winner['runner_up_mase']:.3f}",
+            "bt_margin": percent(winner["relative_margin"]), "bt_origins": str(int(summary["origins"].iloc[0])),
+            "bt_first": month_label(summary["first_origin"].iloc[0]), "shown_model": model_label(shown_model),
+            "bt_ranking": ranking_sentence(winner), "bt_naive": naive_comparison_sentence(summary)}
+
+
+def category_outlook_note(model: str) -> str:
+    """What the by-category outlook means for the model used: for the naive baselines the change is fixed by
+    construction, which the table alone does not show. Empty for the fitted models."""
+    if model == "seasonal_naive":
+        return ("Seasonal naive repeats each category's last twelve months, so every change is 0.0% by "
+                "construction, not a forecast that demand will stay flat; its range, symmetric about zero, shows "
+                "only how far months have differed from the same month a year before.")
+    if model == "drift":
+        return ("Drift extends the straight line from each category's first to its last training month, so each "
+                "change is that past average change carried forward by construction, with no seasons.")
+    return ""
+
+
+def trend_fit_words(totals: pd.Series, covid: str) -> str:
+    """The demand chapter's sentence on which financial years its log-linear trend is fitted to and how
+    2020/21 enters it, from `analysis.demand.trend_years` (the years `demand.scenarios` fits)."""
+    from se_ambulance.analysis.demand import COVID_FY, trend_excluded_years, trend_years
+    from se_ambulance.publish.format import fy_label
+
+    years = trend_years(totals, covid)
+    span = f"{fy_label(min(years))} to {fy_label(max(years))}" if years else "no complete year"
+    if COVID_FY in trend_excluded_years(covid):
+        return (f"The trend is fitted to the complete financial years {span} without {fy_label(COVID_FY)}, as "
+                f"covid_handling is exclude (March 2020, the COVID window's first month, stays in "
+                f"{fy_label(COVID_FY - 1)}).")
+    return (f"The trend is fitted to the complete financial years {span} with {fy_label(COVID_FY)} as an ordinary "
+            f"year: covid_handling is {covid}, but the annual trend has no COVID term; only SARIMA's monthly model "
+            "takes a step for the COVID months.")
 
 
 def category_outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
@@ -290,9 +381,76 @@ def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFra
     return out
 
 
+def resuscitation_attempts_sentence(result) -> str:
+    """How many resuscitation attempts SCAS recorded against SECAmb over the years the outcomes claim pools:
+    the denominators of survival after all arrests in the claim's own result (`claims.evaluate.outcomes_vary`,
+    figures all_n_b ÷ all_n_a), the same figures the claims page's evidence reads."""
+    from se_ambulance.publish.format import fy_label, percent
+
+    f = result.figures
+    years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
+    return (f"over {years}, SCAS recorded {percent(f['all_n_b'] / f['all_n_a'], 0)} as many resuscitation attempts "
+            "as SECAmb (the patients counted in survival after all arrests)")
+
+
+def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
+    """For a book whose group is not the case's: a note and `outcome_gap_table` for every pair of the group's
+    trusts, as context beside the claim's own pair; nothing for the case's group, whose pair the claim's table
+    already shows. `rates` is `outcomes.outcome_rates` for the group's members; `group` a `reference.orgs.Group`."""
+    from IPython.display import Markdown
+
+    from se_ambulance.reference.orgs import names
+
+    if group.is_case:
+        return ()
+    note = (f"**Within this book's group.** The same yearly differences for every pair of {group.name}'s trusts "
+            f"({names(group.members)}; the `group` parameter), first named minus second. They are context for the "
+            "group this book is built for, not a test of the claim, which concerns SECAmb and SCAS.")
+    return Markdown(note), outcome_gap_table(rates, group.members)
+
+
 def flagged_text(chart: pd.DataFrame) -> str:
     """'26 of 100': months an XmR chart flags as special cause, of all its months."""
     return f"{int(chart['special'].sum())} of {len(chart)}"
+
+
+def flagged_count(chart: pd.DataFrame) -> str:
+    """'26': months an XmR chart flags as special cause (the count in `flagged_text`)."""
+    return str(int(chart["special"].sum()))
+
+
+def flagged_share_text(chart: pd.DataFrame) -> str:
+    """'65 of 99 months (66%)': months an XmR chart flags as special cause, of all its months, with the share."""
+    n = int(chart["special"].sum())
+    return f"{n} of {len(chart)} months ({100 * n / len(chart):.0f}%)"
+
+
+# A change is "far bigger" than the seasonal swing when it is more than this many times the swing.
+FAR_BIGGER = 2
+
+
+def step_words(step: Mapping | None, winter_ratio: float) -> str:
+    """The chapter-2 sentence that sets the step in yearly Category 2 means against the seasonal swing.
+
+    `step` is `performance.slowest_year_against_first` (complete financial years only, so a year the trust
+    did not report in full is never the step); `winter_ratio` is `activity.winter_ratio`. The swing is
+    |winter ratio − 1|; the rule: more than FAR_BIGGER times the swing is 'far bigger', more than the swing
+    'bigger', otherwise 'no bigger'."""
+    from se_ambulance.publish.format import fy_label
+
+    if step is None or step["slowest_year"] == step["first_year"]:
+        first = "" if step is None else f" than {fy_label(step['first_year'])}, its first complete year"
+        return f"No complete financial year had a slower Category 2 mean{first}."
+    change, swing = step["change"], abs(winter_ratio - 1)
+    times = {2: "twice", 3: "three times"}.get(FAR_BIGGER, f"{FAR_BIGGER} times")
+    if change > FAR_BIGGER * swing:
+        verdict = f"far bigger than the seasonal swing (more than {times} it)"
+    elif change > swing:
+        verdict = f"bigger than the seasonal swing, though not {times} it"
+    else:
+        verdict = "no bigger than the seasonal swing"
+    return (f"The Category 2 mean in {fy_label(step['slowest_year'])}, the slowest complete financial year, was "
+            f"{100 * change:.0f}% above {fy_label(step['first_year'])}'s, the first complete year: {verdict}.")
 
 
 def minutes_frame(seconds: pd.Series, series: str, x: str = "month") -> pd.DataFrame:
