@@ -81,8 +81,10 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
         Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
                    "No evidence on future rates; healthier ageing or more telephone care would lower them",
                    "red", "red", "se_ambulance.analysis.demography.demand_index"),
-        Assumption("Demand", "COVID months (Mar 2020–Mar 2021): " + {"exclude": "excluded from training",
-                   "intervention": "modelled as a step in SARIMA (ETS trains on later months)"}[demand["covid_handling"]],
+        Assumption("Demand", "COVID months (Mar 2020–Mar 2021): " + {
+                   "exclude": "excluded from the forecasts' training, and 2020/21 left out of the annual trend",
+                   "intervention": "modelled as a step in SARIMA (ETS trains on later months); the annual trend has no "
+                                   "COVID term and keeps 2020/21 as an ordinary year"}[demand["covid_handling"]],
                    "A parameter (demand.covid_handling)", "green", "amber", "se_ambulance.analysis.forecast")
         if demand else None,
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
