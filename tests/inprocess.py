@@ -54,7 +54,9 @@ def _result_collector(shell, sink: list):
             pass
 
         def write_format_data(self, format_dict, md_dict=None):
-            sink.append({"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {}})
+            # execution_count is required of an execute_result (nbformat's schema); a kernel numbers it, this does not
+            sink.append({"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {},
+                         "execution_count": None})
 
         def finish_displayhook(self):
             pass
