@@ -274,7 +274,7 @@ def test_the_chapter_calls_a_version_of_the_data_a_vintage_throughout():
     assert "*vintage*" in _markdown()  # defined where it is first used
     assert not re.search(r"\brelease", _markdown(), re.IGNORECASE)
     current = SimpleNamespace(vintage="data to March 2026", file="AmbSYS.csv", adopted="2026-11-21")
-    summary = text.vintage_values(SimpleNamespace(current=current, previous=None), None)["ev.vintage.summary"]
+    summary = text.vintage_values(SimpleNamespace(current=current, previous=None, unavailable=None), None)["ev.vintage.summary"]
     assert "When the next vintage is adopted" in summary and not re.search(r"\brelease", summary)
 
 

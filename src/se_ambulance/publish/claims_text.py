@@ -229,20 +229,11 @@ def headline(results: Mapping[str, ClaimResult], ids) -> str:
 def release_values(moves) -> dict[str, str]:
     """Text values for the claims page's 'what a new release moved' section (keys 'claims.release.*'), from
     `claims.vintage.register_moves`."""
-    from se_ambulance.publish.format import release_label
+    from se_ambulance.publish.format import release_start
 
-    cur = moves.current
-    out = {"claims.release.current": release_label(cur)}
-    if moves.previous is None:
-        out["claims.release.summary"] = (
-            f"The manifest records no earlier AmbSYS release: this is the first the book has pinned ({cur.vintage}), "
-            "so there is nothing to compare yet. When the next release is adopted and the book rebuilt, this section "
-            "lists every verdict on this page that the new data moved.")
-        return out
-    out["claims.release.previous"] = release_label(moves.previous, replaced=True)
-    if moves.unavailable:
-        out["claims.release.summary"] = ("The earlier release's data could not be read, so no verdict is compared: "
-                                         f"{moves.unavailable}")
+    out = release_start("claims.release", "release", moves.current, moves.previous, moves.unavailable,
+                        "every verdict on this page that the new data moved")
+    if "claims.release.summary" in out:  # nothing to compare
         return out
     n = len(moves.moved)
     out["claims.release.summary"] = (

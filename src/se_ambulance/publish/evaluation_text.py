@@ -12,7 +12,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study, compare_studies, lean_estimates
-from se_ambulance.publish.format import day_label, month_label, percent, release_label
+from se_ambulance.publish.format import day_label, month_label, percent, release_start
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, REGIONS, short_name
 
@@ -713,19 +713,12 @@ def chapter_values(study: Study) -> dict[str, str]:
 
 def vintage_values(cmp, study: Study) -> dict[str, str]:
     """Text values for the 'what changed' section (keys start with 'ev.vintage.')."""
-    cur = cmp.current
-    out = {"ev.vintage.current": release_label(cur)}
-    if cmp.previous is None:
-        out["ev.vintage.summary"] = (
-            f"The manifest records no earlier AmbSYS vintage: this is the first the book has pinned ({cur.vintage}), so "
-            "there is nothing to compare yet. When the next vintage is adopted and the book rebuilt, this section "
-            "lists the months added, the past values NHS England revised and every verdict of this chapter that moved.")
+    out = release_start("ev.vintage", "vintage", cmp.current, cmp.previous, cmp.unavailable,
+                        "the months added, the past values NHS England revised and every verdict of this chapter "
+                        "that moved")
+    if "ev.vintage.summary" in out:  # nothing to compare
         return out
     prev = cmp.previous
-    out["ev.vintage.previous"] = release_label(prev, replaced=True)
-    if cmp.unavailable:
-        out["ev.vintage.summary"] = f"The earlier vintage's data could not be read, so nothing is compared: {cmp.unavailable}"
-        return out
     rev = cmp.revisions
     months = ", ".join(month_label(m) for m in cmp.new_months) or "none"
     moved_eval = compare_studies(cmp.previous_study, study)

@@ -44,6 +44,23 @@ def release_label(v, replaced: bool = False) -> str:
     return label + (f", replaced {recorded_day(v.replaced)})" if replaced else ")")
 
 
+def release_start(prefix: str, word: str, current, previous, unavailable: str | None, lists: str) -> dict[str, str]:
+    """The values a 'what the new data changed' section starts with (`<prefix>.current`, `<prefix>.previous`) and,
+    when there is nothing to compare, its `<prefix>.summary` saying why; `word` is the page's name for a release
+    ('vintage', 'release'), `lists` what the section will list once there is an earlier one."""
+    out = {f"{prefix}.current": release_label(current)}
+    if previous is None:
+        out[f"{prefix}.summary"] = (
+            f"The manifest records no earlier AmbSYS {word}: this is the first the book has pinned ({current.vintage}), "
+            f"so there is nothing to compare yet. When the next {word} is adopted and the book rebuilt, this section "
+            f"lists {lists}.")
+        return out
+    out[f"{prefix}.previous"] = release_label(previous, replaced=True)
+    if unavailable:
+        out[f"{prefix}.summary"] = f"The earlier {word}'s data could not be read, so nothing is compared: {unavailable}"
+    return out
+
+
 def month_label(m) -> str:
     """A month in the book's one style: '2026-03' or a timestamp -> 'March 2026'."""
     return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
