@@ -127,9 +127,15 @@ def group_note(group: Mapping[str, Any]) -> str:
     g = Group.from_params(group)
     if g.is_case:
         return ""
-    return (f"This book is built for {g.name} ({names(g.members)}; the `group` parameter): the design below, "
+    note = (f"This book is built for {g.name} ({names(g.members)}; the `group` parameter): the design below, "
             f"written for {CASE_GROUP.name}, is applied to its trusts pooled as one organisation, with the same "
             "start month and outcomes unless the `evaluation` parameters change them.")
+    shared = [m for m in g.members if m in CASE_GROUP.members]
+    if shared:  # that trust changed with the real group from late 2025: its change is not this group's alone
+        note += (f" {names(shared)} {'is' if len(shared) == 1 else 'are'} also in {CASE_GROUP.name}, formed in late "
+                 f"2025, so a change measured here after the start month mixes the effect of that group with any "
+                 f"effect of {g.name}: these data cannot say which.")
+    return note
 
 
 def _names(codes: Sequence[str]) -> str:
