@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -176,3 +177,14 @@ def test_las_scas_16m_is_judged_on_the_two_trusts_footprints():
     assert r.verdict == "not supported"
     text = claim_values({"las-scas-16m": r})["claim.las-scas-16m.evidence"]
     assert "live and work" in text and "not tested here" in text
+
+
+def test_the_introduction_and_the_claims_page_lead_with_the_same_claims():
+    """One list (claims.register.HEADLINE), read by both pages; neither keeps a list of its own."""
+    from se_ambulance.claims.register import HEADLINE, load_register
+
+    assert set(HEADLINE) <= set(load_register())
+    for page in ("00_introduction", "06_claims"):
+        cells = json.loads((ROOT / "notebooks" / f"{page}.ipynb").read_text(encoding="utf-8"))["cells"]
+        source = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
+        assert "from se_ambulance.claims.register import HEADLINE" in source and "HEADLINE = " not in source, page

@@ -75,6 +75,12 @@ def _load() -> tuple[dict[str, Claim], tuple[OutOfScope, ...]]:
     return {c.id: c for c in claims}, out
 
 
+# The claims the introduction and the claims page both lead with (one list, so the two pages cannot differ): the
+# case's response times, demand and benefit figures, and the claim about clinical outcomes.
+HEADLINE = ("c2-mean-2024-25", "c1-mean-2024-25", "over-85-rise-2034", "demand-rise-decade", "outcomes-vary",
+            "efficiencies-10m", "wider-benefits-80m")
+
+
 def load_register() -> dict[str, Claim]:
     return _load()[0]
 

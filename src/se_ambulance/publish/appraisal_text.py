@@ -12,7 +12,7 @@ from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.claims.register import claim as register_claim
 from se_ambulance.claims.rule import judge_readings
 from se_ambulance.publish.claims_text import group_scope_note
-from se_ambulance.publish.format import odds, fy_label, millions, percent
+from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent
 from se_ambulance.reference.orgs import Group, names
 
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
@@ -325,19 +325,19 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "p_wider_year": odds(probs["wider_80m_a_year"][0]), "p_wider_total": odds(probs["wider_80m_in_total"][0]),
         # what £80m means
         "eq_share": percent(eq["share_of_turnover"], 0),
-        "eq_incidents": f"{eq['equivalent_incidents'] / 1e3:,.0f} thousand",
+        "eq_incidents": count_label(eq['equivalent_incidents']),
         "eq_share_inc": percent(eq["equivalent_incidents"] / eq["incidents"], 0),
         "per_incident": f"£{eq['per_incident']:,.0f}",
         "per_incident_how": per_incident_words(eq, sc.year, settings),
-        "conv_needed": f"{conv['needed']['central'] / 1e3:,.0f} thousand",
+        "conv_needed": count_label(conv['needed']['central']),
         "conv_needed_share": percent(conv["needed_share_of_ed"]["central"], 0),
         "conv_needed_range": f"{percent(conv['needed_share_of_ed']['low'], 0)} to "
                              f"{percent(conv['needed_share_of_ed']['high'], 0)}",
         "value_range": " / ".join(f"£{x:,.0f}" for x in settings.value_per_conveyance),
         "value_central": f"£{settings.value_per_conveyance[1]:,.0f}",
-        "group_ed": f"{conv['group_ed'] / 1e3:,.0f} thousand", "group_share_ed": percent(conv["group_share"]),
+        "group_ed": count_label(conv['group_ed']), "group_share_ed": percent(conv["group_share"]),
         "best_org": names([conv["best_org"]]), "best_share": percent(conv["best_share"]),
-        "avoidable": f"{conv['avoidable_at_best'] / 1e3:,.0f} thousand",
+        "avoidable": count_label(conv['avoidable_at_best']),
         "best_vs_80": "short of £80 million a year" if v["central"] < A.CLAIM_WIDER else "at least £80 million a year",
         "value_at_best": f"{millions(v['central'], 0)} ({millions(v['low'], 0)} to {millions(v['high'], 0)})",
         "undiscounted_cash": millions(float(o["cumulative_cash_savings"].median())),

@@ -344,7 +344,7 @@ def results_table(study: Study) -> pd.DataFrame:
         "post/pre fit error ratio": f"{r.fit.rmspe_ratio:.2f}" if math.isfinite(r.fit.rmspe_ratio) else "–",
         "rank among donors treated as the group": rank_text(r.rank),
         "interrupted time series": its_text(key, r.its, a),
-        "rank among false starts": rank_text(r.its_rank),
+        "time series: rank among its false starts": rank_text(r.its_rank),
     } for key, r in study.results.items()])
 
 
@@ -388,7 +388,7 @@ def placebo_table(study: Study) -> pd.DataFrame:
     for key, r in study.results.items():
         rows.append({"outcome": OUTCOME_NAMES[key],
                      "rank among donors treated (space; in the verdict)": rank_text(r.rank_space),
-                     "rank among false starts (time, fixed window; shown only)": rank_text(r.rank_time),
+                     "synthetic control: rank among false starts in time (fixed window; shown only)": rank_text(r.rank_time),
                      "ITS interval excluded zero at false starts":
                          f"{r.its_false_positives} of {len(r.its_placebos)} (about "
                          f"{study.design.alpha * len(r.its_placebos):.1f} expected)"})
@@ -568,7 +568,7 @@ def season_sentence(study: Study) -> str:
     a = lambda v: amount(D.PRIMARY, v, signed=False)  # noqa: E731
     kinder = "kinder to the donors than to the group" if donors_change < group_change else \
         "kinder to the group than to the donors"
-    out = [(f"All the months since the start are winter months (October to March). " if winter else "")
+    out = [(f"All the months since the start fall in the winter half of the year (October to March). " if winter else "")
            + f"Over {span} the donors' pooled Category 2 mean was {a(se['donors_now'])}, against "
            f"{a(se['donors_before'])} over the same months a year earlier; the group's was {a(se['group_now'])}, "
            f"against {a(se['group_before'])}: the season was {kinder}."]
@@ -688,7 +688,7 @@ def chapter_values(study: Study) -> dict[str, str]:
         else "– (beyond the power horizon)",
         "ev.mde_end": amount(D.PRIMARY, float(end_row["detectable"]), signed=False),
         "ev.meaningful_when": (f"with data to {month_label(hit['month'].iloc[0])}" if len(hit) else
-                               f"not by {month_label(d.power_until)}, the end of the roll-out"),
+                               f"at no point before {month_label(d.power_until)}, the end of the roll-out"),
     }
     if sens:
         its, did, won = sens["chapter"], sens["did"], sens["did_same_months"]

@@ -66,6 +66,11 @@ def month_label(m) -> str:
     return pd.Timestamp(f"{m}-01" if isinstance(m, str) and len(m) == 7 else m).strftime("%B %Y")
 
 
+def count_label(n: float) -> str:
+    """A large count in words: 1_031_000 -> '1.03 million', 215_400 -> '215 thousand'."""
+    return f"{n / 1e6:,.2f} million" if abs(n) >= 1e6 else f"{n / 1e3:,.0f} thousand"
+
+
 def percent(value: float, digits: int = 1) -> str:
     """0.123 -> '12.3%'."""
     return f"{100 * value:.{digits}f}%"

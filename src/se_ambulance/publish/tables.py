@@ -443,12 +443,13 @@ def step_words(step: Mapping | None, winter_ratio: float) -> str:
         return f"No complete financial year had a slower Category 2 mean{first}."
     change, swing = step["change"], abs(winter_ratio - 1)
     times = {2: "twice", 3: "three times"}.get(FAR_BIGGER, f"{FAR_BIGGER} times")
+    sizes = f"{100 * change:.0f}% against a seasonal swing of {100 * swing:.0f}%"
     if change > FAR_BIGGER * swing:
-        verdict = f"far bigger than the seasonal swing (more than {times} it)"
+        verdict = f"far bigger than the seasonal swing ({sizes}; the rule: more than {times} it)"
     elif change > swing:
-        verdict = f"bigger than the seasonal swing, though not {times} it"
+        verdict = f"bigger than the seasonal swing, though not {times} it ({sizes})"
     else:
-        verdict = "no bigger than the seasonal swing"
+        verdict = f"no bigger than the seasonal swing ({sizes})"
     return (f"The Category 2 mean in {fy_label(step['slowest_year'])}, the slowest complete financial year, was "
             f"{100 * change:.0f}% above {fy_label(step['first_year'])}'s, the first complete year: {verdict}.")
 
