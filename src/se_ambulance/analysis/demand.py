@@ -15,11 +15,12 @@ import pandas as pd
 
 from se_ambulance.analysis import demography
 from se_ambulance.analysis import forecast
+from se_ambulance.analysis import metrics
 from se_ambulance.analysis.activity import COVID_LAST
 
 TREND_ALPHA = 0.10  # a 90% prediction interval for the trend, as the claims rule uses
 # The financial year the COVID window (March 2020 to March 2021) fills: 2020/21. March 2020 falls in 2019/20.
-COVID_FY = COVID_LAST.year - (COVID_LAST.month < 4)
+COVID_FY = int(metrics.financial_year(pd.Series([COVID_LAST])).iloc[0])
 
 
 def trend_excluded_years(covid: str) -> tuple[int, ...]:

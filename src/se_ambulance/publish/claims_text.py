@@ -92,6 +92,12 @@ def _demand(r: ClaimResult, c: Claim) -> dict[str, str]:
                          "that range.")}
 
 
+def attempts_share(figures: Mapping[str, float]) -> str:
+    """SCAS's resuscitation attempts as a share of SECAmb's over the years the outcomes claim pools (the
+    denominators of survival after all arrests): the one wording of that figure, on the claims page and in ch. 3."""
+    return percent(figures["all_n_b"] / figures["all_n_a"], 0)
+
+
 def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
     f, e = r.figures, r.readings["utstein_latest_years"]
     years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
@@ -103,7 +109,7 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"{'excludes' if r.verdict == SUPPORTED else 'includes'} zero. Year by year the two "
                          f"trusts' separate intervals do not overlap in {int(f['survival_utstein_years_apart'])} of "
                          f"{int(f['survival_utstein_years'])} years. Survival after all arrests ({percent(f['all_rate_a'])} "
-                         f"against {percent(f['all_rate_b'])}) is context: SCAS recorded {f['all_n_b'] / f['all_n_a']:.0%} "
+                         f"against {percent(f['all_rate_b'])}) is context: SCAS recorded {attempts_share(f)} "
                          "as many resuscitation attempts as SECAmb over the same years, a recording difference.")}
 
 

@@ -385,11 +385,12 @@ def resuscitation_attempts_sentence(result) -> str:
     """How many resuscitation attempts SCAS recorded against SECAmb over the years the outcomes claim pools:
     the denominators of survival after all arrests in the claim's own result (`claims.evaluate.outcomes_vary`,
     figures all_n_b ÷ all_n_a), the same figures the claims page's evidence reads."""
-    from se_ambulance.publish.format import fy_label, percent
+    from se_ambulance.publish.claims_text import attempts_share
+    from se_ambulance.publish.format import fy_label
 
     f = result.figures
     years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
-    return (f"over {years}, SCAS recorded {percent(f['all_n_b'] / f['all_n_a'], 0)} as many resuscitation attempts "
+    return (f"over {years}, SCAS recorded {attempts_share(f)} as many resuscitation attempts "
             "as SECAmb (the patients counted in survival after all arrests)")
 
 
