@@ -8,7 +8,7 @@ from se_ambulance.data.ambsys import TIDY_COLUMNS, read_ambsys_csv
 from se_ambulance.reference.indicators import REGISTRY, code_for
 from se_ambulance.errors import DataError
 
-from .conftest import ambsys_csv, org_rows
+from .support.builders import ambsys_csv, org_rows
 
 MONTHS = [(2024, 4), (2024, 5), (2024, 6)]
 

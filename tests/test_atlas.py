@@ -8,8 +8,8 @@ import pytest
 
 from se_ambulance.pipeline.cli import main
 
-from .conftest import ROOT
-from .consistency import focus_problems, outputs_of
+from .support.builders import ROOT
+from .support.consistency import focus_problems, outputs_of
 
 # London: months missing, and a footprint made from the CCG lookups. SECAmb: the canonical trust, so the chapter
 # store supplies its chapters 1-3 and only its own footprint's demand chapter executes. test_trusts.py and

@@ -11,7 +11,7 @@ from se_ambulance.pipeline import build as build_mod
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.params import load_params
 
-from .conftest import ROOT, write_notebook
+from .support.builders import ROOT, write_notebook
 
 
 def test_chapters_come_from_the_toc():

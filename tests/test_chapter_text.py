@@ -102,7 +102,7 @@ def test_the_backtest_values_carry_both_judgements_and_no_typed_verdict():
 def test_the_demand_chapter_types_no_judgement_of_the_backtest():
     import nbformat
 
-    from .conftest import ROOT
+    from .support.builders import ROOT
 
     nb = nbformat.read(ROOT / "notebooks" / "04_demand.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -236,7 +236,7 @@ def test_far_bigger_means_more_than_twice_the_seasonal_swing():
 def test_the_signals_chapter_types_no_years_or_shares_of_its_own():
     import nbformat
 
-    from .conftest import ROOT
+    from .support.builders import ROOT
 
     nb = nbformat.read(ROOT / "notebooks" / "02_signals_and_drivers.ipynb", as_version=4)
     text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
@@ -250,7 +250,7 @@ def test_the_signals_chapter_types_no_years_or_shares_of_its_own():
 def test_the_september_2017_quote_is_introduced_as_secambs():
     import nbformat
 
-    from .conftest import ROOT
+    from .support.builders import ROOT
 
     nb = nbformat.read(ROOT / "notebooks" / "03_before_arp_and_outcomes.ipynb", as_version=4)
     cells = [c.source for c in nb.cells]

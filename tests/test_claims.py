@@ -13,7 +13,7 @@ from se_ambulance.claims.rule import judge, judge_readings
 from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.claims.seed_scan import scan
 
-from .conftest import ROOT
+from .support.builders import ROOT
 
 
 def test_every_quote_is_verbatim_in_its_seed():

@@ -14,8 +14,8 @@ import yaml
 from se_ambulance.claims.register import load_register
 from se_ambulance.pipeline.params import AREAS, BookParams, load_params
 
-from .conftest import ROOT
-from .consistency import claim_values_by_page, contradictions
+from .support.builders import ROOT
+from .support.consistency import claim_values_by_page, contradictions
 
 
 def test_default_yaml_lists_every_parameter_and_equals_the_models():
@@ -174,12 +174,12 @@ def _cited(nb_path) -> set[str]:
 @pytest.fixture(scope="module")
 def chapter_only_runs(tmp_path_factory):
     """Each chapter with all of its chapter-only parameters changed: one run per chapter, in this process
-    (tests/inprocess.py), written where the check reads it."""
+    (tests/support/inprocess.py), written where the check reads it."""
     import nbformat
 
     from se_ambulance.pipeline.build import chapter_parameters
 
-    from .inprocess import executed_notebook
+    from .support.inprocess import executed_notebook
 
     base = tmp_path_factory.mktemp("chapter-only")
     by_chapter: dict[str, dict] = {}
@@ -196,7 +196,7 @@ def chapter_only_runs(tmp_path_factory):
 @pytest.mark.slow  # runs four chapters
 @pytest.mark.parametrize("leaf", sorted(CHAPTER_ONLY))
 def test_a_chapter_only_parameter_changes_what_its_chapter_shows(leaf, chapter_only_runs):
-    from .consistency import glued_values
+    from .support.consistency import glued_values
 
     chapter, name, expected = CHAPTER_ONLY[leaf]
     committed = ROOT / "notebooks" / f"{chapter}.ipynb"

@@ -14,7 +14,7 @@ from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.errors import DataError
 from se_ambulance.paths import cache_dir
 
-from .conftest import ambsys_csv, org_rows, sha
+from .support.builders import ambsys_csv, org_rows, sha
 
 QUIET = {"progress": lambda m: None}
 MONTHS = [(2024, 4), (2024, 5), (2024, 6)]

@@ -12,7 +12,7 @@ from se_ambulance.analysis import forecast
 from se_ambulance.analysis import population as pop
 from se_ambulance.data.population import AGE_BANDS, load_la_85plus, load_region, load_subicb
 
-from .conftest import ROOT
+from .support.builders import ROOT
 
 
 @pytest.fixture(scope="module")
@@ -163,8 +163,8 @@ def test_the_canonical_demand_chapter_shows_the_groups_footprint():
     from se_ambulance.pipeline.params import load_params
     from se_ambulance.reference.orgs import GROUP_CODE, Group, area_name
 
-    from .conftest import ROOT
-    from .consistency import focus_problems, outputs_of
+    from .support.builders import ROOT
+    from .support.consistency import focus_problems, outputs_of
 
     params = load_params()
     assert params.area("focus")["demand_area"] == GROUP_CODE

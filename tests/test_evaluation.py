@@ -16,7 +16,7 @@ from se_ambulance.analysis.evaluation.placebo import false_starts, placebo_rank,
 from se_ambulance.analysis.evaluation.study import Design, compare_studies, run_study
 from se_ambulance.analysis.evaluation.synthetic import synthetic_control
 
-from .conftest import ROOT, ambsys_csv, sha
+from .support.builders import ROOT, ambsys_csv, sha
 
 START = pd.Timestamp("2025-10-01")
 MONTHS = pd.date_range("2022-04-01", "2026-03-01", freq="MS")

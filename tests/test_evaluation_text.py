@@ -19,7 +19,7 @@ from se_ambulance.analysis.evaluation.study import Design, Study, lean_estimates
 from se_ambulance.publish import evaluation_text as text
 from se_ambulance.reference.evaluation import DEFAULT_EXCLUDED_DONORS
 
-from .conftest import ROOT
+from .support.builders import ROOT
 
 TRUSTS = ("R1F", "RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", "RYF")
 # NHS England regions as AmbSYS gives them (the book's data file, March 2026).

@@ -13,7 +13,7 @@ from se_ambulance.data.fetch import ensure, fetch, sha256_file
 from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.errors import DataError, FetchError
 
-from .conftest import sha
+from .support.builders import sha
 
 QUIET = {"progress": lambda m: None}
 

@@ -12,7 +12,7 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.pipeline.params import load_params
 from se_ambulance.reference.orgs import CASE_GROUP, CASE_GROUP_MEMBERS, Group, area_name, members_of, short_name
 
-from .conftest import ROOT
+from .support.builders import ROOT
 
 LAS_SCAS = Group("LAS + SCAS", ("RRU", "RYE"))
 

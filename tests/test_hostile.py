@@ -20,7 +20,7 @@ from se_ambulance.pipeline import kernel as kernels
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.safe_yaml import load_yaml_mapping, parse_yaml_value
 
-from .conftest import ROOT, write_notebook
+from .support.builders import ROOT, write_notebook
 
 # --- parameter YAML -----------------------------------------------------------------------------------
 

@@ -21,7 +21,7 @@ from se_ambulance.pipeline import outputs, staging
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.params import load_params
 
-from .conftest import ROOT, write_notebook
+from .support.builders import ROOT, write_notebook
 
 
 def chapter(folder: Path, name: str, *cells: str) -> Path:

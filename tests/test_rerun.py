@@ -13,7 +13,7 @@ from se_ambulance.pipeline import build as build_mod
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.params import load_params
 
-from .conftest import ROOT, write_notebook
+from .support.builders import ROOT, write_notebook
 
 
 def tiny_chapter(folder: Path) -> Path:
@@ -109,11 +109,11 @@ SCENARIOS = sorted(p.name for p in (ROOT / "params").glob("*.yaml") if p.name !=
 @pytest.fixture(scope="module")
 def scenario_book(tmp_path_factory):
     """Each shipped scenario's book, made once: its `notebooks/` folder as a build leaves it. The chapters run in
-    this process (tests/inprocess.py): the checks read what each page shows, which does not depend on how it
+    this process (tests/support/inprocess.py): the checks read what each page shows, which does not depend on how it
     ran. Scenario files through the CLI and kernels: `run` above; whole books through kernels, the chapter
     store and a strict site: the atlas test and nbval."""
     from . import conftest
-    from .inprocess import book_in_process
+    from .support.inprocess import book_in_process
 
     built: dict[str, Path] = {}
     before = {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")}
@@ -149,7 +149,7 @@ def test_example_scenarios_build(scenario, scenario_book):
     if scenario == "pessimistic_appraisal.yaml":  # the appraisal page ran with the scenario's ranges
         assert "0.2/0.36/0.69 (low/central/high)" in shown(out, "05_appraisal")
     # No two pages of the scenario book disagree about a claim ...
-    from .consistency import contradictions
+    from .support.consistency import contradictions
 
     assert contradictions(out / "notebooks") == []
     # ... and the assumptions log shows the values this run used, not the defaults.
@@ -171,7 +171,7 @@ def test_example_scenarios_build(scenario, scenario_book):
                              BookParams().model_dump(mode="json"))
     from se_ambulance.pipeline.params import read_params_file
 
-    from .consistency import outputs_of
+    from .support.consistency import outputs_of
 
     sets_a_listed_area = any(a != "focus" for a in read_params_file(ROOT / "params" / scenario))
     assert (table["canonical book"] != "same").any() == sets_a_listed_area, scenario
@@ -185,7 +185,7 @@ def test_example_scenarios_build(scenario, scenario_book):
 def test_the_scas_book_shows_scas_on_its_focus_pages(scenario_book):
     """SCAS's focus chapters and its own footprint's demand chapter (test_trusts.py and test_demand.py leave SCAS
     to this book): each names SCAS, states its parameter and prints nothing to stderr."""
-    from .consistency import focus_problems, outputs_of
+    from .support.consistency import focus_problems, outputs_of
 
     out = scenario_book("scas.yaml")
     for chapter, key in (("01_performance", "trust"), ("02_signals_and_drivers", "trust"),
@@ -198,7 +198,7 @@ def test_the_scas_book_shows_scas_on_its_focus_pages(scenario_book):
 @on_its_own("las_scas.yaml")
 def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     """params/las_scas.yaml: the group's name and trusts on every group page, the claims on their own scope."""
-    from .consistency import contradictions
+    from .support.consistency import contradictions
 
     out = scenario_book("las_scas.yaml")
     for chapter in ("01_performance", "04_demand", "05_appraisal"):

@@ -24,7 +24,7 @@ import pytest
 
 from se_ambulance.pipeline.build import build_site, stage_book_sources
 
-from .conftest import ROOT
+from .support.builders import ROOT
 
 pytestmark = pytest.mark.site  # `make test-fast` leaves these out
 

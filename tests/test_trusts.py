@@ -1,6 +1,6 @@
 """Every trust's focus chapters: what each shows for each of England's ambulance trusts.
 
-The chapters that take `focus.trust` (1-3) run in this process (tests/inprocess.py: papermill's parameter
+The chapters that take `focus.trust` (1-3) run in this process (tests/support/inprocess.py: papermill's parameter
 injection, IPython's shell) for every provider code that no other test builds, so a trust whose data have
 gaps or odd months fails here by name. The others are built elsewhere, and the same check runs on those
 books: SECAmb is the committed canonical book (re-executed by nbval), SCAS is params/scas.yaml's book
@@ -15,9 +15,9 @@ from se_ambulance.pipeline.build import chapter_parameters
 from se_ambulance.pipeline.params import load_params
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
-from .conftest import ROOT
-from .consistency import focus_problems, outputs_of
-from .inprocess import execute_in_process
+from .support.builders import ROOT
+from .support.consistency import focus_problems, outputs_of
+from .support.inprocess import execute_in_process
 from .test_atlas import ATLAS_TRUSTS
 
 FOCUS_CHAPTERS = ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes")
