@@ -6,6 +6,22 @@ from dataclasses import dataclass
 
 import numpy as np
 
+# How sure the Monte Carlo error band of a centile is: z = 3.29 is a two-sided 99.9% interval, so a verdict read
+# off a centile whose band leaves the claimed figure on one side changes with the random seed about once in a
+# thousand seeds at most (tests/test_claims.py measures it over seeds).
+MC_Z = 3.29
+
+
+def centile_band(sorted_draws: np.ndarray, q: float, z: float = MC_Z) -> tuple[float, float]:
+    """The Monte Carlo confidence interval of the q-th centile of `sorted_draws` (distribution-free: the order
+    statistics whose ranks are n·q ± z·sqrt(n·q·(1 − q)), the binomial interval for a quantile). It says how far
+    the centile could move with another random seed, not how uncertain the quantity itself is."""
+    n = len(sorted_draws)
+    half = z * np.sqrt(n * q * (1 - q))
+    lo = int(np.clip(np.floor(n * q - half), 0, n - 1))
+    hi = int(np.clip(np.ceil(n * q + half), 0, n - 1))
+    return float(sorted_draws[lo]), float(sorted_draws[hi])
+
 
 @dataclass(frozen=True)
 class Estimate:
@@ -13,15 +29,22 @@ class Estimate:
 
     For a Monte Carlo output the range is the 90% interval (5th to 95th centile) and the centre the
     median; for a forecast, its 90% prediction interval; for a figure read straight from published
-    data, low == central == high."""
+    data, low == central == high.
+
+    `mc`, for a Monte Carlo output only: the Monte Carlo error band of (low, central, high), each (from, to) —
+    how far each could move with another seed (`centile_band`). A verdict whose comparison falls inside a band
+    is borderline (claims.rule)."""
 
     central: float
     low: float
     high: float
+    mc: tuple[tuple[float, float], tuple[float, float], tuple[float, float]] | None = None
 
     def __post_init__(self):
         if not (self.low <= self.central <= self.high):
             raise ValueError(f"an estimate needs low <= central <= high, got {self.low}, {self.central}, {self.high}")
+        if self.mc is not None:  # from JSON, lists: keep it hashable and comparable
+            object.__setattr__(self, "mc", tuple((float(a), float(b)) for a, b in self.mc))
 
     @classmethod
     def exact(cls, value: float) -> "Estimate":
@@ -29,7 +52,9 @@ class Estimate:
 
     @classmethod
     def from_draws(cls, draws, coverage: float = 0.90) -> "Estimate":
-        """Median and central `coverage` interval of Monte Carlo draws."""
-        x = np.asarray(draws, dtype=float)
+        """Median and central `coverage` interval of Monte Carlo draws, with each one's Monte Carlo error band."""
+        x = np.sort(np.asarray(draws, dtype=float))
         tail = (1 - coverage) / 2
-        return cls(float(np.median(x)), float(np.quantile(x, tail)), float(np.quantile(x, 1 - tail)))
+        qs = (tail, 0.5, 1 - tail)
+        low, central, high = (float(np.quantile(x, q)) for q in qs)
+        return cls(central, low, high, tuple(centile_band(x, q) for q in qs))

@@ -41,10 +41,3 @@ def gap_between(rates: pd.DataFrame, measure: str, a: str, b: str) -> pd.DataFra
         rows.append({"fy": y, "difference": x["rate"] - z["rate"],
                      "intervals_overlap": not (x["ci_low"] > z["ci_high"] or z["ci_low"] > x["ci_high"])})
     return pd.DataFrame(rows)
-
-
-def variation_verdict(gap: pd.DataFrame) -> str:
-    """'supported' when in at least one year the two intervals do not overlap, else 'not supported'."""
-    if gap.empty:
-        return "cannot be tested with public data"
-    return "supported" if (~gap["intervals_overlap"]).any() else "not supported"

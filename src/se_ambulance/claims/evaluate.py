@@ -16,7 +16,7 @@ book built for another group shows the same verdicts; its pages say so next to t
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -46,13 +46,29 @@ from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS, GROUP_CODE
 
 @dataclass(frozen=True)
 class ClaimResult:
-    """What the book finds for one claim (numbers only; `publish.claims_text` writes the words)."""
+    """What the book finds for one claim (numbers only; `publish.claims_text` writes the words).
+
+    `verdict` is the verdict on `reading`, the reading the claim's audience would take (the register's); every
+    reading's own verdict is in `verdicts`, a borderline reading's two neighbouring verdicts in `between`, and a
+    reading whose measure only bounds the claim's quantity is named in `bounds` ('upper' or 'lower')."""
 
     id: str
     verdict: str
-    reading: str  # the reading that gives the verdict
+    reading: str  # the audience's reading: the one that decides
     readings: dict[str, Estimate]
     figures: dict[str, float] = field(default_factory=dict)  # context the evidence quotes
+    verdicts: dict[str, str] = field(default_factory=dict)  # each reading's own verdict
+    between: dict[str, tuple[str, str]] = field(default_factory=dict)  # borderline readings' neighbours
+    bounds: dict[str, str] = field(default_factory=dict)
+    data_end: str | None = None  # 'YYYY-MM': the last month of the data the verdict rests on
+    # For a Monte Carlo claim: what its verdict rests on (`benefit`): the inputs that decide it, the verdict with the
+    # inputs that have no published evidence held at their most likely values, and the verdicts under other seeds.
+    sensitivity: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def disagreeing(self) -> list[str]:
+        """The other readings whose verdict differs from the audience's reading's."""
+        return [k for k, v in self.verdicts.items() if k != self.reading and v != self.verdict]
 
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
@@ -60,11 +76,39 @@ class ClaimResult:
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> "ClaimResult":
         return cls(d["id"], d["verdict"], d["reading"], {k: Estimate(**v) for k, v in d["readings"].items()},
-                   dict(d["figures"]))
+                   dict(d["figures"]), dict(d["verdicts"]), {k: tuple(v) for k, v in d["between"].items()},
+                   dict(d["bounds"]), d["data_end"], dict(d["sensitivity"]))
 
 
 # The parameter areas a claim may depend on (the `focus` area never: claims are judged on their own scope).
 CLAIM_AREAS = ("performance", "demand", "appraisal")
+
+
+@dataclass(frozen=True)
+class ClaimFunction:
+    """A function that computes claims, and the parameter areas its results depend on (nothing else reaches it)."""
+
+    name: str
+    fn: Callable[..., ClaimResult]
+    areas: tuple[str, ...]
+
+
+# Every claim function by name: `book/claims.yaml` names one for each computed claim (`function:`), and
+# `publish.claims_text` has the words for each; both are checked when the register is read and when that module
+# is imported, so a claim is added in one place: its register entry.
+FUNCTIONS: dict[str, ClaimFunction] = {}
+
+
+def claim_function(*areas: str):
+    """Register a claim function under its own name, with the parameter areas its results depend on."""
+    bad = [a for a in areas if a not in CLAIM_AREAS]
+    if bad:
+        raise ValueError(f"unknown claim area(s) {bad}; allowed: {', '.join(CLAIM_AREAS)}")
+
+    def register(fn: Callable[..., ClaimResult]) -> Callable[..., ClaimResult]:
+        FUNCTIONS[fn.__name__] = ClaimFunction(fn.__name__, fn, tuple(areas))
+        return fn
+    return register
 
 
 @dataclass
@@ -97,29 +141,40 @@ class ClaimInputs:
         """The appraisal's Monte Carlo, run once for both benefit claims."""
         from se_ambulance.analysis import appraisal
         settings = appraisal.Settings.from_params(self.appraisal)
-        return appraisal.simulate(settings, appraisal.scale(self.tidy, CASE_GROUP_MEMBERS))
+        return appraisal.simulate(settings, appraisal.scale(self.tidy, CASE_GROUP_MEMBERS, settings))
 
 
-def _result(c: Claim, readings: dict[str, Estimate], figures: dict[str, float] | None = None) -> ClaimResult:
-    verdict, reading = judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)
-    return ClaimResult(c.id, verdict, reading, readings, {k: float(v) for k, v in (figures or {}).items()})
+def _result(c: Claim, readings: dict[str, Estimate], figures: Mapping[str, float] | None = None, *,
+            bounds: Mapping[str, str] | None = None, data_end: str | None = None) -> ClaimResult:
+    """The claim's result under the one rule: each reading judged, the audience's reading deciding."""
+    primary = c.reading or next(iter(readings))
+    if primary not in readings:
+        raise KeyError(f"claim {c.id}: its reading '{primary}' is not among the readings computed: {', '.join(readings)}")
+    judged = judge_readings(c.value, readings, c.wording, c.tolerance or 0.0, bounds)
+    return ClaimResult(c.id, judged[primary].verdict, primary, readings,
+                       {k: float(v) for k, v in (figures or {}).items()},
+                       {k: j.verdict for k, j in judged.items()},
+                       {k: j.between for k, j in judged.items() if j.between}, dict(bounds or {}), data_end)
+
+
+def _last_month(frame: pd.DataFrame) -> str:
+    return f"{pd.Timestamp(frame['month'].max()):%Y-%m}"
 
 
 # --- response times --------------------------------------------------------------------------
 
-# "In 2024/25 in the South East": the NHS South East region and the group's own footprint fit the
-# words; single trusts and England are context.
-RESPONSE_SCOPE = ("region", "group")
-
-
+@claim_function("performance")
 def response_time(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
-    """The case's C1 or C2 mean for the claim year, on each definition of 'the South East'."""
+    """The case's C1 or C2 mean for the claim year, on each definition of "the South East": the group's two
+    trusts pooled and the NHS South East region (which adds the Isle of Wight); single trusts and England are
+    context."""
     defs = performance.claim_definitions(inp.tidy, int(inp.performance["claim_year"])).set_index("key")[category]
-    readings = {k: Estimate.exact(defs[k]) for k in RESPONSE_SCOPE}
+    readings = {k: Estimate.exact(defs[k]) for k in ("group", "region")}
     figures = {k: defs[k] for k in ("secamb", "scas", "england")} | {"claim_year": inp.performance["claim_year"]}
-    return _result(c, readings, figures)
+    return _result(c, readings, figures, data_end=_last_month(inp.tidy))
 
 
+@claim_function()
 def response_standard(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
     """The ARP standard for the category's mean, which the case quotes."""
     return _result(c, {"standard": Estimate.exact(standards.standard(category, "mean"))})
@@ -128,9 +183,9 @@ def response_standard(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
 # --- population and demand --------------------------------------------------------------------
 
 # "By 2034 ... more than 60 per cent": the South East, from mid-2025, when the case was written, or from
-# mid-2022, the base of the ONS 2022-based projections it will have used. The group's footprint is built
-# from the same counties as the NHS South East region, so the two are equal by construction and the
-# region stands for both; the single trusts are context.
+# mid-2022, the base year of the ONS 2022-based projections (the case does not say which projections or base it
+# used). The group's footprint is built from the same counties as the NHS South East region, so the two are equal
+# by construction and the region stands for both; the single trusts are context.
 OVER_85_TARGET = 2034
 OVER_85_BASES = (2025, 2022)
 
@@ -141,6 +196,7 @@ def _over_85_areas(inp: ClaimInputs) -> dict[str, pd.DataFrame]:
     return areas
 
 
+@claim_function()
 def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
     areas = _over_85_areas(inp)
     readings, figures = {}, {}
@@ -159,6 +215,7 @@ def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
 DECADE_BASE, DECADE_HORIZON = 2025, 2035
 
 
+@claim_function("demand")
 def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
     y = incidents_series(inp.tidy, CASE_GROUP_MEMBERS)
     banded = pop.banded(pop.FOOTPRINTS[GROUP_CODE], inp.subicb)
@@ -168,51 +225,66 @@ def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
     est = {name: Estimate(float(g.loc[name, "growth"]), float(g.loc[name, "low"]), float(g.loc[name, "high"]))
            for name in g.index}
     figures = {f"{k}_{part}": getattr(e, part) for k, e in est.items() for part in ("central", "low", "high")}
-    return _result(c.model_copy(update={"value": c.value / 100}), {"blended": est["Blended"]}, figures)
+    return _result(c.model_copy(update={"value": c.value / 100}), {"blended": est["Blended"]}, figures,
+                   data_end=_last_month(inp.tidy))
 
 
 # --- clinical outcomes -----------------------------------------------------------------------
 
-# "clinical outcomes can vary significantly across the region": SECAmb against SCAS on the like-for-like
-# Utstein survival measure over the latest three complete years AmbCO holds.
-OUTCOME_MEASURE, OUTCOME_YEARS = "survival_utstein", 3
+# "clinical outcomes can vary significantly across the region" (2025, present tense): SECAmb against SCAS on the
+# like-for-like Utstein measures. AmbCO ends in September 2020, so the period nearest the claim's is the latest
+# complete year AmbCO holds; the latest three years pooled and return of circulation are the other readings.
+POOLED_YEARS = 3
 
 
+@claim_function()
 def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
     a, b = CASE_GROUP_MEMBERS
     rates = outcomes.outcome_rates(inp.ambco, [a, b])
-    diff = pooled_difference(rates, OUTCOME_MEASURE, a, b, OUTCOME_YEARS)
-    per_year = {m: outcomes.gap_between(rates, m, a, b) for m in ("survival_utstein", "survival_all")}
-    figures = {"first_year": diff["first_year"], "last_year": diff["last_year"], "rate_a": diff["rate_a"],
-               "rate_b": diff["rate_b"], "n_a": diff["n_a"], "n_b": diff["n_b"]}
-    # All arrests, same years: context, because the trusts record resuscitation attempts differently.
-    everyone = pooled_difference(rates, "survival_all", a, b, OUTCOME_YEARS)
+    diffs = {"latest_year": pooled_difference(rates, "survival_utstein", a, b, 1),
+             "pooled_years": pooled_difference(rates, "survival_utstein", a, b, POOLED_YEARS),
+             "rosc_latest_year": pooled_difference(rates, "rosc_utstein", a, b, 1),
+             "rosc_pooled_years": pooled_difference(rates, "rosc_utstein", a, b, POOLED_YEARS)}
+    figures: dict[str, float] = {}
+    for k, d in diffs.items():
+        figures |= {f"{k}_{part}": d[part] for part in ("first_year", "last_year", "rate_a", "rate_b", "n_a", "n_b")}
+    # All arrests, pooled years: context, because the two trusts count very different numbers of attempts.
+    everyone = pooled_difference(rates, "survival_all", a, b, POOLED_YEARS)
     figures |= {"all_rate_a": everyone["rate_a"], "all_rate_b": everyone["rate_b"], "all_n_a": everyone["n_a"],
-                "all_n_b": everyone["n_b"]}
-    for m, gap in per_year.items():
+                "all_n_b": everyone["n_b"], "all_first_year": everyone["first_year"],
+                "all_last_year": everyone["last_year"]}
+    for m in ("survival_utstein", "survival_all"):
+        gap = outcomes.gap_between(rates, m, a, b)
         figures[f"{m}_years"] = len(gap)
         figures[f"{m}_years_apart"] = int((~gap["intervals_overlap"]).sum())
-    est = Estimate(diff["difference"], diff["ci_low"], diff["ci_high"])
-    return _result(c, {"utstein_latest_years": est}, figures)
+    readings = {k: Estimate(d["difference"], d["ci_low"], d["ci_high"]) for k, d in diffs.items()}
+    return _result(c, readings, figures, data_end=_last_month(inp.ambco))
 
 
 # --- populations -----------------------------------------------------------------------------
 
+@claim_function()
 def secamb_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
-    """SECAmb's counties (Kent, Medway, Surrey, East and West Sussex, Brighton and Hove)."""
+    """SECAmb's residents: NHS England's CCG-based footprint in 2018 (ONS estimates summed by trust), and its
+    counties (Kent, Medway, Surrey, East and West Sussex, Brighton and Hove) at mid-2019 and mid-2022."""
+    ccg = inp.ccg_population
+    at_2018 = float(ccg[(ccg["year"] == 2018) & (ccg["org_code"] == "RYD")]["pop"].sum())
     mye = pop.mye_2019_totals(inp.mye, "RYD")["all_ages"]
     proj = pop.footprint_totals(pop.FOOTPRINTS["RYD"], inp.subicb, inp.la).loc[2022, "all_ages"]
-    return _result(c, {"mid_2019_estimate": Estimate.exact(mye), "mid_2022_projection_base": Estimate.exact(proj)})
+    return _result(c, {"trust_footprint_2018": Estimate.exact(at_2018), "mid_2019_estimate": Estimate.exact(mye),
+                       "mid_2022_projection_base": Estimate.exact(proj)})
 
 
 # Seed 002's partnership: London Ambulance Service and South Central.
 LAS_SCAS = ("RRU", "RYE")
 
 
+@claim_function()
 def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     """Residents of the two trusts' footprints: NHS England's CCG-based footprints in 2018, the year of the
     claim (ONS CCG estimates summed by trust), and the same footprints apportioned from the 2022-based
-    sub-ICB projections at mid-2022 (analysis.footprints)."""
+    sub-ICB projections at mid-2022 (analysis.footprints). The seed counts the people who "live and work" there,
+    so residents are a lower bound on the claim's quantity."""
     ccg = inp.ccg_population
     at_2018 = ccg[(ccg["year"] == 2018) & ccg["org_code"].isin(LAS_SCAS)].groupby("org_code")["pop"].sum()
     banded = {t: footprints.footprint_population([t], inp.subicb, inp.footprint_shares, construction="apportioned")
@@ -220,34 +292,39 @@ def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     readings = {"trust_footprints_2018": Estimate.exact(float(at_2018.sum())),
                 "trust_footprints_mid_2022": Estimate.exact(float(sum(banded.values())))}
     figures = {f"{t}_2018": at_2018[t] for t in LAS_SCAS} | {f"{t}_2022": v for t, v in banded.items()}
-    return _result(c, readings, figures)
+    return _result(c, readings, figures, bounds={k: "lower" for k in readings})
 
 
 # --- history and workforce -------------------------------------------------------------------
 
+@claim_function()
 def calls_2005_06(c: Claim, inp: ClaimInputs) -> ClaimResult:
     """South East Coast's emergency calls in the claim's year, 2005-06. The published series counts calls
-    received, the claim calls responded to (fewer): the nearest published measure is judged, and the
-    evidence says so. The year before is context."""
+    received; the claim counts calls responded to, which can be no more: an upper bound. The year before is
+    context."""
     from se_ambulance.analysis.history import emergency_calls_received
 
     calls = emergency_calls_received(inp.emergency_calls, "South East Coast", ["2004-05", "2005-06"])
-    return _result(c, {"received_2005_06": Estimate.exact(calls["2005-06"])}, {"received_2004_05": calls["2004-05"]})
+    return _result(c, {"received_2005_06": Estimate.exact(calls["2005-06"])}, {"received_2004_05": calls["2004-05"]},
+                   bounds={"received_2005_06": "upper"})
 
 
+@claim_function()
 def staff_secamb(c: Claim, inp: ClaimInputs) -> ClaimResult:
     """SECAmb's staff in the only trust-level workforce file here (full-time equivalent, September 2017 and
-    June 2018); the article's 3,300 is undated and probably a headcount, which is higher than FTE."""
+    June 2018). The article's 3,300 is undated and counts people: full-time equivalents are fewer than people when
+    some work part time, so they are a lower bound on a headcount."""
     from se_ambulance.analysis.history import staff_fte
 
     fte = staff_fte(inp.workforce, "RYD", ["2017-09", "2018-06"])
     amb = staff_fte(inp.workforce, "RYD", ["2018-06"], "Ambulance staff")
-    return _result(c, {f"fte_{m.replace('-', '_')}": Estimate.exact(v) for m, v in fte.items()},
-                   {"ambulance_staff_2018_06": amb["2018-06"]})
+    readings = {f"fte_{m.replace('-', '_')}": Estimate.exact(v) for m, v in fte.items()}
+    return _result(c, readings, {"ambulance_staff_2018_06": amb["2018-06"]}, bounds={k: "lower" for k in readings})
 
 
 # --- the benefit claims ----------------------------------------------------------------------
 
+@claim_function("appraisal")
 def benefit(c: Claim, inp: ClaimInputs, kind: str) -> ClaimResult:
     """'over £10 million' (cash) or 'up to the equivalent of £80 million' (non-cash), read as a yearly
     amount once the plan is in place and as a present-value total over the appraisal."""
@@ -259,37 +336,46 @@ def benefit(c: Claim, inp: ClaimInputs, kind: str) -> ClaimResult:
     key = "cash_10m" if kind == "cash" else "wider_80m"
     figures = {"p_a_year": probs[f"{key}_a_year"][0], "p_in_total": probs[f"{key}_in_total"][0],
                "draws": inp.appraisal["mc_draws"], "years": inp.appraisal["appraisal_years"]}
-    return _result(c, dict(readings), figures)
+    result = _result(c, dict(readings), figures)
+    return replace(result, sensitivity=_what_it_rests_on(c, inp, kind, result))
 
 
-# Each claim's function and the parameter areas its result depends on (nothing else reaches it).
-FUNCTIONS: dict[str, tuple[Callable[[Claim, ClaimInputs], ClaimResult], tuple[str, ...]]] = {
-    "c1-mean-2024-25": (lambda c, i: response_time(c, i, "C1"), ("performance",)),
-    "c2-mean-2024-25": (lambda c, i: response_time(c, i, "C2"), ("performance",)),
-    "c1-standard": (lambda c, i: response_standard(c, i, "C1"), ()),
-    "c2-standard": (lambda c, i: response_standard(c, i, "C2"), ()),
-    "over-85-rise-2034": (over_85_rise, ()),
-    "demand-rise-decade": (demand_decade, ("demand",)),
-    "outcomes-vary": (outcomes_vary, ()),
-    "secamb-population-2018": (secamb_population, ()),
-    "secamb-population-4-5m": (secamb_population, ()),
-    "las-scas-16m": (las_scas_population, ()),
-    "calls-2005-06": (calls_2005_06, ()),
-    "staff-3300": (staff_secamb, ()),
-    "efficiencies-10m": (lambda c, i: benefit(c, i, "cash"), ("appraisal",)),
-    "wider-benefits-80m": (lambda c, i: benefit(c, i, "wider"), ("appraisal",)),
-}
+def _what_it_rests_on(c: Claim, inp: ClaimInputs, kind: str, result: ClaimResult) -> dict[str, Any]:
+    """For the reading that decides: the inputs whose variance decides it (Sobol total indices, SALib) with their
+    evidence ratings; the verdict with every input that has no published evidence (rated red) held at its most
+    likely value; and the verdict under ten other seeds."""
+    from se_ambulance.analysis import appraisal
+
+    res = inp.appraisal_result
+    settings, sc = res.settings, res.scale
+    outcome = appraisal.READINGS[kind][result.reading]
+    quality = appraisal.input_quality(settings, sc)
+    decide = appraisal.rests_on(appraisal.sobol(settings, sc), outcome)
+    best = judge_readings(c.value, {result.reading: appraisal.claim_estimates(
+        appraisal.best_evidenced_result(settings, sc))[kind][result.reading]}, c.wording)[result.reading]
+    others = [judge_readings(c.value, {result.reading: appraisal.claim_estimates(r)[kind][result.reading]},
+                             c.wording)[result.reading].verdict for r in appraisal.seed_runs(settings, sc)]
+    return {"outcome": outcome,
+            "rests_on": [{"input": r.input, "ST": r.ST, "quality": quality.get(r.input, "amber")}
+                         for r in decide.itertuples()],
+            "best_evidenced": best.verdict, "best_evidenced_between": list(best.between or ()),
+            "seeds": len(others), "seeds_same": sum(v == result.verdict for v in others)}
+
+
+def _function(c: Claim) -> ClaimFunction:
+    from se_ambulance.claims.register import FUNCTION_PREFIX
+
+    return FUNCTIONS[c.function.removeprefix(FUNCTION_PREFIX)]
 
 
 def areas_of(claim_id: str) -> tuple[str, ...]:
     """The parameter areas a claim's result depends on (none for a claim that is not computed)."""
-    return FUNCTIONS[claim_id][1] if claim_id in FUNCTIONS else ()
+    c = load_register()[claim_id]
+    return _function(c).areas if c.computed else ()
 
 
 def evaluate(c: Claim, inp: ClaimInputs) -> ClaimResult:
     """The result for one claim; a claim that is not computed keeps its stated verdict."""
     if not c.computed:
         return ClaimResult(c.id, c.verdict, "", {}, {})
-    if c.id not in FUNCTIONS:
-        raise KeyError(f"claim {c.id} is marked computed but no function in claims.evaluate handles it")
-    return FUNCTIONS[c.id][0](c, inp)
+    return _function(c).fn(c, inp, **c.arguments)

@@ -28,7 +28,10 @@ class Claim(BaseModel):
     scope: str | None = None  # what the claim covers, in words
     chapter: str | None = None
     section: str | None = None
-    function: str | None = None
+    function: str | None = None  # se_ambulance.claims.evaluate.<a function registered with @claim_function>
+    arguments: dict[str, str] = {}  # the function's own arguments beyond (claim, inputs), e.g. {category: C1}
+    reading: str | None = None  # the reading its audience would take (claims.rule); the only one if omitted
+    reading_why: str | None = None  # why that reading (shown on the claims page)
     computed: bool = False
     verdict: str | None = None
     evidence: str | None = None
@@ -38,6 +41,9 @@ class Claim(BaseModel):
         if self.computed == (self.verdict is not None):
             raise ValueError(f"claim {self.id}: give either computed: true or a verdict, not both or neither")
         if self.computed:
+            if self.reading and not self.reading_why:
+                raise ValueError(f"claim {self.id}: say why its audience would take the reading '{self.reading}' "
+                                 "(reading_why)")
             if self.wording not in WORDINGS:
                 raise ValueError(f"claim {self.id}: a computed claim needs wording: one of {', '.join(WORDINGS)}")
             if not self.scope or not self.function:
@@ -57,28 +63,64 @@ class OutOfScope(BaseModel):
     reason: str
 
 
+FUNCTION_PREFIX = "se_ambulance.claims.evaluate."
+
+
+def _check_functions(claims: list[Claim]) -> None:
+    """Every computed claim names a function registered in `claims.evaluate` (with @claim_function) and gives
+    exactly the arguments it takes beyond (claim, inputs): the one entry a claim needs is checked when the
+    register is read, and `publish.claims_text` reads it when it is imported."""
+    import inspect
+
+    from se_ambulance.claims.evaluate import FUNCTIONS
+
+    for c in claims:
+        if not c.computed:
+            continue
+        name = c.function.removeprefix(FUNCTION_PREFIX)
+        if not c.function.startswith(FUNCTION_PREFIX) or name not in FUNCTIONS:
+            raise ValueError(f"claim {c.id}: function '{c.function}' is not a claim function; allowed: "
+                             + ", ".join(FUNCTION_PREFIX + f for f in sorted(FUNCTIONS)))
+        wanted = list(inspect.signature(FUNCTIONS[name].fn).parameters)[2:]
+        if sorted(c.arguments) != sorted(wanted):
+            raise ValueError(f"claim {c.id}: function {name} takes the arguments {wanted or 'none'} beyond "
+                             f"(claim, inputs); the register gives {sorted(c.arguments) or 'none'}")
+
+
 def register_path() -> Path:
     return project_root() / "book" / "claims.yaml"
 
 
 @lru_cache(maxsize=1)
-def _load() -> tuple[dict[str, Claim], tuple[OutOfScope, ...]]:
+def _load() -> tuple[dict[str, Claim], tuple[OutOfScope, ...], tuple[str, ...]]:
     raw = yaml.safe_load(register_path().read_text(encoding="utf-8"))
     try:
         claims = [Claim(**c) for c in raw["claims"]]
         out = tuple(OutOfScope(**o) for o in raw.get("out_of_scope", []))
+        _check_functions(claims)
     except ValueError as e:
         raise DataError(f"book/claims.yaml is not valid: {e}") from e
     ids = [c.id for c in claims]
     if len(set(ids)) != len(ids):
         raise DataError("book/claims.yaml has duplicate claim ids.")
-    return {c.id: c for c in claims}, out
+    headline = tuple(raw.get("headline") or ())
+    unknown = [h for h in headline if h not in ids]
+    if unknown or len(set(headline)) != len(headline):
+        raise DataError(f"book/claims.yaml: headline lists unknown or repeated claims {unknown}; known: {', '.join(ids)}")
+    return {c.id: c for c in claims}, out, headline
 
 
-# The claims the introduction and the claims page both lead with (one list, so the two pages cannot differ): the
-# case's response times, demand and benefit figures, and the claim about clinical outcomes.
-HEADLINE = ("c2-mean-2024-25", "c1-mean-2024-25", "over-85-rise-2034", "demand-rise-decade", "outcomes-vary",
-            "efficiencies-10m", "wider-benefits-80m")
+def headline() -> tuple[str, ...]:
+    """The claims the introduction and the claims page both lead with, in order (`headline:` in the register, so
+    the two pages cannot differ)."""
+    return _load()[2]
+
+
+def __getattr__(name: str):
+    """`HEADLINE`, read from the register on first use (the pages import it by that name)."""
+    if name == "HEADLINE":
+        return headline()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def load_register() -> dict[str, Claim]:
@@ -96,4 +138,4 @@ def claim(claim_id: str) -> Claim:
     return reg[claim_id]
 
 
-__all__ = ["Claim", "OutOfScope", "VERDICTS", "claim", "load_register", "out_of_scope", "register_path"]
+__all__ = ["Claim", "OutOfScope", "VERDICTS", "claim", "headline", "load_register", "out_of_scope", "register_path"]

@@ -17,7 +17,7 @@ from typing import Any
 
 import pandas as pd
 
-from se_ambulance.claims.evaluate import CLAIM_AREAS, FUNCTIONS, ClaimInputs, ClaimResult, evaluate
+from se_ambulance.claims.evaluate import CLAIM_AREAS, ClaimInputs, ClaimResult, evaluate
 from se_ambulance.claims.register import load_register
 from se_ambulance.data.manifest import Dataset, Vintage
 from se_ambulance.data.vintages import previous_ambsys_release
@@ -29,7 +29,7 @@ def results_with_ambsys(tidy: pd.DataFrame, **areas: Mapping[str, Any]) -> dict[
     register = load_register()
     inputs = ClaimInputs(**{a: areas.get(a) for a in CLAIM_AREAS})
     inputs.__dict__["tidy"] = tidy  # ClaimInputs.tidy is a cached property: this is its value for the run
-    return {cid: evaluate(register[cid], inputs) for cid in FUNCTIONS if cid in register}
+    return {cid: evaluate(c, inputs) for cid, c in register.items() if c.computed}
 
 
 def moved(previous: Mapping[str, ClaimResult], current: Mapping[str, ClaimResult]) -> list[tuple[str, str, str]]:

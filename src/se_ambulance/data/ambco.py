@@ -2,6 +2,7 @@
 
 Columns used (numerator / denominator):
 - R1r / R1n: return of spontaneous circulation (ROSC) at hospital, all cardiac arrests resuscitated;
+- R2r / R2n: ROSC at hospital, Utstein comparator group;
 - R3s / R3n: survival to discharge, all cardiac arrests resuscitated;
 - R4s / R4n: survival to discharge, Utstein comparator group;
 - M4b / M4n: STEMI patients who received the appropriate care bundle;
@@ -20,6 +21,7 @@ from se_ambulance.data.fetch import ensure
 
 MEASURES = {
     "rosc_all": ("R1r", "R1n", "Cardiac arrest: ROSC at hospital (all)"),
+    "rosc_utstein": ("R2r", "R2n", "Cardiac arrest: ROSC at hospital (Utstein group)"),
     "survival_all": ("R3s", "R3n", "Cardiac arrest: survival to discharge (all)"),
     "survival_utstein": ("R4s", "R4n", "Cardiac arrest: survival to discharge (Utstein group)"),
     "stemi_bundle": ("M4b", "M4n", "STEMI: care bundle received"),

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 
 from se_ambulance.claims.evaluate import ClaimResult
-from se_ambulance.claims.register import Claim, claim
-from se_ambulance.claims.rule import SUPPORTED
-from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m, odds
+from se_ambulance.claims.register import FUNCTION_PREFIX, Claim, claim, load_register
+from se_ambulance.claims.rule import (BORDERLINE, NOT_SUPPORTED, NOT_TESTED, PARTLY, SUPPORTED, UNTESTABLE,
+                                      VERDICTS)
+from se_ambulance.publish.format import fy_label, mmss, month_label, odds, percent, pounds_m
 from se_ambulance.reference.orgs import CASE_GROUP, Group, names
 
 
@@ -36,50 +37,182 @@ def book_group_note(group: Group) -> str:
             f"({names(CASE_GROUP.members)}), whatever group the book is built for.")
 
 
-RULE = ("A claim is **supported** when the book's central estimate, on the claim's own scope, meets it; "
-        "**partly supported** when the claimed figure lies inside the estimate's stated range (a 90% interval "
-        "for forecasts and the Monte Carlo appraisal; for figures read from published data, the span of the "
-        "definitions that fit the claim's words, widened by the rounding of the claimed figure); **not "
-        "supported** when it lies outside. A claim of a difference (\"can vary significantly\") is supported "
-        "when the 95% interval of the difference excludes zero. Where the words admit several readings (a sum "
-        "a year or in total; which organisations \"the South East\" covers; the base year), each is judged and "
-        "the claim takes the most favourable verdict, naming the reading. Sub-areas and other years are "
-        "context, never the basis of a verdict. **Not tested here** means public data exist but the book does "
-        "not hold them; **cannot be tested with public data** means none exist.")
+RULE = ("**The reading that decides.** Each claim is judged on the reading its audience would take from its words, "
+        "and the register says why for each (below each claim): for an NHS efficiency figure, for example, a recurring "
+        "yearly saving unless the words say otherwise, because that is how trusts' savings plans and merger business "
+        "cases state savings. Every other plausible reading (a total over several years, another definition of the "
+        "area, another base year) is judged by the same rule and shown with its own verdict; where one disagrees, the "
+        "claim's first sentence says so. A claim is judged on its own scope; sub-areas and other years are context.\n\n"
+        "**What the verdicts mean.** **Supported**: the claimed figure is accurate on that reading (the book's central "
+        "estimate meets it). It does not mean a standard was met or a plan is good: \"above the 7-minute target\" is "
+        "supported because the target is 7 minutes. **Partly supported**: the claimed figure is possible but not the "
+        "most likely: it lies inside the estimate's stated range (a 90% interval for forecasts and the Monte Carlo "
+        "appraisal) but the central estimate does not reach it. **Not supported**: the claimed figure lies outside "
+        "that range. **Borderline**: the claimed figure lies within the Monte Carlo error of the centile that decides "
+        "between two of those verdicts, so another random seed could give either; the claim names both. A claim of a "
+        "difference (\"can vary significantly\") is supported when the 95% confidence interval of the difference "
+        "excludes zero; not supported means the data do not show a difference, not that there is none. **Not tested "
+        "here**: the book's measure does not match the claim's definition (calls received for calls responded to, "
+        "full-time equivalents for a headcount; such a measure can still refute a claim beyond it), or public data "
+        "exist that the book does not hold. **Cannot be tested with public data**: none exist.\n\n"
+        "**Rounding.** A figure read from published data is reproduced when it is within the rounding of the claimed "
+        "figure, given for each claim below: {tolerances}.")
 
-RESPONSE_READINGS = {"region": "the NHS South East region (SCAS, SECAmb and the Isle of Wight)",
-                     "group": "SCAS and SECAmb pooled"}
+
+def rule_text() -> str:
+    """The rule as the claims page states it, with each `about` claim's tolerance from the register."""
+    parts = [f"{_tolerance_words(c)} for “{c.quote}”" for c in load_register().values()
+             if c.computed and c.wording == "about" and c.tolerance]
+    return RULE.format(tolerances="; ".join(parts))
 
 
+def _tolerance_words(c: Claim) -> str:
+    """A claim's rounding tolerance in its own unit: '2 seconds', '50,000 people'."""
+    t = c.tolerance or 0
+    unit = {"seconds": "second", "people": "people", "calls": "calls"}.get(c.unit or "", c.unit or "")
+    if unit == "second":
+        return f"{t:g} second{'s' if t != 1 else ''}"
+    return f"{t:,.0f} {unit}".strip()
+
+
+# What each verdict means, in one phrase (claims of a figure; `differs` claims have their own).
+MEANING = {
+    SUPPORTED: "the claimed figure is accurate on this reading",
+    PARTLY: "the claimed figure is possible but not the most likely: it lies inside the estimate's range, beyond "
+            "its central value",
+    NOT_SUPPORTED: "the claimed figure lies outside the estimate's range",
+    NOT_TESTED: "the book's measure does not match the claim's definition, or the book does not hold the data that "
+                "would test it",
+    UNTESTABLE: "no public data could test it",
+}
+MEANING_DIFFERS = {SUPPORTED: "the data show a difference larger than chance (the 95% interval of the difference "
+                              "excludes zero)",
+                   NOT_SUPPORTED: "the data do not show a difference (the 95% interval of the difference includes "
+                                  "zero), which is not evidence that there is none"}
+
+
+def verdict_meaning(verdict: str, wording: str | None = None, between: tuple[str, str] | None = None) -> str:
+    """What a verdict means, in words: 'partly supported: the claimed figure is possible but ...'."""
+    if verdict == BORDERLINE:
+        a, b = between or ("", "")
+        return (f"{verdict}: the claimed figure lies within the Monte Carlo error of the centile that separates "
+                f"{a} from {b}, so another random seed could give either")
+    words = MEANING_DIFFERS.get(verdict) if wording == "differs" else None
+    return f"{verdict}: {words or MEANING[verdict]}"
+
+
+# --- the words for each claim function (keyed by the function's name in claims.evaluate) -------------------------
+
+TEXTS: dict[str, Callable[[ClaimResult, Claim], dict[str, str]]] = {}
+# Each function's readings in words, for the sentences that name the reading that decides and the others.
+READINGS: dict[str, dict[str, str]] = {}
+
+
+def text_for(function: str, readings: Mapping[str, str]):
+    """Register the words for one claim function (and its readings' names)."""
+    def register(fn):
+        TEXTS[function] = fn
+        READINGS[function] = dict(readings)
+        return fn
+    return register
+
+
+def _name(c: Claim) -> str:
+    return (c.function or "").removeprefix(FUNCTION_PREFIX)
+
+
+def reading_words(r: ClaimResult, reading: str | None = None) -> str:
+    return READINGS[_name(claim(r.id))][reading or r.reading]
+
+
+def _verdict_on(r: ClaimResult, reading: str) -> str:
+    v = r.verdicts[reading]
+    if v == BORDERLINE:
+        a, b = r.between[reading]
+        return f"borderline between {a} and {b}"
+    return v
+
+
+def summary(r: ClaimResult) -> str:
+    """The claim's verdict in one sentence, on the reading that decides, and every other reading whose verdict
+    differs: 'Borderline between partly supported and not supported as a yearly saving; supported as a present
+    value over ten years.'"""
+    c = claim(r.id)
+    if not c.computed:
+        return f"{r.verdict.capitalize()}."
+    first = f"{_verdict_on(r, r.reading).capitalize()} {reading_words(r)}"
+    others = [f"{_verdict_on(r, k)} {reading_words(r, k)}" for k in r.disagreeing]
+    if not others:
+        return first + "."
+    return first + "; but " + "; ".join(others) + "."
+
+
+def other_readings(r: ClaimResult) -> str:
+    """The other readings' verdicts in a sentence ('' when the claim has one reading)."""
+    others = [k for k in r.verdicts if k != r.reading]
+    if not others:
+        return ""
+    agree = [k for k in others if k not in r.disagreeing]
+    parts = []
+    if agree:
+        parts.append(f"the same verdict {_join(reading_words(r, k) for k in agree)}")
+    parts += [f"{_verdict_on(r, k)} {reading_words(r, k)}" for k in r.disagreeing]
+    return "Other readings: " + "; ".join(parts) + "."
+
+
+def _join(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+@text_for("response_time", {"group": "for SCAS and SECAmb pooled",
+                            "region": "for the NHS South East region (SCAS, SECAmb and the Isle of Wight)"})
 def _response(r: ClaimResult, c: Claim) -> dict[str, str]:
     f = r.figures
-    best = r.readings[r.reading].central
+    year = fy_label(int(f["claim_year"]))
+    words = READINGS["response_time"]
+    closest = min(r.readings, key=lambda k: abs(r.readings[k].central - c.value))
+
+    def one(k):
+        v = r.readings[k].central
+        return f"{words[k]} gives {mmss(v)} ({v - c.value:+.1f} s)"
+
     other = next(k for k in r.readings if k != r.reading)
-    return {"measured": mmss(best), "reading": RESPONSE_READINGS[r.reading], "year": fy_label(int(f["claim_year"])),
-            "evidence": (f"For {fy_label(int(f['claim_year']))}, {RESPONSE_READINGS[r.reading]} gives {mmss(best)} "
-                         f"against the claimed {mmss(c.value)} ({best - c.value:+.1f} s); "
-                         f"{RESPONSE_READINGS[other]} gives {mmss(r.readings[other].central)}. SECAmb alone was "
+    return {"measured": mmss(r.readings[r.reading].central), "closest": words[closest],
+            "closest_measured": mmss(r.readings[closest].central), "year": year,
+            "tolerance": _tolerance_words(c),
+            "evidence": (f"For {year}, {one(r.reading)} against the claimed {mmss(c.value)}; {one(other)}. A figure "
+                         f"within {_tolerance_words(c)} of the claim reproduces it: AmbSYS publishes totals in whole "
+                         "seconds and revises recent months. SECAmb alone was "
                          f"{mmss(f['secamb'])}, SCAS alone {mmss(f['scas'])}, England {mmss(f['england'])}. The "
                          "case does not say which definition it used.")}
 
 
+@text_for("response_standard", {"standard": "against the national ARP standard"})
 def _standard(r: ClaimResult, c: Claim) -> dict[str, str]:
     s = r.readings["standard"].central
-    return {"measured": mmss(s), "evidence": f"The ARP standard for this mean is {int(s // 60)} minutes."}
+    return {"measured": mmss(s),
+            "evidence": (f"The ARP standard for this mean is {int(s // 60)} minutes, as the case says. The verdict is on "
+                         "the figure quoted, not on whether the standard is met (the claim above tests the mean).")}
 
 
+@text_for("over_85_rise", {"from_2025": "for the rise from mid-2025, when the case was written",
+                           "from_2022": "for the rise from mid-2022, the projections' base year"})
 def _over_85(r: ClaimResult, c: Claim) -> dict[str, str]:
     f = r.figures
     e25, e22 = r.readings["from_2025"].central, r.readings["from_2022"].central
     return {"from_2025": percent(e25), "from_2022": percent(e22),
             "evidence": (f"ONS 2022-based projections for the South East region (the group's footprint is the same "
                          f"counties): the population aged 85+ rises {percent(e25)} from mid-2025 to mid-2034, and "
-                         f"{percent(e22)} from the projections' base, mid-2022, against the claimed more than "
-                         f"{percent(c.value / 100, 0)}. Within the "
+                         f"{percent(e22)} from the projections' base, mid-2022 (the case does not say which base or "
+                         f"projections it used), against the claimed more than {percent(c.value / 100, 0)}. Within the "
                          f"region, SCAS's area rises {percent(f['RYE_from_2022'])} from mid-2022 and SECAmb's "
-                         f"{percent(f['RYD_from_2022'])}: a sub-area is context, not the claim's scope.")}
+                         f"{percent(f['RYD_from_2022'])}: a sub-area is context, not the claim's scope. SCAS's area "
+                         "here includes the Isle of Wight, which ONS's Hampshire sub-ICB area contains although the "
+                         "island has its own ambulance trust.")}
 
 
+@text_for("demand_decade", {"blended": "on the blended forecast for the group's footprint, 2025/26 to 2035/36"})
 def _demand(r: ClaimResult, c: Claim) -> dict[str, str]:
     f, e = r.figures, r.readings["blended"]
     return {"growth": percent(e.central), "range": f"{percent(e.low)} to {percent(e.high)}",
@@ -98,93 +231,145 @@ def attempts_share(figures: Mapping[str, float]) -> str:
     return percent(figures["all_n_b"] / figures["all_n_a"], 0)
 
 
+def _points(v: float) -> str:
+    return f"{100 * v:+.1f} points".replace("-", "−")
+
+
+def _years(f: Mapping[str, float], key: str) -> str:
+    a, b = int(f[f"{key}_first_year"]), int(f[f"{key}_last_year"])
+    return fy_label(b) if a == b else f"{fy_label(a)} to {fy_label(b)}"
+
+
+@text_for("outcomes_vary", {"latest_year": "on survival (Utstein group) in the latest complete year the data hold",
+                            "pooled_years": "on survival (Utstein group) over the latest three years pooled",
+                            "rosc_latest_year": "on return of circulation at hospital (Utstein group) in the latest year",
+                            "rosc_pooled_years": "on return of circulation (Utstein group) over three years pooled"})
 def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
-    f, e = r.figures, r.readings["utstein_latest_years"]
-    years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
-    pts = lambda v: f"{100 * v:+.1f} points"  # noqa: E731
-    return {"difference": pts(e.central), "interval": f"{pts(e.low)} to {pts(e.high)}", "years": years,
-            "evidence": (f"Survival to discharge in the Utstein comparator group (the like-for-like measure), {years} "
-                         f"pooled: SECAmb {percent(f['rate_a'])}, SCAS {percent(f['rate_b'])}, a difference of "
-                         f"{pts(e.central)} (95% interval {pts(e.low)} to {pts(e.high)}), an interval that "
-                         f"{'excludes' if r.verdict == SUPPORTED else 'includes'} zero. Year by year the two "
-                         f"trusts' separate intervals do not overlap in {int(f['survival_utstein_years_apart'])} of "
-                         f"{int(f['survival_utstein_years'])} years. Survival after all arrests ({percent(f['all_rate_a'])} "
-                         f"against {percent(f['all_rate_b'])}) is context: SCAS recorded {attempts_share(f)} "
-                         "as many resuscitation attempts as SECAmb over the same years, a recording difference.")}
+    f = r.figures
+
+    def diff(k):
+        e = r.readings[k]
+        return f"{_points(e.central)} (95% interval {_points(e.low)} to {_points(e.high)})"
+
+    def shows(k):
+        return "a difference" if r.verdicts[k] == SUPPORTED else "no difference the data can show"
+
+    e, p = r.readings["latest_year"], r.readings["pooled_years"]
+    end = month_label(r.data_end)
+    return {"difference": _points(e.central), "interval": f"{_points(e.low)} to {_points(e.high)}",
+            "years": _years(f, "latest_year"), "pooled_difference": _points(p.central),
+            "pooled_interval": f"{_points(p.low)} to {_points(p.high)}", "pooled_years": _years(f, "pooled_years"),
+            "data_end": end,
+            "evidence": (f"The public series (AmbCO) ends in {end}, five years before the claim. In "
+                         f"{_years(f, 'latest_year')}, its latest complete year, SECAmb's survival to discharge in the "
+                         f"Utstein comparator group (the like-for-like measure) was {percent(f['latest_year_rate_a'])} "
+                         f"and SCAS's {percent(f['latest_year_rate_b'])}: a difference of {diff('latest_year')}, "
+                         f"{shows('latest_year')}. Pooled over {_years(f, 'pooled_years')}: {diff('pooled_years')}, "
+                         f"{shows('pooled_years')}. Return of circulation at hospital in the same group: "
+                         f"{diff('rosc_latest_year')} in {_years(f, 'rosc_latest_year')}, {shows('rosc_latest_year')}; "
+                         f"{diff('rosc_pooled_years')} pooled, {shows('rosc_pooled_years')}. Year by year the two "
+                         f"trusts' separate survival intervals do not overlap in {int(f['survival_utstein_years_apart'])} "
+                         f"of {int(f['survival_utstein_years'])} years. Survival after all arrests "
+                         f"({percent(f['all_rate_a'])} against {percent(f['all_rate_b'])}) is context only: over "
+                         f"{_years(f, 'all')} SCAS counted {attempts_share(f)} as many resuscitation attempts as "
+                         "SECAmb, and the data cannot say how much of that is recording and how much is practice.")}
 
 
+@text_for("secamb_population", {"trust_footprint_2018": "against NHS England's footprint of the trust in 2018",
+                                "mid_2019_estimate": "against its counties at mid-2019 (ONS estimate)",
+                                "mid_2022_projection_base": "against its counties at mid-2022 (ONS projections' base)"})
 def _secamb_population(r: ClaimResult, c: Claim) -> dict[str, str]:
-    a, b = r.readings["mid_2019_estimate"].central, r.readings["mid_2022_projection_base"].central
-    return {"measured": f"{a / 1e6:.2f} million",
-            "evidence": (f"SECAmb's counties (Kent, Medway, Surrey, East and West Sussex, Brighton and Hove): "
-                         f"{a / 1e6:.2f} million at mid-2019 (ONS estimate) and {b / 1e6:.2f} million at mid-2022; the "
-                         f"claimed {c.value / 1e6:.2f} million is {c.value / a - 1:+.1%} from the first.")}
+    a, b, fp = (r.readings[k].central for k in ("mid_2019_estimate", "mid_2022_projection_base", "trust_footprint_2018"))
+    m = r.readings[r.reading].central
+    return {"measured": f"{m / 1e6:.2f} million",
+            "evidence": (f"NHS England's footprint of SECAmb held {fp / 1e6:.2f} million residents in 2018 (ONS "
+                         f"estimates by CCG); its counties (Kent, Medway, Surrey, East and West Sussex, Brighton and "
+                         f"Hove) {a / 1e6:.2f} million at mid-2019 and {b / 1e6:.2f} million at mid-2022. The claimed "
+                         f"{c.value / 1e6:.2f} million is {c.value / m - 1:+.1%} {READINGS['secamb_population'][r.reading]}, "
+                         f"beyond the claim's rounding ({_tolerance_words(c)}).")}
 
 
+@text_for("las_scas_population", {"trust_footprints_2018": "against residents of the two trusts' footprints in 2018",
+                                  "trust_footprints_mid_2022": "against residents of the same footprints at mid-2022"})
 def _las_scas(r: ClaimResult, c: Claim) -> dict[str, str]:
     a, b = r.readings["trust_footprints_2018"].central, r.readings["trust_footprints_mid_2022"].central
     f = r.figures
     return {"measured": f"{r.readings[r.reading].central / 1e6:.1f} million",
-            "evidence": (f"Residents of the two trusts' footprints in 2018, the year of the claim (NHS England's CCG-based "
-                         f"footprints, ONS estimates): London {f['RRU_2018'] / 1e6:.1f} million and South Central "
-                         f"{f['RYE_2018'] / 1e6:.1f} million, {a / 1e6:.1f} million together; the claim is "
-                         f"{c.value / a - 1:.0%} higher. At mid-2022 the same footprints hold {b / 1e6:.1f} million. "
-                         "The seed also says \"16 million people who live and work across London and the South Central "
-                         "region\": working there adds people who commute in, whom no table the book holds counts, so "
-                         "that reading is not tested here.")}
+            "evidence": (f"The same release counts \"the 16 million people who live and work across London and the "
+                         f"South Central region\". The book holds residents only: the two trusts' footprints held "
+                         f"London {f['RRU_2018'] / 1e6:.1f} million and South Central {f['RYE_2018'] / 1e6:.1f} million "
+                         f"residents in 2018 (NHS England's CCG-based footprints, ONS estimates), {a / 1e6:.1f} million "
+                         f"together, and {b / 1e6:.1f} million at mid-2022. Residents are a lower bound on the people who "
+                         f"live or work there, and 16 million is above it, so the figure is not tested here: it would "
+                         f"need about {(c.value - a) / 1e6:.1f} million people who work there but live elsewhere, whom "
+                         "no table the book holds counts.")}
 
 
+@text_for("benefit", {"a_year": "as a yearly amount once the plan is in place",
+                      "pv_total": "as a present-value total over the appraisal"})
 def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
+    from se_ambulance.publish.appraisal_text import rests_on_words
+
     f = r.figures
     ya, pv = r.readings["a_year"], r.readings["pv_total"]
-    cash = c.id == "efficiencies-10m"
+    cash = _name_arg(c) == "cash"
     what = "Cash savings net of running the group" if cash else "Non-cash ('equivalent') benefits"
     pv_words = "present value over the appraisal, net of all costs" if cash else "present value over the appraisal"
     reading = {"a_year": "a yearly amount", "pv_total": "a present-value total"}[r.reading]
+    rests = rests_on_words(r)
     return {"a_year": f"{pounds_m(ya.central)} ({pounds_m(ya.low)} to {pounds_m(ya.high)})",
             "pv_total": f"{pounds_m(pv.central)} ({pounds_m(pv.low)} to {pounds_m(pv.high)})",
             "p_a_year": odds(f["p_a_year"]), "p_in_total": odds(f["p_in_total"]),
-            "reading": reading,
+            "reading": reading, "rests_on": rests,
             "evidence": (f"{what}: {pounds_m(ya.central)} a year by year {int(f['years'])} (median; 90% interval "
                          f"{pounds_m(ya.low)} to {pounds_m(ya.high)}); {pv_words}: {pounds_m(pv.central)} "
                          f"({pounds_m(pv.low)} to {pounds_m(pv.high)}). On the assumed ranges the chance of reaching "
                          f"the claim is {odds(f['p_a_year'])} as a yearly amount and "
-                         f"{odds(f['p_in_total'])} as a total. The verdict reads it as {reading}. "
-                         + ("" if cash else "These are 'equivalent' values, not cash."))}
+                         f"{odds(f['p_in_total'])} as a total. {rests}"
+                         + ("" if cash else " These are 'equivalent' values, not cash."))}
 
 
+def _name_arg(c: Claim) -> str:
+    return c.arguments.get("kind", "")
+
+
+@text_for("calls_2005_06", {"received_2005_06": "against calls received in 2005-06, an upper bound on calls responded to"})
 def _calls(r: ClaimResult, c: Claim) -> dict[str, str]:
     v, before = r.readings["received_2005_06"].central, r.figures["received_2004_05"]
     return {"measured": f"{v:,.0f}",
-            "evidence": (f"South East Coast's predecessor trusts received {v:,.0f} emergency calls in 2005-06 and "
-                         f"{before:,.0f} in 2004-05 (NHS Information Centre, quoted in a parliamentary answer). The "
-                         "claim's 460,000 matches the year before, not 2005-06. The series counts calls received; "
-                         "calls responded to are fewer, so the claim's own measure is not published.")}
+            "evidence": (f"The published series counts calls received: South East Coast's predecessor trusts received "
+                         f"{v:,.0f} emergency calls in 2005-06 and {before:,.0f} in 2004-05 (NHS Information Centre, "
+                         "quoted in a parliamentary answer). Calls responded to can be no more than calls received, so "
+                         f"the claimed {c.value:,.0f} is consistent with the series but cannot be checked against it; "
+                         "it is close to the year before's calls received.")}
 
 
+@text_for("staff_secamb", {"fte_2017_09": "against full-time equivalents in September 2017",
+                           "fte_2018_06": "against full-time equivalents in June 2018"})
 def _staff(r: ClaimResult, c: Claim) -> dict[str, str]:
     a, b = r.readings["fte_2017_09"].central, r.readings["fte_2018_06"].central
     return {"measured": f"{b:,.0f}",
             "evidence": (f"SECAmb employed {a:,.0f} full-time equivalent staff in September 2017 and {b:,.0f} in June "
-                         f"2018 (NHS Digital), {r.figures['ambulance_staff_2018_06']:,.0f} of them ambulance staff. "
-                         "The article's 3,300 is undated and probably counts people, which is more than full-time "
-                         "equivalents; no trust headcount is among the book's files.")}
-
-
-FORMATTERS: dict[str, Callable[[ClaimResult, Claim], dict[str, str]]] = {
-    "c1-mean-2024-25": _response, "c2-mean-2024-25": _response,
-    "c1-standard": _standard, "c2-standard": _standard,
-    "over-85-rise-2034": _over_85, "demand-rise-decade": _demand, "outcomes-vary": _outcomes,
-    "secamb-population-2018": _secamb_population, "secamb-population-4-5m": _secamb_population,
-    "las-scas-16m": _las_scas, "calls-2005-06": _calls, "staff-3300": _staff, "efficiencies-10m": _benefit, "wider-benefits-80m": _benefit,
-}
+                         f"2018 (NHS Digital), {r.figures['ambulance_staff_2018_06']:,.0f} of them ambulance staff. The "
+                         f"article's {c.value:,.0f} is undated and counts people; a headcount is at least the full-time "
+                         "equivalents, so the figure is consistent with them but cannot be checked: no trust headcount "
+                         "is among the book's files.")}
 
 
 def claim_text(r: ClaimResult) -> dict[str, str]:
-    """Verdict, evidence and the claim's other text values (keys without the claim prefix)."""
+    """Verdict, its meaning, the sentence that leads with it, evidence and the claim's other text values (keys
+    without the claim prefix)."""
     c = claim(r.id)
-    body = FORMATTERS[r.id](r, c) if c.computed else {"evidence": c.evidence}
-    return {"verdict": r.verdict, **body}
+    if not c.computed:
+        return {"verdict": r.verdict, "meaning": verdict_meaning(r.verdict), "summary": summary(r),
+                "evidence": c.evidence}
+    body = TEXTS[_name(c)](r, c)
+    out = {"verdict": r.verdict, "reading_words": reading_words(r), "reading_why": c.reading_why or "",
+           "meaning": verdict_meaning(r.verdict, c.wording, r.between.get(r.reading)),
+           "summary": summary(r), "other_readings": other_readings(r)}
+    if r.data_end:
+        out["data_end"] = month_label(r.data_end)
+    return out | body
 
 
 def claim_values(results: Mapping[str, ClaimResult], ids=None) -> dict[str, str]:
@@ -201,20 +386,18 @@ def register_frame(results: Mapping[str, ClaimResult]):
     """The claims page's table: one row per claim with its quote, verdict, evidence and where it is tested."""
     import pandas as pd
 
-    from se_ambulance.claims.register import load_register
-
     rows = []
     for cid, c in load_register().items():
         t = claim_text(results[cid])
-        rows.append({"id": cid, "seed": c.seed, "quote": c.quote, "verdict": t["verdict"], "evidence": t["evidence"],
+        evidence = " ".join(x for x in (t["summary"], t["evidence"], t.get("other_readings", ""),
+                                        f"Why this reading: {t['reading_why']}" if t.get("reading_why") else "") if x)
+        rows.append({"id": cid, "seed": c.seed, "quote": c.quote, "verdict": t["verdict"], "evidence": evidence,
                      "chapter": c.chapter, "section": c.section, "function": c.function})
     return pd.DataFrame(rows)
 
 
 def verdict_counts(results: Mapping[str, ClaimResult]) -> dict[str, str]:
     """How many claims have each verdict, as glue values 'claims.n_<verdict>' and 'claims.n'."""
-    from se_ambulance.claims.rule import VERDICTS
-
     out = {"claims.n": str(len(results))}
     for v in VERDICTS:
         out[f"claims.n_{v.replace(' ', '_')}"] = str(sum(r.verdict == v for r in results.values()))
@@ -222,12 +405,28 @@ def verdict_counts(results: Mapping[str, ClaimResult]) -> dict[str, str]:
 
 
 def headline(results: Mapping[str, ClaimResult], ids) -> str:
-    """Markdown bullets: each claim quoted, its verdict and its evidence."""
+    """Markdown bullets: each claim quoted, its verdict on the reading that decides (and any reading that
+    disagrees), and its evidence."""
     lines = []
     for cid in ids:
         t = claim_text(results[cid])
-        lines.append(f"- “{claim(cid).quote}” **{t['verdict'].capitalize()}.** {t['evidence']}")
+        lines.append(f"- “{claim(cid).quote}” **{t['summary']}** {t['evidence']}")
     return "\n".join(lines)
+
+
+def _check_every_function_has_words() -> None:
+    """At import: the words for every claim function, and none for a function that does not exist; and the register
+    read (which checks that every computed claim names a claim function with its arguments)."""
+    from se_ambulance.claims.evaluate import FUNCTIONS
+
+    missing, extra = sorted(set(FUNCTIONS) - set(TEXTS)), sorted(set(TEXTS) - set(FUNCTIONS))
+    if missing or extra:
+        raise ImportError(f"publish.claims_text: claim functions without words: {missing}; words for no function: "
+                          f"{extra}. Add @text_for(<function name>, <its readings>) for each claim function.")
+    load_register()
+
+
+_check_every_function_has_words()
 
 
 # --- what a new AmbSYS release moved ---------------------------------------------------------------------------
@@ -251,8 +450,6 @@ def release_values(moves) -> dict[str, str]:
 def moved_claims_table(moves):
     """The claims whose verdict the current release moved: where each is tested, its words and both verdicts."""
     import pandas as pd
-
-    from se_ambulance.claims.register import load_register
 
     register = load_register()
     rows = [{"claim": register[cid].quote,

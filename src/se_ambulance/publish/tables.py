@@ -389,9 +389,9 @@ def resuscitation_attempts_sentence(result) -> str:
     from se_ambulance.publish.format import fy_label
 
     f = result.figures
-    years = f"{fy_label(int(f['first_year']))} to {fy_label(int(f['last_year']))}"
-    return (f"over {years}, SCAS recorded {attempts_share(f)} as many resuscitation attempts "
-            "as SECAmb (the patients counted in survival after all arrests)")
+    years = f"{fy_label(int(f['all_first_year']))} to {fy_label(int(f['all_last_year']))}"
+    return (f"over {years}, SCAS counted {attempts_share(f)} as many resuscitation attempts "
+            "as SECAmb (the patients counted in survival after all arrests), a gap the data cannot explain")
 
 
 def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
