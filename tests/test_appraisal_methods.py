@@ -14,7 +14,7 @@ from se_ambulance.pipeline.params import AppraisalParams
 from se_ambulance.publish import appraisal_text
 from se_ambulance.reference.benefits import ITEM_IDS, REGISTER
 
-SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024, members=("RYD", "RYE"), income_per_incident=300.0)
+SCALE = appraisal.Scale(turnover=100e6, carter_share=0.1, year=2024, members=("RYD", "RYE"), income_per_incident=300.0)
 FIXED = lambda v: {"low": v, "central": v, "high": v}  # noqa: E731
 
 
@@ -29,13 +29,14 @@ def only(lines: dict[str, tuple], **changes) -> appraisal.Settings:
     for k, (lo, c, hi, start, ramp) in lines.items():
         over[k] = {"low": lo, "central": c, "high": hi, "start": start, "ramp": ramp}
     base = dict(register_overrides=over, group_turnover_m=100, realisation=FIXED(1), benefit_delay_years=FIXED(0),
+                planned_savings=FIXED(0),
                 turnover_uplift=FIXED(1), capital_optimism_bias=0.0, operating_optimism_bias=0.0)
     return settings(**(base | changes))
 
 
 def run_central(s):
     items = appraisal.register(s)
-    return appraisal.flows(appraisal.central(s, items), items, s, SCALE)
+    return appraisal.flows(appraisal.central(s, items, SCALE), items, s, SCALE)
 
 
 # 1. Shortfall counted once -------------------------------------------------------------------------
@@ -86,8 +87,8 @@ def test_optimism_bias_is_an_uplift_on_the_most_likely_cost_added_once():
     # £2m = £1m. At the low draw the cost is £1m + £1m = £2m (not £1m x 1.5); at the central, £3m.
     s = only({"transition": (0.01, 0.02, 0.04, 1, 1)}, appraisal_years=3, capital_optimism_bias=0.5)
     items = appraisal.register(s)
-    low = appraisal.flows(appraisal.central(s, items, transition="low"), items, s, SCALE)
-    mid = appraisal.flows(appraisal.central(s, items), items, s, SCALE)
+    low = appraisal.flows(appraisal.central(s, items, SCALE, transition="low"), items, s, SCALE)
+    mid = appraisal.flows(appraisal.central(s, items, SCALE), items, s, SCALE)
     assert low.one_off_cost[0, 0] == pytest.approx(2e6) and mid.one_off_cost[0, 0] == pytest.approx(3e6)
 
 
@@ -104,9 +105,9 @@ def test_running_costs_carry_no_optimism_bias_by_default_and_their_own_uplift_if
 def test_comonotonic_cash_lines_move_together_and_independent_ones_do_not():
     s = only({"corporate": (0.0, 0.01, 0.02, 1, 1), "workforce": (0.0, 0.01, 0.02, 1, 1)}, mc_draws=4000)
     items = appraisal.register(s)
-    same = appraisal.draw(s, items, correlation=1.0)
+    same = appraisal.draw(s, items, SCALE, correlation=1.0)
     assert np.allclose(same["corporate"], same["workforce"])  # identical ranges, same centile
-    ind = appraisal.draw(s, items, correlation=0.0)
+    ind = appraisal.draw(s, items, SCALE, correlation=0.0)
     assert abs(np.corrcoef(ind["corporate"], ind["workforce"])[0, 1]) < 0.05
     # Two Triangular(0, 1%, 2%) lines on £100m (£m: each the sum of two uniforms on 0-1). Comonotonic:
     # P(2X >= 3) = P(X >= 1.5) = 0.5^2 / 2 = 0.125. Independent: X + Y is the sum of four uniforms
@@ -137,10 +138,11 @@ def test_the_verdict_map_holds_two_inputs_at_each_value():
     assert table.shape == (2, 3) and table.iloc[0, 2].startswith("supported")
 
 
-def test_the_interim_rule_takes_the_most_favourable_reading():
+def test_the_map_judges_the_reading_the_claims_audience_takes():
+    """A yearly saving decides (the register's reading), however favourable the present value is."""
     year, total = Estimate(7e6, 5e6, 10e6), Estimate(26e6, 11e6, 42e6)
-    assert appraisal_text.claim_verdict({"a_year": year, "pv_total": total}, "cash") == ("supported", "pv_total")
-    assert appraisal_text.claim_verdict({"a_year": year}, "cash") == ("partly supported", "a_year")
+    assert appraisal_text.claim_verdict({"a_year": year, "pv_total": total}, "cash") == ("partly supported", "a_year")
+    assert appraisal_text.claim_verdict({"pv_total": total}, "cash") == ("supported", "pv_total")  # the only one
     assert appraisal_text.claim_verdict({"a_year": year}, "wider") == ("not supported", "a_year")
 
 

@@ -19,7 +19,7 @@ from se_ambulance.publish import appraisal_text as text
 from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS
 
 ROOT = project_root()
-SCALE = appraisal.Scale(turnover_2019=100e6, carter_share=0.1, year=2024, members=CASE_GROUP_MEMBERS,
+SCALE = appraisal.Scale(turnover=100e6, carter_share=0.1, year=2024, members=CASE_GROUP_MEMBERS,
                         income_per_incident=300.0)
 
 
@@ -97,7 +97,8 @@ def test_the_optimism_bias_sentences_follow_the_values_used():
 def test_the_page_types_no_reason_for_the_optimism_bias_or_the_band():
     md = markdown()
     assert "reduced from the upper bound" not in md and "by default" not in md
-    assert "inside Monitor's band" not in md and "{glue:text}`cash_central_band`" in md
+    assert "inside Monitor's band" not in md and "{glue:text}`merger_band_sentence`" in md
+    assert "set below Monitor's band" not in md  # the total is compared with the band, not one line
     assert "a fraction of a percentage point" not in md and "{glue:text}`se_max`" in md
 
 
@@ -105,6 +106,21 @@ def test_the_page_types_no_reason_for_the_optimism_bias_or_the_band():
                                           (0.04, "above Monitor's band (1–3%)")])
 def test_the_cash_lines_are_placed_against_monitors_band(share, words):
     assert text.monitor_band_words(share) == words
+
+
+@pytest.mark.parametrize("share, words, not_words", [
+    (0.005, "saves less than a full merger", "as much as"),
+    (0.014, "although a group is not a merger, the register's central values assume it saves as much as a full merger "
+            "would at the low end of the band", "less than"),
+    (0.025, "saves as much as a full merger would.", "low end"),
+    (0.04, "saves more than full mergers did", "less than"),
+])
+def test_the_words_about_a_group_and_a_merger_follow_the_cash_lines_total(share, words, not_words):
+    """The register once said the corporate line was cut because a group is not a merger while its cash lines
+    totalled 1.4%, inside the full-merger band: the sentence now says what the total means, on both sides of
+    each edge of the band."""
+    sentence = text.merger_band_sentence(share)
+    assert words in sentence and not_words not in sentence
 
 
 # --- 3. The verdict map's cell at the run's own inputs is the run ---------------------------------------
@@ -120,7 +136,7 @@ def test_the_verdict_maps_cell_at_the_runs_inputs_is_the_run(changes):
         cell = frame[(frame["claim"] == claim) & frame["run"]]
         assert len(cell) == 2  # one cell, two readings
         for r in cell.itertuples():
-            assert Estimate(r.central, r.low, r.high) == run[claim][r.reading]
+            assert Estimate(r.central, r.low, r.high, r.mc) == run[claim][r.reading]
         assert text.map_run_verdict(frame, claim) == text.claim_verdict(run[claim], claim)
         table = text.verdict_map_table(frame, claim, s)
         marked = [c for c in table.iloc[:, 1:].to_numpy().ravel() if "this page's inputs" in c]
@@ -151,7 +167,7 @@ def test_the_verdict_maps_agree_with_the_claims_register(ambsys, name):
 
     params = load_params(ROOT / "params" / name)
     s = appraisal.Settings.from_params(params.area("appraisal"))
-    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)  # the book's group is the case's in both scenarios
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, s)  # the book's group is the case's in both scenarios
     results = claim_results(list(text.CLAIM_IDS.values()), appraisal=params.area("appraisal"))
     axes = appraisal.verdict_map_axes(s)
     for claim, claim_id in text.CLAIM_IDS.items():
@@ -239,31 +255,40 @@ def test_the_page_does_not_refer_to_an_earlier_version_of_itself():
     assert "as the chapter counted it before" not in markdown()
 
 
-def test_the_income_per_incident_today_is_explained_from_2019_20s():
-    # £300 an incident in 2019/20 x 1.15 = £345 at today's prices, over 10% more incidents today: £313.64.
-    eq = {"per_incident": 300 * 1.15 / 1.1, "incidents": 1.1e6, "incidents_income_year": 1.0e6, "incidents_ratio": 1.1,
-          "per_incident_income_year": 300.0, "per_incident_at_today_prices": 345.0}
+def test_the_income_per_incident_today_is_explained_from_the_income_years():
+    # £345 an incident in 2023/24 (2025/26 prices), over 10% more incidents today: £313.64.
+    eq = {"per_incident": 345 / 1.1, "incidents": 1.1e6, "incidents_income_year": 1.0e6, "incidents_ratio": 1.1,
+          "per_incident_income_year": 345.0}
     words = text.per_incident_words(eq, 2025, settings())
     assert words == ("£314 is the estimated income over the group's 1.10 million incidents in 2025/26: the estimate "
-                     "rests on its 1.00 million incidents of 2019/20 at £300 each, which is £345 at 2025/26 prices "
-                     "(×1.15), and the group now has 10% more incidents than then.")
-    set_by_reader = text.per_incident_words(eq | {"per_incident_at_today_prices": None}, 2025, settings())
+                     "rests on its 1.00 million incidents of 2023/24 at £345 each (2025/26 prices), and the group now "
+                     "has 10% more incidents than then.")
+    set_by_reader = text.per_incident_words(eq | {"per_incident_income_year": None}, 2025, settings())
     assert "group_turnover_m" in set_by_reader
 
 
 def test_the_income_per_incident_adds_up(ambsys):
     s = settings()
-    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, s)
     eq = appraisal.incident_equivalents(ambsys, s, sc)
-    assert eq["per_incident"] == pytest.approx(eq["per_incident_at_today_prices"] / eq["incidents_ratio"])
-    assert eq["per_incident_at_today_prices"] == pytest.approx(sc.income_per_incident * 1.15)
-    assert eq["incidents_income_year"] * sc.income_per_incident == pytest.approx(sc.turnover_2019)
+    assert eq["per_incident"] == pytest.approx(eq["per_incident_income_year"] / eq["incidents_ratio"])
+    assert eq["incidents_income_year"] * sc.income_per_incident == pytest.approx(sc.turnover)
     assert "{glue:text}`per_incident_how`" in markdown()
+
+
+def test_the_income_words_follow_the_source_and_the_readers_income(ambsys):
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, settings())
+    words = text.income_words(sc, settings())
+    assert "the ten English ambulance trusts, 2023/24" in words and "£519 million to £675 million" in words
+    reader = text.income_words(sc, settings(group_turnover_m=700))
+    assert "set by the reader" in reader and "£700 million" in reader and "published" not in reader
+    table = text.income_sources_table(sc)
+    assert list(table["£m"]) == [4035.0, 414.3, 456.6, 250.8] and set(table["evidence"]) == {"amber", "red"}
 
 
 def test_the_lowest_conveying_trust_is_named(ambsys):
     s = settings(mc_draws=1000)
-    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)
+    sc = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, s)
     from se_ambulance.reference.orgs import Group
 
     words = text.chapter_text(s, sc, appraisal.simulate(s, sc), ambsys, Group.from_params(

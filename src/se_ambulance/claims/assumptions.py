@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from se_ambulance.reference.benefits import apply_overrides
+from se_ambulance.reference.finance import INCOME_SOURCES, PLANNED_SAVINGS_SOURCE
 from se_ambulance.reference.use_rates import RATED_GROUPS, SOURCES as RATE_SOURCES
 
 
@@ -90,10 +91,17 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
                    "se_ambulance.analysis.forecast.log_linear_trend"),
-        Assumption("Appraisal", "Group income: the group's trusts' 2019/20 AmbSYS incidents times an income per "
-                   "incident (SECAmb's 2019/20 income, £250.8m, over its incidents), then by a price-change factor"
-                   f" ({d.turnover_uplift.low:g}–{d.turnover_uplift.high:g})", "Seed 003; AmbSYS. SCAS also runs NHS 111 "
-                   "and patient transport, so this understates income", "red", "amber", "se_ambulance.analysis.appraisal.scale"),
+        Assumption("Appraisal", "Group income: the group's trusts' 2023/24 AmbSYS incidents times an income per "
+                   "incident at 2025/26 prices, most likely that of " + _income_source(d.income_source).label
+                   + " (`income_source`), drawn between the lowest and highest of the published incomes: "
+                   + "; ".join(f"{s.label}, £{s.income / 1e6:,.1f}m ({s.quality})" for s in INCOME_SOURCES)
+                   if d.group_turnover_m is None else f"Group income set by the reader: £{d.group_turnover_m:g}m a year",
+                   "; ".join(s.source for s in INCOME_SOURCES) + ". SCAS and SECAmb's own recent accounts could not be "
+                   "read", _income_source(d.income_source).quality, "red",
+                   "params: appraisal.income_source, appraisal.group_turnover_m"),
+        Assumption("Appraisal", "Savings the trusts planned before the group (the do-nothing baseline) are not the "
+                   f"group's: {pct(d.planned_savings)} (low / most likely / high) of the corporate, procurement and "
+                   "workforce lines are removed", PLANNED_SAVINGS_SOURCE, "red", "amber", "params: appraisal.planned_savings"),
         Assumption("Appraisal", "The group's share of Carter's £500m national opportunity equals its share of "
                    "England's incidents", "Carter (2018); AmbSYS", "amber", "red", "se_ambulance.analysis.appraisal.Scale"),
         Assumption("Appraisal", f"Share of planned benefits realised: {pct(d.realisation)} (low / most likely / high)",
@@ -119,15 +127,22 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
                    "No published figure found; used only to translate £80m into conveyances", "red", "green",
                    "params: appraisal.value_per_conveyance"),
         *register,
-        Assumption("Claims", "One rule for every claim (see the claims page): the central estimate on the claim's own "
-                   "scope meets it (supported), the claimed figure lies inside the stated range (partly), or outside "
-                   "(not); the most favourable reading of ambiguous words decides", "The book's choice, stated before "
-                   "the results", "green", "red", "se_ambulance.claims.rule"),
+        Assumption("Claims", "One rule for every claim (see the claims page): each claim is judged on the reading its "
+                   "audience would take (the register says which and why; other readings are shown with their own "
+                   "verdicts); the central estimate on the claim's own scope meets it (supported), the claimed figure "
+                   "lies inside the stated range (partly), or outside (not); borderline within the Monte Carlo error "
+                   "of the deciding centile; a measure that does not match the claim's definition does not test it",
+                   "The book's choice, stated before the results; the reading a fact-checker would sign", "green", "red",
+                   "se_ambulance.claims.rule"),
         Assumption("Claims", "A reported figure is reproduced when within the rounding of the claimed figure: 2 seconds "
                    "for a mean response time (published in whole seconds, revised between extracts); the claimed "
                    "figure's last digit for a population", "Rounding in published totals and different extract dates",
                    "green", "amber", "book/claims.yaml: tolerance"),
     ]
+
+
+def _income_source(source_id: str):
+    return next(s for s in INCOME_SOURCES if s.id == source_id)
 
 
 _BASIS = {"turnover": "group income", "carter_conveyance": "the group's share of Carter's £300m",

@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.reference.benefits import ITEM_IDS, OVERRIDABLE, apply_overrides
+from se_ambulance.reference.finance import DEFAULT_INCOME_SOURCE, INCOME_SOURCE_IDS, INCOME_SOURCES
 from se_ambulance.reference.orgs import ALL_ORGS, CASE_GROUP_MEMBERS, CASE_GROUP_NAME, GROUP_CODE, PROVIDERS
 from se_ambulance.reference import evaluation as _ev
 from se_ambulance.reference.system_changes import DEFAULT_SPC_BREAKS
@@ -118,6 +119,18 @@ class FocusParams(_Model):
 GROUP_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9 +&,.'()/-]*"
 
 
+def group_name_from(members: list[str] | tuple[str, ...]) -> str:
+    """A group's name made from its trusts' short names: 'NWAS + YAS'; the case's trusts are 'SCAS + SECAmb'; more
+    than fits in 60 characters is 'A group of N trusts'."""
+    if set(members) == set(CASE_GROUP_MEMBERS):
+        return CASE_GROUP_NAME
+    import re
+
+    short = [(m.group(1) if (m := re.search(r"\(([^)]+)\)$", PROVIDERS[c])) else PROVIDERS[c]) for c in members]
+    name = " + ".join(short)
+    return name if len(name) <= 60 else f"A group of {len(members)} trusts"
+
+
 class GroupParams(_Model):
     """The group every group figure follows (chapters 1, 3, 4, 5 and 9): the trusts pooled as GROUP, the
     demand chapter's GROUP footprint, the appraisal's scale and Carter share, the evaluation's treated unit,
@@ -126,12 +139,33 @@ class GroupParams(_Model):
 
     name: str = Field(CASE_GROUP_NAME, min_length=1, max_length=60,
                       description="The group's name as the book shows it, plain text of 1-60 characters (letters, "
-                                  "digits, spaces and + & , . ' ( ) / -), e.g. 'LAS + SCAS'.")
+                                  "digits, spaces and + & , . ' ( ) / -), e.g. 'LAS + SCAS'. Left out, it is made "
+                                  "from the trusts' short names ('NWAS + YAS'), so a group given only by its trusts "
+                                  "is never shown under another group's name.")
     members: list[str] = Field(default_factory=lambda: list(CASE_GROUP_MEMBERS),
                                description="The group's trusts: 2-10 different AmbSYS provider codes. Default: "
                                            "SECAmb and SCAS, the South Central and South East Ambulance Group "
                                            "(seed 000).",
                                json_schema_extra={"allowed": sorted(PROVIDERS)}, min_length=2, max_length=10)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _name_from_members(cls, data: Any) -> Any:
+        """A group given by its trusts alone is named from them: naming it cannot mislabel it, where refusing would
+        ask the reader for a second value that adds nothing (and any name they prefer can still be given)."""
+        if isinstance(data, dict) and data.get("name") is None and isinstance(data.get("members"), list):
+            codes = [str(m) for m in data["members"]]
+            if all(c in PROVIDERS for c in codes):
+                data = {**data, "name": group_name_from(codes)}
+        return data
+
+    @model_validator(mode="after")
+    def _name_fits_members(self):
+        if self.name == CASE_GROUP_NAME and set(self.members) != set(CASE_GROUP_MEMBERS):
+            raise ValueError(f"the name '{CASE_GROUP_NAME}' is the case's group (SECAmb and SCAS), not "
+                             f"{', '.join(self.members)}: give group.name, or leave it out to name the group from its "
+                             "trusts")
+        return self
 
     @field_validator("name")
     @classmethod
@@ -257,7 +291,8 @@ class DemandParams(_Model):
 # Bounds of each appraisal range parameter: (lowest, highest, what it is).
 APPRAISAL_RANGE_BOUNDS = {"realisation": (0, 1, "a probability"), "value_per_conveyance": (1, 1e6, "a value in £"),
                           "benefit_delay_years": (0, 10, "a delay in years"),
-                          "turnover_uplift": (0.5, 3, "a price index ratio")}
+                          "turnover_uplift": (0.5, 3, "a price index ratio"),
+                          "planned_savings": (0, 1, "a share")}
 
 
 class AppraisalParams(_Model):
@@ -292,9 +327,20 @@ class AppraisalParams(_Model):
                                     "opportunity, 0.5–3; plausible 1.0–1.3 (NHS pay awards and GDP deflator "
                                     "over the period; our range).")
     group_turnover_m: float | None = Field(None, gt=0, le=5000, description="The group's yearly income in £m, "
-                                           "if known (replaces the estimate from SECAmb's 2019/20 income and "
-                                           "activity, and turnover_uplift for income); plausible 500–900; source: "
-                                           "the trusts' annual accounts.")
+                                           "if known (replaces the estimate from published incomes and activity, and "
+                                           "its range); plausible 500–900; source: the trusts' annual accounts.")
+    income_source: str = Field(DEFAULT_INCOME_SOURCE, description="The published income whose income per incident "
+                               "is taken as most likely for the group's income (the lowest and highest of all of them "
+                               "are its range): " + "; ".join(f"'{s.id}': {s.label} ({s.source})"
+                                                             for s in INCOME_SOURCES)
+                               + f". Default: '{DEFAULT_INCOME_SOURCE}', the only one that covers the group's own "
+                                 "trusts. Source: each trust's annual accounts, as listed.", json_schema_extra={"allowed": list(INCOME_SOURCE_IDS)})
+    planned_savings: Range = _range(0.1, 0.15, 0.2, "Share of the cash lines that each trust's own plans also reach "
+                                    "(corporate overheads, procurement, bank and agency staff) that the trusts had "
+                                    "planned before the group, a share 0–1, removed as the do-nothing baseline; "
+                                    "plausible 0.1–0.2 (SCAS cut about 120 of about 585 corporate posts from April "
+                                    "2025 and ran a 2024/25 cost-improvement plan of about 9.6% of expenditure; "
+                                    "SECAmb's plans were not found; our range).")
     value_per_conveyance: Range = _range(150.0, 400.0, 1200.0, "Value to the NHS of one avoided conveyance to ED "
                                          "in £, at least 1 (used only to translate £80m into conveyances); no "
                                          "published unit cost was found in the sources searched (NHS National Cost "
@@ -304,6 +350,13 @@ class AppraisalParams(_Model):
         default_factory=dict, description="Changes to benefits-register items: {item: {field: value}}; items: "
         + ", ".join(ITEM_IDS) + "; fields: " + ", ".join(OVERRIDABLE) + ". Values are fractions of the item's "
         "basis (see chapter 5); none may be negative. Source: the group's own benefits register, if published.")
+
+    @field_validator("income_source")
+    @classmethod
+    def _income_source(cls, v: str) -> str:
+        if v not in INCOME_SOURCE_IDS:
+            raise ValueError(f"'{v}' is not a published income the book holds; allowed: {', '.join(INCOME_SOURCE_IDS)}")
+        return v
 
     @field_validator(*APPRAISAL_RANGE_BOUNDS)
     @classmethod
@@ -569,6 +622,10 @@ def load_params(path: Path | None = None, overrides: dict[str, Any] | None = Non
     """Read a parameter file (default: params/default.yaml), apply overrides, validate."""
     path = Path(path) if path else default_params_path()
     data = read_params_file(path)
+    keys = [qualify(k) for k in (overrides or {})]
+    if any(k == "group.members" for k in keys) and "group.name" not in keys and isinstance(data.get("group"), dict):
+        # The file's name belongs to the file's trusts: a group changed by its trusts alone is named from them.
+        data["group"] = {k: v for k, v in data["group"].items() if k != "name"}
     for key, value in (overrides or {}).items():
         _set(data, qualify(key), value)
     try:

@@ -10,7 +10,7 @@ import pandas as pd
 from se_ambulance.analysis import appraisal as A
 from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.claims.register import claim as register_claim
-from se_ambulance.claims.rule import judge_readings
+from se_ambulance.claims.rule import BORDERLINE, judge_readings
 from se_ambulance.publish.claims_text import group_scope_note
 from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent
 from se_ambulance.reference.orgs import Group, names
@@ -24,11 +24,41 @@ SUMMARY_LABELS = {
     "annual_wider": "Non-cash ('equivalent') benefits in the final year (£m a year)",
     "pv_wider": "Present value of non-cash benefits, gross (£m)",
 }
-def input_labels(settings: A.Settings) -> dict[str, str]:
-    """Reader-facing names of the model's inputs (globals, cost uplifts, register lines)."""
+def input_labels(settings: A.Settings | None = None) -> dict[str, str]:
+    """Reader-facing names of the model's inputs (globals, cost uplifts, register lines; the register as published
+    when no settings are given)."""
+    from se_ambulance.reference.benefits import REGISTER
+
+    items = A.register(settings) if settings is not None else REGISTER
     return (dict(A.GLOBALS) | {"capital_optimism_bias": "Optimism bias on one-off costs",
                                "operating_optimism_bias": "Optimism bias on running costs"}
-            | {i.id: i.label for i in A.register(settings)})
+            | {i.id: i.label for i in items})
+
+
+_QUALITY_WORDS = {"red": "rated red: our own range, no published evidence", "amber": "rated amber",
+                  "green": "rated green"}
+
+
+def rests_on_words(r) -> str:
+    """What a money verdict rests on, from its claim result's `sensitivity` (claims.evaluate.benefit): the inputs
+    whose variance decides the reading that decides (Sobol total indices), the red-rated ones named as such, the
+    verdict with those held at their most likely values, and how many other seeds give the same verdict."""
+    sens = r.sensitivity
+    if not sens:
+        return ""
+    labels = input_labels()
+    parts = [f"{labels.get(x['input'], x['input'])} ({percent(max(x['ST'], 0.0), 0)} of the variance, "
+             f"{_QUALITY_WORDS.get(x['quality'], x['quality'])})" for x in sens["rests_on"]]
+    red = [labels.get(x["input"], x["input"]) for x in sens["rests_on"] if x["quality"] == "red"]
+    best = sens["best_evidenced"]
+    if best == BORDERLINE:
+        best = f"borderline between {' and '.join(sens['best_evidenced_between'])}"
+    out = (f"What decides the verdict (variance-based sensitivity, Sobol total indices): {'; '.join(parts)}. ")
+    out += (f"It rests on assumptions rated red: {'; '.join(red)}. " if red else
+            "None of the inputs that decide it is rated red. ")
+    out += (f"With every input that has no published evidence held at its most likely value, the verdict is {best}. "
+            f"The same verdict comes from {sens['seeds_same']} of {sens['seeds']} other random seeds.")
+    return out
 
 
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -84,10 +114,11 @@ CLAIM_IDS = {"cash": "efficiencies-10m", "wider": "wider-benefits-80m"}
 
 
 def claim_verdict(readings: dict[str, Estimate], kind: str) -> tuple[str, str]:
-    """(verdict, reading) for the cash or wider claim under the book's one rule (claims.rule), with the
-    claim's own figure and wording from the register."""
+    """(verdict, reading) for the cash or wider claim under the book's one rule (claims.rule): the verdict on the
+    reading its audience would take (the register's), or on the only reading given."""
     c = register_claim(CLAIM_IDS[kind])
-    return judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)
+    reading = c.reading if c.reading in readings else next(iter(readings))
+    return judge_readings(c.value, readings, c.wording, c.tolerance or 0.0)[reading].verdict, reading
 
 
 def _map_key(value) -> float | None:
@@ -100,7 +131,13 @@ def map_run_verdict(frame: pd.DataFrame, claim: str) -> tuple[str, str] | None:
     cell = frame[(frame["claim"] == claim) & frame["run"]]
     if cell.empty:
         return None
-    return claim_verdict({r.reading: Estimate(r.central, r.low, r.high) for r in cell.itertuples()}, claim)
+    return claim_verdict({r.reading: _estimate(r) for r in cell.itertuples()}, claim)
+
+
+def _estimate(row) -> Estimate:
+    """A verdict map row's estimate, with its Monte Carlo error bands (as the claims layer judges it)."""
+    mc = row.mc if isinstance(row.mc, tuple) else None
+    return Estimate(row.central, row.low, row.high, mc)
 
 
 def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_format=percent,
@@ -125,7 +162,7 @@ def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_f
     cells = {}
     for (xv, yv), g in sub.groupby([x, y], dropna=False, sort=False):
         key = (_map_key(xv), _map_key(yv))
-        est = {r.reading: Estimate(r.central, r.low, r.high) for r in g.itertuples()}
+        est = {r.reading: _estimate(r) for r in g.itertuples()}
         v, reading = claim_verdict(est, claim)
         mark = "; this page's inputs" if key == run_key else ""
         cells[key] = f"{v} ({millions(est[reading].central)}, {'a year' if reading == 'a_year' else 'PV'}{mark})"
@@ -251,20 +288,64 @@ def monitor_band_words(share: float) -> str:
     return f"inside {band}" if low <= share <= high else f"below {band}" if share < low else f"above {band}"
 
 
+def merger_band_sentence(share: float) -> str:
+    """What the cash lines' central total says about the group against a full merger, in words that follow the
+    number: inside Monitor's band, the register assumes the group saves as a full merger does, whatever a single
+    line says; below it, less; above it, more."""
+    low, high = A.MONITOR_BAND
+    where = monitor_band_words(share)
+    if share < low:
+        what = "so the register assumes the group saves less than a full merger, as a group that is not a merger may"
+    elif share <= high:
+        what = ("so, although a group is not a merger, the register's central values assume it saves as much as a "
+                "full merger would" + (" at the low end of the band" if share < (low + high) / 2 else ""))
+    else:
+        what = "so the register assumes the group saves more than full mergers did"
+    return (f"At their central values the cash lines add up to {percent(share)} of income a year, {where} for "
+            f"corporate and clinical support savings after full mergers: {what}.")
+
+
+def income_sources_table(sc: A.Scale) -> pd.DataFrame:
+    """The published incomes the group's income range is built from: each one's £ per incident at 2025/26 prices
+    and what the group's income would be at that rate, with its source and rating."""
+    from se_ambulance.reference.finance import INCOME_SOURCES
+
+    rows = [{"published income": src.label, "£m": round(src.income / 1e6, 1),
+             "£ per incident, 2025/26 prices": round(sc.per_incident_by_source[src.id]),
+             "group's income at that rate, £m": round(sc.per_incident_by_source[src.id] * sc.incidents_income_year / 1e6),
+             "source": src.source, "evidence": src.quality} for src in INCOME_SOURCES]
+    return pd.DataFrame(rows)
+
+
+def income_words(sc: A.Scale, settings: A.Settings) -> str:
+    """How the group's income is estimated, true for the run: the most likely source, the range, or the reader's."""
+    from se_ambulance.reference.finance import INCOME_SOURCES
+
+    if settings.group_turnover_m is not None:
+        return (f"The group's income is set by the reader (`group_turnover_m`): {millions(settings.group_turnover_m * 1e6, 0)} "
+                "a year, without a range.")
+    src = next(s for s in INCOME_SOURCES if s.id == settings.income_source)
+    low, _, high = sc.income_range
+    return (f"The most likely value is {millions(sc.turnover, 0)} a year: the group's "
+            f"{sc.incidents_income_year / 1e6:.2f} million incidents in {fy_label(A.INCOME_YEAR)} at "
+            f"£{sc.income_per_incident:,.0f} each, the income per incident of {src.label} (`income_source`). The "
+            f"published incomes below give {millions(low * sc.turnover, 0)} to {millions(high * sc.turnover, 0)}, the "
+            "range the Monte Carlo draws the income from (triangular, peaking at the most likely value).")
+
+
 def per_incident_words(eq: dict, year: int, settings: A.Settings) -> str:
-    """How the income per incident today (`incident_equivalents`) follows from the 2019/20 one the income is
-    estimated with: today's prices, and today's incidents against 2019/20's."""
+    """How the income per incident today (`incident_equivalents`) follows from the one the income is estimated
+    with: the same prices, and today's incidents against those of the income's year."""
     now = (f"£{eq['per_incident']:,.0f} is the estimated income over the group's {eq['incidents'] / 1e6:.2f} "
            f"million incidents in {fy_label(year)}")
-    if eq["per_incident_at_today_prices"] is None:
+    if eq["per_incident_income_year"] is None:
         return f"{now} (the income as set by `group_turnover_m`)."
     change = eq["incidents_ratio"] - 1
     incidents = ("as many incidents" if percent(abs(change), 0) == "0%" else
                  f"{percent(abs(change), 0)} {'more' if change > 0 else 'fewer'} incidents")
     return (f"{now}: the estimate rests on its {eq['incidents_income_year'] / 1e6:.2f} million incidents of "
-            f"{fy_label(A.INCOME_YEAR)} at £{eq['per_incident_income_year']:,.0f} each, which is "
-            f"£{eq['per_incident_at_today_prices']:,.0f} at {fy_label(A.APPRAISAL_FIRST_YEAR)} prices "
-            f"(×{settings.turnover_uplift[1]:g}), and the group now has {incidents} than then.")
+            f"{fy_label(A.INCOME_YEAR)} at £{eq['per_incident_income_year']:,.0f} each "
+            f"({fy_label(A.APPRAISAL_FIRST_YEAR)} prices), and the group now has {incidents} than then.")
 
 
 def scope_note(group: Group) -> str:
@@ -290,9 +371,11 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
-        "income_per_incident": f"£{sc.income_per_incident:,.0f}",
+        "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
         "years": str(settings.appraisal_years), "rate": percent(settings.discount_rate),
-        "turnover_2019": millions(sc.turnover_2019, 0), "uplift": f"×{settings.turnover_uplift[1]:g}",
+        "uplift": f"×{settings.turnover_uplift[1]:g}",
+        "planned_savings": " / ".join(percent(x, 0) for x in settings.planned_savings),
+        "merger_band_sentence": merger_band_sentence(A.central_cash_share(settings, sc)),
         "turnover_now": millions(A.central_income(settings, sc), 0), "share_year": fy_label(sc.year),
         "carter_share": percent(sc.carter_share),
         "cash_central_share": percent(A.central_cash_share(settings, sc)),
@@ -343,3 +426,37 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "undiscounted_cash": millions(float(o["cumulative_cash_savings"].median())),
     }
     return out
+
+
+def sobol_table(indices: pd.DataFrame, quality: dict[str, str], settings: A.Settings) -> pd.DataFrame:
+    """The Sobol total indices (SALib) of the four money outcomes, one row per input that explains at least 1% of
+    any of them, with its evidence rating: what the verdicts rest on."""
+    labels = input_labels(settings)
+    wide = indices.pivot(index="input", columns="outcome", values="ST").clip(lower=0)
+    wide = wide[(wide >= 0.01).any(axis=1)]
+    cols = {"annual_cash_savings": "cash a year", "npv_cash": "cash, present value", "annual_wider": "wider a year",
+            "pv_wider": "wider, present value"}
+    wide = wide.reindex(columns=[c for c in cols if c in wide.columns]).sort_values(wide.columns[0], ascending=False)
+    out = pd.DataFrame({"assumption": [labels.get(i, i) for i in wide.index],
+                        "evidence": [quality.get(i, "") for i in wide.index]})
+    for c in wide.columns:
+        out[f"share of variance: {cols[c]}"] = [percent(v, 0) for v in wide[c]]
+    return out
+
+
+def seed_table(runs: list[A.Result], settings: A.Settings) -> pd.DataFrame:
+    """The two claims' readings under other seeds: each reading's verdict count, and how far its median and
+    interval moved (£m), against the run's own."""
+    rows = []
+    for kind in ("cash", "wider"):
+        c = register_claim(CLAIM_IDS[kind])
+        for reading in A.READINGS[kind]:
+            ests = [A.claim_estimates(r)[kind][reading] for r in runs]
+            verdicts = [judge_readings(c.value, {reading: e}, c.wording)[reading].verdict for e in ests]
+            counts = {v: verdicts.count(v) for v in dict.fromkeys(verdicts)}
+            rows.append({"claim": CLAIM_WORDS[kind], "reading": "a year" if reading == "a_year" else "present value",
+                         "verdicts over the seeds": "; ".join(f"{v} ({n} of {len(runs)})" for v, n in counts.items()),
+                         "median, £m": f"{min(e.central for e in ests) / 1e6:.2f} to {max(e.central for e in ests) / 1e6:.2f}",
+                         "95th centile, £m": f"{min(e.high for e in ests) / 1e6:.2f} to {max(e.high for e in ests) / 1e6:.2f}"})
+    return pd.DataFrame(rows)
+

@@ -40,6 +40,9 @@ class Item:
     quality: str  # RAG for the evidence behind the range
     impact: str = "amber"
     sized_as: str = "plan"  # "outcome" | "plan" (benefits only; see above)
+    # A saving each trust's own plans also reach (overheads, procurement, bank and agency staff): the part the trusts
+    # planned before the group (the `planned_savings` parameter) is the do-nothing baseline, not the group's.
+    in_trust_plans: bool = False
 
     def values(self) -> tuple[float, float, float]:
         return self.low, self.central, self.high
@@ -51,14 +54,14 @@ OUTCOME = ("Sized as a realised outcome, not a plan, so no realisation share is 
            "and outcomes is already in a realised figure)")
 REGISTER: tuple[Item, ...] = (
     Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.002, 0.005, 0.010, 1, 2,
-         MONITOR + ". A group is not a merger: both trusts remain separate legal entities and employers with their own "
-         "boards and statutory duties, sharing a chair and a chief executive (seeds 000, 001), so the corporate part "
-         "is set below Monitor's band for full mergers (high = its 1% floor). " + OUTCOME, "amber", "red",
-         sized_as="outcome"),
+         MONITOR + ". A group is not a merger: its trusts remain separate legal entities and employers with their own "
+         "boards and statutory duties, sharing a chair and a chief executive (seeds 000, 001), so this line alone runs "
+         "up to 1% (Monitor's band covers corporate and clinical support savings together; chapter 5 sets the cash "
+         "lines' total against it). " + OUTCOME, "amber", "red", sized_as="outcome", in_trust_plans=True),
     Item("procurement", "Joint procurement of vehicles, equipment and IT", "benefit", True, "turnover",
          0.001, 0.003, 0.006, 2, 2, "Our range, inside Monitor's 1–3% band (clinical support and non-pay); "
          "no ambulance-specific evidence found. Overlaps Carter's productivity opportunity (fleet, consumables). "
-         + OUTCOME, "red", sized_as="outcome"),
+         + OUTCOME, "red", sized_as="outcome", in_trust_plans=True),
     Item("estates", "Estates", "benefit", True, "turnover", 0.0, 0.001, 0.003, 3, 3,
          "Our range: the trusts' make-ready centres and stations serve separate areas, so little overlap. Overlaps "
          "Carter's productivity opportunity (estates). " + OUTCOME, "red", "green", sized_as="outcome"),
@@ -67,7 +70,7 @@ REGISTER: tuple[Item, ...] = (
          sized_as="outcome"),
     Item("workforce", "Workforce: bank and agency, shared training and rotas", "benefit", True, "turnover",
          0.001, 0.003, 0.006, 1, 3, "Our range, inside Monitor's band; Carter (2018) on rota and sickness variation "
-         "(overlaps Carter's productivity opportunity). " + OUTCOME, "red", sized_as="outcome"),
+         "(overlaps Carter's productivity opportunity). " + OUTCOME, "red", sized_as="outcome", in_trust_plans=True),
     Item("pathways", "Clinical pathways that avoid conveyance to ED", "benefit", False, "carter_conveyance",
          0.05, 0.15, 0.30, 2, 3, "Share of the group's part of Carter's £300m national opportunity that joint "
          "working adds beyond what each trust would do alone (our range). Carter's £300m is rebased to the headroom "

@@ -76,17 +76,14 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
 def incident_equivalents(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: float = CLAIM_WIDER) -> dict:
     """£80m in incidents' worth of the group's average income per incident (latest complete year).
 
-    How that income per incident relates to the 2019/20 one the income is estimated with: the estimate is
-    the group's 2019/20 incidents x the 2019/20 income per incident x the central price change, so today's
-    income per incident is the 2019/20 one at today's prices (`per_incident_at_today_prices`) x the 2019/20
-    incidents over today's (`incidents_ratio`). With `group_turnover_m` set, the income is the reader's and
-    `per_incident_at_today_prices` is None."""
+    The income is the group's INCOME_YEAR incidents at the most likely income per incident (2025/26 prices), so
+    today's income per incident is that rate x the INCOME_YEAR incidents over today's (`incidents_ratio`). With
+    `group_turnover_m` set, the income is the reader's and `per_incident_income_year` is None."""
     inc = float(sum(fy_incidents(tidy, o)[sc.year] for o in sc.members))
     inc_then = float(sum(fy_incidents(tidy, o)[INCOME_YEAR] for o in sc.members))
     turnover = central_income(settings, sc)
     per_incident = turnover / inc
-    today = None if settings.group_turnover_m is not None else sc.income_per_incident * settings.turnover_uplift[1]
+    rate = None if settings.group_turnover_m is not None else sc.income_per_incident
     return {"incidents": inc, "turnover": turnover, "per_incident": per_incident,
             "equivalent_incidents": amount / per_incident, "share_of_turnover": amount / turnover,
-            "incidents_income_year": inc_then, "incidents_ratio": inc / inc_then,
-            "per_incident_income_year": sc.income_per_incident, "per_incident_at_today_prices": today}
+            "incidents_income_year": inc_then, "incidents_ratio": inc / inc_then, "per_incident_income_year": rate}

@@ -20,23 +20,22 @@ import pandas as pd
 from se_ambulance.analysis import metrics
 from se_ambulance.analysis.activity import activity_monthly
 from se_ambulance.errors import ParameterError
-from se_ambulance.reference.benefits import Item, apply_overrides
 from collections.abc import Sequence
 
+from se_ambulance.reference.benefits import Item, apply_overrides
+from se_ambulance.reference.finance import INCOME_SOURCES, IncomeSource
 from se_ambulance.reference.orgs import PROVIDERS
 
 # Book parameters this package reads (their defaults, ranges and sources are in `AppraisalParams`).
 PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realisation", "capital_optimism_bias",
-              "operating_optimism_bias", "benefit_delay_years", "turnover_uplift", "group_turnover_m",
-              "value_per_conveyance", "register_overrides")
+              "operating_optimism_bias", "benefit_delay_years", "turnover_uplift", "group_turnover_m", "income_source",
+              "planned_savings", "value_per_conveyance", "register_overrides")
 
-# Seed 003 (an encyclopaedia article on SECAmb): "Budget: £250.8million (2019/2020)".
-SECAMB_INCOME_2019 = 250.8e6
-INCOME_YEAR = 2019  # 2019/20: the price base of the income figure
-# The income per incident the group's income is estimated with (any group: its own trusts' incidents times
-# this rate): the one published trust income the book holds over that trust's incidents in the same year.
-INCOME_PER_INCIDENT_SOURCE = ("SECAmb's published income for 2019/20, £250.8 million (seed 003), over its "
-                              "2019/20 incidents (AmbSYS A7)")
+# The group's income is its own trusts' incidents in INCOME_YEAR times an income per incident, which each published
+# income in `reference.finance.INCOME_SOURCES` gives (its income over its trusts' incidents that year, carried to
+# 2025/26 prices): the run's `income_source` is the most likely value, the lowest and highest sources the range.
+INCOME_YEAR = 2023  # 2023/24: the year of the income sources that cover the most trusts
+PRICE_CHANGE_FROM = 2019  # `turnover_uplift` is the price change from 2019/20 to 2025/26
 APPRAISAL_FIRST_YEAR = 2025  # 2025/26: appraisal year 1, and the price base of the appraisal
 # Lord Carter (2018), operational productivity and performance in English NHS ambulance trusts.
 CARTER_CONVEYANCE = 300e6
@@ -57,8 +56,16 @@ MONITOR_MIDDLE = 0.02
 GLOBALS = {
     "realisation": "Share of planned benefits realised",
     "benefit_delay_years": "Delay to benefits (years)",
-    "turnover_uplift": "Price change in income since 2019/20",
+    "turnover_uplift": "Price change since 2019/20 (Carter's opportunity)",
+    "planned_savings": "Savings the trusts planned anyway (do-nothing baseline)",
+    "income": "The group's income, from published sources",
 }
+# How good the evidence behind each global input's range is (RAG; the assumptions log shows the same ratings). The
+# income's rating is its most likely source's (`reference.finance.INCOME_SOURCES`).
+GLOBAL_QUALITY = {"realisation": "amber", "benefit_delay_years": "amber", "turnover_uplift": "amber",
+                  "planned_savings": "red"}
+# Of those, the ones whose range the settings give (the income's range comes from the published sources: `Scale`).
+SETTING_RANGES = ("realisation", "benefit_delay_years", "turnover_uplift", "planned_savings")
 
 
 @dataclass(frozen=True)
@@ -74,6 +81,8 @@ class Settings:
     benefit_delay_years: tuple[float, float, float]
     turnover_uplift: tuple[float, float, float]
     group_turnover_m: float | None
+    income_source: str
+    planned_savings: tuple[float, float, float]
     value_per_conveyance: tuple[float, float, float]
     register_overrides: dict[str, dict[str, float]] = field(default_factory=dict)
 
@@ -94,7 +103,8 @@ class Settings:
             capital_optimism_bias=float(values["capital_optimism_bias"]),
             operating_optimism_bias=float(values["operating_optimism_bias"]),
             benefit_delay_years=rng(values["benefit_delay_years"]), turnover_uplift=rng(values["turnover_uplift"]),
-            group_turnover_m=values["group_turnover_m"], value_per_conveyance=rng(values["value_per_conveyance"]),
+            group_turnover_m=values["group_turnover_m"], income_source=str(values["income_source"]),
+            planned_savings=rng(values["planned_savings"]), value_per_conveyance=rng(values["value_per_conveyance"]),
             register_overrides=dict(values["register_overrides"] or {}))
 
 
@@ -111,19 +121,27 @@ def carter_price_factor(turnover_uplift: np.ndarray | float) -> np.ndarray | flo
 
     `turnover_uplift` is the change from 2019/20 to 2025/26 (six years); the same yearly rate over the
     seven years from 2018/19 gives uplift ** (7/6)."""
+    return price_factor(turnover_uplift, CARTER_YEAR)
+
+
+def price_factor(turnover_uplift: np.ndarray | float, year: int) -> np.ndarray | float:
+    """Prices of financial year `year` to 2025/26's, at the yearly rate of `turnover_uplift` (2019/20 to 2025/26)."""
     return np.asarray(turnover_uplift, dtype=float) ** (
-        (APPRAISAL_FIRST_YEAR - CARTER_YEAR) / (APPRAISAL_FIRST_YEAR - INCOME_YEAR))
+        (APPRAISAL_FIRST_YEAR - year) / (APPRAISAL_FIRST_YEAR - PRICE_CHANGE_FROM))
 
 
 @dataclass(frozen=True)
 class Scale:
     """What the register's fractions are fractions of."""
-    turnover_2019: float  # group income proxy at 2019/20 prices (£)
+    turnover: float  # the group's yearly income at 2025/26 prices, at the most likely income per incident (£)
     carter_share: float  # the group's share of England's incidents, latest complete year
     year: int  # that year
     members: tuple[str, ...]  # the trusts the scale is for
-    income_per_incident: float  # £ per incident at 2019/20 prices (INCOME_PER_INCIDENT_SOURCE)
+    income_per_incident: float  # the most likely £ per incident at 2025/26 prices (the run's income source)
     conveyance_headroom: float = 1.0  # the group's remaining ED-conveyance headroom, as a share of 2018/19's
+    income_range: tuple[float, float, float] = (1.0, 1.0, 1.0)  # low / most likely / high income over `turnover`
+    per_incident_by_source: dict[str, float] = field(default_factory=dict)  # £ per incident, 2025/26 prices
+    incidents_income_year: float = 0.0  # the group's incidents in INCOME_YEAR
 
     def base(self, basis: str, turnover: np.ndarray, uplift: np.ndarray | None = None) -> np.ndarray:
         """Yearly £ the fraction applies to, per draw. Carter's figures are rebased to today's
@@ -200,20 +218,21 @@ def conveyance_rates(tidy: pd.DataFrame, members: Sequence[str]) -> dict[str, fl
             "hear_treat_then": hear_and_treat(CARTER_YEAR), "hear_treat_now": hear_and_treat(year)}
 
 
-def income_per_incident(tidy: pd.DataFrame) -> float:
-    """£ of income per incident at 2019/20 prices: SECAmb's published 2019/20 income over its 2019/20
-    incidents (AmbSYS A7); see INCOME_PER_INCIDENT_SOURCE."""
-    return float(SECAMB_INCOME_2019 / fy_incidents(tidy, "RYD")[INCOME_YEAR])
+def income_per_incident(tidy: pd.DataFrame, src: IncomeSource, turnover_uplift: float) -> float:
+    """£ of income per incident at 2025/26 prices from one published income: its income over its trusts' incidents
+    (AmbSYS A7) in the same financial year, carried to 2025/26 prices at the yearly rate of `turnover_uplift`."""
+    incidents = sum(fy_incidents(tidy, o)[src.year] for o in src.orgs)
+    return float(src.income / incidents * price_factor(turnover_uplift, src.year))
 
 
-def scale(tidy: pd.DataFrame, members: Sequence[str]) -> Scale:
-    """The group's income proxy, its share of England's incidents and its conveyance headroom, from AmbSYS,
-    for the trusts in `members` (the book's `group`, or the case's group for the claims).
+def scale(tidy: pd.DataFrame, members: Sequence[str], settings: Settings) -> Scale:
+    """The group's income, its share of England's incidents and its conveyance headroom, from AmbSYS and the
+    published incomes, for the trusts in `members` (the book's `group`, or the case's group for the claims).
 
-    Income: the group's own trusts' 2019/20 incidents times an income per incident (`income_per_incident`,
-    from SECAmb's published 2019/20 income). Trusts that also run NHS 111 and patient transport (SCAS, LAS's
-    111 in some years) earn more than this per incident, so the proxy understates the group's turnover;
-    `group_turnover_m` replaces it."""
+    Income: the group's own trusts' incidents in INCOME_YEAR times an income per incident at 2025/26 prices (at
+    the run's central price change). The run's `income_source` gives the most likely value; the lowest and
+    highest of the published sources give the range the Monte Carlo draws from. `group_turnover_m`, when set,
+    replaces all of it."""
     members = tuple(dict.fromkeys(members))
     if not members:
         raise ValueError("a group needs at least one trust")
@@ -224,7 +243,13 @@ def scale(tidy: pd.DataFrame, members: Sequence[str]) -> Scale:
     if missing:
         raise ValueError(f"the group's trusts ({', '.join(members)}) do not all report every month of "
                          f"financial year(s) {missing}")
-    rate = income_per_incident(tidy)
+    by_source = {src.id: income_per_incident(tidy, src, settings.turnover_uplift[1]) for src in INCOME_SOURCES}
+    if settings.income_source not in by_source:
+        raise ParameterError(f"Parameter 'appraisal.income_source' = {settings.income_source!r} is not a published "
+                             f"income; allowed: {', '.join(by_source)}.")
+    rate = by_source[settings.income_source]
+    values = sorted(by_source.values())
     turnover = rate * group[INCOME_YEAR]
     share = group[year] / eng[year]
-    return Scale(float(turnover), float(share), year, members, rate, conveyance_rates(tidy, members)["headroom"])
+    return Scale(float(turnover), float(share), year, members, rate, conveyance_rates(tidy, members)["headroom"],
+                 (values[0] / rate, 1.0, values[-1] / rate), by_source, float(group[INCOME_YEAR]))

@@ -17,8 +17,8 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from se_ambulance.analysis.appraisal.inputs import (GLOBALS, MONITOR_MIDDLE, OPTIMISM_BIAS_CAPITAL_BOUNDS, Scale,
-                                                    Settings, register)
+from se_ambulance.analysis.appraisal.inputs import (GLOBALS, MONITOR_MIDDLE, OPTIMISM_BIAS_CAPITAL_BOUNDS,
+                                                    SETTING_RANGES, Scale, Settings, register)
 from se_ambulance.reference.benefits import Item
 
 
@@ -76,7 +76,15 @@ def cash_benefit_ids(items: tuple[Item, ...]) -> list[str]:
     return [i.id for i in items if i.kind == "benefit" and i.cash]
 
 
-def draw(settings: Settings, items: tuple[Item, ...], correlation: float = 0.0) -> dict[str, np.ndarray]:
+def global_ranges(settings: Settings, sc: Scale) -> dict[str, tuple[float, float, float]]:
+    """(low, central, high) of every global input: from the settings, and the income's from the published sources
+    (as a share of the scale's most likely income; a fixed income when the reader set `group_turnover_m`)."""
+    out = {name: tuple(getattr(settings, name)) for name in SETTING_RANGES}
+    out["income"] = (1.0, 1.0, 1.0) if settings.group_turnover_m is not None else tuple(sc.income_range)
+    return out
+
+
+def draw(settings: Settings, items: tuple[Item, ...], sc: Scale, correlation: float = 0.0) -> dict[str, np.ndarray]:
     """The Monte Carlo inputs: one array of `mc_draws` values per uncertain input.
 
     Every input is drawn as a triangular quantile of a uniform. The cash-releasing benefit lines share
@@ -86,7 +94,8 @@ def draw(settings: Settings, items: tuple[Item, ...], correlation: float = 0.0) 
         raise ValueError(f"correlation must be between 0 and 1, got {correlation}")
     rng = np.random.default_rng(settings.mc_seed)
     n = settings.mc_draws
-    out = {name: triangular_ppf(rng.random(n), getattr(settings, name)) for name in GLOBALS}
+    ranges = global_ranges(settings, sc)
+    out = {name: triangular_ppf(rng.random(n), ranges[name]) for name in GLOBALS}
     common = rng.standard_normal(n)
     cash = set(cash_benefit_ids(items))
     for item in items:
@@ -97,21 +106,22 @@ def draw(settings: Settings, items: tuple[Item, ...], correlation: float = 0.0) 
     return out
 
 
-def central(settings: Settings, items: tuple[Item, ...], **at: str) -> dict[str, np.ndarray]:
+def central(settings: Settings, items: tuple[Item, ...], sc: Scale, **at: str) -> dict[str, np.ndarray]:
     """Every input at its central value (one 'draw'); `at={'name': 'low'|'high'|'mean'}` moves inputs.
     'mean' is the triangular mean (low + central + high) / 3."""
     def pick(values, how):
         return _mean(values) if how == "mean" else values[{"low": 0, "central": 1, "high": 2}[how]]
 
-    out = {name: np.array([pick(getattr(settings, name), at.get(name, "central"))]) for name in GLOBALS}
+    ranges = global_ranges(settings, sc)
+    out = {name: np.array([pick(ranges[name], at.get(name, "central"))]) for name in GLOBALS}
     for item in items:
         out[item.id] = np.array([pick(item.values(), at.get(item.id, "central"))])
     return out
 
 
-def at_means(settings: Settings, items: tuple[Item, ...]) -> dict[str, np.ndarray]:
+def at_means(settings: Settings, items: tuple[Item, ...], sc: Scale) -> dict[str, np.ndarray]:
     """Every input at its mean."""
-    return central(settings, items, **{k: "mean" for k in [*GLOBALS, *(i.id for i in items)]})
+    return central(settings, items, sc, **{k: "mean" for k in [*GLOBALS, *(i.id for i in items)]})
 
 
 # --- flows ----------------------------------------------------------------------------------------
@@ -136,11 +146,12 @@ class Flows:
 
 
 def income(inputs: dict[str, np.ndarray], settings: Settings, sc: Scale) -> np.ndarray:
-    """The group's yearly income per draw (£): the reader's figure, or the 2019/20 estimate × price change."""
+    """The group's yearly income per draw (£, 2025/26 prices): the reader's figure, or the estimate from the
+    published incomes (the most likely income × the drawn share of it)."""
     n = len(inputs["realisation"])
     if settings.group_turnover_m is not None:
         return np.full(n, settings.group_turnover_m * 1e6)
-    return sc.turnover_2019 * inputs["turnover_uplift"]
+    return sc.turnover * inputs["income"]
 
 
 def flows(inputs: dict[str, np.ndarray], items: tuple[Item, ...], settings: Settings, sc: Scale) -> Flows:
@@ -152,6 +163,7 @@ def flows(inputs: dict[str, np.ndarray], items: tuple[Item, ...], settings: Sett
     uplift = inputs["turnover_uplift"]
     realised = inputs["realisation"][:, None]
     delay = inputs["benefit_delay_years"][:, None]
+    planned = inputs["planned_savings"][:, None]  # the part of a line the trusts would save alone
     zero = np.zeros((n, years))
     acc = {"cash": zero.copy(), "noncash": zero.copy(), "one-off cost": zero.copy(), "recurring cost": zero.copy()}
     by_item = {}
@@ -161,6 +173,8 @@ def flows(inputs: dict[str, np.ndarray], items: tuple[Item, ...], settings: Sett
         if item.kind == "benefit":
             ramp = np.clip((y - item.start + 1 - delay) / item.ramp, 0, 1)
             flow = amount * ramp * (realised if item.sized_as == "plan" else 1.0)
+            if item.in_trust_plans:
+                flow = flow * (1.0 - planned)
             acc["cash" if item.cash else "noncash"] += flow
         else:
             bias = settings.capital_optimism_bias if item.kind == "one-off cost" else settings.operating_optimism_bias
@@ -212,14 +226,14 @@ def outcomes_of(f: Flows, settings: Settings) -> pd.DataFrame:
 def simulate(settings: Settings, sc: Scale, correlation: float = 0.0) -> Result:
     """The Monte Carlo; `correlation` between the cash benefit lines (0 = independent, the default)."""
     items = register(settings)
-    f = flows(draw(settings, items, correlation), items, settings, sc)
+    f = flows(draw(settings, items, sc, correlation), items, settings, sc)
     return Result(settings, items, sc, f, outcomes_of(f, settings), correlation)
 
 
 def deterministic(settings: Settings, sc: Scale, **at: str) -> pd.Series:
     """The outcomes with every input at its central value (or some moved to low/high/mean)."""
     items = register(settings)
-    return outcomes_of(flows(central(settings, items, **at), items, settings, sc), settings).iloc[0]
+    return outcomes_of(flows(central(settings, items, sc, **at), items, settings, sc), settings).iloc[0]
 
 
 def centre_and_median(res: Result, outcome: str = "npv_cash") -> dict[str, float]:
@@ -230,7 +244,7 @@ def centre_and_median(res: Result, outcome: str = "npv_cash") -> dict[str, float
     of the draws. The centre and the median differ because the ranges are skewed and the outcome is a
     product of inputs (value × base × realisation), not a sum of independent symmetric terms."""
     items = res.items
-    at_mean = outcomes_of(flows(at_means(res.settings, items), items, res.settings, res.scale), res.settings)
+    at_mean = outcomes_of(flows(at_means(res.settings, items, res.scale), items, res.settings, res.scale), res.settings)
     x = res.outcomes[outcome]
     return {"centre": float(deterministic(res.settings, res.scale)[outcome]),
             "at_means": float(at_mean[outcome].iloc[0]),
@@ -263,7 +277,7 @@ def tornado(settings: Settings, sc: Scale, outcome: str = "npv_cash") -> pd.Data
     base = float(deterministic(settings, sc)[outcome])
     names = [*GLOBALS, *(i.id for i in items)]
     if settings.group_turnover_m is not None:
-        names.remove("turnover_uplift")
+        names.remove("income")
     rows = []
     for key in names:
         lo = float(deterministic(settings, sc, **{key: "low"})[outcome])
@@ -277,6 +291,8 @@ def tornado(settings: Settings, sc: Scale, outcome: str = "npv_cash") -> pd.Data
 def with_input(settings: Settings, name: str, value: float) -> Settings:
     """Settings with one input held at `value`: a global range, a cost uplift, or a register line's
     fraction (its low, central and high all set to `value`)."""
+    if name == "income":
+        raise ValueError("the income's range comes from the published sources; hold it with group_turnover_m")
     if name in GLOBALS:
         return replace(settings, **{name: (value, value, value)})
     if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
@@ -293,7 +309,7 @@ AS_RUN = None
 
 def input_range(settings: Settings, name: str) -> tuple[float, float, float]:
     """The run's (low, central, high) of an input: a global range, a register line, or a cost uplift (a point)."""
-    if name in GLOBALS:
+    if name in SETTING_RANGES:
         return getattr(settings, name)
     if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
         v = float(getattr(settings, name))
@@ -362,7 +378,7 @@ def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float | None]]
                 for reading, e in readings.items():
                     rows.append({x[0]: np.nan if xv is AS_RUN else xv, y[0]: np.nan if yv is AS_RUN else yv,
                                  "claim": claim, "reading": reading, "central": e.central, "low": e.low,
-                                 "high": e.high, "run": run})
+                                 "high": e.high, "mc": e.mc, "run": run})
     return pd.DataFrame(rows)
 
 
@@ -388,7 +404,7 @@ def central_income(settings: Settings, sc: Scale) -> float:
     """The group's yearly income at the central price change (or as the reader set it), £."""
     if settings.group_turnover_m is not None:
         return settings.group_turnover_m * 1e6
-    return sc.turnover_2019 * settings.turnover_uplift[1]
+    return sc.turnover
 
 
 def central_cash_share(settings: Settings, sc: Scale) -> float:
