@@ -42,12 +42,13 @@ FOOTPRINTS: dict[str, Footprint] = {
              "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is Surrey Heartlands "
              "(92A), which leaves out Surrey Heath (in Frimley)."),
     "RYE": Footprint(
-        "RYE", "SCAS (Hampshire, Isle of Wight, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire)",
+        "RYE", "SCAS (Hampshire, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire; with the Isle of Wight)",
         subicb=("E38000137", "E38000253", "E38000136"),
         la=(*BERKSHIRE, BUCKS, MILTON_KEYNES, HART, RUSHMOOR),
         banded=("E38000137", "E38000253", "E38000136", "E38000223", "E38000221", "E38000252"),
         note="Approximate. Hampshire has no matching sub-ICB: D9Y0V covers most of Hampshire with "
-             "Southampton and the Isle of Wight and includes part of Hart, so adding Hart and Rushmoor double-counts about 8 thousand "
+             "Southampton and the Isle of Wight (about 140 thousand people, served by its own ambulance trust, not "
+             "SCAS: the sub-ICB projections by age cannot leave it out) and includes part of Hart, so adding Hart and Rushmoor double-counts about 8 thousand "
              "people of all ages (8,273 in mid-2022: the amount by which the two footprints together exceed the "
              "South East region, which they otherwise match exactly). By age band, east "
              "Berkshire, north-east Hampshire and Surrey Heath come in through Frimley (D4U1Y), and Milton "

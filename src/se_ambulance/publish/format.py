@@ -88,22 +88,26 @@ def pounds_m(pounds: float, digits: int = 1) -> str:
     return f"{sign}£{abs(pounds) / 1e6:,.{digits}f}m"
 
 
-_NICE = (2, 3, 4, 5, 6, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
+_NICE = (2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
 
 
 def odds(p: float) -> str:
     """A chance in rounded words: 0.05 -> 'about 1 in 20'; 0.7 -> 'about 7 in 10'; tiny or near-certain
-    chances as 'less than 1 in 1,000' / 'more than 999 in 1,000'."""
+    chances as 'less than 1 in 1,000' / 'more than 999 in 1,000'.
+
+    From 45% up, tenths ('about 7 in 10', 'about even', 'about 19 in 20'). Below 45%, whichever of '1 in n' and
+    '2, 3 or 4 in 10' is nearest in ratio (a tie goes to tenths): 0.151 is 'about 1 in 7', not 'about 2 in 10'."""
     if p < 0.001:
         return "less than 1 in 1,000"
     if p > 0.999:
         return "more than 999 in 1,000"
-    if p >= 0.15:
+    if p >= 0.45:
         tenths = round(10 * p)
         if tenths == 10:
             return "about 19 in 20" if p < 0.97 else "more than 19 in 20"
         if tenths == 5:
             return "about even"
         return f"about {tenths} in 10"
-    n = min(_NICE, key=lambda k: abs(math.log(k * p)))
-    return f"about 1 in {n:,}"
+    candidates = [(abs(math.log(k / 10 / p)), 0, f"about {k} in 10") for k in (2, 3, 4)]
+    candidates += [(abs(math.log(1 / n / p)), 1, f"about 1 in {n:,}") for n in _NICE]
+    return min(candidates)[2]
