@@ -79,6 +79,7 @@ CHANGED = {
     "appraisal.benefit_delay_years": {"low": 1, "central": 2, "high": 3},
     "appraisal.turnover_uplift": {"low": 1.1, "central": 1.2, "high": 1.4}, "appraisal.group_turnover_m": 700,
     "appraisal.value_per_conveyance": {"low": 300, "central": 500, "high": 900},
+    "appraisal.income_source": "wmas_2024", "appraisal.planned_savings": {"low": 0.0, "central": 0.05, "high": 0.2},
     "appraisal.capital_optimism_bias": 1.0, "appraisal.operating_optimism_bias": 0.2,
     "appraisal.register_overrides": {"estates": {"high": 0.005}},
     "evaluation.start_month": "2025-12", "evaluation.pre_start": "2022-04",

@@ -62,16 +62,17 @@ def test_pooled_series_pools_the_groups_own_trusts(ambsys):
 
 
 def test_the_appraisal_scale_comes_from_the_groups_own_incidents(ambsys):
-    case = appraisal.scale(ambsys, CASE_GROUP_MEMBERS)
-    las = appraisal.scale(ambsys, ("RRU", "RYE"))
+    s = appraisal.Settings.from_params(load_params().area("appraisal"))
+    case = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, s)
+    las = appraisal.scale(ambsys, ("RRU", "RYE"), s)
     inc = {o: appraisal.fy_incidents(ambsys, o) for o in ("RRU", "RYE", "RYD", "Eng")}
     assert las.members == ("RRU", "RYE")
-    # The same income per incident (SECAmb's 2019/20 income over its incidents), times the group's incidents.
-    assert las.income_per_incident == case.income_per_incident == pytest.approx(250.8e6 / inc["RYD"][2019])
-    assert las.turnover_2019 == pytest.approx(las.income_per_incident * (inc["RRU"][2019] + inc["RYE"][2019]))
+    # The same income per incident (the published incomes'), times the group's own incidents in 2023/24.
+    assert las.income_per_incident == case.income_per_incident and las.income_range == case.income_range
+    assert las.turnover == pytest.approx(las.income_per_incident * (inc["RRU"][2023] + inc["RYE"][2023]))
     assert las.carter_share == pytest.approx((inc["RRU"][las.year] + inc["RYE"][las.year]) / inc["Eng"][las.year])
-    assert las.turnover_2019 > case.turnover_2019 and las.carter_share > case.carter_share
-    eq = appraisal.incident_equivalents(ambsys, appraisal.Settings.from_params(load_params().area("appraisal")), las)
+    assert las.turnover > case.turnover and las.carter_share > case.carter_share
+    eq = appraisal.incident_equivalents(ambsys, s, las)
     assert eq["incidents"] == pytest.approx(inc["RRU"][las.year] + inc["RYE"][las.year])
 
 
@@ -79,7 +80,7 @@ def test_the_claims_do_not_read_the_group():
     from se_ambulance.claims.evaluate import CLAIM_AREAS, FUNCTIONS
 
     assert "group" not in CLAIM_AREAS
-    assert all("group" not in areas for _, areas in FUNCTIONS.values())
+    assert all("group" not in f.areas for f in FUNCTIONS.values())
 
 
 def test_the_outcome_gap_covers_every_pair_of_members():
