@@ -126,3 +126,11 @@ def test_chapter_5_for_a_group_given_by_its_trusts_names_it_and_never_the_cases(
     assert all(t in glued["group_trusts"] for t in ("North West (NWAS)", "Yorkshire (YAS)"))
     if len(members) == 3:
         assert glued["group_trusts"] == "North West (NWAS), Yorkshire (YAS) and East Midlands (EMAS)"
+
+
+@pytest.mark.parametrize("month, words", [("2020-09", "five years before the claim"), ("2024-03", "a year before the claim"),
+                                          ("2025-06", "in the year of the claim"), ("2013-01", "12 years before the claim")])
+def test_how_long_before_the_claim_the_outcomes_data_end(month, words):
+    from se_ambulance.publish.claims_text import _years_before
+
+    assert _years_before(month) == words

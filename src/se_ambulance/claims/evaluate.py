@@ -212,7 +212,8 @@ def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
 
 # "demand ... could increase by over 20 per cent in the next decade": the group's footprint, from the
 # case's year (2025/26) to ten years on, with the run's use rates and COVID handling.
-DECADE_BASE, DECADE_HORIZON = 2025, 2035
+CASE_YEAR = 2025  # the case for the group was made in 2025 (seed 001)
+DECADE_BASE, DECADE_HORIZON = CASE_YEAR, CASE_YEAR + 10
 
 
 @claim_function("demand")

@@ -175,10 +175,10 @@ def _response(r: ClaimResult, c: Claim) -> dict[str, str]:
 
     def one(k):
         v = r.readings[k].central
-        return f"{words[k]} gives {mmss(v)} ({v - c.value:+.1f} s)"
+        return f"{words[k].removeprefix('for ')} gives {mmss(v)} ({v - c.value:+.1f} s)"
 
     other = next(k for k in r.readings if k != r.reading)
-    return {"measured": mmss(r.readings[r.reading].central), "closest": words[closest],
+    return {"measured": mmss(r.readings[r.reading].central), "closest": words[closest].removeprefix("for "),
             "closest_measured": mmss(r.readings[closest].central), "year": year,
             "tolerance": _tolerance_words(c),
             "evidence": (f"For {year}, {one(r.reading)} against the claimed {mmss(c.value)}; {one(other)}. A figure "
@@ -240,6 +240,15 @@ def _years(f: Mapping[str, float], key: str) -> str:
     return fy_label(b) if a == b else f"{fy_label(a)} to {fy_label(b)}"
 
 
+def _years_before(month: str) -> str:
+    """How long before the case (2025, `claims.evaluate.CASE_YEAR`) a month is: 'five years before the claim'."""
+    from se_ambulance.claims.evaluate import CASE_YEAR
+
+    n = CASE_YEAR - int(month[:4])
+    words = {1: "a year", 2: "two years", 3: "three years", 4: "four years", 5: "five years", 6: "six years"}
+    return f"{words.get(n, f'{n} years')} before the claim" if n > 0 else "in the year of the claim"
+
+
 @text_for("outcomes_vary", {"latest_year": "on survival (Utstein group) in the latest complete year the data hold",
                             "pooled_years": "on survival (Utstein group) over the latest three years pooled",
                             "rosc_latest_year": "on return of circulation at hospital (Utstein group) in the latest year",
@@ -260,7 +269,7 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
             "years": _years(f, "latest_year"), "pooled_difference": _points(p.central),
             "pooled_interval": f"{_points(p.low)} to {_points(p.high)}", "pooled_years": _years(f, "pooled_years"),
             "data_end": end,
-            "evidence": (f"The public series (AmbCO) ends in {end}, five years before the claim. In "
+            "evidence": (f"The public series (AmbCO) ends in {end}, {_years_before(r.data_end)}. In "
                          f"{_years(f, 'latest_year')}, its latest complete year, SECAmb's survival to discharge in the "
                          f"Utstein comparator group (the like-for-like measure) was {percent(f['latest_year_rate_a'])} "
                          f"and SCAS's {percent(f['latest_year_rate_b'])}: a difference of {diff('latest_year')}, "
