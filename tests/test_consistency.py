@@ -151,13 +151,13 @@ def _pages(p):
 def test_a_changed_parameter_reaches_every_page_that_depends_on_it(leaf, default_pages):
     """Claims it affects change on the claims page, which the introduction and the claim's chapter read from the
     same stored result (test_every_computed_claim_... checks they agree); the assumptions log shows the value."""
-    from se_ambulance.claims.evaluate import FUNCTIONS
+    from se_ambulance.claims.evaluate import areas_of
 
     p = load_params(overrides={leaf: CHANGED[leaf]})
     assert p != load_params(), leaf
     claims, log = _pages(p)
     area = leaf.split(".")[0]
-    dependent = [cid for cid, (_, areas) in FUNCTIONS.items() if area in areas]
+    dependent = [cid for cid in load_register() if area in areas_of(cid)]
     changed_claims = sorted({k.split(".")[1] for k in claims if claims[k] != default_pages[0][k]})
     assert set(changed_claims) <= set(dependent), f"{leaf} changed claims that do not declare its area"
     if leaf in CHAPTER_ONLY:
