@@ -143,7 +143,7 @@ def _estimate(row) -> Estimate:
 def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_format=percent,
                       y_format=percent) -> pd.DataFrame:
     """A verdict map (from `model.verdict_map`; its first two columns are the x and y inputs) as a table:
-    rows = y values, columns = x values, each cell the verdict on the most favourable reading and that
+    rows = y values, columns = x values, each cell the verdict on the reading that decides (the register's) and that
     reading's median. A held value reads as itself; A.AS_RUN as 'drawn low / central / high' (the run's
     range). The run's own row, column and cell say so."""
     x, y = frame.columns[:2]
