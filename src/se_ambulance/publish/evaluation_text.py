@@ -116,7 +116,8 @@ def design_from(evaluation: Mapping[str, Any], group: Mapping[str, Any]) -> Desi
     e = evaluation
     return Design(members_from(group), e["start_month"], e["pre_start"], tuple(e["outcomes"]),
                   tuple(e["excluded_donors"]), int(e["placebo_min_pre_months"]), float(e["alpha"]),
-                  float(e["power"]), float(e["meaningful_change"]), int(e["min_post_months"]), e["power_until"])
+                  float(e["power"]), float(e["meaningful_change"]), int(e["min_post_months"]), e["power_until"],
+                  dict(e.get("meaningful") or {}))
 
 
 def group_note(group: Mapping[str, Any]) -> str:
