@@ -161,6 +161,9 @@ class Study:
     adopted: str | None = None  # the day the vintage was adopted (None: data never adopted, as a test's)
     # The pre-period incidents a year of the group (AmbSYS A7): what a share's meaningful change is in patients.
     incidents_a_year: float = float("nan")
+    # Each share outcome's pre-period level for the group ('group') and for every trust in the data, by code: how far
+    # the group is from the trust with the best rate.
+    share_levels: dict[str, dict[str, float]] = field(default_factory=dict)
 
     @property
     def primary(self) -> OutcomeResult:
@@ -374,9 +377,11 @@ def run_study(tidy: pd.DataFrame, d: Design, adopted: str | None = None) -> Stud
     pre = primary.panel.index[primary.panel.index < d.start]
     pre_levels = {"group": primary.reference_level, "donors": design.period_level(tidy, design.PRIMARY, donors, pre),
                   **{t: design.period_level(tidy, design.PRIMARY, [t], pre) for t in primary.panel.columns[1:]}}
+    shares = {k: {"group": r.reference_level, **{t: design.period_level(tidy, k, [t], pre) for t in trusts}}
+              for k, r in results.items() if design.OUTCOMES[k].kind == "rate"}
     return Study(d, donors, pd.Timestamp(months.min()), last, primary.fit.post_months, results, primary.sc_path,
                  sens, seasons, linked, design.partners(d.members), design.trust_regions(tidy), pre_levels, adopted,
-                 design.incidents_a_year(tidy, d.members, pre))
+                 design.incidents_a_year(tidy, d.members, pre), shares)
 
 
 def compare_studies(previous: Study, current: Study) -> pd.DataFrame:
