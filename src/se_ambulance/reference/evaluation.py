@@ -111,10 +111,9 @@ _STANDARD_SCALED = ("The Category 2 mean's {c2:g} minutes scaled by the national
                     "the same share of each outcome's standard ({std:g} minutes against 18 for the Category 2 mean). "
                     "Our judgement.")
 _SHARE = ("2 percentage points, the same for both shares, so that a meaningful change moves the same number of "
-          "patients a year either way (chapter 9 gives the number for the group). For SCAS + SECAmb it is about a "
-          "third of the group's gap to the English trust with the best rate over the pre-period (chapter 9 gives both "
-          "gaps), the unwarranted variation between trusts that Lord Carter's review (2018) set out to close. Our "
-          "judgement.")
+          "patients a year either way. For SCAS + SECAmb it is about a third of the group's gap to the English trust "
+          "with the best rate over the pre-period (April 2023 to September 2025, AmbSYS), the unwarranted variation "
+          "between trusts that Lord Carter's review (2018) set out to close. Our judgement.")
 MEANINGFUL: dict[str, Threshold] = {
     "c2_mean": Threshold(3.0, 1.0, 10.0, "About half the cut NHS England asked of England's Category 2 mean for "
                          "2023/24: from 36:23 (HSJ, 2024) to the 30-minute interim target of the UEC recovery plan "
