@@ -84,7 +84,8 @@ CHANGED = {
     "evaluation.start_month": "2025-12", "evaluation.pre_start": "2022-04",
     "evaluation.outcomes": ["c2_mean", "c2_mean_gap"], "evaluation.excluded_donors": ["RRU"],
     "evaluation.placebo_min_pre_months": 18, "evaluation.alpha": 0.05, "evaluation.power": 0.9,
-    "evaluation.meaningful_change": 0.2, "evaluation.min_post_months": 12, "evaluation.power_until": "2028-12",
+    "evaluation.meaningful_change": 0.2, "evaluation.meaningful": {"c2_mean": 4.0},
+    "evaluation.min_post_months": 12, "evaluation.power_until": "2028-12",
 }
 # Parameters that change only their own chapter (no claim, no assumption depends on them). Each chapter runs once
 # with all of its chapter-only parameters changed to their CHANGED values, and each parameter must then show on
@@ -110,6 +111,7 @@ CHAPTER_ONLY = {
     "evaluation.alpha": ("09_evaluation", "ev.expected_false", "0.2"),  # 4 tests at 5%
     "evaluation.power": ("09_evaluation", "ev.power", "90%"),
     "evaluation.meaningful_change": ("09_evaluation", "ev.meaningful_share", "20%"),
+    "evaluation.meaningful": ("09_evaluation", "ev.meaningful_c2_revised", "4.0 min"),
     "evaluation.min_post_months": ("09_evaluation", "ev.min_post", "12"),
     "evaluation.power_until": ("09_evaluation", "ev.power_until", "December 2028"),
 }
