@@ -178,3 +178,15 @@ def test_the_rule_versions_are_dated_in_order_and_say_what_changed():
     assert RE.RULES[0].dated == RE.RULE_REVISED_ON == RE.DESIGN_FIXED_ON
     assert {r.power for r in RE.RULES} == {"synthetic_control", "counting_methods"}
     assert {r.meaningful for r in RE.RULES} == {"share_of_level", "per_outcome"}
+
+
+def test_each_share_threshold_is_about_a_third_of_the_case_groups_gap_to_the_best_trust(ambsys):
+    """reference.evaluation.MEANINGFUL says so of 2 percentage points: check it on the pre-period the design uses."""
+    trusts = sorted(ambsys.loc[ambsys["level"] == "trust", "org"].astype(str).unique())
+    months = pd.date_range(f"{RE.DEFAULT_PRE_START}-01", START - pd.DateOffset(months=1), freq="MS")
+    for key in ("hear_and_treat", "ed_conveyance"):
+        group = D.period_level(ambsys, key, CASE, months)
+        others = [D.period_level(ambsys, key, [t], months) for t in trusts if t not in CASE]
+        best = min(others) if D.OUTCOMES[key].lower_is_better else max(others)
+        share = (RE.MEANINGFUL[key].default / 100) / abs(group - best)
+        assert 0.28 < share < 0.40, (key, share)

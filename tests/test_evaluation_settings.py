@@ -129,3 +129,13 @@ def test_the_power_chart_draws_each_rule_and_says_so(ambsys):
     revised = study.primary.revised
     assert f"{text.amount('c2_mean', revised.mde_now, signed=False)} with data to March 2026" in alt
     assert "the interrupted time series" in alt
+
+
+def test_every_value_the_chapter_cites_is_glued(ambsys):
+    import json
+
+    nb = json.loads((ROOT / "notebooks" / "09_evaluation.ipynb").read_text(encoding="utf-8"))
+    cited = {k for c in nb["cells"] if c["cell_type"] == "markdown"
+             for k in re.findall(r"\{glue:text\}`([^`]+)`", "".join(c["source"]))}
+    glued = set(text.chapter_values(_study(ambsys))) | {"ev.group_note", "ev.vintage.current", "ev.vintage.summary"}
+    assert cited - glued == set()

@@ -441,3 +441,39 @@ def test_the_front_page_answer_names_the_data_the_rule_and_what_could_be_seen():
     early = _study(primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
                    last="2025-11", post_months=2)
     assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
+
+
+# --- 9. the judgements behind the words, on both sides of each rule ---------------------------------------------
+
+def test_each_judgement_is_decided_on_both_sides_of_its_rule():
+    from se_ambulance.publish.evaluation_text import decide
+
+    assert decide.level_position(30.0, [28.0, 35.0]) == ("between", 1)
+    assert decide.level_position(27.0, [28.0, 35.0]) == ("faster_than_all", 2)
+    assert decide.level_position(36.0, [28.0, 35.0]) == ("slower_than_all", 0)
+    assert decide.level_position(float("nan"), [28.0]) == ("unknown", 0)
+    season = {"group_now": 31.0, "group_before": 35.8, "donors_now": 32.2, "donors_before": 40.1}
+    assert decide.season_kinder_to(season) == "donors"
+    assert decide.season_kinder_to(season | {"donors_now": 40.0}) == "group"
+    assert decide.all_winter(pd.Timestamp("2025-10-01"), pd.Timestamp("2026-03-01"))
+    assert not decide.all_winter(pd.Timestamp("2025-10-01"), pd.Timestamp("2026-04-01"))
+    # Lead or deficit only when the mean difference is larger than the trend's drift over half the pre-period.
+    assert decide.pre_trend_reading(1.33, 30.06, 35.0, 30) == "lead_shrinking"  # 4.9 > 1.66
+    assert decide.pre_trend_reading(4.0, 30.06, 35.0, 30) == "moving_against"  # 4.9 < 5.0
+    assert decide.pre_trend_reading(-0.74, 40.0, 35.0, 30) == "deficit_shrinking"
+    assert decide.pre_trend_reading(float("nan"), 30.0, 35.0, 30) is None
+    r = SimpleNamespace(verdict=V.UNDETECTABLE, mde_now=5.7, meaningful=3.0, fit=SimpleNamespace(post_months=6))
+    assert decide.power_decided(r) and not decide.power_decided(SimpleNamespace(**(r.__dict__ | {"mde_now": 2.9})))
+    assert not decide.too_early_by_months(r, 3)
+    assert decide.too_early_by_months(SimpleNamespace(verdict=V.TOO_EARLY, fit=SimpleNamespace(post_months=2)), 3)
+    assert decide.by_default(_study()) and not decide.by_default(_study(excluded=("RRU",)))
+
+
+def test_the_placebo_caveat_is_stated_and_cited():
+    md = _markdown()
+    assert "**A caveat on placebo p-values.**" in md
+    assert "{cite:p}`illenberger_2020`" in md and "{cite:p}`mlsynth_2026`" in md
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    for key in ("illenberger_2020", "mlsynth_2026", "abadie_2010", "ferman_2021", "bloom_1995"):
+        assert f"{{{key}," in bib, key
+    assert "Epidemiology" in bib and "815--822" in bib
