@@ -62,7 +62,7 @@ def power_by_rule_figure(study: Study, source: str):
                      f"and {amount(D.PRIMARY, ruled.mde_end, signed=False)} by {month_label(d.power_until)}, against a "
                      f"meaningful change of {amount(D.PRIMARY, ruled.meaningful, signed=False)}")
     return figure(chart, name="evaluation-power-by-rule",
-                  title="How large a change in the Category 2 mean the data could tell from noise, by rule version",
+                  title="Detectable change in the Category 2 mean, by rule version",
                   units=(f"Minutes; two-sided test at {int(round(100 * d.alpha))}% with {int(round(100 * d.power))}% "
                          "power; dashed: each version's meaningful change; dotted: today's data"),
                   source=source,

@@ -96,9 +96,9 @@ def estimates_moved_table(cmp, study: Study) -> pd.DataFrame:
     return pd.DataFrame({
         "outcome": c["outcome"].map(OUTCOME_NAMES),
         "months since the start (previous → now)": [f"{a} → {b}" for a, b in zip(c["previous_months"], c["current_months"])],
-        "synthetic control (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
+        "synthetic control (previous → now)": [f"{amount(k, a, short=True)} → {amount(k, b, short=True)}" for k, a, b in
                                                zip(c["outcome"], c["previous_sc"], c["current_sc"])],
-        "ITS (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
+        "ITS (previous → now)": [f"{amount(k, a, short=True)} → {amount(k, b, short=True)}" for k, a, b in
                                  zip(c["outcome"], c["previous_its"], c["current_its"])],
         "verdict (previous → now)": [f"{VERDICT_WORDS.get(a, '–')} → {VERDICT_WORDS[b]}" for a, b in
                                      zip(c["previous_verdict"], c["current_verdict"])],
