@@ -113,13 +113,13 @@ def test_the_time_series_standard_error_matches_a_simulation_of_its_own_model():
     index = pd.date_range(first, periods=36, freq="MS")
     rng = np.random.default_rng(11)
     effects = []
-    for _ in range(400):
+    for _ in range(250):
         e = np.zeros(len(index))
         e[0] = rng.normal(0, 2.0)
         for t in range(1, len(index)):
             e[t] = 0.4 * e[t - 1] + rng.normal(0, 2.0 * np.sqrt(1 - 0.4 ** 2))
         effects.append(comparative_its(pd.Series(e, index=index), pd.Series(0.0, index=index), START, 0.1).effect)
-    assert np.std(effects) == pytest.approx(se, rel=0.12)
+    assert np.std(effects) == pytest.approx(se, rel=0.15)  # 250 draws: the SD is known to about 4.5%
 
 
 def test_the_time_series_noise_is_its_models_residual():
