@@ -74,10 +74,12 @@ def test_a_later_start_month_moves_the_exploratory_months_and_the_sentences_with
     study = _study(ambsys, start_month="2026-01", pre_start="2023-04")
     values = text.chapter_values(study)
     _clean(_everything(study))
-    assert study.post_months == 3 and study.exploratory_months == 3
+    since = len(pd.date_range("2026-01-01", study.last_month, freq="MS"))  # 3 with data to March 2026
+    assert study.post_months == since and study.exploratory_months == 3
     assert values["ev.seen_months"] == "3"
     assert "after three months of outcome data since the start had been published" in values["ev.blindness"]
-    assert "All 3 months since the start (January 2026 to March 2026)" in values["ev.exploratory"]
+    assert "3 (January 2026 to March 2026) were published before the design was fixed" in values["ev.exploratory"] \
+        or "All 3 months since the start (January 2026 to March 2026)" in values["ev.exploratory"]
     assert "six" not in values["ev.blindness"] + values["ev.fixed_after"]
 
 
@@ -127,7 +129,7 @@ def test_the_power_chart_draws_each_rule_and_says_so(ambsys):
     html = power_by_rule_figure(study, "NHS England AmbSYS").data
     alt = re.search(r'aria-label="([^"]*)"', html).group(1)
     revised = study.primary.revised
-    assert f"{text.amount('c2_mean', revised.mde_now, signed=False)} with data to March 2026" in alt
+    assert f"{text.amount('c2_mean', revised.mde_now, signed=False)} with data to {study.last_month:%B %Y}" in alt
     assert "the interrupted time series" in alt
 
 
