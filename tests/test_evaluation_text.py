@@ -387,8 +387,9 @@ def test_the_page_names_the_rule_in_force_and_shows_the_newer_one_beside_it(adop
 def test_the_multiplicity_sentence_counts_the_outcomes(outcomes, words):
     keys = list(D.OUTCOMES)[:outcomes]
     study = _study(results={k: _primary() for k in keys})
-    assert text.multiplicity_sentence(study).startswith(words) if hasattr(text, "multiplicity_sentence") else \
-        text.sentences.multiplicity_sentence(study).startswith(words)
+    from se_ambulance.publish.evaluation_text.sentences import multiplicity_sentence
+
+    assert multiplicity_sentence(study).startswith(words)
 
 
 def test_the_blindness_sentence_follows_the_start_month():
@@ -412,8 +413,6 @@ def test_a_three_trust_group_is_never_called_two_trusts():
 
 
 def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust():
-    from se_ambulance.analysis.evaluation.study import RuleResult  # noqa: F401 (the shape meaning_text reads)
-
     r = _primary(revised=SimpleNamespace(meaningful=0.02))
     study = _study(results={D.PRIMARY: _primary(), "ed_conveyance": r})
     study = Study(**{**study.__dict__, "incidents_a_year": 1_388_300,

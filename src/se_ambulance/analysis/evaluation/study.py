@@ -75,7 +75,8 @@ class RuleResult:
     without_power: str  # what the steps would give were the power check set aside (context, never a verdict)
     sc_finds: bool  # the synthetic control finds a meaningful change (informative, significant, large enough)
     its_finds: bool
-    its_low: float  # the time series' interval this version judges with (from 7 December 2026: widened to its noise)
+    its_low: float  # the time series' interval this version judges with (from 7 December 2026: at least as wide as its
+    # own noise implies)
     its_high: float
 
 
@@ -240,7 +241,6 @@ def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_
                 its_path: pd.DataFrame, informative: bool, facts: dict) -> RuleResult:
     """An outcome's sizes and verdict under one version of the rule. `sc_path` and `its_path` run to the lookahead;
     `facts` are verdict.judge's arguments other than the sizes the version decides."""
-    o = design.OUTCOMES[outcome]
     if rule.meaningful == "share_of_level":
         meaningful = d.meaningful_change * abs(level)
     else:
@@ -255,8 +255,8 @@ def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_
     mde_now, mde_end = _now(full, post), float(shown["detectable"].iloc[-1])
     sizes = dict(mde_now=mde_now, mde_end=mde_end, meaningful=meaningful)
     if rule.power == "counting_methods":
-        # The time series rules a change out only on an interval at least as wide as its own noise implies (its HAC
-        # interval is too narrow on short monthly series): the wider of the two.
+        # The time series finds or rules out a change only on an interval at least as wide as its own noise implies
+        # (its HAC interval is too narrow on short monthly series): the wider of the two.
         low, high = widened(facts["its_effect"], facts["its_low"], facts["its_high"], _now(its_path, post), d)
         facts = facts | {"its_low": low, "its_high": high}
     alpha = d.alpha
@@ -265,7 +265,6 @@ def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_
     its_finds = verdict.finds_change(verdict.its_significant(facts["its_low"], facts["its_high"],
                                                              facts["its_placebo_p"], alpha),
                                      facts["its_effect"], meaningful)
-    assert o.lower_is_better == facts["lower_is_better"]
     return RuleResult(rule, meaningful, basis, shown, mde_now, mde_end, power.first_month_detectable(full, meaningful),
                       verdict.judge(**(facts | sizes)), verdict.without_power(**(facts | sizes)), bool(sc_finds),
                       bool(its_finds), facts["its_low"], facts["its_high"])

@@ -30,8 +30,8 @@ In this order:
 Under the version of 22 November 2026 the power check in rule 2 is measured on the synthetic control (its pre-period
 error and the spread of its space placebos) and applies to both methods, whether or not the synthetic control's own
 estimate is informative. Under the version of 7 December 2026 it is measured on each method whose estimate counts,
-on its own noise, and the largest applies; the time series then rules a change out only on an interval at least as
-wide as its own noise implies.
+on its own noise, and the largest applies; the time series then finds or rules out a change only on an interval at
+least as wide as its own noise implies.
 `without_power` gives what rules 3 to 7 would say were the power check set aside: it explains a verdict the power
 check decided, and is never a verdict itself.
 

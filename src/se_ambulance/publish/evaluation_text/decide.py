@@ -58,11 +58,6 @@ def first_test(last_month: pd.Timestamp, earlier_last_months: Sequence[pd.Timest
     return ("previous" if oldest == 0 else "earlier"), oldest
 
 
-def revised_differs(study: Study) -> list[str]:
-    """The outcomes whose verdict under the newest rule differs from the governing rule's."""
-    return [k for k, r in study.results.items() if r.revised.verdict != r.verdict]
-
-
 # --- the verdict's reasons --------------------------------------------------------------------------------------
 
 def too_early_by_months(r, min_post_months: int) -> bool:

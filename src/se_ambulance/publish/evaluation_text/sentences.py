@@ -18,8 +18,8 @@ from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import REGIONS, short_name
 
 from . import decide
-from .phrases import (EXCLUSION_FACTS, EXCLUSION_SENTENCES, LEADERSHIP_WORDS, LEAN_WORDS, METHOD_NAMES,
-                      PARTNERSHIP_WORDS, SHARE_PATIENTS, VERDICT_WORDS)
+from .phrases import (EXCLUSION_FACTS, EXCLUSION_SENTENCES, LEADERSHIP_WORDS, LEAN_WORDS, PARTNERSHIP_WORDS,
+                      SHARE_PATIENTS, VERDICT_WORDS)
 from .units import amount, clauses, fit_text, its_text, names, number_word, patients, rank_text, size
 
 # The day the design was fixed, and what AmbSYS held then (never changes; reference.evaluation gives the facts).
@@ -523,6 +523,3 @@ def plain_answer(study: Study) -> str:
         return opening + f" {capital(seen)} ({rule_name(newest)})."
     return opening
 
-
-def method_name(method: str) -> str:
-    return METHOD_NAMES[method]
