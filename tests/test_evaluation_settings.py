@@ -48,6 +48,12 @@ def _clean(words: str) -> None:
 
 
 @pytest.fixture(scope="module")
+def canonical(ambsys):
+    """The canonical design on the pinned data (one study for the checks that need it)."""
+    return _study(ambsys)
+
+
+@pytest.fixture(scope="module")
 def april(ambsys):
     """The next real release, to April 2026, from the mirror (its provenance: ../SOURCES.md there)."""
     from se_ambulance.data.ambsys import read_ambsys_csv
@@ -115,14 +121,23 @@ def test_the_april_vintage_is_the_first_test_and_reports_under_the_rule_of_22_no
     assert "**Under the rule of 7 December 2026**" in text.verdict_block(study)
     table = text.verdict_table(study)
     assert "verdict (the rule of 22 November 2026) (this vintage's verdict)" in table.columns
-    # The same data adopted the day after the revision would be judged by the revised rule, with nothing beside it.
-    later = _study(april, adopted="2026-12-08")
+    # The same data adopted the day after the revision would be judged by the revised rule, with nothing beside it
+    # (the same study, re-labelled as run_study labels it for that date: every rule's verdicts are computed anyway).
+    from dataclasses import replace
+
+    from se_ambulance.reference.evaluation import rule_in_force
+
+    rule = rule_in_force("2026-12-08").dated
+    later = replace(study, adopted="2026-12-08",
+                    results={k: replace(r, governing=rule) for k, r in study.results.items()})
     assert later.governing.dated == "2026-12-07" and text.revised_block(later) == ""
     assert later.primary.verdict == study.primary.revised.verdict
+    assert "is judged by the rule of 7 December 2026, the version in force when it was adopted." in \
+        text.today_block(later, "data to April 2026", [march], None)
 
 
-def test_the_power_chart_draws_each_rule_and_says_so(ambsys):
-    study = _study(ambsys)
+def test_the_power_chart_draws_each_rule_and_says_so(canonical):
+    study = canonical
     frame = power_by_rule_frame(study)
     assert set(frame["rule"]) == {"The rule of 22 November 2026 (on the synthetic control)",
                                   "The rule of 7 December 2026 (on the time series)"}
@@ -133,11 +148,11 @@ def test_the_power_chart_draws_each_rule_and_says_so(ambsys):
     assert "the interrupted time series" in alt
 
 
-def test_every_value_the_chapter_cites_is_glued(ambsys):
+def test_every_value_the_chapter_cites_is_glued(canonical):
     import json
 
     nb = json.loads((ROOT / "notebooks" / "09_evaluation.ipynb").read_text(encoding="utf-8"))
     cited = {k for c in nb["cells"] if c["cell_type"] == "markdown"
              for k in re.findall(r"\{glue:text\}`([^`]+)`", "".join(c["source"]))}
-    glued = set(text.chapter_values(_study(ambsys))) | {"ev.group_note", "ev.vintage.current", "ev.vintage.summary"}
+    glued = set(text.chapter_values(canonical)) | {"ev.group_note", "ev.vintage.current", "ev.vintage.summary"}
     assert cited - glued == set()
