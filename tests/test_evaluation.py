@@ -433,7 +433,10 @@ def test_the_comparison_reruns_the_evaluation_on_both_vintages(project):
     assert values["ev.vintage.new_months"] == "April 2026, May 2026, June 2026"
     assert values["ev.vintage.n_revised"] == "4"
     n_moved = int(both["moved"].sum())
-    assert "adds 3 month(s)" in values["ev.vintage.summary"]
+    assert "adds 3 months (April 2026, May 2026, June 2026)" in values["ev.vintage.summary"]
+    # The earlier vintage is judged by the rule in force when it was adopted; this one (never adopted) by the newest.
+    assert cmp.previous_study.governing.dated == "2026-11-22" and study.governing.dated == "2026-12-07"
+    assert "judged by different versions of the rule" in values["ev.vintage.summary"]
     assert f"{n_moved} of this chapter's verdicts moved" in values["ev.vintage.summary"]
     assert len(text.verdicts_moved_table(cmp, study)) == n_moved
     shown = text.revisions_table(cmp, ["RYD", "RYE"])

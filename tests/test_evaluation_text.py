@@ -60,7 +60,7 @@ def _primary(**kw):
     base = dict(fit=fit, its=its, sc_informative=False, lean=V.WORSE, verdict=V.UNDETECTABLE, reference_level=30.06,
                 meaningful=3.01, mde_now=15.9, mde_end=10.5, its_rank=SimpleNamespace(rank=1, of=14, p=1 / 14),
                 rank=SimpleNamespace(rank=6, of=8, p=0.75), sc_finds=False, its_finds=True,
-                without_power=V.UNCONFIRMED)
+                without_power=V.UNCONFIRMED, ruled=SimpleNamespace(basis=("synthetic_control",)))
     return SimpleNamespace(**(base | kw))
 
 
@@ -69,14 +69,14 @@ def _its(effect: float, trend: float = float("nan")) -> ITSFit:
 
 
 def _study(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, primary=None, sensitivity=None, pre_levels=None,
-           seasons=None) -> Study:
+           seasons=None, last="2026-03", post_months=6, adopted=None, results=None, **design) -> Study:
     """A study as run_study would describe the design, with the real donor pool and the real leadership and
     partnership facts, and the given results."""
-    d = _design(members, excluded)
+    d = _design(members, excluded, **design)
     donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors)
-    return Study(d, donors, pd.Timestamp("2017-08-01"), pd.Timestamp("2026-03-01"), 6,
-                 {D.PRIMARY: primary or _primary()}, pd.DataFrame(), sensitivity or {}, seasons or {},
-                 D.shares_leadership(d.members), D.partners(d.members), REGIONS, pre_levels or {})
+    return Study(d, donors, pd.Timestamp("2017-08-01"), pd.Timestamp(f"{last}-01"), post_months,
+                 results or {D.PRIMARY: primary or _primary()}, pd.DataFrame(), sensitivity or {}, seasons or {},
+                 D.shares_leadership(d.members), D.partners(d.members), REGIONS, pre_levels or {}, adopted)
 
 
 def _roles(study: Study) -> dict[str, str]:
@@ -254,12 +254,14 @@ def test_a_verdict_decided_by_the_power_check_says_so():
     assert text.power_gate_sentence(_study(primary=_primary(verdict=V.UNCONFIRMED))) == ""
 
 
-def test_an_uninformative_synthetic_control_is_said_to_still_set_the_power_check():
+def test_an_uninformative_synthetic_control_sets_the_power_check_only_under_the_first_rule():
     md = _markdown()
     assert "uninformative for that outcome and does not count towards a verdict" not in md
-    assert "This one power check applies to both methods" in md
+    assert ("its pre-period error and placebos still set the power check below for both methods;\n   under the rule "
+            "of {glue:text}`ev.rule_newest` they do not") in md
     words = text.sc_counts(_primary())
     assert "its estimate does not count towards the verdict" in words and "still set the power check" in words
+    assert "from the rule of 7 December 2026 they do not" in words
     assert text.sc_counts(_primary(sc_informative=True)) == "counts towards the verdict"
 
 
@@ -285,3 +287,192 @@ def test_the_las_scas_scenario_leaves_out_what_the_group_requires():
     d = text.design_from(p.evaluation.model_dump(), p.group.model_dump())
     donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors)
     assert not set(donors) & {"RRU", "RYE", "RYD", "R1F"} and len(donors) == 7
+
+
+# --- 7. the pre-stated design: months, rule versions, the first test, in the words it promised ------------------
+
+# The verdict words the design of 22 November 2026 promised (notebooks/09_evaluation.ipynb, "The verdict rule"): a
+# later version of the rule may change how the sizes are measured, never these words.
+PROMISED_WORDS = {
+    V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods find changes in opposite directions",
+    V.UNCONFIRMED: "unconfirmed: one method finds a meaningful change the other does not confirm",
+    V.NO_CHANGE: "no meaningful change", V.NOT_FOUND: "no meaningful change found, none ruled out",
+    V.TOO_EARLY: "too early to tell", V.UNDETECTABLE: "cannot be told from noise with these data",
+}
+
+
+def test_the_verdict_words_are_the_ones_the_design_promised():
+    assert text.VERDICT_WORDS == PROMISED_WORDS
+    rule = " ".join(_markdown()[_markdown().index("**The verdict rule**"):].split())
+    for code, words in PROMISED_WORDS.items():
+        if code not in (V.BETTER, V.WORSE):
+            assert f"**{words.split(':')[0]}" in rule, words
+
+
+@pytest.mark.parametrize("start, last, post, words", [
+    # The design saw data to March 2026: from an October 2025 start, six months are exploratory.
+    ("2025-10", "2026-03", 6, "All 6 months since the start (October 2025 to March 2026) were published before"),
+    ("2025-10", "2026-04", 7, "the first 6 (October 2025 to March 2026) were published before the design was fixed "
+                              "and are exploratory; the other one (April 2026) was published after it and was not "
+                              "seen when it was fixed"),
+    ("2025-10", "2026-06", 9, "the other 3 (April 2026 to June 2026) were published after it and were not seen"),
+    ("2026-01", "2026-04", 4, "the first 3 (January 2026 to March 2026) were published before"),
+    ("2026-04", "2026-05", 2, "All 2 months since the start (April 2026 to May 2026) were published after the design "
+                              "was fixed (it saw data to March 2026), so none is exploratory"),
+    ("2026-04", "2026-03", 0, "There are no months since the start yet."),
+])
+def test_which_months_are_exploratory_follows_the_start_and_the_data(start, last, post, words):
+    study = _study(start_month=start, last=last, post_months=post)
+    assert words in text.exploratory_sentence(study)
+    assert study.exploratory_months + study.confirmatory_months == post
+
+
+def _vintage(name, adopted, to):
+    return SimpleNamespace(vintage=name, adopted=adopted, coverage=f"2017-08 to {to}; England")
+
+
+MARCH = _vintage("data to March 2026", "2026-11-21", "2026-03")
+APRIL = _vintage("data to April 2026", "2026-12-07", "2026-04")
+MAY = _vintage("data to May 2026", "2027-01-14", "2026-05")
+
+
+def test_the_first_test_fixed_in_advance_is_the_first_vintage_with_later_months():
+    from se_ambulance.publish.evaluation_text import decide
+
+    fixed = pd.Timestamp("2026-03-01")
+    assert decide.first_test(fixed, []) == ("not_yet", None)
+    assert decide.first_test(pd.Timestamp("2026-04-01"), [fixed]) == ("this", None)
+    assert decide.first_test(pd.Timestamp("2026-04-01"), []) == ("this", None)
+    assert decide.first_test(pd.Timestamp("2026-05-01"), [pd.Timestamp("2026-04-01"), fixed]) == ("previous", 0)
+    assert decide.first_test(pd.Timestamp("2026-06-01"),
+                             [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-04-01"), fixed]) == ("earlier", 1)
+
+
+def test_the_first_tests_result_is_reported_in_the_promised_words_under_the_rule_in_force():
+    april = _study(last="2026-04", post_months=7, adopted="2026-12-07")
+    words = text.first_test_sentence(april, [MARCH], None)
+    assert words == ("This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage "
+                     "with data later than March 2026. Under the rule of 22 November 2026, in force when it was "
+                     "adopted, its result for the primary outcome is: **cannot be told from noise with these data**.")
+    # The next vintage reports the April one's result, under the rule that governed April.
+    may = _study(last="2026-05", post_months=8, adopted="2027-01-14")
+    words = text.first_test_sentence(may, [APRIL, MARCH], april)
+    assert words.startswith("The vintage before this one (data to April 2026) (adopted 7 December 2026) was the first "
+                            "test fixed in advance")
+    assert "Under the rule of 22 November 2026" in words and "was: **cannot be told from noise" in words
+    later = text.first_test_sentence(_study(last="2026-06", post_months=9), [MAY, APRIL, MARCH], None)
+    assert "was an earlier vintage (data to April 2026, adopted 7 December 2026)" in later
+    # Before any later month: the exploratory sentence says it; nothing is added.
+    assert text.first_test_sentence(_study(), [], None) == ""
+
+
+@pytest.mark.parametrize("adopted, rule, beside", [
+    ("2026-11-21", "22 November 2026", True), ("2026-12-07", "22 November 2026", True),
+    ("2026-12-08", "7 December 2026", False),
+])
+def test_the_page_names_the_rule_in_force_and_shows_the_newer_one_beside_it(adopted, rule, beside):
+    study = _study(adopted=adopted)
+    words = text.rule_in_force_sentence(study, "data to X")
+    assert f"is judged by the rule of {rule}, the version in force when it was adopted" in words
+    assert ("its verdicts are shown beside this rule's" in words) is beside
+
+
+# --- 8. sentences under other settings ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("outcomes, words", [
+    (1, "There are no secondary outcomes: with one outcome and two methods there are 2 tests at 10%"),
+    (2, "The other one is secondary: with two outcomes and two methods there are 4 tests"),
+    (7, "The other six are secondary: with seven outcomes and two methods there are 14 tests"),
+])
+def test_the_multiplicity_sentence_counts_the_outcomes(outcomes, words):
+    keys = list(D.OUTCOMES)[:outcomes]
+    study = _study(results={k: _primary() for k in keys})
+    from se_ambulance.publish.evaluation_text.sentences import multiplicity_sentence
+
+    assert multiplicity_sentence(study).startswith(words)
+
+
+def test_the_blindness_sentence_follows_the_start_month():
+    from se_ambulance.publish.evaluation_text import sentences
+
+    assert "after six months of outcome data since the start had been published: the design is not blind" in \
+        sentences.blindness_sentence(_study())
+    assert "after three months" in sentences.blindness_sentence(_study(start_month="2026-01"))
+    late = _study(start_month="2026-06", post_months=0)
+    assert "before any month since the start (June 2026) had been published" in sentences.blindness_sentence(late)
+    assert "not blind" not in sentences.fixed_after(late) and "six" not in sentences.fixed_after(late)
+
+
+def test_a_three_trust_group_is_never_called_two_trusts():
+    from se_ambulance.publish.evaluation_text import sentences
+
+    study = _study(("RX6", "RX7", "RX8"), DEFAULT_EXCLUDED_DONORS)
+    assert sentences.members_words(study) == "the three trusts"
+    assert "two" not in text.OUTCOME_NAMES["c2_mean_gap"] and "pair" not in _markdown().split("## The verdict")[0]
+    assert "{glue:text}`ev.n_members`" in _markdown()
+
+
+def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust():
+    r = _primary(revised=SimpleNamespace(meaningful=0.02))
+    study = _study(results={D.PRIMARY: _primary(), "ed_conveyance": r})
+    study = Study(**{**study.__dict__, "incidents_a_year": 1_388_300,
+                     "share_levels": {"ed_conveyance": {"group": 0.517, "RYF": 0.455, "RX6": 0.541, "RYD": 0.40}}})
+    words = text.meaning_text(study, "ed_conveyance")
+    assert words.startswith("2.0 pp: about 28,000 conveyances to an ED a year for this group")
+    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 pp" in words  # not RYD
+    best = Study(**{**study.__dict__, "share_levels": {"ed_conveyance": {"group": 0.44, "RYF": 0.455}}})
+    assert "already better than every other English trust's" in text.meaning_text(best, "ed_conveyance")
+
+
+def test_the_front_page_answer_names_the_data_the_rule_and_what_could_be_seen():
+    revised = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
+    study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
+    answer = text.plain_answer(study)
+    assert answer.startswith("These data cannot tell: with data to March 2026, the pre-stated design's verdict on the "
+                             "group's Category 2 mean response time (the rule of 22 November 2026) is “cannot be told "
+                             "from noise with these data”.")
+    assert "only a change of 4.9 min could be told from the month-to-month noise, against the 3.0 min" in answer
+    assert answer.count(". ") <= 1  # one or two sentences
+    differs = _study(primary=_primary(verdict=V.NO_CHANGE, mde_now=2.0, revised=SimpleNamespace(
+        verdict=V.NOT_FOUND, meaningful=3.0, mde_now=2.5, mde_end=2.0)), adopted="2026-11-21")
+    assert "Under the rule of 7 December 2026, which governs later vintages, it is “no meaningful change found" in \
+        text.plain_answer(differs)
+    early = _study(primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
+                   last="2025-11", post_months=2)
+    assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
+
+
+# --- 9. the judgements behind the words, on both sides of each rule ---------------------------------------------
+
+def test_each_judgement_is_decided_on_both_sides_of_its_rule():
+    from se_ambulance.publish.evaluation_text import decide
+
+    assert decide.level_position(30.0, [28.0, 35.0]) == ("between", 1)
+    assert decide.level_position(27.0, [28.0, 35.0]) == ("faster_than_all", 2)
+    assert decide.level_position(36.0, [28.0, 35.0]) == ("slower_than_all", 0)
+    assert decide.level_position(float("nan"), [28.0]) == ("unknown", 0)
+    season = {"group_now": 31.0, "group_before": 35.8, "donors_now": 32.2, "donors_before": 40.1}
+    assert decide.season_kinder_to(season) == "donors"
+    assert decide.season_kinder_to(season | {"donors_now": 40.0}) == "group"
+    assert decide.all_winter(pd.Timestamp("2025-10-01"), pd.Timestamp("2026-03-01"))
+    assert not decide.all_winter(pd.Timestamp("2025-10-01"), pd.Timestamp("2026-04-01"))
+    # Lead or deficit only when the mean difference is larger than the trend's drift over half the pre-period.
+    assert decide.pre_trend_reading(1.33, 30.06, 35.0, 30) == "lead_shrinking"  # 4.9 > 1.66
+    assert decide.pre_trend_reading(4.0, 30.06, 35.0, 30) == "moving_against"  # 4.9 < 5.0
+    assert decide.pre_trend_reading(-0.74, 40.0, 35.0, 30) == "deficit_shrinking"
+    assert decide.pre_trend_reading(float("nan"), 30.0, 35.0, 30) is None
+    r = SimpleNamespace(verdict=V.UNDETECTABLE, mde_now=5.7, meaningful=3.0, fit=SimpleNamespace(post_months=6))
+    assert decide.power_decided(r) and not decide.power_decided(SimpleNamespace(**(r.__dict__ | {"mde_now": 2.9})))
+    assert not decide.too_early_by_months(r, 3)
+    assert decide.too_early_by_months(SimpleNamespace(verdict=V.TOO_EARLY, fit=SimpleNamespace(post_months=2)), 3)
+    assert decide.by_default(_study()) and not decide.by_default(_study(excluded=("RRU",)))
+
+
+def test_the_placebo_caveat_is_stated_and_cited():
+    md = _markdown()
+    assert "**A caveat on placebo p-values.**" in md
+    assert "{cite:p}`illenberger_2020`" in md and "{cite:p}`mlsynth_2026`" in md
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    for key in ("illenberger_2020", "mlsynth_2026", "abadie_2010", "ferman_2021", "bloom_1995"):
+        assert f"{{{key}," in bib, key
+    assert "Epidemiology" in bib and "815--822" in bib

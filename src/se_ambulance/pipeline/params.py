@@ -385,6 +385,26 @@ def _months_between(a: str, b: str) -> int:
     return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:]) - int(a[5:])
 
 
+def _meaningful(key: str, unit: str):
+    t = _ev.MEANINGFUL[key]
+    return Field(t.default, ge=t.low, le=t.high, description=f"In {unit}; plausible {t.low:g} to {t.high:g}. "
+                 f"{t.meaning}")
+
+
+class MeaningfulParams(_Model):
+    """The smallest change that matters, by outcome, in the outcome's own unit (the verdict rule from 7 December 2026;
+    the rule of 22 November 2026 uses `meaningful_change`). Each default's meaning and source is in
+    reference.evaluation.MEANINGFUL."""
+
+    c2_mean: float = _meaningful("c2_mean", "minutes")
+    c2_p90: float = _meaningful("c2_p90", "minutes")
+    c1_mean: float = _meaningful("c1_mean", "minutes")
+    c1_p90: float = _meaningful("c1_p90", "minutes")
+    hear_and_treat: float = _meaningful("hear_and_treat", "percentage points")
+    ed_conveyance: float = _meaningful("ed_conveyance", "percentage points")
+    c2_mean_gap: float = _meaningful("c2_mean_gap", "minutes")
+
+
 class EvaluationParams(_Model):
     """Chapter 9: the pre-registered evaluation of the group (design fixed on 22 November 2026, when AmbSYS held
     data to March 2026). Every value can be moved; the chapter shows what follows."""
@@ -413,10 +433,14 @@ class EvaluationParams(_Model):
                          "(0.1 matches the 90% intervals of the claims rule).")
     power: float = Field(0.8, ge=0.5, le=0.95, description="Power at which the smallest detectable change is stated; "
                          "plausible 0.8–0.9 (0.8 is the usual convention, Cohen 1988).")
-    meaningful_change: float = Field(0.10, gt=0, le=0.5, description="The smallest change that matters, as a share of "
-                                     "the group's pre-period level (for the gap, of its C2 mean); plausible 0.05–0.2; our "
-                                     "judgement: 0.1 is about 3 minutes on the C2 mean, half the cut the 30-minute "
-                                     "interim target asked of England's 2023/24 C2 mean (36:23).")
+    meaningful_change: float = Field(0.10, gt=0, le=0.5, description="The verdict rule of 22 November 2026: the "
+                                     "smallest change that matters, as a share of the group's pre-period level (for the "
+                                     "gap, of its C2 mean); plausible 0.05–0.2; our judgement: 0.1 is about 3 minutes on "
+                                     "the C2 mean, half the cut the 30-minute interim target asked of England's 2023/24 "
+                                     "C2 mean (36:23). The rule of 7 December 2026 uses `meaningful` instead.")
+    meaningful: MeaningfulParams = Field(default_factory=MeaningfulParams, description="The verdict rule of 7 December "
+                                         "2026: the smallest change that matters, by outcome, in its own unit (minutes; "
+                                         "percentage points for the two shares), each with its stated meaning.")
     min_post_months: int = Field(3, ge=1, le=24, description="Months after the start before any verdict other than "
                                  "'too early to tell'; plausible 3–12.")
     power_until: str = Field(_ev.DEFAULT_POWER_UNTIL, description="Last month the power chart looks ahead to (YYYY-MM, "

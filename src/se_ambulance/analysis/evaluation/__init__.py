@@ -2,7 +2,7 @@
 responses, re-run on every AmbSYS vintage.
 
 - `design`: the outcomes and the panels (the group pooled, each donor trust, donor pseudo-groups);
-- `synthetic`: a synthetic control of the group (pysyncon), fitted on the pre-period;
+- `synthetic`: a synthetic control of the group, least squares on the simplex (scipy), fitted on the pre-period;
 - `its`: a comparative interrupted time series against the pooled donors (statsmodels, HAC errors);
 - `placebo`: placebos in space (each donor as if it had formed the group) and in time (false starts);
 - `power`: the smallest effect the months available could tell from noise, now and at future months;

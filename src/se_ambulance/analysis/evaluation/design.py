@@ -207,3 +207,13 @@ def same_months_a_year_earlier(tidy: pd.DataFrame, outcome: str, members: Sequen
             "group_before": period_level(tidy, outcome, members, before),
             "donors_now": period_level(tidy, outcome, donors, now),
             "donors_before": period_level(tidy, outcome, donors, before)}
+
+
+def incidents_a_year(tidy: pd.DataFrame, orgs: Sequence[str], months: Sequence[pd.Timestamp]) -> float:
+    """The organisations' incidents (AmbSYS A7, the shares' denominator) a year over a set of months: their sum ÷
+    the number of months × 12. What a share's meaningful change is in patients a year."""
+    months = pd.DatetimeIndex(months)
+    if not len(months):
+        return float("nan")
+    sub = tidy[tidy["org"].isin(list(orgs)) & tidy["month"].isin(months) & (tidy["indicator"] == "A7")]
+    return float(sub["value"].sum() / len(months) * 12)

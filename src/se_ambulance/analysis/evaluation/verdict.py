@@ -1,6 +1,8 @@
 """The pre-registered rule that turns an outcome's numbers into a verdict (a code; the words are in
 `publish.evaluation_text`). Revised on 22 November 2026 after an expert review, before any data later than
-the vintage the design was fixed on (`reference.evaluation.RULE_REVISED_ON`).
+the vintage the design was fixed on (`reference.evaluation.RULE_REVISED_ON`). Every dated version of the rule
+(`reference.evaluation.RULES`) takes the steps below; a version fixes where the two sizes they compare come from
+(the smallest detectable change and the meaningful change: `analysis.evaluation.study.judge_under`).
 
 A method *finds a change* only if its test is significant and its estimate is at least the outcome's
 meaningful change in size: the synthetic control's rank among the donors treated as the group (space
@@ -25,8 +27,11 @@ In this order:
    change**;
 7. otherwise: **no meaningful change found** (but none ruled out either).
 
-The power check in rule 2 is measured on the synthetic control (its pre-period error and the spread of its space
-placebos) and applies to both methods, whether or not the synthetic control's own estimate is informative.
+Under the version of 22 November 2026 the power check in rule 2 is measured on the synthetic control (its pre-period
+error and the spread of its space placebos) and applies to both methods, whether or not the synthetic control's own
+estimate is informative. Under the version of 7 December 2026 it is measured on each method whose estimate counts,
+on its own noise, and the largest applies; the time series then finds or rules out a change only on an interval at
+least as wide as its own noise implies.
 `without_power` gives what rules 3 to 7 would say were the power check set aside: it explains a verdict the power
 check decided, and is never a verdict itself.
 
