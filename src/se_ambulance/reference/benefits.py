@@ -52,7 +52,7 @@ OUTCOME = ("Sized as a realised outcome, not a plan, so no realisation share is 
 REGISTER: tuple[Item, ...] = (
     Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.002, 0.005, 0.010, 1, 2,
          MONITOR + ". A group is not a merger: both trusts remain separate legal entities and employers with their own "
-         "boards and statutory duties, sharing a chair and a chief executive (seeds 000, 001), so the corporate part "
+         "boards and statutory duties, sharing a chair and a chief executive (the group's announcement and its case for change), so the corporate part "
          "is set below Monitor's band for full mergers (high = its 1% floor). " + OUTCOME, "amber", "red",
          sized_as="outcome"),
     Item("procurement", "Joint procurement of vehicles, equipment and IT", "benefit", True, "turnover",
