@@ -398,13 +398,14 @@ def test_the_front_page_opens_with_a_briefing_short_enough_for_a_board_paper(bui
     lengths = Lengths.of(page.briefing)
     assert lengths.sentences > 20
     assert lengths.median <= 20 and lengths.over_35 == 0, lengths
+    assert sum(words(b) for b in page.briefing) <= 500  # two minutes at 250 words a minute
     html = (site / "notebooks" / "00_introduction.html").read_text(encoding="utf-8")
     assert html.count('<div class="se-briefing">') == 1
     text = " ".join(page.briefing)
     assert word_position(page.text, re.escape(page.briefing[0])) < 60  # it opens the page
     assert "SECAmb's Category 2 average in 2024/25 was 28:50: it missed the 18-minute national standard but was " \
            "inside the 30-minute interim aim." in text.replace("’", "'")
-    assert "does not mean that a standard was met" in text and "Is the group" in html
+    assert "It does not mean that a standard was met" in text and "Is the group" in html
     assert "AmbSYS data to March 2026" in text
 
 
@@ -452,3 +453,11 @@ def test_every_page_links_each_glossary_term_it_uses(built):
         assert used - linked == set(), (name, sorted(used - linked))
         if name.startswith("notebooks/"):
             assert page.glossary_links, name
+
+
+def test_the_tally_counts_each_verdict_and_leaves_out_the_empty_ones():
+    r = {i: SimpleNamespace(verdict=v) for i, v in enumerate(["supported", "supported", "not supported",
+                                                               "partly supported", "not tested here"])}
+    assert br.tally_sentence(r, list(r)) == ("Of the case's 5 headline figures, the data support 2, partly support 1, "
+                                            "do not support 1 and cannot yet test 1.")
+    assert br.tally_sentence(r, [0, 1]) == "Of the case's 2 headline figures, the data support 2."

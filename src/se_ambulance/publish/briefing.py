@@ -21,10 +21,9 @@ from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import NOT_SUPPORTED, PARTLY, SUPPORTED
 from se_ambulance.publish.claims_text import claim_text
-from se_ambulance.publish.format import fy_label, mmss, month_label, pounds_m
+from se_ambulance.publish.format import fy_label, mmss, month_label, percent, pounds_m
 from se_ambulance.publish.stamp import CANONICAL_TRUST, Stamp
 from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
-from se_ambulance.reference.standards import standard
 
 BRIEFING_CLASS = "se-briefing"
 
@@ -71,20 +70,14 @@ def duration(seconds: float) -> str:
 @dataclass(frozen=True)
 class ClaimLines:
     heading: str
-    claimed: str
-    data: str
+    claimed: str  # what the case says, in one short sentence (its exact words are on the claims page)
+    data: str  # what the data say, in one or two short sentences
     note: str = ""  # what the verdict does not mean, where a reader could take it so
 
 
-def _says(c: Claim) -> str:
-    """'The case says: “…”.' with the quotation as the seed has it (a full stop only if it has none)."""
-    return f"The case says: “{c.quote}”" + ("" if c.quote.rstrip().endswith((".", "!", "?")) else ".")
-
-
 # The readings a verdict can rest on, in the briefing's words (the claims page says them at length).
-READINGS = {"region": "the NHS South East region (SCAS, SECAmb and the Isle of Wight)",
-            "group": "SCAS and SECAmb together", "a_year": "a yearly saving once the plan is in place",
-            "pv_total": "a total over the years appraised, in today's money"}
+READINGS = {"region": "the NHS South East region", "group": "SCAS and SECAmb together",
+            "a_year": "a yearly amount", "pv_total": "the total"}
 
 
 def _words(table: Mapping[str, str], key: str) -> str:
@@ -99,30 +92,27 @@ def _response(category: str) -> Callable[[ClaimResult, Claim], ClaimLines]:
 
     def lines(r: ClaimResult, c: Claim) -> ClaimLines:
         t = claim_text(r)
-        best = r.readings[r.reading].central
-        gap = round(best - c.value)
-        gap_words = ("the same as the claim" if gap == 0 else
-                     f"{abs(gap)} second{'s' if abs(gap) != 1 else ''} {'more' if gap > 0 else 'less'} than claimed")
-        mean_standard = standard(category, "mean")
         return ClaimLines(
-            f"Category {number} response times", _says(c),
-            f"The data: in {t['year']}, {_words(READINGS, r.reading)} averaged {t['measured']}, {gap_words}.",
-            f"This does not mean a standard was met: the national standard is {an(duration(mean_standard))} average.")
+            f"Category {number} response times",
+            f"Claimed: the South East's average Category {number} response in {t['year']} was {mmss(c.value)}.",
+            f"Data: {t['measured']} for {_words(READINGS, r.reading)}.")  # the standards follow below
     return lines
 
 
 def _over_85(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
-    return ClaimLines("People aged over 85", _says(c),
-                      f"The data: ONS projections for the South East region give a rise of {t['from_2022']} from "
-                      f"mid-2022, when the projections start, and {t['from_2025']} from mid-2025.")
+    return ClaimLines("People aged over 85",
+                      f"Claimed: a rise of more than {percent(c.value / 100, 0)} in people aged over 85 by 2034.",
+                      f"Data: ONS projects a rise of {t['from_2022']} from mid-2022 and {t['from_2025']} from "
+                      "mid-2025, for the South East region.")
 
 
 def _demand(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
-    return ClaimLines("Demand for ambulances", _says(c),
-                      f"The data: our projection for the two trusts' area gives a rise of {t['growth']} over the "
-                      f"next decade. The range of plausible projections is {t['range']}.")
+    return ClaimLines("Demand for ambulances",
+                      f"Claimed: demand could rise by over {percent(c.value / 100, 0)} in the next decade.",
+                      f"Data: our projection for the area SCAS and SECAmb serve is {t['growth']}, within a range of "
+                      f"{t['range']}.")
 
 
 def _outcomes(r: ClaimResult, c: Claim) -> ClaimLines:
@@ -131,27 +121,27 @@ def _outcomes(r: ClaimResult, c: Claim) -> ClaimLines:
     t, e = claim_text(r), r.readings[r.reading]
     side = "lower" if e.central < 0 else "higher"
     points = lambda v: f"{abs(100 * v):.1f}"  # noqa: E731
-    lo, hi = sorted((abs(e.low), abs(e.high)))
-    interval = (f"95% interval is {points(lo)} to {points(hi)} points {side}" if e.low * e.high > 0 else
-                f"95% interval runs from {points(e.low)} points lower to {points(e.high)} points higher")
-    return ClaimLines("Clinical outcomes", _says(c),
-                      f"The data: in {t['years']}, survival after comparable cardiac arrests (the Utstein group) "
-                      f"was {points(e.central)} points {side} at SECAmb than at SCAS. The {interval}. These figures "
-                      f"use AmbCO {load_manifest()['ambco'].vintage}.")
+    if e.low * e.high > 0:  # the interval is on one side of zero: say it as the central estimate is said
+        lo, hi = sorted((abs(e.low), abs(e.high)))
+        interval = f"95% interval {points(lo)} to {points(hi)} points {side}"
+    else:
+        interval = f"95% interval {points(e.low)} points lower to {points(e.high)} points higher"
+    return ClaimLines("Clinical outcomes", "Claimed: clinical outcomes vary significantly across the region.",
+                      f"Data: in {t['years']}, survival after comparable cardiac arrests was {points(e.central)} "
+                      f"points {side} at SECAmb than at SCAS ({interval}; AmbCO {load_manifest()['ambco'].vintage}).")
 
 
 def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
     ya, pv = r.readings["a_year"], r.readings["pv_total"]
     cash = c.id == "efficiencies-10m"
-    what = "cash savings" if cash else "non-cash ('equivalent') benefits"
-    after = ", after all costs," if cash else ""
     years = int(r.figures["years"])
-    return ClaimLines("Cash savings" if cash else "Wider benefits", _says(c),
-                      f"The data: our model gives {what} of {pounds_m(ya.central)} a year once the plan is in place "
-                      f"(90% range {pounds_m(ya.low)} to {pounds_m(ya.high)}). Over {years} years{after} they total "
-                      f"{pounds_m(pv.central)} in today's money ({pounds_m(pv.low)} to {pounds_m(pv.high)}). The "
-                      f"verdict reads the claim as {_words(READINGS, r.reading)}.",
-                      "" if cash else "These are not cash, and must not be added to the cash savings.")
+    claimed = (f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.value, 0)}." if cash else
+               f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.value, 0)}.")
+    return ClaimLines("Cash savings" if cash else "Wider benefits", claimed,
+                      f"Data: our model gives {pounds_m(ya.central)} a year once the plan is in place, and "
+                      f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged as "
+                      f"{_words(READINGS, r.reading)}.",
+                      "" if cash else "These are not cash: never add them to the savings.")
 
 
 LINES: dict[str, Callable[[ClaimResult, Claim], ClaimLines]] = {
@@ -169,7 +159,7 @@ def claim_item(r: ClaimResult) -> str:
                        "se_ambulance.publish.briefing.LINES.")
     c = claim(r.id)
     ln = LINES[r.id](r, c)
-    verdict = f"**Verdict: {r.verdict}**: {meaning(c, r.verdict)}."
+    verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**: {meaning(c, r.verdict)}."
     return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, ln.note) if p)
 
 
@@ -290,32 +280,47 @@ def group_answer(study) -> str:
             f"month{'s' if months != 1 else ''} since the group's start in {month_label(study.design.start)}.")
 
 
+def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> str:
+    """'Of the case's 7 headline figures, the data support 4, partly support 1 and do not support 2.' (verdicts
+    with no claims are left out; the order is always supported, partly, not)."""
+    counts = [(sum(results[i].verdict == v for i in ids), words) for v, words in
+              ((SUPPORTED, "support"), (PARTLY, "partly support"), (NOT_SUPPORTED, "do not support"))]
+    shown = [f"{words} {n}" for n, words in counts if n]
+    other = len(ids) - sum(n for n, _ in counts)
+    if other:
+        shown.append(f"cannot yet test {other}")
+    joined = shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
+    return f"Of the case's {len(ids)} headline figures, the data {joined}."
+
+
 def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: pd.DataFrame,
-             years: Sequence[int], trust: str, group: Group, study, stamp: Stamp) -> str:
+             years: Sequence[int], trust: str, group: Group, study, stamp: Stamp, comparison: str = "") -> str:
     """The front page's briefing as MyST Markdown, inside `<div class="se-briefing">`.
 
     `standards` is `analysis.performance.standards_by_year` for the focus `trust` and `years` (the claim year
-    and the latest complete year); `study` is the evaluation's `Study` for the book's group."""
+    and the latest complete year); `study` is the evaluation's `Study` for the book's group; `comparison` the
+    sentence setting the trust beside its comparators (`publish.findings.comparators_sentence`)."""
     trust_name, short = PROVIDERS[trust], short_trust_name(trust)
-    c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years)]
+    c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
+    # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
         f'<div class="{BRIEFING_CLASS}">', "",
         f"**In brief.** {stamp.edition}. {stamp.data_to[0].upper()}{stamp.data_to[1:]}. {note}".rstrip(), "",
-        "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
-        "Each claim gets a verdict on its figure only. A verdict of **supported** means the figure is borne out by "
-        "the data. It does not mean that a standard was met, or that the group is working.", "",
-        *[claim_item(results[cid]) for cid in ids], "",
+        f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```", "",
+        group_answer(study), "",
         f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```", "",
         " ".join(p for p in c2 if p), "",
         standards_table(standards, years), "",
-        "A yearly 9-in-10 figure is approximate: it is the incident-weighted average of the monthly figures.", "",
-        f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```", "",
-        group_answer(study), "",
+        "Yearly 9-in-10 figures are approximate: averages of the monthly figures.", "",
+        "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
+        f"{tally_sentence(results, ids)} **Supported** means the claim's figure is right. It does not mean that a "
+        "standard was met, or that the group is working.", "",
+        *[claim_item(results[cid]) for cid in ids], "",
         "</div>",
     ]
     return "\n".join(parts)
 
 
-__all__ = ["BRIEFING_CLASS", "MEANING", "briefing", "c2_sentences", "claim_item", "group_answer", "meaning",
+__all__ = ["BRIEFING_CLASS", "MEANING", "briefing", "c2_sentences", "claim_item", "group_answer", "meaning", "tally_sentence",
            "met_count_sentence", "scope_note", "short_trust_name", "standards_table"]
