@@ -69,6 +69,15 @@ def _shared_chapters(shared: list[Path]) -> list[dict]:
             + [{"file": "book/glossary"}, {"file": "book/references"}, {"file": "book/cite"}])
 
 
+def _trust_chapters(trust: str, per_trust: list[Path], front: Path) -> list[dict]:
+    """One trust's pages. Its front page (the book's root chapter, when it takes the trust) holds the others as
+    sections, so the table of contents on it lists them, as it lists the whole book in the canonical site."""
+    files = [{"file": f"trusts/{trust}/{nb.stem}"} for nb in per_trust]
+    if per_trust and per_trust[0] == front:
+        return [{**files[0], "sections": files[1:]}]
+    return files
+
+
 def _title(nb: Path) -> str:
     """A chapter's title: its first markdown heading."""
     import nbformat
@@ -111,8 +120,7 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
     (out / "atlas").mkdir(exist_ok=True)
     (out / "atlas" / "index.md").write_text(index_page(codes, per_trust, shared, titles), encoding="utf-8")
     toc = {"format": "jb-book", "root": "atlas/index", "parts": [
-        *({"caption": PROVIDERS[t], "chapters": [{"file": f"trusts/{t}/{nb.stem}"} for nb in per_trust]}
-          for t in codes),
+        *({"caption": PROVIDERS[t], "chapters": _trust_chapters(t, per_trust, chapters[0])} for t in codes),
         {"caption": "For every trust", "chapters": _shared_chapters(shared)},
     ]}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
