@@ -312,7 +312,7 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
         f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```", "",
         " ".join(p for p in c2 if p), "",
         standards_table(standards, years), "",
-        "Yearly 9-in-10 figures are approximate: averages of the monthly figures.", "",
+        "Yearly 9-in-10 figures are approximate.", "",
         "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
         f"{tally_sentence(results, ids)} **Supported** means the claim's figure is right. It does not mean that a "
         "standard was met, or that the group is working.", "",
