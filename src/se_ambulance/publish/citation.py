@@ -92,7 +92,8 @@ def substitutions(stamp: Stamp) -> dict[str, str]:
     e = edition_of(stamp)
     return {"cite_title": stamp.title, "cite_edition": stamp.edition,
             "cite_edition_date": e.date or "not yet published", "cite_version": version(stamp),
-            "cite_data": stamp.data_to, "cite_address": stamp.address, "cite_authors": AUTHORS,
+            "cite_data": stamp.data_to, "cite_address": stamp.address, "cite_address_link": f"<{stamp.address}>",
+            "cite_authors": AUTHORS,
             "cite_citation": suggested_citation(stamp),
             "cite_text_licence": f"[{TEXT_LICENCE.name}]({TEXT_LICENCE.url})",
             "cite_code_licence": f"[{CODE_LICENCE.name}]({CODE_LICENCE.url})",
