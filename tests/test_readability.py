@@ -368,7 +368,6 @@ def test_a_staged_book_gets_its_title_and_a_config_without_one_is_refused(tmp_pa
 # Reader-facing text that helpers other than this one write, still to be reworded there: (page, what, text).
 KNOWN_CODE_NAMES = {
     ("notebooks/09_evaluation.html", "a seed file or number", "seed 002"),  # publish/evaluation_text.py
-    ("notebooks/04_demand.html", "a Python module or function", "covid_handling"),  # publish/tables.trend_fit_words
 }
 # Pages whose visible text cites files by name: the data sources (R objects, file names in citations).
 CITES_FILES = {"notebooks/07_sources.html"}
