@@ -16,8 +16,12 @@ def glued_values(notebook: Path) -> dict[str, str]:
         for o in cell.get("outputs", []):
             name = o.get("metadata", {}).get("scrapbook", {}).get("name")
             if name:
+                markdown = o["data"].get("application/papermill.record/text/markdown")
                 raw = o["data"].get("application/papermill.record/text/plain")
-                out[name] = ast.literal_eval(raw) if raw is not None else None
+                if markdown is not None:  # a glued Markdown block (the front page's briefing): its text
+                    out[name] = markdown
+                else:
+                    out[name] = ast.literal_eval(raw) if raw is not None else None
     return out
 
 

@@ -150,3 +150,43 @@ def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame
                      "slowest_org": worst["org"], "slowest_mean": float(worst["mean"])})
     return pd.DataFrame(rows, columns=["fy", "mean", "rank", "of", "fastest_org", "fastest_mean", "slowest_org",
                                        "slowest_mean"])
+
+
+def latest_complete_year(monthly: pd.DataFrame, org: str, category: str = "C2") -> int | None:
+    """The org's latest financial year with all twelve months of `category` (None if it has none)."""
+    fy = metrics.pooled_by_financial_year(monthly[(monthly["org"] == org) & (monthly["category"] == category)])
+    complete = fy[metrics.complete_years(fy["months"])]
+    return int(complete["fy"].max()) if len(complete) else None
+
+
+def standards_by_year(monthly: pd.DataFrame, org: str, years: Sequence[int]) -> pd.DataFrame:
+    """Each response-time standard against the org's figure for each complete financial year in `years`: the
+    incident-weighted mean, or the approximate yearly 90th centile (`metrics.pooled_by_financial_year`), and
+    whether it was met (at or within the standard). The interim Category 2 mean counts only in the years it
+    applied. A year the org did not report in full has no rows.
+
+    Columns: category, statistic ('mean', 'p90', 'interim mean'), standard (s), fy, seconds, met, approximate."""
+    from se_ambulance.reference.standards import ARP_STANDARDS, INTERIM_C2_MEAN, INTERIM_C2_YEARS
+
+    fy = metrics.pooled_by_financial_year(monthly[monthly["org"] == org])
+    fy = fy[metrics.complete_years(fy["months"]) & fy["fy"].isin(list(years))].set_index(["category", "fy"])
+    rows = []
+    for year in years:
+        for (category, statistic), std in ARP_STANDARDS.items():
+            if (category, year) not in fy.index:
+                continue
+            seconds = float(fy.loc[(category, year), statistic])
+            rows.append({"category": category, "statistic": statistic, "standard": std, "fy": year,
+                         "seconds": seconds, "met": seconds <= std, "approximate": statistic == "p90"})
+            if (category, statistic) == ("C2", "mean") and year in INTERIM_C2_YEARS:
+                rows.append({"category": category, "statistic": "interim mean", "standard": INTERIM_C2_MEAN,
+                             "fy": year, "seconds": seconds, "met": seconds <= INTERIM_C2_MEAN,
+                             "approximate": False})
+    return pd.DataFrame(rows, columns=["category", "statistic", "standard", "fy", "seconds", "met", "approximate"])
+
+
+def standards_years(monthly: pd.DataFrame, org: str, claim_year: int) -> list[int]:
+    """The years the front page judges the standards in: the case's claim year and the org's latest complete
+    financial year (one year if they are the same, or if the org has no complete year)."""
+    latest = latest_complete_year(monthly, org)
+    return sorted({int(claim_year)} | ({latest} if latest is not None else set()))

@@ -23,7 +23,8 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import outputs
 from se_ambulance.pipeline.build import (BuildResult, ChapterJob, build_site, chapter_notebooks, chapter_parameters,
-                                         compute_claims, log, run_jobs, stage_book_sources)
+                                         compute_claims, log, run_jobs, set_book_title, stage_book_sources)
+from se_ambulance.publish.stamp import ATLAS_TITLE
 from se_ambulance.pipeline.params import BookParams, load_params
 from se_ambulance.reference.orgs import PROVIDERS
 
@@ -61,12 +62,20 @@ def index_page(trusts: list[str], per_trust: list[Path], shared: list[Path], tit
             f"{head}\n{rule}\n" + "\n".join(rows) + f"\n\n## Pages for every trust\n\n{common}\n")
 
 
-def _shared_chapters(shared: list[Path]) -> dict:
-    """The shared pages under the introduction, whose table of contents (a directive in the chapter, written for
-    the canonical book where it is the root) then lists them."""
-    first, *rest = shared
-    return {"file": f"notebooks/{first.stem}", "sections": [{"file": f"notebooks/{nb.stem}"} for nb in rest]
-            + [{"file": "book/glossary"}, {"file": "book/references"}]}
+def _shared_chapters(shared: list[Path]) -> list[dict]:
+    """The pages every trust shares, then the book's own pages (glossary, references, how to cite). Each trust
+    has its own front page (the introduction takes the focus trust), so the shared pages hang under none."""
+    return ([{"file": f"notebooks/{nb.stem}"} for nb in shared]
+            + [{"file": "book/glossary"}, {"file": "book/references"}, {"file": "book/cite"}])
+
+
+def _trust_chapters(trust: str, per_trust: list[Path], front: Path) -> list[dict]:
+    """One trust's pages. Its front page (the book's root chapter, when it takes the trust) holds the others as
+    sections, so the table of contents on it lists them, as it lists the whole book in the canonical site."""
+    files = [{"file": f"trusts/{trust}/{nb.stem}"} for nb in per_trust]
+    if per_trust and per_trust[0] == front:
+        return [{**files[0], "sections": files[1:]}]
+    return files
 
 
 def _title(nb: Path) -> str:
@@ -94,6 +103,7 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
     fetch(mirror=mirror, progress=log)
     compute_claims(params)
     stage_book_sources(root, out)
+    set_book_title(out, ATLAS_TITLE)
 
     chapters = chapter_notebooks(root)
     per_trust = [nb for nb in chapters if TRUST_AREA in chapter_parameters(nb, params)]
@@ -106,13 +116,12 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
         f"{len(shared)} shared")
     run_jobs(jobs, root / "notebooks", out, force=force)
 
-    titles = {nb.stem: _title(nb) for nb in per_trust}
+    titles = {nb.stem: "Front page" if nb == chapters[0] else _title(nb) for nb in per_trust}
     (out / "atlas").mkdir(exist_ok=True)
     (out / "atlas" / "index.md").write_text(index_page(codes, per_trust, shared, titles), encoding="utf-8")
     toc = {"format": "jb-book", "root": "atlas/index", "parts": [
-        *({"caption": PROVIDERS[t], "chapters": [{"file": f"trusts/{t}/{nb.stem}"} for nb in per_trust]}
-          for t in codes),
-        {"caption": "For every trust", "chapters": [_shared_chapters(shared)]},
+        *({"caption": PROVIDERS[t], "chapters": _trust_chapters(t, per_trust, chapters[0])} for t in codes),
+        {"caption": "For every trust", "chapters": _shared_chapters(shared)},
     ]}
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     log(f"building the atlas site ({len(codes) * len(per_trust) + len(shared)} chapters, Jupyter Book, strict)")

@@ -239,10 +239,16 @@ class ChapterCache:
         os.replace(tmp, self.path)
 
 
+# The modules the Sphinx extension runs at site-build time (the extension and what it registers): a change to any
+# of them rebuilds the site.
+SITE_MODULES = ("sphinx_ext", "glossary_links", "citation", "stamp")
+
+
 def site_key(book_root: Path) -> str:
     """What the site depends on: configuration, prose, styles, executed notebooks and the extension."""
     h = hashlib.sha256()
-    files = [book_root / "_config.yml", book_root / "_toc.yml", Path(__file__).parents[1] / "publish" / "sphinx_ext.py"]
+    publish = Path(__file__).parents[1] / "publish"
+    files = [book_root / "_config.yml", book_root / "_toc.yml"] + [publish / f"{m}.py" for m in SITE_MODULES]
     for folder in ("book", "notebooks", "_static"):
         files += sorted(p for p in (book_root / folder).rglob("*") if p.is_file() and p.name != "se-charts.js")
     for f in files:
@@ -264,6 +270,27 @@ def stage_book_sources(root: Path, dest: Path) -> None:
             shutil.copytree(src, target, dirs_exist_ok=True, ignore=shutil.ignore_patterns(BUNDLE_NAME))
         else:
             shutil.copy2(src, target)
+
+
+def set_book_title(book_root: Path, title: str) -> None:
+    """Give a staged book its own title (the site's header, every page's <title>, the citation page): a book
+    built for another trust or group must never carry the South East book's title."""
+    import re
+
+    config = book_root / "_config.yml"
+    text, n = re.subn(r"^title: .*$", lambda _: f"title: {json.dumps(title)}", config.read_text(encoding="utf-8"),
+                      count=1, flags=re.MULTILINE)
+    if n != 1:
+        raise BuildError(f"{config} has no top-level 'title:' line to set the book's title in.")
+    config.write_text(text, encoding="utf-8")
+
+
+def params_title(params: BookParams) -> str:
+    """The title of the book these parameters build (see `publish.stamp.book_title`)."""
+    from se_ambulance.publish.stamp import book_title
+    from se_ambulance.reference.orgs import Group
+
+    return book_title(params.focus.trust, Group.from_params(params.area("group")))
 
 
 def build_site(book_root: Path, path_output: Path) -> Path:
@@ -421,6 +448,7 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     book_root = root if canonical else out
     if not canonical:
         stage_book_sources(root, book_root)
+        set_book_title(book_root, params_title(params))
     executed = run_chapters(chapters, params, book_root / "notebooks", root / "notebooks",
                             cache_dir=(root / "_build") if canonical else book_root, force=force)
     html = book_root / "_build" / "html"
@@ -452,10 +480,9 @@ def find_chapter(name: str, root: Path | None = None) -> Path:
 def one_chapter_toc(nb: Path, root: Path) -> dict:
     """The table of contents of a one-chapter site: the chapter, and the pages its text needs — the
     references page (where {cite} roles resolve: without it every citation is an error in the strict
-    build) and, if the chapter uses glossary terms, the glossary."""
-    text = nb.read_text(encoding="utf-8")
+    build) and the glossary (every page links its technical terms there: `publish.glossary_links`)."""
     pages = []
-    if (root / "book" / "glossary.md").is_file() and ("{term}" in text or "glossary" in text.lower()):
+    if (root / "book" / "glossary.md").is_file():
         pages.append("book/glossary")
     if (root / "book" / "references.md").is_file():
         pages.append("book/references")
@@ -481,6 +508,7 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     fetch(mirror=mirror, progress=log)
     compute_claims(params)
     stage_book_sources(root, out)
+    set_book_title(out, params_title(params))
     (out / "_toc.yml").write_text(yaml.safe_dump(one_chapter_toc(nb, root), sort_keys=False), encoding="utf-8")
     run_chapters([nb], params, out / "notebooks", root / "notebooks", cache_dir=out)
     key = site_key(out)

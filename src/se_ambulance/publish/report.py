@@ -23,8 +23,10 @@ def _shown(v) -> str:
 
 
 def parameters_note(**params) -> Markdown:
-    """A one-line note of the parameters a page was built with."""
-    return Markdown("*Parameters of this page:* " + "; ".join(f"`{k}` = {_shown(v)}" for k, v in params.items()) + ".")
+    """The parameters a page was built with, for analysts: collapsed, so a reader's page opens with its findings."""
+    listed = "; ".join(f"`{k}` = {_shown(v)}" for k, v in params.items())
+    return Markdown(f'<details class="se-method">\n<summary>The parameters of this page</summary>\n\n{listed}.\n\n'
+                    "</details>")
 
 
 def _leaves(values: Mapping, prefix: str) -> list[tuple[str, Any]]:
@@ -74,6 +76,8 @@ def claims_html(table) -> "HTML":
 
     from IPython.display import HTML
 
+    from se_ambulance.reference.seeds import seed_document
+
     rows = []
     for r in table.itertuples():
         link = ""
@@ -81,23 +85,41 @@ def claims_html(table) -> "HTML":
             page = r.chapter.split("/")[-1] + ".html" + (f"#{r.section}" if isinstance(r.section, str) else "")
             link = f'<a href="{page}">{_h.escape(r.chapter.split("/")[-1].replace("_", " "))}</a>'
         rows.append(
-            f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br><small>{_h.escape(r.seed)}</small></td>'
+            f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br>'
+            f'<small>{_h.escape(seed_document(r.seed).label)}</small></td>'
             f'<td><span class="se-verdict se-verdict-{_BADGE[r.verdict]}">{_h.escape(r.verdict)}</span></td>'
-            f"<td>{_h.escape(r.evidence)}</td><td>{link}<br><small><code>{_h.escape(r.function if isinstance(r.function, str) else '')}</code></small></td></tr>")
+            f"<td>{_h.escape(r.evidence)}</td><td>{link}{_method_note(r.function)}</td></tr>")
     head = "<tr><th>Claim (quoted exactly)</th><th>Verdict</th><th>Evidence</th><th>Tested in</th></tr>"
     return HTML(f'<table class="se-claims"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
 
 
+def _method_note(function) -> str:
+    """The function that computes a claim, for analysts: collapsed, so readers see the chapter link only."""
+    import html as _h
+
+    if not isinstance(function, str) or not function:
+        return ""
+    return (f'<details class="se-method"><summary>How it is computed</summary><small>'
+            f"<code>{_h.escape(function)}</code></small></details>")
+
+
 def sources_markdown(manifest: dict) -> Markdown:
-    """The data manifest as a reader's list: one entry per file with every field that identifies it."""
+    """The data manifest as a reader's list: one entry per file with what identifies it; the file names and
+    checksums, for analysts, in a collapsed table at the end."""
+    import html as _h
+
     items = []
     for d in manifest.values():
         items.append(
             f"- **{d.title}**. {d.publisher}. *Version:* {d.vintage}. *Coverage:* {d.coverage}. "
             f"*Licence:* [{d.licence.name}]({d.licence.url}). *Landing page:* <{d.landing_page}>.  \n"
-            f"  *File:* `{d.file}` ({d.bytes:,} bytes), *SHA-256:* `{d.sha256}`.  \n"
             f"  *Cite as:* {d.citation}")
-    return Markdown("\n".join(items))
+    rows = "".join(f"<tr><td>{_h.escape(d.title)}</td><td><code>{_h.escape(d.file)}</code></td>"
+                   f"<td>{d.bytes:,}</td><td><code>{_h.escape(d.sha256)}</code></td></tr>" for d in manifest.values())
+    files = ('<details class="se-method">\n<summary>File names and checksums</summary>\n'
+             '<table class="se-table"><thead><tr><th>Dataset</th><th>File</th><th>Bytes</th><th>SHA-256</th></tr>'
+             f"</thead><tbody>{rows}</tbody></table>\n</details>")
+    return Markdown("\n".join(items) + "\n\n" + files)
 
 
 def glue_values(values: dict[str, str]) -> None:
@@ -120,7 +142,8 @@ def rag_html(df: pd.DataFrame):
 
     rows = "".join(
         f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
-        f"{cell(r.quality)}{cell(r.impact)}<td><code>{_h.escape(r.where)}</code></td></tr>" for r in df.itertuples())
+        f"{cell(r.quality)}{cell(r.impact)}<td><details class=\"se-method\"><summary>In the code</summary>"
+        f"<code>{_h.escape(r.where)}</code></details></td></tr>" for r in df.itertuples())
     head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
-            "<th>Where</th></tr>")
+            "<th>Where it is used</th></tr>")
     return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')

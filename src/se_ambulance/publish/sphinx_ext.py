@@ -165,4 +165,6 @@ def setup(app):
     app.connect("builder-inited", _use_listitem_citations)
     # Before sphinx-external-toc's own (priority 500), which then leaves an existing index.html alone.
     app.connect("build-finished", _write_root_redirect, priority=400)
+    app.setup_extension("se_ambulance.publish.glossary_links")  # each page links its terms to the glossary
+    app.setup_extension("se_ambulance.publish.citation")  # the 'How to cite' page's values, from the stamp
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 SITE_ADDRESS = "https://se-ambulance.github.io/evidence-book/"
 BOOK_TITLE = "The South East ambulance evidence book"
+ATLAS_TITLE = "The ambulance evidence book, trust by trust"  # every trust's book in one site
+CANONICAL_TRUST = "RYD"  # the trust the canonical book follows (params/default.yaml's focus.trust; a test checks)
 
 
 @dataclass(frozen=True)
@@ -35,3 +37,18 @@ def current_stamp(title: str | None = None) -> Stamp:
     vintage = load_manifest()["ambsys"].vintage
     return Stamp(title=title or BOOK_TITLE, edition="Draft (not a published edition)",
                  data_to=f"AmbSYS {vintage}", next_release="", address=SITE_ADDRESS, code_version=__version__)
+
+
+def book_title(trust: str, group) -> str:
+    """The title of a book built for a focus trust and a group (`reference.orgs.Group`): the book's own title for
+    SECAmb with the case's group; otherwise the trust's name, and the group's when it is not the case's, so a
+    book for another trust never carries the South East book's title."""
+    from se_ambulance.reference.orgs import PROVIDERS
+
+    if trust not in PROVIDERS:
+        raise ValueError(f"'{trust}' is not a trust code; allowed: {', '.join(sorted(PROVIDERS))}")
+    if trust == CANONICAL_TRUST and group.is_case:
+        return BOOK_TITLE
+    title = f"The ambulance evidence book for {PROVIDERS[trust]}"
+    return title if group.is_case else f"{title}, with the group {group.name}"
+

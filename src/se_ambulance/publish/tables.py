@@ -298,12 +298,12 @@ def trend_fit_words(totals: pd.Series, covid: str) -> str:
     years = trend_years(totals, covid)
     span = f"{fy_label(min(years))} to {fy_label(max(years))}" if years else "no complete year"
     if COVID_FY in trend_excluded_years(covid):
-        return (f"The trend is fitted to the complete financial years {span} without {fy_label(COVID_FY)}, as "
-                f"covid_handling is exclude (March 2020, the COVID window's first month, stays in "
-                f"{fy_label(COVID_FY - 1)}).")
+        return (f"The trend is fitted to the complete financial years {span} without {fy_label(COVID_FY)}, as the "
+                f"book leaves the COVID months out. March 2020, the COVID window's first month, stays in "
+                f"{fy_label(COVID_FY - 1)}.")
     return (f"The trend is fitted to the complete financial years {span} with {fy_label(COVID_FY)} as an ordinary "
-            f"year: covid_handling is {covid}, but the annual trend has no COVID term; only SARIMA's monthly model "
-            "takes a step for the COVID months.")
+            f"year: the COVID setting is '{covid}', but the annual trend has no COVID term. Only SARIMA's monthly "
+            "model takes a step for the COVID months.")
 
 
 def category_outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
