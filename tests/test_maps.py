@@ -16,6 +16,7 @@ from se_ambulance.analysis import geometry
 from se_ambulance.data import geography
 from se_ambulance.data.population import load_la_85plus, load_subicb
 from se_ambulance.publish import maps
+from se_ambulance.publish.charts import read_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
@@ -93,8 +94,9 @@ def test_the_figures_carry_title_source_alt_text_and_the_data_drawn(built):
     for f in figs:
         html = f.data
         assert 'role="img" aria-label="' in html and "Source: " in html and "Download the data (CSV)" in html
-        spec = json.loads(html.split(".push([", 1)[1].split(", ", 1)[1].rsplit("]);", 1)[0].replace("<\\/", "</"))
-        assert spec["title"]["text"] and spec["description"]
+        assert 'class="se-chart-title">' in html and 'class="se-chart-units">' in html
+        spec, meta = read_figure(html)
+        assert spec["marks"] and meta["csv"].count("\n") >= 2  # drawn from the CSV the figure carries
     assert "South East Coast (SECAmb), the focus trust, is dark blue" in figs[0].data
     assert "Isle of Wight" in figs[0].data
 

@@ -143,20 +143,27 @@ def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence
             base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(color=colour).transform_filter(test)]
 
 
+def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
+    """A chart over wide data (one column per series) read as long rows of `series` and `value`."""
+    return alt.Chart().transform_fold([field_ref(n) for n in names], as_=[series, value])
+
+
 def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: Sequence[str], value: str,
-                   value_format: Field, groupby: Sequence[str] = (), name: str = "hover") -> list[alt.Chart]:
+                   value_format: Field, groupby: Sequence[str] = (), name: str = "hover",
+                   wide: bool = False) -> list[alt.Chart]:
     """What a reader sees when pointing anywhere in a line chart: a guide at the nearest x and a tooltip with every
     series' value there, in words. The nearest x is found from a Voronoi diagram, so the pointer (or a finger)
-    need not touch a thin line."""
+    need not touch a thin line. `wide`: the data already has one column per series."""
     hover = alt.selection_point(name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout",
                                 empty=False)
     tips = [x_format.tooltip(x_field, "temporal" if x_format.kind == "month" else "ordinal")]
     tips += [value_format.tooltip(field_ref(n), "quantitative", title=n) for n in names]
-    guide = (alt.Chart().transform_pivot(series, value=value, groupby=[x_field, *groupby], op="max")
-             .mark_rule(color="#425563", strokeWidth=1)
+    base = alt.Chart() if wide else alt.Chart().transform_pivot(series, value=value, groupby=[x_field, *groupby],
+                                                               op="max")
+    guide = (base.mark_rule(color="#425563", strokeWidth=1)
              .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
              .add_params(hover))
-    dots = (alt.Chart().mark_circle(size=45, opacity=1)
+    dots = ((folded(names, series, value) if wide else alt.Chart()).mark_circle(size=45, opacity=1)
             .encode(x=x, y=f"{value}:Q", color=f"{series}:N")
             .transform_filter(hover))
     return [guide, dots]
@@ -319,6 +326,15 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
         "</figure>"
     )
     return HTML(body)
+
+
+def read_figure(body: str) -> tuple[dict, dict]:
+    """(Vega spec, meta) of a figure's HTML, as the page's script receives them (for tests and checks)."""
+    m = re.search(r'\.push\(\["[^"]+"\]\.concat\((.*)\)\); if \(window\.seCharts\)', body, re.S)
+    if not m:
+        raise ValueError("not a chart figure")
+    spec, meta = json.loads(m.group(1).replace("<\\/", "</"))
+    return spec, meta
 
 
 # --- the page's script ----------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ import pandas as pd
 from se_ambulance.analysis.metrics import financial_year
 from se_ambulance.analysis.performance import chart_frame
 from se_ambulance.publish.charts import (CLAIM_COLOUR, PALETTE, REFERENCE_COLOUR, Field, Pivot, field_ref, figure,
-                                         focus_lines, month_x, nearest_values, reference_line, series_colours)
+                                         focus_lines, folded, month_x, nearest_values, reference_line, series_colours)
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent
 from se_ambulance.reference.orgs import short_name
 from se_ambulance.reference.standards import (HANDOVER_EXPECTED_MINUTES, INTERIM_C2_MEAN, INTERIM_C2_YEARS,
@@ -155,42 +155,57 @@ def chart_label(name: str) -> str:
 
 
 def response_frame(monthly: pd.DataFrame, category: str, focus: str, claim_year: int | None) -> pd.DataFrame:
-    """`performance.chart_frame` with the lines the text compares with, on the focus organisation's rows:
-    `standard_minutes` (the ARP standard), `interim_aim_minutes` (Category 2's 30-minute mean in the years it
-    applied) and `claimed_minutes` (the case's figure for the claim year's months)."""
+    """One row per month and statistic, one column of minutes per organisation (its short name, the focus first),
+    and the lines the text compares with: `standard_minutes` (the ARP standard), `interim_aim_minutes`
+    (Category 2's 30-minute mean in the years it applied) and `claimed_minutes` (the case's figure over the claim
+    year's months); a reference column is left out where it has no value."""
     from se_ambulance.claims.register import claim
 
-    frame = chart_frame(monthly, category)
-    frame["organisation"] = frame["organisation"].map(chart_label)
-    focus_name = chart_label(monthly.loc[monthly["org"] == focus, "org_name"].iloc[0])
-    on_focus = frame["organisation"] == focus_name
+    long = chart_frame(monthly, category)
+    names = [chart_label(n) for n in dict.fromkeys(monthly["org_name"])]
+    long["organisation"] = long["organisation"].map(chart_label)
+    frame = (long.pivot_table(index=["month", "statistic"], columns="organisation", values="minutes", aggfunc="first",
+                              sort=False)
+             .reindex(columns=names).reset_index())
+    frame.columns.name = None
+    standards = long.drop_duplicates(["month", "statistic"]).set_index(["month", "statistic"])["standard_minutes"]
+    frame["standard_minutes"] = pd.to_numeric(standards.reindex(pd.MultiIndex.from_frame(frame[["month", "statistic"]]))
+                                              .to_numpy(), errors="coerce")
     mean = frame["statistic"] == "Mean"
     fy = financial_year(frame["month"])
-    frame["standard_minutes"] = frame["standard_minutes"].where(on_focus)
-    frame["interim_aim_minutes"] = np.where(
-        on_focus & mean & fy.isin(INTERIM_C2_YEARS) & (category == "C2"), INTERIM_C2_MEAN / 60, np.nan)
+    frame["interim_aim_minutes"] = np.where(mean & fy.isin(INTERIM_C2_YEARS) & (category == "C2"),
+                                            INTERIM_C2_MEAN / 60, np.nan)
     claimed = claim(CLAIMED_MEANS[category]).value if category in CLAIMED_MEANS and claim_year is not None else None
-    frame["claimed_minutes"] = (np.where(on_focus & mean & (fy == claim_year), round(claimed / 60, 2), np.nan)
+    frame["claimed_minutes"] = (np.where(mean & (fy == claim_year), round(claimed / 60, 2), np.nan)
                                 if claimed is not None else np.nan)
-    return frame
+    statistic_order = {"Mean": 0, "90th centile": 1}
+    frame = frame.sort_values(["statistic", "month"], key=lambda c: c.map(statistic_order) if c.name == "statistic"
+                              else c, kind="stable").reset_index(drop=True)
+    return frame.drop(columns=[c for c in REFERENCE_COLUMNS if frame[c].isna().all()])
+
+
+REFERENCE_COLUMNS = ("standard_minutes", "interim_aim_minutes", "claimed_minutes")
 
 
 def response_time_chart(frame: pd.DataFrame, order: list[str], focus: str | None = None,
                         claim_label: str | None = None) -> alt.FacetChart:
-    """Monthly minutes by organisation, one panel per statistic (stacked on a narrow screen), with the standard,
-    the interim aim and the claimed figure where `frame` has them (`response_frame`).
+    """Monthly minutes by organisation (`response_frame`: a column each), one panel per statistic (stacked on a
+    narrow screen), with the standard, the interim aim and the claimed figure where `frame` has them.
 
     `order` fixes the colours and the legend; `focus` is drawn last, dark and thick."""
     x = month_x()
-    base = alt.Chart().encode(x=x, y=alt.Y("minutes:Q", title="Minutes"))
+    base = folded(order, "organisation", "minutes").encode(x=x, y=alt.Y("minutes:Q", title="Minutes"))
     layers = focus_lines(base, "organisation", focus, order)
-    refs = [Ref("standard_minutes", "ARP standard")]
-    if frame["interim_aim_minutes"].notna().any():
+    refs = []
+    if "standard_minutes" in frame:
+        refs.append(Ref("standard_minutes", "ARP standard"))
+    if "interim_aim_minutes" in frame:
         refs.append(Ref("interim_aim_minutes", INTERIM_LABEL, colour="#7C2855", dash=(2, 2)))
-    if claim_label and frame["claimed_minutes"].notna().any():
+    if claim_label and "claimed_minutes" in frame:
         refs.append(Ref("claimed_minutes", claim_label, colour=CLAIM_COLOUR, dash=(1, 0), below=True, at_end=True))
     layers += _refs(x, "month", refs, groupby=["statistic"])
-    layers += nearest_values(x, "month", MONTH, "organisation", order, "minutes", MINUTES, groupby=["statistic"])
+    layers += nearest_values(x, "month", MONTH, "organisation", order, "minutes", MINUTES, groupby=["statistic"],
+                             wide=True)
     return (alt.layer(*layers, data=frame).properties(width=290, height=250)
             .facet(facet=alt.Facet("statistic:N", title=None, sort=["Mean", "90th centile"]), columns=2)
             .resolve_scale(y="independent"))
@@ -209,10 +224,10 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
     names = list(dict.fromkeys(monthly["org_name"]))  # first appearance: the focus trust first
     order = [chart_label(n) for n in names]
     focus_name = order[0]
-    claimed = frame["claimed_minutes"].dropna()
+    claimed = frame["claimed_minutes"].dropna() if "claimed_minutes" in frame else pd.Series(dtype=float)
     claim_label = (f"The case: {mmss(60 * claimed.iloc[0])} in {fy_label(claim_year)}" if len(claimed) else None)
     lines = [f"the national standard as a dashed line ({', '.join(stds)})" if stds else "no national standard"]
-    if frame["interim_aim_minutes"].notna().any():
+    if "interim_aim_minutes" in frame:
         years = sorted(set(financial_year(frame.loc[frame["interim_aim_minutes"].notna(), "month"])))
         lines.append(f"the 30-minute interim aim for the mean as a dotted line from {fy_label(years[0])} to "
                      f"{fy_label(years[-1])}")
@@ -227,16 +242,17 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
                 f"{mmss(last['p90'])}.")
     units = ("Minutes. Dashed: the ARP standard (" + "; ".join(stds) + ")" if stds
              else "Minutes. This book charts no national standard for this category")
-    if frame["interim_aim_minutes"].notna().any():
+    if "interim_aim_minutes" in frame:
         units += "; dotted: the 30-minute interim aim for the mean"
     if claim_label:
         units += f"; solid dark red: the case's figure for {fy_label(claim_year)}"
+    fields = ({"month": MONTH, "statistic": Field("Statistic")} | {n: Field(n, "mmss") for n in order}
+              | {"standard_minutes": Field("ARP standard", "mmss"), "interim_aim_minutes": Field("Interim aim", "mmss"),
+                 "claimed_minutes": Field("The case's figure", "mmss")})
     return figure(response_time_chart(frame, order, focus_name, claim_label),
                   name=f"{category.lower()}-{focus.lower()}-monthly",
                   title=f"{CATEGORY_NAMES[category]}: response times by month", units=units, source=source,
-                  alt_text=alt_text, fields={"month": MONTH, "minutes": MINUTES, "standard_minutes": MINUTES,
-                                             "interim_aim_minutes": MINUTES, "claimed_minutes": MINUTES},
-                  table=Pivot("month", ("statistic", "organisation"), "minutes"))
+                  alt_text=alt_text, fields={k: f for k, f in fields.items() if k in frame})
 
 
 # --- chapter 2: signals, seasons, handover -----------------------------------------------------------------------
