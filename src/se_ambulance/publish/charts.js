@@ -85,8 +85,12 @@ function eachLegend(node, fn) {
   if (Array.isArray(node.marks)) node.marks.forEach((m) => eachLegend(m, fn));
 }
 
-// The spec at a width: single views fit it exactly (Vega's "fit-x"); panels are sized to share it, one per
-// row on a narrow screen; legends wrap into as many columns as fit.
+function eachAxis(node, fn) {
+  if (!node || typeof node !== "object") return;
+  if (Array.isArray(node.axes)) node.axes.forEach(fn);
+  if (Array.isArray(node.marks)) node.marks.forEach((m) => eachAxis(m, fn));
+}
+
 // The spec with a patch applied ([[path, value], ...], as publish.charts.json_patch writes it).
 function patched(spec, patch) {
   let s = structuredClone(spec);
@@ -99,35 +103,58 @@ function patched(spec, patch) {
   return s;
 }
 
-function fit(spec, meta, width, shrink) {
+// The spec at a width: single views fit it exactly (Vega's "fit-x"); panels are sized to share it, one per
+// row on a narrow screen; legends wrap into as many columns as fit; long axis labels are cut shorter on a
+// narrow screen. `adjust` ({panel, label} in pixels) corrects the estimates after a first drawing.
+function fit(spec, meta, width, adjust) {
   const narrow = width < NARROW;
   const s = patched(spec, narrow ? meta.narrow : null);
   (s.data || []).forEach((d) => { if (d.name === CSV_DATA) d.values = meta.csv; });
+  const cut = (adjust && adjust.label) || 0;
   eachLegend(s, (legend) => {
     if (legend.type === "gradient") return;
     const columns = Math.max(1, Math.floor(width / 220));
     legend.columns = columns;
-    legend.labelLimit = Math.max(80, Math.floor(width / columns) - 30);
+    legend.labelLimit = Math.max(60, Math.floor(width / columns) - 40 - cut);
   });
+  if (narrow) {
+    eachAxis(s, (axis) => {
+      if (axis.orient === "left" || axis.orient === "right") {
+        axis.labelLimit = Math.min(axis.labelLimit || 180, Math.floor(width * 0.32));
+      }
+    });
+  }
   if (meta.panels > 1) {
     const columns = narrow ? 1 : meta.panels;
-    const inner = Math.max(100, Math.floor((width - 20 * (columns - 1)) / columns) - 60 - (shrink || 0));
+    const inner = Math.max(100, Math.floor((width - 20 * (columns - 1)) / columns) - 60 - ((adjust && adjust.panel) || 0));
     (s.signals || []).forEach((sig) => { if (meta.widths.indexOf(sig.name) >= 0) sig.value = inner; });
   } else {
     s.width = width;
     s.autosize = {type: "fit-x", contains: "padding"};
-    if (meta.aspect) s.height = Math.round(Math.min(width * meta.aspect, 720));
+    if (meta.aspect) {
+      s.height = Math.round(Math.min(width * meta.aspect, 720));
+      s.padding = {left: 12, right: 5, top: 5, bottom: 5};  // a map has no axis: room for a legend's first label
+    }
   }
   return s;
 }
 
 const csvOf = (item) => item[2].csv;
 
-function draw(item, width, shrink) {
+// How far the drawing spills past `width`: the whole SVG, and its widest legend (legends start where the plot
+// starts, so a long label can run past the chart's right edge).
+function spill(svg, width) {
+  const left = svg.getBoundingClientRect().left;
+  const whole = svg.getBoundingClientRect().width - width;
+  const legends = [...svg.querySelectorAll("g.role-legend")].map((g) => g.getBoundingClientRect().right - left - width);
+  return {whole: whole, legend: Math.max(0, ...legends)};
+}
+
+function draw(item, width, adjust, tries) {
   const el = document.getElementById(item[0]);
   if (item.view) item.view.finalize();
   el.textContent = "";
-  const view = new vega.View(vega.parse(fit(item[1], item[2], width, shrink)),
+  const view = new vega.View(vega.parse(fit(item[1], item[2], width, adjust)),
     {renderer: "svg", container: el, hover: true});
   view.tooltip(item.tooltip);
   item.view = view;
@@ -137,11 +164,14 @@ function draw(item, width, shrink) {
     if (svg) {
       svg.setAttribute("aria-hidden", "true");
       svg.setAttribute("focusable", "false");
-      // Panels are sized from an estimate of their axes; correct it once if the whole is too wide.
-      const over = svg.getBoundingClientRect().width - width;
-      if (item[2].panels > 1 && over > 1 && !shrink) {
+      // Panel widths and legend labels are sized from estimates; correct them if the drawing spills over.
+      const over = spill(svg, width);
+      if ((over.whole > 0.5 || over.legend > 0.5) && (tries || 0) < 3) {
         const columns = width < NARROW ? 1 : item[2].panels;
-        return draw(item, width, Math.ceil(over / columns) + 2);
+        const next = {panel: ((adjust && adjust.panel) || 0) + (item[2].panels > 1 && over.whole > 0.5
+                                                                ? Math.ceil(over.whole / columns) + 2 : 0),
+                      label: ((adjust && adjust.label) || 0) + Math.ceil(over.legend) + 4};
+        return draw(item, width, next, (tries || 0) + 1);
       }
     }
     el.parentNode.setAttribute("data-rendered", "true");

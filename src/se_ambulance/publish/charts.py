@@ -131,10 +131,14 @@ def series_colours(order: Sequence[str], focus: str | None) -> alt.Scale:
     return alt.Scale(domain=list(order), range=[FOCUS_COLOUR if s == focus else next(others) for s in order])
 
 
+# Every layer that colours by series declares the same legend, so the merged key shows full-strength lines.
+SERIES_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3, symbolFillColor="transparent")
+
+
 def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence[str], **marks) -> list[alt.Chart]:
     """Two line layers: every series but the focus, thin and translucent; then the focus, thick, on top."""
     colour = alt.Color(f"{series}:N", title=None, sort=list(order), scale=series_colours(order, focus),
-                       legend=alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3))
+                       legend=SERIES_LEGEND)
     if focus is None:
         return [base.mark_line(**marks).encode(color=colour)]
     test = f"datum[{json.dumps(series)}] === {json.dumps(focus)}"
@@ -164,7 +168,7 @@ def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: 
              .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
              .add_params(hover))
     dots = ((folded(names, series, value) if wide else alt.Chart()).mark_circle(size=45, opacity=1)
-            .encode(x=x, y=f"{value}:Q", color=f"{series}:N")
+            .encode(x=x, y=f"{value}:Q", color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
             .transform_filter(hover))
     return [guide, dots]
 
@@ -176,7 +180,7 @@ def reference_line(x: alt.X, x_field: str, y_field: str, label: str | None, colo
     a line through the rows where `y_field` has a value (and `where` holds), with `label` written at its start
     (or end). The label may use `{value}`, replaced by the value in the chart's words."""
     rows = f"isValid(datum[{json.dumps(y_field)}])" + (f" && ({where})" if where else "")
-    line = (alt.Chart().mark_line(color=colour, strokeDash=list(dash), strokeWidth=1.8, interpolate="step-after")
+    line = (alt.Chart().mark_line(color=colour, strokeDash=list(dash), strokeWidth=1.8)
             .encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q")).transform_filter(rows))
     if not label:
         return [line]

@@ -19,8 +19,9 @@ import pandas as pd
 
 from se_ambulance.analysis.metrics import financial_year
 from se_ambulance.analysis.performance import chart_frame
-from se_ambulance.publish.charts import (CLAIM_COLOUR, PALETTE, REFERENCE_COLOUR, Field, Pivot, field_ref, figure,
-                                         focus_lines, folded, month_x, nearest_values, reference_line, series_colours)
+from se_ambulance.publish.charts import (CLAIM_COLOUR, PALETTE, REFERENCE_COLOUR, SERIES_LEGEND, Field, Pivot,
+                                         field_ref, figure, focus_lines, folded, month_x, nearest_values,
+                                         reference_line, series_colours)
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent
 from se_ambulance.reference.orgs import short_name
 from se_ambulance.reference.standards import (HANDOVER_EXPECTED_MINUTES, INTERIM_C2_MEAN, INTERIM_C2_YEARS,
@@ -72,7 +73,8 @@ def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[
     if band:
         layers.append(alt.Chart().mark_area(opacity=0.15).encode(
             x=enc_x, y=alt.Y(f"{field_ref(band[0])}:Q", axis=axis, title=y_title), y2=f"{field_ref(band[1])}:Q",
-            color=alt.Color(f"{field_ref(color)}:N", title=None, sort=order, scale=series_colours(order, focus))))
+            color=alt.Color(f"{field_ref(color)}:N", title=None, sort=order, scale=series_colours(order, focus),
+                            legend=SERIES_LEGEND)))
     layers += focus_lines(alt.Chart().encode(x=enc_x, y=y_enc), field_ref(color), focus, order,
                           **({"point": {"size": 28}} if points else {}))
     layers += _refs(enc_x, x, refs)
