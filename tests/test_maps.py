@@ -112,14 +112,13 @@ def test_the_trust_map_highlights_the_focus_and_the_group(built):
 
 
 def _path_extents(svg: str) -> list[tuple[float, float]]:
-    """Width and height of every geoshape path in a rendered SVG."""
+    """Width and height of every geoshape path in a rendered SVG (Vega draws geoshapes as `mark-shape` groups)."""
     out = []
-    for p in svg.split("<path")[1:]:
-        if 'aria-roledescription="geoshape"' not in p:
-            continue
-        nums = [float(x) for x in re.findall(r"-?\d+\.?\d*", re.search(r' d="([^"]*)"', p).group(1))]
-        xs, ys = nums[0::2], nums[1::2]
-        out.append((max(xs) - min(xs), max(ys) - min(ys)))
+    for group in re.findall(r'<g class="mark-shape role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S):
+        for d in re.findall(r' d="([^"]*)"', group):
+            nums = [float(x) for x in re.findall(r"-?\d+\.?\d*", d)]
+            xs, ys = nums[0::2], nums[1::2]
+            out.append((max(xs) - min(xs), max(ys) - min(ys)))
     return out
 
 
