@@ -120,7 +120,7 @@ function fit(spec, meta, width, adjust) {
   if (narrow) {
     eachAxis(s, (axis) => {
       if (axis.orient === "left" || axis.orient === "right") {
-        axis.labelLimit = Math.min(axis.labelLimit || 180, Math.floor(width * 0.32));
+        axis.labelLimit = Math.min(axis.labelLimit || 180, Math.floor(width * 0.4));
       }
     });
   }

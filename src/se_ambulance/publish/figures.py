@@ -135,7 +135,8 @@ def histogram_chart(frame: pd.DataFrame, x_title: str, threshold: float, thresho
                  Field("Share of draws", "percent", 1).tooltip("share")])
     marks = pd.DataFrame({"x": [threshold], "label": [threshold_label]})
     rule = alt.Chart(marks).mark_rule(color=CLAIM_COLOUR, strokeWidth=2).encode(x="x:Q")
-    text = alt.Chart(marks).mark_text(align="left", baseline="top", dx=4, y=4, color=CLAIM_COLOUR,
+    # Left of the rule: the claimed figure sits in the right tail, where a label to its right would leave the chart.
+    text = alt.Chart(marks).mark_text(align="right", baseline="top", dx=-4, y=4, color=CLAIM_COLOUR,
                                       fontWeight="bold").encode(x="x:Q", text="label:N")
     return alt.layer(bars, rule, text, data=frame).properties(width=600, height=280)
 
