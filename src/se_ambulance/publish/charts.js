@@ -118,9 +118,13 @@ function fit(spec, meta, width, adjust) {
     legend.labelLimit = Math.max(60, Math.floor(width / columns) - 40 - cut);
   });
   if (narrow) {
+    // Several legends on one side stack instead of sharing a row.
+    const stack = {direction: "vertical", anchor: "start", margin: 6};
+    s.config = Object.assign({}, s.config);
+    s.config.legend = Object.assign({}, s.config.legend, {layout: {top: stack, bottom: stack}});
     eachAxis(s, (axis) => {
       if (axis.orient === "left" || axis.orient === "right") {
-        axis.labelLimit = Math.min(axis.labelLimit || 180, Math.floor(width * 0.4));
+        axis.labelLimit = Math.max(40, Math.min(axis.labelLimit || 180, Math.floor(width * 0.4)) - cut);
       }
     });
   }
