@@ -18,7 +18,7 @@ UV_VERSION  := 0.13.8
 # The interpreter the lock is resolved for (the Python 3.11 of the development machines and CI).
 LOCK_PYTHON := 3.11.7
 
-.PHONY: book test test-fast env data clean benchmark lock
+.PHONY: book pdf page-weights test test-fast env data clean benchmark lock
 
 # Exactly the locked packages (hash-checked), then the project itself without resolving anything;
 # pip check fails if pyproject.toml declares something the lock lacks (then: make lock).
@@ -46,8 +46,14 @@ lock:
 data: $(STAMP)
 	$(BIN)/se-ambulance fetch
 
+# The book, and its PDF edition when Chromium is installed (`make pdf` insists on it).
 book: data
-	$(BIN)/se-ambulance build
+	$(BIN)/se-ambulance build --pdf auto
+
+# The PDF edition of the whole book and the two-page briefing, printed offline by Chromium into
+# _build/html/pdf/ and linked from every page (the site is rebuilt with the links if it lacks them).
+pdf: data
+	$(BIN)/se-ambulance build --pdf yes
 
 # The full CI gate: unit and golden tests, nbval on the committed chapters, the books, the site in a
 # real browser. On every core (pytest-xdist), in units of work that tests/conftest.py defines (a file, or a
@@ -72,3 +78,7 @@ clean:
 # Speed and memory, measured (not a test): see README "Benchmarks".
 benchmark: data
 	$(BIN)/python benchmarks/run.py
+
+# Page weights of the built site (first visit: requests, bytes, console errors, 390 px overflow).
+page-weights:
+	$(BIN)/python benchmarks/page_weights.py

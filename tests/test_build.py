@@ -176,7 +176,7 @@ def test_the_chart_bundle_is_generated_once_and_again_when_stale(tmp_path):
 
     dest = write_bundle(tmp_path)
     first = dest.read_text(encoding="utf-8")
-    assert first.startswith("/* se-charts: vl-convert ") and "vegaEmbed" in first
+    assert first.startswith("/* se-charts: vl-convert ") and "vega only" in first
     mtime = dest.stat().st_mtime_ns
     assert write_bundle(tmp_path) == dest and dest.stat().st_mtime_ns == mtime  # reused, not rewritten
     dest.write_text("/* se-charts: an older bundle */\n", encoding="utf-8")

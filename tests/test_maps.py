@@ -16,6 +16,7 @@ from se_ambulance.analysis import geometry
 from se_ambulance.data import geography
 from se_ambulance.data.population import load_la_85plus, load_subicb
 from se_ambulance.publish import maps
+from se_ambulance.publish.charts import read_figure
 
 ROOT = Path(__file__).resolve().parents[1]
 MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
@@ -93,8 +94,9 @@ def test_the_figures_carry_title_source_alt_text_and_the_data_drawn(built):
     for f in figs:
         html = f.data
         assert 'role="img" aria-label="' in html and "Source: " in html and "Download the data (CSV)" in html
-        spec = json.loads(html.split(".push([", 1)[1].split(", ", 1)[1].rsplit("]);", 1)[0].replace("<\\/", "</"))
-        assert spec["title"]["text"] and spec["description"]
+        assert 'class="se-chart-title">' in html and 'class="se-chart-units">' in html
+        spec, meta = read_figure(html)
+        assert spec["marks"] and meta["csv"].count("\n") >= 2  # drawn from the CSV the figure carries
     assert "South East Coast (SECAmb), the focus trust, is dark blue" in figs[0].data
     assert "Isle of Wight" in figs[0].data
 
@@ -110,14 +112,13 @@ def test_the_trust_map_highlights_the_focus_and_the_group(built):
 
 
 def _path_extents(svg: str) -> list[tuple[float, float]]:
-    """Width and height of every geoshape path in a rendered SVG."""
+    """Width and height of every geoshape path in a rendered SVG (Vega draws geoshapes as `mark-shape` groups)."""
     out = []
-    for p in svg.split("<path")[1:]:
-        if 'aria-roledescription="geoshape"' not in p:
-            continue
-        nums = [float(x) for x in re.findall(r"-?\d+\.?\d*", re.search(r' d="([^"]*)"', p).group(1))]
-        xs, ys = nums[0::2], nums[1::2]
-        out.append((max(xs) - min(xs), max(ys) - min(ys)))
+    for group in re.findall(r'<g class="mark-shape role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S):
+        for d in re.findall(r' d="([^"]*)"', group):
+            nums = [float(x) for x in re.findall(r"-?\d+\.?\d*", d)]
+            xs, ys = nums[0::2], nums[1::2]
+            out.append((max(xs) - min(xs), max(ys) - min(ys)))
     return out
 
 

@@ -1,15 +1,16 @@
 """The published site in headless Chromium: charts draw, nothing leaves the site, links resolve,
-and axe-core finds no WCAG 2.1 A/AA violation on any page.
+axe-core finds no WCAG 2.1 A/AA violation on any page, a first visit is light, nothing is wider than a
+390 px phone, and the PDF edition prints.
 
 The site is built from the committed notebooks (no execution), exactly as `make book` publishes
-it. Screenshots of every page are kept in test-artifacts/screenshots for a person to look at.
-axe-core is the npm package pinned in package.json/package-lock.json (`npm ci`), injected from
-node_modules into each page, so the test needs no network.
+it, with its PDF edition. Screenshots of every page at 1366 and 390 px are kept in
+test-artifacts/screenshots for a person to look at. axe-core is the npm package pinned in
+package.json/package-lock.json (`npm ci`), injected from node_modules into each page, so the test
+needs no network.
 """
 
 from __future__ import annotations
 
-import base64
 import functools
 import html.parser
 import http.server
@@ -30,19 +31,27 @@ pytestmark = pytest.mark.site  # `make test-fast` leaves these out
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-# Console messages known to be harmless: sphinx-book-theme logs this when no colour mode is stored.
-KNOWN_CONSOLE = ("Got invalid theme mode",)
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+# Best-practice rules the site also passes: all content in landmarks; no header cell without a name.
+BEST_PRACTICE = ["region", "empty-table-header"]
+WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
+# A reader's first visit to a page (nothing cached), uncompressed.
+MAX_FIRST_VISIT_BYTES, MAX_FIRST_VISIT_REQUESTS = 1_500_000, 15
 REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
 
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
+    from se_ambulance.pipeline.pdf import make_pdfs
+
     src = tmp_path_factory.mktemp("site-src")
     stage_book_sources(ROOT, src)  # as a scenario build stages them, the book's styles included
     shutil.copytree(ROOT / "notebooks", src / "notebooks")
-    return build_site(src, src)
+    html = build_site(src, src, pdf_links=True)
+    if Path(CHROMIUM).exists() and os.environ.get("SE_AMBULANCE_SKIP_BROWSER") != "1":
+        make_pdfs(html, src, log=lambda msg: None)  # the PDF edition every page links
+    return html
 
 
 @pytest.fixture(scope="session")
@@ -79,16 +88,25 @@ def pages(site: Path) -> list[str]:
                   if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
 
 
-def open_page(browser, server, path, goto: bool = True, **options):
-    page = browser.new_page(viewport={"width": 1280, "height": 900}, **options)
-    record = {"requests": [], "console": [], "failed": []}
+def open_page(browser, server, path, goto: bool = True, viewport=WIDE, **options):
+    page = browser.new_page(viewport=viewport, **options)  # a new context: nothing cached, a first visit
+    record = {"requests": [], "console": [], "failed": [], "bytes": {}}
     page.on("request", lambda r: record["requests"].append(r.url))
+    page.on("requestfinished", lambda r: record["bytes"].__setitem__(r.url, _body_size(r)))
     page.on("console", lambda m: record["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: record["console"].append(str(e)))
     page.on("response", lambda r: record["failed"].append(f"{r.status} {r.url}") if r.status >= 400 else None)
     if goto:
         page.goto(f"{server}/{path}", wait_until="load")
     return page, record
+
+
+def _body_size(request) -> int:
+    response = request.response()
+    try:
+        return len(response.body()) if response else 0
+    except Exception:  # a redirect or an aborted request has no body
+        return 0
 
 
 def wait_for_charts(page) -> None:
@@ -117,12 +135,13 @@ def chart_facts(page) -> list[dict]:
         fig = figs.nth(i)
         svg = fig.locator(".se-chart-vis svg")
         href = fig.locator("a.se-chart-csv").get_attribute("href") or ""
-        csv = (base64.b64decode(href.split(",", 1)[1]).decode("utf-8")
-               if href.startswith("data:text/csv;charset=utf-8;base64,") else None)
+        csv = (urllib.parse.unquote(href.split(",", 1)[1])
+               if href.startswith("data:text/csv;charset=utf-8,") else None)
         facts.append({"errors": fig.locator("[data-render-error]").count(), "svgs": svg.count(),
                       "box": svg.first.bounding_box() if svg.count() else None,
                       "label": fig.locator(".se-chart-vis").get_attribute("aria-label") or "",
-                      "caption": fig.locator("figcaption").inner_text(), "csv": csv})
+                      "title": fig.locator(".se-chart-title").inner_text(),
+                      "caption": fig.locator(".se-chart-foot").inner_text(), "csv": csv})
     return facts
 
 
@@ -151,9 +170,10 @@ def visits(site, server, browser, axe_source) -> dict[str, dict]:
         else:
             wait_for_charts(page)
             # JPEG: a whole page encodes in half the time PNG takes, and reads as well to a person checking it.
-            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".jpg")), full_page=True, type="jpeg",
-                            quality=85)
+            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__1366.jpg")), full_page=True,
+                            type="jpeg", quality=85)
             rec["charts"] = chart_facts(page)
+            rec["best_practice"] = axe_violations(page, axe_source, {"type": "rule", "values": BEST_PRACTICE})
             schemes = ["light", "dark"]
         rec["axe"] = {}
         for scheme in schemes:
@@ -174,8 +194,22 @@ def test_every_page_loads_cleanly_and_stays_on_the_site(visits, server):
         outside = [u for u in rec["requests"] if not u.startswith(server) and not u.startswith("data:")]
         assert outside == [], f"{path} requested another host: {outside}"
         assert rec["failed"] == [], f"{path}: failed requests {rec['failed']}"
-        errors = [m for m in rec["console"] if not m.startswith(KNOWN_CONSOLE)]
-        assert errors == [], f"{path}: console errors {errors}"
+        assert rec["console"] == [], f"{path}: console errors {rec['console']}"
+
+
+def test_a_first_visit_is_light_and_loads_only_what_the_page_uses(site, visits):
+    for path, rec in visits.items():
+        if "bytes" not in rec or REFRESH.search((site / path).read_text(encoding="utf-8")):
+            continue
+        sizes = rec["bytes"]
+        assert len(sizes) <= MAX_FIRST_VISIT_REQUESTS, f"{path}: {len(sizes)} requests: {sorted(sizes)}"
+        assert sum(sizes.values()) <= MAX_FIRST_VISIT_BYTES, (
+            f"{path}: {sum(sizes.values()):,} bytes: {sorted(sizes.items(), key=lambda kv: -kv[1])[:5]}")
+        names = [urllib.parse.urlparse(u).path.rsplit("/", 1)[-1] for u in sizes]
+        has_chart = '<figure class="se-chart"' in (site / path).read_text(encoding="utf-8")
+        assert ("se-charts.js" in names) == has_chart, f"{path}: chart bundle loaded: {'se-charts.js' in names}"
+        for never in ("fontawesome.js", "searchindex.js", "searchtools.js", "sphinx-thebe.css", "copybutton.js"):
+            assert never not in names, f"{path} loads {never}, which it does not use"
 
 
 def test_every_chart_draws_with_alt_text_source_and_csv(site, visits):
@@ -188,7 +222,7 @@ def test_every_chart_draws_with_alt_text_source_and_csv(site, visits):
             assert c["errors"] == 0 and c["svgs"] == 1, f"{path} chart {i} did not draw"
             assert c["box"]["width"] > 300 and c["box"]["height"] > 150, f"{path} chart {i} is too small: {c['box']}"
             assert len(c["label"]) > 40, f"{path} chart {i} has no real alt text"
-            assert "Source:" in c["caption"]
+            assert c["title"] and "Source:" in c["caption"]
             lines = (c["csv"] or "").strip().splitlines()
             assert len(lines) >= 2 and "," in lines[0], f"{path} chart {i}: no CSV of what is drawn"
 
@@ -256,19 +290,19 @@ def axe_source() -> str:
     return AXE.read_text(encoding="utf-8")
 
 
-_RUN_AXE = """async (tags) => {
-  const r = await axe.run(document, {runOnly: {type: "tag", values: tags}, resultTypes: ["violations"]});
+_RUN_AXE = """async (runOnly) => {
+  const r = await axe.run(document, {runOnly: runOnly, resultTypes: ["violations"]});
   return {passes: r.passes.length, violations: r.violations.map(v => ({
     id: v.id, impact: v.impact, help: v.help, url: v.helpUrl,
     nodes: v.nodes.map(n => ({target: n.target.join(" "), summary: n.failureSummary}))}))};
 }"""
 
 
-def axe_violations(page, axe_source: str) -> list[dict]:
+def axe_violations(page, axe_source: str, run_only: dict | None = None) -> list[dict]:
     if not page.evaluate("typeof window.axe === 'object'"):
         page.add_script_tag(content=axe_source)
-    result = page.evaluate(_RUN_AXE, WCAG_21_AA)
-    assert result["passes"] > 0, "axe-core ran no rule at all"
+    result = page.evaluate(_RUN_AXE, run_only or {"type": "tag", "values": WCAG_21_AA})
+    assert result["passes"] + len(result["violations"]) > 0, "axe-core ran no rule at all"
     return result["violations"]
 
 
@@ -283,8 +317,187 @@ def describe(found: dict[str, list[dict]]) -> str:
     return "\n".join(lines)
 
 
+def test_every_page_keeps_its_content_in_landmarks_and_names_every_header_cell(visits):
+    """axe-core's best-practice `region` and `empty-table-header` rules, after the charts have drawn."""
+    found = {path: rec["best_practice"] for path, rec in visits.items() if rec.get("best_practice")}
+    assert not found, f"axe-core best practice:\n{describe(found)}"
+
+
 def test_every_page_has_no_wcag_21_aa_violations(visits):
     """axe-core, WCAG 2.1 A and AA, on every page after its charts have drawn, in light and dark mode."""
     found = {f"{path} ({scheme} mode)": v for path, rec in visits.items() for scheme, v in rec["axe"].items() if v}
     nodes = sum(len(v["nodes"]) for vs in found.values() for v in vs)
     assert not found, f"axe-core: {nodes} nodes violate WCAG 2.1 A/AA\n{describe(found)}"
+
+
+# --- a 390 px phone ----------------------------------------------------------------------------------------------
+
+_PHONE_FACTS = """() => {
+  const vw = window.innerWidth, r = (el) => el.getBoundingClientRect();
+  const box = (el) => { const b = r(el); return {left: Math.round(b.left), right: Math.round(b.right), width: Math.round(b.width)}; };
+  return {
+    viewport: vw, scroll: document.documentElement.scrollWidth,
+    charts: [...document.querySelectorAll("figure.se-chart")].map((f) => {
+      const svg = f.querySelector(".se-chart-vis svg"), vis = f.querySelector(".se-chart-vis");
+      return {id: f.id, svg: svg ? box(svg) : null, vis: box(vis),
+              legends: svg ? [...svg.querySelectorAll("g.role-legend")].map(box) : []};
+    }),
+    tables: [...document.querySelectorAll("main table")].map((t) => {
+      const wrap = t.closest(".se-table-scroll");
+      return {label: wrap ? wrap.getAttribute("aria-label") : null, box: box(wrap || t)};
+    }),
+  };
+}"""
+
+
+@pytest.fixture(scope="session")
+def phone(site, server, browser) -> dict[str, dict]:
+    """Each page on a 390 × 844 phone after its charts have drawn: the page's and each chart's and table's width,
+    each chart's legends, and a screenshot."""
+    out = {}
+    for path in pages(site):
+        if REFRESH.search((site / path).read_text(encoding="utf-8")):
+            continue
+        page, rec = open_page(browser, server, path, viewport=PHONE, color_scheme="light")
+        wait_for_charts(page)
+        page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__390.jpg")), full_page=True, type="jpeg",
+                        quality=85)
+        rec["facts"] = page.evaluate(_PHONE_FACTS)
+        page.close()
+        out[path] = rec
+    return out
+
+
+def test_no_page_scrolls_sideways_on_a_phone(phone):
+    wide = {p: r["facts"]["scroll"] for p, r in phone.items() if r["facts"]["scroll"] > r["facts"]["viewport"]}
+    assert wide == {}, f"pages wider than 390 px: {wide}"
+    assert [m for r in phone.values() for m in r["console"]] == []
+
+
+def test_no_chart_or_table_is_wider_than_a_phone_and_every_legend_is_seen(phone):
+    bad = []
+    for path, rec in phone.items():
+        vw = rec["facts"]["viewport"]
+        for c in rec["facts"]["charts"]:
+            if c["svg"] is None:
+                bad.append(f"{path} {c['id']}: not drawn")
+                continue
+            if c["svg"]["left"] < 0 or c["svg"]["right"] > vw or c["svg"]["width"] > c["vis"]["width"]:
+                bad.append(f"{path} {c['id']}: chart {c['svg']} in a box {c['vis']} on a {vw} px screen")
+            for legend in c["legends"]:
+                if legend["width"] == 0 or legend["left"] < c["vis"]["left"] or legend["right"] > c["vis"]["right"]:
+                    bad.append(f"{path} {c['id']}: legend {legend} outside its chart {c['vis']}")
+        for t in rec["facts"]["tables"]:
+            if t["label"] is None:
+                bad.append(f"{path}: a table without its labelled scrolling wrapper")
+            if t["box"]["left"] < 0 or t["box"]["right"] > vw:
+                bad.append(f"{path}: table {t['label']} spans {t['box']} on a {vw} px screen")
+    assert bad == [], "\n".join(bad)
+    legends = sum(len(c["legends"]) for rec in phone.values() for c in rec["facts"]["charts"])
+    assert legends > 10, "the charts drew almost no legend"
+
+
+def _chart_page(site) -> str:
+    return next(p for p in pages(site) if "c2-" in (site / p).read_text(encoding="utf-8")
+                and "-monthly" in (site / p).read_text(encoding="utf-8"))
+
+
+def test_tooltips_fire_near_a_line_and_speak_plain_words(site, server, browser):
+    page, rec = open_page(browser, server, _chart_page(site))
+    wait_for_charts(page)
+    fig = page.locator("figure.se-chart").filter(has=page.locator("[id^=chart-c2-]")).first
+    fig.scroll_into_view_if_needed()
+    box = fig.locator(".se-chart-vis svg").bounding_box()
+    shown = []
+    for fx, fy in ((0.3, 0.35), (0.6, 0.2), (0.8, 0.6)):  # anywhere in the plot, not on a line
+        page.mouse.move(box["x"] + fx * box["width"] * 0.45, box["y"] + fy * box["height"] * 0.6)
+        page.wait_for_timeout(150)
+        tip = fig.locator(".se-tooltip")
+        if tip.is_visible():
+            shown.append(tip.inner_text())
+    page.close()
+    assert len(shown) == 3, f"tooltips shown at {len(shown)} of 3 points near the lines: {shown}"
+    for text in shown:
+        assert re.search(r"Month: (January|February|March|April|May|June|July|August|September|October|November|"
+                         r"December) \d{4}", text), text
+        assert re.search(r"SECAmb: (\d+:\d\d|no data)", text) and "_" not in text, text
+
+
+def test_the_numbers_of_a_chart_open_by_keyboard_in_plain_words(site, server, browser):
+    page, _ = open_page(browser, server, _chart_page(site))
+    wait_for_charts(page)
+    figure = page.locator("figure.se-chart").filter(has=page.locator("[id^=chart-c2-]")).first
+    summary = figure.locator("details.se-chart-numbers summary")
+    summary.focus()
+    page.keyboard.press("Enter")
+    table = figure.locator("table.se-numbers")
+    table.wait_for(timeout=5000)
+    head = table.locator("thead th").all_inner_texts()
+    first = table.locator("tbody tr").first.inner_text()
+    assert len(head) > 1 and not any("_" in h for h in head), head
+    assert table.locator("tbody tr").count() > 5 and re.search(r"[A-Z][a-z]+ \d{4}|\d+:\d\d", first), first
+    assert page.evaluate("window.seCharts.format(28.8333, 'mmss:1')") == "28:50"
+    assert page.evaluate("window.seCharts.format(125.5, 'mmss:1')") == "2:05:30"
+    assert page.evaluate("window.seCharts.format('2024-03', 'month:1')") == "March 2024"
+    page.close()
+
+
+def test_charts_are_drawn_again_at_a_new_width(site, server, browser):
+    page, _ = open_page(browser, server, _chart_page(site))
+    wait_for_charts(page)
+    wide = page.locator(".se-chart-vis svg").first.bounding_box()["width"]
+    page.set_viewport_size(PHONE)
+    page.wait_for_function("[...document.querySelectorAll('.se-chart-vis svg')].every("
+                           "s => s.getBoundingClientRect().right <= window.innerWidth)", timeout=10000)
+    narrow = page.locator(".se-chart-vis svg").first.bounding_box()["width"]
+    page.close()
+    assert narrow < wide and narrow <= PHONE["width"]
+
+
+# --- print and the PDF edition ----------------------------------------------------------------------------------
+
+def test_printed_tables_keep_every_column_on_the_page(site, server, browser):
+    """The whole book as the PDF edition prints it (the front page with every other page appended, print media,
+    A4 width): no table or chart is wider than the page."""
+    from se_ambulance.pipeline.pdf import _APPEND, PRINT_WIDTH_PX, toc_pages
+
+    book_pages = [p for p, _ in toc_pages(site.parents[1]) if (site / p).is_file()]
+    page, _ = open_page(browser, server, book_pages[0], goto=False, viewport={"width": PRINT_WIDTH_PX, "height": 1000})
+    page.emulate_media(media="print")
+    page.goto(f"{server}/{book_pages[0]}", wait_until="load")
+    page.evaluate(_APPEND, [f"{server}/{p}" for p in book_pages[1:]])
+    wait_for_charts(page)
+    cut = page.evaluate("[...document.querySelectorAll('main table, .se-chart-vis svg')].map(t => [t.tagName, "
+                        "(t.closest('section, .se-print-chapter') || {}).id, Math.round(t.getBoundingClientRect().right)])"
+                        ".filter(([, , r]) => r > window.innerWidth + 1)")
+    tables = page.locator("main table").count()
+    page.close()
+    assert tables > 20 and cut == [], f"printed tables or charts wider than the page: {cut}"
+
+
+def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_stamped(site):
+    from pypdf import PdfReader
+
+    from se_ambulance.pipeline.pdf import BRIEFING_MAX_PAGES
+    from se_ambulance.publish.sphinx_ext import BOOK_PDF, BRIEFING_PDF, PDF_FOLDER
+    from se_ambulance.publish.stamp import current_stamp
+
+    for path in pages(site):
+        text = (site / path).read_text(encoding="utf-8")
+        if REFRESH.search(text):
+            continue
+        assert f"{PDF_FOLDER}/{BOOK_PDF}" in text and f"{PDF_FOLDER}/{BRIEFING_PDF}" in text, path
+    book, briefing = PdfReader(site / PDF_FOLDER / BOOK_PDF), PdfReader(site / PDF_FOLDER / BRIEFING_PDF)
+    assert 1 <= len(briefing.pages) <= BRIEFING_MAX_PAGES
+    assert len(book.pages) > 20
+    # The margins come from one @page rule for every printed page; reading the text of every page of the book
+    # takes a minute, so the first, a middle and the last page stand for the book, and every briefing page is read.
+    stamp = current_stamp()
+    n = len(book.pages)
+    sample = [("book", i, book.pages[i]) for i in sorted({0, n // 2, n - 1})]
+    sample += [("briefing", i, pdf_page) for i, pdf_page in enumerate(briefing.pages)]
+    for which, i, pdf_page in sample:
+        words = " ".join(pdf_page.extract_text().split())
+        for part in (stamp.title, stamp.edition, stamp.data_to, stamp.address):
+            assert part in words, f"printed page {i + 1} of the {which} lacks {part!r}"
+        assert re.search(rf"Page {i + 1}(?!\d)", words), f"printed page {i + 1} of the {which} is not numbered {i + 1}"

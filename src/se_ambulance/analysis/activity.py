@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from se_ambulance.analysis import metrics
+from se_ambulance.reference.standards import HANDOVER_EXPECTED_MINUTES
 
 # The COVID window every chapter and model uses (March 2020 to March 2021 inclusive).
 COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
@@ -131,7 +132,7 @@ def handover_summary(activity: pd.DataFrame) -> pd.Series:
     if h.empty:
         return pd.Series({"months": 0})
     return pd.Series({"months": len(h), "first": h.index.min(), "latest_month": h.index.max(),
-                      "latest_minutes": h.iloc[-1] / 60, "share_over_15": float(np.mean(h > 15 * 60))})
+                      "latest_minutes": h.iloc[-1] / 60, "share_over_15": float(np.mean(h > HANDOVER_EXPECTED_MINUTES * 60))})
 
 
 def incidents_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> pd.Series:

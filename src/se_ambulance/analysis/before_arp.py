@@ -6,8 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from se_ambulance.reference.orgs import ARP_TABLE_NAMES
-
-CATEGORY_A_TARGET = 0.75  # 75% of Category A (and of Red 1, Red 2) calls within 8 minutes
+from se_ambulance.reference.standards import PRE_ARP_TARGET as CATEGORY_A_TARGET  # 75% within 8 minutes
 
 
 def within_8_minutes(pre_arp: pd.DataFrame, geographies: list[str], categories: list[str]) -> pd.DataFrame:

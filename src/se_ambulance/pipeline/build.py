@@ -293,9 +293,11 @@ def params_title(params: BookParams) -> str:
     return book_title(params.focus.trust, Group.from_params(params.area("group")))
 
 
-def build_site(book_root: Path, path_output: Path) -> Path:
-    """Jupyter Book 1, execution off (in _config.yml), warnings as errors."""
+def build_site(book_root: Path, path_output: Path, pdf_links: bool = False) -> Path:
+    """Jupyter Book 1, execution off (in _config.yml), warnings as errors. `pdf_links`: every page's footer links
+    the PDF edition (which `pipeline.pdf` prints into the site after this build)."""
     from se_ambulance.publish.charts import write_bundle  # here: see stage_book_sources
+    from se_ambulance.publish.sphinx_ext import PDF_LINKS_ENV
 
     write_bundle(book_root / "_static")
     exe = Path(sys.executable).with_name("jupyter-book")
@@ -304,7 +306,7 @@ def build_site(book_root: Path, path_output: Path) -> Path:
     cmd = [str(exe), "build", str(book_root),
            "--path-output", str(path_output), "-W", "-n", "--keep-going", "--builder", "html",
            "--all"]  # incremental builds keep stale static files and skip warnings on unchanged pages
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {PDF_LINKS_ENV: "1" if pdf_links else "0"})
     if proc.returncode != 0:
         tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
         raise BuildError(f"The site build failed (jupyter-book exit {proc.returncode}):\n{tail}")
@@ -426,11 +428,32 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
         log(f"  {job.name} -> {job.target}")
 
 
+PDF_CHOICES = ("no", "auto", "yes")
+
+
+def _pdf_wanted(pdf: str, site: bool) -> bool:
+    """Whether this build prints the PDF edition: 'yes' (stops at once if it cannot), 'auto' (when Chromium is
+    there: `make book`), 'no'."""
+    from se_ambulance.pipeline.pdf import unavailable
+
+    if pdf not in PDF_CHOICES:
+        raise BuildError(f"--pdf must be one of {', '.join(PDF_CHOICES)}; got {pdf!r}.")
+    if pdf == "no" or not site:
+        return False
+    reason = unavailable()
+    if reason and pdf == "yes":
+        raise BuildError(f"Cannot print the PDF edition: {reason}.")
+    if reason:
+        log(f"no PDF edition: {reason}")
+    return reason is None
+
+
 @outputs.releases_locks
 def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
-          mirror: str | None = None, force: bool = False, site: bool = True) -> BuildResult:
+          mirror: str | None = None, force: bool = False, site: bool = True, pdf: str = "no") -> BuildResult:
     start = time.perf_counter()
     params = load_params(params_file, overrides)  # stops here on any bad parameter
+    with_pdf = _pdf_wanted(pdf, site)
     root = project_root()
     canonical = out is None and params == load_params()
     if out is None and not canonical:
@@ -453,15 +476,25 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
                             cache_dir=(root / "_build") if canonical else book_root, force=force)
     html = book_root / "_build" / "html"
     cache = ChapterCache((root / "_build") if canonical else book_root)
-    key = site_key(book_root)
+    key = site_key(book_root) + ("+pdf" if with_pdf else "")  # the PDF edition's links are part of every page
+    rebuilt = False
     if not site:
         log(f"chapters executed into {book_root / 'notebooks'}; no site built (--no-site)")
     elif not force and cache.site_fresh(key, html):
         log("site unchanged, not rebuilt")
     else:
         log("building the site (Jupyter Book, strict)")
-        html = build_site(book_root, book_root)
+        html = build_site(book_root, book_root, pdf_links=with_pdf)
         cache.record(Path("_site"), key)
+        rebuilt = True
+    if with_pdf:
+        from se_ambulance.pipeline.pdf import make_pdfs, pdfs_present
+
+        if rebuilt or not pdfs_present(html):
+            log("printing the PDF edition (Chromium)")
+            make_pdfs(html, book_root, log=log)
+        else:
+            log("PDF edition unchanged, not printed again")
     seconds = time.perf_counter() - start
     log(f"done in {seconds:.1f} s: open {html / 'index.html'}")
     return BuildResult(html=html, notebooks=executed, seconds=seconds)

@@ -26,7 +26,7 @@ def _cmd_build(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline.params import parse_set
 
     build(params_file=args.params, overrides=parse_set(args.set), out=args.out, mirror=args.mirror,
-          force=args.force, site=not args.no_site)
+          force=args.force, site=not args.no_site, pdf=args.pdf)
 
 
 def _cmd_run(args: argparse.Namespace) -> None:
@@ -78,6 +78,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--force", action="store_true", help="re-execute every chapter even if nothing changed")
     p.add_argument("--no-site", action="store_true",
                    help="execute the chapters only (notebooks with their outputs); build no HTML")
+    p.add_argument("--pdf", choices=("no", "auto", "yes"), default="no",
+                   help="also print the PDF edition (the book and a two-page briefing, linked from every page) with "
+                        "Chromium: yes, auto (when Chromium is installed), no (default)")
     p.set_defaults(func=_cmd_build)
 
     p = sub.add_parser("atlas", help="the book for every trust in one site (trust-independent chapters once)")

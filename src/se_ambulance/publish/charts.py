@@ -1,21 +1,32 @@
-"""Charts: one Altair theme and a renderer that works offline and is deterministic.
+"""Charts: one Altair theme, plain-words fields, and a renderer that works offline, fits any screen and is
+deterministic.
 
-Altair's stock HTML loads vega from a CDN and uses a random element id on every run. Here a
-chart becomes a <figure> with an id derived from its spec, an inline spec, a caption with the
-source line and a CSV download of exactly the data drawn, and a call to `seCharts.embed`,
-which `_static/se-charts.js` (vl-convert's single-file bundle of vega, vega-lite and
-vega-embed, wrapped so its names stay private) defines.
+Altair's stock HTML loads vega from a CDN and uses a random element id on every run. Here a chart becomes a
+<figure> with an id derived from its spec: an HTML title and units line (they wrap on a narrow screen, where a
+title drawn inside the chart would be cut), the chart, a source line, a CSV download and a collapsed "numbers in
+this chart" table for keyboard and screen-reader users, and a call to `seCharts`, which `_static/se-charts.js`
+defines.
+
+- The Vega-Lite spec is compiled to Vega here (vl-convert), so the page loads Vega alone: the browser never
+  compiles, and the bundle is a third smaller than vega + vega-lite + vega-embed.
+- The data drawn travels once, as CSV text inside the spec (Vega reads inline CSV); the download link and the
+  numbers table are made from that same text in the browser.
+- The script sets each chart's width from its container, stacks a chart's panels below `NARROW_PX`, wraps
+  legends into columns that fit, and draws again when the container's width changes.
 """
 
 from __future__ import annotations
 
-import base64
+import dataclasses
 import hashlib
 import html
 import json
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import altair as alt
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
 
@@ -23,7 +34,21 @@ from se_ambulance.errors import BuildError
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PALETTE = ["#005EB8", "#DA291C", "#009639", "#ED8B00", "#7C2855", "#425563", "#00A9CE"]
+# The focus organisation: dark, thick, drawn last. The others: lighter colours, thinner and translucent, so the
+# focus line stays readable where lines cross.
+FOCUS_COLOUR = "#003087"
+OTHER_COLOURS = ["#DA291C", "#ED8B00", "#009639", "#768692", "#AE2573", "#00A9CE"]
+FOCUS_WIDTH, OTHER_WIDTH, OTHER_OPACITY = 3.0, 1.5, 0.7
+REFERENCE_COLOUR = "#231f20"  # standards and aims
+CLAIM_COLOUR = "#8A1538"  # figures the case claims
 BUNDLE_NAME = "se-charts.js"
+CSV_DATA = "se_csv"  # the name of the data set that holds the chart's CSV (filled in by the page's script)
+NARROW_PX = 560  # below this container width a chart's panels stack and its legend wraps
+VL_VERSION = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
+# Vega (and nothing else) from vl-convert's own copy of its dependencies: these addresses are keys in the module
+# map vl-convert carries inside its wheel, not downloads. A newer vl-convert may carry another Vega version: then
+# the bundle fails with "Cannot resolve", and this is the line to update.
+VEGA_MODULE = "https://cdn.jsdelivr.net/npm/vega@6.2.0/+esm.js"
 
 
 @alt.theme.register("se_ambulance", enable=True)
@@ -32,98 +57,322 @@ def _theme() -> alt.theme.ThemeConfig:
         "config": {
             "font": FONT,
             "view": {"continuousWidth": 640, "continuousHeight": 300, "stroke": None},
-            "title": {"anchor": "start", "fontSize": 15, "subtitleFontSize": 12, "subtitleColor": "#425563"},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e8edee"},
-            "legend": {"labelFontSize": 11, "titleFontSize": 12, "orient": "bottom", "labelLimit": 400},
+            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 400,
+                       "symbolStrokeWidth": 2.5},
+            "header": {"labelFontSize": 12, "labelFontWeight": "bold"},
             "range": {"category": PALETTE},
             "line": {"strokeWidth": 1.8},
+            # Tooltips in plain words (`Field`): a format function the page's script registers.
+            "customFormatTypes": True,
+            # The figure's own `role="img"` and alt text name the chart; the SVG is hidden from assistive
+            # technology, so per-mark ARIA descriptions would only add weight.
+            "aria": False,
         }
     }
 
 
-def _csv_link(data: pd.DataFrame, name: str) -> str:
-    payload = base64.b64encode(data.to_csv(index=False).encode("utf-8")).decode("ascii")
-    return (f'<a class="se-chart-csv" download="{html.escape(name)}.csv" '
-            f'href="data:text/csv;charset=utf-8;base64,{payload}">Download the data (CSV)</a>')
+# --- fields: one plain-words title and format per column, for tooltips and the numbers table ----------------
+
+KINDS = ("text", "month", "mmss", "number", "percent", "money", "year")
 
 
-def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, source: str,
-           alt_text: str) -> HTML:
-    """Render a chart for the book. The chart's top-level data must be a DataFrame: it is
-    what the CSV link offers, so the download is exactly the data drawn."""
+@dataclasses.dataclass(frozen=True)
+class Field:
+    """How a reader sees a column: its title in words and how its values are written.
+
+    kind: `text` as it is; `month` ('2024-03' -> 'March 2024'); `mmss` (minutes -> '28:50', 'h:mm:ss' from an
+    hour); `number` (with `digits` decimals and thousands separators); `percent` (a share, 0.25 -> '25%');
+    `money` (£ million, '£4.2m'); `year` (as written, e.g. '2024/25')."""
+
+    title: str
+    kind: str = "text"
+    digits: int = 1
+
+    def __post_init__(self):
+        if self.kind not in KINDS:
+            raise ValueError(f"Field kind {self.kind!r} is not one of {', '.join(KINDS)}")
+
+    @property
+    def format(self) -> str:
+        return f"{self.kind}:{self.digits}"
+
+    def tooltip(self, field: str, vl_type: str | None = None, title: str | None = None) -> alt.Tooltip:
+        """An Altair tooltip that shows this field in plain words."""
+        vl_type = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(self.kind, "quantitative")
+        return alt.Tooltip(field=field, type=vl_type, title=title or self.title, format=self.format,
+                           formatType="seFormat")
+
+
+@dataclasses.dataclass(frozen=True)
+class Pivot:
+    """The numbers table as a grid: one row per value of `rows`, one column per combination of `columns`."""
+
+    rows: str
+    columns: tuple[str, ...]
+    value: str
+
+
+def field_ref(name: str) -> str:
+    """A data column's name as a Vega-Lite field (dots and brackets would otherwise mean nested fields)."""
+    return re.sub(r"([.\[\]\\])", r"\\\1", name)
+
+
+def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y") -> alt.X:
+    """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is."""
+    ticks = {"interval": "year", "step": 1} if axis_format == "%Y" else alt.Undefined
+    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"),
+                 axis=alt.Axis(format=axis_format, tickCount=ticks, labelOverlap="greedy"))
+
+
+def series_colours(order: Sequence[str], focus: str | None) -> alt.Scale:
+    """Colours by series: the focus series dark blue, the others lighter colours in a fixed order."""
+    others = iter(OTHER_COLOURS * 3)
+    return alt.Scale(domain=list(order), range=[FOCUS_COLOUR if s == focus else next(others) for s in order])
+
+
+# Every layer that colours by series declares the same legend, so the merged key shows full-strength lines.
+SERIES_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3, symbolFillColor="transparent")
+
+
+def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence[str], **marks) -> list[alt.Chart]:
+    """Two line layers: every series but the focus, thin and translucent; then the focus, thick, on top."""
+    colour = alt.Color(f"{series}:N", title=None, sort=list(order), scale=series_colours(order, focus),
+                       legend=SERIES_LEGEND)
+    if focus is None:
+        return [base.mark_line(**marks).encode(color=colour)]
+    test = f"datum[{json.dumps(series)}] === {json.dumps(focus)}"
+    return [base.mark_line(strokeWidth=OTHER_WIDTH, opacity=OTHER_OPACITY, **marks).encode(color=colour)
+            .transform_filter(f"!({test})"),
+            base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(color=colour).transform_filter(test)]
+
+
+def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
+    """A chart over wide data (one column per series) read as long rows of `series` and `value`."""
+    return alt.Chart().transform_fold([field_ref(n) for n in names], as_=[series, value])
+
+
+def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: Sequence[str], value: str,
+                   value_format: Field, groupby: Sequence[str] = (), name: str = "hover",
+                   wide: bool = False) -> list[alt.Chart]:
+    """What a reader sees when pointing anywhere in a line chart: a guide at the nearest x and a tooltip with every
+    series' value there, in words. The nearest x is found from a Voronoi diagram, so the pointer (or a finger)
+    need not touch a thin line. `wide`: the data already has one column per series."""
+    hover = alt.selection_point(name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout",
+                                empty=False)
+    tips = [x_format.tooltip(x_field, "temporal" if x_format.kind == "month" else "ordinal")]
+    tips += [value_format.tooltip(field_ref(n), "quantitative", title=n) for n in names]
+    base = alt.Chart() if wide else alt.Chart().transform_pivot(series, value=value, groupby=[x_field, *groupby],
+                                                               op="max")
+    guide = (base.mark_rule(color="#425563", strokeWidth=1)
+             .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
+             .add_params(hover))
+    dots = ((folded(names, series, value) if wide else alt.Chart()).mark_circle(size=45, opacity=1)
+            .encode(x=x, y=f"{value}:Q", color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
+            .transform_filter(hover))
+    return [guide, dots]
+
+
+def reference_line(x: alt.X, x_field: str, y_field: str, label: str | None, colour: str = REFERENCE_COLOUR,
+                   dash: Sequence[int] = (6, 4), where: str | None = None, label_below: bool = False,
+                   label_at_end: bool = False, groupby: Sequence[str] = ()) -> list[alt.Chart]:
+    """A standard, an aim or a claimed figure drawn from a column of the chart's own data (so the CSV holds it):
+    a line through the rows where `y_field` has a value (and `where` holds), with `label` written at its start
+    (or end). The label may use `{value}`, replaced by the value in the chart's words."""
+    rows = f"isValid(datum[{json.dumps(y_field)}])" + (f" && ({where})" if where else "")
+    line = (alt.Chart().mark_line(color=colour, strokeDash=list(dash), strokeWidth=1.8)
+            .encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q")).transform_filter(rows))
+    if not label:
+        return [line]
+    order = "descending" if label_at_end else "ascending"
+    at = (alt.Chart().transform_filter(rows)
+          .transform_window(rank="row_number()", sort=[alt.SortField(x_field, order=order)], groupby=list(groupby))
+          .transform_filter("datum.rank === 1")
+          .encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q"), text=alt.value(label)))
+    style = {"align": "right" if label_at_end else "left", "baseline": "top" if label_below else "bottom",
+             "dy": 4 if label_below else -4, "fontSize": 11, "fontWeight": "bold"}
+    # A white halo under the label keeps it readable where it crosses the data's lines.
+    halo = at.mark_text(**style, color="white", stroke="white", strokeWidth=4, strokeJoin="round", opacity=0.85)
+    return [line, halo, at.mark_text(**style, color=colour)]
+
+
+# --- the figure -----------------------------------------------------------------------------------------------
+
+def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:
+    """The data as the CSV offers it: dates as ISO days (times only where there are any)."""
+    out = data.copy()
+    for col in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[col]):
+            times = (out[col].dt.normalize() != out[col]).any()
+            out[col] = out[col].dt.strftime("%Y-%m-%dT%H:%M:%S" if times else "%Y-%m-%d")
+    return out
+
+
+def _csv_type(col: pd.Series) -> str | None:
+    """How the browser must read a CSV column back: 'number', 'boolean' or None (text, dates)."""
+    if pd.api.types.is_bool_dtype(col):
+        return "boolean"
+    if pd.api.types.is_numeric_dtype(col):
+        return "number"
+    values = col.dropna()
+    if len(values) and values.map(lambda v: isinstance(v, (int, float, np.number)) and not isinstance(v, bool)).all():
+        return "number"  # numbers with gaps held as objects (e.g. None where an interval does not apply)
+    return None
+
+
+def _inline_csv(spec: dict, data: pd.DataFrame) -> None:
+    """Replace the chart's top-level dataset (Altair's JSON records) by a named CSV data set the page's script
+    fills in, so the data travels once. CSV holds text: numbers and true/false are parsed as the frame's types."""
+    name = (spec.get("data") or {}).get("name")
+    if not name or name not in spec.get("datasets", {}):
+        raise BuildError("a chart's top-level data must be a pandas DataFrame")
+    del spec["datasets"][name]
+    if not spec["datasets"]:
+        del spec["datasets"]
+    parse = {str(c): kind for c in data.columns if (kind := _csv_type(data[c]))}
+    spec["data"] = {"name": CSV_DATA, "values": "", "format": {"type": "csv", "parse": parse}}
+
+
+def _panels(vl: dict, data: pd.DataFrame) -> int:
+    """How many panels a chart sets side by side (1 for a single view)."""
+    if "facet" in vl:
+        field = vl["facet"].get("field")
+        shown = data[field].nunique() if field in data else 1
+        return int(min(vl.get("columns") or shown, shown))
+    if "concat" in vl:
+        return int(min(vl.get("columns") or len(vl["concat"]), len(vl["concat"])))
+    return len(vl["hconcat"]) if "hconcat" in vl else 1
+
+
+def _stacked(vl: dict) -> dict:
+    """The same chart with its panels one above the other (for a narrow screen)."""
+    out = dict(vl)
+    if "hconcat" in out:
+        out["vconcat"] = out.pop("hconcat")
+    else:
+        out["columns"] = 1
+    return out
+
+
+def json_patch(a, b, path: tuple = ()) -> list:
+    """The changes that turn `a` into `b`, as [[path, new value], ...] (a whole value where the shapes differ)."""
+    if isinstance(a, dict) and isinstance(b, dict) and a.keys() == b.keys():
+        return [p for k in a for p in json_patch(a[k], b[k], (*path, k))]
+    if isinstance(a, list) and isinstance(b, list) and len(a) == len(b):
+        return [p for i, (x, y) in enumerate(zip(a, b)) for p in json_patch(x, y, (*path, i))]
+    return [] if a == b else [[list(path), b]]
+
+
+def compile_spec(vl: dict) -> dict:
+    import vl_convert as vlc
+
+    try:
+        return vlc.vegalite_to_vega(vl, vl_version=VL_VERSION)
+    except Exception as e:  # vl-convert raises a bare ValueError with the Vega-Lite message
+        raise BuildError(f"Vega-Lite could not compile a chart: {e}") from e
+
+
+def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, source: str, alt_text: str,
+           fields: Mapping[str, Field] | None = None, table: Pivot | None = None,
+           aspect: float | None = None) -> HTML:
+    """Render a chart for the book. The chart's top-level data must be a DataFrame: it is what the CSV link and
+    the numbers table offer, so both are exactly the data drawn.
+
+    `fields` gives columns plain titles and formats in the numbers table (others are shown as they are);
+    `table` lays that table out as a grid; `aspect` (height ÷ width) keeps a map's shape at any width."""
     data = getattr(chart, "data", None)
     if not isinstance(data, pd.DataFrame):
         raise BuildError(f"Chart '{name}': its top-level data must be a pandas DataFrame "
                          "(so the CSV download is exactly what is drawn).")
     if not (title and units and source and alt_text):
         raise BuildError(f"Chart '{name}' needs a title, units, a source line and alt text.")
-    # `description` becomes the SVG's aria-label; the wrapper carries it too.
-    chart = chart.properties(title=alt.TitleParams(title, subtitle=[units]), description=alt_text)
-    spec = chart.to_dict()
-    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    element = f"chart-{name}-{hashlib.sha256(spec_json.encode()).hexdigest()[:10]}"
-    # `</` inside a JSON string would end the script element early.
-    safe = spec_json.replace("</", "<\\/")
+    fields = dict(fields or {})
+    unknown = sorted(set(fields) - set(data.columns))
+    if unknown or (table and not {table.rows, table.value, *table.columns} <= set(data.columns)):
+        raise BuildError(f"Chart '{name}': the numbers table names columns the data does not have "
+                         f"({', '.join(unknown) or table}); it has {', '.join(map(str, data.columns))}.")
+    csv = _csv_frame(data).to_csv(index=False, lineterminator="\n")
+    vl = chart.to_dict()
+    _inline_csv(vl, data)
+    panels = _panels(vl, data)
+    spec = compile_spec(vl)
+    if sum(d.get("name") == CSV_DATA for d in spec.get("data", [])) != 1:
+        raise BuildError(f"Chart '{name}': the compiled chart lost its data set.")
+    meta = {
+        "csv": csv, "name": name, "panels": panels,
+        "widths": [s["name"] for s in spec.get("signals", []) if re.search(r"(^child|_)width$|^childWidth$", s["name"])
+                   and isinstance(s.get("value"), (int, float))],
+        "fields": {k: {"title": f.title, "format": f.format} for k, f in fields.items()},
+    }
+    if panels > 1:
+        # Vega-Lite decides at compile time which panels carry axes and headers, so the stacked layout is
+        # compiled too; the page carries only what differs (a few values).
+        meta["narrow"] = json_patch(spec, compile_spec(_stacked(vl)))
+    if table:
+        meta["table"] = dataclasses.asdict(table)
+    if aspect:
+        meta["aspect"] = round(aspect, 4)
+    payload = json.dumps([spec, meta], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    element = f"chart-{name}-{hashlib.sha256(payload.encode()).hexdigest()[:10]}"
+    safe = payload.replace("</", "<\\/")  # `</` inside a JSON string would end the script element early
+    e = html.escape
     body = (
-        f'<figure class="se-chart" id="fig-{html.escape(name)}">\n'
-        f'<div class="se-chart-vis" role="img" aria-label="{html.escape(alt_text)}"><div id="{element}"></div></div>\n'
-        f'<figcaption><span class="se-chart-source">Source: {html.escape(source)}.</span> '
-        f"{_csv_link(data, name)}</figcaption>\n"
+        f'<figure class="se-chart" id="fig-{e(name)}">\n'
+        f'<figcaption class="se-chart-head"><span class="se-chart-title">{e(title)}</span>\n'
+        f'<span class="se-chart-units">{e(units)}</span></figcaption>\n'
+        f'<div class="se-chart-vis" role="img" aria-label="{e(alt_text)}"><div id="{element}"></div></div>\n'
+        f'<p class="se-chart-foot"><span class="se-chart-source">Source: {e(source)}.</span> '
+        f'<a class="se-chart-csv" download="{e(name)}.csv" href="#fig-{e(name)}">Download the data (CSV)</a></p>\n'
+        f'<details class="se-chart-numbers"><summary>The numbers in this chart</summary>'
+        f'<div class="se-chart-table"></div></details>\n'
         f'<script type="text/javascript">(window.seChartQueue = window.seChartQueue || [])'
-        f'.push(["{element}", {safe}]); if (window.seCharts) window.seCharts.drain();</script>\n'
+        f'.push(["{element}"].concat({safe})); if (window.seCharts) window.seCharts.drain();</script>\n'
         "</figure>"
     )
     return HTML(body)
 
 
-_WRAPPER = """/* vega, vega-lite and vega-embed (bundled by vl-convert-python {version}), kept private
-   inside a function so their top-level names cannot clash with Sphinx's, plus a small queue:
-   each chart pushes [element id, spec] and this draws it whenever both are ready. */
-(function () {{
-{bundle}
-var embed = window.vegaEmbed;
-function drain() {{
-  var q = window.seChartQueue || [];
-  while (q.length) {{
-    var item = q.shift();
-    var el = document.getElementById(item[0]);
-    if (!el) continue;
-    embed(el, item[1], {{actions: false, renderer: "svg"}}).then(function (res) {{
-      var box = res.view.container();
-      /* The figure's <div role="img" aria-label> names the chart; what vega draws inside it is
-         presentation. Hidden from assistive technology, the SVG's own ARIA tree (where an empty
-         mark, such as a rule layer with no rows in one facet, is an unnamed graphics-symbol)
-         no longer competes with that name. */
-      var svg = box.querySelector("svg");
-      if (svg) svg.setAttribute("aria-hidden", "true");
-      box.setAttribute("data-rendered", "true");
-    }}).catch(function (err) {{
-      el.setAttribute("data-render-error", String(err));
-      console.error(err);
-    }});
-  }}
-}}
-window.seCharts = {{drain: drain}};
-if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", drain);
-else drain();
-}})();
-"""
+def read_figure(body: str) -> tuple[dict, dict]:
+    """(Vega spec, meta) of a figure's HTML, as the page's script receives them (for tests and checks)."""
+    m = re.search(r'\.push\(\["[^"]+"\]\.concat\((.*)\)\); if \(window\.seCharts\)', body, re.S)
+    if not m:
+        raise ValueError("not a chart figure")
+    spec, meta = json.loads(m.group(1).replace("<\\/", "</"))
+    return spec, meta
+
+
+# --- the page's script ----------------------------------------------------------------------------------------
+
+_RUNTIME = Path(__file__).with_name("charts.js")
+
+
+def bundle_source() -> str:
+    """The page's script before bundling: `charts.js` with the address of Vega's module and the narrow width."""
+    text = _RUNTIME.read_text(encoding="utf-8")
+    return (text.replace("__VEGA_MODULE__", VEGA_MODULE).replace("__NARROW_PX__", str(NARROW_PX))
+            .replace("__CSV_DATA__", CSV_DATA))
 
 
 def write_bundle(static_dir: Path) -> Path:
-    """Write `se-charts.js` into the site's _static folder, unless the one there was made from the same
-    vl-convert, vega-lite and wrapper (generating the bundle takes over a second on every build)."""
+    """Write `se-charts.js` (Vega and the book's chart script, bundled by vl-convert) into the site's _static
+    folder, unless the one there was made from the same vl-convert and script (bundling takes about a second)."""
     import vl_convert as vlc
 
-    major_minor = ".".join(alt.SCHEMA_VERSION.lstrip("v").split(".")[:2])
-    wrapper = hashlib.sha256(_WRAPPER.encode()).hexdigest()[:12]
-    stamp = f"/* se-charts: vl-convert {vlc.__version__}, vega-lite {major_minor}, wrapper {wrapper} */\n"
+    source = bundle_source()
+    digest = hashlib.sha256(source.encode()).hexdigest()[:12]
+    stamp = f"/* se-charts: vl-convert {vlc.__version__}, vega only, script {digest} */\n"
     dest = static_dir / BUNDLE_NAME
     if dest.is_file():
         with dest.open(encoding="utf-8") as f:
             if f.readline() == stamp:
                 return dest
-    text = stamp + _WRAPPER.format(version=vlc.__version__, bundle=vlc.javascript_bundle(vl_version=major_minor))
+    try:
+        bundled = vlc.javascript_bundle(source, vl_version=VL_VERSION)
+    except Exception as e:
+        raise BuildError(f"vl-convert {vlc.__version__} could not bundle Vega for the charts ({str(e).splitlines()[0]}); "
+                         f"if it no longer carries {VEGA_MODULE}, update VEGA_MODULE in {__name__}.") from e
+    # Wrapped in a function: the bundle's top-level names (`_`, single letters) must not clash with Sphinx's.
+    text = stamp + "(function () {\n" + bundled + "\n})();\n"
     static_dir.mkdir(parents=True, exist_ok=True)
     tmp = dest.with_name(f".{BUNDLE_NAME}.tmp")
     tmp.write_text(text, encoding="utf-8")

@@ -9,9 +9,12 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
-from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.publish.charts import FOCUS_COLOUR, PALETTE, Field, Pivot, figure, month_x, nearest_values
 from se_ambulance.publish.evaluation_text import OUTCOME_NAMES, amount, rank_text, unit_name
 from se_ambulance.publish.format import month_label
+
+MONTH = Field("Month", "month")
+MINUTES = Field("Minutes", "mmss")
 
 
 def synthetic_frame(study: Study) -> pd.DataFrame:
@@ -29,19 +32,19 @@ def synthetic_figure(study: Study, source: str):
     frame = synthetic_frame(study)
     order = list(frame["series"].unique())
     start = study.design.start.strftime("%Y-%m")
-    x = alt.X("month:T", title="Month", axis=alt.Axis(format="%b %Y", tickCount=8))
+    x = month_x(axis_format="%b %Y")
     lines = alt.Chart().mark_line(point=True).encode(
-        x=x, y=alt.Y("minutes:Q", title="Minutes"),
+        x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(zero=False)),
         # One field, one title, one legend: colour and dash are merged into a single key.
-        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:2]),
-                        legend=alt.Legend(orient="top")),
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[FOCUS_COLOUR, PALETTE[1]]),
+                        legend=alt.Legend(orient="top", symbolType="stroke")),
         strokeDash=alt.StrokeDash("series:N", title=None, sort=order,
                                   scale=alt.Scale(domain=order, range=[[1, 0], [5, 3]]),
-                                  legend=alt.Legend(orient="top")),
-        tooltip=[alt.Tooltip("month:T", format="%B %Y"), "series:N", alt.Tooltip("minutes:Q", format=".1f")])
+                                  legend=alt.Legend(orient="top", symbolType="stroke")))
     rule = alt.Chart(pd.DataFrame({"month": [start]})).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(
-        x="month:T")
-    chart = alt.layer(lines, rule, data=frame).properties(width=560, height=260)
+        x=alt.X("month:T", scale=alt.Scale(type="utc")))
+    hover = nearest_values(x, "month", MONTH, "series", order, "minutes", MINUTES)
+    chart = alt.layer(lines, rule, *hover, data=frame).properties(width=560, height=280)
     p = study.primary
     fit = f"pre-period fit R² {p.fit.pre_r2:.2f}".replace("-", "−")
     err = amount(D.PRIMARY, p.fit.pre_rmspe, signed=False)
@@ -56,10 +59,13 @@ def synthetic_figure(study: Study, source: str):
                             f"group built from {len(study.donors)} other trusts, {month_label(frame['month'].min())} to "
                             f"{month_label(frame['month'].max())}. Over the pre-period the two differ by {fit_words}; "
                             f"since {month_label(start)} the group has averaged {amount(D.PRIMARY, p.fit.effect)} "
-                            "against it."))
+                            "against it."),
+                  fields={"month": MONTH, "series": Field("Series"), "minutes": MINUTES},
+                  table=Pivot("month", ("series",), "minutes"))
 
 
 KINDS = ["Donor treated as the group", "The group"]
+EFFECT = Field("Effect ÷ pre-period fit error", "number", 2)
 SHORT_NAMES = {"c2_mean": "C2 mean", "c2_p90": "C2 90th centile", "c1_mean": "C1 mean", "c1_p90": "C1 90th centile",
                "hear_and_treat": "Hear and treat", "ed_conveyance": "Conveyance to ED",
                "c2_mean_gap": "Gap between members (C2)"}
@@ -91,15 +97,18 @@ def placebo_figure(study: Study, source: str):
         shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "diamond"]),
                         title=None, legend=alt.Legend(orient="top")),
         size=alt.condition(alt.datum.kind == KINDS[1], alt.value(160), alt.value(45)),
-        tooltip=["outcome:N", "kind:N", "unit:N", alt.Tooltip("standardised_effect:Q", format=".2f")],
-    ).properties(width=420, height=34 * len(order))
+        tooltip=[Field("Outcome").tooltip("outcome"), Field("Shown as").tooltip("kind"),
+                 Field("Trust or pair").tooltip("unit"), EFFECT.tooltip("standardised_effect")],
+    ).properties(width=420, height=40 * len(order))
     ranks = "; ".join(f"{SHORT_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
     return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among the donors",
                   units="Effect ÷ pre-period fit error; grey: donors treated as the group; red: the group",
                   source=source,
                   alt_text=("Strip chart, one row per outcome, of standardised placebo effects (each donor trust, or "
                             "for the gap each donor pair, treated as the group) with the group's own estimate marked. "
-                            f"The group's rank by absolute size (1 = most extreme): {ranks}."))
+                            f"The group's rank by absolute size (1 = most extreme): {ranks}."),
+                  fields={"outcome": Field("Outcome"), "kind": Field("Shown as"), "unit": Field("Trust or pair"),
+                          "standardised_effect": EFFECT})
 
 
 def power_frame(study: Study) -> pd.DataFrame:
@@ -116,18 +125,19 @@ def power_figure(study: Study, source: str):
     frame = power_frame(study)
     p = study.primary
     order = list(frame["basis"].unique())
-    x = alt.X("month:T", title="Last month of data", axis=alt.Axis(format="%b %Y", tickCount=8))
+    x = month_x(title="Last month of data", axis_format="%b %Y")
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
-        color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])),
-        tooltip=[alt.Tooltip("month:T", format="%B %Y"), "basis:N", alt.Tooltip("minutes:Q", format=".1f")])
+        color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])))
     marks = pd.DataFrame({"minutes": [round(p.meaningful, 2)], "label": ["meaningful change"],
                           "now": [study.last_month.strftime("%Y-%m")]})
     rule = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2).encode(y="minutes:Q")
     text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#231f20").encode(
         y="minutes:Q", x=alt.value(4), text="label:N")
-    today = alt.Chart(marks).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(x="now:T")
-    chart = alt.layer(lines, rule, text, today, data=frame).properties(width=600, height=260)
+    today = alt.Chart(marks).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(
+        x=alt.X("now:T", scale=alt.Scale(type="utc")))
+    hover = nearest_values(x, "month", Field("Last month of data", "month"), "basis", order, "minutes", MINUTES)
+    chart = alt.layer(lines, rule, text, today, *hover, data=frame).properties(width=600, height=280)
     path = study.power_path
     d = study.design
     return figure(chart, name="evaluation-power-c2",
@@ -140,4 +150,7 @@ def power_figure(study: Study, source: str):
                             f"With data to {month_label(study.last_month)} it is "
                             f"{amount(D.PRIMARY, p.mde_now, signed=False)}; by {month_label(path['month'].max())} "
                             f"{amount(D.PRIMARY, float(path['detectable'].iloc[-1]), signed=False)}; the meaningful change "
-                            f"is {amount(D.PRIMARY, p.meaningful, signed=False)}."))
+                            f"is {amount(D.PRIMARY, p.meaningful, signed=False)}."),
+                  fields={"month": Field("Last month of data", "month"), "basis": Field("Estimated"),
+                          "minutes": Field("Smallest detectable change", "mmss")},
+                  table=Pivot("month", ("basis",), "minutes"))

@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from se_ambulance.analysis.geometry import OBJECT
-from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.publish.charts import PALETTE, Field, figure
 from se_ambulance.publish.format import percent
 from se_ambulance.reference.orgs import PROVIDERS
 
@@ -24,7 +24,8 @@ ROLE_COLOURS = {"focus trust": PALETTE[0], "group member": "#41B6E6", "other tru
                 "Isle of Wight (not a footprint)": "#AEB7BD"}
 RUC_COLOURS = {"Urban": "#005EB8", "Intermediate urban": "#41B6E6", "Intermediate rural": "#78BE20",
                "Majority rural": "#006747"}
-WIDTH, HEIGHT = 560, 600
+WIDTH, HEIGHT, DISTRICT_HEIGHT = 560, 600, 420  # the page's script keeps these shapes at any width
+DISTRICT_FIELDS = {"id": Field("Code"), "district": Field("District"), "trust": Field("Trust")}
 PROJECTION = "mercator"
 MAP_BUDGET_BYTES = 150_000  # one map's spec; every map here is well under it (the tests say so)
 
@@ -98,7 +99,10 @@ def trust_map_figure(focus: str, group_members: Sequence[str], topology: dict, l
     return figure(trust_map(focus, group_members, topology, labels), name=name,
                   title="Ambulance trust footprints in England",
                   units="Footprints as NHS England maps commissioning areas (CCGs, April 2018) to trusts",
-                  source=source, alt_text=alt_text)
+                  source=source, alt_text=alt_text, aspect=HEIGHT / WIDTH,
+                  fields={"id": Field("Code"), "trust": Field("Trust"), "role": Field("Shown as"),
+                          "label": Field("Label"), "lon": Field("Label longitude", "number", 3),
+                          "lat": Field("Label latitude", "number", 3)})
 
 
 # --- 85+ growth by district ----------------------------------------------------------------------
@@ -132,7 +136,7 @@ def district_choropleth(growth: pd.DataFrame, topology: dict, base: int, target:
                  alt.Tooltip("aged_85_plus_base:Q", title=f"85+ in {base}", format=",.0f"),
                  alt.Tooltip("aged_85_plus_target:Q", title=f"85+ in {target}", format=",.0f"),
                  alt.Tooltip("projection:N", title="Projection for")],
-    ).project(PROJECTION).properties(width=WIDTH, height=420)
+    ).project(PROJECTION).properties(width=WIDTH, height=DISTRICT_HEIGHT)
 
 
 def choropleth_figure(growth: pd.DataFrame, topology: dict, base: int, target: int, area: str,
@@ -149,7 +153,11 @@ def choropleth_figure(growth: pd.DataFrame, topology: dict, base: int, target: i
     return figure(district_choropleth(growth, topology, base, target), name=name,
                   title=f"Growth in the population aged 85+, {base} to {target}, by district",
                   units="Change in the 85+ population, %; dashed outline: growth of the district's sub-ICB area",
-                  source=source, alt_text=alt_text)
+                  source=source, alt_text=alt_text, aspect=DISTRICT_HEIGHT / WIDTH, fields=DISTRICT_FIELDS | {
+                      "growth": Field(f"85+ growth {base}–{target}", "percent", 1),
+                      "aged_85_plus_base": Field(f"Aged 85+ in {base}", "number", 0),
+                      "aged_85_plus_target": Field(f"Aged 85+ in {target}", "number", 0),
+                      "projection": Field("Projection for")})
 
 
 # --- rural–urban class ---------------------------------------------------------------------------
@@ -166,7 +174,7 @@ def rural_urban_map(growth: pd.DataFrame, topology: dict) -> alt.Chart:
                         scale=alt.Scale(domain=classes, range=[RUC_COLOURS[c] for c in classes])),
         tooltip=[alt.Tooltip("district:N", title="District"), alt.Tooltip("rural_urban_class:N", title="Class"),
                  alt.Tooltip("trust:N", title="Trust")],
-    ).project(PROJECTION).properties(width=WIDTH, height=420)
+    ).project(PROJECTION).properties(width=WIDTH, height=DISTRICT_HEIGHT)
 
 
 def rural_urban_figure(growth: pd.DataFrame, topology: dict, area: str, source: str,
@@ -178,7 +186,8 @@ def rural_urban_figure(growth: pd.DataFrame, topology: dict, area: str, source: 
     return figure(rural_urban_map(growth, topology), name=name,
                   title="Rural–urban class of the footprint's districts",
                   units="ONS Rural-Urban Classification 2021 of local authority districts",
-                  source=source, alt_text=alt_text)
+                  source=source, alt_text=alt_text, aspect=DISTRICT_HEIGHT / WIDTH, fields=DISTRICT_FIELDS | {
+                      "rural_urban_class": Field("Rural–urban class"), "broad": Field("Urban or rural")})
 
 
 def growth_by_class_chart(table: pd.DataFrame, base: int, target: int) -> alt.Chart:
@@ -193,8 +202,10 @@ def growth_by_class_chart(table: pd.DataFrame, base: int, target: int) -> alt.Ch
         x=alt.X("growth:Q", title=f"85+ growth {base}–{target}", axis=alt.Axis(format=".0%")),
         color=alt.Color("rural_urban_class:N", legend=None, sort=order,
                         scale=alt.Scale(domain=order, range=[RUC_COLOURS.get(c, PALETTE[5]) for c in order])),
-        tooltip=[alt.Tooltip("rural_urban_class:N", title="Class"), alt.Tooltip("growth:Q", format=".1%"),
-                 "districts:Q", "districts_with_own_projection:Q"],
+        tooltip=[alt.Tooltip("rural_urban_class:N", title="Class"),
+                 alt.Tooltip("growth:Q", title=f"85+ growth {base}–{target}", format=".1%"),
+                 alt.Tooltip("districts:Q", title="Districts"),
+                 alt.Tooltip("districts_with_own_projection:Q", title="With their own projection")],
     ).properties(width=520, height=30 * len(frame))
 
 
@@ -207,7 +218,12 @@ def growth_by_class_figure(table: pd.DataFrame, base: int, target: int, area: st
     return figure(growth_by_class_chart(table, base, target), name=name,
                   title=f"Growth in the population aged 85+, {base} to {target}, by rural–urban class",
                   units="Change in the 85+ population of the districts in each class, %",
-                  source=source, alt_text=alt_text)
+                  source=source, alt_text=alt_text, fields={
+                      "rural_urban_class": Field("Rural–urban class"), "districts": Field("Districts", "number", 0),
+                      "districts_with_own_projection": Field("With their own projection", "number", 0),
+                      "aged_85_plus_base": Field(f"Aged 85+ in {base}", "number", 0),
+                      "aged_85_plus_target": Field(f"Aged 85+ in {target}", "number", 0),
+                      "growth": Field(f"85+ growth {base}–{target}", "percent", 1)})
 
 
 # The phrase of seed 001 that the rural–urban comparison tests, as far as population data can.

@@ -1,9 +1,22 @@
 """A small Sphinx extension for the book's site (loaded from _config.yml).
 
+- Light pages: a page loads only the scripts and styles its content uses (`_NEEDS`: the chart bundle only
+  where there is a chart, deferred; the copy button and code colours only where there is code; the toggle and
+  tab scripts only where there are toggles or tabs; never thebe's). The theme's 1.5 MB icon script is not
+  loaded: the dozen icons the theme shows are drawn by `_static/se-book.css`. Sphinx's search index and tools
+  load on the search page only (the theme's search-as-you-type, which needs them elsewhere, is off).
 - Drops sphinx-thebe's scripts: the book offers no live code, and Jupyter Book 1 adds thebe's
   inline config twice on notebook pages, which throws "THEBE_JS_URL has already been declared"
   in the browser and names a CDN the site must not depend on.
 - Removes any other exact duplicate script.
+- Every table sits in a labelled wrapper that scrolls sideways on a narrow screen (keyboard-focusable, with a
+  shadow where more columns are hidden); a header cell with nothing in it becomes a data cell.
+- Print: every printed page carries the book's title, edition, data vintage and address in its margins
+  (`publish.stamp.current_stamp`); the stylesheet's print rules hide navigation and fit charts and tables.
+- When the build makes the PDF edition (`SE_AMBULANCE_PDF_LINKS=1`, set by `pipeline.pdf`), every page's
+  footer links the whole book and the two-page briefing as PDFs.
+- The colour mode defaults to the reader's system setting ("auto"), which the theme otherwise logs as an error
+  on a first visit.
 - Adds a build stamp to every page's footer: data vintage, build date and code version.
 - Accessibility (WCAG 2.1 A/AA, checked by axe-core in tests/test_site.py), fixed where the markup is
   made rather than patched in the browser:
@@ -23,6 +36,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 import re
 import subprocess
 import types
@@ -34,22 +48,145 @@ from sphinx.util import logging
 logger = logging.getLogger(__name__)
 
 
+CHART_BUNDLE = "se-charts.js"
+PDF_FOLDER = "pdf"
+BOOK_PDF, BRIEFING_PDF = "se-ambulance-book.pdf", "se-ambulance-briefing.pdf"
+PDF_LINKS_ENV = "SE_AMBULANCE_PDF_LINKS"
+
+
+def _has_code(body: str) -> bool:
+    return 'class="highlight' in body
+
+
+def _has_toggle(body: str) -> bool:
+    return re.search(r'class="[^"]*\b(toggle|dropdown|tag_hide-(input|output|cell)|tag_toggle)', body) is not None
+
+
+# A script or stylesheet (by file name) -> does this page's body use it? Anything not listed is kept.
+_NEEDS = {
+    CHART_BUNDLE: lambda body: 'class="se-chart"' in body,
+    "copybutton.js": _has_code, "clipboard.min.js": _has_code, "copybutton.css": _has_code, "pygments.css": _has_code,
+    "togglebutton.js": _has_toggle, "togglebutton.css": _has_toggle,
+    "design-tabs.js": lambda body: "sd-tab-set" in body,
+    "sphinx-design.min.css": lambda body: re.search(r'class="[^"]*\bsd-', body) is not None,
+    "sphinx-thebe.css": lambda body: False,
+}
+
+
+def _needed(name: str, body: str) -> bool:
+    need = _NEEDS.get(Path(name.split("?")[0]).name)
+    if need is None and Path(name).name.startswith("mystnb.") and name.endswith(".css"):
+        need = lambda b: 'class="cell' in b or "pasted-" in b or "output" in b  # noqa: E731
+    return need is None or need(body)
+
+
 def _clean_scripts(app, pagename, templatename, context, doctree) -> None:
+    from sphinx.builders.html._assets import _JavaScript
+
+    page = context.get("body", "")
+    styles = context.get("css_files")
+    if styles:
+        styles[:] = [c for c in styles if _needed(str(getattr(c, "filename", c)), page)]
     scripts = context.get("script_files")
     if not scripts:
         return
     seen, kept = set(), []
     for s in scripts:
         body = getattr(s, "attributes", {}).get("body", "") if hasattr(s, "attributes") else ""
-        name = str(s)
-        if "thebe" in name.lower() or "THEBE" in body:
+        name = str(getattr(s, "filename", s))
+        if "thebe" in name.lower() or "THEBE" in body or not _needed(name, page):
             continue
         key = (name, body)
         if key in seen:
             continue
         seen.add(key)
+        if Path(name).name == CHART_BUNDLE:  # after the page is parsed: each chart's figure has queued itself
+            s = _JavaScript(s.filename, priority=s.priority, **{**s.attributes, "defer": "defer"})
         kept.append(s)
     scripts[:] = kept
+
+
+# --- tables ---------------------------------------------------------------------------------------------------
+
+_TABLE = re.compile(r"<table\b.*?</table>", re.S)
+_HEADING = re.compile(r"<h[1-6][^>]*>(.*?)</h[1-6]>", re.S)
+_CAPTION = re.compile(r"<caption[^>]*>(.*?)</caption>", re.S)
+_EMPTY_TH = re.compile(r"<th((?:\s[^>]*)?)>\s*(?:&nbsp;|&#160;)?\s*</th>")
+
+
+def _text(fragment: str) -> str:
+    text = re.sub(r"<[^>]+>", "", fragment)
+    return " ".join(html.unescape(text).replace("#", "").split())
+
+
+def wrap_tables(body: str) -> str:
+    """Each table in a wrapper that scrolls sideways when the table is wider than the screen: a region named by
+    the table's caption or the heading above it (numbered when a heading has several), reachable by keyboard.
+    An empty header cell (pandas' corner above the index) becomes a data cell: a header must name something."""
+    out, pos, used = [], 0, {}
+    for m in _TABLE.finditer(body):
+        table = _EMPTY_TH.sub(r"<td\1></td>", m.group(0))
+        caption = _CAPTION.search(table)
+        headings = _HEADING.findall(body, 0, m.start())
+        name = _text(caption.group(1)) if caption else (_text(headings[-1]) if headings else "")
+        name = f"Table: {name}" if name else "Table"
+        used[name] = used.get(name, 0) + 1
+        if used[name] > 1:
+            name = f"{name} ({used[name]})"
+        out += [body[pos:m.start()],
+                f'<div class="se-table-scroll" role="region" tabindex="0" aria-label="{html.escape(name)}">',
+                table, "</div>"]
+        pos = m.end()
+    out.append(body[pos:])
+    return "".join(out)
+
+
+def _page_body(app, pagename, templatename, context, doctree) -> None:
+    if "body" in context:
+        context["body"] = wrap_tables(context["body"])
+
+
+# --- print and PDF --------------------------------------------------------------------------------------------
+
+def _css_string(text: str) -> str:
+    """Text as a CSS string inside a <style> element (quotes, backslashes and `<` escaped)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace("\n", " ")
+    return f'"{escaped}"'
+
+
+def print_style(stamp) -> str:
+    """The page margins of every printed page: title and edition at the top, data vintage and address at the
+    bottom, the page number at the bottom right (CSS paged media, which Chromium prints)."""
+    return ("<style media=\"print\">@page { "
+            f"@top-left {{ content: {_css_string(stamp.title)}; }} "
+            f"@top-right {{ content: {_css_string(stamp.edition)}; }} "
+            f"@bottom-left {{ content: {_css_string(stamp.data_to + ' · ' + stamp.address)}; }} "
+            '@bottom-right { content: "Page " counter(page); } }</style>')
+
+
+def _stamp_pages(app) -> None:
+    from se_ambulance.publish.stamp import current_stamp
+
+    app.se_stamp = current_stamp(app.config.html_title or None) if app.builder.format == "html" else None
+
+
+def _print_and_pdf(app, pagename, templatename, context, doctree) -> None:
+    stamp = getattr(app, "se_stamp", None)
+    if stamp is None:
+        return
+    context["metatags"] = context.get("metatags", "") + print_style(stamp)
+    if os.environ.get(PDF_LINKS_ENV) == "1" and "pathto" in context:
+        book = context["pathto"](f"{PDF_FOLDER}/{BOOK_PDF}", 1)
+        brief = context["pathto"](f"{PDF_FOLDER}/{BRIEFING_PDF}", 1)
+        links = (f'<p class="se-pdf-links">Print editions: <a href="{html.escape(book)}">the whole book (PDF)</a> · '
+                 f'<a href="{html.escape(brief)}">the two-page briefing (PDF)</a></p>')
+        context["theme_extra_footer"] = (context.get("theme_extra_footer") or "") + links
+
+
+def _default_mode(app, config) -> None:
+    context = dict(config.html_context or {})
+    context.setdefault("default_mode", "auto")  # pydata-sphinx-theme reads it from html_context
+    config.html_context = context
 
 
 def build_stamp() -> str:
@@ -78,6 +215,21 @@ def _add_stamp(app, config) -> None:
 # Theme component -> [(pattern, replacement, what it fixes)]; every pattern must match, or the build
 # warns (and a strict build fails), because a newer theme has changed the markup these edits assume.
 _COMPONENT_FIXES = {
+    "static/webpack-macros.html": [
+        (r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>', "",
+         "the 1.5 MB icon script is not loaded; se-book.css draws the icons the theme uses"),
+    ],
+    "pydata_sphinx_theme/layout.html": [
+        (r"\s*<script src=\"\{\{ pathto\('_static/searchtools\.js', 1\) \| e \}\}\"></script>"
+         r"\s*<script src=\"\{\{ pathto\('_static/language_data\.js', 1\) \| e \}\}\"></script>"
+         r"\s*<script src=\"\{\{ pathto\('searchindex\.js', 1\) \| e \}\}\"></script>", "",
+         "the search index and tools load on the search page only (search-as-you-type is off)"),
+    ],
+    "navbar-logo.html": [
+        (r'(<a class="navbar-brand logo")', r'<nav class="se-brand" aria-label="The book">\1',
+         "the book's title link sits in a landmark, like all the page's content"),
+        (r"(</a>)\s*$", r"\1</nav>", "closing the landmark around the title link"),
+    ],
     "search-button-field.html": [
         (r'(<button class="[^"]*search-button-field[^"]*"[^>]*?) aria-label="[^"]*"', r"\1",
          "the search field is named by its visible text, not by an aria-label without the shortcut"),
@@ -160,6 +312,10 @@ def _write_root_redirect(app, exception) -> None:
 
 def setup(app):
     app.connect("html-page-context", _clean_scripts, priority=900)
+    app.connect("html-page-context", _page_body)
+    app.connect("html-page-context", _print_and_pdf)
+    app.connect("builder-inited", _stamp_pages)
+    app.connect("config-inited", _default_mode)
     app.connect("config-inited", _add_stamp)
     app.connect("builder-inited", _fix_theme_components)
     app.connect("builder-inited", _use_listitem_citations)

@@ -24,6 +24,12 @@ INTERIM_C2_MEAN = 30 * MINUTE
 INTERIM_C2_YEARS = (2023, 2024, 2025)  # financial years 2023/24, 2024/25 and 2025/26
 
 
+# Before ARP: 75% of Category A calls (and, from June 2012, of Red 1 and of Red 2) reached within 8 minutes.
+PRE_ARP_TARGET = 0.75
+# Hospital handover: 15 minutes expected (NHS England; the 2025/26 UEC plan adds a 45-minute maximum).
+HANDOVER_EXPECTED_MINUTES = 15
+
+
 def standard(category: str, statistic: str) -> int | None:
     """The ARP standard for a category and statistic in seconds, or None where there is none."""
     return ARP_STANDARDS.get((category, statistic))

@@ -1,0 +1,91 @@
+"""Chapter 4's charts (the maps are in `maps`): how each use-rate assumption moves demographic growth, the
+incident forecast, and the projected incidents under three scenarios with the case's "over 20 per cent in the next
+decade" drawn on them. Each function returns the book's figure (`charts.figure`)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from se_ambulance.publish.charts import CLAIM_COLOUR, Field, Pivot, figure
+from se_ambulance.publish.figures import MONTH, Ref, lines_chart, tornado_chart
+from se_ambulance.publish.format import fy_label, month_label, percent
+from se_ambulance.publish.tornado_text import tornado_alt_text
+
+INCIDENTS = Field("Incidents", "number", 0)
+DECADE = 10  # the claim's "next decade"
+SCENARIOS = ["Trend only", "Demography only", "Blended"]
+
+
+def demand_tornado_figure(frame: pd.DataFrame, base: int, horizon: int, area_label: str, area: str, source: str):
+    """`tables.rate_tornado_frame(demography.tornado(...))`: demographic growth with each rate at its low and high."""
+    growth = Field("Demand growth", "percent", 1)
+    return figure(tornado_chart(frame, f"Demand growth {base}–{horizon}", value=growth), name=f"tornado-{area.lower()}",
+                  title="How much each rate assumption moves demographic growth",
+                  units=f"Growth in demand {base} to {horizon}, each rate at its low and high value; dashed: central",
+                  source=source,
+                  alt_text=tornado_alt_text(frame, f"demographic demand growth for {area_label}", percent),
+                  fields={"assumption": Field("Assumption"), "low": growth, "high": growth, "central": growth})
+
+
+def forecast_figure(hist: pd.Series, frame: pd.DataFrame, model: str, area_label: str, area: str, source: str):
+    """Monthly incidents since `hist` starts and the chosen model's two-year forecast with its 95% prediction
+    interval (`frame`: `forecast.forecast_frame(hist, {model: forecast})`)."""
+    order = ["Actual", f"{model.upper()} forecast"]
+    chart = lines_chart(frame, x="month", y="incidents", color="series", order=order, y_title="Incidents a month",
+                        x_title="Month", band=("lower", "upper"), value=INCIDENTS, focus="Actual", zero=False)
+    last = frame[frame["series"] == order[1]].iloc[-1]
+    return figure(chart, name=f"forecast-{area.lower()}", title=f"Monthly incidents and two-year forecasts, {area_label}",
+                  units="Incidents a month (AmbSYS A7); shaded: 95% prediction interval", source=source,
+                  alt_text=f"Line chart of monthly incidents for {area_label} from {hist.index.min():%B %Y} to "
+                  f"{hist.index.max():%B %Y} with the {model.replace('_', ' ')} forecast to {month_label(last['month'])} "
+                  f"and its 95% prediction interval; the forecast for {month_label(last['month'])} is "
+                  f"{last['incidents']:,.0f} incidents.",
+                  fields={"month": MONTH, "series": Field("Series"), "incidents": INCIDENTS,
+                          "lower": Field("95% interval from", "number", 0), "upper": Field("95% interval to", "number", 0)},
+                  table=Pivot("month", ("series",), "incidents"))
+
+
+def claim_path(frame: pd.DataFrame, base: int, horizon: int, claimed: float) -> pd.Series:
+    """The claimed growth as a line on the scenario chart: from the base year's incidents to `claimed` more a decade
+    later (or, if the chart ends sooner, the same straight line to its last year), on the first scenario's rows."""
+    first = frame["scenario"] == frame["scenario"].iloc[0]
+    start = float(frame.loc[first & (frame["year"] == base), "incidents"].iloc[0])
+    end = min(horizon, base + DECADE)
+    on = first & frame["year"].isin([base, end])
+    return pd.Series(np.where(on, (start * (1 + claimed * (frame["year"] - base) / DECADE)).round(0), np.nan),
+                     index=frame.index)
+
+
+def scenarios_figure(paths: pd.DataFrame, growth: pd.DataFrame, base: int, horizon: int, area_label: str, area: str,
+                     source: str):
+    """Projected incidents a year under three scenarios (`demand.scenarios`), with the case's claimed growth over
+    the next decade (claim `demand-rise-decade`) drawn from the base year: the chart's own footprint and base."""
+    from se_ambulance.claims.register import claim
+
+    claimed = claim("demand-rise-decade").value / 100
+    frame = paths.assign(claimed=lambda d: claim_path(d, base, horizon, claimed))
+    frame = frame.assign(year=frame["year"].map(fy_label), incidents=frame["incidents"].round(0),
+                         lower=frame["lower"].round(0), upper=frame["upper"].round(0))
+    end = min(horizon, base + DECADE)
+    label = f"The case: over {percent(claimed, 0)} in a decade"
+    chart = lines_chart(frame, x="year", y="incidents", color="scenario", order=SCENARIOS, y_title="Incidents a year",
+                        x_title="Financial year", x_type="O", band=("lower", "upper"), value=INCIDENTS,
+                        x_field=Field("Financial year", "year"), focus="Blended", zero=False,
+                        refs=[Ref("claimed", label, colour=CLAIM_COLOUR, dash=(8, 3), at_end=True)])
+    g = growth["growth"]
+    reach = (f"from {fy_label(base)} to {fy_label(end)}" if end == base + DECADE else
+             f"cut short at {fy_label(end)}, where the chart ends ({percent(claimed * (end - base) / DECADE, 0)} by then)")
+    return figure(chart, name=f"scenarios-{area.lower()}", title=f"Projected incidents a year, {area_label}",
+                  units=("Incidents a year; shaded: 90% interval (trend), rate range (demography), envelope (blended); "
+                         f"dark red dashed: the case's over {percent(claimed, 0)} in a decade"),
+                  source=source,
+                  alt_text=f"Line chart of projected annual incidents for {area_label} from {fy_label(base)} to "
+                  f"{fy_label(horizon)} under three scenarios; central growth: trend {percent(g['Trend only'])}, "
+                  f"demography {percent(g['Demography only'])}, blended {percent(g['Blended'])}. A dashed dark red line "
+                  f"shows the case's claimed growth of over {percent(claimed, 0)} a decade applied to the same start, "
+                  f"{reach}.",
+                  fields={"year": Field("Financial year", "year"), "scenario": Field("Scenario"), "incidents": INCIDENTS,
+                          "lower": Field("Low", "number", 0), "upper": Field("High", "number", 0),
+                          "claimed": Field("The case's growth", "number", 0)},
+                  table=Pivot("year", ("scenario",), "incidents"))
