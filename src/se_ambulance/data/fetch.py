@@ -585,7 +585,7 @@ def _adopt_release(ds: Dataset, mirror: str | os.PathLike | None, file: str | os
         if (offered.year, offered.month) < (pinned.year, pinned.month):
             raise DataError(f"{ds.id}: the newest release {origin} offers, {offered.name} (data to "
                             f"{offered.month_words}), is older than the pinned release {ds.file} (data to "
-                            f"{pinned.month_words}); a release older than the pin is never adopted. Nothing was "
+                            f"{pinned.month_words}); a release older than the pin is never adopted, and nothing was "
                             "changed.")
         description = _loader_check(ds, staged, origin)
         pinned_file = raw_dir() / ds.file

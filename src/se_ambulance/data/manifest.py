@@ -260,7 +260,8 @@ def updated_manifest_text(text: str, dataset_id: str, changes: dict[str, object]
         body = body[: m.start()] + body[m.end():]
     for key, value in changes.items():
         line = f"    {key}: {_scalar(value)}"
-        pattern = rf"(?m)^    {re.escape(key)}:.*$"
+        # The key's line and any continuation lines of its old value (a folded or block scalar, indented deeper).
+        pattern = rf"(?m)^    {re.escape(key)}:.*$(?:\n      .*$)*"
         if re.search(pattern, body):
             body = re.sub(pattern, lambda _m, line=line: line, body, count=1)
         else:

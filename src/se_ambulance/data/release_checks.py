@@ -26,6 +26,7 @@ import pandas as pd
 
 from se_ambulance.errors import DataError
 from se_ambulance.reference.indicators import REGISTRY
+from se_ambulance.reference.orgs import ENGLAND, PROVIDERS, REGIONS
 
 # Plausible bounds, fixed well outside anything AmbSYS has published, so that only a broken value fails them.
 # Counts: England's largest monthly count in the series to April 2026 is 1.31 million contacts (A0, the largest of
@@ -76,8 +77,11 @@ def _label(code: str) -> str:
 
 
 def _names(table: pd.DataFrame) -> dict[str, str]:
-    t = table[["org", "org_name"]].drop_duplicates("org")
-    return dict(zip(t["org"].astype(str), t["org_name"].astype(str)))
+    """Each organisation's short name (reference.orgs), or the file's own latest name for one the book does not
+    know."""
+    t = table.sort_values("month")[["org", "org_name"]].drop_duplicates("org", keep="last")
+    known = {**PROVIDERS, **REGIONS, **ENGLAND}
+    return {o: known.get(o, n) for o, n in zip(t["org"].astype(str), t["org_name"].astype(str))}
 
 
 def _listed(items: list[str], what: str) -> str:
@@ -102,8 +106,9 @@ def organisation_problems(candidate: pd.DataFrame, pinned: pd.DataFrame) -> list
     return out
 
 
-def order_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, name_month: dt.date | None) -> list[str]:
-    first, last = candidate["month"].min(), candidate["month"].max()
+def order_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, name_month: dt.date | None,
+                   rows: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> list[str]:
+    first, last = rows or (candidate["month"].min(), candidate["month"].max())
     p_first, p_last = pinned["month"].min(), pinned["month"].max()
     out = []
     if last < p_last:
@@ -124,12 +129,16 @@ def _reported(table: pd.DataFrame) -> pd.DataFrame:
     return t.rename(columns={"category": "family"}).astype({"org": str, "family": str})
 
 
-def continuity_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, names: dict[str, str]) -> list[str]:
-    """Gaps and blank last months, by organisation and indicator family."""
-    last = candidate["month"].max()
+def continuity_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, names: dict[str, str],
+                        last: pd.Timestamp | None = None) -> list[str]:
+    """Gaps and blank last months, by organisation and indicator family (for the organisations both releases
+    hold; a missing organisation is named once, by organisation_problems). `last`: the last month the file has
+    rows for (its values may all be blank)."""
+    last = candidate["month"].max() if last is None else last
     p_last = pinned["month"].max()
     have = _reported(candidate)
     had = _reported(pinned)
+    had = had[had["org"].isin(set(have["org"]))]
     have_set = set(map(tuple, have[["org", "family", "month"]].itertuples(index=False, name=None)))
     active = had.loc[had["month"] == p_last, ["org", "family"]].drop_duplicates()
     new_months = [m for m in pd.date_range(p_last, last, freq="MS") if m > p_last]
@@ -139,25 +148,35 @@ def continuity_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, names: di
     for o, f, m in expected:
         if (o, f, m) not in have_set:
             missing.setdefault((o, f), []).append(m)
-    suppressed, gaps = [], []
+    # Each missing run of months, as (organisation, blank at the end?, months) -> the families it hits.
+    runs: dict[tuple[str, bool, tuple[pd.Timestamp, ...]], list[str]] = {}
     for (o, f), months in sorted(missing.items()):
-        months = sorted(months)
-        what = f"{o} ({names.get(o, o)}), {FAMILIES.get(f, f)} ({', '.join(_codes(f))})"
+        months_set = set(months)
         tail, m = [], last
-        while m in months:  # the run of missing months that ends with the release's last month
+        while m in months_set:  # the run of missing months that ends with the release's last month
             tail.insert(0, m)
             m -= pd.offsets.MonthBegin()
         if tail:
-            suppressed.append(f"{what}: no values in the last months, {_month_run(tail)} (suppressed or blank)")
-            months = [m for m in months if m not in tail]
-        if months:
-            gaps.append(f"{what}: no values for {_month_run(months)}, where the pinned release or the months "
-                        "either side have them")
+            runs.setdefault((o, True, tuple(tail)), []).append(f)
+        rest = tuple(sorted(months_set - set(tail)))
+        if rest:
+            runs.setdefault((o, False, rest), []).append(f)
+    families_of = {o: set(had.loc[had["org"] == o, "family"]) for o in had["org"].unique()}
+    suppressed, gaps = [], []
+    for (o, at_end, months), fams in runs.items():
+        what = ("every indicator family" if set(fams) == families_of.get(o, set()) and len(fams) > 1 else
+                ", ".join(f"{FAMILIES.get(f, f)} ({', '.join(_codes(f))})" for f in fams))
+        if at_end:
+            suppressed.append(f"{o} ({names.get(o, o)}): no values in the last months, {_month_run(list(months))}, "
+                              f"for {what}")
+        else:
+            gaps.append(f"{o} ({names.get(o, o)}): no values for {_month_run(list(months))}, for {what}, where the "
+                        "pinned release or the months either side have them")
     out = []
     if suppressed:
-        out.append("the last months are blank: " + _listed(suppressed, "series"))
+        out.append("the last months are blank (suppressed): " + _listed(suppressed, "organisations"))
     if gaps:
-        out.append("months are missing: " + _listed(gaps, "series"))
+        out.append("months are missing: " + _listed(gaps, "gaps"))
     return out
 
 
@@ -180,8 +199,8 @@ def value_problems(candidate: pd.DataFrame, names: dict[str, str]) -> list[str]:
     limit[is_time] = TIME_MAX_S
     totals = t[is_total]
     keys = list(zip(totals["org"], totals["month"], totals["indicator"].map(count_of_total)))
-    n = counts.reindex(keys).to_numpy()
-    limit[is_total] = pd.Series(n, index=totals.index).fillna(COUNT_MAX).clip(lower=1) * TIME_MAX_S
+    n = pd.Series(counts.reindex(keys).to_numpy(), index=totals.index)
+    limit[is_total] = n.where(n >= 0).fillna(COUNT_MAX).clip(lower=1) * TIME_MAX_S  # a negative count is named apart
 
     def where(r) -> str:
         return f"{r.org} ({names.get(r.org, r.org)}), {r.month:%Y-%m}, column {_label(r.indicator)}: {r.value:g}"
@@ -214,11 +233,14 @@ def revised_months(candidate: pd.DataFrame, pinned: pd.DataFrame) -> dict[pd.Tim
 
 
 def check_release(candidate: pd.DataFrame, pinned: pd.DataFrame, name_month: dt.date | None = None,
-                  accept_organisation_change: bool = False, what: str = "the candidate release") -> ReleaseReport:
+                  accept_organisation_change: bool = False, what: str = "the candidate release",
+                  rows: tuple[pd.Timestamp, pd.Timestamp] | None = None) -> ReleaseReport:
     """Check a candidate release (tidy table, as the loader returns it) against the pinned one; return what it
-    changes, or raise DataError naming every problem (organisation, month, column)."""
+    changes, or raise DataError naming every problem (organisation, month, column). `rows`: the first and last
+    month the candidate file has rows for (the tidy table keeps only values, so months left blank vanish from it)."""
     names = {**_names(pinned), **_names(candidate)}
-    problems = order_problems(candidate, pinned, name_month)
+    rows = rows or (candidate["month"].min(), candidate["month"].max())
+    problems = order_problems(candidate, pinned, name_month, rows)
     orgs = organisation_problems(candidate, pinned)
     if orgs and not accept_organisation_change:
         problems.append(
@@ -226,14 +248,14 @@ def check_release(candidate: pd.DataFrame, pinned: pd.DataFrame, name_month: dt.
             + ". A change of organisations (a merger, a new code) is adopted only as a deliberate, documented step: "
             "update se_ambulance.reference.orgs and any parameter that names the organisation in a reviewed change, "
             "then run `se-ambulance fetch --update ambsys --accept-organisation-change`")
-    problems += continuity_problems(candidate, pinned, names)
+    problems += continuity_problems(candidate, pinned, names, rows[1])
     problems += value_problems(candidate, names)
     if problems:
         raise DataError(f"{what} was refused before anything was installed ({len(problems)} problem"
                         f"{'s' if len(problems) > 1 else ''}):\n" + "\n".join(f"  - {p}" for p in problems))
     p_last = pinned["month"].max()
     added = tuple(pd.Timestamp(m) for m in sorted(candidate["month"].unique()) if m > p_last)
-    return ReleaseReport(pinned["month"].min(), p_last, candidate["month"].min(), candidate["month"].max(), added,
+    return ReleaseReport(pinned["month"].min(), p_last, rows[0], rows[1], added,
                          revised_months(candidate, pinned), "; ".join(orgs) if orgs else "")
 
 
@@ -246,4 +268,7 @@ def check_ambsys_release(candidate: Path, pinned: Path, name_month: dt.date | No
 
     old = cached_frame("ambsys", pinned, sha256_file(pinned), _CACHE_VERSION, read_ambsys_csv, progress=lambda m: None)
     new = read_ambsys_csv(candidate)
-    return check_release(new, old, name_month, accept_organisation_change, what=f"The release {Path(candidate).name}")
+    ym = pd.read_csv(candidate, usecols=["Year", "Month"], dtype=int)  # the months it has rows for, blank or not
+    months = pd.to_datetime({"year": ym["Year"], "month": ym["Month"], "day": 1})
+    return check_release(new, old, name_month, accept_organisation_change, what=f"The release {Path(candidate).name}",
+                         rows=(months.min(), months.max()))
