@@ -21,6 +21,6 @@ UPLOAD_MONTHS_AFTER_DATA = 1
 # The usual release day: the second Thursday of the month (Monday is 0).
 RELEASE_WEEKDAY = 3
 RELEASE_WEEK = 2
-RELEASE_DAY_WORDS = "the second Thursday of the month, NHS England's usual day for AmbSYS"
+RELEASE_DAY_WORDS = "its usual day, the second Thursday of the month"
 # A release holds data to the month before the month it is published in (April 2026's data came out in May 2026).
 DATA_MONTHS_BEFORE_RELEASE = 1
