@@ -56,6 +56,14 @@ def _cmd_atlas(args: argparse.Namespace) -> None:
           force=args.force)
 
 
+def _cmd_edition(args: argparse.Namespace) -> None:
+    from se_ambulance.pipeline.edition import make_edition
+
+    result = make_edition(mirror=args.mirror, file=args.file, provenance=args.provenance, correction=args.correction,
+                          tests=args.tests)
+    print(result.message)
+
+
 def _cmd_params(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline import params as params_mod
 
@@ -115,6 +123,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output folder (default: _build/runs/CHAPTER-HASH)")
     p.add_argument("--mirror", help="data mirror folder")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("edition", help="make a new edition: update, canonical build, tests, PDF, release note "
+                                       "(stops, changing nothing, if a step fails)")
+    p.add_argument("--mirror", help="a folder laid out like ../shared/data (default: $SE_AMBULANCE_DATA_MIRROR; "
+                                    "without one, the newest release on NHS England's page)")
+    p.add_argument("--file", help="adopt this downloaded AmbSYS release (under the name NHS England gave it)")
+    p.add_argument("--provenance", help="how the release's copy was obtained, when it is not NHS England's own "
+                                        "download (added to its citation)")
+    p.add_argument("--correction", metavar="TEXT",
+                   help="publish a correction: an edition with the same data and changed code, saying what it corrects")
+    p.add_argument("--tests", default="full", choices=["full", "fast", "smoke"],
+                   help="the tests step: full = make test (the default, and what the scheduled workflow runs); "
+                        "fast = make test-fast; smoke = the editions record's own tests only (for testing this "
+                        "command in a temporary copy)")
+    p.set_defaults(func=_cmd_edition)
 
     p = sub.add_parser("params", help="list every parameter with its default and what is allowed")
     p.set_defaults(func=_cmd_params)
