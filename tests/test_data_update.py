@@ -179,3 +179,41 @@ def test_manifest_write_is_checked_before_it_replaces_the_file(amb_root):
     body = yaml.safe_load(new)["datasets"]["ambsys"]
     assert body["vintage"] == 'data to "July": 2024'  # quoted safely
     assert yaml.safe_load(new)["licence_default"] == yaml.safe_load(text)["licence_default"]
+
+
+def test_previous_pin_text_puts_an_update_back(amb_root):
+    before = amb_root["manifest"].read_text(encoding="utf-8")
+    _offer(amb_root, ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode())
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
+    after = amb_root["manifest"].read_text(encoding="utf-8")
+    back = manifest_mod.previous_pin_text(after, "ambsys", "NHS England (2024). AmbSYS to June 2024.")
+    assert yaml.safe_load(back) == yaml.safe_load(before)
+    assert "# A comment that must survive an update." in back
+    with pytest.raises(DataError, match="records no previous vintage"):
+        manifest_mod.previous_pin_text(back, "ambsys")
+
+
+def test_adoption_dates_of_the_current_and_previous_releases(amb_root):
+    import datetime as dt
+
+    from se_ambulance.data.vintages import adoption_date, find_release
+
+    _offer(amb_root, ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode())
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
+    current = load_manifest()["ambsys"]
+    assert adoption_date(current) == dt.date.today() == adoption_date(JULY)
+    assert adoption_date(NAME) == dt.date(2024, 7, 11) == adoption_date(find_release(sha(GOOD)[:12]))
+    assert adoption_date(find_release(NAME).model_copy(update={"adopted": None})) is None  # before dates were kept
+    with pytest.raises(DataError, match="not a date"):
+        adoption_date(find_release(NAME).model_copy(update={"adopted": "last spring"}))
+    with pytest.raises(DataError, match="No vintage 'AmbSYS-to-Jan-1999-X.csv' of 'ambsys' is recorded"):
+        adoption_date("AmbSYS-to-Jan-1999-X.csv")
+
+
+def test_the_book_s_releases_were_adopted_on_the_dates_the_manifest_records():
+    import datetime as dt
+
+    from se_ambulance.data.vintages import adoption_date
+
+    assert adoption_date("AmbSYS-to-Mar-2026-UI7FG.csv") == dt.date(2026, 11, 21)
+    assert adoption_date("AmbSYS-to-Apr-2026-QWZX3.csv") == dt.date(2026, 12, 7)

@@ -296,24 +296,14 @@ def _real_release(name: str) -> Path:
         previous_file("ambsys", v)
 
 
+MARCH_CITATION = "NHS England (2026). Ambulance Quality Indicators, AmbSYS time series to March 2026."
+
+
 def _march_manifest(text: str) -> str:
     """The manifest as it was before April was adopted: the March pin, with no `previous:`."""
-    from se_ambulance.data.vintages import find_release
+    from se_ambulance.data.manifest import previous_pin_text
 
-    raw = yaml.safe_load(text)
-    entry = raw["datasets"]["ambsys"]
-    march = find_release(MARCH)
-    start = text.index("  ambsys:\n")
-    end = text.index("\n  ambco:\n") + 1
-    block = text[start:end]
-    for key in ("file", "mirror_path", "sha256", "bytes", "vintage", "coverage", "citation", "url", "adopted"):
-        value = {"mirror_path": f"ambsys/{MARCH}", "citation": "NHS England (2026). Ambulance Quality Indicators, "
-                 "AmbSYS time series to March 2026."}.get(key, getattr(march, key, None))
-        old_line = next(ln for ln in block.splitlines() if ln.startswith(f"    {key}:"))
-        block = block.replace(old_line, f"    {key}: {json.dumps(value)}")
-    block = block[:block.index("    previous:\n")] if "    previous:\n" in block else block
-    assert entry["file"]  # the real manifest has the entry
-    return text[:start] + block + text[end:]
+    return previous_pin_text(text, "ambsys", MARCH_CITATION)
 
 
 @pytest.fixture
