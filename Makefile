@@ -18,7 +18,7 @@ UV_VERSION  := 0.13.8
 # The interpreter the lock is resolved for (the Python 3.11 of the development machines and CI).
 LOCK_PYTHON := 3.11.7
 
-.PHONY: book pdf page-weights test test-fast env data clean benchmark lock
+.PHONY: book pdf page-weights test test-fast env data clean benchmark lock edition
 
 # Exactly the locked packages (hash-checked), then the project itself without resolving anything;
 # pip check fails if pyproject.toml declares something the lock lacks (then: make lock).
@@ -54,6 +54,12 @@ book: data
 # _build/html/pdf/ and linked from every page (the site is rebuilt with the links if it lacks them).
 pdf: data
 	$(BIN)/se-ambulance build --pdf yes
+
+# A new edition: adopt the newest AmbSYS release (from the mirror, or NHS England's page), rebuild the canonical
+# book, run the full tests, make the PDF, record the edition and its release note (CHANGELOG.md). Stops, changing
+# nothing, if any step fails. The scheduled workflow (.github/workflows/edition.yml) runs exactly this.
+edition: $(STAMP) | node_modules/axe-core
+	$(BIN)/se-ambulance edition $(EDITION_ARGS)
 
 # The full CI gate: unit and golden tests, nbval on the committed chapters, the books, the site in a
 # real browser. On every core (pytest-xdist), in units of work that tests/conftest.py defines (a file, or a

@@ -4,8 +4,9 @@ Run with the environment and data already present:  .venv/bin/python benchmarks/
 It prints a table and writes benchmarks/results.json. The full build and Jupyter Book's executor
 are each run BENCH_REPEATS times (default 3) and their medians compared. Timings are wall-clock seconds on this
 machine; peak memory is the largest resident set of any process in the step (kernels included).
-BENCH_ONLY=test-fast or BENCH_ONLY=make-test re-measures that one step (make-test: CI's `.ci/run` in a clean
-clone of HEAD, so commit first) and keeps the other results.
+BENCH_ONLY=test-fast, BENCH_ONLY=make-test or BENCH_ONLY=edition re-measures that one step (make-test: CI's
+`.ci/run` in a clean clone of HEAD; edition: `make edition` in a clean clone of HEAD; so commit first) and keeps the
+other results.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 TARGETS = {"full build": 45.0, "nothing-changed rebuild": 5.0, "one-chapter scenario": 10.0,
            "AmbSYS from cache": 0.2, "atlas, all 11 trusts (empty chapter store)": 240.0,
-           "make test-fast": 30.0, "make test on a clean clone (pytest)": 240.0}
+           "make test-fast": 30.0, "make test on a clean clone (pytest)": 240.0,
+           "make edition to a built site (clean clone)": 180.0}
 
 
 def timed(cmd: list[str], **kw) -> tuple[float, float]:
@@ -104,9 +106,62 @@ def make_test_on_a_clean_clone() -> dict:
             "peak_mb": None}
 
 
+def make_edition_on_a_clean_clone() -> dict:
+    """`make edition` as the scheduled workflow runs it (full tests), in a fresh clone of HEAD put back to the moment
+    before the current AmbSYS release was adopted: its manifest pins the release before (`previous_pin_text`) and its
+    record ends with the edition before the one that adopted the current release. The environment is installed first
+    and not timed. Reported: from `make edition` to a built site (the gate), and to the end (tests and PDF)."""
+    mirror = os.environ.get("SE_AMBULANCE_DATA_MIRROR") or str(ROOT.parent / "shared" / "data")
+    sys.path.insert(0, str(ROOT / "src"))
+    from se_ambulance.data import editions as E
+    from se_ambulance.data.manifest import load_manifest, previous_pin_text
+    from se_ambulance.publish.editions_text import changelog, editions_page
+
+    with tempfile.TemporaryDirectory() as tmp:
+        clone = Path(tmp) / "main"
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
+        env = {**os.environ, "SE_AMBULANCE_HOME": str(clone), "GIT_AUTHOR_NAME": "bench",
+               "GIT_AUTHOR_EMAIL": "bench@example.invalid", "GIT_COMMITTER_NAME": "bench",
+               "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+        env.pop("VIRTUAL_ENV", None)
+        os.environ["SE_AMBULANCE_HOME"] = str(clone)
+        try:
+            current = load_manifest()["ambsys"].sha256
+            for ed in E.load_editions(clone):
+                if ed.data["ambsys"].sha256 == current:
+                    E.edition_path(ed.edition, clone).unlink()
+            manifest = clone / "data" / "manifest.yaml"
+            manifest.write_text(previous_pin_text(manifest.read_text(encoding="utf-8"), "ambsys"), encoding="utf-8")
+            editions = E.load_editions(clone)
+            (clone / E.GENERATED_PAGE).write_text(editions_page(editions), encoding="utf-8")
+            (clone / "CHANGELOG.md").write_text(changelog(editions), encoding="utf-8")
+        finally:
+            os.environ.pop("SE_AMBULANCE_HOME", None)
+        # A history of its own (an orphan branch): in HEAD's, the edition the clone takes back out was published,
+        # and the record's immutability test would rightly refuse it being made again.
+        setup = (["git", "checkout", "-q", "--orphan", "before-the-release"], ["git", "add", "-A"],
+                 ["git", "commit", "-q", "-m", "before the release"], ["make", "env", "node_modules/axe-core"])
+        for cmd in setup:
+            subprocess.run(cmd, cwd=clone, env=env, check=True, capture_output=True)
+        env.pop("SE_AMBULANCE_HOME")
+        t0 = time.perf_counter()
+        # The tests step comes after the site, so its tier does not change the time to a built site;
+        # BENCH_EDITION_TESTS=fast spares the shared machine a second full suite when only that time is wanted.
+        tier = os.environ.get("BENCH_EDITION_TESTS", "full")
+        proc = subprocess.run(["make", "edition", f"EDITION_ARGS=--mirror {mirror} --tests {tier}"], cwd=clone,
+                              env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - t0
+        if proc.returncode != 0:
+            raise SystemExit(f"make edition failed in the clean clone:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
+        steps = json.loads((clone / "_build" / "edition" / "last.json").read_text())["seconds"]
+    return {"seconds": wall - (steps["total"] - steps["site"]), "total_seconds": wall, "steps": steps,
+            "tests_tier": tier, "peak_mb": None}
+
+
 # Steps that can be re-measured alone (BENCH_ONLY=<name>); the other results in results.json are kept.
 ALONE = {"test-fast": ("make test-fast", test_fast),
-         "make-test": ("make test on a clean clone (pytest)", make_test_on_a_clean_clone)}
+         "make-test": ("make test on a clean clone (pytest)", make_test_on_a_clean_clone),
+         "edition": ("make edition to a built site (clean clone)", make_edition_on_a_clean_clone)}
 
 
 def main() -> None:
@@ -121,6 +176,9 @@ def main() -> None:
         path.write_text(json.dumps(report, indent=1))
         r = report["results"][name]
         extra = f" ({r['tests']} tests; {r['with_install_seconds']:.0f} s with the install)" if "tests" in r else ""
+        if "total_seconds" in r:
+            extra = (f" (to the end, {r['tests_tier']} tests and PDF included: {r['total_seconds']:.0f} s; "
+                     f"steps {r['steps']})")
         print(f"{name}: {r['seconds']:.2f} s (target ≤ {TARGETS[name]:g}){extra}")
         return
     repeats = int(os.environ.get("BENCH_REPEATS", "3"))
@@ -157,6 +215,7 @@ def main() -> None:
         results["atlas, all 11 trusts (empty chapter store)"] = {"seconds": s, "peak_mb": m}
         results["make test-fast"] = test_fast()
         results["make test on a clean clone (pytest)"] = make_test_on_a_clean_clone()
+        results["make edition to a built site (clean clone)"] = make_edition_on_a_clean_clone()
         pages = {p.name: p.stat().st_size / 1e6 for p in (out / "_build" / "html" / "notebooks").glob("*.html")}
     speedup = results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"]
     report = {"machine": f"{platform.node()} ({os.cpu_count()} cores, Python {platform.python_version()})",

@@ -88,6 +88,18 @@ CHANGED = {
     "evaluation.meaningful_change": 0.2, "evaluation.meaningful": {"c2_mean": 4.0},
     "evaluation.min_post_months": 12, "evaluation.power_until": "2028-12",
 }
+def _months_to_last_release(start: str) -> int:
+    """Months from `start` to the last month of the pinned AmbSYS release, both included."""
+    import datetime as dt
+    import re
+
+    from se_ambulance.data.manifest import load_manifest
+    from se_ambulance.data.releases import months_between
+
+    year, month = re.match(r"\d{4}-\d{2} to (\d{4})-(\d{2})", load_manifest()["ambsys"].coverage).groups()
+    return months_between(dt.date.fromisoformat(f"{start}-01"), dt.date(int(year), int(month), 1)) + 1
+
+
 # Parameters that change only their own chapter (no claim, no assumption depends on them). Each chapter runs once
 # with all of its chapter-only parameters changed to their CHANGED values, and each parameter must then show on
 # its page: the glued value named here, which the chapter's text cites, reads as given (and differs from the
@@ -107,7 +119,8 @@ CHAPTER_ONLY = {
     "demand.horizon_year": ("04_demand", "horizon_year", "2040"),
     "demand.backtest_start": ("04_demand", "bt_first", "March 2024"),
     "demand.forecast_model": ("04_demand", "shown_model", "ets"),
-    "evaluation.start_month": ("09_evaluation", "ev.post_months", "4"),  # December 2025 to March 2026
+    # December 2025 to the pinned AmbSYS release's last month (each new release adds one).
+    "evaluation.start_month": ("09_evaluation", "ev.post_months", str(_months_to_last_release("2025-12"))),
     "evaluation.pre_start": ("09_evaluation", "ev.pre_months", "44"),  # April 2022 to November 2025
     # 2 outcomes, 2 methods: 4 tests, at 5% about 0.2 significant by chance.
     "evaluation.outcomes": ("09_evaluation", "ev.multiplicity", _MULTIPLICITY),

@@ -19,6 +19,8 @@ from .support.builders import ambsys_csv, org_rows, sha
 QUIET = {"progress": lambda m: None}
 MONTHS = [(2024, 4), (2024, 5), (2024, 6)]
 NAME = "AmbSYS-to-Jun-2024-TEST.csv"
+JULY = "AmbSYS-to-Jul-2024-TEST2.csv"  # the next release, under its own name
+AUGUST = "AmbSYS-to-Aug-2024-TEST3.csv"
 
 
 def _rows(months):
@@ -58,8 +60,8 @@ def amb_root(tmp_path, monkeypatch):
             "raw": root / "data" / "raw" / NAME}
 
 
-def _offer(amb_root, data: bytes) -> None:
-    (amb_root["mirror"] / "ambsys" / NAME).write_bytes(data)
+def _offer(amb_root, data: bytes, name: str = JULY) -> None:
+    (amb_root["mirror"] / "ambsys" / name).write_bytes(data)
 
 
 def _unchanged(amb_root, manifest_text: str) -> None:
@@ -109,7 +111,11 @@ def test_update_adopts_a_good_new_vintage_and_the_text_follows_the_file(amb_root
     _offer(amb_root, newer)
     ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
     ds = load_manifest()["ambsys"]
-    assert ds.sha256 == sha(newer) and amb_root["raw"].read_bytes() == newer
+    assert ds.file == JULY and ds.mirror_path == f"ambsys/{JULY}"  # the release's own name
+    assert ds.sha256 == sha(newer) and (amb_root["raw"].parent / JULY).read_bytes() == newer
+    assert amb_root["raw"].read_bytes() == GOOD  # the replaced release is kept beside it
+    # Its official address follows NHS England's upload pattern: the folder of the month after its data's last.
+    assert ds.url == f"https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2024/08/{JULY}"
     assert ds.vintage == "data to July 2024"
     assert ds.coverage == "2024-04 to 2024-07; England, 1 NHS England regions, 2 ambulance providers"
     assert ds.citation == "NHS England (2024). Ambulance Quality Indicators, AmbSYS time series to July 2024."
@@ -120,7 +126,7 @@ def test_update_adopts_a_good_new_vintage_and_the_text_follows_the_file(amb_root
     assert "# A comment that must survive an update." in text and "licence: *ogl" in text
     # A second update keeps both earlier vintages, newest first.
     newest = ambsys_csv(_rows(MONTHS + [(2024, 7), (2024, 8)])).encode()
-    _offer(amb_root, newest)
+    _offer(amb_root, newest, AUGUST)
     ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
     assert [p.vintage for p in previous_vintages("ambsys")] == ["data to July 2024", "data to June 2024"]
     assert load_manifest()["ambsys"].vintage == "data to August 2024"
@@ -173,3 +179,41 @@ def test_manifest_write_is_checked_before_it_replaces_the_file(amb_root):
     body = yaml.safe_load(new)["datasets"]["ambsys"]
     assert body["vintage"] == 'data to "July": 2024'  # quoted safely
     assert yaml.safe_load(new)["licence_default"] == yaml.safe_load(text)["licence_default"]
+
+
+def test_previous_pin_text_puts_an_update_back(amb_root):
+    before = amb_root["manifest"].read_text(encoding="utf-8")
+    _offer(amb_root, ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode())
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
+    after = amb_root["manifest"].read_text(encoding="utf-8")
+    back = manifest_mod.previous_pin_text(after, "ambsys", "NHS England (2024). AmbSYS to June 2024.")
+    assert yaml.safe_load(back) == yaml.safe_load(before)
+    assert "# A comment that must survive an update." in back
+    with pytest.raises(DataError, match="records no previous vintage"):
+        manifest_mod.previous_pin_text(back, "ambsys")
+
+
+def test_adoption_dates_of_the_current_and_previous_releases(amb_root):
+    import datetime as dt
+
+    from se_ambulance.data.vintages import adoption_date, find_release
+
+    _offer(amb_root, ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode())
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, **QUIET)
+    current = load_manifest()["ambsys"]
+    assert adoption_date(current) == dt.date.today() == adoption_date(JULY)
+    assert adoption_date(NAME) == dt.date(2024, 7, 11) == adoption_date(find_release(sha(GOOD)[:12]))
+    assert adoption_date(find_release(NAME).model_copy(update={"adopted": None})) is None  # before dates were kept
+    with pytest.raises(DataError, match="not a date"):
+        adoption_date(find_release(NAME).model_copy(update={"adopted": "last spring"}))
+    with pytest.raises(DataError, match="No vintage 'AmbSYS-to-Jan-1999-X.csv' of 'ambsys' is recorded"):
+        adoption_date("AmbSYS-to-Jan-1999-X.csv")
+
+
+def test_the_book_s_releases_were_adopted_on_the_dates_the_manifest_records():
+    import datetime as dt
+
+    from se_ambulance.data.vintages import adoption_date
+
+    assert adoption_date("AmbSYS-to-Mar-2026-UI7FG.csv") == dt.date(2026, 11, 21)
+    assert adoption_date("AmbSYS-to-Apr-2026-QWZX3.csv") == dt.date(2026, 12, 7)

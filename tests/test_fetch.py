@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import http.server
-import threading
+from pathlib import Path
 
 import pytest
 import yaml
@@ -14,6 +13,7 @@ from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.errors import DataError, FetchError
 
 from .support.builders import sha
+from .support.http_server import LocalServer as _Server
 
 QUIET = {"progress": lambda m: None}
 
@@ -134,40 +134,6 @@ def test_a_non_http_url_is_refused(fake_root, tmp_path):
     _edit_manifest(fake_root["root"], url=secret.as_uri())
     with pytest.raises(FetchError, match="not an http"):
         ensure("demo", **QUIET)
-
-
-class _Server:
-    """A tiny HTTP server on 127.0.0.1 serving files from a dict, recording each request."""
-
-    def __init__(self, routes: dict[str, tuple[bytes, dict]]):
-        routes_ = routes
-        self.requests: list[str] = []
-        requests = self.requests
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
-                requests.append(self.path)
-                if self.path not in routes_:
-                    self.send_response(404)
-                    self.end_headers()
-                    return
-                body, headers = routes_[self.path]
-                self.send_response(200)
-                self.send_header("Content-Length", str(headers.get("length", len(body))))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        # A short poll: shutdown() waits for the serving loop to notice (0.5 s by default, in every test).
-        threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
 
 
 NEWER = "/files/AmbSYS-to-Apr-2026-NEW.csv"
@@ -291,3 +257,100 @@ def test_sha256_of_a_file(tmp_path):
     p = tmp_path / "x"
     p.write_bytes(b"abc")
     assert sha256_file(p) == sha(b"abc")
+
+
+# --- robustness: a killed fetch, a symlink loop, a relative mirror read from a subfolder --------------------------------
+
+_KILLED_FETCH = """
+import os, signal, sys
+from se_ambulance.data import fetch
+with fetch._staging() as stage:
+    (stage / "candidate.csv").write_bytes(b"x" * 1000)
+    print(stage, flush=True)
+    if sys.argv[1] == "kill":
+        os.kill(os.getpid(), signal.SIGKILL)
+    sys.stdin.readline()  # 'hold': keep the folder in use until told to finish
+"""
+
+
+def _staging_folders(root):
+    base = root / "data" / "cache" / "staging"
+    return sorted(p.name for p in base.iterdir()) if base.is_dir() else []
+
+
+def test_a_fetch_killed_with_kill_9_leaves_a_staging_folder_that_the_next_fetch_removes(fake_root):
+    import subprocess
+    import sys
+
+    proc = subprocess.run([sys.executable, "-c", _KILLED_FETCH, "kill"], capture_output=True, text=True)
+    assert proc.returncode == -9
+    assert len(_staging_folders(fake_root["root"])) == 1  # the orphan, with its candidate inside
+    ensure("demo", mirror=fake_root["mirror"], **QUIET)  # the next fetch
+    assert _staging_folders(fake_root["root"]) == []
+
+
+def test_a_staging_folder_in_use_by_another_fetch_is_never_removed(fake_root):
+    import subprocess
+    import sys
+
+    holder = subprocess.Popen([sys.executable, "-c", _KILLED_FETCH, "hold"], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        in_use = holder.stdout.readline().strip()
+        ensure("demo", mirror=fake_root["mirror"], **QUIET)
+        assert _staging_folders(fake_root["root"]) == [Path(in_use).name]
+        assert (Path(in_use) / "candidate.csv").is_file()
+    finally:
+        holder.communicate("done\n", timeout=30)
+    assert holder.returncode == 0 and _staging_folders(fake_root["root"]) == []
+
+
+def test_a_staging_folder_left_by_an_older_version_without_a_lock_is_removed(fake_root):
+    stale = fake_root["root"] / "data" / "cache" / "staging" / "fetch-abc123"
+    stale.mkdir(parents=True)
+    (stale / "AmbSYS.csv").write_bytes(b"x" * 100)
+    ensure("demo", mirror=fake_root["mirror"], **QUIET)
+    assert _staging_folders(fake_root["root"]) == []
+
+
+def test_a_symlink_loop_in_the_mirror_is_named_not_a_traceback(fake_root, capsys):
+    from se_ambulance.pipeline.cli import main
+
+    target = fake_root["mirror"] / "sub" / "demo.csv"
+    target.unlink()
+    target.symlink_to(target)  # a link to itself
+    with pytest.raises(FetchError, match="a symbolic link in it leads back to itself"):
+        ensure("demo", mirror=fake_root["mirror"], **QUIET)
+    assert main(["fetch", "demo", "--mirror", str(fake_root["mirror"])]) == 2
+    err = capsys.readouterr().err
+    assert "leads back to itself (a loop)" in err and "Traceback" not in err
+
+
+def test_a_symlink_loop_named_like_a_release_is_named(tmp_path):
+    from se_ambulance.data.releases import releases_in
+
+    loop = tmp_path / "AmbSYS-to-May-2026-LOOP1.csv"
+    loop.symlink_to(loop)
+    (tmp_path / "AmbSYS-to-Apr-2026-GOOD1.csv").write_bytes(b"x")
+    (tmp_path / "notes.txt").symlink_to(tmp_path / "notes.txt")  # not a release: never looked at
+    with pytest.raises(FetchError, match="AmbSYS-to-May-2026-LOOP1.csv cannot be read .*leads back to itself"):
+        releases_in(tmp_path)
+    loop.unlink()
+    assert releases_in(tmp_path) == ["AmbSYS-to-Apr-2026-GOOD1.csv"]
+
+
+def test_a_relative_mirror_from_a_subfolder_is_never_a_build_output(fake_root, tmp_path, monkeypatch):
+    from se_ambulance.errors import BuildError
+    from se_ambulance.pipeline.outputs import check_output_folder
+
+    # The mirror is '../mirror' from the project root; a build is started from a subfolder of the project, where
+    # the same words would mean another folder. fetch reads the mirror from the project root: so must the check.
+    sub = fake_root["root"] / "notebooks"
+    sub.mkdir()
+    monkeypatch.chdir(sub)
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", "../mirror")
+    assert ensure("demo", **QUIET).is_file()  # fetch found the mirror through the project root
+    for out in (fake_root["mirror"], fake_root["mirror"] / "sub" / "book", Path("../../mirror/x")):
+        with pytest.raises(BuildError, match="overlaps the data mirror"):
+            check_output_folder(out, fake_root["root"])
+    assert check_output_folder(tmp_path / "elsewhere", fake_root["root"]) == (tmp_path / "elsewhere").resolve()

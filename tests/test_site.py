@@ -270,11 +270,18 @@ def test_internal_links_and_anchors_resolve(site):
 
 
 def test_every_page_carries_the_build_stamp(site):
+    """Every page names its edition (or that it is a draft), the data's end and when the next release is due."""
+    import html as _html
+
+    from se_ambulance.publish.stamp import current_stamp
+
+    st = current_stamp()
     for path in pages(site):
         text = (site / path).read_text(encoding="utf-8")
         if 'http-equiv="refresh"' in text.lower():
             continue  # the root redirect page
-        assert "se-build-stamp" in text and "data to March 2026" in text and "built 20" in text, path
+        assert "se-build-stamp" in text and _html.escape(st.line()) in text and "built " in text, path
+        assert "next AmbSYS release is expected on Thursday" in text, path
 
 
 def test_each_page_is_at_most_1_5_mb_apart_from_the_shared_chart_bundle(site):

@@ -10,12 +10,23 @@ A plain fetch accepts only the file pinned by sha256 in the manifest, from the p
 adopt a new vintage: the candidate is copied or downloaded into a staging folder (data/cache/staging,
 never data/raw), checked by the dataset's own loader, and only then installed together with the
 new manifest pin, in one transaction that is rolled back if any step fails.
+
+A dataset NHS England publishes as named monthly releases (the pinned file is named like
+`AmbSYS-to-Mar-2026-UI7FG.csv`, see `data.releases`) is updated release by release: the candidate is the
+newest release a mirror folder holds under NHS England's own names, or a file given by path (`file=`), or
+the newest the landing page links; it keeps its own name and is pinned with its official address. Before
+anything is installed it is checked as a release against the pinned one (`data.release_checks`): same
+organisations, not older, no gaps, no blank last months, counts and times within bounds.
+
+Staging folders are private to one process and locked while it runs; a process killed in the middle
+(even by `kill -9`) leaves its folder behind, and the next fetch removes it (its lock is free).
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import hashlib
 import os
 import re
@@ -26,14 +37,16 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from se_ambulance.errors import DataError, FetchError
 from se_ambulance.paths import cache_dir, project_root, raw_dir
 from se_ambulance.data import derive as _derive
 from se_ambulance.data import manifest as _manifest
+from se_ambulance.data import releases as _releases
 from se_ambulance.data.manifest import Dataset, Source, check_file_name, load_manifest
-from se_ambulance.data.validate import check_candidate
+from se_ambulance.data.validate import check_candidate, check_release_candidate
 
 MIRROR_ENV = "SE_AMBULANCE_DATA_MIRROR"
 _CHUNK = 1 << 16
@@ -67,11 +80,11 @@ def mirror_dir(mirror: str | os.PathLike | None = None) -> Path | None:
     if value is None or str(value) == "":
         return None
     source = "--mirror" if mirror is not None else MIRROR_ENV
-    path = Path(value).expanduser()
-    candidates = [path] if path.is_absolute() else [Path.cwd() / path, project_root() / path]
+    candidates = _mirror_candidates(value)
     for c in candidates:
         if c.is_dir():
-            return c.resolve()
+            return resolved(c, "the mirror folder")
+    path = Path(value).expanduser()
     tried = " and ".join(f"'{c}'" for c in dict.fromkeys(candidates))
     raise FetchError(
         f"The mirror folder '{value}' (from {source}) does not exist or is not a folder: tried {tried}"
@@ -81,14 +94,47 @@ def mirror_dir(mirror: str | os.PathLike | None = None) -> Path | None:
     )
 
 
+def _mirror_candidates(value: str | os.PathLike) -> list[Path]:
+    path = Path(value).expanduser()
+    return [path] if path.is_absolute() else [Path.cwd() / path, project_root() / path]
+
+
+def mirror_folders(mirror: str | os.PathLike | None = None) -> list[Path]:
+    """Every folder the mirror setting (--mirror, then $SE_AMBULANCE_DATA_MIRROR) could mean, resolved: for a
+    relative path both the current folder's and the project root's reading, so that a check that keeps builds out
+    of the mirror holds whichever one `mirror_dir` picks."""
+    found: list[Path] = []
+    for value in (mirror, os.environ.get(MIRROR_ENV)):
+        if value is not None and str(value).strip():
+            for c in _mirror_candidates(value):
+                try:
+                    found.append(resolved(c, "the mirror folder"))
+                except FetchError:
+                    found.append(Path(os.path.abspath(c)))
+    return list(dict.fromkeys(found))
+
+
+def resolved(path: Path, what: str) -> Path:
+    """path.resolve(), with a symbolic-link loop named as such rather than a traceback."""
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError) as e:  # Python < 3.13 raises RuntimeError('Symlink loop ...'); later, ELOOP
+        raise FetchError(f"{path} ({what}) cannot be resolved: a symbolic link in it leads back to itself (a loop) "
+                         f"({e}). Remove the link or point it at a real file or folder.") from e
+
+
 def _mirror_file(ds: Dataset, mirror: Path) -> Path:
-    src = (mirror / ds.mirror_path).resolve()
+    src = resolved(mirror / ds.mirror_path, f"{ds.id} in the mirror")
     if not src.is_relative_to(mirror):
         raise DataError(
             f"{ds.id}: mirror_path '{ds.mirror_path}' leads outside the mirror folder {mirror} "
             f"(to {src}); refused. A mirror file must be inside the mirror folder."
         )
-    if not src.is_file():
+    try:
+        is_file = src.is_file()
+    except OSError as e:
+        raise FetchError(f"{src} (in the mirror folder) cannot be read ({e.strerror or e}).") from e
+    if not is_file:
         raise FetchError(f"{ds.file} is not in the mirror folder {mirror} (looked for {src}).")
     return src
 
@@ -111,7 +157,19 @@ def _discover(ds: Dataset) -> str:
     if not links:
         raise FetchError(f"{ds.id}: the landing page {ds.landing_page} has no link to a release "
                          f"file like '{ds.file}' (nothing matched the manifest's discover_pattern).")
-    return _check_url(urllib.parse.urljoin(ds.landing_page, links[0]), ds)
+    link = links[0]
+    if _releases.parse_name(ds.file) is not None:  # named monthly releases: the newest, wherever it is listed
+        by_name = {_link_name(x): x for x in links}
+        top = _releases.newest(by_name)
+        if top is None:
+            raise FetchError(f"{ds.id}: the landing page {ds.landing_page} links no file named like an NHS England "
+                             f"release ('AmbSYS-to-<Mon>-<YYYY>-<code>.csv'); links found: {', '.join(by_name)}.")
+        link = by_name[top.name]
+    return _check_url(urllib.parse.urljoin(ds.landing_page, link), ds)
+
+
+def _link_name(link: str) -> str:
+    return urllib.parse.unquote(Path(urllib.parse.urlparse(link).path).name)
 
 
 def _official_url(ds: Dataset, update: bool) -> str:
@@ -161,7 +219,7 @@ def _source_file(ds: Dataset, src: Source, mirror: Path | None, folder: Path, pr
     dest = folder / src.name
     origin = None
     if mirror is not None and src.mirror_path:
-        copy = (mirror / src.mirror_path).resolve()
+        copy = resolved(mirror / src.mirror_path, f"source '{src.name}' in the mirror")
         if copy.is_relative_to(mirror) and copy.is_file():
             shutil.copyfile(copy, dest)
             origin = f"the mirror ({copy})"
@@ -202,16 +260,67 @@ def _derive_file(ds: Dataset, mirror: Path | None, stage: Path, progress: Progre
 
 # --- staging and installing --------------------------------------------------------------------
 
+_FOLDER_LOCK = ".in-use"  # inside each staging folder, locked (flock) by the process using it
+_BASE_LOCK = ".staging.lock"  # beside data/cache/staging: held while a folder is made or stale ones are removed
+
+
+@contextlib.contextmanager
+def _flock(path: Path, blocking: bool = True) -> Iterator[bool]:
+    """An exclusive flock on `path` (created if missing); yields False when `blocking` is off and it is held."""
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+        except OSError as e:
+            if blocking or e.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                raise
+            yield False
+            return
+        yield True
+    finally:
+        os.close(fd)  # releases the lock; the kernel does so too when the process dies, even on kill -9
+
+
+def clean_stale_staging(base: Path | None = None) -> list[Path]:
+    """Remove the staging folders of fetches that no longer run (killed, even by kill -9): a folder whose lock is
+    free, or that has no lock (made by an older version). Runs under the staging lock, so a folder being made is
+    never taken for an orphan; only folders named like ours (`fetch-*`) are touched."""
+    base = base or cache_dir() / "staging"
+    removed: list[Path] = []
+    if not base.is_dir():
+        return removed
+    with _flock(base.parent / _BASE_LOCK):
+        for d in base.iterdir():
+            if not d.name.startswith("fetch-") or d.is_symlink() or not d.is_dir():
+                continue
+            lock = d / _FOLDER_LOCK
+            if lock.is_file():
+                with _flock(lock, blocking=False) as free:
+                    if not free:
+                        continue  # another fetch is using it
+                    shutil.rmtree(d, ignore_errors=True)
+            else:
+                shutil.rmtree(d, ignore_errors=True)
+            removed.append(d)
+    return removed
+
+
 @contextlib.contextmanager
 def _staging() -> Iterator[Path]:
-    """A private folder under data/cache/staging for candidate files; removed afterwards."""
+    """A private folder under data/cache/staging for candidate files, locked while in use; removed afterwards.
+    Folders that killed fetches left behind are removed first."""
     base = cache_dir() / "staging"
     base.mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(dir=base, prefix="fetch-"))
+    clean_stale_staging(base)
+    with _flock(base.parent / _BASE_LOCK):
+        folder = Path(tempfile.mkdtemp(dir=base, prefix="fetch-"))
+        fd = os.open(folder / _FOLDER_LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        fcntl.flock(fd, fcntl.LOCK_EX)
     try:
         yield folder
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+        os.close(fd)
 
 
 def _move(src: Path, dest: Path) -> None:
@@ -292,7 +401,7 @@ def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: boo
     """Return the path of a verified raw file, fetching it if it is not in the local cache.
 
     With update=True, adopt the release the mirror or official source offers now, after
-    the dataset's loader has checked it (see `adopt`).
+    the dataset's loader (and, for a named release, the release checks) have checked it (see `update`).
     """
     manifest = manifest or load_manifest()
     if dataset_id not in manifest:
@@ -308,7 +417,7 @@ def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: boo
         if not update:
             return dest
     if update:
-        return adopt(ds, mirror=mirror, progress=progress)
+        return adopt(ds, mirror=mirror, progress=progress).path
 
     folder = mirror_dir(mirror)
     with _staging() as stage:
@@ -334,22 +443,86 @@ def ensure(dataset_id: str, mirror: str | os.PathLike | None = None, update: boo
     return dest
 
 
-def adopt(ds: Dataset, mirror: str | os.PathLike | None = None, progress: Progress = _stderr) -> Path:
-    """`fetch --update` for one dataset: stage, check with the loader, then install and re-pin.
+@dataclass(frozen=True)
+class Adoption:
+    """What `fetch --update` did for one dataset."""
+
+    dataset: str
+    path: Path  # the raw file pinned now
+    adopted: bool  # False: what was offered is the pinned vintage already
+    previous_file: str | None = None  # the pin it replaced
+    report: object | None = None  # data.release_checks.ReleaseReport for a named release: months added, revisions
+    notes: list[str] = field(default_factory=list)
+
+
+def is_release(ds: Dataset) -> bool:
+    """Whether the dataset is published as named monthly releases (its pinned file is named like one)."""
+    return _releases.parse_name(ds.file) is not None
+
+
+def _release_candidate(ds: Dataset, mirror: Path | None, file: str | os.PathLike | None, stage: Path,
+                       progress: Progress) -> tuple[Path, str, str | None]:
+    """The release to consider, in the staging folder under its own name: (path, origin, download url or None).
+
+    A file given by path wins; else the newest release the mirror's folder holds; else the newest the landing page
+    links (downloaded)."""
+    if file is not None:
+        given = resolved(Path(file).expanduser(), "the file given with --file")
+        if not given.is_file():
+            raise FetchError(f"{ds.id}: the file {file} given with --file does not exist or is not a file.")
+        name = _releases.release_name(given.name).name
+        staged = stage / name
+        shutil.copyfile(given, staged)
+        return staged, f"the file {given}", None
+    if mirror is not None:
+        folder = resolved(mirror / Path(ds.mirror_path).parent, f"{ds.id}'s folder in the mirror")
+        if not folder.is_relative_to(mirror):
+            raise DataError(f"{ds.id}: mirror_path '{ds.mirror_path}' leads outside the mirror folder {mirror}; refused.")
+        if not folder.is_dir():
+            raise FetchError(f"{ds.id}: the mirror has no folder {folder} for its releases.")
+        top = _releases.newest(_releases.releases_in(folder))
+        if top is None:
+            raise FetchError(f"{ds.id}: the mirror folder {folder} holds no file named like an NHS England release "
+                             "('AmbSYS-to-<Mon>-<YYYY>-<code>.csv'). Put the release there under its own name, or give "
+                             "it with --file PATH.")
+        staged = stage / top.name
+        shutil.copyfile(resolved(folder / top.name, f"{top.name} in the mirror"), staged)
+        return staged, f"the mirror ({folder / top.name})", None
+    try:
+        url = _discover(ds)
+    except FetchError as e:
+        raise FetchError(f"Could not find {ds.id}'s newest release: {e} | No mirror folder was given: to update "
+                         f"without the network, {_MIRROR_HINT}, or give a downloaded release with --file PATH.") from e
+    name = _link_name(url)
+    try:
+        check_file_name(name)
+    except ValueError as e:
+        raise FetchError(f"{ds.id}: the release at {url} has a file name that cannot be pinned: {e}.") from e
+    _releases.release_name(name)
+    staged = stage / name
+    progress(f"{ds.id}: downloading {url}")
+    _download(url, staged, progress)
+    return staged, url, url
+
+
+def adopt(ds: Dataset, mirror: str | os.PathLike | None = None, progress: Progress = _stderr,
+          file: str | os.PathLike | None = None, provenance: str | None = None,
+          accept_organisation_change: bool = False) -> Adoption:
+    """`fetch --update` for one dataset: stage, check with the loader (and as a release), then install and re-pin.
 
     The raw file and the manifest change together: if installing the file or writing the
-    manifest fails (or is interrupted), both are put back as they were.
+    manifest fails (or is interrupted), both are put back as they were. `provenance` (how the file was
+    obtained, when it is not NHS England's own download) is added to the citation the sources page shows.
     """
+    if file is not None and not is_release(ds):
+        raise DataError(f"{ds.id}: --file is for a dataset published as named releases (like AmbSYS); "
+                        f"'{ds.file}' is not one. Put the file in the mirror folder instead.")
+    if is_release(ds):
+        return _adopt_release(ds, mirror, file, provenance, accept_organisation_change, progress)
     folder = mirror_dir(mirror)
-    with _staging() as stage:
+    with _update_lock(), _staging() as stage:
         staged, origin, url = _stage(ds, folder, stage, update=True, progress=progress)
-        try:
-            description = check_candidate(ds.id, staged)
-        except DataError as e:
-            raise DataError(
-                f"{ds.id}: the candidate from {origin} was refused and nothing was changed "
-                f"(data/raw/{ds.file} and the manifest pin are as they were). The loader says: {e}"
-            ) from e
+        description = _loader_check(ds, staged, origin)
         digest = sha256_file(staged)
         name = staged.name
         dest = raw_dir() / name
@@ -357,12 +530,12 @@ def adopt(ds: Dataset, mirror: str | os.PathLike | None = None, progress: Progre
             if not dest.is_file():
                 _move(staged, dest)
             progress(f"{ds.id}: {origin} offers the pinned vintage ({ds.vintage}); nothing to update.")
-            return dest
+            return Adoption(ds.id, dest, False)
         mirror_path = None
         if name != ds.file:
             parent = str(Path(ds.mirror_path).parent)
             mirror_path = name if parent in ("", ".") else f"{parent}/{name}"
-        _install_with_pin(ds, staged, dest, stage, digest, mirror_path, description, url)
+        _install_with_pin(ds, staged, dest, stage, digest, mirror_path, _cited(description, provenance), url)
     progress(f"{ds.id}: adopted {name} from {origin} (sha256 {digest}"
              f"{', ' + description['vintage'] if 'vintage' in description else ''}); the previous "
              f"vintage ({ds.file}, {ds.vintage}) is recorded under `previous:` in data/manifest.yaml.")
@@ -372,7 +545,101 @@ def adopt(ds: Dataset, mirror: str | os.PathLike | None = None, progress: Progre
     if url is None and ds.url:
         progress(f"{ds.id}: adopted from the mirror; the manifest's url ({ds.url}) was kept. "
                  "Point it at the new vintage's official address.")
-    return dest
+    return Adoption(ds.id, dest, True, ds.file)
+
+
+def _loader_check(ds: Dataset, staged: Path, origin: str) -> dict[str, str]:
+    try:
+        return check_candidate(ds.id, staged)
+    except DataError as e:
+        raise DataError(
+            f"{ds.id}: the candidate from {origin} was refused and nothing was changed "
+            f"(data/raw/{ds.file} and the manifest pin are as they were). The loader says: {e}"
+        ) from e
+
+
+def _cited(description: dict[str, str], provenance: str | None) -> dict[str, str]:
+    if not provenance or not provenance.strip():
+        return description
+    if "citation" not in description:
+        raise DataError("--provenance is added to the citation the file's loader derives, and this dataset's "
+                        "loader derives none: edit the citation in data/manifest.yaml instead.")
+    return {**description, "citation": f"{description['citation']} {' '.join(provenance.split())}"}
+
+
+def _adopt_release(ds: Dataset, mirror: str | os.PathLike | None, file: str | os.PathLike | None,
+                   provenance: str | None, accept_organisation_change: bool, progress: Progress) -> Adoption:
+    pinned = _releases.release_name(ds.file)
+    folder = mirror_dir(mirror)
+    with _update_lock(), _staging() as stage:
+        staged, origin, url = _release_candidate(ds, folder, file, stage, progress)
+        offered = _releases.release_name(staged.name)
+        digest = sha256_file(staged)
+        dest = raw_dir() / staged.name
+        if digest == ds.sha256 and staged.name == ds.file:
+            if not dest.is_file():
+                _move(staged, dest)
+            progress(f"{ds.id}: the newest release {origin} offers is the pinned one ({ds.file}, {ds.vintage}); "
+                     "nothing to update.")
+            return Adoption(ds.id, dest, False)
+        if (offered.year, offered.month) < (pinned.year, pinned.month):
+            raise DataError(f"{ds.id}: the newest release {origin} offers, {offered.name} (data to "
+                            f"{offered.month_words}), is older than the pinned release {ds.file} (data to "
+                            f"{pinned.month_words}); a release older than the pin is never adopted, and nothing was "
+                            "changed.")
+        description = _loader_check(ds, staged, origin)
+        pinned_file = raw_dir() / ds.file
+        if not pinned_file.is_file():  # the release is checked against the pinned one, which must be at hand
+            ensure(ds.id, mirror=folder, progress=progress)
+        try:
+            report = check_release_candidate(ds.id, staged, pinned_file, offered.data_to, accept_organisation_change)
+        except DataError as e:
+            raise DataError(f"{ds.id}: {offered.name} from {origin} was checked against the pinned release "
+                            f"{ds.file} and refused; nothing was changed. {e}") from e
+        if dest.exists() and staged.name != ds.file:
+            raise DataError(f"{ds.id}: data/raw already holds a file named {staged.name} that is not the pinned one; "
+                            "move it out of data/raw and run the update again. Nothing was changed.")
+        address = url or _releases.official_address(staged.name)
+        mirror_path = f"{Path(ds.mirror_path).parent.as_posix()}/{staged.name}".removeprefix("./")
+        _install_with_pin(ds, staged, dest, stage, digest, mirror_path, _cited(description, provenance), address)
+    notes = [f"{ds.id}: adopted {staged.name} from {origin} ({description.get('vintage', '')}; sha256 {digest}); "
+             f"the previous release ({ds.file}, {ds.vintage}) is kept under `previous:` in data/manifest.yaml.",
+             *(f"{ds.id}: {line}" for line in report.lines())]
+    if url is None:
+        notes.append(f"{ds.id}: its official address is recorded as {address} (NHS England's upload pattern)"
+                     + ("" if provenance else "; if this copy was not downloaded from there, say how it was obtained "
+                        "with --provenance, which the sources page cites"))
+    for n in notes:
+        progress(n)
+    return Adoption(ds.id, dest, True, ds.file, report, notes)
+
+
+@contextlib.contextmanager
+def _update_lock() -> Iterator[None]:
+    """One `fetch --update` at a time: two would both rewrite the manifest."""
+    base = cache_dir()
+    base.mkdir(parents=True, exist_ok=True)
+    with _flock(base / ".update.lock", blocking=False) as free:
+        if not free:
+            raise DataError("Another `se-ambulance fetch --update` is running in this project; wait for it to "
+                            "finish, then run the update again.")
+        yield
+
+
+def update(dataset_id: str, mirror: str | os.PathLike | None = None, file: str | os.PathLike | None = None,
+           provenance: str | None = None, accept_organisation_change: bool = False,
+           progress: Progress = _stderr) -> Adoption:
+    """`se-ambulance fetch --update DATASET`: adopt the newest release offered (see `adopt`); the pinned file must
+    be intact first (a file changed by hand is never overwritten)."""
+    manifest = load_manifest()
+    if dataset_id not in manifest:
+        raise DataError(f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}.")
+    ds = manifest[dataset_id]
+    dest = raw_dir() / ds.file
+    if dest.is_file() and (digest := sha256_file(dest)) != ds.sha256:
+        raise _changed_by_hand(ds, dest, digest)
+    return adopt(ds, mirror=mirror, progress=progress, file=file, provenance=provenance,
+                 accept_organisation_change=accept_organisation_change)
 
 
 def _install_with_pin(ds: Dataset, staged: Path, dest: Path, stage: Path, digest: str,

@@ -260,7 +260,8 @@ def updated_manifest_text(text: str, dataset_id: str, changes: dict[str, object]
         body = body[: m.start()] + body[m.end():]
     for key, value in changes.items():
         line = f"    {key}: {_scalar(value)}"
-        pattern = rf"(?m)^    {re.escape(key)}:.*$"
+        # The key's line and any continuation lines of its old value (a folded or block scalar, indented deeper).
+        pattern = rf"(?m)^    {re.escape(key)}:.*$(?:\n      .*$)*"
         if re.search(pattern, body):
             body = re.sub(pattern, lambda _m, line=line: line, body, count=1)
         else:
@@ -274,6 +275,35 @@ def updated_manifest_text(text: str, dataset_id: str, changes: dict[str, object]
     if not body.endswith("\n"):
         body += "\n"
     return text[: block.start(1)] + body + text[block.end(1):]
+
+
+def previous_pin_text(text: str, dataset_id: str, citation: str | None = None) -> str:
+    """The manifest text with one dataset's pin put back to the vintage it replaced (the newest under `previous:`),
+    which leaves `previous:`: the manifest as it was before that `fetch --update`, apart from the citation, which a
+    previous vintage does not record (`citation` gives it; else the current one is kept). For rehearsing an update:
+    the edition command's end-to-end test and benchmark start from it."""
+    import io
+
+    raw = yaml.load(io.StringIO(text), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    body = (raw.get("datasets") or {}).get(dataset_id)
+    if not body or not body.get("previous"):
+        raise DataError(f"Dataset '{dataset_id}' records no previous vintage to go back to.")
+    prev = Vintage(**body["previous"][0])
+    parent = PurePosixPath(body["mirror_path"]).parent
+    changes: dict[str, object] = {
+        "file": prev.file, "mirror_path": prev.file if str(parent) in ("", ".") else f"{parent}/{prev.file}",
+        "sha256": prev.sha256, "bytes": prev.bytes, "vintage": prev.vintage, "coverage": prev.coverage,
+        "url": prev.url, "adopted": prev.adopted}
+    if citation:
+        changes["citation"] = citation
+    out = updated_manifest_text(text, dataset_id, changes, None)
+    # Drop the entry just restored from `previous:` (the newest, listed first).
+    block = re.search(rf"(?ms)^  {re.escape(dataset_id)}:\n(.*?)(?=^  \S|^\S|\Z)", out)
+    body_text = block.group(1)
+    m = re.search(r"(?ms)^    previous:\n((?:      .*\n?)*)", body_text)
+    rest = m.group(1).splitlines()[1:]
+    new_body = body_text[: m.start()] + ("    previous:\n" + "\n".join(rest) + "\n" if rest else "") + body_text[m.end():]
+    return out[: block.start(1)] + new_body + out[block.end(1):]
 
 
 def record_new_vintage(dataset_id: str, sha256: str, size: int, file: str | None = None,

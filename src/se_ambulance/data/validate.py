@@ -38,6 +38,14 @@ VALIDATORS: dict[str, str | Checker] = {
 }
 
 
+# Datasets published as named releases: the check of a candidate release against the pinned one (organisations,
+# order, gaps, blank last months, bounds), after the loader's own checks. Each takes (candidate, pinned, the month
+# the candidate's name says its data end in, whether a change of organisations is accepted) and returns a report.
+RELEASE_CHECKS: dict[str, str | Callable] = {
+    "ambsys": "se_ambulance.data.release_checks:check_ambsys_release",
+}
+
+
 def _resolve(checker: str | Checker) -> Checker:
     if callable(checker):
         return checker
@@ -64,3 +72,12 @@ def check_candidate(dataset_id: str, path: Path) -> dict[str, str]:
         raise DataError(f"{path} could not be read by the '{dataset_id}' loader: "
                         f"{type(e).__name__}: {e}") from e
     return dict(result) if isinstance(result, dict) else {}
+
+
+def check_release_candidate(dataset_id: str, candidate: Path, pinned: Path, name_month, accept_organisation_change:
+                            bool = False):
+    """Check a candidate release against the pinned one (RELEASE_CHECKS); returns the release report (months added,
+    revisions) or raises DataError naming each problem."""
+    if dataset_id not in RELEASE_CHECKS:
+        raise DataError(f"No release check is registered for '{dataset_id}' (se_ambulance.data.validate.RELEASE_CHECKS).")
+    return _resolve(RELEASE_CHECKS[dataset_id])(Path(candidate), Path(pinned), name_month, accept_organisation_change)

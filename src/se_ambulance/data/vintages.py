@@ -10,6 +10,7 @@ file, which often has the same name). Nothing here changes the current pin.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -34,6 +35,37 @@ def previous_vintage(dataset_id: str) -> Vintage | None:
         raise DataError(f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}.")
     prev = manifest[dataset_id].previous
     return prev[0] if prev else None
+
+
+def releases(dataset_id: str = "ambsys") -> list[Dataset | Vintage]:
+    """The current pin and every vintage it replaced, newest first."""
+    manifest = load_manifest()
+    if dataset_id not in manifest:
+        raise DataError(f"Unknown dataset '{dataset_id}'. Known datasets: {', '.join(sorted(manifest))}.")
+    return [manifest[dataset_id], *manifest[dataset_id].previous]
+
+
+def find_release(key: str, dataset_id: str = "ambsys") -> Dataset | Vintage:
+    """The current or a previous vintage by its file name or sha256 (its first 12 hex digits are enough)."""
+    for r in releases(dataset_id):
+        if key in (r.file, r.sha256) or (len(key) >= 12 and r.sha256.startswith(key)):
+            return r
+    known = ", ".join(r.file for r in releases(dataset_id))
+    raise DataError(f"No vintage '{key}' of '{dataset_id}' is recorded in data/manifest.yaml; recorded: {known}.")
+
+
+def adoption_date(release: Dataset | Vintage | str, dataset_id: str = "ambsys") -> dt.date | None:
+    """The date a vintage was adopted (its manifest `adopted:` field, for the current pin or one under `previous:`),
+    or None when it was pinned before the dates were recorded. `release` is a manifest entry, or a file name or
+    sha256 looked up in the manifest."""
+    r = find_release(release, dataset_id) if isinstance(release, str) else release
+    if not r.adopted:
+        return None
+    try:
+        return dt.date.fromisoformat(str(r.adopted))
+    except ValueError as e:
+        raise DataError(f"The manifest records {r.file}'s adoption date as {r.adopted!r}, which is not a date "
+                        "(YYYY-MM-DD).") from e
 
 
 def _entry_for(ds: Dataset, v: Vintage) -> Dataset:
@@ -62,16 +94,29 @@ def load_previous(dataset_id: str, reader, cache_version: str,
     v = previous_vintage(dataset_id)
     if v is None:
         return None
+    return VintageData(v, vintage_table(dataset_id, v, reader, cache_version, mirror))
 
+
+def vintage_table(dataset_id: str, v: Vintage, reader, cache_version: str,
+                  mirror: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The table of one earlier vintage (from the parquet cache, else its file fetched by its own pin)."""
     def build(_path: Path) -> pd.DataFrame:
         return reader(previous_file(dataset_id, v, mirror))
 
     try:
-        table = cached_frame(dataset_id, Path(v.file), v.sha256, cache_version, build, progress=lambda m: None)
+        return cached_frame(dataset_id, Path(v.file), v.sha256, cache_version, build, progress=lambda m: None)
     except (DataError, FetchError) as e:
-        raise DataError(f"The previous vintage of '{dataset_id}' ({v.vintage}, sha256 {v.sha256[:12]}…) is not in "
+        raise DataError(f"The earlier vintage of '{dataset_id}' ({v.vintage}, sha256 {v.sha256[:12]}…) is not in "
                         f"the cache and could not be fetched by its pin: {e}") from e
-    return VintageData(v, table)
+
+
+def ambsys_table(release: Dataset | Vintage, mirror: str | os.PathLike | None = None) -> pd.DataFrame:
+    """The AmbSYS table of the current pin or of any vintage recorded under `previous:`."""
+    from se_ambulance.data.ambsys import _CACHE_VERSION, load_ambsys, read_ambsys_csv
+
+    if isinstance(release, Dataset):
+        return load_ambsys(mirror)
+    return vintage_table("ambsys", release, read_ambsys_csv, _CACHE_VERSION, mirror)
 
 
 def load_previous_ambsys(mirror: str | os.PathLike | None = None) -> VintageData | None:

@@ -14,8 +14,19 @@ from se_ambulance.errors import SeAmbulanceError
 
 
 def _cmd_fetch(args: argparse.Namespace) -> None:
-    from se_ambulance.data.fetch import fetch
+    from se_ambulance.data.fetch import fetch, update
 
+    one_release = {"--file": args.file, "--provenance": args.provenance,
+                   "--accept-organisation-change": args.accept_organisation_change}
+    given = [k for k, v in one_release.items() if v]
+    if given and not (args.update and len(args.datasets) == 1):
+        raise SeAmbulanceError(f"{', '.join(given)} apply to one release: use them with --update and one dataset, "
+                               "e.g. se-ambulance fetch --update ambsys --file AmbSYS-to-Apr-2026-QWZX3.csv")
+    if args.update and len(args.datasets) == 1:
+        adoption = update(args.datasets[0], mirror=args.mirror, file=args.file, provenance=args.provenance,
+                          accept_organisation_change=args.accept_organisation_change)
+        print(f"{adoption.dataset}: {adoption.path}")
+        return
     paths = fetch(args.datasets or None, mirror=args.mirror, update=args.update)
     for key, path in paths.items():
         print(f"{key}: {path}")
@@ -45,6 +56,14 @@ def _cmd_atlas(args: argparse.Namespace) -> None:
           force=args.force)
 
 
+def _cmd_edition(args: argparse.Namespace) -> None:
+    from se_ambulance.pipeline.edition import make_edition
+
+    result = make_edition(mirror=args.mirror, file=args.file, provenance=args.provenance, correction=args.correction,
+                          tests=args.tests)
+    print(result.message)
+
+
 def _cmd_params(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline import params as params_mod
 
@@ -67,7 +86,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("datasets", nargs="*", help="dataset ids (default: all in data/manifest.yaml)")
     p.add_argument("--mirror", help="a folder laid out like ../shared/data (default: $SE_AMBULANCE_DATA_MIRROR)")
     p.add_argument("--update", action="store_true",
-                   help="accept a file whose sha256 differs and record it in the manifest as a new vintage")
+                   help="adopt the newest release (the mirror's, --file, or the newest on the official page) after "
+                        "checking it, and pin it in the manifest as a new vintage (the old pin goes under previous:)")
+    p.add_argument("--file", help="with --update and one dataset: adopt this downloaded release (under the name "
+                                  "NHS England gave it, e.g. AmbSYS-to-Apr-2026-QWZX3.csv)")
+    p.add_argument("--provenance", help="with --update: how this copy was obtained, when it is not NHS England's own "
+                                        "download (added to the citation the sources page shows)")
+    p.add_argument("--accept-organisation-change", action="store_true",
+                   help="with --update: adopt a release whose organisations differ from the pinned one's (a "
+                        "deliberate step, after se_ambulance.reference.orgs has been updated)")
     p.set_defaults(func=_cmd_fetch)
 
     p = sub.add_parser("build", help="execute every chapter and build the site")
@@ -99,6 +126,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="output folder (default: _build/runs/CHAPTER-HASH)")
     p.add_argument("--mirror", help="data mirror folder")
     p.set_defaults(func=_cmd_run)
+
+    p = sub.add_parser("edition", help="make a new edition: update, canonical build, tests, PDF, release note "
+                                       "(stops, changing nothing, if a step fails)")
+    p.add_argument("--mirror", help="a folder laid out like ../shared/data (default: $SE_AMBULANCE_DATA_MIRROR; "
+                                    "without one, the newest release on NHS England's page)")
+    p.add_argument("--file", help="adopt this downloaded AmbSYS release (under the name NHS England gave it)")
+    p.add_argument("--provenance", help="how the release's copy was obtained, when it is not NHS England's own "
+                                        "download (added to its citation)")
+    p.add_argument("--correction", metavar="TEXT",
+                   help="publish a correction: an edition with the same data and changed code, saying what it corrects")
+    p.add_argument("--tests", default="full", choices=["full", "fast", "smoke"],
+                   help="the tests step: full = make test (the default, and what the scheduled workflow runs); "
+                        "fast = make test-fast; smoke = the editions record's own tests only (for testing this "
+                        "command in a temporary copy)")
+    p.set_defaults(func=_cmd_edition)
 
     p = sub.add_parser("params", help="list every parameter with its default and what is allowed")
     p.set_defaults(func=_cmd_params)

@@ -60,11 +60,11 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _mirror_folders(mirror: str | os.PathLike | None) -> list[Path]:
-    found = []
-    for m in (mirror, os.environ.get("SE_AMBULANCE_DATA_MIRROR")):
-        if m and str(m).strip():
-            found.append(Path(m).expanduser().resolve())
-    return found
+    """Every folder the mirror setting could mean (a relative path read from the current folder and from the project
+    root, as fetch reads it), so a build run from a subfolder never takes the mirror for an output folder."""
+    from se_ambulance.data.fetch import mirror_folders
+
+    return mirror_folders(mirror)
 
 
 def check_output_folder(out: str | os.PathLike, root: Path, mirror: str | os.PathLike | None = None) -> Path:

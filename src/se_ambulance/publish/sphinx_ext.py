@@ -17,7 +17,8 @@
   footer links the whole book and the two-page briefing as PDFs.
 - The colour mode defaults to the reader's system setting ("auto"), which the theme otherwise logs as an error
   on a first visit.
-- Adds a build stamp to every page's footer: data vintage, build date and code version.
+- Adds the stamp (publish.stamp) to every page's footer: title, edition, data's end, address, code version,
+  build date and when NHS England's next release is expected.
 - Accessibility (WCAG 2.1 A/AA, checked by axe-core in tests/test_site.py), fixed where the markup is
   made rather than patched in the browser:
   - two of the theme's components are loaded with small edits (`_COMPONENT_FIXES`) so that a
@@ -34,11 +35,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import os
 import re
-import subprocess
 import types
 from pathlib import Path
 
@@ -190,23 +189,32 @@ def _default_mode(app, config) -> None:
 
 
 def build_stamp() -> str:
-    """'Data: AmbSYS data to March 2026 · built 2026-11-21 · code 0.1.0 (abc1234)'."""
-    from se_ambulance import __version__
-    from se_ambulance.data.manifest import load_manifest
-    from se_ambulance.paths import project_root
+    """The footer's stamp (publish.stamp): 'The South East ambulance evidence book · Edition 2 (2026.12.1), 7 December
+    2026 · AmbSYS data to April 2026 · <address>', then when the next release is expected, the code version and the
+    build date."""
+    from se_ambulance.publish.stamp import current_stamp
 
-    vintage = load_manifest()["ambsys"].vintage
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=project_root(), capture_output=True,
-                             text=True, check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        sha = "not a git checkout"
-    today = dt.datetime.now(dt.timezone.utc).date().isoformat()
-    return f"Data: AmbSYS {vintage} · built {today} · code {__version__} ({sha})"
+    st = current_stamp()
+    return f"{st.line()} · code {st.code_version} · built {st.built}. {st.next_release}"
+
+
+# The file se_ambulance.pipeline.outputs.STAMP that marks a folder a scenario, one-chapter or atlas build wrote.
+_OUTPUT_MARK = ".se-ambulance-output"
+
+
+def is_scenario(srcdir: Path) -> bool:
+    """A book built into an output folder of the tool (--out, `run`, the atlas): other parameters than the canonical
+    book's, so never itself an edition."""
+    return (srcdir / _OUTPUT_MARK).is_file()
 
 
 def _add_stamp(app, config) -> None:
-    stamp = f'<p class="se-build-stamp">{html.escape(build_stamp())}</p>'
+    from se_ambulance.publish.stamp import current_stamp
+
+    st = current_stamp(scenario=is_scenario(Path(app.srcdir)))
+    stamp = (f'<p class="se-build-stamp"><span class="se-stamp-edition">{html.escape(st.line())}</span> · '
+             f'code {html.escape(st.code_version)} · built {html.escape(st.built)}.<br>'
+             f'<span class="se-stamp-next-release">{html.escape(st.next_release)}</span></p>')
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (options.get("extra_footer") or "") + stamp
     config.html_theme_options = options
