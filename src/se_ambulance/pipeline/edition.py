@@ -116,18 +116,22 @@ class Snapshot:
 
 
 def pdf_step(root: Path, html: Path) -> Path | None:
-    """The PDF of the new edition. A HOOK FOR THE LEAD TO WIRE AT MERGE: call helper `screen`'s PDF command here
-    (`se_ambulance.pipeline.pdf`, as `make pdf` does) and return the PDF's path; until then the step says it is
-    not wired and the edition is recorded without a PDF."""
-    log("PDF step: not wired yet (se_ambulance.pipeline.pdf is not in this checkout); no PDF made")
-    return None
+    """The PDF edition of the new edition: the whole book and the two-page briefing (`pipeline.pdf`). The build step
+    printed them, so that every page's footer links them; this step checks they are there, and prints them again if
+    not (an interrupted print, a site from the cache). Without Chromium the edition stops: a PDF is part of it."""
+    from se_ambulance.pipeline.pdf import make_pdfs, pdfs_present
+    from se_ambulance.publish.sphinx_ext import BOOK_PDF, PDF_FOLDER
+
+    if not pdfs_present(html):
+        make_pdfs(html, root, log=log)
+    return html / PDF_FOLDER / BOOK_PDF
 
 
 def build_book(mirror: str | os.PathLike | None) -> Path:
-    """The canonical build (every chapter, then the site)."""
+    """The canonical build (every chapter, then the site with the links to its PDF edition, then the PDFs)."""
     from se_ambulance.pipeline.build import build
 
-    return build(mirror=mirror).html
+    return build(mirror=mirror, pdf="yes").html
 
 
 def run_tests(tier: str, root: Path) -> None:
