@@ -120,7 +120,7 @@ def test_official_urls_follow_the_sources(real):
                           ("arp_dates", "9bd47e5f57dee58e0eff629741c3f4a5f5281a0a"),
                           ("snpp_subicb", "8b8c93fac9aecd21a4afdde35a7dcde4c0990589"),
                           ("workforce_fte", "109d3662be34a5357b658fca76213e68cf034177")]:
-        assert f"raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
+        assert "raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
     assert {d.id for d in real.values() if d.derived} == {
         "pre_arp", "snpp_la_85plus", "mye_2019_utla", "emergency_calls_history",
         # geography (issue 14): each a CSV/GeoJSON copy of an .rda, or built from such copies

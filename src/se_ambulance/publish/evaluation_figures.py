@@ -10,7 +10,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
 from se_ambulance.publish.charts import PALETTE, figure
-from se_ambulance.publish.evaluation_text import OUTCOME_NAMES, amount, rank_text, unit_name
+from se_ambulance.publish.evaluation_text import amount, rank_text, unit_name
 from se_ambulance.publish.format import month_label
 
 

@@ -568,7 +568,7 @@ def season_sentence(study: Study) -> str:
     a = lambda v: amount(D.PRIMARY, v, signed=False)  # noqa: E731
     kinder = "kinder to the donors than to the group" if donors_change < group_change else \
         "kinder to the group than to the donors"
-    out = [(f"All the months since the start fall in the winter half of the year (October to March). " if winter else "")
+    out = [("All the months since the start fall in the winter half of the year (October to March). " if winter else "")
            + f"Over {span} the donors' pooled Category 2 mean was {a(se['donors_now'])}, against "
            f"{a(se['donors_before'])} over the same months a year earlier; the group's was {a(se['group_now'])}, "
            f"against {a(se['group_before'])}: the season was {kinder}."]

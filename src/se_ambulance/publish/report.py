@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import Markdown
 
 from se_ambulance.publish.format import percent
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
 
 
 def _shown(v) -> str:
