@@ -6,6 +6,7 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -20,6 +21,7 @@ from se_ambulance.pipeline import kernel as kernels
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.safe_yaml import load_yaml_mapping, parse_yaml_value
 
+from .support import browser as browser_deps
 from .support.builders import ROOT, write_notebook
 
 # --- parameter YAML -----------------------------------------------------------------------------------
@@ -137,7 +139,8 @@ def test_params_into_a_closed_pipe_exits_quietly():
 
 
 def test_params_into_head_prints_the_first_lines():
-    proc = subprocess.run(f"{sys.executable} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
+    # quoted: the interpreter's path may hold spaces or other letters (a clone in "~/Mes documents/…")
+    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
                           capture_output=True, text=True, timeout=120)
     assert len(proc.stdout.splitlines()) == 2 and proc.stderr == ""
 
@@ -306,3 +309,74 @@ def test_pipeline_messages_print_no_regular_expressions():
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"(Error|raise|log)\(.*f?[\"'].*(\\\\d|\[0-9\]|\(0\[1-9\]\|)", line):
                 pytest.fail(f"{f.name}:{n} prints a regular expression: {line.strip()}")
+
+
+# --- the browser tests' prerequisites: a message that says what to install, never a launcher's error --------
+
+def fake_chromium(folder, script: str | None, mode: int = 0o755):
+    folder.mkdir(exist_ok=True)
+    exe = folder / "chromium"
+    exe.write_text(script or "")
+    exe.chmod(mode)
+    return exe
+
+
+@pytest.fixture
+def only_on_path(monkeypatch, tmp_path):
+    """PATH holds only an empty folder (plus what a test puts there); no Chromium given by name."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.delenv(browser_deps.CHROMIUM_ENV, raising=False)
+    monkeypatch.delenv(browser_deps.SKIP_ENV, raising=False)
+    return folder
+
+
+def test_a_missing_chromium_is_named_with_what_to_install(only_on_path, capsys):
+    assert browser_deps.chromium_problem() == (
+        "Chromium is not installed: apt-get install chromium (Debian's package), or set SE_AMBULANCE_SKIP_BROWSER=1 "
+        "to skip the browser tests knowingly.")
+    assert browser_deps.main([]) == 1  # without --install it only reports
+    err = capsys.readouterr().err
+    assert err.startswith("make test: Chromium is not installed") and len(err.strip().splitlines()) == 1
+
+
+def test_a_chromium_that_cannot_be_executed_is_named_not_spawned(only_on_path):
+    exe = fake_chromium(only_on_path, "#!/bin/sh\necho 1\n", mode=0o644)
+    problem = browser_deps.chromium_problem()
+    assert problem.startswith(f"Chromium at {exe} cannot be executed (no execute permission): reinstall it")
+    assert "EACCES" not in problem
+
+
+def test_a_chromium_that_does_not_start_is_named_with_its_own_words(only_on_path):
+    fake_chromium(only_on_path, "#!/bin/sh\necho 'error while loading shared libraries: libnss3.so' >&2\nexit 127\n")
+    problem = browser_deps.chromium_problem()
+    assert "does not start (exit 127: error while loading shared libraries: libnss3.so)" in problem
+    assert "apt-get install --reinstall chromium" in problem
+
+
+def test_a_chromium_that_starts_is_no_problem_and_skipping_is_a_choice(only_on_path, monkeypatch):
+    fake_chromium(only_on_path, "#!/bin/sh\necho 'Chromium 140.0'\n")
+    assert browser_deps.chromium_problem() is None
+    monkeypatch.setenv(browser_deps.CHROMIUM_ENV, str(only_on_path / "nowhere"))
+    assert "which is not a file" in browser_deps.chromium_problem()
+    monkeypatch.setenv(browser_deps.SKIP_ENV, "1")
+    assert browser_deps.ensure(install=False) is None
+
+
+def test_a_launch_failure_is_one_line_with_what_to_do(only_on_path):
+    fake_chromium(only_on_path, "#!/bin/sh\nexit 0\n")
+    problem = browser_deps.launch_problem(RuntimeError("BrowserType.launch: spawn EACCES\nCall log: ..."))
+    assert problem.startswith(f"Chromium at {only_on_path / 'chromium'} did not start under Playwright "
+                              "(BrowserType.launch: spawn EACCES): reinstall it")
+    assert len(problem.splitlines()) == 1
+
+
+def test_axe_core_must_be_the_pinned_version(tmp_path, monkeypatch):
+    axe = tmp_path / "node_modules" / "axe-core" / "axe.min.js"
+    monkeypatch.setattr(browser_deps, "AXE", axe)
+    assert "axe-core is not installed (node_modules/axe-core is missing): run `npm ci`" in browser_deps.axe_problem()
+    axe.parent.mkdir(parents=True)
+    axe.write_text("/* axe */")
+    (axe.parent / "package.json").write_text('{"version": "0.0.1"}')
+    assert browser_deps.axe_problem().startswith("axe-core 0.0.1 is installed but package-lock.json pins ")

@@ -13,7 +13,6 @@ import base64
 import functools
 import html.parser
 import http.server
-import os
 import re
 import shutil
 import threading
@@ -24,15 +23,14 @@ import pytest
 
 from se_ambulance.pipeline.build import build_site, stage_book_sources
 
+from .support.browser import AXE, axe_problem, chromium_path, chromium_problem, launch_problem, skipped
 from .support.builders import ROOT
 
 pytestmark = pytest.mark.site  # `make test-fast` leaves these out
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
 # Console messages known to be harmless: sphinx-book-theme logs this when no colour mode is stored.
 KNOWN_CONSOLE = ("Got invalid theme mode",)
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 REFRESH = re.compile(r'<meta\s+http-equiv="refresh"\s+content="\d+;\s*url=([^"]+)"', re.IGNORECASE)
 
@@ -59,17 +57,20 @@ def server(site):
 
 @pytest.fixture(scope="session")
 def browser():
-    if os.environ.get("SE_AMBULANCE_SKIP_BROWSER") == "1":
+    if skipped():
         pytest.skip("SE_AMBULANCE_SKIP_BROWSER=1")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (Debian) or set "
-                    "SE_AMBULANCE_SKIP_BROWSER=1 to skip the browser tests knowingly.")
-    from playwright.sync_api import sync_playwright
+    problem = chromium_problem()  # the same check as `make test` makes first (tests/support/browser.py)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            b = p.chromium.launch(executable_path=str(chromium_path()), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+        except Error as e:
+            pytest.fail(launch_problem(e), pytrace=False)
         yield b
         b.close()
 
@@ -250,9 +251,9 @@ def test_each_page_is_at_most_1_5_mb_apart_from_the_shared_chart_bundle(site):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing): run `npm ci` in "
-                    f"{ROOT} (package-lock.json pins it; `make test` runs it when it is missing).")
+    problem = axe_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
     return AXE.read_text(encoding="utf-8")
 
 
