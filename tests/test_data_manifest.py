@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from se_ambulance.data.fetch import ensure
 from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.data.validate import VALIDATORS
 from se_ambulance.errors import DataError
+
+from .support.builders import data_mirror
 
 QUIET = {"progress": lambda m: None}
 ROOT = Path(__file__).resolve().parents[1]
@@ -132,7 +133,7 @@ def test_every_dataset_has_a_loader_to_check_an_update(real):
     assert set(real) <= set(VALIDATORS)
 
 
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")

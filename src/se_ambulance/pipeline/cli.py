@@ -101,6 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_params)
 
     args = parser.parse_args(argv)
+    from se_ambulance.data.fetch import pin_mirror_env
+
+    pin_mirror_env()  # a relative mirror means the folder this command was typed in, for kernels too
     with _sigterm_as_interrupt():
         try:
             args.func(args)

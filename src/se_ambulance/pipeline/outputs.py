@@ -60,10 +60,18 @@ def _inside(path: Path, folder: Path) -> bool:
 
 
 def _mirror_folders(mirror: str | os.PathLike | None) -> list[Path]:
+    """The mirror folders a build must not write into: --mirror's and $SE_AMBULANCE_DATA_MIRROR's, resolved as the
+    fetch resolves them (or as plain paths, if they name no folder yet)."""
+    from se_ambulance.data.fetch import MIRROR_ENV, mirror_dir
+    from se_ambulance.errors import FetchError
+
     found = []
-    for m in (mirror, os.environ.get("SE_AMBULANCE_DATA_MIRROR")):
+    for m in (mirror, os.environ.get(MIRROR_ENV)):
         if m and str(m).strip():
-            found.append(Path(m).expanduser().resolve())
+            try:
+                found.append(mirror_dir(m) or Path(m))
+            except FetchError:
+                found.append(Path(m).expanduser().resolve())
     return found
 
 
