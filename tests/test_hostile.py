@@ -11,6 +11,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -23,6 +24,7 @@ from se_ambulance.pipeline.safe_yaml import load_yaml_mapping, parse_yaml_value
 
 from .support import browser as browser_deps
 from .support.builders import ROOT, write_notebook
+from . import test_data_update
 
 # --- parameter YAML -----------------------------------------------------------------------------------
 
@@ -380,3 +382,111 @@ def test_axe_core_must_be_the_pinned_version(tmp_path, monkeypatch):
     axe.write_text("/* axe */")
     (axe.parent / "package.json").write_text('{"version": "0.0.1"}')
     assert browser_deps.axe_problem().startswith("axe-core 0.0.1 is installed but package-lock.json pins ")
+
+
+# --- the remaining hostile cases of issue 25 --------------------------------------------------------------
+
+amb_project = test_data_update.amb_root  # a project with a small pinned AmbSYS (test_data_update's fixture)
+
+@pytest.mark.parametrize("given", ["", " ", ",", " , "])
+def test_an_atlas_of_no_trusts_is_refused_not_read_as_all_eleven(tmp_path, capsys, given):
+    """`--trusts "$TRUSTS"` with the variable unset used to build all eleven trusts' books."""
+    assert main(["atlas", "--out", str(tmp_path / "atlas"), "--trusts", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("se-ambulance: error: --trusts names no trust; give trust codes separated by commas "
+                          "(e.g. --trusts RX7,RYD), or leave --trusts out for all 11 trusts; allowed: R1F = Isle of Wight")
+    assert not (tmp_path / "atlas").exists()
+
+
+def test_a_full_disk_while_copying_names_the_file_being_written(tmp_path, monkeypatch, capsys):
+    """shutil's copy names the file it read first; the disk is full for the file it was writing."""
+    import shutil
+
+    src, dest = tmp_path / "stored.ipynb", tmp_path / "staging" / "x0-01_performance.ipynb"
+    src.write_text("{}")
+    dest.parent.mkdir()
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "sendfile", no_space)
+    monkeypatch.setattr(build_mod, "build", lambda **kwargs: shutil.copyfile(src, dest))
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"se-ambulance: error: the disk is full (writing {dest}); free some space and run the command again.\n"
+
+
+def test_a_failed_move_names_both_files(monkeypatch, capsys):
+    def move(**kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", "/a/x.ipynb", None, "/b/x.ipynb")
+
+    monkeypatch.setattr(build_mod, "build", move)
+    assert main(["build"]) == 2
+    assert capsys.readouterr().err == "se-ambulance: error: Invalid cross-device link (/a/x.ipynb -> /b/x.ipynb).\n"
+
+
+def test_a_site_holds_only_this_builds_pages(tmp_path, monkeypatch):
+    """A scenario book built into a folder that held an atlas: the atlas's pages used to stay in the site."""
+    out = tmp_path / "out"
+    stale = out / "_build" / "html" / "atlas" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("the old atlas")
+    monkeypatch.setattr(build_mod.sys, "executable", str(ROOT / ".venv" / "bin" / "python"))
+
+    def jupyter_book(cmd, **kwargs):
+        site = Path(cmd[cmd.index("--path-output") + 1]) / "_build" / "html"
+        (site / "notebooks").mkdir(parents=True)
+        (site / "index.html").write_text("this build")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(build_mod.subprocess, "run", jupyter_book)
+    monkeypatch.setattr("se_ambulance.publish.charts.write_bundle", lambda folder: None)
+    html = build_mod.build_site(tmp_path, out)
+    assert html == out / "_build" / "html"
+    assert sorted(p.relative_to(html).as_posix() for p in html.rglob("*")) == ["index.html", "notebooks"]
+    assert sorted(p.name for p in html.parent.iterdir()) == ["html"]  # no staging folder left
+
+    def failing(cmd, **kwargs):
+        return subprocess.CompletedProcess(cmd, 2, "", "WARNING: a broken reference")
+
+    monkeypatch.setattr(build_mod.subprocess, "run", failing)
+    with pytest.raises(BuildError, match="The site build failed"):
+        build_mod.build_site(tmp_path, out)
+    assert (html / "index.html").read_text() == "this build"  # a failed build leaves the site as it was
+    assert sorted(p.name for p in html.parent.iterdir()) == ["html"]
+
+
+def test_a_page_that_could_not_read_the_previous_release_is_not_served_once_it_can(amb_project, monkeypatch):
+    amb_root = amb_project
+    """The chapter key includes whether the earlier release can be read, so the chapter store cannot serve the
+    'could not be read' page after the release becomes readable (only --force used to clear it)."""
+    from se_ambulance.data.fetch import ensure
+    from se_ambulance.data.vintages import previous_ambsys_release, previous_vintages_state
+
+    from .support.builders import ambsys_csv, sha
+    from .test_data_update import GOOD, MONTHS, NAME, _rows
+
+    assert previous_vintages_state() == ""  # nothing recorded: chapter keys are as before
+    newer = ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode()
+    (amb_root["mirror"] / "ambsys" / NAME).write_bytes(newer)
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, progress=lambda m: None)
+    # the earlier release is nowhere now: the mirror holds the newer file under its name, its address is offline
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(amb_root["mirror"]))
+    assert previous_ambsys_release().unavailable
+    unreadable = previous_vintages_state()
+    assert unreadable == f"ambsys:{sha(GOOD)}:unreadable"
+    # the release becomes readable (a mirror that keeps it): the state, and so every chapter key, changes
+    keeps = amb_root["mirror"].parent / "keeps"
+    (keeps / "ambsys").mkdir(parents=True)
+    (keeps / "ambsys" / NAME).write_bytes(GOOD)
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(keeps))
+    assert previous_vintages_state() == f"ambsys:{sha(GOOD)}:readable"
+    assert previous_ambsys_release().unavailable is None
+
+
+def test_the_chapter_key_includes_what_the_pages_can_read(tmp_path, monkeypatch):
+    nb = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
+    monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:unreadable")
+    before = build_mod.chapter_key(nb, {})
+    monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:readable")
+    assert build_mod.chapter_key(nb, {}) != before
