@@ -19,5 +19,5 @@ from se_ambulance.analysis.appraisal.model import (  # noqa: F401
     income, input_range, npv, outcomes_of, probability, register_frame, same_inputs, simulate, summary, tornado,
     triangular_ppf, verdict_map, verdict_map_axes, with_input, yearly_frame)
 from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
-    CLAIM_CASH, CLAIM_FIGURES, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
+    CLAIM_CASH, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
     incident_equivalents)
