@@ -490,3 +490,27 @@ def test_the_chapter_key_includes_what_the_pages_can_read(tmp_path, monkeypatch)
     before = build_mod.chapter_key(nb, {})
     monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:readable")
     assert build_mod.chapter_key(nb, {}) != before
+
+
+@pytest.mark.slow  # starts a kernel
+def test_a_chapter_runs_in_its_folder_without_moving_this_process(tmp_path):
+    """Chapters run in threads; papermill's cwd= changed the whole process's folder while one ran, and with two
+    at once the folder restored last was another chapter's, so relative paths (a mirror given as ../shared/data)
+    were read from notebooks/ afterwards."""
+    import threading
+
+    folder = tmp_path / "chapter folder"
+    folder.mkdir()
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "import os, time; print(os.getcwd()); time.sleep(2)")
+    before, seen = os.getcwd(), set()
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=folder),
+                                              done.set()))
+    worker.start()
+    while not done.is_set() and worker.is_alive():
+        seen.add(os.getcwd())
+        time.sleep(0.05)
+    worker.join()
+    assert done.is_set() and seen == {before} and os.getcwd() == before
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert out.cells[1].outputs[0]["text"].strip() == str(folder)

@@ -174,8 +174,9 @@ def test_markup_control_and_invisible_characters_stay_refused(name):
 
 # --- a bad parameter stops the run before any chapter ------------------------------------------------------------
 
-def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_chapter():
+def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_chapter(monkeypatch):
     """Chapter 9's donor-pool rule (analysis.evaluation.design.donor_pool), applied by the parameters."""
+    monkeypatch.chdir(ROOT)  # the default file is named as params/default.yaml from the project's folder
     from se_ambulance.analysis.evaluation.design import donor_pool
     from se_ambulance.reference.evaluation import MIN_DONORS
     from se_ambulance.reference.orgs import PROVIDERS

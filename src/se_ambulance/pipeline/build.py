@@ -152,8 +152,12 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
             try:
                 # No save after every cell (papermill's default): it re-serialises the whole notebook, chart
                 # specs included, twice per cell; the result is written once, below, and a failure keeps nb_out.
+                # The kernel starts in `cwd` (nbclient's resources path), never papermill's cwd=, which changes
+                # this whole process's folder while a chapter runs: chapters run in threads, and the folder each
+                # restored was another's, so relative paths (a mirror given as ../shared/data) went wrong after.
                 papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
-                                           cwd=str(cwd), progress_bar=False, log_output=False,
+                                           resources={"metadata": {"path": str(cwd)}},
+                                           progress_bar=False, log_output=False,
                                            request_save_on_cell_execute=False,
                                            kernel_manager_class=kernels.kernel_manager_class(said))
             except papermill.PapermillExecutionError:
