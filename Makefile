@@ -12,35 +12,48 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 LOCK   := requirements.lock
 
-# The tools that install and lock, pinned too.
-PIP_VERSION := 26.3
-UV_VERSION  := 0.13.8
+# The tool that installs and locks, pinned too. It lives in a folder of its own inside .venv, so that
+# `uv pip sync` (which removes whatever the lock does not list) leaves it alone.
+UV_VERSION := 0.13.8
+UV_DIR     := $(VENV)/uv-$(UV_VERSION)
+UV         := $(UV_DIR)/bin/uv
 # The interpreter the lock is resolved for (the Python 3.11 of the development machines and CI).
 LOCK_PYTHON := 3.11.7
 
-.PHONY: book pdf page-weights test test-fast env data clean benchmark lock edition
+# A relative data mirror is made absolute once, against the folder make runs in, so that every process
+# below it (pytest's workers, kernels, notebooks run from notebooks/) reads the same folder. A path that
+# does not exist is passed on as given: the data layer's mirror_dir() then says what it tried.
+ifdef SE_AMBULANCE_DATA_MIRROR
+export SE_AMBULANCE_DATA_MIRROR := $(shell cd -- "$$SE_AMBULANCE_DATA_MIRROR" 2>/dev/null && pwd \
+                                     || printf '%s' "$$SE_AMBULANCE_DATA_MIRROR")
+endif
 
-# Exactly the locked packages (hash-checked), then the project itself without resolving anything;
-# pip check fails if pyproject.toml declares something the lock lacks (then: make lock).
-$(STAMP): pyproject.toml $(LOCK)
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+.PHONY: book pdf page-weights test test-fast env data clean benchmark lock edition lint format typecheck \
+        typecheck-baseline browser-deps hooks
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
 	@$(BIN)/python -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11) and \
 	  "$(VENV) is not Python 3.11, which requirements.lock is for: rm -rf $(VENV); make PYTHON=/path/to/python3.11")'
-	$(BIN)/python -m pip install --quiet 'pip==$(PIP_VERSION)'
-	$(BIN)/python -m pip install --quiet --require-hashes -r $(LOCK)
-	$(BIN)/python -m pip install --quiet --no-deps -e .
-	$(BIN)/python -m pip check
+
+$(UV): | $(VENV)/bin/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --target $(UV_DIR) 'uv==$(UV_VERSION)'
+
+# Exactly the locked packages (hash-checked; anything else is removed), then the project itself without
+# resolving anything; the check fails if pyproject.toml declares something the lock lacks (then: make lock).
+$(STAMP): pyproject.toml $(LOCK) | $(UV)
+	$(UV) pip sync --quiet --python $(BIN)/python --require-hashes $(LOCK)
+	$(UV) pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(UV) pip check --quiet --python $(BIN)/python
 	@touch $@
 
 env: $(STAMP)
 
-# Re-resolve requirements.lock from pyproject.toml (dependencies and the `test` extra). Pins already
-# in the lock are kept unless pyproject.toml now excludes them; `make lock UPGRADE=1` moves every
+# Re-resolve requirements.lock from pyproject.toml (dependencies and the `test` and `dev` extras). Pins
+# already in the lock are kept unless pyproject.toml now excludes them; `make lock UPGRADE=1` moves every
 # package to its newest allowed release. The next `make` installs the new lock.
-lock:
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet 'uv==$(UV_VERSION)'
-	$(BIN)/uv pip compile pyproject.toml --extra test --python-version $(LOCK_PYTHON) \
+lock: | $(UV)
+	$(UV) pip compile pyproject.toml --extra test --extra dev --python-version $(LOCK_PYTHON) \
 	  --generate-hashes --custom-compile-command 'make lock' --quiet $(if $(UPGRADE),--upgrade) -o $(LOCK)
 
 data: $(STAMP)
@@ -58,25 +71,57 @@ pdf: data
 # A new edition: adopt the newest AmbSYS release (from the mirror, or NHS England's page), rebuild the canonical
 # book, run the full tests, make the PDF, record the edition and its release note (CHANGELOG.md). Stops, changing
 # nothing, if any step fails. The scheduled workflow (.github/workflows/edition.yml) runs exactly this.
-edition: $(STAMP) | node_modules/axe-core
+edition: browser-deps data
 	$(BIN)/se-ambulance edition $(EDITION_ARGS)
 
 # The full CI gate: unit and golden tests, nbval on the committed chapters, the books, the site in a
 # real browser. On every core (pytest-xdist), in units of work that tests/conftest.py defines (a file, or a
 # finer group it names) and hands out longest first: a notebook's cells run in one kernel in order and module
 # fixtures are made once.
-test: data | node_modules/axe-core
+test: browser-deps data
 	$(BIN)/python -m pytest -n auto --dist loadgroup --no-loadscope-reorder --nbval --nbval-current-env \
 	  --durations=25 tests notebooks
 
-# axe-core, for the browser tests' accessibility check: exactly the version package-lock.json pins.
-node_modules/axe-core:
-	npm ci
+# What the browser tests need: Chromium (Debian's package) and axe-core (npm ci, the version
+# package-lock.json pins). Installed when missing and possible (apt-get as root), or one line that says
+# what to install. SE_AMBULANCE_SKIP_BROWSER=1 skips the browser tests knowingly.
+browser-deps: $(STAMP)
+	@$(BIN)/python -m tests.support.browser --install
 
 # The quick tier while working: unit, golden and contract tests; no whole-book builds (marked
 # slow), no browser, no nbval.
 test-fast: data
 	$(BIN)/python -m pytest -n auto -m "not slow and not site" tests
+
+# --- gates that run before the tests (.ci/run runs them first) -------------------------------------------
+
+# ruff's pyflakes and pycodestyle checks on the package, tests, benchmarks and the notebooks (ruff reads
+# .ipynb itself). FORMAT_GATE=on adds `ruff format --check` (on once the tree has been formatted: make format).
+FORMAT_GATE ?= off
+lint: $(STAMP)
+	$(BIN)/ruff check --no-cache .
+	$(if $(filter on,$(FORMAT_GATE)),$(BIN)/ruff format --check --no-cache .)
+
+# Rewrites files in the code style of pyproject.toml [tool.ruff.format] (the notebooks are left as written).
+format: $(STAMP)
+	$(BIN)/ruff format --no-cache .
+
+# mypy on the package. Only errors not in mypy-baseline.txt fail, and so do listed errors that are gone: the
+# baseline only shrinks (mypy-baseline; settings in pyproject.toml). After fixing some, or after a merge:
+# `make typecheck-baseline`, and commit mypy-baseline.txt.
+MYPY := $(BIN)/mypy --no-error-summary --no-color-output
+typecheck: $(STAMP)
+	@$(MYPY) | $(BIN)/mypy-baseline filter --no-colors --hide-stats \
+	  && echo "make typecheck: no type error beyond the $$(wc -l < mypy-baseline.txt) entries of mypy-baseline.txt" \
+	  || { echo "make typecheck: a new type error above fails; if errors were fixed instead, run \
+	make typecheck-baseline and commit mypy-baseline.txt"; exit 1; }
+
+typecheck-baseline: $(STAMP)
+	$(MYPY) | $(BIN)/mypy-baseline sync
+
+# Run the gates on every commit (pre-commit, from the lock; hooks in .pre-commit-config.yaml).
+hooks: $(STAMP)
+	$(BIN)/pre-commit install
 
 clean:
 	rm -rf _build data/cache

@@ -18,6 +18,14 @@ from .support.scheduling import schedule_heaviest_first, seed_store_with_the_com
 single_threaded_blas()  # nbval's kernels then compute exactly as the build's do
 
 
+def pytest_configure(config):
+    """A relative $SE_AMBULANCE_DATA_MIRROR is resolved once, here, where pytest was started, and passed on
+    absolute to pytest-xdist's workers, kernels and subprocesses (which may run in other folders)."""
+    from se_ambulance.data.fetch import pin_mirror_env
+
+    pin_mirror_env()
+
+
 @pytest.fixture(scope="session", autouse=True)
 def book_chapter_store(tmp_path_factory):
     """One chapter store for the books that tests build in this run (all workers share it, as builds share

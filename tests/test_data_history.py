@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -13,8 +12,10 @@ from se_ambulance.data.history import read_emergency_calls
 from se_ambulance.data.manifest import load_manifest
 from se_ambulance.errors import DataError
 
+from .support.builders import data_mirror
+
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 needs_mirror = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
 
 

@@ -3,7 +3,6 @@ with a plain-words message (what `fetch --update` shows before it changes anythi
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -14,8 +13,10 @@ from se_ambulance.data.manifest import load_manifest
 from se_ambulance.data.validate import VALIDATORS, check_candidate
 from se_ambulance.errors import DataError
 
+from .support.builders import data_mirror
+
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 pytestmark = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
 
 CSV_READERS = {

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 
-import os
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,8 @@ from se_ambulance.data.fetch import ensure
 from se_ambulance.data.manifest import load_manifest, previous_vintages
 from se_ambulance.data.validate import VALIDATORS
 from se_ambulance.errors import DataError
+
+from .support.builders import data_mirror
 
 QUIET = {"progress": lambda m: None}
 ROOT = Path(__file__).resolve().parents[1]
@@ -120,7 +121,7 @@ def test_official_urls_follow_the_sources(real):
                           ("arp_dates", "9bd47e5f57dee58e0eff629741c3f4a5f5281a0a"),
                           ("snpp_subicb", "8b8c93fac9aecd21a4afdde35a7dcde4c0990589"),
                           ("workforce_fte", "109d3662be34a5357b658fca76213e68cf034177")]:
-        assert f"raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
+        assert "raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
     assert {d.id for d in real.values() if d.derived} == {
         "pre_arp", "snpp_la_85plus", "mye_2019_utla", "emergency_calls_history",
         # geography (issue 14): each a CSV/GeoJSON copy of an .rda, or built from such copies
@@ -132,7 +133,7 @@ def test_every_dataset_has_a_loader_to_check_an_update(real):
     assert set(real) <= set(VALIDATORS)
 
 
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 
 
 @pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from se_ambulance.analysis import demand
 from se_ambulance.analysis import demography
 from se_ambulance.analysis import forecast
 from se_ambulance.analysis import population as pop
@@ -163,7 +162,6 @@ def test_the_canonical_demand_chapter_shows_the_groups_footprint():
     from se_ambulance.pipeline.params import load_params
     from se_ambulance.reference.orgs import GROUP_CODE, Group, area_name
 
-    from .support.builders import ROOT
     from .support.consistency import focus_problems, outputs_of
 
     params = load_params()

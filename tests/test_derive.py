@@ -4,7 +4,6 @@ derivation run in staging, the result installed only if it matches the pin."""
 from __future__ import annotations
 
 import hashlib
-import os
 from pathlib import Path
 
 import pytest
@@ -16,10 +15,11 @@ from se_ambulance.data.manifest import load_manifest
 from se_ambulance.errors import DataError
 
 from .test_fetch import _Server
+from .support.builders import data_mirror
 
 QUIET = {"progress": lambda m: None}
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 REAL = load_manifest(ROOT / "data" / "manifest.yaml")
 needs_mirror = pytest.mark.skipif(not MIRROR.is_dir(), reason=f"no data mirror at {MIRROR}")
 

@@ -4,7 +4,6 @@ district, and the geography loaders."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pandas as pd
@@ -17,8 +16,10 @@ from se_ambulance.data.population import AGE_BANDS, load_la_85plus, load_region,
 from se_ambulance.data.validate import check_candidate
 from se_ambulance.errors import DataError
 
+from .support.builders import data_mirror
+
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 needs_data = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
 
 # The ONS sub-ICB table is rounded to whole people per sex and band, Table 1's England row is not:

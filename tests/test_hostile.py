@@ -6,10 +6,12 @@ from __future__ import annotations
 import errno
 import logging
 import os
+import shlex
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
@@ -20,7 +22,9 @@ from se_ambulance.pipeline import kernel as kernels
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.safe_yaml import load_yaml_mapping, parse_yaml_value
 
+from .support import browser as browser_deps
 from .support.builders import ROOT, write_notebook
+from . import test_data_update
 
 # --- parameter YAML -----------------------------------------------------------------------------------
 
@@ -137,7 +141,8 @@ def test_params_into_a_closed_pipe_exits_quietly():
 
 
 def test_params_into_head_prints_the_first_lines():
-    proc = subprocess.run(f"{sys.executable} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
+    # quoted: the interpreter's path may hold spaces or other letters (a clone in "~/Mes documents/…")
+    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
                           capture_output=True, text=True, timeout=120)
     assert len(proc.stdout.splitlines()) == 2 and proc.stderr == ""
 
@@ -306,3 +311,206 @@ def test_pipeline_messages_print_no_regular_expressions():
         for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
             if re.search(r"(Error|raise|log)\(.*f?[\"'].*(\\\\d|\[0-9\]|\(0\[1-9\]\|)", line):
                 pytest.fail(f"{f.name}:{n} prints a regular expression: {line.strip()}")
+
+
+# --- the browser tests' prerequisites: a message that says what to install, never a launcher's error --------
+
+def fake_chromium(folder, script: str | None, mode: int = 0o755):
+    folder.mkdir(exist_ok=True)
+    exe = folder / "chromium"
+    exe.write_text(script or "")
+    exe.chmod(mode)
+    return exe
+
+
+@pytest.fixture
+def only_on_path(monkeypatch, tmp_path):
+    """PATH holds only an empty folder (plus what a test puts there); no Chromium given by name."""
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    monkeypatch.setenv("PATH", str(folder))
+    monkeypatch.delenv(browser_deps.CHROMIUM_ENV, raising=False)
+    monkeypatch.delenv(browser_deps.SKIP_ENV, raising=False)
+    return folder
+
+
+def test_a_missing_chromium_is_named_with_what_to_install(only_on_path, capsys):
+    assert browser_deps.chromium_problem() == (
+        "Chromium is not installed: apt-get install chromium (Debian's package), or set SE_AMBULANCE_SKIP_BROWSER=1 "
+        "to skip the browser tests knowingly.")
+    assert browser_deps.main([]) == 1  # without --install it only reports
+    err = capsys.readouterr().err
+    assert err.startswith("make test: Chromium is not installed") and len(err.strip().splitlines()) == 1
+
+
+def test_a_chromium_that_cannot_be_executed_is_named_not_spawned(only_on_path):
+    exe = fake_chromium(only_on_path, "#!/bin/sh\necho 1\n", mode=0o644)
+    problem = browser_deps.chromium_problem()
+    assert problem.startswith(f"Chromium at {exe} cannot be executed (no execute permission): reinstall it")
+    assert "EACCES" not in problem
+
+
+def test_a_chromium_that_does_not_start_is_named_with_its_own_words(only_on_path):
+    fake_chromium(only_on_path, "#!/bin/sh\necho 'error while loading shared libraries: libnss3.so' >&2\nexit 127\n")
+    problem = browser_deps.chromium_problem()
+    assert "does not start (exit 127: error while loading shared libraries: libnss3.so)" in problem
+    assert "apt-get install --reinstall chromium" in problem
+
+
+def test_a_chromium_that_starts_is_no_problem_and_skipping_is_a_choice(only_on_path, monkeypatch):
+    fake_chromium(only_on_path, "#!/bin/sh\necho 'Chromium 140.0'\n")
+    assert browser_deps.chromium_problem() is None
+    monkeypatch.setenv(browser_deps.CHROMIUM_ENV, str(only_on_path / "nowhere"))
+    assert "which is not a file" in browser_deps.chromium_problem()
+    monkeypatch.setenv(browser_deps.SKIP_ENV, "1")
+    assert browser_deps.ensure(install=False) is None
+
+
+def test_a_launch_failure_is_one_line_with_what_to_do(only_on_path):
+    fake_chromium(only_on_path, "#!/bin/sh\nexit 0\n")
+    problem = browser_deps.launch_problem(RuntimeError("BrowserType.launch: spawn EACCES\nCall log: ..."))
+    assert problem.startswith(f"Chromium at {only_on_path / 'chromium'} did not start under Playwright "
+                              "(BrowserType.launch: spawn EACCES): reinstall it")
+    assert len(problem.splitlines()) == 1
+
+
+def test_axe_core_must_be_the_pinned_version(tmp_path, monkeypatch):
+    axe = tmp_path / "node_modules" / "axe-core" / "axe.min.js"
+    monkeypatch.setattr(browser_deps, "AXE", axe)
+    assert "axe-core is not installed (node_modules/axe-core is missing): run `npm ci`" in browser_deps.axe_problem()
+    axe.parent.mkdir(parents=True)
+    axe.write_text("/* axe */")
+    (axe.parent / "package.json").write_text('{"version": "0.0.1"}')
+    assert browser_deps.axe_problem().startswith("axe-core 0.0.1 is installed but package-lock.json pins ")
+
+
+# --- the remaining hostile cases of issue 25 --------------------------------------------------------------
+
+amb_project = test_data_update.amb_root  # a project with a small pinned AmbSYS (test_data_update's fixture)
+
+@pytest.mark.parametrize("given", ["", " ", ",", " , "])
+def test_an_atlas_of_no_trusts_is_refused_not_read_as_all_eleven(tmp_path, capsys, given):
+    """`--trusts "$TRUSTS"` with the variable unset used to build all eleven trusts' books."""
+    assert main(["atlas", "--out", str(tmp_path / "atlas"), "--trusts", given]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("se-ambulance: error: --trusts names no trust; give trust codes separated by commas "
+                          "(e.g. --trusts RX7,RYD), or leave --trusts out for all 11 trusts; allowed: R1F = Isle of Wight")
+    assert not (tmp_path / "atlas").exists()
+
+
+def test_a_full_disk_while_copying_names_the_file_being_written(tmp_path, monkeypatch, capsys):
+    """shutil's copy names the file it read first; the disk is full for the file it was writing."""
+    import shutil
+
+    src, dest = tmp_path / "stored.ipynb", tmp_path / "staging" / "x0-01_performance.ipynb"
+    src.write_text("{}")
+    dest.parent.mkdir()
+
+    def no_space(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "sendfile", no_space)
+    monkeypatch.setattr(build_mod, "build", lambda **kwargs: shutil.copyfile(src, dest))
+    assert main(["build"]) == 2
+    err = capsys.readouterr().err
+    assert err == f"se-ambulance: error: the disk is full (writing {dest}); free some space and run the command again.\n"
+
+
+def test_a_failed_move_names_both_files(monkeypatch, capsys):
+    def move(**kwargs):
+        raise OSError(errno.EXDEV, "Invalid cross-device link", "/a/x.ipynb", None, "/b/x.ipynb")
+
+    monkeypatch.setattr(build_mod, "build", move)
+    assert main(["build"]) == 2
+    assert capsys.readouterr().err == "se-ambulance: error: Invalid cross-device link (/a/x.ipynb -> /b/x.ipynb).\n"
+
+
+def test_a_site_holds_only_this_builds_pages(tmp_path, monkeypatch):
+    """A scenario book built into a folder that held an atlas: the atlas's pages used to stay in the site."""
+    out = tmp_path / "out"
+    stale = out / "_build" / "html" / "atlas" / "index.html"
+    stale.parent.mkdir(parents=True)
+    stale.write_text("the old atlas")
+    monkeypatch.setattr(build_mod.sys, "executable", str(ROOT / ".venv" / "bin" / "python"))
+
+    def jupyter_book(cmd, **kwargs):
+        site = Path(cmd[cmd.index("--path-output") + 1]) / "_build" / "html"
+        (site / "notebooks").mkdir(parents=True)
+        (site / "index.html").write_text("this build")
+        return subprocess.CompletedProcess(cmd, 0, "", "")
+
+    monkeypatch.setattr(build_mod.subprocess, "run", jupyter_book)
+    monkeypatch.setattr("se_ambulance.publish.charts.write_bundle", lambda folder: None)
+    html = build_mod.build_site(tmp_path, out)
+    assert html == out / "_build" / "html"
+    assert sorted(p.relative_to(html).as_posix() for p in html.rglob("*")) == ["index.html", "notebooks"]
+    assert sorted(p.name for p in html.parent.iterdir()) == ["html"]  # no staging folder left
+
+    def failing(cmd, **kwargs):
+        return subprocess.CompletedProcess(cmd, 2, "", "WARNING: a broken reference")
+
+    monkeypatch.setattr(build_mod.subprocess, "run", failing)
+    with pytest.raises(BuildError, match="The site build failed"):
+        build_mod.build_site(tmp_path, out)
+    assert (html / "index.html").read_text() == "this build"  # a failed build leaves the site as it was
+    assert sorted(p.name for p in html.parent.iterdir()) == ["html"]
+
+
+def test_a_page_that_could_not_read_the_previous_release_is_not_served_once_it_can(amb_project, monkeypatch):
+    amb_root = amb_project
+    """The chapter key includes whether the earlier release can be read, so the chapter store cannot serve the
+    'could not be read' page after the release becomes readable (only --force used to clear it)."""
+    from se_ambulance.data.fetch import ensure
+    from se_ambulance.data.vintages import previous_ambsys_release, previous_vintages_state
+
+    from .support.builders import ambsys_csv, sha
+    from .test_data_update import GOOD, MONTHS, NAME, _rows
+
+    assert previous_vintages_state() == ""  # nothing recorded: chapter keys are as before
+    newer = ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode()
+    (amb_root["mirror"] / "ambsys" / NAME).write_bytes(newer)
+    ensure("ambsys", mirror=amb_root["mirror"], update=True, progress=lambda m: None)
+    # the earlier release is nowhere now: the mirror holds the newer file under its name, its address is offline
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(amb_root["mirror"]))
+    assert previous_ambsys_release().unavailable
+    unreadable = previous_vintages_state()
+    assert unreadable == f"ambsys:{sha(GOOD)}:unreadable"
+    # the release becomes readable (a mirror that keeps it): the state, and so every chapter key, changes
+    keeps = amb_root["mirror"].parent / "keeps"
+    (keeps / "ambsys").mkdir(parents=True)
+    (keeps / "ambsys" / NAME).write_bytes(GOOD)
+    monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(keeps))
+    assert previous_vintages_state() == f"ambsys:{sha(GOOD)}:readable"
+    assert previous_ambsys_release().unavailable is None
+
+
+def test_the_chapter_key_includes_what_the_pages_can_read(tmp_path, monkeypatch):
+    nb = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
+    monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:unreadable")
+    before = build_mod.chapter_key(nb, {})
+    monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:readable")
+    assert build_mod.chapter_key(nb, {}) != before
+
+
+@pytest.mark.slow  # starts a kernel
+def test_a_chapter_runs_in_its_folder_without_moving_this_process(tmp_path):
+    """Chapters run in threads; papermill's cwd= changed the whole process's folder while one ran, and with two
+    at once the folder restored last was another chapter's, so relative paths (a mirror given as ../shared/data)
+    were read from notebooks/ afterwards."""
+    import threading
+
+    folder = tmp_path / "chapter folder"
+    folder.mkdir()
+    src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "import os, time; print(os.getcwd()); time.sleep(2)")
+    before, seen = os.getcwd(), set()
+    done = threading.Event()
+    worker = threading.Thread(target=lambda: (build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=folder),
+                                              done.set()))
+    worker.start()
+    while not done.is_set() and worker.is_alive():
+        seen.add(os.getcwd())
+        time.sleep(0.05)
+    worker.join()
+    assert done.is_set() and seen == {before} and os.getcwd() == before
+    out = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert out.cells[1].outputs[0]["text"].strip() == str(folder)

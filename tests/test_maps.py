@@ -4,7 +4,6 @@ map a book figure with a title, a source line, alt text and a CSV."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
 
@@ -18,8 +17,10 @@ from se_ambulance.data.population import load_la_85plus, load_subicb
 from se_ambulance.publish import maps
 from se_ambulance.publish.charts import read_figure
 
+from .support.builders import data_mirror
+
 ROOT = Path(__file__).resolve().parents[1]
-MIRROR = Path(os.environ.get("SE_AMBULANCE_DATA_MIRROR") or ROOT.parent / "shared" / "data")
+MIRROR = data_mirror()  # absolute, resolved as the fetch resolves it
 needs_data = pytest.mark.skipif(not MIRROR.is_dir(), reason="needs the data mirror")
 # The tests on the real geometry build every trust's and district's topology and the book's maps (about 5 s
 # with the real files): the full tier. The geometry rules themselves are tested on small shapes below.

@@ -12,7 +12,6 @@ import textwrap
 import time
 from pathlib import Path
 
-import nbformat
 import pytest
 
 from se_ambulance.errors import BuildError

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import html.parser
 import http.server
-import os
 import re
 import shutil
 import threading
@@ -25,13 +24,12 @@ import pytest
 
 from se_ambulance.pipeline.build import build_site, stage_book_sources
 
+from .support.browser import AXE, axe_problem, chromium_path, chromium_problem, launch_problem, skipped
 from .support.builders import ROOT
 
 pytestmark = pytest.mark.site  # `make test-fast` leaves these out
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # Best-practice rules the site also passes: all content in landmarks; no header cell without a name.
 BEST_PRACTICE = ["region", "empty-table-header"]
@@ -49,7 +47,7 @@ def site(tmp_path_factory) -> Path:
     stage_book_sources(ROOT, src)  # as a scenario build stages them, the book's styles included
     shutil.copytree(ROOT / "notebooks", src / "notebooks")
     html = build_site(src, src, pdf_links=True)
-    if Path(CHROMIUM).exists() and os.environ.get("SE_AMBULANCE_SKIP_BROWSER") != "1":
+    if not skipped() and chromium_problem() is None:
         make_pdfs(html, src, log=lambda msg: None)  # the PDF edition every page links
     return html
 
@@ -68,17 +66,20 @@ def server(site):
 
 @pytest.fixture(scope="session")
 def browser():
-    if os.environ.get("SE_AMBULANCE_SKIP_BROWSER") == "1":
+    if skipped():
         pytest.skip("SE_AMBULANCE_SKIP_BROWSER=1")
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: `apt-get install chromium` (Debian) or set "
-                    "SE_AMBULANCE_SKIP_BROWSER=1 to skip the browser tests knowingly.")
-    from playwright.sync_api import sync_playwright
+    problem = chromium_problem()  # the same check as `make test` makes first (tests/support/browser.py)
+    if problem:
+        pytest.fail(problem, pytrace=False)
+    from playwright.sync_api import Error, sync_playwright
 
     with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run"])
+        try:
+            b = p.chromium.launch(executable_path=str(chromium_path()), args=[
+                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"])
+        except Error as e:
+            pytest.fail(launch_problem(e), pytrace=False)
         yield b
         b.close()
 
@@ -291,9 +292,9 @@ def test_each_page_is_at_most_1_5_mb_apart_from_the_shared_chart_bundle(site):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE.is_file():
-        pytest.fail(f"axe-core is not installed ({AXE.relative_to(ROOT)} is missing): run `npm ci` in "
-                    f"{ROOT} (package-lock.json pins it; `make test` runs it when it is missing).")
+    problem = axe_problem()
+    if problem:
+        pytest.fail(problem, pytrace=False)
     return AXE.read_text(encoding="utf-8")
 
 

@@ -1,4 +1,5 @@
-"""Small synthetic inputs that tests build by code: AmbSYS-shaped CSVs, notebooks, checksums.
+"""Small synthetic inputs that tests build by code: AmbSYS-shaped CSVs, notebooks, checksums; and where the
+real files are (`data_mirror`).
 
 Only logic is tested on these; the book's numbers always come from the real files.
 """
@@ -11,6 +12,14 @@ from pathlib import Path
 import nbformat
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def data_mirror() -> Path:
+    """The data mirror that tests read real files from: the fetch's own resolution of $SE_AMBULANCE_DATA_MIRROR
+    (absolute), else ../shared/data beside the checkout."""
+    from se_ambulance.data.fetch import mirror_dir
+
+    return mirror_dir() or ROOT.parent / "shared" / "data"
 
 
 def sha(data: bytes) -> str:

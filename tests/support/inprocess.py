@@ -26,6 +26,9 @@ def _fresh_pandas_options():
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # resetting deprecated options warns about them
             pd.reset_option("all")
+        # pandas chose its default when first imported, here outside any IPython: 0 columns, "fit the terminal",
+        # which truncates a wide table's text with '...'. In a kernel the default is 20 (tests/test_inprocess.py).
+        pd.set_option("display.max_columns", 20)
 
     reset()
     try:

@@ -267,11 +267,6 @@ def apportionment_check(subicb: pd.DataFrame, shares: pd.DataFrame, lsoas: pd.Da
     return pd.DataFrame(rows)
 
 
-def _ccg_band(age_group: str) -> str:
-    lo = int(age_group.split("-")[0].rstrip("+"))
-    return "[0,20)" if lo < 20 else "[20,50)" if lo < 50 else "[50,75)" if lo < 75 else "[75,Inf)"
-
-
 def against_ccg_footprints(by_trust: pd.DataFrame, ccg: pd.DataFrame, ccg_year: int = 2018) -> pd.DataFrame:
     """Each trust's footprint against NHS England's CCG footprint population (ONS mid-`ccg_year`
     estimates, April 2018 CCGs), as shares of the ten trusts' total so that growth from `ccg_year` to the

@@ -11,7 +11,6 @@ from collections.abc import Sequence
 import pandas as pd
 
 from se_ambulance.analysis import metrics
-from se_ambulance.reference.indicators import RESPONSE_CATEGORIES
 from se_ambulance.reference.orgs import CASE_GROUP, GROUP_CODE, PROVIDERS, Group, short_name
 from se_ambulance.reference.standards import standard
 

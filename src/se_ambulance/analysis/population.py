@@ -84,9 +84,9 @@ def footprint_totals(fp: Footprint, subicb: pd.DataFrame, la: pd.DataFrame) -> p
     s = subicb[subicb["code"].isin(fp.subicb)]
     s85 = s[s["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum()
     sall = s.groupby("year")["population"].sum()
-    l = la[la["code"].isin(fp.la)]
-    l85 = l[l["age"].isin(LA_OLD_AGES)].groupby("year")["population"].sum()
-    lall = l[l["age"] == "All ages"].groupby("year")["population"].sum()
+    las = la[la["code"].isin(fp.la)]
+    l85 = las[las["age"].isin(LA_OLD_AGES)].groupby("year")["population"].sum()
+    lall = las[las["age"] == "All ages"].groupby("year")["population"].sum()
     return pd.DataFrame({"aged_85_plus": s85.add(l85, fill_value=0), "all_ages": sall.add(lall, fill_value=0)})
 
 

@@ -104,8 +104,8 @@ def _phase_chart(v: pd.Series, use: np.ndarray, screen_outliers: bool) -> pd.Dat
     side = np.sign(x - centre)
     close = ~outside & ((x > near_upper) | (x < near_lower))
     df["outside"] = outside
-    df["shift_up"] = _runs(side > 0, SHIFT_RUN)
-    df["shift_down"] = _runs(side < 0, SHIFT_RUN)
+    df["shift_up"] = shift_flags(np.maximum(side, 0))  # the tested rule, one side at a time
+    df["shift_down"] = shift_flags(np.minimum(side, 0))
     df["trend_up"] = trend_flags(x, 1)
     df["trend_down"] = trend_flags(x, -1)
     two = two_in_three_flags(close, side)

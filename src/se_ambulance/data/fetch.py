@@ -123,6 +123,20 @@ def resolved(path: Path, what: str) -> Path:
                          f"({e}). Remove the link or point it at a real file or folder.") from e
 
 
+def pin_mirror_env() -> Path | None:
+    """Resolve $SE_AMBULANCE_DATA_MIRROR once, where it was given (mirror_dir's rule), and write it back as an
+    absolute path, so that every process started from here (kernels, pytest's workers, a chapter run in
+    notebooks/) reads the same folder. A value that names no folder is left as given: the fetch that needs it
+    then says what it tried."""
+    try:
+        path = mirror_dir()
+    except FetchError:
+        return None
+    if path is not None:
+        os.environ[MIRROR_ENV] = str(path)
+    return path
+
+
 def _mirror_file(ds: Dataset, mirror: Path) -> Path:
     src = resolved(mirror / ds.mirror_path, f"{ds.id} in the mirror")
     if not src.is_relative_to(mirror):

@@ -146,3 +146,24 @@ def previous_ambsys_release(mirror: str | os.PathLike | None = None) -> Previous
     except SeAmbulanceError as e:
         return PreviousRelease(current, current.previous[0], unavailable=str(e))
     return PreviousRelease(current, prev.vintage, prev.table)
+
+
+def previous_vintages_state() -> str:
+    """What the pages that compare releases can read now: for each dataset with an earlier vintage recorded, that
+    vintage's sha256 and whether its file can be had (fetched by its pin, as those pages fetch it: data/raw, the
+    mirror folder, its official address). Empty when no earlier vintage is recorded.
+
+    Chapter keys include it: a page that said an earlier release "could not be read" is executed again once the
+    release can be read, instead of being served again from the chapter store."""
+    parts = []
+    for dataset_id, ds in sorted(load_manifest().items()):
+        if not ds.previous:
+            continue
+        v = ds.previous[0]
+        try:
+            previous_file(dataset_id, v)
+            state = "readable"
+        except SeAmbulanceError:
+            state = "unreadable"
+        parts.append(f"{dataset_id}:{v.sha256}:{state}")
+    return ";".join(parts)

@@ -39,11 +39,18 @@ def atlas_params(params: BookParams, trust: str) -> BookParams:
 
 
 def _trusts(codes: list[str] | None) -> list[str]:
-    if not codes:
+    """The trusts of an atlas: every one when none were asked for (None); an empty list is a mistake, not 'all'."""
+    from se_ambulance.pipeline.params import coded_list
+
+    if codes is None:
         return sorted(PROVIDERS)
+    allowed = f"allowed: {coded_list(sorted(PROVIDERS))}"
+    if not codes:
+        raise ParameterError(f"--trusts names no trust; give trust codes separated by commas (e.g. --trusts RX7,RYD), "
+                             f"or leave --trusts out for all {len(PROVIDERS)} trusts; {allowed}.")
     bad = [c for c in codes if c not in PROVIDERS]
     if bad:
-        raise ParameterError(f"--trusts: unknown trust code(s) {bad}; allowed: {', '.join(sorted(PROVIDERS))}.")
+        raise ParameterError(f"--trusts: unknown trust code(s) {bad}; {allowed}.")
     return list(dict.fromkeys(codes))
 
 

@@ -25,6 +25,7 @@ import nbformat
 import yaml
 
 from se_ambulance.data.fetch import fetch
+from se_ambulance.data.vintages import previous_vintages_state
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
 from se_ambulance.paths import package_digest, project_root
@@ -151,8 +152,12 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
             try:
                 # No save after every cell (papermill's default): it re-serialises the whole notebook, chart
                 # specs included, twice per cell; the result is written once, below, and a failure keeps nb_out.
+                # The kernel starts in `cwd` (nbclient's resources path), never papermill's cwd=, which changes
+                # this whole process's folder while a chapter runs: chapters run in threads, and the folder each
+                # restored was another's, so relative paths (a mirror given as ../shared/data) went wrong after.
                 papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
-                                           cwd=str(cwd), progress_bar=False, log_output=False,
+                                           resources={"metadata": {"path": str(cwd)}},
+                                           progress_bar=False, log_output=False,
                                            request_save_on_cell_execute=False,
                                            kernel_manager_class=kernels.kernel_manager_class(said))
             except papermill.PapermillExecutionError:
@@ -206,6 +211,7 @@ def chapter_key(nb_path: Path, parameters: dict) -> str:
     h.update(package_digest().encode())
     h.update((project_root() / "data" / "manifest.yaml").read_bytes())
     h.update((project_root() / "book" / "claims.yaml").read_bytes())
+    h.update(previous_vintages_state().encode())  # whether an earlier release can be read (empty if none is recorded)
     return h.hexdigest()
 
 
@@ -295,7 +301,11 @@ def params_title(params: BookParams) -> str:
 
 def build_site(book_root: Path, path_output: Path, pdf_links: bool = False) -> Path:
     """Jupyter Book 1, execution off (in _config.yml), warnings as errors. `pdf_links`: every page's footer links
-    the PDF edition (which `pipeline.pdf` prints into the site after this build)."""
+    the PDF edition (which `pipeline.pdf` prints into the site after this build).
+
+    The site is built into a staging folder and replaces `_build/html` whole only when the build succeeded: the
+    site holds exactly this build's pages (Sphinx never deletes a page an earlier build left, such as an atlas's
+    pages in a folder now holding a scenario book), and a failed build leaves the previous site as it was."""
     from se_ambulance.publish.charts import write_bundle  # here: see stage_book_sources
     from se_ambulance.publish.sphinx_ext import PDF_LINKS_ENV
 
@@ -303,14 +313,26 @@ def build_site(book_root: Path, path_output: Path, pdf_links: bool = False) -> P
     exe = Path(sys.executable).with_name("jupyter-book")
     if not exe.is_file():
         raise BuildError(f"jupyter-book is not installed beside {sys.executable}; run `make book`.")
-    cmd = [str(exe), "build", str(book_root),
-           "--path-output", str(path_output), "-W", "-n", "--keep-going", "--builder", "html",
-           "--all"]  # incremental builds keep stale static files and skip warnings on unchanged pages
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=os.environ | {PDF_LINKS_ENV: "1" if pdf_links else "0"})
-    if proc.returncode != 0:
-        tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
-        raise BuildError(f"The site build failed (jupyter-book exit {proc.returncode}):\n{tail}")
-    return path_output / "_build" / "html"
+    html = path_output / "_build" / "html"
+    html.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=".site-", dir=html.parent))
+    try:
+        cmd = [str(exe), "build", str(book_root),
+               "--path-output", str(stage), "-W", "-n", "--keep-going", "--builder", "html",
+               "--all"]  # incremental builds keep stale static files and skip warnings on unchanged pages
+        proc = subprocess.run(cmd, capture_output=True, text=True,
+                              env=os.environ | {PDF_LINKS_ENV: "1" if pdf_links else "0"})
+        if proc.returncode != 0:
+            tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
+            raise BuildError(f"The site build failed (jupyter-book exit {proc.returncode}):\n{tail}")
+        old = html.with_name(f"{stage.name}-previous")
+        if html.exists():
+            os.replace(html, old)
+        os.replace(stage / "_build" / "html", html)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(stage, ignore_errors=True)
+    return html
 
 
 def scenario_folder(params: BookParams, label: str) -> Path:

@@ -51,7 +51,8 @@ def _cmd_atlas(args: argparse.Namespace) -> None:
     from se_ambulance.pipeline.atlas import atlas
     from se_ambulance.pipeline.params import parse_set
 
-    trusts = [c.strip() for c in args.trusts.split(",") if c.strip()] if args.trusts else None
+    # `--trusts ''` (say, an unset shell variable) names no trust: the atlas refuses it rather than building all
+    trusts = [c.strip() for c in args.trusts.split(",") if c.strip()] if args.trusts is not None else None
     atlas(args.out, trusts=trusts, params_file=args.params, overrides=parse_set(args.set), mirror=args.mirror,
           force=args.force)
 
@@ -65,14 +66,9 @@ def _cmd_edition(args: argparse.Namespace) -> None:
 
 
 def _cmd_params(args: argparse.Namespace) -> None:
-    from se_ambulance.pipeline import params as params_mod
+    from se_ambulance.pipeline.params import allowed_text, leaf_fields
 
-    if hasattr(params_mod, "leaf_fields"):  # parameters by area: 'performance.trust', ...
-        fields = {name: field for name, (_, field) in params_mod.leaf_fields().items()}
-    else:
-        fields = dict(params_mod.BookParams.model_fields)
-    allowed_text = params_mod.allowed_text
-    for name, field in fields.items():
+    for name, (_, field) in leaf_fields().items():  # by area: 'focus.trust', ...
         default = field.get_default(call_default_factory=True)
         default = default.model_dump() if hasattr(default, "model_dump") else default
         print(f"{name}\n  default: {default!r}\n  allowed: {allowed_text(field)}\n  {field.description}\n")
@@ -146,6 +142,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(func=_cmd_params)
 
     args = parser.parse_args(argv)
+    from se_ambulance.data.fetch import pin_mirror_env
+
+    pin_mirror_env()  # a relative mirror means the folder this command was typed in, for kernels too
     with _sigterm_as_interrupt():
         try:
             args.func(args)
@@ -202,6 +201,11 @@ def _quiet_stdout() -> None:
 
 def _os_message(e: OSError) -> str:
     where = f" ({e.filename})" if e.filename else ""
+    if e.errno in (errno.ENOSPC, errno.EDQUOT) and e.filename2:
+        # a copy (shutil names the file it read first) or a move: the file that could not be written is the second
+        where = f" (writing {e.filename2})"
+    elif e.filename2:
+        where = f" ({e.filename} -> {e.filename2})"
     if e.errno == errno.ENOSPC:
         return f"the disk is full{where}; free some space and run the command again."
     if e.errno == errno.EDQUOT:

@@ -9,10 +9,10 @@ parameter, the value given and what is allowed.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from se_ambulance.errors import ParameterError
@@ -115,8 +115,9 @@ class FocusParams(_Model):
         return _distinct_codes(v, COMPARATOR_CODES, "organisation", "comparators")
 
 
-# A group's name is shown as plain text in headings, charts and tables: letters, digits, spaces and a few marks.
-GROUP_NAME_PATTERN = r"[A-Za-z0-9][A-Za-z0-9 +&,.'()/-]*"
+# A group's name is shown as plain text in headings, charts and tables: letters (of any alphabet, accented or not),
+# digits, spaces and a few marks; no markup, no control or invisible characters.
+GROUP_NAME_PATTERN = r"[^\W_](?:[^\W_]|[ +&,.'()/-])*"
 
 
 def group_name_from(members: list[str] | tuple[str, ...]) -> str:
@@ -172,9 +173,12 @@ class GroupParams(_Model):
     def _name(cls, v: str) -> str:
         import re
 
+        import unicodedata
+
+        v = unicodedata.normalize("NFC", v)  # 'é' typed as e + a combining accent is the letter é
         if v != v.strip() or not re.fullmatch(GROUP_NAME_PATTERN, v):
-            raise ValueError("a plain-text name is expected: letters, digits, spaces and + & , . ' ( ) / -, "
-                             "starting with a letter or digit, without leading or trailing spaces")
+            raise ValueError("a plain-text name is expected: letters (accented ones too), digits, spaces and "
+                             "+ & , . ' ( ) / -, starting with a letter or digit, without leading or trailing spaces")
         return v
 
     @field_validator("members")
@@ -501,6 +505,31 @@ class BookParams(_Model):
         """One area as the plain mapping papermill injects into a chapter."""
         return getattr(self, name).model_dump(mode="json")
 
+    @model_validator(mode="after")
+    def _donors_left(self):
+        """The evaluation's donor-pool rule (`analysis.evaluation.design.donor_pool`), applied before any chapter
+        runs: a group and exclusions that leave fewer than MIN_DONORS donor trusts would stop chapter 9 after
+        the chapters before it had run."""
+        from se_ambulance.analysis.evaluation.design import donor_pool, shares_leadership
+
+        members, excluded = self.group.members, self.evaluation.excluded_donors
+        donors = donor_pool(sorted(PROVIDERS), members, excluded)
+        if len(donors) >= _ev.MIN_DONORS:
+            return self
+        linked = [t for t in shares_leadership(members) if t not in excluded]
+        by_parameter = [t for t in excluded if t not in members]
+        parts = [f"group.members takes {coded_list(members)}"]
+        if linked:
+            parts.append(f"{coded_list(linked)} {'shares' if len(linked) == 1 else 'share'} leadership with a member "
+                         "and is never a donor")
+        if by_parameter:
+            parts.append(f"evaluation.excluded_donors leaves out {coded_list(by_parameter)}")
+        raise ValueError(
+            f"the evaluation (chapter 9) compares the group with at least {_ev.MIN_DONORS} donor trusts, and these "
+            f"parameters leave {len(donors)} ({coded_list(donors) or 'none'}): of the {len(PROVIDERS)} trusts, "
+            + "; ".join(parts) + f". Allowed: group.members and evaluation.excluded_donors that leave at least "
+            f"{_ev.MIN_DONORS} trusts out of both")
+
 
 AREA_MODELS: dict[str, type[_Model]] = {a: BookParams.model_fields[a].annotation for a in AREAS}
 
@@ -523,7 +552,12 @@ def _field_at(loc: tuple) -> Any:
     return field
 
 
-def _describe(e: ValidationError) -> str:
+# pydantic's error types that mean "a mapping was expected here"; its own wording names the model's class.
+_MAPPING_EXPECTED = ("model_type", "model_attributes_type", "dict_type")
+
+
+def _describe(e: ValidationError, origins: "Origins") -> str:
+    """One line per error: the parameter, its value and where it came from, what is wrong, what is allowed."""
     lines = []
     for err in e.errors():
         loc = tuple(err["loc"])
@@ -533,21 +567,69 @@ def _describe(e: ValidationError) -> str:
             scope = AREA_MODELS.get(str(parent[0])) if len(parent) == 1 else BookParams if not parent else None
             known = ", ".join(scope.model_fields) if scope is not None else ""
             hint = _guess_area(str(loc[-1])) if not parent else None
-            lines.append(f"Unknown parameter '{key}'."
+            lines.append(f"Unknown parameter '{key}' (from {origins.of(key)})."
                          + (f" Did you mean '{hint}'?" if hint else "")
                          + (f" Known parameters{' in ' + str(parent[0]) if parent else ' (areas)'}: {known}."
                             if known else ""))
             continue
         msg = err["msg"].removeprefix("Value error, ")
         field = _field_at(loc)
-        if field is not None and field.annotation in AREA_MODELS.values() and err["type"] == "value_error":
-            lines.append(f"Parameters in '{key}' are not valid together: {msg}.")
+        if not loc or (field is not None and field.annotation in AREA_MODELS.values() and err["type"] == "value_error"):
+            where = f"in '{key}' " if loc else ""
+            involved = origins.involved(msg, str(loc[0]) if loc else None)
+            lines.append(f"Parameters {where}are not valid together: {msg}. ({involved})")
             continue
+        if err["type"] in _MAPPING_EXPECTED:
+            msg = "a mapping is expected here"
         allowed = allowed_text(field) if field is not None else ""
-        # A bare type name ("dict", "str") adds nothing to a message that already says what is allowed.
-        allowed = f" Allowed: {allowed}." if allowed and allowed not in ("dict", "str") else ""
-        lines.append(f"Parameter '{key}' = {err.get('input')!r} is not valid: {msg}.{allowed}")
+        # A bare kind ("text", "a value") adds nothing to a message that already says what is allowed.
+        allowed = f" Allowed: {allowed}." if allowed and allowed not in _BARE_KINDS else ""
+        lines.append(f"Parameter '{key}' = {err.get('input')!r} (from {origins.of(key)}) is not valid: {msg}.{allowed}")
     return "\n".join(lines)
+
+
+class Origins:
+    """Where each parameter's value came from: a `--set` override, the parameter file, or the default."""
+
+    def __init__(self, path: Path, file_data: dict[str, Any], set_keys: list[str]):
+        self.file = _shown_path(path)
+        self.file_data = file_data
+        self.set_keys = set_keys
+
+    def of(self, key: str) -> str:
+        """'--set', the file's name, '--set and FILE' (a mapping changed in part), or 'the default'."""
+        if any(key == k or key.startswith(k + ".") for k in self.set_keys):
+            return "--set"
+        in_file = _holds(self.file_data, key.split("."))
+        if any(k.startswith(key + ".") for k in self.set_keys):
+            return f"--set and {self.file}" if in_file else "--set"
+        return self.file if in_file else "the default"
+
+    def involved(self, msg: str, area: str | None) -> str:
+        """'horizon_year from --set; base_year from the default': the origin of each parameter a message names."""
+        names = [f"{a}.{n}" for a, m in AREA_MODELS.items() if area in (None, a) for n in m.model_fields
+                 if re.search(rf"(?<![\w.]){re.escape(f'{a}.{n}' if area is None else n)}(?![\w])", msg)]
+        shown = [f"{k if area is None else k.split('.', 1)[1]} from {self.of(k)}" for k in names]
+        return "; ".join(shown) if shown else f"from {self.of(area or '')}"
+
+
+def _holds(data: Any, parts: list[str]) -> bool:
+    """Whether the nested mapping `data` gives the key `parts` (an item of a list it gives counts)."""
+    for part in parts:
+        if isinstance(data, list):
+            return True
+        if not isinstance(data, dict) or part not in data:
+            return False
+        data = data[part]
+    return True
+
+
+def _shown_path(path: Path) -> str:
+    """A parameter file as the reader knows it: relative to the working folder when inside it."""
+    try:
+        return str(Path(path).resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
 
 
 def _guess_area(name: str) -> str | None:
@@ -555,24 +637,43 @@ def _guess_area(name: str) -> str | None:
     return hits[0] if len(hits) == 1 else None
 
 
+def coded(code: str) -> str:
+    """An organisation code with its name, as messages show it: 'RRU = London (LAS)'."""
+    if code == GROUP_CODE:
+        return f"{GROUP_CODE} = the group parameter's trusts pooled"
+    return f"{code} = {ALL_ORGS[code]}" if code in ALL_ORGS else code
+
+
+def coded_list(codes) -> str:
+    return ", ".join(coded(c) for c in codes)
+
+
+_KINDS = {int: "a whole number", float: "a number", str: "text", bool: "true or false"}
+_BARE_KINDS = (*_KINDS.values(), "a list", "a value")
+
+
 def allowed_text(field) -> str:
-    """What a field accepts, in words: its list of codes, or its type and bounds."""
+    """What a field accepts, in words: its list of values (organisations with their names), or its kind and
+    bounds. Never a class name."""
     extra = field.json_schema_extra or {}
-    if field.annotation is Range:
+    annotation = field.annotation
+    if annotation is Range:
         return "a mapping {low, central, high} of numbers with low <= central <= high"
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return "a mapping of " + ", ".join(annotation.model_fields)
     if "allowed" in extra:
-        prefix = "one of " if field.annotation is str else "a list drawn from "
-        return prefix + ", ".join(extra["allowed"])
-    if field.annotation == dict[str, Range]:
+        prefix = "one of " if annotation is str else "a list drawn from "
+        return prefix + coded_list(extra["allowed"])
+    if annotation == dict[str, Range]:
         return "a mapping of age group to {low, central, high}"
-    parts = []
-    for m in field.metadata:
-        for k, word in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-            val = getattr(m, k, None)
-            if val is not None:
-                parts.append(f"{word} {val}")
-    typename = getattr(field.annotation, "__name__", str(field.annotation))
-    return " ".join([typename, " and ".join(parts)]).strip()
+    if annotation == dict[str, dict[str, float]]:
+        return "a mapping of item to {field: number}"
+    bounds = {k: getattr(m, k) for m in field.metadata for k in ("ge", "gt", "le", "lt") if getattr(m, k, None) is not None}
+    kind = _KINDS.get(annotation, "a list" if getattr(annotation, "__origin__", None) is list else "a value")
+    if "ge" in bounds and "le" in bounds:
+        return f"{kind} from {bounds['ge']} to {bounds['le']}"
+    words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
+    return " ".join([kind, " and ".join(f"{words[k]} {v}" for k, v in bounds.items())]).strip()
 
 
 def parse_set(items: list[str] | None) -> dict[str, Any]:
@@ -643,9 +744,13 @@ def read_params_file(path: Path) -> dict[str, Any]:
 
 
 def load_params(path: Path | None = None, overrides: dict[str, Any] | None = None) -> BookParams:
-    """Read a parameter file (default: params/default.yaml), apply overrides, validate."""
+    """Read a parameter file (default: params/default.yaml), apply overrides, validate. An error names each bad
+    parameter with where its value came from (`--set`, the file, or the default)."""
+    import copy
+
     path = Path(path) if path else default_params_path()
     data = read_params_file(path)
+    as_given = copy.deepcopy(data)
     keys = [qualify(k) for k in (overrides or {})]
     if any(k == "group.members" for k in keys) and "group.name" not in keys and isinstance(data.get("group"), dict):
         # The file's name belongs to the file's trusts: a group changed by its trusts alone is named from them.
@@ -655,4 +760,5 @@ def load_params(path: Path | None = None, overrides: dict[str, Any] | None = Non
     try:
         return BookParams(**data)
     except ValidationError as e:
-        raise ParameterError(f"Invalid parameters (from {path.name}):\n{_describe(e)}") from e
+        origins = Origins(path, as_given, [qualify(k) for k in overrides or {}])
+        raise ParameterError(f"Invalid parameters:\n{_describe(e, origins)}") from e

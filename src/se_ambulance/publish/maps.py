@@ -10,7 +10,7 @@ geometry travels once, inside the spec, and nothing is fetched.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 from IPython.display import Markdown
 
-from se_ambulance.publish.format import percent
+
+if TYPE_CHECKING:
+    from IPython.display import HTML
 
 
 def _shown(v) -> str:
@@ -56,14 +58,6 @@ def html_table(df, css_class: str):
     from IPython.display import HTML
 
     return HTML(df.to_html(index=False, classes=css_class, border=0, escape=True))
-
-
-def as_percent_table(df, columns, digits: int = 1):
-    """A copy of `df` with the named share columns written as percentages."""
-    out = df.copy()
-    for c in columns:
-        out[c] = out[c].map(lambda v: "–" if v != v else percent(v, digits))
-    return out
 
 
 _BADGE = {"supported": "supported", "partly supported": "partly", "not supported": "not",

@@ -93,6 +93,11 @@ REGISTER: tuple[Item, ...] = (
 )
 ITEM_IDS = tuple(i.id for i in REGISTER)
 OVERRIDABLE = ("low", "central", "high", "start", "ramp")
+# A line's value is a fraction of its basis (the group's turnover, or its share of one of Carter's opportunities):
+# no line can save or cost more than the whole of it. A start or a ramp past the longest appraisal (30 years)
+# would never count.
+MAX_FRACTION = 1.0
+MAX_YEARS = 30
 
 
 def apply_overrides(overrides: dict[str, dict[str, Any]]) -> tuple[Item, ...]:
@@ -111,10 +116,16 @@ def apply_overrides(overrides: dict[str, dict[str, Any]]) -> tuple[Item, ...]:
         neg = [f"{k}={x:g}" for k, x in changes.items() if x < 0]
         if neg:
             raise ValueError(f"{item.id}: values and costs must not be negative: {', '.join(neg)}")
+        big = [f"{k}={x:g}" for k, x in changes.items() if k not in ("start", "ramp") and x > MAX_FRACTION]
+        if big:
+            raise ValueError(f"{item.id}: low, central and high are fractions of the line's basis, at most "
+                             f"{MAX_FRACTION:g} (all of it): {', '.join(big)}")
         if changes:
-            years = {k: int(changes[k]) for k in ("start", "ramp") if k in changes}
-            if any(v < 1 for v in years.values()) or any(int(changes[k]) != changes[k] for k in years):
-                raise ValueError(f"{item.id}: start and ramp are whole years, at least 1")
+            whole = {k: changes[k] for k in ("start", "ramp") if k in changes}
+            if any(not 1 <= v <= MAX_YEARS or v != int(v) for v in whole.values()):
+                shown = ", ".join(f"{k}={v:g}" for k, v in whole.items())
+                raise ValueError(f"{item.id}: start and ramp are whole years from 1 to {MAX_YEARS}: {shown}")
+            years = {k: int(v) for k, v in whole.items()}
             item = replace(item, **{k: float(v) for k, v in changes.items() if k not in years}, **years,
                            source=item.source + " (changed by a parameter)")
         if not (item.low <= item.central <= item.high):

@@ -21,7 +21,7 @@ from se_ambulance.analysis.appraisal.model import (  # noqa: F401
     income, input_range, npv, outcomes_of, probability, register_frame, same_inputs, simulate, summary, tornado,
     triangular_ppf, verdict_map, verdict_map_axes, with_input, yearly_frame)
 from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
-    CLAIM_CASH, CLAIM_FIGURES, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
+    CLAIM_CASH, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
     incident_equivalents)
 from se_ambulance.analysis.appraisal.sensitivity import (  # noqa: F401
     SOBOL_OUTCOMES, best_evidenced, best_evidenced_result, input_quality, rests_on, seed_runs, sobol, uncertain_inputs)

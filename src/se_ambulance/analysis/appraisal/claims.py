@@ -25,7 +25,6 @@ CLAIM_WIDER = 80e6
 # claim -> reading -> outcome column
 READINGS = {"cash": {"a_year": "annual_cash_savings", "pv_total": "npv_cash"},
             "wider": {"a_year": "annual_wider", "pv_total": "pv_wider"}}
-CLAIM_FIGURES = {"cash": CLAIM_CASH, "wider": CLAIM_WIDER}
 
 
 def claim_estimates(res: Result) -> dict[str, dict[str, Estimate]]:

@@ -52,7 +52,10 @@ def breakeven_summary(years: np.ndarray | pd.Series) -> dict[str, float]:
     of draws that never break even. E.g. [2, 3, NaN, NaN, 5]: median 5, share never 0.4."""
     y = np.asarray(years, dtype=float)
     y = np.where(np.isnan(y), np.inf, y)
-    q = lambda p: float(np.quantile(y, p, method="inverted_cdf"))  # an observed year, or inf
+
+    def q(p: float) -> float:
+        return float(np.quantile(y, p, method="inverted_cdf"))  # an observed year, or inf
+
     return {"median": q(0.5), "p5": q(0.05), "p95": q(0.95), "share_never": float(np.mean(np.isinf(y)))}
 
 

@@ -161,11 +161,6 @@ def comparison_series(tidy: pd.DataFrame, outcome: str, members: Sequence[str], 
     return pooled[unit_label(used)].reindex(panel.index).rename("comparison")
 
 
-def months_after(index: pd.DatetimeIndex, start: str) -> int:
-    """How many months of the index fall on or after `start` (YYYY-MM)."""
-    return int((index >= pd.Timestamp(f"{start}-01")).sum())
-
-
 def period_level(tidy: pd.DataFrame, outcome: str, orgs: Sequence[str], months: Sequence[pd.Timestamp]) -> float:
     """An outcome's level for a set of organisations pooled over a set of months, incident-weighted (never an
     average of monthly means): total response time ÷ incidents for a mean; the incident-weighted mean of the

@@ -26,7 +26,7 @@ from .sentences import (DESIGN_DATA, DESIGN_FIXED, RULE_REVISED, exclusion_reaso
 from .tables import (design_table, donors_table, placebo_table, results_table, rules_table, sensitivity_table,
                      thresholds_table, verdict_cell, verdict_table)
 from .units import amount, direction, fit_text, in_seconds, interval_text, its_text, rank_text, unit_name
-from .vintages import (estimates_moved_table, new_months_table, revisions_by_month_table, revisions_table,
+from .vintages import (estimates_moved_table, revisions_by_month_table, revisions_table,
                        verdicts_moved_table, vintage_displays, vintage_values)
 
 __all__ = [
@@ -34,7 +34,7 @@ __all__ = [
     "RULE_REVISED", "SENSITIVITY_LABELS", "VERDICT_WORDS", "WHY", "amount", "chapter_values", "design_from",
     "design_table", "direction", "donors_table", "estimates_moved_table", "exclusion_reason", "exclusions_paragraph",
     "exploratory_sentence", "first_test_sentence", "fit_text", "group_note", "headline", "in_seconds",
-    "interval_text", "its_text", "lean_sentence", "level_note", "meaning_text", "members_from", "new_months_table",
+    "interval_text", "its_text", "lean_sentence", "level_note", "meaning_text", "members_from",
     "placebo_table", "plain_answer", "power_gate_sentence", "power_sentence", "rank_text", "results_table",
     "revised_block", "revisions_by_month_table", "revisions_table", "rule_in_force_sentence", "rules_table",
     "sc_counts", "season_sentence", "sensitivity_minutes", "sensitivity_table", "thresholds_table", "today_block",

@@ -44,10 +44,6 @@ def vintage_values(cmp, study: Study) -> dict[str, str]:
     return out
 
 
-def new_months_table(cmp) -> pd.DataFrame:
-    return pd.DataFrame({"new month": [month_label(m) for m in cmp.new_months]})
-
-
 def revisions_table(cmp, orgs: Sequence[str], limit: int = 25) -> pd.DataFrame:
     """The revised values for the named organisations, largest relative change first (at most `limit` rows)."""
     from se_ambulance.reference.indicators import REGISTRY
