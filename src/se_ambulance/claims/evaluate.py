@@ -30,7 +30,7 @@ from se_ambulance.analysis import population as pop
 from se_ambulance.analysis.activity import incidents_series
 from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.analysis.metrics import annual_totals
-from se_ambulance.claims.register import Claim
+from se_ambulance.claims.register import Claim, load_register
 from se_ambulance.data.ambco import load_ambco
 from se_ambulance.data.ambsys import load_ambsys
 from se_ambulance.analysis import footprints

@@ -15,6 +15,7 @@ from se_ambulance.publish.claims_text import group_scope_note
 from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent
 from se_ambulance.reference.orgs import Group, names
 
+CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
 SUMMARY_LABELS = {
     "annual_cash_savings": "Cash savings in the final year, net of running the group (£m a year)",
     "npv_cash": "Cash net present value, net of all costs incl. one-off (£m)",
