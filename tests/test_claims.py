@@ -9,7 +9,7 @@ import pytest
 
 from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.claims.register import load_register, out_of_scope
-from se_ambulance.claims.rule import judge, judge_readings
+from se_ambulance.claims.rule import judge
 from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.claims.seed_scan import scan
 

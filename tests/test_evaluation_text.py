@@ -32,13 +32,13 @@ DONOR_LEVELS = {"RX6": 29.2, "RX7": 28.4, "RX8": 30.9, "RX9": 41.4, "RYA": 30.5,
 # The canonical book's words before the donor reasons were computed for the group: they must not change.
 CANONICAL_EXCLUSIONS = (
     "By default two are left out. London is unlike any other trust, lacks response times for two months of 2022, "
-    "and has worked with SCAS since a partnership announced in September 2018 (seed 002), so it may share in the "
+    "and has worked with SCAS since a partnership announced in September 2018, so it may share in the "
     "group's changes. The Isle of Wight is one small island whose monthly figures are noisy, and it sits in NHS "
     "England's South East region with both members, so regional commissioning changes reach it too.")
 CANONICAL_ROLES = {
     "London (LAS)": "excluded: London Ambulance Service: a capital-city service unlike any other trust; it has no "
-                    "response times for October and November 2022; and it announced a partnership with SCAS in "
-                    "September 2018 (joint procurement, shared best practice: seed 002), so it may share in the "
+                    "response times for October and November 2022; and it announced a partnership with SCAS on "
+                    "25 September 2018 (joint procurement, shared best practice), so it may share in the "
                     "group's changes",
     "Isle of Wight": "excluded: Isle of Wight: one island of about 140,000 people whose small counts make its monthly "
                      "series noisy; it reports only from April 2018; and it sits in NHS England's South East region "

@@ -366,9 +366,7 @@ def test_a_staged_book_gets_its_title_and_a_config_without_one_is_refused(tmp_pa
 # --- the built site -------------------------------------------------------------------------------------------------
 
 # Reader-facing text that helpers other than this one write, still to be reworded there: (page, what, text).
-KNOWN_CODE_NAMES = {
-    ("notebooks/09_evaluation.html", "a seed file or number", "seed 002"),  # publish/evaluation_text.py
-}
+KNOWN_CODE_NAMES: set[tuple[str, str, str]] = set()
 # Pages whose visible text cites files by name: the data sources (R objects, file names in citations).
 CITES_FILES = {"notebooks/07_sources.html"}
 

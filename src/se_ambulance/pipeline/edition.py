@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from se_ambulance.data.editions import (GENERATED_PAGE, Edition, code_digest, current_pins, edition_path,
+from se_ambulance.data.editions import (GENERATED_PAGE, code_digest, current_pins, edition_path,
                                         load_editions, write_edition)
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.paths import project_root

@@ -23,15 +23,15 @@ from se_ambulance.pipeline.params import BookParams, load_params
 CLAIM_AREAS = ("performance", "demand", "appraisal")
 
 
-def verdicts_for(params: BookParams, tidy: pd.DataFrame | None = None) -> Verdicts:
-    """Every headline verdict of the canonical book: the register's, and chapter 9's by outcome. With `tidy`, on that
-    AmbSYS table instead of the pinned one (the other datasets as pinned now)."""
-    from se_ambulance.analysis.evaluation.study import run_study
+def verdicts_for(params: BookParams, tidy: pd.DataFrame | None = None, release: str | None = None) -> Verdicts:
+    """Every headline verdict of the canonical book: the register's, and chapter 9's by outcome (under the rule in force
+    when the release was adopted, as the chapter shows them). With `tidy`, on that AmbSYS table instead of the pinned
+    one (the other datasets as pinned now); `release` (a sha256 or file name) is then that table's release."""
     from se_ambulance.claims.cache import register_for
     from se_ambulance.claims.register import load_register
     from se_ambulance.claims.vintage import results_with_ambsys
     from se_ambulance.data.ambsys import load_ambsys
-    from se_ambulance.publish.evaluation_text import design_from
+    from se_ambulance.publish.evaluation_text import book_study
 
     areas = {a: params.area(a) for a in CLAIM_AREAS}
     if tidy is None:
@@ -42,7 +42,7 @@ def verdicts_for(params: BookParams, tidy: pd.DataFrame | None = None) -> Verdic
         claims.update({cid: r.verdict for cid, r in results_with_ambsys(tidy, **areas).items()})
         claims = {cid: claims[cid] for cid in load_register() if cid in claims}
         table = tidy
-    study = run_study(table, design_from(params.area("evaluation"), params.area("group")))
+    study = book_study(table, params.area("evaluation"), params.area("group"), release)
     return Verdicts(claims=claims, evaluation={k: r.verdict for k, r in study.results.items()})
 
 
@@ -105,7 +105,7 @@ def changes_since(previous: Edition, verdicts: Verdicts, pins: Mapping[str, Data
                 if mid is None:
                     progress(f"recomputing the verdicts with this code on edition {previous.edition}'s data "
                              f"({previous.data['ambsys'].vintage}), to say what moved each")
-                    mid = _flat(verdicts_for(params, old_table))
+                    mid = _flat(verdicts_for(params, old_table, previous.data["ambsys"].sha256))
                 again = mid.get(key)
         by = "not separated" if note else moved_by(before[key], after[key], again, bool(data_changed), code_changed)
         moves.append(VerdictMove(kind=kind, id=cid, previous=before[key], current=after[key], moved_by=by, note=note))

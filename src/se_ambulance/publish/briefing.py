@@ -271,10 +271,8 @@ def scope_note(trust: str, group: Group) -> str:
 
 def group_answer(study) -> str:
     """The plain answer to "is the group working?" and the data it rests on."""
-    try:  # TODO(lead): once the evaluation branch is merged, call plain_answer directly and drop the fallback.
-        from se_ambulance.publish.evaluation_text import plain_answer
-    except ImportError:
-        from se_ambulance.publish.evaluation_text import headline as plain_answer
+    from se_ambulance.publish.evaluation_text import plain_answer
+
     months = study.post_months
     return (f"{plain_answer(study)} This rests on AmbSYS data to {month_label(study.last_month)}: {months} "
             f"month{'s' if months != 1 else ''} since the group's start in {month_label(study.design.start)}.")

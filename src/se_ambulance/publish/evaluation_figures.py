@@ -10,7 +10,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
 from se_ambulance.publish.charts import FOCUS_COLOUR, PALETTE, Field, Pivot, figure, month_x, nearest_values
-from se_ambulance.publish.evaluation_text import OUTCOME_NAMES, amount, rank_text, unit_name
+from se_ambulance.publish.evaluation_text import amount, rank_text, unit_name
 from se_ambulance.publish.format import month_label
 
 MONTH = Field("Month", "month")
@@ -98,16 +98,17 @@ def placebo_figure(study: Study, source: str):
                         title=None, legend=alt.Legend(orient="top")),
         size=alt.condition(alt.datum.kind == KINDS[1], alt.value(160), alt.value(45)),
         tooltip=[Field("Outcome").tooltip("outcome"), Field("Shown as").tooltip("kind"),
-                 Field("Trust or pair").tooltip("unit"), EFFECT.tooltip("standardised_effect")],
+                 Field("Trust or set of trusts").tooltip("unit"), EFFECT.tooltip("standardised_effect")],
     ).properties(width=420, height=40 * len(order))
     ranks = "; ".join(f"{SHORT_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
     return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among the donors",
                   units="Effect ÷ pre-period fit error; grey: donors treated as the group; red: the group",
                   source=source,
                   alt_text=("Strip chart, one row per outcome, of standardised placebo effects (each donor trust, or "
-                            "for the gap each donor pair, treated as the group) with the group's own estimate marked. "
+                            f"for the gap each set of {len(study.design.members)} donors, treated as the group) with the "
+                            "group's own estimate marked. "
                             f"The group's rank by absolute size (1 = most extreme): {ranks}."),
-                  fields={"outcome": Field("Outcome"), "kind": Field("Shown as"), "unit": Field("Trust or pair"),
+                  fields={"outcome": Field("Outcome"), "kind": Field("Shown as"), "unit": Field("Trust or set of trusts"),
                           "standardised_effect": EFFECT})
 
 

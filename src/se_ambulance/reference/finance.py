@@ -34,7 +34,7 @@ INCOME_SOURCES: tuple[IncomeSource, ...] = (
     IncomeSource("wmas_2024", "West Midlands Ambulance Service, 2024/25", ("RYA",), 2024, 456.6e6,
                  "WMAS annual accounts 2024/25, total income (primary; another trust)", "amber"),
     IncomeSource("secamb_2019", "SECAmb, 2019/20", ("RYD",), 2019, 250.8e6,
-                 "An encyclopaedia infobox (seed 003), not checked against SECAmb's accounts", "red"),
+                 "An encyclopaedia infobox (the Wikipedia article on SECAmb), not checked against SECAmb's accounts", "red"),
 )
 INCOME_SOURCE_IDS = tuple(s.id for s in INCOME_SOURCES)
 # The income source the appraisal takes as most likely unless a parameter says otherwise: the one that covers the

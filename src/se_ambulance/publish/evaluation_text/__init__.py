@@ -15,7 +15,7 @@ One concern per module:
 Everything a notebook, a chart or a test uses is importable from here.
 """
 
-from .decide import design_from, members_from
+from .decide import book_study, design_from, members_from
 from .phrases import (BETTER_WHEN, LEAN_SHORT, LEAN_WORDS, OUTCOME_DEFINITIONS, OUTCOME_NAMES, SENSITIVITY_LABELS,
                       VERDICT_WORDS, WHY)
 from .render import chapter_values, revised_block, today_block, verdict_block
@@ -31,7 +31,7 @@ from .vintages import (estimates_moved_table, revisions_by_month_table, revision
 
 __all__ = [
     "BETTER_WHEN", "DESIGN_DATA", "DESIGN_FIXED", "LEAN_SHORT", "LEAN_WORDS", "OUTCOME_DEFINITIONS", "OUTCOME_NAMES",
-    "RULE_REVISED", "SENSITIVITY_LABELS", "VERDICT_WORDS", "WHY", "amount", "chapter_values", "design_from",
+    "RULE_REVISED", "SENSITIVITY_LABELS", "VERDICT_WORDS", "WHY", "amount", "book_study", "chapter_values", "design_from",
     "design_table", "direction", "donors_table", "estimates_moved_table", "exclusion_reason", "exclusions_paragraph",
     "exploratory_sentence", "first_test_sentence", "fit_text", "group_note", "headline", "in_seconds",
     "interval_text", "its_text", "lean_sentence", "level_note", "meaning_text", "members_from",

@@ -36,6 +36,24 @@ def design_from(evaluation: Mapping[str, Any], group: Mapping[str, Any]) -> Desi
                   dict(e.get("meaningful") or {}))
 
 
+def book_study(tidy: pd.DataFrame, evaluation: Mapping[str, Any], group: Mapping[str, Any],
+               release: str | None = None) -> Study:
+    """The evaluation as the book runs it: the design from the parameters, judged by the rule in force when the
+    AmbSYS release was adopted (`release`: its sha256 or file name; default the pinned release). One call for the
+    front page, chapter 9 and the editions record, so they cannot name different rules."""
+    from se_ambulance.analysis.evaluation.study import run_study
+    from se_ambulance.data.vintages import adoption_date
+
+    adopted = adoption_date(release or _pinned_ambsys())
+    return run_study(tidy, design_from(evaluation, group), adopted=adopted.isoformat() if adopted else None)
+
+
+def _pinned_ambsys():
+    from se_ambulance.data.manifest import load_manifest
+
+    return load_manifest()["ambsys"]
+
+
 # --- the rule and the months ---------------------------------------------------------------------------------
 
 def seen_to(study: Study) -> pd.Timestamp:

@@ -52,28 +52,28 @@ EXCLUSION_SENTENCES = {  # the same facts as the chapter's prose says them
 }
 # A partnership with a member (reference.evaluation.PARTNERSHIPS), by (trust, member): the table's words, the prose's.
 PARTNERSHIP_WORDS = {
-    ("RRU", "RYE"): ("it announced a partnership with SCAS in September 2018 (joint procurement, shared best practice: "
-                     "seed 002), so it may share in the group's changes",
-                     "has worked with SCAS since a partnership announced in September 2018 (seed 002), so it may "
+    ("RRU", "RYE"): ("it announced a partnership with SCAS on 25 September 2018 (joint procurement, shared best practice), "
+                     "so it may share in the group's changes",
+                     "has worked with SCAS since a partnership announced in September 2018, so it may "
                      "share in the group's changes"),
-    ("RYE", "RRU"): ("it announced a partnership with London in September 2018 (joint procurement, shared best "
-                     "practice: seed 002), so it may share in the group's changes",
-                     "has worked with London since a partnership announced in September 2018 (seed 002), so it may "
+    ("RYE", "RRU"): ("it announced a partnership with London on 25 September 2018 (joint procurement, shared best "
+                     "practice), so it may share in the group's changes",
+                     "has worked with London since a partnership announced in September 2018, so it may "
                      "share in the group's changes"),
 }
 # Shared leadership with a member (reference.evaluation.SHARED_LEADERSHIP), by (trust, member): the table's words and
 # the prose's, for a trust that is then never a donor.
 LEADERSHIP_WORDS = {
     ("RYD", "RYE"): ("it shares a chair and chief executive with SCAS, a member, as the group is rolled out from late "
-                     "2025 (seed 000), so it changes with SCAS",
+                     "2025 (the group's announcement, October 2025), so it changes with SCAS",
                      "South East Coast (SECAmb) is never a donor while South Central (SCAS) is a member: the two "
-                     "trusts share a chair and chief executive as their group is rolled out from late 2025 (seed "
-                     "000), so SECAmb changes with SCAS and cannot stand for what the group would have done without "
+                     "trusts share a chair and chief executive as their group is rolled out from late 2025, "
+                     "so SECAmb changes with SCAS and cannot stand for what the group would have done without "
                      "it."),
     ("RYE", "RYD"): ("it shares a chair and chief executive with SECAmb, a member, as the group is rolled out from "
-                     "late 2025 (seed 000), so it changes with SECAmb",
+                     "late 2025 (the group's announcement, October 2025), so it changes with SECAmb",
                      "South Central (SCAS) is never a donor while South East Coast (SECAmb) is a member: the two "
-                     "trusts share a chair and chief executive as their group is rolled out from late 2025 (seed 000), "
+                     "trusts share a chair and chief executive as their group is rolled out from late 2025, "
                      "so SCAS changes with SECAmb and cannot stand for what the group would have done without it."),
 }
 NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven", 8: "eight", 9: "nine",
