@@ -96,7 +96,7 @@ def test_an_output_folder_is_checked_against_the_mirror_the_fetch_reads(mirror_b
     """A relative mirror that exists only against the project root is the same folder for both checks."""
     with pytest.raises(Exception, match="overlaps the data mirror"):
         outputs.check_output_folder(mirror_beside / "out", ROOT)
-    assert outputs._mirror_folders(None) == [mirror_dir()]
+    assert mirror_dir() in outputs._mirror_folders(None)
 
 
 def test_the_tests_read_the_mirror_as_an_absolute_path():

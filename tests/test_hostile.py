@@ -464,13 +464,22 @@ def test_a_page_that_could_not_read_the_previous_release_is_not_served_once_it_c
     from se_ambulance.data.vintages import previous_ambsys_release, previous_vintages_state
 
     from .support.builders import ambsys_csv, sha
-    from .test_data_update import GOOD, MONTHS, NAME, _rows
+    from .test_data_update import GOOD, JULY, MONTHS, NAME, _rows
 
     assert previous_vintages_state() == ""  # nothing recorded: chapter keys are as before
     newer = ambsys_csv(_rows(MONTHS + [(2024, 7)])).encode()
-    (amb_root["mirror"] / "ambsys" / NAME).write_bytes(newer)
+    (amb_root["mirror"] / "ambsys" / JULY).write_bytes(newer)
     ensure("ambsys", mirror=amb_root["mirror"], update=True, progress=lambda m: None)
-    # the earlier release is nowhere now: the mirror holds the newer file under its name, its address is offline
+    # the earlier release is nowhere now: the mirror no longer holds it, nor the local cache, and its address is
+    # offline
+    import shutil
+
+    from se_ambulance.paths import cache_dir, raw_dir
+
+    (amb_root["mirror"] / "ambsys" / NAME).unlink()
+    for kept in raw_dir().glob(f"previous-*{NAME}"):
+        kept.unlink()
+    shutil.rmtree(cache_dir(), ignore_errors=True)  # the tables read while adopting the release
     monkeypatch.setenv("SE_AMBULANCE_DATA_MIRROR", str(amb_root["mirror"]))
     assert previous_ambsys_release().unavailable
     unreadable = previous_vintages_state()

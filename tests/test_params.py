@@ -242,7 +242,7 @@ def test_register_overrides_at_their_bounds_run_through_the_appraisal():
                                                                 "corporate": {"start": 30, "ramp": 30}},
                                "appraisal.mc_draws": 1000, "appraisal.appraisal_years": 30})
     s = appraisal.Settings.from_params(p.area("appraisal"))
-    sc = appraisal.Scale(turnover_2019=400e6, carter_share=0.2, year=2024, members=CASE_GROUP_MEMBERS,
+    sc = appraisal.Scale(turnover=400e6, carter_share=0.2, year=2024, members=CASE_GROUP_MEMBERS,
                          income_per_incident=300.0)
     outcomes = appraisal.simulate(s, sc).outcomes
     assert np.isfinite(outcomes.drop(columns="breakeven_year").to_numpy(dtype=float)).all()

@@ -56,7 +56,8 @@ def evaluation_verdicts_in(nb: dict) -> dict[str, str]:
 
     [cell] = [c for c in nb["cells"] if c["cell_type"] == "code" and "verdict_table" in "".join(c["source"])]
     table = "".join(cell["outputs"][0]["data"]["text/html"])
-    keys = {name: key for key, name in OUTCOME_NAMES.items()}
+    # Names the chapter has since changed, as edition 1 showed them.
+    keys = {name: key for key, name in OUTCOME_NAMES.items()} | {"Gap between the two trusts' Category 2 means": "c2_mean_gap"}
     words = sorted(VERDICT_WORDS.items(), key=lambda kv: -len(kv[1]))  # longest first: 'no meaningful change found'
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):

@@ -28,8 +28,10 @@ CODE_LICENCE = Licence("MIT", "MIT licence", "https://opensource.org/license/mit
 DATA_LICENCE = Licence("OGL-UK-3.0", "Open Government Licence v3.0",
                        "https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/")
 
-# The edition as the stamp writes it once published: "Edition 2, 7 December 2026". Anything else is a draft.
-_EDITION = re.compile(r"^(?P<label>Edition \S+), (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) (?P<year>\d{4})$")
+# The edition as the stamp writes it once published: "Edition 2 (2026.12.1), 7 December 2026" (publish.stamp's
+# edition_words). Anything else is a draft.
+_EDITION = re.compile(r"^(?P<label>Edition \d+)(?: \((?P<version>[^)]+)\))?, (?P<day>\d{1,2}) (?P<month>[A-Z][a-z]+) "
+                      r"(?P<year>\d{4})$")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,7 @@ class Edition:
     label: str  # "Edition 2", or "Draft"
     date: str | None  # ISO date of a published edition; None for a draft
     published: bool
+    version: str | None = None  # the edition's own version ("2026.12.1"), when the stamp gives it
 
 
 def edition_of(stamp: Stamp) -> Edition:
@@ -48,13 +51,16 @@ def edition_of(stamp: Stamp) -> Edition:
     if m is None:
         return Edition("Draft", None, False)
     day = dt.datetime.strptime(f"{m['day']} {m['month']} {m['year']}", "%d %B %Y").date()
-    return Edition(m["label"], day.isoformat(), True)
+    return Edition(m["label"], day.isoformat(), True, m["version"])
 
 
 def version(stamp: Stamp) -> str:
-    """The version a citation gives: the edition, with the code version it was built from."""
+    """The version a citation gives: the edition's own version ('2026.12.1'), or a draft of the package version.
+    Never a commit: CITATION.cff changes with an edition, not with every commit."""
     e = edition_of(stamp)
-    return f"{e.label} (code {stamp.code_version})" if e.published else f"draft (code {stamp.code_version})"
+    if e.published:
+        return e.version or e.label
+    return f"draft (code {stamp.code_version.split(' (')[0]})"
 
 
 def suggested_citation(stamp: Stamp) -> str:
