@@ -8,7 +8,6 @@ executes anything: it runs with execution off and warnings as errors.
 
 from __future__ import annotations
 
-import ast
 import contextlib
 import hashlib
 import json
@@ -28,12 +27,13 @@ import yaml
 
 from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import BuildError, SeAmbulanceError
-from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
+from se_ambulance.pipeline.params import BookParams, load_params
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import kernel as kernels, outputs, staging, warm
 from se_ambulance.pipeline.chapter_store import ChapterStore
 from se_ambulance.pipeline.executed import KERNEL, normalise
 from se_ambulance.pipeline.inputs import CLAIM_AREAS, Analyser, Inputs, claim_digests, environment_digest
+from se_ambulance.pipeline.parameters_cell import declaration, parameters_cell, with_written_cell
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
 
@@ -85,37 +85,19 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     PARTIAL_AREAS hold independent choices, and a chapter receives only the keys it declares of them:
     the demand chapter takes `demand_area` and not `trust`, so a book for another trust does not
     execute it again (its key would differ while its pages could not)."""
-    import papermill
-
-    declared = papermill.inspect_notebook(str(nb_path))
-    unknown = [k for k in declared if k not in AREAS]
-    if unknown:
-        raise BuildError(f"{nb_path.name} declares parameters {unknown}; a chapter declares parameter areas: "
-                         f"{', '.join(AREAS)}.")
+    cell = parameters_cell(nbformat.read(nb_path, as_version=4))
+    declared = declaration(cell.source, f"{nb_path.name}'s parameters cell") if cell is not None else []
     out = {}
-    for name, spec in declared.items():
+    for name, keys in declared:
         value = params.area(name)
-        if name in PARTIAL_AREAS:
-            keys = declared_keys(nb_path, name, spec.get("default"))
-            extra = sorted(keys - value.keys())
+        if keys is not None:
+            extra = sorted(set(keys) - value.keys())
             if extra:
                 raise BuildError(f"{nb_path.name} declares {name} keys {extra} that the {name} area does not have; "
                                  f"it has: {', '.join(value)}.")
             value = {k: v for k, v in value.items() if k in keys}
         out[name] = value
     return out
-
-
-def declared_keys(nb_path: Path, area: str, default: str | None) -> set[str]:
-    """The keys of a partial area that a chapter's parameters cell lists (its default is a dict literal)."""
-    try:
-        value = ast.literal_eval(default or "")
-    except (ValueError, SyntaxError):
-        value = None
-    if not isinstance(value, dict) or not value:
-        raise BuildError(f"{nb_path.name}: the parameters cell must set {area} to a dict literal of the keys the "
-                         f"chapter uses, like {area} = {{'trust': 'RYD'}}; found {default!r}.")
-    return set(value)
 
 
 def reads_log(nb_out: Path) -> Path:
@@ -203,6 +185,12 @@ def _show_kernel_stderr(nb_in: Path, text: str) -> None:
         log(f"{nb_in.name} kernel: {line}")
 
 
+def source_notebook(nb_path: Path) -> nbformat.NotebookNode:
+    """The chapter as the build executes it: its parameters cell written from params/default.yaml
+    (parameters_cell.py)."""
+    return with_written_cell(nbformat.read(nb_path, as_version=4), where=f"{nb_path.name}'s parameters cell")
+
+
 def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None = None,
                 analyser: Analyser | None = None, inputs: Inputs | None = None) -> str:
     """What a chapter's outputs depend on: its cells' sources, its parameters, the modules it imports, the datasets
@@ -214,7 +202,7 @@ def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None =
     here."""
     analyser = analyser or Analyser(project_root())
     inputs = inputs or analyser.chapter(nb_path)
-    nb = nbformat.read(nb_path, as_version=4)
+    nb = source_notebook(nb_path)
     h = hashlib.sha256()
     for cell in nb.cells:
         if "injected-parameters" not in cell.metadata.get("tags", []):
@@ -552,8 +540,10 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
         def task() -> None:
             t0 = time.perf_counter()
             log(f"executing {plan.job.name} ...")
-            staged = execute_chapter(plan.job.notebook, stage / f"x{i}-{plan.job.notebook.name}", plan.parameters,
-                                     cwd=cwd)
+            source = stage / f"in{i}" / plan.job.notebook.name  # with its parameters cell written
+            source.parent.mkdir()
+            nbformat.write(source_notebook(plan.job.notebook), source)
+            staged = execute_chapter(source, stage / f"x{i}-{plan.job.notebook.name}", plan.parameters, cwd=cwd)
             check_reads(plan, staged, analyser)
             seconds = time.perf_counter() - t0
             log(f"  {plan.job.name} done in {seconds:.1f} s")
