@@ -188,8 +188,9 @@ def test_the_scas_book_shows_scas_on_its_focus_pages(scenario_book):
     from .support.consistency import focus_problems, outputs_of
 
     out = scenario_book("scas.yaml")
-    for chapter, key in (("01_performance", "trust"), ("02_signals_and_drivers", "trust"),
-                         ("03_before_arp_and_outcomes", "trust"), ("04_demand", "demand_area")):
+    from .support.chapters import focus_chapters
+
+    for chapter, key in focus_chapters().items():
         outputs = outputs_of(out / "notebooks" / f"{chapter}.ipynb")
         assert focus_problems(outputs, key, "RYE", "South Central (SCAS)") == [], chapter
 

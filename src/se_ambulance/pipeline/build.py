@@ -34,6 +34,7 @@ from se_ambulance.pipeline.chapter_store import ChapterStore
 from se_ambulance.pipeline.executed import KERNEL, normalise
 from se_ambulance.pipeline.inputs import CLAIM_AREAS, Analyser, Inputs, claim_digests, environment_digest
 from se_ambulance.pipeline.parameters_cell import declaration, parameters_cell, with_written_cell
+from se_ambulance.pipeline.toc import chapter_notebooks
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
 
@@ -47,34 +48,6 @@ class BuildResult:
 
 def log(msg: str) -> None:
     print(f"[se-ambulance] {msg}", file=sys.stderr, flush=True)
-
-
-def chapter_notebooks(root: Path | None = None) -> list[Path]:
-    """The chapter notebooks, in the order `_toc.yml` lists them."""
-    root = root or project_root()
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            f = node.get("file")
-            if isinstance(f, str) and f.startswith("notebooks/"):
-                found.append(f)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    root_doc = toc.get("root", "")
-    if isinstance(root_doc, str) and root_doc.startswith("notebooks/"):
-        found.append(root_doc)
-    walk(toc)
-    paths = [root / (f if f.endswith(".ipynb") else f + ".ipynb") for f in found]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise BuildError(f"_toc.yml lists chapter notebooks that do not exist: {missing}")
-    return paths
 
 
 def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
