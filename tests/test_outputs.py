@@ -93,7 +93,7 @@ from pathlib import Path
 from se_ambulance.pipeline import build as build_mod
 from se_ambulance.pipeline.cli import main
 from se_ambulance.pipeline.params import load_params
-from tests.conftest import write_notebook
+from tests.support.builders import write_notebook
 
 tmp = Path(sys.argv[1])
 src = tmp / "src"

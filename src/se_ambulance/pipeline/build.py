@@ -73,25 +73,27 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     return out
 
 
-def reads_log(nb_out: Path) -> Path:
-    """Where a chapter executed in a warm kernel records the pinned data files it opened (see check_reads)."""
-    return nb_out.with_name(nb_out.name + ".reads")
+def reads_log(staged: Path) -> Path:
+    """Where a chapter that run_jobs executes into `staged` records the pinned data files it opened (check_reads)."""
+    return staged.with_name(staged.name + ".reads")
 
 
-def kernel_launch(nb_out: Path) -> kernels.Launch | None:
-    """How this chapter's kernel starts: warm (forked from the build's server, recording the data it opens) or, with no
-    server, from nothing. While the server is still importing, one kernel starts from nothing on the core it leaves
-    idle; the others wait for it."""
+_recording = threading.local()  # the reads log of the chapter this thread is executing (set by run_jobs)
+
+
+def kernel_launch() -> kernels.Launch:
+    """How a chapter's kernel starts: warm (forked from the build's server) or, with no server, from nothing; for
+    run_jobs, either way recording the pinned data it opens (see check_reads). While the server is still importing,
+    one kernel starts from nothing on the core the server leaves idle; the others wait for it."""
     server = warm.active()
-    if server is None:
-        return None
-    log_path = reads_log(nb_out)
+    log_path = getattr(_recording, "path", None)
 
     def launch(cmd: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
-        if not server.wait_or_go_cold():
-            return cmd, env
-        env = {**env, warm.READS_LOG: str(log_path), warm.RAW_DIR: str(project_root() / "data" / "raw")}
-        return server.proxy_command(cmd), env
+        if log_path is not None:
+            env = {**env, warm.READS_LOG: str(log_path), warm.RAW_DIR: str(project_root() / "data" / "raw")}
+        if server is not None and server.wait_or_go_cold():
+            return server.proxy_command(cmd), env
+        return (warm.cold_command(cmd) if log_path is not None else cmd), env
 
     return launch
 
@@ -118,7 +120,7 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
                                            cwd=str(cwd), progress_bar=False, log_output=False,
                                            request_save_on_cell_execute=False,
                                            kernel_manager_class=kernels.kernel_manager_class(
-                                               said, kernel_launch(nb_out)))
+                                               said, kernel_launch()))
             except papermill.PapermillExecutionError:
                 _show_kernel_stderr(nb_in, said.finish())
                 raise
@@ -357,7 +359,7 @@ def check_reads(plan: Plan, staged: Path, analyser: Analyser) -> None:
     go stale when that dataset changes, so the build stops and says how to make the read visible."""
     log_path = reads_log(staged)
     if not log_path.is_file():
-        return  # executed in a kernel started from nothing: nothing was recorded
+        return  # a kernel that is not ipykernel records nothing
     allowed = plan.inputs.datasets
     if allowed is not None and plan.register is not None:
         allowed = None if plan.register.inputs.datasets is None else allowed | plan.register.inputs.datasets
@@ -516,7 +518,12 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
             source = stage / f"in{i}" / plan.job.notebook.name  # with its parameters cell written
             source.parent.mkdir()
             nbformat.write(source_notebook(plan.job.notebook), source)
-            staged = execute_chapter(source, stage / f"x{i}-{plan.job.notebook.name}", plan.parameters, cwd=cwd)
+            target = stage / f"x{i}-{plan.job.notebook.name}"
+            _recording.path = reads_log(target)
+            try:
+                staged = execute_chapter(source, target, plan.parameters, cwd=cwd)
+            finally:
+                _recording.path = None
             check_reads(plan, staged, analyser)
             seconds = time.perf_counter() - t0
             log(f"  {plan.job.name} done in {seconds:.1f} s")
@@ -566,6 +573,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
                 if plan.register is None or plan.register not in needed:
                     start(plan, i)
             scheduler.run()
+        done.sort(key=lambda d: plans.index(d[1]))  # in the order of the jobs, whatever finished first
         staging.promote([(staged, plan.job.target) for staged, plan in done])
     finally:
         staging.discard(stage)

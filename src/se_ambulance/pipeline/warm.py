@@ -24,8 +24,9 @@ Why hand-written: no maintained package forks Jupyter kernels from a warmed proc
 start ordinary kernels ahead of time, which moves the import time but does not save it); this is about 200 lines
 of the standard library around ipykernel's public entry point.
 
-Also recorded here, for `build.check_reads`: a kernel whose request names `SE_AMBULANCE_READS_LOG` appends to that
-file the name of every file it opens in `SE_AMBULANCE_RAW_DIR` (the pinned data), through a Python audit hook.
+Also here, for `build.check_reads`: a kernel whose environment names `SE_AMBULANCE_READS_LOG` appends to that file the
+name of every file it opens in `SE_AMBULANCE_RAW_DIR` (the pinned data), through a Python audit hook (`record_reads`;
+a kernel started from nothing runs it first through ipykernel's `exec_lines`).
 """
 
 from __future__ import annotations
@@ -122,6 +123,24 @@ def preload(modules: list[str]) -> list[str]:
     return failed
 
 
+RECORD_READS = f"__import__('{__name__}', fromlist=['record_reads']).record_reads()"  # for a kernel's exec_lines
+
+
+def record_reads() -> None:
+    """In a kernel: record the pinned data files it opens, if its environment asks for it (READS_LOG, RAW_DIR). A
+    warm kernel calls this when forked; a kernel started from nothing runs it first (IPKernelApp.exec_lines), which
+    leaves no trace in its namespace or history."""
+    if os.environ.get(READS_LOG) and os.environ.get(RAW_DIR):
+        _install_reads_log(os.environ[READS_LOG], os.environ[RAW_DIR])
+
+
+def cold_command(kernel_cmd: list[str]) -> list[str]:
+    """`python -m ipykernel_launcher ARGS` that records its reads (see record_reads); any other command unchanged."""
+    if len(kernel_cmd) < 3 or kernel_cmd[1:3] != ["-m", LAUNCHER]:
+        return kernel_cmd
+    return [*kernel_cmd, f"--IPKernelApp.exec_lines={RECORD_READS}"]
+
+
 def _install_reads_log(log_path: str, raw_dir: str) -> None:
     """Record the name of every file opened in raw_dir (the pinned data) into log_path, once each."""
     raw_abs = os.path.abspath(raw_dir) + os.sep
@@ -175,9 +194,11 @@ def _run_kernel(conn: socket.socket, request: dict, fds: list[int]) -> None:
         os.chdir(request["cwd"])
         os.environ.clear()
         os.environ.update(request["env"])
-        if request["env"].get(READS_LOG) and request["env"].get(RAW_DIR):
-            _install_reads_log(request["env"][READS_LOG], request["env"][RAW_DIR])
-        sys.argv = [LAUNCHER, *request["argv"]]
+        record_reads()
+        import importlib.util
+
+        spec = importlib.util.find_spec(LAUNCHER)
+        sys.argv = [spec.origin if spec and spec.origin else LAUNCHER, *request["argv"]]  # as `python -m` sets it
         from ipykernel import kernelapp
 
         # Traits whose defaults ipykernel reads from the environment when it is imported (in the server, whose
@@ -258,14 +279,17 @@ def serve(path: str, modules: list[str]) -> None:
                     _reap(sel, children)
                 else:  # a requester's connection closed (or spoke): stop its kernel
                     conn, pid = key.fileobj, key.data
+                    if children.get(pid) is not conn:
+                        continue  # its child has ended and the connection is closed already
                     try:
                         gone = not conn.recv(4096)
                     except OSError:
                         gone = True
                     if gone:
                         with contextlib.suppress(OSError):
-                            os.kill(pid, signal.SIGKILL)
-                        sel.unregister(conn)
+                            os.kill(pid, signal.SIGKILL)  # still our child (not reaped), so never another process
+                        with contextlib.suppress(KeyError, ValueError):
+                            sel.unregister(conn)
     finally:
         for pid in children:
             with contextlib.suppress(OSError):
@@ -373,6 +397,8 @@ class WarmKernels:
 
     def call(self, function: str, **kwargs: Any) -> Any:
         """`module:function(**kwargs)` in a fork of the server; its result (JSON), or CallFailed."""
+        if not self.wait():
+            raise CallFailed(f"{function}: the warm kernel server is not running", "", False)
         sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
         try:
             sock.connect(self.path)
