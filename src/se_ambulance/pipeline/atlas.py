@@ -23,7 +23,7 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import outputs
 from se_ambulance.pipeline.build import (BuildResult, ChapterJob, build_site, chapter_notebooks, chapter_parameters,
-                                         compute_claims, log, run_jobs, stage_book_sources)
+                                         log, run_jobs, stage_book_sources)
 from se_ambulance.pipeline.params import BookParams, load_params
 from se_ambulance.reference.orgs import PROVIDERS
 
@@ -92,8 +92,7 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
     outputs.hold_lock(out)
     log("checking data against data/manifest.yaml")
     fetch(mirror=mirror, progress=log)
-    compute_claims(params)
-    stage_book_sources(root, out)
+    stage_book_sources(root, out)  # the claims register runs beside the first chapters (run_jobs)
 
     chapters = chapter_notebooks(root)
     per_trust = [nb for nb in chapters if TRUST_AREA in chapter_parameters(nb, params)]

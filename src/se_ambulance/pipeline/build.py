@@ -33,7 +33,8 @@ from se_ambulance.pipeline import kernel as kernels, outputs, staging, warm
 from se_ambulance.pipeline.chapter_store import ChapterStore
 from se_ambulance.pipeline.executed import KERNEL, normalise
 from se_ambulance.pipeline.inputs import CLAIM_AREAS, Analyser, Inputs, claim_digests, environment_digest
-from se_ambulance.pipeline.parameters_cell import declaration, parameters_cell, with_written_cell
+from se_ambulance.pipeline.cells import cells, parameters_source
+from se_ambulance.pipeline.parameters_cell import cell_source, declaration, with_written_cell
 from se_ambulance.pipeline.toc import chapter_notebooks
 
 BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
@@ -58,8 +59,8 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     PARTIAL_AREAS hold independent choices, and a chapter receives only the keys it declares of them:
     the demand chapter takes `demand_area` and not `trust`, so a book for another trust does not
     execute it again (its key would differ while its pages could not)."""
-    cell = parameters_cell(nbformat.read(nb_path, as_version=4))
-    declared = declaration(cell.source, f"{nb_path.name}'s parameters cell") if cell is not None else []
+    source = parameters_source(nb_path)
+    declared = declaration(source, f"{nb_path.name}'s parameters cell") if source is not None else []
     out = {}
     for name, keys in declared:
         value = params.area(name)
@@ -177,11 +178,13 @@ def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None =
     here."""
     analyser = analyser or Analyser(project_root())
     inputs = inputs or analyser.chapter(nb_path)
-    nb = source_notebook(nb_path)
     h = hashlib.sha256()
-    for cell in nb.cells:
-        if "injected-parameters" not in cell.metadata.get("tags", []):
-            h.update(cell.cell_type.encode() + b"\0" + cell.source.encode() + b"\0")
+    for cell in cells(nb_path):  # as executed: the parameters cell written from the defaults
+        source = cell.source
+        if cell.cell_type == "code" and "parameters" in cell.tags:
+            source = cell_source(declaration(source, f"{nb_path.name}'s parameters cell"))
+        if "injected-parameters" not in cell.tags:
+            h.update(cell.cell_type.encode() + b"\0" + source.encode() + b"\0")
     h.update(json.dumps(parameters, sort_keys=True).encode())
     h.update(inputs.digest(analyser.manifest).encode())
     h.update(environment_digest(analyser.root).encode())
@@ -285,14 +288,6 @@ def single_threaded_blas() -> None:
     """Kernels inherit this process's environment; a reader's own settings win."""
     for k, v in SINGLE_THREADED_BLAS.items():
         os.environ.setdefault(k, v)
-
-
-def compute_claims(params: BookParams) -> None:
-    """Every claim's result for these parameters, computed in this process now (the atlas does this before its
-    chapters; `build` and `run` compute the register beside the first chapters instead, see run_jobs)."""
-    t0 = time.perf_counter()
-    claim_digests(**claim_areas(params))
-    log(f"claims register ready in {time.perf_counter() - t0:.1f} s")
 
 
 def claim_areas(params: BookParams) -> dict[str, dict]:
@@ -497,10 +492,14 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
     for plan in plans:
         if plan.register is None or plan.register.digests is not None:
             decide(plan)
-    # A register runs when its results are not known yet, or when a chapter that shows them executes (so that the
-    # stored claim results are current and no two chapters compute them at once).
-    needed = list({id(p.register): p.register for p in plans
-                   if p.register is not None and p.action in ("pending", "execute")}.values())
+    # A register runs when its results are not known yet, or when two or more chapters that show claims execute (it
+    # computes each claim once, and they read its stored results instead of computing the same claims at once). A
+    # chapter that shows claims and executes alone computes the few it shows itself, if they are not stored.
+    readers: dict[int, int] = {}
+    for p in plans:
+        if p.register is not None and p.action in ("pending", "execute"):
+            readers[id(p.register)] = readers.get(id(p.register), 0) + 1
+    needed = [r for r in registers.values() if r.digests is None or readers.get(id(r), 0) >= 2]
     if not needed and not any(p.action in ("stored", "execute") for p in plans):
         return
 

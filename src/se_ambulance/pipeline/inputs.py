@@ -51,8 +51,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
-import nbformat
 import yaml
+
+from se_ambulance.pipeline.cells import cells as read_cells
 
 PACKAGE = "se_ambulance"
 # Modules that read the dataset whose id they are given; their callers' literal ids are the reads.
@@ -100,6 +101,9 @@ class Module:
     claim_ids: set[str] | None = field(default_factory=set)  # a chapter's literal claim_results ids (None: all)
 
 
+_SCANS: dict[tuple, "Module"] = {}
+
+
 class Package:
     """The modules of `se_ambulance` in one folder, parsed on demand."""
 
@@ -114,6 +118,7 @@ class Package:
             self.paths[".".join(parts)] = f
         self._modules: dict[str, Module] = {}
         self._digests: dict[str, str] = {}
+        self._layout = frozenset((m, p.name == "__init__.py") for m, p in self.paths.items())
 
     def is_package(self, name: str) -> bool:
         return name in self.paths and self.paths[name].name == "__init__.py"
@@ -125,15 +130,22 @@ class Package:
 
     def module(self, name: str) -> Module:
         if name not in self._modules:
-            try:
-                tree = ast.parse(self.paths[name].read_bytes(), filename=str(self.paths[name]))
-            except (SyntaxError, ValueError):  # unreadable: it may import and read anything
-                m = Module(name, imports=set(self.paths))
-                m.import_time.every_dataset = True
-                m.import_time.refs = {(p, WHOLE) for p in self.paths}
-                self._modules[name] = m
-            else:
-                self._modules[name] = Scanner(self, name, self.is_package(name)).scan(tree)
+            source = self.paths[name].read_bytes()
+            self._digests.setdefault(name, hashlib.sha256(source).hexdigest())
+            # The same file in the same package layout reads the same, wherever the package is: scans are kept for
+            # this process (a build, or the tests, which analyse copies of the package).
+            key = (name, self._digests[name], self.is_package(name), self._layout, self.dataset_ids)
+            if key not in _SCANS:
+                try:
+                    tree = ast.parse(source, filename=str(self.paths[name]))
+                except (SyntaxError, ValueError):  # unreadable: it may import and read anything
+                    m = Module(name, imports=set(self.paths))
+                    m.import_time.every_dataset = True
+                    m.import_time.refs = {(p, WHOLE) for p in self.paths}
+                    _SCANS[key] = m
+                else:
+                    _SCANS[key] = Scanner(self, name, self.is_package(name)).scan(tree)
+            self._modules[name] = _SCANS[key]
         return self._modules[name]
 
     def resolve(self, module: str, names: list[str]) -> set[str]:
@@ -412,10 +424,9 @@ class Scanner:
 def notebook_source(nb_path: Path) -> str:
     """A chapter's code as one Python file: its code cells (not the injected parameters), IPython magics and shell
     lines dropped."""
-    nb = nbformat.read(nb_path, as_version=4)
     cells = []
-    for cell in nb.cells:
-        if cell.cell_type != "code" or "injected-parameters" in cell.metadata.get("tags", []):
+    for cell in read_cells(nb_path):
+        if cell.cell_type != "code" or "injected-parameters" in cell.tags:
             continue
         if cell.source.lstrip().startswith("%%"):
             continue
@@ -618,7 +629,7 @@ def claim_digests(performance: dict | None = None, demand: dict | None = None, a
 def read_manifest(root: Path) -> dict:
     path = Path(root) / MANIFEST
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except (OSError, yaml.YAMLError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import ast
 import pprint
+from functools import lru_cache
 from pathlib import Path
 
 import nbformat
 
 from se_ambulance.errors import BuildError
-from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
+from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, default_params_path, load_params
 
 HEADER = ("# Defaults from params/default.yaml, written by the build (a run's own values are injected below);\n"
           "# edit only which areas (and focus keys) this chapter declares.")
@@ -62,9 +63,21 @@ def declaration(source: str, where: str = "the parameters cell") -> Declaration:
     return out
 
 
+def _defaults() -> BookParams:
+    """params/default.yaml, read again only when it changes."""
+    path = default_params_path()
+    stat = path.stat()
+    return _defaults_as_of(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=4)
+def _defaults_as_of(path: str, mtime_ns: int, size: int) -> BookParams:
+    return load_params()
+
+
 def cell_source(declared: Declaration, params: BookParams | None = None) -> str:
     """The parameters cell for this declaration, with the values of `params` (default: params/default.yaml)."""
-    params = params or load_params()
+    params = params or _defaults()
     lines = [HEADER]
     for area, keys in declared:
         value = params.area(area)
