@@ -565,7 +565,9 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
     try:
         executing = [p for p in plans if p.action in ("pending", "execute")]
         preload = sorted(set().union(*(p.inputs.modules for p in executing), *(r.inputs.modules for r in needed)))
-        with warm.kernels(preload) if (executing or needed) else contextlib.nullcontext() as server:
+        # A warm server pays for itself from two kernels (or a kernel and the register) on: it imports once what
+        # each would import; for one chapter alone it would only take the other core.
+        with warm.kernels(preload) if len(executing) + len(needed) >= 2 else contextlib.nullcontext() as server:
             for register in needed:
                 scheduler.add(float("inf"), compute(register, server))
             for i, plan in enumerate(plans):
