@@ -150,7 +150,7 @@ def full_build(results: dict, work: Path, repeats: int) -> None:
                          "largest_process_mb": max(r["largest_process_mb"] for r in runs)}
     results["speed-up over Jupyter Book's executor"] = {
         "ratio": results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"],
-        "ratios_by_pair": [j["seconds"] / o["seconds"] for o, j in zip(ours, jb)]}
+        "ratios_by_pair": [j["seconds"] / o["seconds"] for o, j in zip(ours, jb, strict=True)]}
     s = timed([cli, "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")])
     results["one-chapter scenario"] = clean(s)
     code = ("import time; from se_ambulance.data.ambsys import load_ambsys; load_ambsys(); "
@@ -272,7 +272,8 @@ cold = lambda cmd, env: (cmd, env)
 out["kernel start, from nothing (an empty notebook)"] = min(run(nb, cold) for _ in range(3))
 t = time.perf_counter()
 import subprocess
-subprocess.run([sys.executable, "-c", "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)", *modules], check=True)
+IMPORT_ALL = "import importlib, sys\nfor m in sys.argv[1:]: importlib.import_module(m)"
+subprocess.run([sys.executable, "-c", IMPORT_ALL, *modules], check=True)
 out["imports of the chapters' modules, in a fresh interpreter"] = time.perf_counter() - t
 t = time.perf_counter()
 with warm.kernels(modules) as server:
@@ -288,7 +289,8 @@ with warm.kernels(modules) as server:
     code = ("import sys, os, time, json; import se_ambulance.claims.cache as c; from pathlib import Path; "
             "c.cache_dir = lambda: Path(sys.argv[1]); from se_ambulance.pipeline.params import load_params; "
             "p = load_params(); t = time.perf_counter(); "
-            "c.register_for(p.area('performance'), p.area('demand'), p.area('appraisal')); print(time.perf_counter() - t)")
+            "c.register_for(p.area('performance'), p.area('demand'), p.area('appraisal')); "
+            "print(time.perf_counter() - t)")
     r = subprocess.run([sys.executable, "-c", code, cache], capture_output=True, text=True, check=True)
     out["claims register, no stored results (modules imported)"] = float(r.stdout.strip().splitlines()[-1])
     for ch in chapters:
@@ -353,7 +355,7 @@ def report(results: dict) -> None:
         if "seconds" not in v:
             continue
         target = TARGETS.get(k)
-        print(f"{k:62} {v['seconds']:8.2f} {('≤ %g' % target) if target else '':>7} "
+        print(f"{k:62} {v['seconds']:8.2f} {f'≤ {target:g}' if target else '':>7} "
               f"{v.get('peak_mb') or '':>8} {v.get('largest_process_mb') or '':>8}")
     ratio = results.get("speed-up over Jupyter Book's executor", {}).get("ratio")
     if ratio:

@@ -361,7 +361,8 @@ def check_reads(plan: Plan, staged: Path, analyser: Analyser) -> None:
     for name in dict.fromkeys(log_path.read_text(encoding="utf-8").splitlines()):
         dataset = analyser.dataset_of_file(name)
         if dataset is None or (allowed is not None and dataset not in allowed):
-            what = f"the pinned file of dataset '{dataset}'" if dataset else "a file no dataset of data/manifest.yaml pins"
+            what = (f"the pinned file of dataset '{dataset}'" if dataset
+                    else "a file that no dataset of data/manifest.yaml pins")
             raise BuildError(
                 f"{plan.job.notebook.name} read data/raw/{name} ({what}), but the analysis of its code "
                 "(se_ambulance/pipeline/inputs.py) did not find that read, so its key would not change when that file "

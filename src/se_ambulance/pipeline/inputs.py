@@ -101,9 +101,6 @@ class Module:
     claim_ids: set[str] | None = field(default_factory=set)  # a chapter's literal claim_results ids (None: all)
 
 
-_SCANS: dict[tuple, "Module"] = {}
-
-
 class Package:
     """The modules of `se_ambulance` in one folder, parsed on demand."""
 
@@ -229,6 +226,9 @@ def _chain(node: ast.Attribute) -> tuple[ast.Name, list[str]] | None:
         attrs.append(cur.attr)
         cur = cur.value
     return (cur, attrs[::-1]) if isinstance(cur, ast.Name) else None
+
+
+_SCANS: dict[tuple, Module] = {}  # see Package.module
 
 
 class Scanner:

@@ -103,8 +103,8 @@ def notebook(title: str, declared: Declaration, summary: str) -> nbformat.Notebo
 
 
 def test_file(stem: str, title: str) -> str:
-    return f'''"""{stem}: {title}. Scaffolded by `se-ambulance new-chapter`; add a test for each number it shows, under the
-canonical parameters and under others (a sentence false for some parameters is a bug)."""
+    return f'''"""{stem}: {title}. Scaffolded by `se-ambulance new-chapter`; add a test for each number it shows,
+under the canonical parameters and under others (a sentence false for some parameters is a bug)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,8 @@ from se_ambulance.paths import project_root
 def chapter_notebooks(root: Path | None = None) -> list[Path]:
     """The chapter notebooks, in the order `_toc.yml` lists them."""
     root = root or project_root()
-    toc = yaml.load((root / "_toc.yml").read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    toc = yaml.load((root / "_toc.yml").read_text(encoding="utf-8"), Loader=loader)
     found: list[str] = []
 
     def walk(node):

@@ -187,7 +187,7 @@ def _run_kernel(conn: socket.socket, request: dict, fds: list[int]) -> None:
     code = 1
     try:
         _child_common(conn.fileno())
-        for target, fd in zip((0, 1, 2), fds):
+        for target, fd in zip((0, 1, 2), fds, strict=False):  # stdin, stdout, stderr as sent
             os.dup2(fd, target)
             os.close(fd)
         conn.close()
