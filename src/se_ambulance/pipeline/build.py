@@ -506,7 +506,14 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
 
     stage = staging.new_staging(workspace)
     done: list[tuple[Path, Plan]] = []
-    scheduler = Scheduler(max(1, os.cpu_count() or 1), stop=kernels.stop_kernels)
+    def stop() -> None:
+        """After a failure or an interrupt: end the running chapters and the register now, not when they finish."""
+        kernels.stop_kernels()
+        server = warm.active()
+        if server is not None:
+            server.close()  # its forks (kernels, the register) end with it
+
+    scheduler = Scheduler(max(1, os.cpu_count() or 1), stop=stop)
 
     def expected_seconds(plan: Plan) -> float:
         return times.get(plan.job.notebook.name, 10.0)

@@ -416,6 +416,7 @@ class WarmKernels:
         return reply["result"]
 
     def close(self) -> None:
+        """Stop the server and everything it forked (idempotent)."""
         if self.proc.stdin:
             with contextlib.suppress(OSError):
                 self.proc.stdin.close()  # the lifeline: the server stops its kernels and exits
