@@ -16,8 +16,8 @@ It prints a table and writes benchmarks/results.json. Timings are wall-clock sec
   and forked from a warm server, importing what the chapters import, the claims register (stored results and from
   nothing), the strict site build, and each chapter.
 
-BENCH_ONLY=step[,step...] re-measures those steps and keeps the other results (steps: full, rebuilds, atlas,
-profile, test-fast, make-test; make-test runs CI's `.ci/run` in a clean clone of HEAD, so commit first).
+BENCH_ONLY=step[,step...] re-measures those steps and keeps the other results (steps: full, scenario, rebuilds,
+atlas, profile, test-fast, make-test; make-test runs CI's `.ci/run` in a clean clone of HEAD, so commit first).
 """
 
 from __future__ import annotations
@@ -151,15 +151,20 @@ def full_build(results: dict, work: Path, repeats: int) -> None:
     results["speed-up over Jupyter Book's executor"] = {
         "ratio": results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"],
         "ratios_by_pair": [j["seconds"] / o["seconds"] for o, j in zip(ours, jb, strict=True)]}
-    s = timed([cli, "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")])
-    results["one-chapter scenario"] = clean(s)
+    pages = {p.name: p.stat().st_size / 1e6 for p in (work / "full" / "_build" / "html" / "notebooks").glob("*.html")}
+    results["largest page MB"] = {"mb": max(pages.values()), "pages": pages}
+
+
+def scenario(results: dict, work: Path) -> None:
+    """One chapter for another trust, with its one-page site, executed (a chapter store of its own, empty)."""
+    s = timed([str(BIN / "se-ambulance"), "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")],
+              env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "one-store")})
+    results["one-chapter scenario"] = clean(s) | {"executed": executed(s["log"])}
     code = ("import time; from se_ambulance.data.ambsys import load_ambsys; load_ambsys(); "
             "t=[];\nfor _ in range(5):\n    t0=time.perf_counter(); load_ambsys(); t.append(time.perf_counter()-t0)\n"
             "print(min(t))")
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     results["AmbSYS from cache"] = {"seconds": float(proc.stdout.strip().splitlines()[-1])}
-    pages = {p.name: p.stat().st_size / 1e6 for p in (work / "full" / "_build" / "html" / "notebooks").glob("*.html")}
-    results["largest page MB"] = {"mb": max(pages.values()), "pages": pages}
 
 
 def checkout_copy(work: Path) -> tuple[Path, dict]:
@@ -344,7 +349,8 @@ def make_test_on_a_clean_clone(results: dict, work: Path) -> None:
                                                       "tests": int(summary.group(1)), "with_install_seconds": total}
 
 
-STEPS = {"full": lambda r, w, n: full_build(r, w, n), "rebuilds": lambda r, w, n: rebuilds(r, w),
+STEPS = {"full": lambda r, w, n: full_build(r, w, n), "scenario": lambda r, w, n: scenario(r, w),
+         "rebuilds": lambda r, w, n: rebuilds(r, w),
          "atlas": lambda r, w, n: atlas(r, w), "profile": lambda r, w, n: profile(r, w),
          "test-fast": lambda r, w, n: test_fast(r, w), "make-test": lambda r, w, n: make_test_on_a_clean_clone(r, w)}
 
