@@ -56,7 +56,9 @@ MAX_MESSAGE = 1 << 22
 
 
 def enabled() -> bool:
-    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off") and hasattr(os, "fork")
+    """On unless turned off; Linux only (forking a process that has loaded system frameworks is unsafe on macOS)."""
+    return (os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
+            and sys.platform.startswith("linux"))
 
 
 # --- messages: one JSON object per line -----------------------------------------------------------------------
