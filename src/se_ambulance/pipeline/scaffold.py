@@ -89,7 +89,7 @@ def notebook(title: str, declared: Declaration, summary: str) -> nbformat.Notebo
             f"# {title}\n\n"
             "## What we found\n\n"
             "Three to five plain bullets, each citing a value that one function of `se_ambulance` computes and the\n"
-            "chapter's code glues, with the verdict words explained (CONTRIBUTING.md, Adding a chapter).", id="c00"),
+            "chapter's code glues, with the verdict words explained (`CONTRIBUTING.md`, Adding a chapter).", id="c00"),
         nbformat.v4.new_code_cell(cell_source(declared), metadata={"tags": ["parameters", "remove-cell"]},
                                   id="parameters"),
         nbformat.v4.new_code_cell("from se_ambulance.publish.report import parameters_note\n\n"
