@@ -246,3 +246,33 @@ def test_a_chapter_reading_data_the_analysis_cannot_see_stops_the_build(tmp_path
         build_mod.check_reads(plan, staged, analyser)
     build_mod.reads_log(staged).write_text("", encoding="utf-8")
     build_mod.check_reads(plan, staged, analyser)  # nothing read: nothing to say
+
+
+def test_the_register_runs_beside_the_first_chapters(project, monkeypatch):
+    """Chapters that show no claim start while the register computes; those that show claims start after it."""
+    import threading
+
+    events: list[str] = []
+    started = threading.Event()
+    readers = {"00_introduction", "01_performance", "03_before_arp_and_outcomes", "04_demand", "05_appraisal",
+               "06_claims"}
+    execute = build_mod.execute_chapter
+
+    def chapter(nb_in, *a, **k):
+        events.append(nb_in.stem)
+        if nb_in.stem not in readers:
+            started.set()
+        return execute(nb_in, *a, **k)
+
+    def register(areas, server):
+        assert started.wait(20), "no chapter started while the register computed"
+        events.append("register done")
+        return dict(project["claims"])
+
+    monkeypatch.setattr(build_mod, "execute_chapter", chapter)
+    monkeypatch.setattr(build_mod, "compute_register", register)
+    monkeypatch.setattr(build_mod.os, "cpu_count", lambda: 2)  # as on the 2-core machines this was made for
+    project["build"]()
+    done = events.index("register done")
+    assert set(events[:done]) <= set(ALL) - readers and events[:done]
+    assert readers <= set(events[done + 1:])
