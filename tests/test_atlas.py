@@ -9,6 +9,7 @@ import pytest
 from se_ambulance.pipeline.cli import main
 
 from .support.builders import ROOT
+from .support.chapters import declaring, focus_chapters
 from .support.consistency import focus_problems, outputs_of
 
 # London: months missing, and a footprint made from the CCG lookups. SECAmb: the canonical trust, so the chapter
@@ -61,9 +62,8 @@ def test_the_atlas_for_two_trusts_builds_one_site(tmp_path):
 
     # Each trust's own pages, with its own figures: the demand chapter follows the trust's footprint.
     for trust, name in zip(ATLAS_TRUSTS, ("London (LAS)", "South East Coast (SECAmb)")):
-        for page in ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes", "04_demand"):
+        for page, key in focus_chapters().items():  # every chapter that follows a trust or its footprint
             assert name in (html / "trusts" / trust / f"{page}.html").read_text(encoding="utf-8"), (trust, page)
-            key = "demand_area" if page == "04_demand" else "trust"
             outputs = outputs_of(out / "trusts" / trust / f"{page}.ipynb")
             assert focus_problems(outputs, key, trust, short_name(trust)) == [], (trust, page)
         executed = json.loads((out / "trusts" / trust / "04_demand.ipynb").read_text(encoding="utf-8"))
@@ -76,7 +76,7 @@ def test_the_atlas_for_two_trusts_builds_one_site(tmp_path):
     growth = demography.growth(banded, demand["base_year"], demand["horizon_year"], demand["age_rates"])
     assert percent(growth) in shown("RRU", "04_demand")
     # SECAmb's trust pages are the canonical book's (the same key: copied from the chapter store or executed again).
-    for page in ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes"):
+    for page in declaring("focus", "trust"):
         assert outputs_of(out / "trusts" / "RYD" / f"{page}.ipynb") == outputs_of(ROOT / "notebooks" / f"{page}.ipynb"), page
     # London has no response times for Oct and Nov 2022: its coverage table says so.
     assert "Oct 2022, Nov 2022" in shown("RRU", "01_performance")

@@ -15,6 +15,7 @@ from se_ambulance.claims.register import load_register
 from se_ambulance.pipeline.params import AREAS, BookParams, load_params
 
 from .support.builders import ROOT
+from .support.chapters import chapters
 from .support.consistency import claim_values_by_page, contradictions
 
 
@@ -40,13 +41,13 @@ def _code_cells(nb_path):
     return ["".join(c["source"]) for c in nb["cells"] if c["cell_type"] == "code"]
 
 
-@pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
 def test_chapters_do_not_relabel_columns_by_position(nb):
     for src in _code_cells(nb):
         assert not re.search(r"\.columns\s*=\s*\[", src), f"{nb.name}: positional relabelling in\n{src}"
 
 
-@pytest.mark.parametrize("nb", sorted((ROOT / "notebooks").glob("*.ipynb")), ids=lambda p: p.stem)
+@pytest.mark.parametrize("nb", chapters(), ids=lambda p: p.stem)
 def test_chapters_declare_parameter_areas_only(nb):
     from se_ambulance.pipeline.build import chapter_parameters
 

@@ -16,11 +16,12 @@ from se_ambulance.pipeline.params import load_params
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
 from .support.builders import ROOT
+from .support.chapters import declaring
 from .support.consistency import focus_problems, outputs_of
 from .support.inprocess import execute_in_process
 from .test_atlas import ATLAS_TRUSTS
 
-FOCUS_CHAPTERS = ("01_performance", "02_signals_and_drivers", "03_before_arp_and_outcomes")
+FOCUS_CHAPTERS = tuple(declaring("focus", "trust"))  # from _toc.yml and each chapter's declaration
 CANONICAL = "RYD"
 SCENARIO_TRUST = "RYE"  # params/scas.yaml
 BUILT_ELSEWHERE = {CANONICAL, SCENARIO_TRUST, *ATLAS_TRUSTS}

@@ -23,7 +23,7 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import outputs
 from se_ambulance.pipeline.build import (BuildResult, ChapterJob, build_site, chapter_notebooks, chapter_parameters,
-                                         compute_claims, log, run_jobs, set_book_title, stage_book_sources)
+                                         log, run_jobs, set_book_title, stage_book_sources)
 from se_ambulance.publish.stamp import ATLAS_TITLE
 from se_ambulance.pipeline.params import BookParams, load_params
 from se_ambulance.reference.orgs import PROVIDERS
@@ -108,8 +108,7 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
     outputs.hold_lock(out)
     log("checking data against data/manifest.yaml")
     fetch(mirror=mirror, progress=log)
-    compute_claims(params)
-    stage_book_sources(root, out)
+    stage_book_sources(root, out)  # the claims register runs beside the first chapters (run_jobs)
     set_book_title(out, ATLAS_TITLE)
 
     chapters = chapter_notebooks(root)

@@ -8,7 +8,7 @@ executes anything: it runs with execution off and warnings as errors.
 
 from __future__ import annotations
 
-import ast
+import contextlib
 import hashlib
 import json
 import os
@@ -17,7 +17,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import FIRST_EXCEPTION, ThreadPoolExecutor, wait
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,12 +28,16 @@ import yaml
 from se_ambulance.data.fetch import fetch
 from se_ambulance.data.vintages import previous_vintages_state
 from se_ambulance.errors import BuildError, SeAmbulanceError
-from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, load_params
-from se_ambulance.paths import package_digest, project_root
-from se_ambulance.pipeline import kernel as kernels, outputs, staging
+from se_ambulance.pipeline.params import BookParams, load_params
+from se_ambulance.paths import project_root
+from se_ambulance.pipeline import kernel as kernels, outputs, staging, warm
 from se_ambulance.pipeline.chapter_store import ChapterStore
+from se_ambulance.pipeline.executed import KERNEL, normalise
+from se_ambulance.pipeline.inputs import CLAIM_AREAS, Analyser, Inputs, claim_digests, environment_digest
+from se_ambulance.pipeline.cells import cells, parameters_source
+from se_ambulance.pipeline.parameters_cell import cell_source, declaration, with_written_cell
+from se_ambulance.pipeline.toc import chapter_notebooks
 
-KERNEL = "python3"
 BOOK_FILES = ("_config.yml", "_toc.yml", "book", "_static")
 
 
@@ -47,34 +52,6 @@ def log(msg: str) -> None:
     print(f"[se-ambulance] {msg}", file=sys.stderr, flush=True)
 
 
-def chapter_notebooks(root: Path | None = None) -> list[Path]:
-    """The chapter notebooks, in the order `_toc.yml` lists them."""
-    root = root or project_root()
-    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
-    found: list[str] = []
-
-    def walk(node):
-        if isinstance(node, dict):
-            f = node.get("file")
-            if isinstance(f, str) and f.startswith("notebooks/"):
-                found.append(f)
-            for v in node.values():
-                walk(v)
-        elif isinstance(node, list):
-            for v in node:
-                walk(v)
-
-    root_doc = toc.get("root", "")
-    if isinstance(root_doc, str) and root_doc.startswith("notebooks/"):
-        found.append(root_doc)
-    walk(toc)
-    paths = [root / (f if f.endswith(".ipynb") else f + ".ipynb") for f in found]
-    missing = [p for p in paths if not p.is_file()]
-    if missing:
-        raise BuildError(f"_toc.yml lists chapter notebooks that do not exist: {missing}")
-    return paths
-
-
 def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     """The parameter areas this chapter's `parameters` cell declares, each as a plain mapping.
 
@@ -83,19 +60,13 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     PARTIAL_AREAS hold independent choices, and a chapter receives only the keys it declares of them:
     the demand chapter takes `demand_area` and not `trust`, so a book for another trust does not
     execute it again (its key would differ while its pages could not)."""
-    import papermill
-
-    declared = papermill.inspect_notebook(str(nb_path))
-    unknown = [k for k in declared if k not in AREAS]
-    if unknown:
-        raise BuildError(f"{nb_path.name} declares parameters {unknown}; a chapter declares parameter areas: "
-                         f"{', '.join(AREAS)}.")
+    source = parameters_source(nb_path)
+    declared = declaration(source, f"{nb_path.name}'s parameters cell") if source is not None else []
     out = {}
-    for name, spec in declared.items():
+    for name, keys in declared:
         value = params.area(name)
-        if name in PARTIAL_AREAS:
-            keys = declared_keys(nb_path, name, spec.get("default"))
-            extra = sorted(keys - value.keys())
+        if keys is not None:
+            extra = sorted(set(keys) - value.keys())
             if extra:
                 raise BuildError(f"{nb_path.name} declares {name} keys {extra} that the {name} area does not have; "
                                  f"it has: {', '.join(value)}.")
@@ -104,34 +75,29 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
     return out
 
 
-def declared_keys(nb_path: Path, area: str, default: str | None) -> set[str]:
-    """The keys of a partial area that a chapter's parameters cell lists (its default is a dict literal)."""
-    try:
-        value = ast.literal_eval(default or "")
-    except (ValueError, SyntaxError):
-        value = None
-    if not isinstance(value, dict) or not value:
-        raise BuildError(f"{nb_path.name}: the parameters cell must set {area} to a dict literal of the keys the "
-                         f"chapter uses, like {area} = {{'trust': 'RYD'}}; found {default!r}.")
-    return set(value)
+def reads_log(staged: Path) -> Path:
+    """Where a chapter that run_jobs executes into `staged` records the pinned data files it opened (check_reads)."""
+    return staged.with_name(staged.name + ".reads")
 
 
-def normalise(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop what differs between two runs with the same inputs (timings, paths, random ids)."""
-    pm = nb.metadata.get("papermill", {})
-    nb.metadata["papermill"] = {k: pm[k] for k in ("parameters", "default_parameters") if k in pm}
-    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL}
-    for i, cell in enumerate(nb.cells):
-        cell.metadata.pop("papermill", None)
-        cell.metadata.pop("execution", None)
-        tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags:
-            cell["id"] = "injected-parameters"
-            if "remove-cell" not in tags:  # the page shows its parameters in prose instead
-                cell.metadata["tags"] = [*tags, "remove-cell"]
-        elif not cell.get("id"):
-            cell["id"] = f"cell-{i}"
-    return nb
+_recording = threading.local()  # the reads log of the chapter this thread is executing (set by run_jobs)
+
+
+def kernel_launch() -> kernels.Launch:
+    """How a chapter's kernel starts: warm (forked from the build's server) or, with no server, from nothing; for
+    run_jobs, either way recording the pinned data it opens (see check_reads). While the server is still importing,
+    one kernel starts from nothing on the core the server leaves idle; the others wait for it."""
+    server = warm.active()
+    log_path = getattr(_recording, "path", None)
+
+    def launch(cmd: list[str], env: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+        if log_path is not None:
+            env = {**env, warm.READS_LOG: str(log_path), warm.RAW_DIR: str(project_root() / "data" / "raw")}
+        if server is not None and server.wait_or_go_cold():
+            return server.proxy_command(cmd), env
+        return (warm.cold_command(cmd) if log_path is not None else cmd), env
+
+    return launch
 
 
 def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> Path:
@@ -159,7 +125,8 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
                                            resources={"metadata": {"path": str(cwd)}},
                                            progress_bar=False, log_output=False,
                                            request_save_on_cell_execute=False,
-                                           kernel_manager_class=kernels.kernel_manager_class(said))
+                                           kernel_manager_class=kernels.kernel_manager_class(
+                                               said, kernel_launch()))
             except papermill.PapermillExecutionError:
                 _show_kernel_stderr(nb_in, said.finish())
                 raise
@@ -199,18 +166,40 @@ def _show_kernel_stderr(nb_in: Path, text: str) -> None:
         log(f"{nb_in.name} kernel: {line}")
 
 
-def chapter_key(nb_path: Path, parameters: dict) -> str:
-    """What a chapter's outputs depend on: its cells' sources, its parameters, the package's code and
-    the pinned data. Equal keys mean re-executing would reproduce the same notebook."""
-    nb = nbformat.read(nb_path, as_version=4)
+def source_notebook(nb_path: Path) -> nbformat.NotebookNode:
+    """The chapter as the build executes it: its parameters cell written from params/default.yaml
+    (parameters_cell.py)."""
+    return with_written_cell(nbformat.read(nb_path, as_version=4), where=f"{nb_path.name}'s parameters cell")
+
+
+def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None = None,
+                analyser: Analyser | None = None, inputs: Inputs | None = None) -> str:
+    """What a chapter's outputs depend on: its cells' sources, its parameters, the modules it imports, the datasets
+    it reads, the project files its code names, the locked environment and the results of the claims it shows
+    (inputs.py says how each is found). Equal keys mean re-executing would reproduce the same notebook.
+
+    `claims`: the digests of every claim's result for this run (`inputs.claim_digests`), when the caller has them
+    (the build computes the register beside the first chapters); otherwise the ones this chapter shows are computed
+    here."""
+    analyser = analyser or Analyser(project_root())
+    inputs = inputs or analyser.chapter(nb_path)
     h = hashlib.sha256()
-    for cell in nb.cells:
-        if "injected-parameters" not in cell.metadata.get("tags", []):
-            h.update(cell.cell_type.encode() + b"\0" + cell.source.encode() + b"\0")
+    for cell in cells(nb_path):  # as executed: the parameters cell written from the defaults
+        source = cell.source
+        if cell.cell_type == "code" and "parameters" in cell.tags:
+            source = cell_source(declaration(source, f"{nb_path.name}'s parameters cell"))
+        if "injected-parameters" not in cell.tags:
+            h.update(cell.cell_type.encode() + b"\0" + source.encode() + b"\0")
     h.update(json.dumps(parameters, sort_keys=True).encode())
-    h.update(package_digest().encode())
-    h.update((project_root() / "data" / "manifest.yaml").read_bytes())
-    h.update((project_root() / "book" / "claims.yaml").read_bytes())
+    h.update(inputs.digest(analyser.manifest).encode())
+    h.update(environment_digest(analyser.root).encode())
+    h.update(analyser.runner_digest().encode())
+    if inputs.reads_claims:
+        if claims is None:
+            areas = {a: parameters.get(a) for a in CLAIM_AREAS}
+            claims = claim_digests(**areas, ids=None if inputs.claim_ids is None else sorted(inputs.claim_ids))
+        shown = claims if inputs.claim_ids is None else {c: claims.get(c, "absent") for c in sorted(inputs.claim_ids)}
+        h.update(json.dumps(shown, sort_keys=True).encode())
     h.update(previous_vintages_state().encode())  # whether an earlier release can be read (empty if none is recorded)
     return h.hexdigest()
 
@@ -352,14 +341,9 @@ def single_threaded_blas() -> None:
         os.environ.setdefault(k, v)
 
 
-def compute_claims(params: BookParams) -> None:
-    """Every claim's result for this run, computed once before any chapter runs: the introduction, the
-    claims page and each claim's chapter then read the same stored results (`claims.cache`)."""
-    from se_ambulance.claims.cache import register_for
-
-    t0 = time.perf_counter()
-    register_for(params.area("performance"), params.area("demand"), params.area("appraisal"))
-    log(f"claims register ready in {time.perf_counter() - t0:.1f} s")
+def claim_areas(params: BookParams) -> dict[str, dict]:
+    """The parameter areas the claims register depends on."""
+    return {a: params.area(a) for a in CLAIM_AREAS}
 
 
 @dataclass(frozen=True)
@@ -385,69 +369,291 @@ def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: P
     return [out_dir / nb.name for nb in chapters]
 
 
-def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: bool = False) -> None:
-    """Execute chapters in parallel (one per core), skipping any whose output is up to date and copying any
-    that an earlier build executed with the same key (chapter_store.py).
+@dataclass(eq=False)
+class Register:
+    """The claims register for one set of claim parameter areas: its result digests, once known."""
 
-    Chapters execute into a staging folder under `workspace`; the targets are replaced only when every
-    chapter succeeded (staging.py), so a failed or interrupted build changes none of them.
+    areas: dict
+    memo_key: str
+    inputs: Inputs
+    digests: dict[str, str] | None = None
+
+
+@dataclass(eq=False)
+class Plan:
+    """What a build does with one chapter job."""
+
+    job: ChapterJob
+    parameters: dict
+    inputs: Inputs
+    register: Register | None  # the register whose results it shows, if it shows claims
+    key: str | None = None
+    action: str = "pending"  # pending (waits for the register) | fresh | stored | execute | done
+
+
+def register_memo_key(analyser: Analyser, register_inputs: Inputs, areas: dict) -> str:
+    """What the register's results depend on: the code and data `register_for` reaches, and the claim areas."""
+    h = hashlib.sha256(register_inputs.digest(analyser.manifest).encode())
+    h.update(environment_digest(analyser.root).encode())
+    h.update(json.dumps(areas, sort_keys=True, default=str).encode())
+    return "register-" + h.hexdigest()
+
+
+def check_reads(plan: Plan, staged: Path, analyser: Analyser) -> None:
+    """A chapter run in a warm kernel recorded the pinned data files it opened; each must belong to a dataset its key
+    covers (its own, or the register's when it shows claims, whose results its key covers). Otherwise the book could
+    go stale when that dataset changes, so the build stops and says how to make the read visible."""
+    log_path = reads_log(staged)
+    if not log_path.is_file():
+        return  # a kernel that is not ipykernel records nothing
+    allowed = plan.inputs.datasets
+    if allowed is not None and plan.register is not None:
+        allowed = None if plan.register.inputs.datasets is None else allowed | plan.register.inputs.datasets
+    for name in dict.fromkeys(log_path.read_text(encoding="utf-8").splitlines()):
+        dataset = analyser.dataset_of_file(name)
+        if dataset is None or (allowed is not None and dataset not in allowed):
+            what = (f"the pinned file of dataset '{dataset}'" if dataset
+                    else "a file that no dataset of data/manifest.yaml pins")
+            raise BuildError(
+                f"{plan.job.notebook.name} read data/raw/{name} ({what}), but the analysis of its code "
+                "(se_ambulance/pipeline/inputs.py) did not find that read, so its key would not change when that file "
+                f"does and the book could go stale. Read the data through its loader (a function that calls "
+                f"ensure('{dataset or 'ID'}') with the literal id), called by name from the chapter or from code it "
+                "calls, so that the analysis sees it.")
+
+
+class Scheduler:
+    """Runs the register(s) and the chapters on `workers` threads: a register first (the chapters that show claims
+    wait for it), then the chapters, longest first (by their last execution time), so that no long chapter starts
+    last while the other core is idle. The first failure (or an interrupt) stops everything: `stop` ends the
+    chapters still running, and run() raises it once every thread has finished."""
+
+    def __init__(self, workers: int, stop: Callable[[], None]):
+        self.workers, self.stop = workers, stop
+        self.ready: list[tuple[float, int, Callable[[], None]]] = []
+        self.running = 0
+        self.cond = threading.Condition()
+        self.error: BaseException | None = None
+        self.counter = 0
+
+    def add(self, priority: float, task: Callable[[], None]) -> None:
+        with self.cond:
+            self.counter += 1
+            self.ready.append((priority, self.counter, task))
+            self.ready.sort(key=lambda t: (-t[0], t[1]))
+            self.cond.notify_all()
+
+    def fail(self, error: BaseException) -> None:
+        with self.cond:
+            first = self.error is None
+            if first:
+                self.error = error
+            self.ready.clear()
+            self.cond.notify_all()
+        if first:
+            self.stop()
+
+    def _worker(self) -> None:
+        while True:
+            with self.cond:
+                while not self.ready and self.running and self.error is None:  # a running task may add more
+                    self.cond.wait()
+                if self.error is not None or not self.ready:
+                    self.cond.notify_all()
+                    return
+                _, _, task = self.ready.pop(0)
+                self.running += 1
+            try:
+                task()
+            except BaseException as e:  # noqa: BLE001 - handed to the caller of run()
+                self.fail(e)
+            finally:
+                with self.cond:
+                    self.running -= 1
+                    self.cond.notify_all()
+
+    def run(self) -> None:
+        threads = [threading.Thread(target=self._worker, name=f"chapter-{i}", daemon=True)
+                   for i in range(self.workers)]
+        for t in threads:
+            t.start()
+        try:
+            for t in threads:
+                while t.is_alive():
+                    t.join(0.2)  # in slices, so that Ctrl-C and SIGTERM reach this thread
+        except BaseException as e:
+            self.fail(e)
+            for t in threads:
+                t.join(30)
+            raise
+        if self.error is not None:
+            raise self.error
+
+
+def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: bool = False) -> None:
+    """Bring each job's chapter up to date: skip a chapter whose output is current, copy one that an earlier build
+    executed with the same key (chapter_store.py), execute the rest, in parallel (one per core).
+
+    The claims register is computed beside the first chapters: the chapters that show claims are keyed on its
+    results and wait for it; the others start at once. Kernels are forked from a warm server (warm.py). Chapters
+    execute into a staging folder under `workspace`; the targets are replaced only when every chapter succeeded
+    (staging.py), so a failed or interrupted build changes none of them.
     """
     single_threaded_blas()
     kernels.begin_run()
+    analyser = Analyser(project_root())
     caches = {j.cache_dir: ChapterCache(j.cache_dir) for j in chapter_jobs}
     store = ChapterStore()
+    times = store.seconds()
     for folder in {j.target.parent for j in chapter_jobs}:
         staging.clean_stale_temps(folder)  # left in notebooks/ by older versions when killed
-    jobs, stored = [], []
+
+    registers: dict[str, Register] = {}
+    plans: list[Plan] = []
+    register_inputs: Inputs | None = None
     for job in chapter_jobs:
         parameters = chapter_parameters(job.notebook, job.params)
-        key = chapter_key(job.notebook, parameters)
-        if not force and caches[job.cache_dir].fresh(job.target, key):
-            log(f"{job.name}: unchanged (notebook, parameters, code and data), not re-executed")
-        elif not force and (hit := store.get(key)) is not None:
-            stored.append((job, hit, key))
+        inputs = analyser.chapter(job.notebook)
+        register = None
+        if inputs.reads_claims:
+            if register_inputs is None:
+                register_inputs = analyser.calling("se_ambulance.claims.cache", "register_for")
+            areas = claim_areas(job.params)
+            memo_key = register_memo_key(analyser, register_inputs, areas)
+            if memo_key not in registers:
+                registers[memo_key] = Register(areas, memo_key, register_inputs, store.memo(memo_key))
+            register = registers[memo_key]
+        plans.append(Plan(job, parameters, inputs, register))
+
+    lock = threading.Lock()
+
+    def decide(plan: Plan) -> None:
+        """Key the chapter (its register's results known) and choose: fresh, stored or execute."""
+        plan.key = chapter_key(plan.job.notebook, plan.parameters,
+                               claims=plan.register.digests if plan.register else None,
+                               analyser=analyser, inputs=plan.inputs)
+        if not force and caches[plan.job.cache_dir].fresh(plan.job.target, plan.key):
+            plan.action = "fresh"
+            log(f"{plan.job.name}: unchanged (notebook, parameters, the code it imports, the data it reads), "
+                "not re-executed")
+        elif not force and store.get(plan.key) is not None:
+            plan.action = "stored"
         else:
-            jobs.append((job, parameters, key))
-    if not jobs and not stored:
+            plan.action = "execute"
+
+    for plan in plans:
+        if plan.register is None or plan.register.digests is not None:
+            decide(plan)
+    # A register runs when its results are not known yet, or when two or more chapters that show claims execute (it
+    # computes each claim once, and they read its stored results instead of computing the same claims at once). A
+    # chapter that shows claims and executes alone computes the few it shows itself, if they are not stored.
+    readers: dict[int, int] = {}
+    for p in plans:
+        if p.register is not None and p.action in ("pending", "execute"):
+            readers[id(p.register)] = readers.get(id(p.register), 0) + 1
+    needed = [r for r in registers.values() if r.digests is None or readers.get(id(r), 0) >= 2]
+    if not needed and not any(p.action in ("stored", "execute") for p in plans):
         return
 
     stage = staging.new_staging(workspace)
-    done = []
-    for i, (job, hit, key) in enumerate(stored):  # executed before with this key, by this or another build
-        staged = stage / f"s{i}-{job.notebook.name}"
-        shutil.copyfile(hit, staged)
-        done.append((staged, job, key))
-        log(f"{job.name}: executed before with the same key (chapter store), copied")
+    done: list[tuple[Path, Plan]] = []
+    def stop() -> None:
+        """After a failure or an interrupt: end the running chapters and the register now, not when they finish."""
+        kernels.stop_kernels()
+        server = warm.active()
+        if server is not None:
+            server.close()  # its forks (kernels, the register) end with it
 
-    def work(item):
-        i, (job, parameters, key) = item
-        t0 = time.perf_counter()
-        log(f"executing {job.name} ...")
-        staged = execute_chapter(job.notebook, stage / f"x{i}-{job.notebook.name}", parameters, cwd=cwd)
-        log(f"  {job.name} done in {time.perf_counter() - t0:.1f} s")
-        store.put(key, staged)
-        return staged, job, key
+    scheduler = Scheduler(max(1, os.cpu_count() or 1), stop=stop)
 
-    workers = max(1, min(len(jobs), os.cpu_count() or 1))
-    pool = ThreadPoolExecutor(max_workers=workers)
-    futures: list = []
+    def expected_seconds(plan: Plan) -> float:
+        return times.get(plan.job.notebook.name, 10.0)
+
+    def execute(plan: Plan, i: int) -> Callable[[], None]:
+        def task() -> None:
+            t0 = time.perf_counter()
+            log(f"executing {plan.job.name} ...")
+            source = stage / f"in{i}" / plan.job.notebook.name  # with its parameters cell written
+            source.parent.mkdir()
+            nbformat.write(source_notebook(plan.job.notebook), source)
+            target = stage / f"x{i}-{plan.job.notebook.name}"
+            _recording.path = reads_log(target)
+            try:
+                staged = execute_chapter(source, target, plan.parameters, cwd=cwd)
+            finally:
+                _recording.path = None
+            check_reads(plan, staged, analyser)
+            seconds = time.perf_counter() - t0
+            log(f"  {plan.job.name} done in {seconds:.1f} s")
+            store.put(plan.key, staged)
+            store.record_seconds(plan.job.notebook.name, seconds)
+            with lock:
+                done.append((staged, plan))
+        return task
+
+    def start(plan: Plan, i: int) -> None:
+        """Copy a stored chapter now, or queue its execution."""
+        if plan.action == "stored":
+            hit = store.get(plan.key)
+            if hit is not None:
+                staged = stage / f"s{i}-{plan.job.notebook.name}"
+                shutil.copyfile(hit, staged)
+                with lock:
+                    done.append((staged, plan))
+                plan.action = "copied"
+                log(f"{plan.job.name}: executed before with the same key (chapter store), copied")
+                return
+            plan.action = "execute"  # removed from the store since it was seen
+        if plan.action == "execute":
+            scheduler.add(expected_seconds(plan), execute(plan, i))
+
+    def compute(register: Register, server: warm.WarmKernels | None) -> Callable[[], None]:
+        def task() -> None:
+            t0 = time.perf_counter()
+            log("computing the claims register beside the first chapters ...")
+            register.digests = compute_register(register.areas, server)
+            store.put_memo(register.memo_key, register.digests)
+            log(f"  claims register ready in {time.perf_counter() - t0:.1f} s")
+            for i, plan in enumerate(plans):  # the chapters that waited for it
+                if plan.register is register and plan.action in ("pending", "execute", "stored"):
+                    if plan.action == "pending":
+                        decide(plan)
+                    start(plan, i)
+        return task
+
     try:
-        futures = [pool.submit(work, item) for item in enumerate(jobs)]
-        wait(futures, return_when=FIRST_EXCEPTION)  # the first failure stops the rest
-        for f in futures:
-            done.append(f.result())
-        staging.promote([(staged, job.target) for staged, job, _ in done])
-    except BaseException:
-        for f in futures:
-            f.cancel()
-        kernels.stop_kernels()  # chapters still running would be discarded anyway
-        raise
+        executing = [p for p in plans if p.action in ("pending", "execute")]
+        preload = sorted(set().union(*(p.inputs.modules for p in executing), *(r.inputs.modules for r in needed)))
+        # A warm server pays for itself from two kernels (or a kernel and the register) on: it imports once what
+        # each would import; for one chapter alone it would only take the other core.
+        with warm.kernels(preload) if len(executing) + len(needed) >= 2 else contextlib.nullcontext() as server:
+            for register in needed:
+                scheduler.add(float("inf"), compute(register, server))
+            for i, plan in enumerate(plans):
+                if plan.register is None or plan.register not in needed:
+                    start(plan, i)
+            scheduler.run()
+        done.sort(key=lambda d: plans.index(d[1]))  # in the order of the jobs, whatever finished first
+        staging.promote([(staged, plan.job.target) for staged, plan in done])
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
         staging.discard(stage)
-    for _, job, key in done:
-        caches[job.cache_dir].record(job.target, key)
-        log(f"  {job.name} -> {job.target}")
+    for _, plan in done:
+        caches[plan.job.cache_dir].record(plan.job.target, plan.key)
+        log(f"  {plan.job.name} -> {plan.job.target}")
+
+
+def compute_register(areas: dict, server: warm.WarmKernels | None) -> dict[str, str]:
+    """The claims register's result digests for these areas, computed in a fork of the warm server (its modules
+    are imported already) or, without one, in this process."""
+    if server is not None and server.wait():
+        try:
+            return server.call("se_ambulance.pipeline.inputs:claim_digests", **areas)
+        except warm.CallFailed as e:
+            if e.package_error:
+                raise BuildError(f"The claims register could not be computed: {e}") from None
+            tail = "\n".join(e.trace.strip().splitlines()[-15:])
+            raise BuildError(f"The claims register could not be computed: {e}\n{tail}") from None
+    return claim_digests(**areas)
 
 
 PDF_CHOICES = ("no", "auto", "yes")
@@ -487,7 +693,6 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     outputs.hold_lock(out or root / "_build", None if out else f"the canonical book ({root / 'notebooks'})")
     log("checking data against data/manifest.yaml")
     fetch(mirror=mirror, progress=log)
-    compute_claims(params)
 
     chapters = chapter_notebooks(root)
     book_root = root if canonical else out
@@ -561,7 +766,6 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     out = outputs.prepare_output_folder(out, root, mirror, kind="one chapter")
     outputs.hold_lock(out)
     fetch(mirror=mirror, progress=log)
-    compute_claims(params)
     stage_book_sources(root, out)
     set_book_title(out, params_title(params))
     (out / "_toc.yml").write_text(yaml.safe_dump(one_chapter_toc(nb, root), sort_keys=False), encoding="utf-8")

@@ -74,6 +74,17 @@ def _cmd_params(args: argparse.Namespace) -> None:
         print(f"{name}\n  default: {default!r}\n  allowed: {allowed_text(field)}\n  {field.description}\n")
 
 
+def _cmd_new_chapter(args: argparse.Namespace) -> None:
+    from se_ambulance.pipeline.scaffold import new_chapter, sync_readme
+
+    if args.sync or not args.name:
+        print(f"{sync_readme()}: table of chapters written from _toc.yml")
+        return
+    made = new_chapter(args.name, args.areas or [], title=args.title, summary=args.summary, part=args.part)
+    print(f"created {made.notebook}\ncreated {made.test}\nlisted in {made.toc}; README table written ({made.readme})\n"
+          "next: write the chapter (CONTRIBUTING.md, Adding a chapter), then `make book`")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="se-ambulance", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -140,6 +151,16 @@ def main(argv: list[str] | None = None) -> int:
 
     p = sub.add_parser("params", help="list every parameter with its default and what is allowed")
     p.set_defaults(func=_cmd_params)
+
+    p = sub.add_parser("new-chapter", help="scaffold a chapter: notebook, test file, _toc.yml entry, README table")
+    p.add_argument("name", nargs="?", help="the chapter's name, e.g. staffing (the notebook is notebooks/NN_name)")
+    p.add_argument("--areas", action="append", metavar="AREA[,AREA.KEY...]",
+                   help="the parameter areas it reads, e.g. performance,group,focus.trust (see `se-ambulance params`)")
+    p.add_argument("--title", help="the page's title, a question it answers (default: from NAME)")
+    p.add_argument("--summary", help="what it computes, for the README's table of chapters")
+    p.add_argument("--part", default="More analyses", help="the _toc.yml part (caption) to add it to")
+    p.add_argument("--sync", action="store_true", help="only write the README's table of chapters from _toc.yml")
+    p.set_defaults(func=_cmd_new_chapter)
 
     args = parser.parse_args(argv)
     from se_ambulance.data.fetch import pin_mirror_env

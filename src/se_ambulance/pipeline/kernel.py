@@ -15,6 +15,7 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 # Messages that say nothing about the book; matched as substrings of one line / log record.
@@ -102,14 +103,20 @@ class KernelStderr:
         return "\n".join(self.lines)
 
 
-def kernel_manager_class(capture: KernelStderr) -> type:
-    """An AsyncKernelManager whose kernel writes its stderr into `capture`."""
+Launch = Callable[[list[str], dict[str, str]], tuple[list[str], dict[str, str]]]
+
+
+def kernel_manager_class(capture: KernelStderr, launch: Launch | None = None) -> type:
+    """An AsyncKernelManager whose kernel writes its stderr into `capture`; `launch` may change the kernel's command
+    and environment (a warm kernel, see warm.py)."""
     from jupyter_client import AsyncKernelManager
 
     class CapturingKernelManager(AsyncKernelManager):
         stderr_capture = capture
 
         async def _async_launch_kernel(self, kernel_cmd: list[str], **kw: Any) -> None:
+            if launch is not None:
+                kernel_cmd, kw["env"] = launch(kernel_cmd, dict(kw.get("env") or os.environ))
             kw["stderr"] = capture.fd
             try:
                 await super()._async_launch_kernel(kernel_cmd, **kw)
