@@ -494,7 +494,7 @@ def test_a_page_that_could_not_read_the_previous_release_is_not_served_once_it_c
 
 
 def test_the_chapter_key_includes_what_the_pages_can_read(tmp_path, monkeypatch):
-    nb = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
+    nb = write_notebook(tmp_path / "ch.ipynb", "performance = {}", "print(performance)")
     monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:unreadable")
     before = build_mod.chapter_key(nb, {})
     monkeypatch.setattr(build_mod, "previous_vintages_state", lambda: "ambsys:abc:readable")

@@ -41,7 +41,8 @@ def test_each_chapter_reads_the_datasets_its_code_reaches(analysis):
     assert "ambco" not in analysis["04_demand"].datasets
     assert analysis["07_sources"].datasets is EVERY  # it lists every dataset's pin
     assert analysis["08_assumptions"].datasets == set()
-    assert analysis["00_introduction"].datasets == set()  # its numbers are the claims register's
+    # its own AmbSYS reads (the standards table, the evaluation's study) and AmbCO's vintage; the rest is the register's
+    assert analysis["00_introduction"].datasets == {"ambsys", "ambco"}
 
 
 def test_the_claims_each_chapter_shows(analysis):
@@ -181,8 +182,8 @@ def test_nothing_changed_nothing_runs_not_even_the_register(project):
 
 @pytest.mark.parametrize("module, chapters", [
     ("analysis/before_arp.py", ["03_before_arp_and_outcomes"]),
-    ("publish/appraisal_text.py", ["05_appraisal"]),
-    ("analysis/evaluation/power.py", ["09_evaluation"]),
+    ("publish/appraisal_figures.py", ["05_appraisal"]),
+    ("publish/evaluation_power.py", ["09_evaluation"]),
     ("claims/assumptions.py", ["05_appraisal", "08_assumptions"]),
     ("pipeline/cli.py", []),  # no chapter imports the command line
     ("pipeline/executed.py", ALL),  # how every chapter's notebook is written
@@ -204,20 +205,21 @@ def set_pin(root: Path, dataset: str, sha: str) -> None:
 @pytest.mark.parametrize("dataset, chapters", [
     ("pre_arp", ["03_before_arp_and_outcomes", "07_sources"]),
     ("trust_polygons", ["01_performance", "07_sources"]),
-    # A new AmbSYS release, its claim results unchanged: the chapters that read AmbSYS, the sources page, and the
-    # claims page (which recomputes the register on the previous release); not outcomes, assumptions, introduction.
-    ("ambsys", ["01_performance", "02_signals_and_drivers", "04_demand", "05_appraisal", "06_claims", "07_sources",
+    # A new AmbSYS release, its claim results unchanged: the chapters that read AmbSYS (the front page's standards
+    # and evaluation among them), the sources page, and the claims page (which recomputes the register on the
+    # previous release); not outcomes or assumptions.
+    ("ambsys", ["00_introduction", "01_performance", "02_signals_and_drivers", "04_demand", "05_appraisal", "06_claims", "07_sources",
                 "09_evaluation"]),
 ])
 def test_a_new_pin_re_runs_only_the_chapters_that_read_it(project, dataset, chapters):
     project["build"]()
-    set_pin(project["root"], dataset, "0" * 64)
+    set_pin(project["root"], dataset, "a" * 64)
     assert project["build"]() == chapters
 
 
 def test_a_moved_claim_re_runs_the_chapters_that_show_it(project):
     project["build"]()
-    set_pin(project["root"], "ambco", "0" * 64)  # the register's inputs change: it runs again ...
+    set_pin(project["root"], "ambco", "a" * 64)  # the register's inputs change: it runs again ...
     project["claims"]["outcomes-vary"] = "moved"  # ... and one result moves
     ran = project["build"]()
     assert len(project["registers"]) == 2

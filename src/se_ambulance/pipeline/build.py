@@ -201,6 +201,12 @@ def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None =
         shown = claims if inputs.claim_ids is None else {c: claims.get(c, "absent") for c in sorted(inputs.claim_ids)}
         h.update(json.dumps(shown, sort_keys=True).encode())
     h.update(previous_vintages_state().encode())  # whether an earlier release can be read (empty if none is recorded)
+    if EDITION_DIGEST in inputs.reached:
+        # A page that names its edition (the front page's briefing) says "Edition N" only while the whole book is
+        # edition N's: its words follow every file the edition's digest covers, not just the modules it imports.
+        from se_ambulance.data.editions import code_digest
+
+        h.update(code_digest(analyser.root).encode())
     return h.hexdigest()
 
 
@@ -239,9 +245,19 @@ class ChapterCache:
 SITE_MODULES = ("sphinx_ext", "glossary_links", "citation", "stamp")
 
 
+# Code that names the edition a page belongs to (publish.stamp reads it).
+EDITION_DIGEST = ("se_ambulance.data.editions", "code_digest")
+
+
 def site_key(book_root: Path) -> str:
-    """What the site depends on: configuration, prose, styles, executed notebooks and the extension."""
+    """What the site depends on: configuration, prose, styles, executed notebooks, the extension, and the stamp every
+    page's footer and printed margins carry (edition, data, build date, next release): a site built on another day
+    or from other code says so."""
+    from se_ambulance.publish.stamp import current_stamp
+
     h = hashlib.sha256()
+    st = current_stamp()
+    h.update(f"{st.line()}|{st.code_version}|{st.built}|{st.next_release}".encode())
     publish = Path(__file__).parents[1] / "publish"
     files = [book_root / "_config.yml", book_root / "_toc.yml"] + [publish / f"{m}.py" for m in SITE_MODULES]
     for folder in ("book", "notebooks", "_static"):

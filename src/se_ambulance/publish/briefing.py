@@ -22,7 +22,7 @@ from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import NOT_SUPPORTED, PARTLY, SUPPORTED
 from se_ambulance.publish.claims_text import claim_text
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent, pounds_m
-from se_ambulance.publish.stamp import CANONICAL_TRUST, Stamp
+from se_ambulance.publish.stamp import CANONICAL_TRUST
 from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
 
 BRIEFING_CLASS = "se-briefing"
@@ -292,19 +292,21 @@ def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> st
 
 
 def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: pd.DataFrame,
-             years: Sequence[int], trust: str, group: Group, study, stamp: Stamp, comparison: str = "") -> str:
+             years: Sequence[int], trust: str, group: Group, study, data_to: str, comparison: str = "") -> str:
     """The front page's briefing as MyST Markdown, inside `<div class="se-briefing">`.
 
     `standards` is `analysis.performance.standards_by_year` for the focus `trust` and `years` (the claim year
     and the latest complete year); `study` is the evaluation's `Study` for the book's group; `comparison` the
-    sentence setting the trust beside its comparators (`publish.findings.comparators_sentence`)."""
+    sentence setting the trust beside its comparators (`publish.findings.comparators_sentence`); `data_to` the data's
+    end ('AmbSYS data to April 2026', `publish.stamp.data_to_words`). The edition is in every page's footer and printed
+    margins, not here: this page's words then follow its own inputs, not every file of the book."""
     trust_name, short = PROVIDERS[trust], short_trust_name(trust)
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
         f'<div class="{BRIEFING_CLASS}">', "",
-        f"**In brief.** {stamp.edition}. {stamp.data_to[0].upper()}{stamp.data_to[1:]}. {note}".rstrip(), "",
+        f"**In brief.** {data_to[0].upper()}{data_to[1:]}. {note}".rstrip(), "",
         f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```", "",
         group_answer(study), "",
         f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```", "",

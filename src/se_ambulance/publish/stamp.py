@@ -75,6 +75,13 @@ def git_commit(root=None) -> str | None:
         return None
 
 
+def data_to_words() -> str:
+    """'AmbSYS data to April 2026': the end of the data the book's figures rest on."""
+    from se_ambulance.data.manifest import load_manifest
+
+    return f"AmbSYS {load_manifest()['ambsys'].vintage}"
+
+
 def current_stamp(title: str | None = None, today: dt.date | None = None, scenario: bool = False) -> Stamp:
     """The stamp of the book being built now. `title` overrides the book's title (a book for another trust);
     `scenario`: a book built with other parameters than the canonical book's, which is never itself an edition."""
@@ -94,7 +101,7 @@ def current_stamp(title: str | None = None, today: dt.date | None = None, scenar
                    + (f"the data and code of {edition}" if not edition.startswith("Draft") else "draft data and code"))
     return Stamp(title=title or BOOK_TITLE,
                  edition=edition,
-                 data_to=f"AmbSYS {ambsys.vintage}",
+                 data_to=data_to_words(),
                  next_release=next_release_words(built, last_month) if last_month else "",
                  address=SITE_ADDRESS,
                  code_version=f"{__version__} ({commit[:7] if commit else 'not a git checkout'})",
