@@ -460,3 +460,15 @@ def test_the_tally_counts_each_verdict_and_leaves_out_the_empty_ones():
     assert br.tally_sentence(r, list(r)) == ("Of the case's 5 headline figures, the data support 2, partly support 1, "
                                             "do not support 1 and cannot yet test 1.")
     assert br.tally_sentence(r, [0, 1]) == "Of the case's 2 headline figures, the data support 2."
+
+
+def test_the_toggle_script_loads_only_where_a_toggle_needs_it():
+    """sphinx-togglebutton's script is for toggles, hidden cells and `dropdown` admonitions; a sphinx-design dropdown
+    (the chapters' "How this was measured") is a plain <details>, and the page stays within its request budget."""
+    from se_ambulance.publish.sphinx_ext import _has_toggle
+
+    assert not _has_toggle('<details class="sd-sphinx-override sd-dropdown sd-card sd-mb-3">')
+    assert not _has_toggle('<details class="se-method"><summary>The parameters of this page</summary></details>')
+    assert _has_toggle('<div class="admonition note dropdown">')
+    assert _has_toggle('<div class="cell tag_hide-input">') and _has_toggle('<button class="toggle-button">') is False
+    assert _has_toggle('<div class="toggle">')

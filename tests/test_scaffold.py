@@ -111,5 +111,5 @@ def test_a_new_chapter_builds_into_the_site(copy):
                            cache_dir=copy / "_build")
     html = build_mod.build_site(copy, copy)  # strict: any warning fails
     page = (html / "notebooks" / "10_staffing.html").read_text(encoding="utf-8")
-    assert "Does the group have the staff it needs?" in page and "Parameters of this page" in page
+    assert "Does the group have the staff it needs?" in page and "The parameters of this page" in page
     assert "10_staffing.html" in (html / "notebooks" / "09_evaluation.html").read_text(encoding="utf-8")  # in the nav

@@ -123,7 +123,7 @@ CHAPTER = ROOT / "notebooks" / "{stem}.ipynb"
 def test_the_chapter_runs_and_shows_its_parameters():
     outputs = execute_in_process(CHAPTER, chapter_parameters(CHAPTER, load_params()))
     shown = "".join("".join(o.get("data", {{}}).get("text/markdown", "")) for o in outputs)
-    assert "Parameters of this page" in shown
+    assert "The parameters of this page" in shown
 '''
 
 

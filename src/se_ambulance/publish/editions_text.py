@@ -30,7 +30,7 @@ def claim_label(claim_id: str) -> str:
         return f"`{claim_id}` (no longer in the register)"
     quote = " ".join(reg[claim_id].quote.split()).lstrip("- ")
     short = quote if len(quote) <= 70 else quote[:70].rsplit(" ", 1)[0] + " …"
-    return f"`{claim_id}`: “{short}”"
+    return f"“{short}”"
 
 
 def outcome_label(key: str) -> str:
@@ -124,8 +124,12 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
             lines.append("**Verdicts moved.** None.")
     else:
         lines.append(f"**Code.** {ed.code.package}, commit {short_commit(ed.code.commit)}.")
-        lines.append(f"**How this record was made.** {ed.recorded}")
     return lines
+
+
+def record_notes(editions: Sequence[Edition]) -> list[str]:
+    """How each edition recorded after the fact was recovered (file and commit names: for the collapsed section)."""
+    return [f"- **{ed.label}.** {ed.recorded}" for ed in editions if ed.recorded]
 
 
 def heading(ed: Edition) -> str:
@@ -139,7 +143,7 @@ every page, and every printed page, names the edition it belongs to; to quote a 
 NHS England publishes AmbSYS every month, usually on the second Thursday, and revises recent months. The book
 adopts a release only after checking it against the one it replaces (the same organisations, no month missing or
 blank, counts and times within plausible bounds, nothing older), and then makes a new edition with one command
-(`se-ambulance edition`): adopt the release, rebuild the book, run the tests, print the PDF, record the edition. So
+: adopt the release, rebuild the book, run the tests, print the PDF, record the edition. So
 releases newer than an edition's data may already be out: each edition says which data it used.
 
 When a verdict differs from the previous edition's, the new code is run again on the previous edition's data. If that
@@ -149,15 +153,14 @@ gives the new verdict, the code moved it; if it gives the old verdict, the data 
 def editions_page(editions: Sequence[Edition]) -> str:
     """The 'Editions and what changed' page (MyST Markdown)."""
     out = ["# Editions and what changed", "", EXPLANATION, "", "## The editions", ""]
-    out.append(_table(["", *[ed.label for ed in editions]], [
+    out.append(_table(["edition", *[ed.label for ed in editions]], [
         ["published", *[day_label(ed.date) for ed in editions]],
         ["AmbSYS data", *[ed.data["ambsys"].vintage for ed in editions]],
         ["AmbSYS file", *[f"`{ed.data['ambsys'].file}`" for ed in editions]],
         ["code", *[f"{ed.code.package}, commit {short_commit(ed.code.commit)}" for ed in editions]],
         ["corrects", *[ed.corrects or "–" for ed in editions]],
     ]))
-    out += ["", "Every dataset's vintage in each edition is in its record, `editions/edition-N.yaml` in the book's "
-                "repository.", "", "## Verdicts side by side", "",
+    out += ["", "## Verdicts side by side", "",
             "The claims register's verdicts (the claims page) and chapter 9's verdicts on whether the group is "
             "working, in each edition. A verdict in bold moved in that edition; what moved it is in brackets.", ""]
     out.append(_table(["verdict", *[ed.label for ed in editions]], verdict_rows(editions)))
@@ -166,6 +169,10 @@ def editions_page(editions: Sequence[Edition]) -> str:
         ed = editions[i]
         out += [f"### {heading(ed)}", "", *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
                 ""]
+    out += [":::{dropdown} How editions are recorded",
+            "Every dataset's vintage in each edition is in its record, `editions/edition-N.yaml` in the book's "
+            "repository. A new edition is made by one command, `se-ambulance edition` (`make edition`), which a "
+            "monthly workflow runs; CHANGELOG.md holds the same release notes.", "", *record_notes(editions), ":::"]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -183,6 +190,7 @@ def changelog(editions: Sequence[Edition]) -> str:
     out = [CHANGELOG_HEAD]
     for i in range(len(editions) - 1, -1, -1):
         ed = editions[i]
+        notes = [f"- **How this record was made.** {ed.recorded}"] if ed.recorded else []
         out += [f"## {heading(ed)}", "", *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
-                ""]
+                *notes, ""]
     return "\n".join(out).rstrip() + "\n"

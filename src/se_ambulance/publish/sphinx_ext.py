@@ -57,8 +57,17 @@ def _has_code(body: str) -> bool:
     return 'class="highlight' in body
 
 
+_TOGGLE_CLASSES = {"toggle", "tag_toggle", "tag_hide-input", "tag_hide-output", "tag_hide-cell"}
+
+
 def _has_toggle(body: str) -> bool:
-    return re.search(r'class="[^"]*\b(toggle|dropdown|tag_hide-(input|output|cell)|tag_toggle)', body) is not None
+    """sphinx-togglebutton's script works on toggles, hidden cells and admonitions with the class `dropdown`; a
+    sphinx-design dropdown (`sd-dropdown`) is a plain <details> and needs no script."""
+    for classes in re.findall(r'class="([^"]*)"', body):
+        tokens = set(classes.split())
+        if tokens & _TOGGLE_CLASSES or {"admonition", "dropdown"} <= tokens:
+            return True
+    return False
 
 
 # A script or stylesheet (by file name) -> does this page's body use it? Anything not listed is kept.

@@ -501,25 +501,27 @@ PLAIN_OPENINGS = {V.BETTER: "Yes, on the primary outcome", V.WORSE: "No: the pri
 
 
 def plain_answer(study: Study) -> str:
-    """One or two plain sentences for the front page: is the group working, on data to which month, and why the answer
-    is what it is: the primary outcome's verdict under the rule that governs this vintage, then what the newest rule
-    says when it differs, or the size the data could see by the end of the roll-out when power decided it."""
+    """A few short plain sentences for the front page (each under 25 words): is the group working, on data to which
+    month, and why the answer is what it is: the primary outcome's verdict under the rule that governs this vintage,
+    then what the newest rule says when it differs, or the size the data could see by the end of the roll-out when
+    power decided it."""
     p, d = study.primary, study.design
     data = f"data to {month_label(study.last_month)}"
     if decide.too_early_by_months(p, d.min_post_months):
         return (f"Too early to say: with {data}, {study.post_months} months have passed since the group's start "
-                f"({month_label(d.start)}), fewer than the {d.min_post_months} the pre-stated design waits for.")
-    opening = (f"{PLAIN_OPENINGS[p.verdict]}: with {data}, the pre-stated design's verdict on the group's Category 2 "
-               f"mean response time ({rule_name(study.governing)}) is “{VERDICT_WORDS[p.verdict]}”.")
+                f"({month_label(d.start)}). The design set out in advance waits for {d.min_post_months}.")
+    opening = (f"{PLAIN_OPENINGS[p.verdict]}. The design set out in advance judges the group on its Category 2 average "
+               f"response time. With {data}, its verdict is “{VERDICT_WORDS[p.verdict]}” "
+               f"({rule_name(study.governing)}).")
     revised, newest = p.revised, RE.RULES[-1]
     m = amount(D.PRIMARY, revised.meaningful, signed=False)
-    seen = (f"even with data to {month_label(d.power_until)} only a change of "
-            f"{amount(D.PRIMARY, revised.mde_end, signed=False)} could be told from the month-to-month noise, against "
-            f"the {m} that matters")
+    seen = (f"Even with data to {month_label(d.power_until)}, only a change of "
+            f"{amount(D.PRIMARY, revised.mde_end, signed=False)} could be told from the month-to-month noise. "
+            f"A change of {m} would matter")
     if revised.verdict != p.verdict:
         return (opening + f" Under {rule_name(newest)}, which governs later vintages, it is "
-                f"“{VERDICT_WORDS[revised.verdict]}”" + (f": {seen}." if decide.power_decided(revised) else "."))
+                f"“{VERDICT_WORDS[revised.verdict]}”." + (f" {seen}." if decide.power_decided(revised) else ""))
     if decide.power_decided(revised):
-        return opening + f" {capital(seen)} ({rule_name(newest)})."
+        return opening + f" {seen} ({rule_name(newest)})."
     return opening
 
