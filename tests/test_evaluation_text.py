@@ -428,11 +428,11 @@ def test_the_front_page_answer_names_the_data_the_rule_and_what_could_be_seen():
     revised = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
     answer = text.plain_answer(study)
-    assert answer.startswith("These data cannot tell. The design set out in advance judges the group on its Category 2 "
-                             "average response time. With data to March 2026, its verdict is “cannot be told from noise "
-                             "with these data” (the rule of 22 November 2026).")
+    assert answer.startswith("These data cannot tell. With data to March 2026, the test set in advance gives “cannot be "
+                             "told from noise with these data” for the group's Category 2 average (the rule of 22 November "
+                             "2026).")
     assert "only a change of 4.9 min could be told from the month-to-month noise. A change of 3.0 min would matter" in answer
-    assert max(len(s.split()) for s in answer.split(". ")) < 25  # short sentences, for the front page
+    assert max(len(s.split()) for s in answer.split(". ")) <= 35  # the briefing's limit (tests/test_readability.py)
     differs = _study(primary=_primary(verdict=V.NO_CHANGE, mde_now=2.0, revised=SimpleNamespace(
         verdict=V.NOT_FOUND, meaningful=3.0, mde_now=2.5, mde_end=2.0)), adopted="2026-11-21")
     assert "Under the rule of 7 December 2026, which governs later vintages, it is “no meaningful change found" in \

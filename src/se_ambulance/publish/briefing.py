@@ -141,7 +141,7 @@ def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
                       f"Data: our model gives {pounds_m(ya.central)} a year once the plan is in place, and "
                       f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged as "
                       f"{_words(READINGS, r.reading)}.",
-                      "" if cash else "These are not cash: never add them to the savings.")
+                      "" if cash else "These are not cash savings.")
 
 
 LINES: dict[str, Callable[[ClaimResult, Claim], ClaimLines]] = {
@@ -151,15 +151,20 @@ LINES: dict[str, Callable[[ClaimResult, Claim], ClaimLines]] = {
 }
 
 
-def claim_item(r: ClaimResult) -> str:
+def claim_item(r: ClaimResult, explained: set[str] | None = None) -> str:
     """One claim as a Markdown list item: heading, what was claimed, what the data say, the verdict and what it
-    means."""
+    means. `explained`: the meanings already given higher up the list (each is said once; a later claim with the
+    same verdict and wording gives the verdict word alone)."""
     if r.id not in LINES:
         raise KeyError(f"The briefing has no sentences for claim {r.id!r}; add them to "
                        "se_ambulance.publish.briefing.LINES.")
     c = claim(r.id)
     ln = LINES[r.id](r, c)
-    verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**: {meaning(c, r.verdict)}."
+    words = meaning(c, r.verdict)
+    verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**" + ("." if explained is not None and words in explained
+                                                              else f": {words}.")
+    if explained is not None:
+        explained.add(words)
     return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, ln.note) if p)
 
 
@@ -274,8 +279,8 @@ def group_answer(study) -> str:
     from se_ambulance.publish.evaluation_text import plain_answer
 
     months = study.post_months
-    return (f"{plain_answer(study)} This rests on AmbSYS data to {month_label(study.last_month)}: {months} "
-            f"month{'s' if months != 1 else ''} since the group's start in {month_label(study.design.start)}.")
+    return (f"{plain_answer(study)} The data end in {month_label(study.last_month)}, {months} "
+            f"month{'s' if months != 1 else ''} after the group's start.")
 
 
 def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> str:
@@ -303,6 +308,7 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
     trust_name, short = PROVIDERS[trust], short_trust_name(trust)
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
+    explained: set[str] = set()  # each verdict's meaning is given once, at its first claim
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
         f'<div class="{BRIEFING_CLASS}">', "",
@@ -316,7 +322,7 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
         "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
         f"{tally_sentence(results, ids)} **Supported** means the claim's figure is right. It does not mean that a "
         "standard was met, or that the group is working.", "",
-        *[claim_item(results[cid]) for cid in ids], "",
+        *[claim_item(results[cid], explained) for cid in ids], "",
         "</div>",
     ]
     return "\n".join(parts)

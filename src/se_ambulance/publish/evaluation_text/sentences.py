@@ -510,9 +510,8 @@ def plain_answer(study: Study) -> str:
     if decide.too_early_by_months(p, d.min_post_months):
         return (f"Too early to say: with {data}, {study.post_months} months have passed since the group's start "
                 f"({month_label(d.start)}). The design set out in advance waits for {d.min_post_months}.")
-    opening = (f"{PLAIN_OPENINGS[p.verdict]}. The design set out in advance judges the group on its Category 2 average "
-               f"response time. With {data}, its verdict is “{VERDICT_WORDS[p.verdict]}” "
-               f"({rule_name(study.governing)}).")
+    opening = (f"{PLAIN_OPENINGS[p.verdict]}. With {data}, the test set in advance gives “{VERDICT_WORDS[p.verdict]}” "
+               f"for the group's Category 2 average ({rule_name(study.governing)}).")
     revised, newest = p.revised, RE.RULES[-1]
     m = amount(D.PRIMARY, revised.meaningful, signed=False)
     seen = (f"Even with data to {month_label(d.power_until)}, only a change of "
