@@ -84,7 +84,7 @@ def test_a_later_start_month_moves_the_exploratory_months_and_the_sentences_with
     assert study.post_months == since and study.exploratory_months == 3
     assert values["ev.seen_months"] == "3"
     assert "after three months of outcome data since the start had been published" in values["ev.blindness"]
-    assert "3 (January 2026 to March 2026) were published before the design was fixed" in values["ev.exploratory"] \
+    assert "3 (January 2026 to March 2026) were in the data the book held" in values["ev.exploratory"] \
         or "All 3 months since the start (January 2026 to March 2026)" in values["ev.exploratory"]
     assert "six" not in values["ev.blindness"] + values["ev.fixed_after"]
 
@@ -116,7 +116,7 @@ def test_the_april_vintage_is_the_first_test_and_reports_under_the_rule_of_22_no
     assert ("This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage with data "
             "later than March 2026. Under the rule of 22 November 2026, in force when it was adopted, its result for "
             f"the primary outcome is: **{text.VERDICT_WORDS[study.primary.verdict]}**.") in today
-    assert "the other one (April 2026) was published after it" in today
+    assert "the other one (April 2026) was not, and is the first test fixed in advance" in today
     # What the revised rule says is shown beside it, never in its place.
     assert "**Under the rule of 7 December 2026**" in text.verdict_block(study)
     table = text.verdict_table(study)

@@ -311,14 +311,15 @@ def test_the_verdict_words_are_the_ones_the_design_promised():
 
 @pytest.mark.parametrize("start, last, post, words", [
     # The design saw data to March 2026: from an October 2025 start, six months are exploratory.
-    ("2025-10", "2026-03", 6, "All 6 months since the start (October 2025 to March 2026) were published before"),
-    ("2025-10", "2026-04", 7, "the first 6 (October 2025 to March 2026) were published before the design was fixed "
-                              "and are exploratory; the other one (April 2026) was published after it and was not "
-                              "seen when it was fixed"),
-    ("2025-10", "2026-06", 9, "the other 3 (April 2026 to June 2026) were published after it and were not seen"),
-    ("2026-01", "2026-04", 4, "the first 3 (January 2026 to March 2026) were published before"),
-    ("2026-04", "2026-05", 2, "All 2 months since the start (April 2026 to May 2026) were published after the design "
-                              "was fixed (it saw data to March 2026), so none is exploratory"),
+    ("2025-10", "2026-03", 6, "All 6 months since the start (October 2025 to March 2026) were in the data the book "
+                              "held when the design was fixed (data to March 2026)"),
+    ("2025-10", "2026-04", 7, "the first 6 (October 2025 to March 2026) were in the data the book held when the design "
+                              "was fixed (data to March 2026) and are exploratory; the other one (April 2026) was not, "
+                              "and is the first test fixed in advance"),
+    ("2025-10", "2026-06", 9, "the other 3 (April 2026 to June 2026) were not, and are the test fixed in advance"),
+    ("2026-01", "2026-04", 4, "the first 3 (January 2026 to March 2026) were in the data the book held"),
+    ("2026-04", "2026-05", 2, "None of the 2 months since the start (April 2026 to May 2026) was in the data the book "
+                              "held when the design was fixed (data to March 2026), so none is exploratory"),
     ("2026-04", "2026-03", 0, "There are no months since the start yet."),
 ])
 def test_which_months_are_exploratory_follows_the_start_and_the_data(start, last, post, words):

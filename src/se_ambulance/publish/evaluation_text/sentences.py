@@ -310,28 +310,28 @@ def blindness_sentence(study: Study) -> str:
 
 
 def exploratory_sentence(study: Study) -> str:
-    """Which months since the start are exploratory (published before the design was fixed) and which are the first
-    test fixed in advance, as the design states it."""
+    """Which months since the start are exploratory (in the data the book held when the design was fixed) and which
+    are the first test fixed in advance, as the design states it. What counts is what the book had seen, not when NHS
+    England published a month: a release published before the design was fixed but adopted after it was not seen."""
     n, k = study.exploratory_months, study.confirmatory_months
     d = study.design
     if study.post_months == 0:
         return "There are no months since the start yet."
     seen = month_label(decide.seen_to(study))
     last = month_label(study.last_month)
+    held = f"the data the book held when the design was fixed (data to {month_label(RE.DATA_TO_WHEN_FIXED)})"
     if k == 0:
-        return (f"All {n} months since the start ({month_label(d.start)} to {seen}) were published before the design "
-                "was fixed, so every result on them is exploratory. The first later data vintage is the first test "
-                "fixed in advance.")
+        return (f"All {n} months since the start ({month_label(d.start)} to {seen}) were in {held}, so every result on "
+                "them is exploratory. The first later data vintage is the first test fixed in advance.")
     if n == 0:
         months = "month" if k == 1 else "months"
-        return (f"All {k} {months} since the start ({month_label(d.start)} to {last}) were published after the design "
-                f"was fixed (it saw data to {month_label(RE.DATA_TO_WHEN_FIXED)}), so none is exploratory: every result "
-                "on them is a test fixed in advance.")
+        return (f"None of the {k} {months} since the start ({month_label(d.start)} to {last}) was in {held}, so none "
+                "is exploratory: every result on them is a test fixed in advance.")
     first_later = month_label(decide.seen_to(study) + pd.DateOffset(months=1))
-    later = (f"the other one ({first_later}) was published after it and was not seen when it was fixed" if k == 1 else
-             f"the other {k} ({first_later} to {last}) were published after it and were not seen when it was fixed")
+    later = (f"the other one ({first_later}) was not, and is the first test fixed in advance" if k == 1 else
+             f"the other {k} ({first_later} to {last}) were not, and are the test fixed in advance")
     return (f"Of the {study.post_months} months since the start, the first {n} ({month_label(d.start)} to {seen}) were "
-            f"published before the design was fixed and are exploratory; {later} (the estimates use all of them).")
+            f"in {held} and are exploratory; {later} (the estimates use all of them).")
 
 
 def rule_in_force_sentence(study: Study, vintage: str | None = None) -> str:
