@@ -473,3 +473,23 @@ def test_the_toggle_script_loads_only_where_a_toggle_needs_it():
     assert _has_toggle('<div class="admonition note dropdown">')
     assert _has_toggle('<div class="cell tag_hide-input">') and _has_toggle('<button class="toggle-button">') is False
     assert _has_toggle('<div class="toggle">')
+
+
+def test_every_chart_carries_its_suggested_citation_beside_its_data():
+    from se_ambulance.publish.sphinx_ext import cite_charts
+    from se_ambulance.publish.stamp import Stamp
+
+    stamp = Stamp(title="The South East ambulance evidence book", edition="Edition 2 (2026.12.1), 7 December 2026",
+                  data_to="AmbSYS data to April 2026", next_release="", address="https://example.org/book/",
+                  code_version="0.1.0")
+    figure = ('<figure class="se-chart" id="fig-c2"><figcaption class="se-chart-head"><span class="se-chart-title">'
+              'Category 2 &amp; more</span></figcaption><p class="se-chart-foot"><span class="se-chart-source">Source: '
+              'NHS England, AmbSYS (data to April 2026).</span> <a class="se-chart-csv" href="#fig-c2">Download the data '
+              '(CSV)</a></p></figure>')
+    out = cite_charts(figure + figure.replace("fig-c2", "fig-c1"), stamp, "https://example.org/book/notebooks/01.html")
+    assert out.count('<p class="se-chart-cite">') == 2
+    assert ("Cite this chart: The se-ambulance contributors, The South East ambulance evidence book (Edition 2 "
+            "(2026.12.1), 7 December 2026), “Category 2 &amp; more”, https://example.org/book/notebooks/01.html#fig-c2. "
+            "Data: NHS England, AmbSYS (data to April 2026); Open Government Licence v3.0.") in out
+    draft = Stamp(**{**stamp.__dict__, "edition": "Draft (not a published edition)"})
+    assert "(draft, not a published edition)" in cite_charts(figure, draft, "https://x/p.html")

@@ -129,3 +129,13 @@ def setup(app):
 
 if __name__ == "__main__":
     print(cff_text(current_stamp()), end="")
+
+
+def chart_citation(stamp: Stamp, chart_title: str, source: str, url: str) -> str:
+    """The suggested citation of one chart, printed beside its data download: the book, its edition, the chart's
+    title and address, and the data's source and licence (plain text)."""
+    e = edition_of(stamp)
+    edition = stamp.edition if e.published else "draft, not a published edition"
+    source = source.removeprefix("Source: ").rstrip(".")
+    return (f"Cite this chart: {AUTHORS}, {stamp.title} ({edition}), “{chart_title}”, {url}. Data: {source}; "
+            f"{DATA_LICENCE.name}.")

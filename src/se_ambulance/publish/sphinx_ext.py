@@ -149,9 +149,37 @@ def wrap_tables(body: str) -> str:
     return "".join(out)
 
 
+_CHART = re.compile(r'<figure class="se-chart" id="(?P<id>[^"]+)">(?P<inner>.*?)</figure>', re.S)
+_CHART_TITLE = re.compile(r'<span class="se-chart-title">(.*?)</span>', re.S)
+_CHART_SOURCE = re.compile(r'<span class="se-chart-source">(.*?)</span>', re.S)
+_CHART_FOOT_END = re.compile(r'(<p class="se-chart-foot">.*?</p>)', re.S)
+
+
+def cite_charts(body: str, stamp, page_url: str) -> str:
+    """Beside each chart's data download, the chart's suggested citation (`publish.citation.chart_citation`): the site
+    knows the page's address and the edition, which a chapter does not when it runs."""
+    from se_ambulance.publish.citation import chart_citation
+
+    def one(m: re.Match) -> str:
+        inner = m.group("inner")
+        title, source = _CHART_TITLE.search(inner), _CHART_SOURCE.search(inner)
+        if not (title and source):
+            return m.group(0)
+        cite = chart_citation(stamp, _text(title.group(1)), _text(source.group(1)), f"{page_url}#{m.group('id')}")
+        inner = _CHART_FOOT_END.sub(lambda f: f.group(1) + f'\n<p class="se-chart-cite">{html.escape(cite)}</p>',
+                                    inner, count=1)
+        return f'<figure class="se-chart" id="{m.group("id")}">{inner}</figure>'
+
+    return _CHART.sub(one, body)
+
+
 def _page_body(app, pagename, templatename, context, doctree) -> None:
     if "body" in context:
-        context["body"] = wrap_tables(context["body"])
+        body = wrap_tables(context["body"])
+        stamp = getattr(app, "se_stamp", None)
+        if stamp is not None and 'class="se-chart"' in body:
+            body = cite_charts(body, stamp, f"{stamp.address.rstrip('/')}/{pagename}.html")
+        context["body"] = body
 
 
 # --- print and PDF --------------------------------------------------------------------------------------------
