@@ -425,22 +425,36 @@ def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust
     assert "already better than every other English trust's" in text.meaning_text(best, "ed_conveyance")
 
 
-def test_the_front_page_answer_names_the_data_the_rule_and_what_could_be_seen():
+def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_governing_rule():
     revised = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
     answer = text.plain_answer(study)
-    assert answer.startswith("These data cannot tell. With data to March 2026, the test set in advance gives “cannot be "
-                             "told from noise with these data” for the group's Category 2 average (the rule of 22 November "
-                             "2026).")
-    assert "only a change of 4.9 min could be told from the month-to-month noise. A change of 3.0 min would matter" in answer
+    p = study.primary
+    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation "
+                             "fixed in advance gives “cannot be told from noise with these data” for its Category 2 "
+                             "average response time.")
+    # the sizes are the governing rule's, never the revised rule's beside its verdict
+    assert f"only a change of {p.mde_end:.1f} min could be told from the month-to-month noise" in answer
+    assert "4.9 min" not in answer and "rule of" not in answer  # one rule, so no rule is named
+    soon = _study(primary=_primary(verdict=V.TOO_EARLY, mde_now=4.0, mde_end=2.5, revised=revised), adopted="2026-11-21")
+    assert "With data to December 2027, a change of 2.5 min could be told" in text.plain_answer(soon)
+    assert "Even with" not in text.plain_answer(soon)  # 'even ... only' when the data will be strong enough is false
     assert max(len(s.split()) for s in answer.split(". ")) <= 35  # the briefing's limit (tests/test_readability.py)
     differs = _study(primary=_primary(verdict=V.NO_CHANGE, mde_now=2.0, revised=SimpleNamespace(
         verdict=V.NOT_FOUND, meaningful=3.0, mde_now=2.5, mde_end=2.0)), adopted="2026-11-21")
-    assert "Under the rule of 7 December 2026, which governs later vintages, it is “no meaningful change found" in \
-        text.plain_answer(differs)
+    assert ("A revised rule, dated 7 December 2026, would give “no meaningful change found" in text.plain_answer(differs))
     early = _study(primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
                    last="2025-11", post_months=2)
     assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
+
+
+def test_the_front_page_answer_says_which_way_every_estimate_leans_and_only_then():
+    same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
+    worse = _study(primary=_primary(lean=V.WORSE, revised=same), adopted="2026-11-21")
+    assert "Every estimate so far leans towards the group doing worse than other trusts (" in text.plain_answer(worse)
+    assert text.plain_answer(worse).endswith(", within the noise.")
+    mixed = _study(primary=_primary(lean=V.MIXED, revised=same), adopted="2026-11-21")
+    assert "Every estimate" not in text.plain_answer(mixed)
 
 
 # --- 9. the judgements behind the words, on both sides of each rule ---------------------------------------------

@@ -20,7 +20,7 @@ import pandas as pd
 from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import NOT_SUPPORTED, PARTLY, SUPPORTED
-from se_ambulance.publish.claims_text import claim_text
+from se_ambulance.publish.claims_text import claim_text, disagreeing_words
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent, pounds_m
 from se_ambulance.publish.stamp import CANONICAL_TRUST
 from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
@@ -44,13 +44,25 @@ MEANING: dict[tuple[str, str], str] = {
 }
 
 
-def meaning(c: Claim, verdict: str) -> str:
-    """What `verdict` means for claim `c`, in words; a verdict the briefing cannot explain is an error."""
+# A figure read from published data has no range: "the top of the range" would be false for it.
+EXACT_NOT_SUPPORTED = "the data give a lower figure"
+
+
+def meaning(c: Claim, verdict: str, ranged: bool = True) -> str:
+    """What `verdict` means for claim `c`, in words; a verdict the briefing cannot explain is an error. `ranged`: the
+    deciding estimate has a range (a forecast or Monte Carlo interval), not one figure read from the data."""
     key = (c.wording, verdict)
     if key not in MEANING:
         raise KeyError(f"The briefing has no words for the verdict {verdict!r} on a claim worded {c.wording!r} "
                        f"({c.id}); add them to se_ambulance.publish.briefing.MEANING.")
+    if not ranged and verdict == NOT_SUPPORTED and c.wording in ("more_than", "up_to"):
+        return EXACT_NOT_SUPPORTED
     return MEANING[key]
+
+
+def is_ranged(r: ClaimResult) -> bool:
+    e = r.readings[r.reading]
+    return e.low != e.high
 
 
 def an(phrase: str) -> str:
@@ -101,10 +113,14 @@ def _response(category: str) -> Callable[[ClaimResult, Claim], ClaimLines]:
 
 def _over_85(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
+    # A single trust's own area is context, not the claim's scope; name any that passes the claimed figure.
+    above = [f"{short_trust_name(key.split('_')[0])}'s own area ({percent(v, 1)} from mid-{key.rsplit('_', 1)[1]})"
+             for key, v in sorted(r.figures.items()) if key.split("_")[0] in PROVIDERS and 100 * v > c.value]
+    note = f"Only {' and '.join(above)} passes {percent(c.value / 100, 0)}." if above else ""
     return ClaimLines("People aged over 85",
                       f"Claimed: a rise of more than {percent(c.value / 100, 0)} in people aged over 85 by 2034.",
                       f"Data: ONS projects a rise of {t['from_2022']} from mid-2022 and {t['from_2025']} from "
-                      "mid-2025, for the South East region.")
+                      "mid-2025, for the South East region.", note)
 
 
 def _demand(r: ClaimResult, c: Claim) -> ClaimLines:
@@ -138,7 +154,7 @@ def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
     claimed = (f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.value, 0)}." if cash else
                f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.value, 0)}.")
     return ClaimLines("Cash savings" if cash else "Wider benefits", claimed,
-                      f"Data: our model gives {pounds_m(ya.central)} a year once the plan is in place, and "
+                      f"Data: our model gives {pounds_m(ya.central)} a year once running, and "
                       f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged as "
                       f"{_words(READINGS, r.reading)}.",
                       "" if cash else "These are not cash savings.")
@@ -160,12 +176,45 @@ def claim_item(r: ClaimResult, explained: set[str] | None = None) -> str:
                        "se_ambulance.publish.briefing.LINES.")
     c = claim(r.id)
     ln = LINES[r.id](r, c)
-    words = meaning(c, r.verdict)
+    words = meaning(c, r.verdict, is_ranged(r))
     verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**" + ("." if explained is not None and words in explained
                                                               else f": {words}.")
     if explained is not None:
         explained.add(words)
-    return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, ln.note) if p)
+    other = disagreeing_words(r)
+    but = f"But {other}." if other else ""
+    return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, but, ln.note) if p)
+
+
+RESPONSE_IDS = ("c1-mean-2024-25", "c2-mean-2024-25")
+
+
+def response_times_item(results: Mapping[str, ClaimResult]) -> str:
+    """Both response-time claims as one item, when both are supported on the same reading (their usual case): a
+    board member reads one sentence of what was claimed and one of what the data say. '' otherwise."""
+    rs = [results.get(i) for i in RESPONSE_IDS]
+    if any(r is None for r in rs) or {r.verdict for r in rs} != {SUPPORTED} or len({r.reading for r in rs}) != 1:
+        return ""
+    t1, t2 = claim_text(rs[0]), claim_text(rs[1])
+    c1, c2 = claim(RESPONSE_IDS[0]), claim(RESPONSE_IDS[1])
+    return (f"- **Response times in {t1['year']}.** Claimed: the South East's averages were {mmss(c1.value)} "
+            f"(Category 1) and {mmss(c2.value)} (Category 2). Data: {t1['measured']} and {t2['measured']} for "
+            f"{_words(READINGS, rs[0].reading)}. **Supported**: both claimed figures are accurate.")
+
+
+def claim_items(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> list[str]:
+    """The headline claims as list items, in order; the two response-time claims as one where they agree."""
+    explained: set[str] = set()  # each verdict's meaning is given once, at its first claim
+    both = response_times_item(results) if set(RESPONSE_IDS) <= set(ids) else ""
+    items = []
+    for cid in ids:
+        if both and cid in RESPONSE_IDS:
+            if cid == next(i for i in ids if i in RESPONSE_IDS):
+                items.append(both)
+                explained.add(MEANING[("about", SUPPORTED)])
+            continue
+        items.append(claim_item(results[cid], explained))
+    return items
 
 
 # --- the standards -----------------------------------------------------------------------------------------------
@@ -278,9 +327,7 @@ def group_answer(study) -> str:
     """The plain answer to "is the group working?" and the data it rests on."""
     from se_ambulance.publish.evaluation_text import plain_answer
 
-    months = study.post_months
-    return (f"{plain_answer(study)} The data end in {month_label(study.last_month)}, {months} "
-            f"month{'s' if months != 1 else ''} after the group's start.")
+    return plain_answer(study)  # it names the data's end and the months since the group's start
 
 
 def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> str:
@@ -308,11 +355,11 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
     trust_name, short = PROVIDERS[trust], short_trust_name(trust)
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
-    explained: set[str] = set()  # each verdict's meaning is given once, at its first claim
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
         f'<div class="{BRIEFING_CLASS}">', "",
-        f"**In brief.** {data_to[0].upper()}{data_to[1:]}. {note}".rstrip(), "",
+        # The data's end is in the group's answer just below; a book for another trust or group says so first.
+        *([f"**In brief.** {note}", ""] if note else []),
         f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```", "",
         group_answer(study), "",
         f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```", "",
@@ -320,13 +367,14 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
         standards_table(standards, years), "",
         "Yearly 9-in-10 figures are approximate.", "",
         "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
-        f"{tally_sentence(results, ids)} **Supported** means the claim's figure is right. It does not mean that a "
-        "standard was met, or that the group is working.", "",
-        *[claim_item(results[cid], explained) for cid in ids], "",
+        f"{tally_sentence(results, ids)} **Supported** means the claimed figure is right, not that a standard was "
+        "met or that the group is working.", "",
+        *claim_items(results, ids), "",
         "</div>",
     ]
     return "\n".join(parts)
 
 
-__all__ = ["BRIEFING_CLASS", "MEANING", "briefing", "c2_sentences", "claim_item", "group_answer", "meaning", "tally_sentence",
+__all__ = ["BRIEFING_CLASS", "MEANING", "briefing", "c2_sentences", "claim_item", "claim_items", "group_answer", "meaning",
+           "response_times_item", "tally_sentence",
            "met_count_sentence", "scope_note", "short_trust_name", "standards_table"]

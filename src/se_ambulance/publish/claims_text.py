@@ -147,6 +147,12 @@ def summary(r: ClaimResult) -> str:
     return first + "; but " + "; ".join(others) + "."
 
 
+def disagreeing_words(r: ClaimResult) -> str:
+    """The other readings whose verdict differs from the deciding one, in words ('' when none): 'supported as a
+    present value over ten years'. The front page says them after the verdict, so a reader sees where they differ."""
+    return "; ".join(f"{_verdict_on(r, k)} {reading_words(r, k)}" for k in r.disagreeing)
+
+
 def other_readings(r: ClaimResult) -> str:
     """The other readings' verdicts in a sentence ('' when the claim has one reading)."""
     others = [k for k in r.verdicts if k != r.reading]

@@ -13,7 +13,7 @@ import pandas as pd
 
 from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import claim
-from se_ambulance.publish.briefing import c2_sentences, duration, meaning, met_count_sentence, short_trust_name
+from se_ambulance.publish.briefing import is_ranged, c2_sentences, duration, meaning, met_count_sentence, short_trust_name
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent
 from se_ambulance.reference.orgs import GROUP_CODE, PROVIDERS, Group, short_name
 
@@ -116,7 +116,8 @@ def case_figures_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]
     claims = [claim(cid) for cid in ids]
     figures = ", ".join(f"Category {cid[1]} {mmss(c.value)}" for cid, c in zip(ids, claims))
     year = fy_label(int(results[ids[0]].figures["claim_year"]))
-    verdicts = [(results[cid].verdict, meaning(c, results[cid].verdict)) for cid, c in zip(ids, claims)]
+    verdicts = [(results[cid].verdict, meaning(c, results[cid].verdict, is_ranged(results[cid])))
+                for cid, c in zip(ids, claims)]
     if len(set(verdicts)) == 1:
         judged = f"{'Both are' if len(ids) == 2 else 'All are'} **{verdicts[0][0]}**: {verdicts[0][1]}."
     else:

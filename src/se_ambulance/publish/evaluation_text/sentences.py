@@ -500,27 +500,39 @@ PLAIN_OPENINGS = {V.BETTER: "Yes, on the primary outcome", V.WORSE: "No: the pri
                   V.UNCONFIRMED: "Not confirmed", V.TOO_EARLY: "Too early to say", V.UNDETECTABLE: "These data cannot tell"}
 
 
+PLAIN_LEAN = {V.WORSE: "doing worse than other trusts", V.BETTER: "doing better than other trusts"}
+
+
 def plain_answer(study: Study) -> str:
-    """A few short plain sentences for the front page (each under 25 words): is the group working, on data to which
-    month, and why the answer is what it is: the primary outcome's verdict under the rule that governs this vintage,
-    then what the newest rule says when it differs, or the size the data could see by the end of the roll-out when
-    power decided it."""
+    """A few short plain sentences for the front page: is the group working, on data to which month, and why the answer
+    is what it is. Every number comes from the rule that governs this vintage (the one in force when it was adopted);
+    a later revision is named only when it would give another verdict. When every estimate leans one way, it says so,
+    as context: the verdict is the rule's."""
     p, d = study.primary, study.design
     data = f"data to {month_label(study.last_month)}"
     if decide.too_early_by_months(p, d.min_post_months):
         return (f"Too early to say: with {data}, {study.post_months} months have passed since the group's start "
-                f"({month_label(d.start)}). The design set out in advance waits for {d.min_post_months}.")
-    opening = (f"{PLAIN_OPENINGS[p.verdict]}. With {data}, the test set in advance gives “{VERDICT_WORDS[p.verdict]}” "
-               f"for the group's Category 2 average ({rule_name(study.governing)}).")
+                f"({month_label(d.start)}). The evaluation fixed in advance waits for {d.min_post_months}.")
+    months = f"{study.post_months} month{'s' if study.post_months != 1 else ''}"
+    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} into the group, the evaluation fixed in advance gives "
+           f"“{VERDICT_WORDS[p.verdict]}” for its Category 2 average response time."]
+    if decide.power_decided(p):
+        m, end, until = (amount(D.PRIMARY, p.meaningful, signed=False), amount(D.PRIMARY, p.mde_end, signed=False),
+                         month_label(d.power_until))
+        out.append(f"A change of {m} would matter. "
+                   + (f"Even with data to {until}, only a change of {end} could be told from the month-to-month noise."
+                      if p.mde_end > p.meaningful else
+                      f"With data to {until}, a change of {end} could be told from the month-to-month noise."))
+    shown = [e for e in lean_estimates(p, study.sensitivity) if math.isfinite(e)]
+    if p.lean in PLAIN_LEAN and shown:
+        lo, hi = sorted((min(shown), max(shown)), key=abs)
+        noise = p.verdict in (V.TOO_EARLY, V.UNDETECTABLE)
+        out.append(f"Every estimate so far leans towards the group {PLAIN_LEAN[p.lean]} "
+                   f"({amount(D.PRIMARY, lo)} to {amount(D.PRIMARY, hi)})"
+                   + (", within the noise." if noise else ", as context for the verdict."))
     revised, newest = p.revised, RE.RULES[-1]
-    m = amount(D.PRIMARY, revised.meaningful, signed=False)
-    seen = (f"Even with data to {month_label(d.power_until)}, only a change of "
-            f"{amount(D.PRIMARY, revised.mde_end, signed=False)} could be told from the month-to-month noise. "
-            f"A change of {m} would matter")
     if revised.verdict != p.verdict:
-        return (opening + f" Under {rule_name(newest)}, which governs later vintages, it is "
-                f"“{VERDICT_WORDS[revised.verdict]}”." + (f" {seen}." if decide.power_decided(revised) else ""))
-    if decide.power_decided(revised):
-        return opening + f" {seen} ({rule_name(newest)})."
-    return opening
+        out.append(f"A revised rule, dated {day_label(newest.dated)}, would give “{VERDICT_WORDS[revised.verdict]}”; "
+                   "it governs later releases.")
+    return " ".join(out)
 
