@@ -21,7 +21,7 @@ from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import Claim, claim
 from se_ambulance.claims.rule import NOT_SUPPORTED, PARTLY, SUPPORTED
 from se_ambulance.publish.claims_text import claim_text, disagreeing_words
-from se_ambulance.publish.format import fy_label, mmss, month_label, percent, pounds_m
+from se_ambulance.publish.format import fy_label, mmss, percent, pounds_m
 from se_ambulance.publish.stamp import CANONICAL_TRUST
 from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
 
