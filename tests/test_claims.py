@@ -197,6 +197,11 @@ CANONICAL = {
     "las-scas-16m": "not tested here", "secamb-population-2018": "not supported",
     "secamb-population-4-5m": "not supported", "staff-3300": "not tested here", "calls-2005-06": "not tested here",
     "deficits-25-26": "not tested here", "handover-45-minutes-2015": "cannot be tested with public data",
+    "older-population-growth": "not supported", "london-boroughs-32": "supported", "ten-ambulance-trusts": "supported",
+    "first-group-model": "cannot be tested with public data", "surplus-three-years": "not tested here",
+    "savings-millions": "cannot be tested with public data",
+    "neonatal-three-ambulances": "cannot be tested with public data",
+    "nhs111-ten-minutes": "cannot be tested with public data",
 }
 
 
@@ -350,3 +355,191 @@ def test_the_introduction_and_the_claims_page_lead_with_the_same_claims():
         cells = json.loads((ROOT / "notebooks" / f"{page}.ipynb").read_text(encoding="utf-8"))["cells"]
         source = "".join("".join(c["source"]) for c in cells if c["cell_type"] == "code")
         assert "from se_ambulance.claims.register import HEADLINE" in source and "HEADLINE = " not in source, page
+
+
+# --- counts and ranks: the regions' older populations, London's boroughs, the ambulance trusts ----------------------
+
+def _regions(growth_65: dict[str, float], growth_85: dict[str, float]):
+    """A regional projection table (the shape `data.population.read_region` returns) for England's nine regions, in
+    which each region's population at 65-84 and at 85+ grows from 2022 to 2025 by nothing and from 2025 to 2034, 2035
+    by the given shares (85+ from the second mapping; 65-84 chosen so that 65+ as a whole grows by the first)."""
+    import pandas as pd
+
+    from se_ambulance.reference.areas import REGION_NAMES
+
+    rows = []
+    for code in REGION_NAMES:
+        g65, g85 = growth_65[code], growth_85[code]
+        # 1,000 aged 65-84 and 100 aged 85+ in 2025: 65+ grows by g65 when 65-84 grows by (1,100 g65 - 100 g85) / 1,000.
+        young_old = (1100 * g65 - 100 * g85) / 1000
+        for year in (2022, 2025, 2034, 2035):
+            k = 0 if year <= 2025 else 1
+            rows += [{"code": code, "area": code, "age_group": "65-69", "year": year,
+                      "population": 1000 * (1 + k * young_old)},
+                     {"code": code, "area": code, "age_group": "85-89", "year": year,
+                      "population": 100 * (1 + k * g85)}]
+    rows += [{"code": "E92000001", "area": "ENGLAND", "age_group": "65-69", "year": y, "population": 9e3}
+             for y in (2022, 2025, 2034, 2035)]
+    return pd.DataFrame(rows)
+
+
+def _order(se_rank: int, spread: float = 0.01) -> dict[str, float]:
+    """Growths for the nine regions with the South East `se_rank`-th fastest (the others evenly `spread` apart)."""
+    from se_ambulance.reference.areas import REGION_NAMES, SOUTH_EAST_REGION
+
+    others = [c for c in REGION_NAMES if c != SOUTH_EAST_REGION]
+    order = others[:se_rank - 1] + [SOUTH_EAST_REGION] + others[se_rank - 1:]
+    return {code: 0.30 - spread * i for i, code in enumerate(order)}
+
+
+def _older_result(se_65: int, se_85: int, spread: float = 0.01):
+    from se_ambulance.claims.evaluate import ClaimInputs, older_population_growth
+    from se_ambulance.claims.register import claim
+
+    inp = ClaimInputs()
+    inp.region = _regions(_order(se_65, spread), _order(se_85, spread))
+    return older_population_growth(claim("older-population-growth"), inp)
+
+
+@pytest.mark.parametrize("se_65, se_85, verdict_65, verdict_85", [
+    (3, 4, "supported", "not supported"),  # 3rd: among the three fastest (the top third of nine)
+    (4, 3, "not supported", "supported"),  # 4th: outside, on either reading
+    (1, 9, "supported", "not supported"),
+])
+def test_one_of_the_fastest_is_the_top_third_of_the_regions_on_each_reading_of_older(se_65, se_85, verdict_65,
+                                                                                        verdict_85):
+    from se_ambulance.publish.claims_text import claim_text
+
+    r = _older_result(se_65, se_85)
+    assert r.readings["aged_65_plus"].central == 9 - se_65 and r.readings["aged_85_plus"].central == 9 - se_85
+    assert (r.verdicts["aged_65_plus"], r.verdicts["aged_85_plus"]) == (verdict_65, verdict_85)
+    assert r.verdict == verdict_65  # ages 65 and over decide
+    t = claim_text(r)
+    assert t["rank_65"] == f"{['1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th', '9th'][se_65 - 1]} of 9"
+    assert t["fastest"] == "among the 3 fastest of England's 9 regions"
+    inside = "ahead of 4th place" if se_65 <= 3 else "short of 3rd place"
+    assert inside in t["evidence"].split("Its population aged 85")[0]
+
+
+def test_the_older_populations_words_show_a_close_gap_to_two_decimals():
+    from se_ambulance.publish.claims_text import claim_text
+
+    close = claim_text(_older_result(4, 3, spread=0.0004))["evidence"]
+    assert "0.04 percentage points short of 3rd place" in close
+    assert "grows 29.88%, 4th of 9" in close and "(29.92%)" in close  # both would read 29.9% to one decimal
+    wide = claim_text(_older_result(4, 3))["evidence"]
+    assert "1.0 percentage points short of 3rd place" in wide and "grows 27.0%, 4th of 9" in wide
+    assert "the 4th largest rise of the regions at 65 and over and the 3rd largest at 85 and over" in wide
+
+
+def test_region_growth_refuses_unknown_ages_and_years():
+    from se_ambulance.analysis import population as pop
+
+    region = _regions(_order(1), _order(1))
+    with pytest.raises(ValueError, match="unknown ages '75\\+'; allowed: 65\\+, 85\\+"):
+        pop.region_growth(region, "75+", 2025, 2034)
+    with pytest.raises(ValueError, match="no year 2050; they run from 2022 to 2035"):
+        pop.region_growth(region, "65+", 2025, 2050)
+    table = pop.region_growth(region, "65+", 2025, 2034)
+    assert len(table) == 9 and "E92000001" not in set(table["code"])  # regions only, not England
+
+
+def _boroughs(trust_of: dict[str, str]):
+    """District boundaries (codes only) for London's 33 E09 districts and one district outside, and an overlay
+    giving each district the trust in `trust_of` (default London)."""
+    import pandas as pd
+
+    codes = [f"E09{n:06d}" for n in range(1, 34)] + ["E07000207"]
+    overlay = pd.DataFrame({"ltla_code": codes,
+                            "amb_org_code": [trust_of.get(c, "RRU" if c.startswith("E09") else "RYD") for c in codes],
+                            "share_of_area": [0.97] * len(codes)})
+    return pd.DataFrame({"code": codes}), overlay
+
+
+@pytest.mark.parametrize("trust_of, covered, verdict", [
+    ({}, 32, "supported"),  # 32 boroughs; the City of London (E09000001) is not one
+    ({"E09000001": "RYD"}, 32, "supported"),  # the City is not a borough: the count does not move
+    ({"E09000033": "RYD"}, 31, "not supported"),  # one borough outside the service's area
+])
+def test_the_32_boroughs_are_counted_inside_the_london_services_area(trust_of, covered, verdict):
+    from se_ambulance.claims.evaluate import ClaimInputs, london_boroughs
+    from se_ambulance.claims.register import claim
+    from se_ambulance.publish.claims_text import claim_text
+
+    inp = ClaimInputs()
+    inp.district_boundaries, inp.district_overlay_2024 = _boroughs(trust_of)
+    r = london_boroughs(claim("london-boroughs-32"), inp)
+    assert r.readings["london_boroughs"].central == 32
+    assert r.readings["in_las_footprint"].central == covered and r.verdict == verdict
+    text = claim_text(r)["evidence"]
+    assert ("covers all 32" in text) == (covered == 32)
+    assert ("and the City of London." in text) == ("E09000001" not in trust_of)
+    assert "It covers no district outside London." in text
+
+
+def _providers(names: dict[str, str], earlier: dict[str, str] | None = None):
+    """An AmbSYS-shaped table with one row per trust in March 2026 (`names`) and, before it, `earlier`."""
+    import pandas as pd
+
+    rows = [{"org": o, "org_name": n, "level": "trust", "month": pd.Timestamp("2026-03-01")} for o, n in names.items()]
+    rows += [{"org": o, "org_name": n, "level": "trust", "month": pd.Timestamp("2026-02-01")}
+             for o, n in (earlier or {}).items()]
+    rows += [{"org": "Eng", "org_name": "England", "level": "england", "month": pd.Timestamp("2026-03-01")}]
+    return pd.DataFrame(rows)
+
+
+TRUST_NAMES = {**{code: f"{code} AMBULANCE SERVICE NHS TRUST" for code in
+                  ("RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", "RYF")},
+               "R1F": "ISLE OF WIGHT NHS TRUST"}
+
+
+@pytest.mark.parametrize("names, trusts, providers, verdict", [
+    (TRUST_NAMES, 10, 11, "supported"),  # ten ambulance service trusts and the Isle of Wight's integrated trust
+    ({k: v for k, v in TRUST_NAMES.items() if k != "RYE"}, 9, 10, "not supported"),  # after a merger: nine
+    ({**TRUST_NAMES, "R1F": "ISLE OF WIGHT AMBULANCE SERVICE NHS TRUST"}, 11, 11, "not supported"),
+])
+def test_ten_ambulance_trusts_counts_the_ambulance_service_trusts_in_the_latest_month(names, trusts, providers,
+                                                                                       verdict):
+    from se_ambulance.claims.evaluate import ClaimInputs, ambulance_trusts
+    from se_ambulance.claims.register import claim
+    from se_ambulance.publish.claims_text import claim_text
+
+    inp = ClaimInputs()
+    inp.tidy = _providers(names, earlier={"XXX": "A TRUST THAT STOPPED REPORTING"})
+    r = ambulance_trusts(claim("ten-ambulance-trusts"), inp)
+    assert (r.readings["ambulance_trusts"].central, r.readings["all_providers"].central) == (trusts, providers)
+    assert r.verdict == verdict and r.data_end == "2026-03"
+    assert r.verdicts["all_providers"] == ("supported" if providers == 10 else "not supported")
+    text = claim_text(r)["evidence"]
+    assert f"lists {providers} providers" in text and "March 2026" in text and "SECAmb among them" in text
+    named = "The other is the Isle of Wight NHS Trust, which runs the island's hospital" in text
+    assert named == (trusts < providers)
+
+
+def test_providers_in_a_month_that_has_none_is_an_error_naming_the_months():
+    from se_ambulance.analysis.providers import providers_in_month
+
+    with pytest.raises(ValueError, match=("no trust reported to AmbSYS in 2025-01; "
+                                         "the data run from 2026-02 to 2026-03")):
+        providers_in_month(_providers(TRUST_NAMES, earlier=TRUST_NAMES), "2025-01")
+
+
+def test_the_new_counts_on_the_real_data(results):
+    from se_ambulance.publish.claims_text import claim_text
+
+    older = results["older-population-growth"]
+    assert (older.readings["aged_65_plus"].central, older.readings["aged_85_plus"].central) == (5, 6)
+    t = claim_text(older)
+    assert (t["rank_65"], t["rank_85"]) == ("4th of 9", "3rd of 9")
+    assert t["summary"] == "Not supported for people aged 65 and over; but supported for people aged 85 and over."
+    assert "behind London (22.0%), the South West (20.2%) and the East Midlands (19.4%)" in t["evidence"]
+    assert "0.05 percentage points short of 3rd place" in t["evidence"]
+    boroughs = results["london-boroughs-32"]
+    assert boroughs.readings["in_las_footprint"].central == boroughs.readings["london_boroughs"].central == 32
+    assert boroughs.figures["city_covered"] == 1 and boroughs.figures["outside_london"] == 0
+    trusts = results["ten-ambulance-trusts"]
+    assert (trusts.readings["ambulance_trusts"].central, trusts.readings["all_providers"].central) == (10, 11)
+    assert "not_ambulance_trust.R1F" in trusts.figures
+    assert claim_text(trusts)["summary"] == (
+        "Supported counting ambulance service trusts; but not supported counting every provider of emergency "
+        "ambulance services, the Isle of Wight's included.")

@@ -76,6 +76,9 @@ UTLA_2020 = {
 UTLA_2020["GROUP"] = UTLA_2020["RYD"] + UTLA_2020["RYE"]
 
 OLD_BANDS = ("85-89", "90+")
+# The older population, on the two readings of "older" the case's words admit: 65 and over (ONS's and the NHS's
+# usual meaning) and 85 and over (the age the case's next sentence names).
+OLDER_BANDS: dict[str, tuple[str, ...]] = {"65+": ("65-69", "70-74", "75-79", "80-84", *OLD_BANDS), "85+": OLD_BANDS}
 LA_OLD_AGES = ("85", "86", "87", "88", "89", "90 and over")
 
 
@@ -102,6 +105,35 @@ def region_totals(region: pd.DataFrame, area: str) -> pd.DataFrame:
         "aged_85_plus": r[r["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum(),
         "all_ages": r[r["age_group"] == "All ages"].groupby("year")["population"].sum(),
     })
+
+
+def region_growth(region: pd.DataFrame, ages: str, base: int, target: int) -> pd.DataFrame:
+    """England's regions ranked by the growth of their population at `ages` (a key of OLDER_BANDS) from mid-`base`
+    to mid-`target`: one row per region (`code`, `area`), with `growth` (proportional), `increase` (people) and
+    `rank` (1 = fastest growth), fastest first."""
+    from se_ambulance.reference.areas import REGION_PREFIX
+
+    if ages not in OLDER_BANDS:
+        raise ValueError(f"unknown ages {ages!r}; allowed: {', '.join(OLDER_BANDS)}")
+    years = set(region["year"])
+    missing = [y for y in (base, target) if y not in years]
+    if missing:
+        raise ValueError(f"the regional projections have no year {missing[0]}; they run from {min(years)} to "
+                         f"{max(years)}")
+    r = region[region["code"].astype(str).str.startswith(REGION_PREFIX) & region["age_group"].isin(OLDER_BANDS[ages])]
+    by = r.groupby(["code", "area", "year"])["population"].sum().unstack("year")
+    out = pd.DataFrame({"growth": by[target] / by[base] - 1, "increase": by[target] - by[base]}).reset_index()
+    out = out.sort_values("growth", ascending=False, ignore_index=True)
+    out["rank"] = range(1, len(out) + 1)
+    return out
+
+
+def regions_outgrown(growth: pd.DataFrame, code: str) -> int:
+    """How many of the other regions in `region_growth`'s table grow more slowly than region `code`."""
+    if code not in set(growth["code"]):
+        raise ValueError(f"region {code!r} is not in the table; it holds {', '.join(growth['code'])}")
+    own = float(growth.loc[growth["code"] == code, "growth"].iloc[0])
+    return int((growth["growth"] < own).sum())
 
 
 def change(totals: pd.DataFrame, base: int, target: int) -> pd.Series:

@@ -33,14 +33,16 @@ from se_ambulance.analysis.metrics import annual_totals
 from se_ambulance.claims.register import Claim, load_register
 from se_ambulance.data.ambco import load_ambco
 from se_ambulance.data.ambsys import load_ambsys
-from se_ambulance.analysis import footprints
-from se_ambulance.data.geography import (load_ccg_footprint_population, load_district_population_2020,
-                                         load_district_trust_overlay, load_lsoa_subicb_lookup)
+from se_ambulance.analysis import footprints, providers
+from se_ambulance.data.geography import (load_ccg_footprint_population, load_district_boundaries,
+                                         load_district_population_2020, load_district_trust_overlay,
+                                         load_lsoa_subicb_lookup)
 from se_ambulance.data.history import load_emergency_calls
 from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
 from se_ambulance.data.workforce import load_workforce
 from se_ambulance.claims.rule import judge_readings
 from se_ambulance.reference import standards
+from se_ambulance.reference.areas import SOUTH_EAST_REGION
 from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS, GROUP_CODE
 
 
@@ -129,6 +131,8 @@ class ClaimInputs:
     emergency_calls = cached_property(lambda self: load_emergency_calls())
     workforce = cached_property(lambda self: load_workforce())
     ccg_population = cached_property(lambda self: load_ccg_footprint_population())
+    district_boundaries = cached_property(lambda self: load_district_boundaries())
+    district_overlay_2024 = cached_property(lambda self: load_district_trust_overlay(2024))
 
     @cached_property
     def footprint_shares(self) -> pd.DataFrame:
@@ -230,6 +234,36 @@ def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
                    data_end=_last_month(inp.tidy))
 
 
+# "the South East has one of the fastest growing older populations in the country": England's nine regions ranked
+# by the growth of their older population from the case's year to 2034, the year its next sentence names. The
+# register's figure is how many of the other regions the South East must outgrow to be "one of the fastest".
+OLDER_AGES = ("65+", "85+")
+
+
+@claim_function()
+def older_population_growth(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """How many of the other regions the South East's older population outgrows, aged 65+ and aged 85+, mid-2025
+    to mid-2034. Context: each region's growth and rank; the South East's increase in people and its rank by it;
+    its rank by growth to mid-2035 (a decade on) and from mid-2022 (the projections' base)."""
+    readings: dict[str, Estimate] = {}
+    figures: dict[str, float] = {}
+    for ages in OLDER_AGES:
+        key = "aged_" + ages.replace("+", "_plus")
+        table = pop.region_growth(inp.region, ages, CASE_YEAR, OVER_85_TARGET)
+        readings[key] = Estimate.exact(pop.regions_outgrown(table, SOUTH_EAST_REGION))
+        figures[f"{key}.regions"] = len(table)
+        for row in table.itertuples():
+            figures |= {f"{key}.growth.{row.code}": row.growth, f"{key}.rank.{row.code}": row.rank}
+        own = table["code"] == SOUTH_EAST_REGION
+        figures[f"{key}.increase"] = float(table.loc[own, "increase"].iloc[0])
+        figures[f"{key}.increase_rank"] = int(table["increase"].rank(ascending=False)[own].iloc[0])
+        for name, (base, target) in {"to_decade": (CASE_YEAR, CASE_YEAR + 10),
+                                     "from_base": (int(inp.region["year"].min()), OVER_85_TARGET)}.items():
+            other = pop.region_growth(inp.region, ages, base, target).set_index("code")
+            figures[f"{key}.rank_{name}"] = other.loc[SOUTH_EAST_REGION, "rank"]
+    return _result(c, readings, figures)
+
+
 # --- clinical outcomes -----------------------------------------------------------------------
 
 # "clinical outcomes can vary significantly across the region" (2025, present tense): SECAmb against SCAS on the
@@ -294,6 +328,35 @@ def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
                 "trust_footprints_mid_2022": Estimate.exact(float(sum(banded.values())))}
     figures = {f"{t}_2018": at_2018[t] for t in LAS_SCAS} | {f"{t}_2022": v for t, v in banded.items()}
     return _result(c, readings, figures, bounds={k: "lower" for k in readings})
+
+
+# "London Ambulance Service covers the 32 London boroughs" (seed 002, 2018).
+LONDON_TRUST = "RRU"
+
+
+@claim_function()
+def london_boroughs(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """The London boroughs inside London Ambulance Service's footprint (NHS England's 2018 footprint laid over the
+    May 2024 districts: each district goes to the trust that covers most of it), and the London boroughs in ONS's
+    district boundaries. London's boroughs have not changed since 1965, so the 2024 districts serve for 2018."""
+    cover = providers.borough_coverage(inp.district_boundaries, inp.district_overlay_2024, LONDON_TRUST)
+    readings = {"in_las_footprint": Estimate.exact(cover["covered"]),
+                "london_boroughs": Estimate.exact(cover["boroughs"])}
+    return _result(c, readings, {k: v for k, v in cover.items() if k not in ("covered", "boroughs")})
+
+
+# "It is one of ten ambulance services trusts providing England with emergency medical services" (seed 003).
+@claim_function()
+def ambulance_trusts(c: Claim, inp: ClaimInputs) -> ClaimResult:
+    """The providers reporting to AmbSYS in its latest month: those that are ambulance service trusts, and all of
+    them (the Isle of Wight's ambulance service is run by a trust that also runs the island's hospital). Each
+    provider that is not an ambulance service trust is flagged in the figures, for the words that name it."""
+    p = providers.providers_in_month(inp.tidy)
+    readings = {"ambulance_trusts": Estimate.exact(int(p["ambulance_trust"].sum())),
+                "all_providers": Estimate.exact(len(p))}
+    figures = {"secamb_counted": float("RYD" in set(p.loc[p["ambulance_trust"], "org"]))}
+    figures |= {f"not_ambulance_trust.{org}": 1.0 for org in p.loc[~p["ambulance_trust"], "org"]}
+    return _result(c, readings, figures, data_end=_last_month(inp.tidy))
 
 
 # --- history and workforce -------------------------------------------------------------------

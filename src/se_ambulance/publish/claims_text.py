@@ -13,8 +13,9 @@ from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import FUNCTION_PREFIX, Claim, claim, load_register
 from se_ambulance.claims.rule import (BORDERLINE, NOT_SUPPORTED, NOT_TESTED, PARTLY, SUPPORTED, UNTESTABLE,
                                       VERDICTS)
-from se_ambulance.publish.format import fy_label, mmss, month_label, odds, percent, pounds_m
-from se_ambulance.reference.orgs import CASE_GROUP, Group, names
+from se_ambulance.publish.format import count_label, fy_label, mmss, month_label, odds, ordinal, percent, pounds_m
+from se_ambulance.reference.areas import REGION_NAMES, SOUTH_EAST_REGION
+from se_ambulance.reference.orgs import CASE_GROUP, PROVIDER_NOTES, PROVIDERS, Group, names
 
 
 def group_scope_note(group: Group, what: str = "The case's claims on this page concern") -> str:
@@ -216,6 +217,115 @@ def _over_85(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"{percent(f['RYD_from_2022'])}: a sub-area is context, not the claim's scope. SCAS's area "
                          "here includes the Isle of Wight, which ONS's Hampshire sub-ICB area contains although the "
                          "island has its own ambulance trust.")}
+
+
+AGES_WORDS = {"aged_65_plus": "aged 65 and over", "aged_85_plus": "aged 85 and over"}
+
+
+def _points_gap(share: float) -> str:
+    """A gap between two growths in percentage points: two decimals below a tenth of a point, else one."""
+    points = 100 * share
+    return f"{points:.{2 if points < 0.1 else 1}f} percentage points"
+
+
+def _region_growth(f: Mapping[str, float], key: str, rank: int) -> tuple[str, float]:
+    """The region ranked `rank` for one reading of "older", and its growth."""
+    code = next(c for c in REGION_NAMES if f.get(f"{key}.rank.{c}") == rank)
+    return code, f[f"{key}.growth.{code}"]
+
+
+def _region_place(f: Mapping[str, float], key: str, top: int) -> dict[str, str]:
+    """The South East's place among the regions for one reading of "older": its growth, its rank ('4th of 9'), the
+    regions ahead of it with theirs, and its margin over the boundary of the `top` fastest (in percentage points
+    of growth). Growths are shown to two decimals where one would not tell the South East from a neighbour."""
+    n = int(f[f"{key}.regions"])
+    rank = int(f[f"{key}.rank.{SOUTH_EAST_REGION}"])
+    own = f[f"{key}.growth.{SOUTH_EAST_REGION}"]
+    neighbours = [_region_growth(f, key, k)[1] for k in (rank - 1, rank + 1) if 1 <= k <= n]
+    digits = 2 if any(percent(g) == percent(own) for g in neighbours) else 1
+    named = [f"{REGION_NAMES[code]} ({percent(g, digits)})" for code, g in
+             (_region_growth(f, key, k) for k in range(1, rank))]
+    if rank <= top < n:  # in: its lead over the first region outside
+        code, g = _region_growth(f, key, top + 1)
+        margin = f"{_points_gap(own - g)} ahead of {ordinal(top + 1)} place, {REGION_NAMES[code]}"
+    elif rank > top:  # out: its gap to the last region inside
+        margin = f"{_points_gap(_region_growth(f, key, top)[1] - own)} short of {ordinal(top)} place"
+    else:
+        margin = ""
+    return {"growth": percent(own, digits), "rank": f"{ordinal(rank)} of {n}",
+            "ahead": f", behind {_join(named)}" if named else ", the fastest of all", "margin": margin}
+
+
+@text_for("older_population_growth", {"aged_65_plus": "for people aged 65 and over",
+                                      "aged_85_plus": "for people aged 85 and over"})
+def _older(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    n = int(f["aged_65_plus.regions"])
+    if c.value is None:
+        raise ValueError(f"claim {c.id}: give the number of other regions it must outgrow (value)")
+    top = n - int(c.value)  # "one of the fastest": outgrowing at least `value` of the other regions
+    place = {k: _region_place(f, k, top) for k in AGES_WORDS}
+
+    def grows(k, whose="Its"):
+        p = place[k]
+        return (f"{whose} population {AGES_WORDS[k]} grows {p['growth']}, {p['rank']}{p['ahead']}"
+                + (f": {p['margin']}." if p["margin"] else "."))
+
+    ranks_by_number = {int(f[f"{k}.increase_rank"]) for k in AGES_WORDS}
+    numbers = (f"{count_label(f['aged_65_plus.increase'])} people aged 65 and over and "
+               f"{count_label(f['aged_85_plus.increase'])} aged 85 and over")
+    if ranks_by_number == {1}:
+        numbers += ": the largest rise of any region at both ages"
+    else:
+        numbers += (f": the {ordinal(int(f['aged_65_plus.increase_rank']))} largest rise of the regions at 65 and "
+                    f"over and the {ordinal(int(f['aged_85_plus.increase_rank']))} largest at 85 and over")
+
+    def ranks(name):
+        return " and ".join(f"{ordinal(int(f[f'{k}.rank_{name}']))} {AGES_WORDS[k]}" for k in AGES_WORDS)
+
+    first = grows("aged_65_plus", "The South East's")
+    return {"growth_65": place["aged_65_plus"]["growth"], "rank_65": place["aged_65_plus"]["rank"],
+            "growth_85": place["aged_85_plus"]["growth"], "rank_85": place["aged_85_plus"]["rank"],
+            "fastest": f"among the {top} fastest of England's {n} regions",
+            "evidence": (f"The book ranks England's {n} regions by the growth ONS projects (2022-based) from mid-2025, "
+                         f"when the case was written, to mid-2034, the year its next sentence names. It reads \"one "
+                         f"of the fastest\" as among the {top} fastest. {first} "
+                         f"{grows('aged_85_plus')} In numbers, the South East gains {numbers}. Ranked by growth to "
+                         f"mid-2035 it is {ranks('to_decade')}; from mid-2022, the projections' base, "
+                         f"{ranks('from_base')}.")}
+
+
+@text_for("london_boroughs", {"in_las_footprint": "counting the London boroughs in London Ambulance Service's area",
+                              "london_boroughs": "counting London's boroughs"})
+def _boroughs(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    n, covered = r.readings["london_boroughs"].central, r.readings["in_las_footprint"].central
+    city = "and the City of London" if f["city_covered"] else "but not the City of London"
+    share = "all" if covered == n else "most of the area of"
+    outside = ("no district outside London" if not f["outside_london"]
+               else f"{int(f['outside_london'])} districts outside London")
+    return {"measured": f"{covered:.0f}",
+            "evidence": (f"ONS's district boundaries (May 2024) hold {n:.0f} London boroughs, besides the City of "
+                         f"London, which is not a borough. London's boroughs have not changed since 1965, so this "
+                         f"holds for 2018, when the release was written. NHS England's map of London Ambulance "
+                         f"Service's area covers {share} {covered:.0f} of them (at least "
+                         f"{percent(f['smallest_share'], 0)} of each one's area) {city}. It covers {outside}.")}
+
+
+@text_for("ambulance_trusts", {"ambulance_trusts": "counting ambulance service trusts",
+                               "all_providers": "counting every provider of emergency ambulance services, the Isle "
+                                                "of Wight's included"})
+def _ambulance_trusts(r: ClaimResult, c: Claim) -> dict[str, str]:
+    f = r.figures
+    trusts, everyone = r.readings["ambulance_trusts"].central, r.readings["all_providers"].central
+    others = [k.removeprefix("not_ambulance_trust.") for k in f if k.startswith("not_ambulance_trust.")]
+    other_words = _join([PROVIDER_NOTES.get(o, PROVIDERS.get(o, o)) for o in others]) if others else ""
+    secamb = "SECAmb among them" if f["secamb_counted"] else "SECAmb not among them"
+    rest = (f" The {'other is' if len(others) == 1 else 'others are'} {other_words}." if others else "")
+    return {"measured": f"{trusts:.0f}", "providers": f"{everyone:.0f}",
+            "evidence": (f"AmbSYS, NHS England's monthly ambulance statistics, lists {everyone:.0f} providers of "
+                         f"emergency ambulance services in England in {month_label(r.data_end)}. {trusts:.0f} of them "
+                         f"are ambulance service trusts, as their names say, {secamb}.{rest}")}
 
 
 @text_for("demand_decade", {"blended": "on the blended forecast for the group's footprint, 2025/26 to 2035/36"})

@@ -13,8 +13,8 @@ import pandas as pd
 
 from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import claim
-from se_ambulance.publish.briefing import is_ranged, c2_sentences, duration, meaning, met_count_sentence, short_trust_name
-from se_ambulance.publish.format import fy_label, mmss, month_label, percent
+from se_ambulance.publish.briefing import c2_sentences, duration, is_ranged, meaning, met_count_sentence, short_trust_name
+from se_ambulance.publish.format import fy_label, mmss, month_label, ordinal, percent
 from se_ambulance.reference.orgs import GROUP_CODE, PROVIDERS, Group, short_name
 
 
@@ -25,12 +25,6 @@ def bullets(items: Sequence[str]) -> str:
 
 def _join(parts: Sequence[str]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-
-
-def ordinal(n: int) -> str:
-    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 # --- performance -------------------------------------------------------------------------------------------------

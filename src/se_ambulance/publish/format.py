@@ -71,6 +71,12 @@ def count_label(n: float) -> str:
     return f"{n / 1e6:,.2f} million" if abs(n) >= 1e6 else f"{n / 1e3:,.0f} thousand"
 
 
+def ordinal(n: int) -> str:
+    """1 -> '1st', 2 -> '2nd', 11 -> '11th', 23 -> '23rd'."""
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def percent(value: float, digits: int = 1) -> str:
     """0.123 -> '12.3%'."""
     return f"{100 * value:.{digits}f}%"

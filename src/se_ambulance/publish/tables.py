@@ -350,6 +350,27 @@ def over_85_change_frame(subicb: pd.DataFrame, la: pd.DataFrame, region: pd.Data
     return table
 
 
+def older_growth_table(region: pd.DataFrame) -> pd.DataFrame:
+    """Context for the "fastest growing older populations" claim: England's regions with the growth of their
+    population aged 65+ and 85+ over the claim's years (`claims.evaluate`: mid-2025 to mid-2034) and each rank,
+    fastest first at 65+."""
+    from se_ambulance.analysis import population as pop
+    from se_ambulance.claims.evaluate import CASE_YEAR, OLDER_AGES, OVER_85_TARGET
+    from se_ambulance.publish.format import percent
+    from se_ambulance.reference.areas import REGION_NAMES
+
+    parts = []
+    for ages in OLDER_AGES:
+        t = pop.region_growth(region, ages, CASE_YEAR, OVER_85_TARGET).set_index("code")
+        parts.append(pd.DataFrame({f"growth, aged {ages}": t["growth"].map(percent),
+                                   f"rank, aged {ages}": t["rank"].astype(int)}))
+    table = pd.concat(parts, axis=1).sort_values(f"rank, aged {OLDER_AGES[0]}")
+    names = [REGION_NAMES[c].removeprefix("the ") for c in table.index]
+    table.index = [n[0].upper() + n[1:] for n in names]
+    table.index.name = f"Region (mid-{CASE_YEAR} to mid-{OVER_85_TARGET})"
+    return table
+
+
 def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFrame:
     """Each year's difference in survival between every pair of the group's trusts (a − b, in the order
     given: for two trusts one pair, for n trusts n(n−1)/2), on the Utstein and all-arrest measures, and

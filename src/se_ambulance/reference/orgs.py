@@ -32,6 +32,14 @@ REGIONS: dict[str, str] = {
 
 ENGLAND = {"Eng": "England"}
 
+# AmbSYS providers that are not ambulance service trusts, in words. Which they are is read from the data (the trust's
+# name: `analysis.providers`); this says what they are. The Isle of Wight NHS Trust calls itself "the only integrated
+# acute, community, mental health and ambulance health care provider in England" (its "About us" page,
+# https://www.iow.nhs.uk/about-us/): it runs St Mary's Hospital and the Isle of Wight Ambulance Service.
+PROVIDER_NOTES: dict[str, str] = {
+    "R1F": "the Isle of Wight NHS Trust, which runs the island's hospital as well as its ambulance service",
+}
+
 # The group. Which trusts "the group" is in a book is the `group` parameter (`pipeline.params.GroupParams`):
 # every group figure in every chapter follows it, passed as a `Group`. GROUP is the pseudo-organisation code
 # that stands for the chosen group (its trusts pooled) in `focus.comparators` and `demand.demand_area`.
