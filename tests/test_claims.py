@@ -197,7 +197,7 @@ CANONICAL = {
     "las-scas-16m": "not tested here", "secamb-population-2018": "not supported",
     "secamb-population-4-5m": "not supported", "staff-3300": "not tested here", "calls-2005-06": "not tested here",
     "deficits-25-26": "not tested here", "handover-45-minutes-2015": "cannot be tested with public data",
-    "older-population-growth": "not supported", "london-boroughs-32": "supported", "ten-ambulance-trusts": "supported",
+    "older-population-growth": "supported", "london-boroughs-32": "supported", "ten-ambulance-trusts": "supported",
     "first-group-model": "cannot be tested with public data", "surplus-three-years": "not tested here",
     "savings-millions": "cannot be tested with public data",
     "neonatal-three-ambulances": "cannot be tested with public data",
@@ -413,7 +413,7 @@ def test_one_of_the_fastest_is_the_top_third_of_the_regions_on_each_reading_of_o
     r = _older_result(se_65, se_85)
     assert r.readings["aged_65_plus"].central == 9 - se_65 and r.readings["aged_85_plus"].central == 9 - se_85
     assert (r.verdicts["aged_65_plus"], r.verdicts["aged_85_plus"]) == (verdict_65, verdict_85)
-    assert r.verdict == verdict_65  # ages 65 and over decide
+    assert r.verdict == verdict_85  # ages 85 and over decide: the people the case counts next
     t = claim_text(r)
     assert t["rank_65"] == f"{['1st', '2nd', '3rd', '4th', '5th', '6th', '7th', '8th', '9th'][se_65 - 1]} of 9"
     assert t["fastest"] == "among the 3 fastest of England's 9 regions"
@@ -531,7 +531,7 @@ def test_the_new_counts_on_the_real_data(results):
     assert (older.readings["aged_65_plus"].central, older.readings["aged_85_plus"].central) == (5, 6)
     t = claim_text(older)
     assert (t["rank_65"], t["rank_85"]) == ("4th of 9", "3rd of 9")
-    assert t["summary"] == "Not supported for people aged 65 and over; but supported for people aged 85 and over."
+    assert t["summary"] == "Supported for people aged 85 and over; but not supported for people aged 65 and over."
     assert "behind London (22.0%), the South West (20.2%) and the East Midlands (19.4%)" in t["evidence"]
     assert "0.05 percentage points short of 3rd place" in t["evidence"]
     boroughs = results["london-boroughs-32"]
