@@ -133,7 +133,7 @@ def test_the_verdict_map_holds_two_inputs_at_each_value():
     assert len(grid) == 2 * 2 * 2 * 2  # x values x y values x claims x readings
     cell = grid[(grid["corporate"] == 0.2) & (grid["claim"] == "cash") & (grid["reading"] == "a_year")]
     assert cell["central"].tolist() == pytest.approx([20e6, 20e6])  # 20% of £100m, fixed
-    table = appraisal_text.verdict_map_table(grid, "cash", s)
+    table = appraisal_text.verdict_map_table(grid, "cash", s, SCALE)
     assert table.shape == (2, 3) and table.iloc[0, 2].startswith("supported")
 
 

@@ -445,6 +445,21 @@ def test_no_code_names_outside_the_collapsed_sections(built):
 
 
 @pytest.mark.slow
+def test_chart_source_lines_name_no_code(site):
+    """A chart's source line is outside the prose the test above reads (charts are skipped), but a reader sees it:
+    chapter 5's once read "se_ambulance.analysis.appraisal model; published trust incomes
+    (se_ambulance.reference.finance)"."""
+    import html as _html
+
+    seen = []
+    for path in sorted((site / "notebooks").glob("*.html")):
+        for line in re.findall(r'<span class="se-chart-source">(.*?)</span>', path.read_text(encoding="utf-8"), re.S):
+            text = _html.unescape(re.sub(r"<[^>]+>", "", line))
+            seen += [(path.name, found) for what, found in code_names(text) if what == "a Python module or function"]
+    assert seen == []
+
+
+@pytest.mark.slow
 def test_every_page_links_each_glossary_term_it_uses(built):
     terms = glossary_terms(GLOSSARY.read_text(encoding="utf-8"))
     for name, page in built.items():

@@ -93,7 +93,7 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
                    "se_ambulance.analysis.forecast.log_linear_trend"),
         Assumption("Appraisal", "Group income: the group's trusts' 2023/24 AmbSYS incidents times an income per "
                    "incident at 2025/26 prices, most likely that of " + _income_source(d.income_source).label
-                   + " (`income_source`), drawn between the lowest and highest of the published incomes: "
+                   + ", drawn between the lowest and highest of the published incomes: "
                    + "; ".join(f"{s.label}, £{s.income / 1e6:,.1f}m ({s.quality})" for s in INCOME_SOURCES)
                    if d.group_turnover_m is None else f"Group income set by the reader: £{d.group_turnover_m:g}m a year",
                    "; ".join(s.source for s in INCOME_SOURCES) + ". SCAS and SECAmb's own recent accounts could not be "

@@ -14,6 +14,12 @@ from se_ambulance.publish.tornado_text import tornado_alt_text
 MONEY = Field("£ million", "money", 1)
 
 
+def appraisal_source(data: str) -> str:
+    """The appraisal charts' source line in a reader's words (no code names): the book's model, the published trust
+    incomes its income range is built from, Carter's opportunity and the activity data (`data`, its source line)."""
+    return f"the book's appraisal model; published trust incomes; Carter (2018); {data}"
+
+
 def cash_position_figure(fan: pd.DataFrame, group_name: str, source: str):
     """`appraisal_text.yearly_chart_frame(appraisal.yearly_frame(result))`: the median and 90% band of the
     cumulative discounted net cash position by year, with break-even (zero) drawn."""

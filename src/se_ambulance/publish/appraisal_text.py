@@ -12,7 +12,8 @@ from se_ambulance.analysis.estimate import Estimate
 from se_ambulance.claims.register import claim as register_claim
 from se_ambulance.claims.rule import BORDERLINE, judge_readings
 from se_ambulance.publish.claims_text import group_scope_note
-from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent
+from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent, pounds_m
+from se_ambulance.publish.report import Prose
 from se_ambulance.reference.orgs import Group, names
 
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
@@ -39,6 +40,25 @@ _QUALITY_WORDS = {"red": "rated red: our own range, no published evidence", "amb
                   "green": "rated green"}
 
 
+def _verdict_words(verdict: str, between) -> str:
+    """A verdict as a phrase: a borderline one names its two neighbours."""
+    return f"borderline between {' and '.join(between)}" if verdict == BORDERLINE else verdict
+
+
+def best_evidenced_words(r) -> str:
+    """One sentence: the verdict on a money claim with every input that has no published evidence (rated red) held
+    at its most likely value, against the page's verdict (`stays` or `becomes`), from its claim result's
+    `sensitivity` (claims.evaluate.benefit). Empty for a result without one."""
+    sens = r.sensitivity
+    if not sens:
+        return ""
+    best = sens["best_evidenced"]
+    verb = "stays" if best == r.verdict else "becomes"
+    return (f"If every input without published evidence is held at its most likely value, the "
+            f"{claimed_figure(r.id)} verdict {verb} "
+            f"{_verdict_words(best, sens['best_evidenced_between'])}.")
+
+
 def rests_on_words(r) -> str:
     """What a money verdict rests on, from its claim result's `sensitivity` (claims.evaluate.benefit): the inputs
     whose variance decides the reading that decides (Sobol total indices), the red-rated ones named as such, the
@@ -50,13 +70,10 @@ def rests_on_words(r) -> str:
     parts = [f"{labels.get(x['input'], x['input'])} ({percent(max(x['ST'], 0.0), 0)} of the variance, "
              f"{_QUALITY_WORDS.get(x['quality'], x['quality'])})" for x in sens["rests_on"]]
     red = [labels.get(x["input"], x["input"]) for x in sens["rests_on"] if x["quality"] == "red"]
-    best = sens["best_evidenced"]
-    if best == BORDERLINE:
-        best = f"borderline between {' and '.join(sens['best_evidenced_between'])}"
     out = (f"What decides the verdict (variance-based sensitivity, Sobol total indices): {'; '.join(parts)}. ")
     out += (f"It rests on assumptions rated red: {'; '.join(red)}. " if red else
             "None of the inputs that decide it is rated red. ")
-    out += (f"With every input that has no published evidence held at its most likely value, the verdict is {best}. "
+    out += (f"{best_evidenced_words(r)} "
             f"The same verdict comes from {sens['seeds_same']} of {sens['seeds']} other random seeds.")
     return out
 
@@ -140,23 +157,142 @@ def _estimate(row) -> Estimate:
     return Estimate(row.central, row.low, row.high, mc)
 
 
-def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_format=percent,
-                      y_format=percent) -> pd.DataFrame:
+# --- verdict maps: how a verdict moves with the two inputs that decide it ------------------------------
+
+# The model outcome each reading is measured by, in words ("the spread in {this}").
+OUTCOME_WORDS = {"annual_cash_savings": "the yearly cash savings", "npv_cash": "the cash net present value",
+                 "annual_wider": "the yearly non-cash benefits",
+                 "pv_wider": "the present value of the non-cash benefits"}
+READING_WORDS = {"a_year": "a yearly amount", "pv_total": "a present-value total"}
+
+
+def claimed_figure(claim_id: str) -> str:
+    """A money claim's figure in words: '£10 million'."""
+    value = register_claim(claim_id).value
+    if value is None:
+        raise ValueError(f"claim {claim_id!r} states no figure")
+    return millions(value, 0)
+
+
+def deciding_reading(kind: str) -> str:
+    """The reading that decides a claim's verdict: the register's (as `claim_verdict` judges it)."""
+    reading = register_claim(CLAIM_IDS[kind]).reading
+    return reading if reading in A.READINGS[kind] else next(iter(A.READINGS[kind]))
+
+
+def deciding_outcome(kind: str) -> str:
+    """The model outcome (`A.READINGS`) of the reading that decides a claim's verdict: the register's reading."""
+    return A.READINGS[kind][deciding_reading(kind)]
+
+
+def map_axes(settings: A.Settings, sc: A.Scale, indices: pd.DataFrame) -> dict:
+    """The two verdict maps' axes, {claim: (x axis, y axis)}: for each claim the two inputs with the largest total
+    Sobol indices (`indices`, the run's `A.sobol`) for the reading that decides it (`A.map_inputs`)."""
+    return A.verdict_map_axes(settings, sc, {kind: A.map_inputs(indices, deciding_outcome(kind), settings, sc)
+                                             for kind in CLAIM_IDS})
+
+
+def _share(v: float) -> str:
+    """0.005 -> '0.5%', 0.28 -> '28%': a held share as the register and the parameters state it."""
+    return f"{100 * v:.3g}%"
+
+
+def axis_title(name: str, settings: A.Settings) -> str:
+    """A verdict map's input in a reader's words, with what its values are a share of."""
+    label = input_labels(settings).get(name, name)
+    basis = next((i.basis for i in A.register(settings) if i.id == name), None)
+    if basis == "turnover":
+        return f"{label}, as a share of income"
+    if basis in ("carter_conveyance", "carter_productivity"):
+        return f"{label}, as a share of Carter's opportunity"
+    return label
+
+
+def axis_value(name: str, value: float, settings: A.Settings, sc: A.Scale) -> str:
+    """One held value of a verdict map's input: years, a price factor, £ (the income, held as a share of its most
+    likely value) or a share."""
+    if name == "benefit_delay_years":
+        return f"{value:g} years"
+    if name == "turnover_uplift":
+        return f"×{value:g}"
+    if name == "income":
+        return pounds_m(value * A.central_income(settings, sc), 0)
+    return _share(value)
+
+
+# The global inputs as a sentence names them (a register line is "the <its label> line").
+_IN_A_SENTENCE = {"realisation": "the share of planned benefits realised",
+                  "benefit_delay_years": "the delay to benefits",
+                  "turnover_uplift": "the price change since 2019/20", "income": "the group's income",
+                  "planned_savings": "the share of savings the trusts planned anyway",
+                  "capital_optimism_bias": "the optimism bias on one-off costs",
+                  "operating_optimism_bias": "the optimism bias on running costs"}
+
+
+def input_in_a_sentence(name: str, settings: A.Settings) -> str:
+    """An input named inside a sentence: 'the share of planned benefits realised', 'the corporate overheads and
+    leadership line' ('IT convergence' keeps its capitals)."""
+    if name in _IN_A_SENTENCE:
+        return _IN_A_SENTENCE[name]
+    label = input_labels(settings).get(name, name)
+    return f"the {label[:1].lower() + label[1:] if label[1:2].islower() else label} line"
+
+
+def _explains(st: float) -> str:
+    shown = percent(max(st, 0.0), 0)
+    return "less than 1%" if shown == "0%" and st > 0 else shown
+
+
+def map_words(kind: str, axes: dict, indices: pd.DataFrame, settings: A.Settings) -> dict[str, str]:
+    """A verdict map's words, true for the axes it has: `{kind}_map_intro` (which inputs, why, what a cell says)
+    and `{kind}_map_how` (how to read it, and the yardsticks added to an input's own values)."""
+    (x, _), (y, _) = axes[kind]
+    outcome = deciding_outcome(kind)
+    st = indices[indices["outcome"] == outcome].set_index("input")["ST"]
+    name = {k: input_in_a_sentence(k, settings) for k in (x, y)}
+    intro = (f"How the verdict on the {claimed_figure(CLAIM_IDS[kind])} moves with two inputs, every other input uncertain as "
+             "before. ")
+    if st.clip(lower=0).sum() <= 0:
+        intro += (f"Here {OUTCOME_WORDS[outcome]} do not vary with any input, so no input moves the verdict. "
+                  f"The rows hold {name[y]}; the columns hold {name[x]}. ")
+    else:
+        intro += (f"The rows hold {name[y]}, which explains {_explains(st.get(y, 0.0))} of the spread in "
+                  f"{OUTCOME_WORDS[outcome]}. The columns hold {name[x]}, which explains {_explains(st.get(x, 0.0))}. "
+                  "No other input explains more. ")
+    intro += (f"Each cell gives the verdict on {READING_WORDS[deciding_reading(kind)]}, the reading that decides, and that "
+              "reading's median.")
+    how = ("A row or column with one value holds its input at that value. The one marked *drawn* leaves it "
+           "uncertain over its range, as everywhere else on this page. The cell marked *this page's inputs* is "
+           "this page's own result. Holding an input at one value removes its spread, and so narrows the interval a "
+           "verdict is judged on.")
+    refs = {"corporate": f"The corporate line also takes {_share(A.MONITOR_MIDDLE)}, the middle of Monitor's band "
+                         "for a full merger.",
+            "productivity": "Carter's productivity line also takes twice its high value.",
+            "capital_optimism_bias": "The optimism bias also takes the guidance's bounds, "
+                                     f"{' and '.join(_share(b) for b in A.OPTIMISM_BIAS_CAPITAL_BOUNDS)}."}
+    how += "".join(f" {refs[k]}" for k in (y, x) if k in refs and A.map_references(settings, k))
+    if "income" in (x, y):
+        how += " The income is held at each value in place of its drawn range."
+    return {f"{kind}_map_intro": Prose(intro), f"{kind}_map_how": Prose(how)}
+
+
+def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, sc: A.Scale) -> pd.DataFrame:
     """A verdict map (from `model.verdict_map`; its first two columns are the x and y inputs) as a table:
-    rows = y values, columns = x values, each cell the verdict on the reading that decides (the register's) and that
-    reading's median. A held value reads as itself; A.AS_RUN as 'drawn low / central / high' (the run's
-    range). The run's own row, column and cell say so."""
+    rows = y values, columns = x values under one heading naming x, each cell the verdict on the reading that
+    decides (the register's) and that reading's median (the page's sentence above the map names the reading). A held value reads as itself; A.AS_RUN as 'drawn low /
+    central / high' (the run's range). The run's own row, column and cell say so."""
     x, y = frame.columns[:2]
-    labels = input_labels(settings)
     sub = frame[frame["claim"] == claim]
     xs = list(dict.fromkeys(_map_key(v) for v in sub[x]))
     ys = list(dict.fromkeys(_map_key(v) for v in sub[y]))
     run = sub[sub["run"]]
     run_key = (_map_key(run[x].iloc[0]), _map_key(run[y].iloc[0])) if len(run) else None
 
-    def value_label(name, value, fmt, is_run):
-        shown = (fmt(value) if value is not A.AS_RUN
-                 else "drawn " + " / ".join(fmt(v) for v in A.input_range(settings, name)))
+    def value_label(name, value, is_run):
+        if value is A.AS_RUN:
+            shown = "drawn " + " / ".join(axis_value(name, v, settings, sc) for v in A.input_range(settings, name, sc))
+        else:
+            shown = axis_value(name, value, settings, sc)
         return shown + (" (this page)" if is_run else "")
 
     cells = {}
@@ -165,12 +301,12 @@ def verdict_map_table(frame: pd.DataFrame, claim: str, settings: A.Settings, x_f
         est = {r.reading: _estimate(r) for r in g.itertuples()}
         v, reading = claim_verdict(est, claim)
         mark = "; this page's inputs" if key == run_key else ""
-        cells[key] = f"{v} ({millions(est[reading].central)}, {'a year' if reading == 'a_year' else 'PV'}{mark})"
-    out = pd.DataFrame([[cells[(xv, yv)] for xv in xs] for yv in ys],
-                       columns=[f"{labels.get(x, x)}: {value_label(x, xv, x_format, run_key and xv == run_key[0])}"
-                                for xv in xs])
-    out.insert(0, labels.get(y, y), [value_label(y, yv, y_format, run_key and yv == run_key[1]) for yv in ys])
-    return out
+        cells[key] = f"{v} ({pounds_m(est[reading].central)}{mark})"  # the reading: the page's sentence above the map
+    columns = pd.MultiIndex.from_tuples(  # x's name spans its values; y's heads its own column, level with them
+        [("", axis_title(y, settings)),
+         *((axis_title(x, settings), value_label(x, xv, run_key is not None and xv == run_key[0])) for xv in xs)])
+    return pd.DataFrame([[value_label(y, yv, run_key is not None and yv == run_key[1]),
+                          *(cells[(xv, yv)] for xv in xs)] for yv in ys], columns=columns)
 
 
 def dependence_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -195,8 +331,8 @@ def _correlation_label(rho: float) -> str:
 
 def dependence_words(frame: pd.DataFrame) -> str:
     """What `model.dependence` shows for the cash claim, from the lowest correlation to the highest, in the
-    words and rounding of `dependence_table`: whether the 90% interval of the yearly savings widens, and which
-    way each chance of £10 million moves."""
+    words and rounding of `dependence_table`, as three short sentences: whether the 90% interval of the yearly
+    savings widens, and which way each chance of £10 million moves."""
     rhos = sorted(frame["correlation"].unique())
     a, b = rhos[0], rhos[-1]
     est = frame.set_index(["correlation", "claim", "reading"])
@@ -212,37 +348,38 @@ def dependence_words(frame: pd.DataFrame) -> str:
         p0, p1 = est.loc[(a, key, "probability")].central, est.loc[(b, key, "probability")].central
         o0, o1 = odds(p0), odds(p1)
         if o0 == o1:
-            return f"the chance of {what} stays {o0}"
-        return f"the chance of {what} {'rises' if p1 > p0 else 'falls'} from {o0} to {o1}"
+            return f"The chance of {what} stays {o0}."
+        return f"The chance of {what} {'rises' if p1 > p0 else 'falls'} from {o0} to {o1}."
 
-    return (f"from {_correlation_label(a)} to {_correlation_label(b)} cash lines, the 90% interval of the yearly "
-            f"savings {spread}, {chance('cash_10m_a_year', 'the yearly £10 million')} and "
-            f"{chance('cash_10m_in_total', '£10 million as a present value')}")
+    return Prose(f"From {_correlation_label(a)} to {_correlation_label(b)} cash lines, the 90% interval of the yearly "
+                 f"savings {spread}. {chance('cash_10m_a_year', 'the yearly £10 million')} "
+                 f"{chance('cash_10m_in_total', '£10 million as a present value')}")
 
 
 def breakeven_sentence(b: dict[str, float], years: int) -> str:
     """When the discounted cash position turns positive (`model.breakeven_summary`: inf = not within the
-    period), as the end of a sentence that begins 'Counted over all draws, ...,'. Every combination of a
-    median and 5th and 95th centiles that do or do not turn positive within the period reads correctly."""
+    period), counted over all draws, as short sentences. Every combination of a median and 5th and 95th centiles
+    that do or do not turn positive within the period reads correctly."""
     def yr(v):
         return f"year {int(v)} ({fy_label(A.APPRAISAL_FIRST_YEAR + int(v) - 1)})"
 
     m, lo, hi = b["median"], b["p5"], b["p95"]
-    never = f"{percent(b['share_never'], 1)} of draws ({odds(b['share_never'])})"
+    never = (f"In all, {percent(b['share_never'], 1)} of draws ({odds(b['share_never'])}) never break even within "
+             f"the {years} years.")
     if math.isinf(lo):
-        return (f"the discounted cash position does not turn positive within the {years} years in more than 95% "
-                f"of draws: {never} never break even.")
+        return (f"In more than 95% of draws the discounted cash position does not turn positive within the {years} "
+                f"years. {never}")
     if math.isinf(m):
-        return (f"the discounted cash position of the median draw does not turn positive within the {years} years: "
-                f"{never} never break even, and the earliest 5% of draws do so only by {yr(lo)}.")
-    first = f"the discounted cash position turns positive in {yr(m)} in the median draw"
+        return (f"In the median draw the discounted cash position does not turn positive within the {years} years. "
+                f"{never} Even the earliest 5% of draws break even only by {yr(lo)}.")
+    first = f"In the median draw the discounted cash position turns positive in {yr(m)}."
     if math.isinf(hi):
-        first += f" and by {yr(lo)} in the earliest 5% of draws"
+        spread = f"The earliest 5% of draws do so by {yr(lo)}."
     elif lo == hi:
-        first += f", and in {yr(lo)} in the middle 90% of draws"
+        spread = f"It does so in {yr(lo)} in the middle 90% of draws."
     else:
-        first += f", and between {yr(lo)} and {yr(hi)} in the middle 90% of draws"
-    return f"{first}; {never} never break even within the {years} years."
+        spread = f"In the middle 90% of draws it does so between {yr(lo)} and {yr(hi)}."
+    return f"{first} {spread} {never}"
 
 
 def optimism_bias_words(settings: A.Settings) -> dict[str, str]:
@@ -326,26 +463,51 @@ def income_words(sc: A.Scale, settings: A.Settings) -> str:
                 "a year, without a range.")
     src = next(s for s in INCOME_SOURCES if s.id == settings.income_source)
     low, _, high = sc.income_range
-    return (f"The most likely value is {millions(sc.turnover, 0)} a year: the group's "
+    return (f"No single figure is taken as the income: the table below gives each source, and the income is a range. "
+            f"The most likely value is {millions(sc.turnover, 0)} a year: the group's "
             f"{sc.incidents_income_year / 1e6:.2f} million incidents in {fy_label(A.INCOME_YEAR)} at "
             f"£{sc.income_per_incident:,.0f} each, the income per incident of {src.label} (the income_source parameter). The "
             f"published incomes below give {millions(low * sc.turnover, 0)} to {millions(high * sc.turnover, 0)}, the "
             "range the Monte Carlo draws the income from (triangular, peaking at the most likely value).")
 
 
+def income_summary(sc: A.Scale, settings: A.Settings) -> str:
+    """The group's income in one sentence for the page's opening of the model: the reader's figure, or the most
+    likely value of the range built from the published incomes."""
+    if settings.group_turnover_m is not None:
+        return (f"So the group's income here is the reader's own figure, "
+                f"{millions(settings.group_turnover_m * 1e6, 0)} a year.")
+    return (f"So the group's income, about {millions(sc.turnover, 0)} a year at its most likely value, is a range built "
+            "from the published trust incomes in the table below.")
+
+
+def drawn_inputs_words(settings: A.Settings, sc: A.Scale) -> str:
+    """The kinds of input the Monte Carlo draws over a range, in words (the income only when it is not the reader's)."""
+    drawn = A.uncertain_inputs(settings, sc)
+    kinds = [("the register lines", any(i.id in drawn for i in A.register(settings))),
+             ("the realised share", "realisation" in drawn), ("the delay", "benefit_delay_years" in drawn),
+             ("the price change", "turnover_uplift" in drawn),
+             ("the share of savings the trusts would make anyway", "planned_savings" in drawn),
+             ("the group's income", "income" in drawn)]
+    names = [k for k, on in kinds if on] or ["none"]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
 def per_incident_words(eq: dict, year: int, settings: A.Settings) -> str:
     """How the income per incident today (`incident_equivalents`) follows from the one the income is estimated
-    with: the same prices, and today's incidents against those of the income's year."""
-    now = (f"£{eq['per_incident']:,.0f} is the estimated income over the group's {eq['incidents'] / 1e6:.2f} "
-           f"million incidents in {fy_label(year)}")
+    with: the same prices, and today's incidents against those of the income's year. Short sentences, and the
+    reader's own income named in words (its parameter is named in the chapter's collapsed method)."""
+    per = f"£{eq['per_incident']:,.0f}"
+    incidents = f"{eq['incidents'] / 1e6:.2f} million incidents in {fy_label(year)}"
     if eq["per_incident_income_year"] is None:
-        return f"{now} (the income as set by `group_turnover_m`)."
+        return f"The {per} is the group's income as the reader set it, spread over its {incidents}."
     change = eq["incidents_ratio"] - 1
-    incidents = ("as many incidents" if percent(abs(change), 0) == "0%" else
-                 f"{percent(abs(change), 0)} {'more' if change > 0 else 'fewer'} incidents")
-    return (f"{now}: the estimate rests on its {eq['incidents_income_year'] / 1e6:.2f} million incidents of "
-            f"{fy_label(A.INCOME_YEAR)} at £{eq['per_incident_income_year']:,.0f} each "
-            f"({fy_label(A.APPRAISAL_FIRST_YEAR)} prices), and the group now has {incidents} than then.")
+    more = ("as many incidents as then" if percent(abs(change), 0) == "0%" else
+            f"{percent(abs(change), 0)} {'more' if change > 0 else 'fewer'} incidents than then")
+    return (f"The {per} is the estimated income spread over the group's {incidents}. The estimate rests on its "
+            f"{eq['incidents_income_year'] / 1e6:.2f} million incidents of {fy_label(A.INCOME_YEAR)} at "
+            f"£{eq['per_incident_income_year']:,.0f} each, in {fy_label(A.APPRAISAL_FIRST_YEAR)} prices. "
+            f"The group now has {more}.")
 
 
 def scope_note(group: Group) -> str:
@@ -372,6 +534,8 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
         "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
+        "income_summary": Prose(income_summary(sc, settings)), "drawn_inputs": drawn_inputs_words(settings, sc),
+        "corporate_high": _share(A.input_range(settings, "corporate")[2]),
         "years": str(settings.appraisal_years), "rate": percent(settings.discount_rate),
         "uplift": f"×{settings.turnover_uplift[1]:g}",
         "planned_savings": " / ".join(percent(x, 0) for x in settings.planned_savings),
@@ -396,7 +560,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         # results
         "npv_median": _range(est["cash"]["pv_total"]),
         "p_npv": odds(probs["npv_positive"][0]),
-        "be_sentence": breakeven_sentence(be, settings.appraisal_years),
+        "be_sentence": Prose(breakeven_sentence(be, settings.appraisal_years)),
         "centre": millions(cm["centre"]), "at_means": millions(cm["at_means"]),
         "mc_median": millions(cm["mc_median"]),
         # cash claim
@@ -411,7 +575,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
         "eq_incidents": count_label(eq['equivalent_incidents']),
         "eq_share_inc": percent(eq["equivalent_incidents"] / eq["incidents"], 0),
         "per_incident": f"£{eq['per_incident']:,.0f}",
-        "per_incident_how": per_incident_words(eq, sc.year, settings),
+        "per_incident_how": Prose(per_incident_words(eq, sc.year, settings)),
         "conv_needed": count_label(conv['needed']['central']),
         "conv_needed_share": percent(conv["needed_share_of_ed"]["central"], 0),
         "conv_needed_range": f"{percent(conv['needed_share_of_ed']['low'], 0)} to "

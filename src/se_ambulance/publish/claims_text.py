@@ -433,7 +433,7 @@ def _las_scas(r: ClaimResult, c: Claim) -> dict[str, str]:
 @text_for("benefit", {"a_year": "as a yearly amount once the plan is in place",
                       "pv_total": "as a present-value total over the appraisal"})
 def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
-    from se_ambulance.publish.appraisal_text import rests_on_words
+    from se_ambulance.publish.appraisal_text import best_evidenced_words, rests_on_words
 
     f = r.figures
     ya, pv = r.readings["a_year"], r.readings["pv_total"]
@@ -445,7 +445,7 @@ def _benefit(r: ClaimResult, c: Claim) -> dict[str, str]:
     return {"a_year": f"{pounds_m(ya.central)} ({pounds_m(ya.low)} to {pounds_m(ya.high)})",
             "pv_total": f"{pounds_m(pv.central)} ({pounds_m(pv.low)} to {pounds_m(pv.high)})",
             "p_a_year": odds(f["p_a_year"]), "p_in_total": odds(f["p_in_total"]),
-            "reading": reading, "rests_on": rests,
+            "reading": reading, "rests_on": rests, "best_evidenced": best_evidenced_words(r),
             "evidence": (f"{what}: {pounds_m(ya.central)} a year by year {int(f['years'])} (median; 90% interval "
                          f"{pounds_m(ya.low)} to {pounds_m(ya.high)}); {pv_words}: {pounds_m(pv.central)} "
                          f"({pounds_m(pv.low)} to {pounds_m(pv.high)}). On the assumed ranges the chance of reaching "

@@ -116,13 +116,19 @@ def sources_markdown(manifest: dict) -> Markdown:
     return Markdown("\n".join(items) + "\n\n" + files)
 
 
+class Prose(str):
+    """Whole sentences a chapter glues, as opposed to a number or a phrase: glued as Markdown and pasted with
+    `{glue:md}`, so that they read as the text around them (myst-nb sets `{glue:text}` in bold, which suits a number
+    but turns a paragraph of glued sentences into a bold block)."""
+
+
 def glue_values(values: dict[str, str]) -> None:
     """Glue a chapter's text values (the prose refers to them by key); stored in the notebook's outputs,
-    where tests read them."""
+    where tests read them. A `Prose` value is glued as Markdown (pasted with `{glue:md}`)."""
     from myst_nb import glue
 
     for key, value in values.items():
-        glue(key, value, display=False)
+        glue(key, Markdown(value) if isinstance(value, Prose) else value, display=False)
 
 
 def rag_html(df: pd.DataFrame):

@@ -18,10 +18,11 @@ from se_ambulance.analysis.appraisal.inputs import (  # noqa: F401
 from se_ambulance.analysis.appraisal.model import (  # noqa: F401
     AS_RUN, OUTCOMES, Flows, Result, at_means, global_ranges, breakeven_summary, breakeven_year, central, central_cash_share,
     central_income, centre_and_median, dependence, deterministic, discount_factors, draw, flows, histogram_frame,
-    income, input_range, npv, outcomes_of, probability, register_frame, same_inputs, simulate, summary, tornado,
-    triangular_ppf, verdict_map, verdict_map_axes, with_input, yearly_frame)
+    income, input_range, map_axis, map_references, npv, outcomes_of, probability, register_frame, same_inputs,
+    simulate, summary, tornado, triangular_ppf, verdict_map, verdict_map_axes, with_input, yearly_frame)
 from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
     CLAIM_CASH, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
     incident_equivalents)
 from se_ambulance.analysis.appraisal.sensitivity import (  # noqa: F401
-    SOBOL_OUTCOMES, best_evidenced, best_evidenced_result, input_quality, rests_on, seed_runs, sobol, uncertain_inputs)
+    SOBOL_OUTCOMES, best_evidenced, best_evidenced_result, input_quality, map_inputs, rests_on, seed_runs, sobol,
+    uncertain_inputs)

@@ -291,11 +291,14 @@ def tornado(settings: Settings, sc: Scale, outcome: str = "npv_cash") -> pd.Data
     return frame.sort_values("swing", ascending=False).reset_index(drop=True).drop(columns="swing")
 
 
-def with_input(settings: Settings, name: str, value: float) -> Settings:
-    """Settings with one input held at `value`: a global range, a cost uplift, or a register line's
-    fraction (its low, central and high all set to `value`)."""
+def with_input(settings: Settings, name: str, value: float, sc: Scale | None = None) -> Settings:
+    """Settings with one input held at `value`: a global range, a cost uplift, a register line's fraction (its
+    low, central and high all set to `value`), or the income as a share of the scale's most likely income (held
+    as the reader's income, `group_turnover_m`; it needs the scale `sc`)."""
     if name == "income":
-        raise ValueError("the income's range comes from the published sources; hold it with group_turnover_m")
+        if sc is None:
+            raise ValueError("holding the income needs the scale its share is of")
+        return replace(settings, group_turnover_m=float(value) * central_income(settings, sc) / 1e6)
     if name in GLOBALS:
         return replace(settings, **{name: (value, value, value)})
     if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
@@ -310,10 +313,15 @@ def with_input(settings: Settings, name: str, value: float) -> Settings:
 AS_RUN = None
 
 
-def input_range(settings: Settings, name: str) -> tuple[float, float, float]:
-    """The run's (low, central, high) of an input: a global range, a register line, or a cost uplift (a point)."""
+def input_range(settings: Settings, name: str, sc: Scale | None = None) -> tuple[float, float, float]:
+    """The run's (low, central, high) of an input: a global range, a register line, a cost uplift (a point), or
+    the income as shares of the most likely income (it needs the scale `sc`)."""
     if name in SETTING_RANGES:
         return getattr(settings, name)
+    if name == "income":
+        if sc is None:
+            raise ValueError("the income's range needs the scale it is a share of")
+        return global_ranges(settings, sc)["income"]
     if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
         v = float(getattr(settings, name))
         return v, v, v
@@ -323,28 +331,37 @@ def input_range(settings: Settings, name: str) -> tuple[float, float, float]:
     raise ValueError(f"unknown input {name!r}")
 
 
-def _axis(settings: Settings, name: str, extra: tuple[float, ...] = ()) -> tuple[str, list[float | None]]:
-    """An axis of a verdict map: the run's low, central and high values of `name` held one at a time, the
-    `extra` reference values, and, if the run draws the input over a range, AS_RUN (the run's own range)."""
-    low, central, high = input_range(settings, name)
-    values: list[float | None] = sorted({float(low), float(central), float(high), *map(float, extra)})
+def map_references(settings: Settings, name: str) -> tuple[float, ...]:
+    """Values a verdict map adds to an input's own low, central and high, as yardsticks: a full merger's savings
+    for the corporate line (the middle of Monitor's 1-3%), twice the high of Carter's productivity line, and the
+    Green Book's bounds for optimism bias on one-off costs."""
+    if name == "corporate":
+        return (MONITOR_MIDDLE,)
+    if name == "productivity":
+        return (2 * input_range(settings, name)[2],)
+    if name == "capital_optimism_bias":
+        return OPTIMISM_BIAS_CAPITAL_BOUNDS
+    return ()
+
+
+def map_axis(settings: Settings, name: str, sc: Scale | None = None) -> tuple[str, list[float | None]]:
+    """An axis of a verdict map: the run's low, central and high values of `name` held one at a time, its
+    `map_references`, and, if the run draws the input over a range, AS_RUN (the run's own range)."""
+    low, central, high = input_range(settings, name, sc)
+    values: list[float | None] = sorted({float(low), float(central), float(high),
+                                         *map(float, map_references(settings, name))})
     if high > low:
         values.append(AS_RUN)
     return name, values
 
 
-def verdict_map_axes(settings: Settings) -> dict[str, tuple[tuple[str, list[float | None]], tuple[str, list[float | None]]]]:
-    """The two verdict maps' axes from the run's settings: {claim: (x axis, y axis)}, each axis (input, values).
-
-    cash: the corporate line (its low, central and high, and a full merger's savings, the middle of Monitor's
-    1-3%) against the optimism bias on one-off costs (the Green Book's bounds, 10% and 200%, and the run's
-    value); wider: the realised share (the run's low, central and high) against the productivity line (its
-    low, central and high, and twice its high). An input the run draws over a range also gets AS_RUN, so the
-    cell at AS_RUN (or the run's value) on both axes is the run itself."""
-    productivity_high = input_range(settings, "productivity")[2]
-    return {"cash": (_axis(settings, "corporate", (MONITOR_MIDDLE,)),
-                     _axis(settings, "capital_optimism_bias", OPTIMISM_BIAS_CAPITAL_BOUNDS)),
-            "wider": (_axis(settings, "realisation"), _axis(settings, "productivity", (2 * productivity_high,)))}
+def verdict_map_axes(settings: Settings, sc: Scale, inputs: dict[str, tuple[str, str]]
+                     ) -> dict[str, tuple[tuple[str, list[float | None]], tuple[str, list[float | None]]]]:
+    """The verdict maps' axes: {claim: (x axis, y axis)} for the (x, y) inputs chosen per claim (the chapter
+    chooses those whose variance decides the claim's verdict: `sensitivity.map_inputs`). Each axis is the
+    input's run values (`map_axis`); an input the run draws over a range also gets AS_RUN, so the cell at AS_RUN
+    (or the run's value) on both axes is the run itself."""
+    return {claim: (map_axis(settings, x, sc), map_axis(settings, y, sc)) for claim, (x, y) in inputs.items()}
 
 
 def _inputs_of(settings: Settings) -> tuple:
@@ -375,7 +392,7 @@ def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float | None]]
             s = base
             for name, value in ((x[0], xv), (y[0], yv)):
                 if value is not AS_RUN:
-                    s = with_input(s, name, value)
+                    s = with_input(s, name, value, sc)
             run = same_inputs(s, settings)
             for claim, readings in estimates(simulate(settings if run else s, sc)).items():
                 for reading, e in readings.items():

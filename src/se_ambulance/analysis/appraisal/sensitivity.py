@@ -78,6 +78,18 @@ def rests_on(indices: pd.DataFrame, outcome: str, share: float = 0.8) -> pd.Data
     return sub.iloc[:keep].reset_index(drop=True)
 
 
+def map_inputs(indices: pd.DataFrame, outcome: str, settings: Settings, sc: Scale) -> tuple[str, str]:
+    """The two inputs a verdict map on `outcome` holds, as (x, y): the two with the largest total Sobol indices for
+    it (`sobol`), the larger on the rows (y), the other on the columns (x). Ties keep the draw order. If fewer than
+    two inputs move the outcome, the next inputs in draw order make up the pair, so the map shows that they do not
+    move it."""
+    sub = indices[(indices["outcome"] == outcome) & (indices["ST"] > 0)]
+    ranked = list(sub.sort_values("ST", ascending=False, kind="stable")["input"])
+    order = [*uncertain_inputs(settings, sc), *GLOBALS, *(i.id for i in register(settings))]
+    pair = list(dict.fromkeys([*ranked, *order]))[:2]
+    return pair[1], pair[0]
+
+
 def best_evidenced(settings: Settings, sc: Scale, quality: dict[str, str] | None = None) -> Settings:
     """The run's settings with every input rated red (our own range: no published evidence for it) held at its
     most likely value; inputs with published evidence (amber, green) keep their ranges. The income's range comes
@@ -101,5 +113,5 @@ def seed_runs(settings: Settings, sc: Scale, seeds: int = 10) -> list[Result]:
     return [simulate(replace(settings, mc_seed=(settings.mc_seed + k) % 2**32), sc) for k in range(1, seeds + 1)]
 
 
-__all__ = ["GLOBALS", "SOBOL_OUTCOMES", "best_evidenced", "best_evidenced_result", "input_quality", "rests_on",
-           "seed_runs", "sobol", "uncertain_inputs"]
+__all__ = ["GLOBALS", "SOBOL_OUTCOMES", "best_evidenced", "best_evidenced_result", "input_quality", "map_inputs",
+           "rests_on", "seed_runs", "sobol", "uncertain_inputs"]
