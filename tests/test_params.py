@@ -191,15 +191,30 @@ def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_c
     assert "(group.members from --set; evaluation.excluded_donors from params/default.yaml)" in msg
     # one donor left: refused; two: allowed (both sides of the rule, as chapter 9 applies it)
     eight = ["RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE"]
-    assert donor_pool(sorted(PROVIDERS), eight, ["RRU", "R1F"]) == ["RYF"]
+    assert donor_pool(sorted(PROVIDERS), eight, ["RRU", "R1F"], "2023-04") == ["RYF"]
     with pytest.raises(ParameterError, match=r"leave 1 \(RYF = South Western \(SWASFT\)\)"):
         load_params(overrides={"group.members": eight})
-    assert len(donor_pool(sorted(PROVIDERS), eight, ["R1F"])) == MIN_DONORS
+    assert len(donor_pool(sorted(PROVIDERS), eight, ["R1F"], "2023-04")) == MIN_DONORS
     assert load_params(overrides={"group.members": eight, "evaluation.excluded_donors": ["R1F"]})
     # the excluded donors alone can empty the pool too
     with pytest.raises(ParameterError, match="these parameters leave 1"):
         load_params(overrides={"evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RX7", "RX8", "RX9"],
                                "group.members": ["RYD", "RYE", "RYA", "RYC"]})
+
+
+def test_a_group_without_scas_or_secamb_never_counts_them_as_donors_before_any_chapter(monkeypatch):
+    """SCAS and SECAmb formed their own group from October 2025, inside the months chapter 9 compares: for a group
+    with neither, the parameters apply the same donor rule as the chapter (`design.donor_pool`)."""
+    monkeypatch.chdir(ROOT)
+    north = ["RX7", "RX8", "RX9"]
+    with pytest.raises(ParameterError) as e:
+        load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA", "RYC"]})
+    msg = str(e.value)
+    assert "these parameters leave 1 (RYF = South Western (SWASFT))" in msg
+    assert ("RYD = South East Coast (SECAmb), RYE = South Central (SCAS) formed a group of their own inside the months "
+            "compared (from evaluation.pre_start, 2023-04) and are never donors") in msg
+    # two left: allowed (both sides of the rule)
+    assert load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA"]})
 
 
 def test_a_run_with_a_bad_group_executes_no_chapter(tmp_path, monkeypatch, capsys):

@@ -510,18 +510,26 @@ class BookParams(_Model):
         """The evaluation's donor-pool rule (`analysis.evaluation.design.donor_pool`), applied before any chapter
         runs: a group and exclusions that leave fewer than MIN_DONORS donor trusts would stop chapter 9 after
         the chapters before it had run."""
-        from se_ambulance.analysis.evaluation.design import donor_pool, shares_leadership
+        from se_ambulance.analysis.evaluation.design import donor_pool, formed_groups, shares_leadership
 
         members, excluded = self.group.members, self.evaluation.excluded_donors
-        donors = donor_pool(sorted(PROVIDERS), members, excluded)
+        window_from = self.evaluation.pre_start
+        donors = donor_pool(sorted(PROVIDERS), members, excluded, window_from)
         if len(donors) >= _ev.MIN_DONORS:
             return self
         linked = [t for t in shares_leadership(members) if t not in excluded]
+        formed = [t for t in formed_groups(members, window_from) if t not in excluded]
         by_parameter = [t for t in excluded if t not in members]
         parts = [f"group.members takes {coded_list(members)}"]
         if linked:
-            parts.append(f"{coded_list(linked)} {'shares' if len(linked) == 1 else 'share'} leadership with a member "
-                         "and is never a donor")
+            one = len(linked) == 1
+            parts.append(f"{coded_list(linked)} {'shares' if one else 'share'} leadership with a member "
+                         f"and {'is' if one else 'are'} never {'a donor' if one else 'donors'}")
+        if formed:
+            one = len(formed) == 1
+            parts.append(f"{coded_list(formed)} formed a group of {'its' if one else 'their'} own inside the months "
+                         f"compared (from evaluation.pre_start, {window_from}) and {'is' if one else 'are'} never "
+                         f"{'a donor' if one else 'donors'}")
         if by_parameter:
             parts.append(f"evaluation.excluded_donors leaves out {coded_list(by_parameter)}")
         raise ValueError(

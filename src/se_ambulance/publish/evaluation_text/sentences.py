@@ -93,10 +93,37 @@ def _leadership(code: str, study: Study, prose: bool) -> str:
     return f"it shares its chair and chief executive with {names(members)}, {'members' if plural else 'a member'}"
 
 
+def _known_group_name(trusts) -> str:
+    """The name of a known group of trusts (reference.evaluation.SHARED_LEADERSHIP): the case's group by its name,
+    any other by its trusts."""
+    from se_ambulance.reference.orgs import CASE_GROUP
+
+    return CASE_GROUP.name if set(trusts) == set(CASE_GROUP.members) else " + ".join(short_name(t) for t in trusts)
+
+
+def _formed_group(code: str, study: Study, prose: bool) -> str:
+    """Why a trust that formed a group of its own inside the window (`Study.formed_groups`) is never a donor: the
+    table's words for one trust, or the prose's for its whole group."""
+    others, start = study.formed_groups[code]
+    group = sorted({code, *others})
+    since, window = month_label(start), month_label(study.design.pre_start)
+    if not prose:
+        return (f"it has shared a chair and chief executive with {names(others)} since {since} (the group "
+                f"{_known_group_name(group)}), inside the months compared here (from {window}), so it changed during "
+                "them for reasons of its own")
+    return (f"{names(group)} are not donors: they formed a group of their own, {_known_group_name(group)}, with a "
+            f"shared chair and chief executive from {since}, inside the months compared here (from {window}). A trust "
+            "whose leadership changed during those months cannot stand for what this group would have done without "
+            "it.")
+
+
 def exclusion_reason(code: str, study: Study) -> str:
     """A trust's role when it is not a donor, for the donors table, with only the reasons true for this group."""
     if code in study.shared_leadership:
         return "not a donor (shares its leadership with a member): " + _leadership(code, study, prose=False)
+    if code in study.formed_groups:
+        return ("not a donor (formed a group of its own inside the months compared): "
+                + _formed_group(code, study, prose=False))
     name, parts = EXCLUSION_FACTS.get(code, (None, []))
     parts = [*parts, *(PARTNERSHIP_WORDS[(code, m)][0] for m in study.partners.get(code, ())
                        if (code, m) in PARTNERSHIP_WORDS)]
@@ -110,12 +137,14 @@ def exclusion_reason(code: str, study: Study) -> str:
 
 def exclusions_paragraph(study: Study) -> str:
     """Why the trusts that are not donors are left out, in words true for this group: trusts sharing leadership with
-    a member (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
+    a member and trusts that formed a group of their own inside the window (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
     the parameter names is flagged (it changes nothing). Empty when no trust outside the group is left out."""
     out = [_leadership(t, study, prose=True) for t in study.shared_leadership]
-    param = [t for t in study.excluded_by_parameter if t not in study.shared_leadership]
+    formed = study.formed_groups
+    out += list(dict.fromkeys(_formed_group(t, study, prose=True) for t in formed))  # once per group
+    param = [t for t in study.excluded_by_parameter if t not in study.shared_leadership and t not in formed]
     if decide.by_default(study):
-        out.append(f"By default {number_word(len(param))} are left out.")
+        out.append(f"By default {number_word(len(param))} {'is' if len(param) == 1 else 'are'} left out.")
     for code in param:
         name, parts = EXCLUSION_SENTENCES.get(code, (short_name(code), []))
         partner = [PARTNERSHIP_WORDS[(code, m)][1] for m in study.partners.get(code, ())
@@ -134,6 +163,22 @@ def exclusions_paragraph(study: Study) -> str:
         out.append(f"The `excluded_donors` parameter also names {names(ignored)}, {'a member' if one else 'members'} "
                    f"of this group; a member is never a donor, so {entries} nothing.")
     return " ".join(out)
+
+
+def left_out(study: Study) -> list[str]:
+    """Every trust outside the group that is not a donor: those sharing leadership with a member, those that formed a
+    group of their own inside the window, then those the `excluded_donors` parameter leaves out."""
+    rule = [*study.shared_leadership, *study.formed_groups]
+    return list(dict.fromkeys([*rule, *(t for t in study.excluded_by_parameter if t not in rule)]))
+
+
+def left_out_words(study: Study) -> str:
+    """'London (LAS) and Isle of Wight are left out', 'Isle of Wight is left out', 'no other trust is left out': the
+    trusts outside the group that are not donors, with the verb their count takes."""
+    codes = left_out(study)
+    if not codes:
+        return "no other trust is left out"
+    return f"{names(codes)} {'is' if len(codes) == 1 else 'are'} left out"
 
 
 def level_note(group_level: float, donor_levels: Mapping[str, float]) -> str:
