@@ -497,6 +497,98 @@ def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_g
     assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
 
 
+# The case's start and roll-out, as the design fixed them, and what the page says when either is moved or borrowed.
+CANONICAL_START = ('October 2025, the first month of "late 2025": the earliest start the words allow, so that no early '
+                   'effect is missed.')
+
+
+def test_when_the_group_starts_follows_the_start_month():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    assert S.start_note(_design()) == CANONICAL_START
+    later = S.start_note(_design(start_month="2026-01"))
+    assert later.startswith('January 2026, set by the `evaluation.start_month` parameter: three months after October '
+                            '2025, the first month of "late 2025" and the earliest start the words allow')
+    assert "Any effect of the group in the months before January 2026 falls in the pre-period" in later
+    earlier = S.start_note(_design(start_month="2025-06", pre_start="2023-04"))
+    assert earlier.startswith("June 2025, set by the `evaluation.start_month` parameter: four months before October "
+                              "2025")
+    assert "The months from June 2025 to September 2025 count as after the start" in earlier
+    assert "September 2025 counts as after the start" in S.start_note(_design(start_month="2025-09"))
+    for d in (_design(start_month="2026-01"), _design(start_month="2025-06")):
+        assert "the earliest start the words allow, so that" not in S.start_note(d)  # said only of the default
+    assert S.counts_from_sentence(_design()) == "The group counts from October 2025."
+    assert S.counts_from_sentence(_design(start_month="2026-01")) == ("The group counts from January 2026 (the "
+                                                                      "`evaluation.start_month` parameter).")
+
+
+def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    for members in (LAS_SCAS, NORTH3):
+        d = _design(members)
+        note = S.start_note(d)
+        assert note.startswith("This book's group is not the case's, and the book holds no start of its own for it: "
+                               "it assumes the start of SCAS + SECAmb, October 2025")
+        assert "an assumption, not a month this group is known to have started" in note
+        assert S.start_phrase(d) == "the start month assumed (October 2025, SCAS + SECAmb's)"
+        assert S.counts_from_sentence(d) == "The book assumes this group counts from October 2025, SCAS + SECAmb's start."
+        assert S.horizon_name(d) == "the end of SCAS + SECAmb's roll-out"
+        assert S.horizon_note(d).startswith("SCAS + SECAmb's roll-out runs \"through to 2027\"")
+        set_start = S.start_note(_design(members, start_month="2026-01"))
+        assert "assumes a start in January 2026, set by the `evaluation.start_month` parameter" in set_start
+        assert S.start_phrase(_design(members, start_month="2026-01")) == "the start month assumed (January 2026)"
+    assert S.start_phrase(_design()) == "the group's start (October 2025)"
+    assert S.start_phrase(_design(start_month="2026-01")) == "the start month set for the group (January 2026)"
+    assert S.horizon_name(_design()) == "the end of the roll-out"
+    # A horizon a reader moved is not the end of anyone's roll-out.
+    assert S.horizon_name(_design(power_until="2029-06")) == "the horizon set by the `evaluation.power_until` parameter"
+    assert S.horizon_note(_design(LAS_SCAS, power_until="2029-06")) == (
+        "The power chart looks ahead to June 2029 (the `evaluation.power_until` parameter; by default December 2027, "
+        "the end of SCAS + SECAmb's roll-out).")
+
+
+def test_the_pre_period_gives_its_reason_only_for_the_default_start():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    fit = lambda n: SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=6, pre_months=n)  # noqa: E731
+    default = S.pre_period_sentence(_study(primary=_primary(fit=fit(30))))
+    assert default == ("The months before the start, from April 2023 to September 2025 (30 months), are the pre-period: "
+                       "they begin with the UEC recovery plan year, the book's latest known change to the system "
+                       "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two "
+                       "hours: another process).")
+    moved = S.pre_period_sentence(_study(primary=_primary(fit=fit(42)), pre_start="2022-04"))
+    assert moved.startswith("The months before the start, from April 2022 to September 2025 (42 months)")
+    assert moved.endswith("they begin in April 2022, set by the `evaluation.pre_start` parameter (by default April "
+                          "2023, the start of the UEC recovery plan year, the book's latest known change to the system).")
+
+
+def test_the_front_page_answer_for_another_group_names_the_start_it_assumes():
+    same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
+    answer = text.plain_answer(_study(LAS_SCAS, ("R1F",), primary=_primary(revised=same), adopted="2026-11-21"))
+    assert ("With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
+            "evaluation fixed in advance gives") in answer
+    assert "into the group" not in answer and "the group's start" not in answer
+    early = _study(LAS_SCAS, ("R1F",), primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(
+        effect=1.0, pre_r2=0.1, post_months=1)), last="2025-10", post_months=1)
+    assert text.plain_answer(early).startswith("Too early to say: with data to October 2025, 1 month has passed since "
+                                               "the start month assumed (October 2025, SCAS + SECAmb's).")
+    later = _study(primary=_primary(revised=same), adopted="2026-11-21", start_month="2026-01", post_months=3)
+    assert "3 months after the start month set for the group (January 2026)," in text.plain_answer(later)
+
+
+def test_the_end_of_whose_roll_out_in_the_power_sentences():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    ruled = SimpleNamespace(meaningful=3.0, mde_end=5.9, answerable_from=pd.Timestamp("2033-07-01"))
+    for members, whose in ((CASE, "the end of the roll-out"), (LAS_SCAS, "the end of SCAS + SECAmb's roll-out")):
+        study = _study(members, ("R1F",), primary=_primary(ruled=ruled))
+        words = S.power_sentence(study, ruled)
+        assert words.startswith(f"The design cannot detect the meaningful change of 3.0 min in the Category 2 mean by "
+                                f"{whose}:")
+        assert f"only with data to July 2033, after {whose} (December 2027)" in words
+
+
 def test_the_front_page_answer_says_which_way_every_estimate_leans_and_only_then():
     same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     worse = _study(primary=_primary(lean=V.WORSE, revised=same), adopted="2026-11-21")

@@ -217,6 +217,34 @@ def test_a_group_without_scas_or_secamb_never_counts_them_as_donors_before_any_c
     assert load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA"]})
 
 
+def test_a_start_month_after_the_data_or_too_soon_after_pre_start_is_refused_with_the_true_range(monkeypatch):
+    """A start after the pinned release's last month left the front page saying '0 months have passed since the
+    group's start (June 2027)'; 2024-01 was said to be allowed although the default pre_start refuses it."""
+    monkeypatch.chdir(ROOT)
+    from se_ambulance.data.releases import pinned_release
+
+    data = pinned_release()
+    last = f"{data.year:04d}-{data.month:02d}"
+    after = f"{data.year + (data.month == 12):04d}-{data.month % 12 + 1:02d}"
+    with pytest.raises(ParameterError) as e:
+        load_params(overrides={"evaluation.start_month": "2027-06"})
+    msg = str(e.value)
+    assert (f"start_month (2027-06) is after {data.month_words}, the last month of the pinned AmbSYS release "
+            f"({data.name}), so no month since the start could be judged. Allowed with pre_start 2023-04: a start_month "
+            f"from 2024-10 to {last}") in msg
+    assert "(start_month from --set; pre_start from params/default.yaml)" in msg
+    with pytest.raises(ParameterError, match=f"start_month [(]{after}[)] is after {data.month_words}"):
+        load_params(overrides={"evaluation.start_month": after})
+    assert load_params(overrides={"evaluation.start_month": last}).evaluation.start_month == last
+    with pytest.raises(ParameterError, match=r"start_month \(2024-01\) is less than 18 months after pre_start "
+                                             r"\(2023-04\).* a start_month from 2024-10 to "):
+        load_params(overrides={"evaluation.start_month": "2024-01"})
+    assert load_params(overrides={"evaluation.start_month": "2024-10"}).evaluation.start_month == "2024-10"
+    with pytest.raises(ParameterError, match="Allowed: no start_month with pre_start 2025-06, since the pinned AmbSYS "
+                                             f"release ends in {data.month_words}; a pre_start of "):
+        load_params(overrides={"evaluation.pre_start": "2025-06"})
+
+
 def test_a_run_with_a_bad_group_executes_no_chapter(tmp_path, monkeypatch, capsys):
     from se_ambulance.pipeline import build as build_mod
     from se_ambulance.pipeline.cli import main

@@ -13,7 +13,8 @@ from se_ambulance.publish.format import day_label, month_label, percent
 from se_ambulance.reference import evaluation as RE
 
 from .phrases import OUTCOME_NAMES, VERDICT_WORDS
-from .sentences import (DESIGN_DATA, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED, RULE_REVISED, answerable_words, exclusions_paragraph,
+from .sentences import (DESIGN_DATA, counts_from_sentence, horizon_name, horizon_note, pre_period_sentence,
+                        start_note, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED, RULE_REVISED, answerable_words, exclusions_paragraph,
                         exploratory_sentence, first_test_sentence, headline, lean_sentence, left_out_words, level_note,
                         members_words, power_basis_words, power_gate_sentence, power_sentence, rule_in_force_sentence,
                         rule_name, sc_counts, season_sentence, sensitivity_minutes, verdict_text)
@@ -102,6 +103,8 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.exploratory": exploratory_sentence(study),
         "ev.members": names(d.members), "ev.n_members": number_word(len(d.members)),
         "ev.start": month_label(d.start_month),
+        "ev.start_note": start_note(d), "ev.counts_from": counts_from_sentence(d),
+        "ev.horizon": horizon_name(d), "ev.horizon_note": horizon_note(d), "ev.pre_note": pre_period_sentence(study),
         "ev.pre_start": month_label(d.pre_start),
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
         "ev.pre_months": str(p.fit.pre_months),
