@@ -64,7 +64,7 @@ def _centred_pre(panel: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 @pytest.fixture(scope="module")
 def panels(ambsys):
     donors = D.donor_pool(sorted(ambsys.loc[ambsys["level"] == "trust", "org"].astype(str).unique()), CASE,
-                          RE.DEFAULT_EXCLUDED_DONORS)
+                          RE.DEFAULT_EXCLUDED_DONORS, RE.DEFAULT_PRE_START)
     return {k: D.outcome_panel(ambsys, k, CASE, donors, RE.DEFAULT_PRE_START) for k in RE.OUTCOME_KEYS}
 
 

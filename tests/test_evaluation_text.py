@@ -17,7 +17,7 @@ from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.its import ITSFit
 from se_ambulance.analysis.evaluation.study import Design, Study, lean_estimates, run_study
 from se_ambulance.publish import evaluation_text as text
-from se_ambulance.reference.evaluation import DEFAULT_EXCLUDED_DONORS
+from se_ambulance.reference.evaluation import DEFAULT_EXCLUDED_DONORS, DEFAULT_PRE_START
 
 from .support.builders import ROOT
 
@@ -26,6 +26,8 @@ TRUSTS = ("R1F", "RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", 
 REGIONS = {"R1F": "Y59", "RRU": "Y56", "RX6": "Y63", "RX7": "Y62", "RX8": "Y63", "RX9": "Y60", "RYA": "Y60",
            "RYC": "Y61", "RYD": "Y59", "RYE": "Y59", "RYF": "Y58"}
 CASE, LAS_SCAS, NORTH = ("RYD", "RYE"), ("RRU", "RYE"), ("RX6", "RX8")
+NORTH3 = ("RX7", "RX8", "RX9")  # a group with neither SCAS nor SECAmb
+PRE = DEFAULT_PRE_START
 # The pre-period (April 2023 to September 2025) Category 2 means, incident-weighted, in minutes.
 DONOR_LEVELS = {"RX6": 29.2, "RX7": 28.4, "RX8": 30.9, "RX9": 41.4, "RYA": 30.5, "RYC": 41.3, "RYF": 42.3}
 
@@ -73,7 +75,7 @@ def _study(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, primary=None, sensiti
     """A study as run_study would describe the design, with the real donor pool and the real leadership and
     partnership facts, and the given results."""
     d = _design(members, excluded, **design)
-    donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors)
+    donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors, d.pre_start)
     return Study(d, donors, pd.Timestamp("2017-08-01"), pd.Timestamp(f"{last}-01"), post_months,
                  results or {D.PRIMARY: primary or _primary()}, pd.DataFrame(), sensitivity or {}, seasons or {},
                  D.shares_leadership(d.members), D.partners(d.members), REGIONS, pre_levels or {}, adopted)
@@ -90,11 +92,11 @@ def test_a_trust_sharing_leadership_with_a_member_is_never_a_donor_whatever_the_
     assert D.shares_leadership(LAS_SCAS) == {"RYD": ("RYE",)}
     assert D.shares_leadership(("RYD", "RX6")) == {"RYE": ("RYD",)}
     assert D.shares_leadership(CASE) == {}  # both are members: the case's design is unchanged
-    assert "RYD" not in D.donor_pool(TRUSTS, LAS_SCAS, ("R1F",))
-    assert "RYD" not in D.donor_pool(TRUSTS, LAS_SCAS, ())
+    assert "RYD" not in D.donor_pool(TRUSTS, LAS_SCAS, ("R1F",), PRE)
+    assert "RYD" not in D.donor_pool(TRUSTS, LAS_SCAS, (), PRE)
     # The case's group keeps the donors the design was fixed with.
-    assert D.donor_pool(TRUSTS, CASE, DEFAULT_EXCLUDED_DONORS) == ["RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF"]
-    assert D.donor_pool(TRUSTS, CASE, ("RRU",)) == ["R1F", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF"]
+    assert D.donor_pool(TRUSTS, CASE, DEFAULT_EXCLUDED_DONORS, PRE) == ["RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF"]
+    assert D.donor_pool(TRUSTS, CASE, ("RRU",), PRE) == ["R1F", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF"]
 
 
 def test_the_las_scas_book_names_secamb_as_not_a_donor_and_why():
@@ -105,6 +107,53 @@ def test_the_las_scas_book_names_secamb_as_not_a_donor_and_why():
     assert "chair and chief executive with SCAS" in roles["South East Coast (SECAmb)"]
     paragraph = text.exclusions_paragraph(study)
     assert paragraph.startswith("South East Coast (SECAmb) is never a donor while South Central (SCAS) is a member")
+
+
+def test_trusts_that_formed_their_own_group_inside_the_window_are_never_donors():
+    """SCAS and SECAmb share a chair and chief executive from October 2025, inside the months compared: for a group
+    with neither of them, both changed during the window for reasons of their own (both sides of the window's start)."""
+    both = {"RYD": (("RYE",), "2025-10"), "RYE": (("RYD",), "2025-10")}
+    assert D.formed_groups(NORTH3, PRE) == both
+    assert D.formed_groups(NORTH3, "2025-10") == both  # a start in the window's first month is inside it
+    assert D.formed_groups(NORTH3, "2025-11") == {}  # a start before the window: a stable unit throughout
+    assert D.formed_groups(LAS_SCAS, PRE) == {} and D.formed_groups(CASE, PRE) == {}  # a member: the other rule
+    assert D.donor_pool(TRUSTS, NORTH3, DEFAULT_EXCLUDED_DONORS, PRE) == ["RX6", "RYA", "RYC", "RYF"]
+    assert D.donor_pool(TRUSTS, NORTH3, (), PRE) == ["R1F", "RRU", "RX6", "RYA", "RYC", "RYF"]  # whatever it says
+
+
+def test_a_book_for_a_group_without_scas_or_secamb_says_why_they_are_not_donors():
+    study = _study(NORTH3)
+    assert study.donors == ["RX6", "RYA", "RYC", "RYF"]
+    roles = _roles(study)
+    for trust, other in (("South East Coast (SECAmb)", "South Central (SCAS)"),
+                         ("South Central (SCAS)", "South East Coast (SECAmb)")):
+        assert roles[trust] == ("not a donor (formed a group of its own inside the months compared): it has shared a "
+                                f"chair and chief executive with {other} since October 2025 (the group SCAS + SECAmb), "
+                                "inside the months compared here (from April 2023), so it changed during them for "
+                                "reasons of its own")
+    paragraph = text.exclusions_paragraph(study)
+    said = ("South East Coast (SECAmb) and South Central (SCAS) are not donors: they formed a group of their own, "
+            "SCAS + SECAmb, with a shared chair and chief executive from October 2025, inside the months compared here "
+            "(from April 2023).")
+    assert paragraph.startswith(said) and paragraph.count("formed a group of their own") == 1
+    assert "By default two are left out. London is unlike any other trust" in paragraph
+    # The canonical book's words are unchanged: its members are the group that formed.
+    assert "formed a group" not in text.exclusions_paragraph(_study())
+
+
+def test_the_trusts_left_out_take_a_verb_of_their_number():
+    """'Isle of Wight are left out' was the LAS + SCAS book's; every trust not a donor is counted, by rule or by
+    parameter."""
+    from se_ambulance.publish.evaluation_text.sentences import left_out_words
+
+    assert left_out_words(_study()) == "London (LAS) and Isle of Wight are left out"  # the canonical book
+    assert left_out_words(_study(CASE, ("R1F",))) == "Isle of Wight is left out"
+    assert left_out_words(_study(CASE, ())) == "no other trust is left out"
+    assert left_out_words(_study(LAS_SCAS, ("R1F",))) == "South East Coast (SECAmb) and Isle of Wight are left out"
+    assert left_out_words(_study(NORTH3)) == ("South East Coast (SECAmb), South Central (SCAS), London (LAS) and "
+                                              "Isle of Wight are left out")
+    assert left_out_words(_study(NORTH3, ("RYD",))) == ("South East Coast (SECAmb) and South Central (SCAS) are "
+                                                        "left out")  # named by the parameter too: listed once
 
 
 def test_a_member_named_in_excluded_donors_is_flagged_not_silently_listed():
@@ -285,7 +334,7 @@ def test_the_las_scas_scenario_leaves_out_what_the_group_requires():
 
     p = load_params(ROOT / "params" / "las_scas.yaml")
     d = text.design_from(p.evaluation.model_dump(), p.group.model_dump())
-    donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors)
+    donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors, d.pre_start)
     assert not set(donors) & {"RRU", "RYE", "RYD", "R1F"} and len(donors) == 7
 
 
@@ -446,6 +495,98 @@ def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_g
     early = _study(primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
                    last="2025-11", post_months=2)
     assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
+
+
+# The case's start and roll-out, as the design fixed them, and what the page says when either is moved or borrowed.
+CANONICAL_START = ('October 2025, the first month of "late 2025": the earliest start the words allow, so that no early '
+                   'effect is missed.')
+
+
+def test_when_the_group_starts_follows_the_start_month():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    assert S.start_note(_design()) == CANONICAL_START
+    later = S.start_note(_design(start_month="2026-01"))
+    assert later.startswith('January 2026, set by the `evaluation.start_month` parameter: three months after October '
+                            '2025, the first month of "late 2025" and the earliest start the words allow')
+    assert "Any effect of the group in the months before January 2026 falls in the pre-period" in later
+    earlier = S.start_note(_design(start_month="2025-06", pre_start="2023-04"))
+    assert earlier.startswith("June 2025, set by the `evaluation.start_month` parameter: four months before October "
+                              "2025")
+    assert "The months from June 2025 to September 2025 count as after the start" in earlier
+    assert "September 2025 counts as after the start" in S.start_note(_design(start_month="2025-09"))
+    for d in (_design(start_month="2026-01"), _design(start_month="2025-06")):
+        assert "the earliest start the words allow, so that" not in S.start_note(d)  # said only of the default
+    assert S.counts_from_sentence(_design()) == "The group counts from October 2025."
+    assert S.counts_from_sentence(_design(start_month="2026-01")) == ("The group counts from January 2026 (the "
+                                                                      "`evaluation.start_month` parameter).")
+
+
+def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    for members in (LAS_SCAS, NORTH3):
+        d = _design(members)
+        note = S.start_note(d)
+        assert note.startswith("This book's group is not the case's, and the book holds no start of its own for it: "
+                               "it assumes the start of SCAS + SECAmb, October 2025")
+        assert "an assumption, not a month this group is known to have started" in note
+        assert S.start_phrase(d) == "the start month assumed (October 2025, SCAS + SECAmb's)"
+        assert S.counts_from_sentence(d) == "The book assumes this group counts from October 2025, SCAS + SECAmb's start."
+        assert S.horizon_name(d) == "the end of SCAS + SECAmb's roll-out"
+        assert S.horizon_note(d).startswith("SCAS + SECAmb's roll-out runs \"through to 2027\"")
+        set_start = S.start_note(_design(members, start_month="2026-01"))
+        assert "assumes a start in January 2026, set by the `evaluation.start_month` parameter" in set_start
+        assert S.start_phrase(_design(members, start_month="2026-01")) == "the start month assumed (January 2026)"
+    assert S.start_phrase(_design()) == "the group's start (October 2025)"
+    assert S.start_phrase(_design(start_month="2026-01")) == "the start month set for the group (January 2026)"
+    assert S.horizon_name(_design()) == "the end of the roll-out"
+    # A horizon a reader moved is not the end of anyone's roll-out.
+    assert S.horizon_name(_design(power_until="2029-06")) == "the horizon set by the `evaluation.power_until` parameter"
+    assert S.horizon_note(_design(LAS_SCAS, power_until="2029-06")) == (
+        "The power chart looks ahead to June 2029 (the `evaluation.power_until` parameter; by default December 2027, "
+        "the end of SCAS + SECAmb's roll-out).")
+
+
+def test_the_pre_period_gives_its_reason_only_for_the_default_start():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    fit = lambda n: SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=6, pre_months=n)  # noqa: E731
+    default = S.pre_period_sentence(_study(primary=_primary(fit=fit(30))))
+    assert default == ("The months before the start, from April 2023 to September 2025 (30 months), are the pre-period: "
+                       "they begin with the UEC recovery plan year, the book's latest known change to the system "
+                       "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two "
+                       "hours: another process).")
+    moved = S.pre_period_sentence(_study(primary=_primary(fit=fit(42)), pre_start="2022-04"))
+    assert moved.startswith("The months before the start, from April 2022 to September 2025 (42 months)")
+    assert moved.endswith("they begin in April 2022, set by the `evaluation.pre_start` parameter (by default April "
+                          "2023, the start of the UEC recovery plan year, the book's latest known change to the system).")
+
+
+def test_the_front_page_answer_for_another_group_names_the_start_it_assumes():
+    same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
+    answer = text.plain_answer(_study(LAS_SCAS, ("R1F",), primary=_primary(revised=same), adopted="2026-11-21"))
+    assert ("With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
+            "evaluation fixed in advance gives") in answer
+    assert "into the group" not in answer and "the group's start" not in answer
+    early = _study(LAS_SCAS, ("R1F",), primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(
+        effect=1.0, pre_r2=0.1, post_months=1)), last="2025-10", post_months=1)
+    assert text.plain_answer(early).startswith("Too early to say: with data to October 2025, 1 month has passed since "
+                                               "the start month assumed (October 2025, SCAS + SECAmb's).")
+    later = _study(primary=_primary(revised=same), adopted="2026-11-21", start_month="2026-01", post_months=3)
+    assert "3 months after the start month set for the group (January 2026)," in text.plain_answer(later)
+
+
+def test_the_end_of_whose_roll_out_in_the_power_sentences():
+    from se_ambulance.publish.evaluation_text import sentences as S
+
+    ruled = SimpleNamespace(meaningful=3.0, mde_end=5.9, answerable_from=pd.Timestamp("2033-07-01"))
+    for members, whose in ((CASE, "the end of the roll-out"), (LAS_SCAS, "the end of SCAS + SECAmb's roll-out")):
+        study = _study(members, ("R1F",), primary=_primary(ruled=ruled))
+        words = S.power_sentence(study, ruled)
+        assert words.startswith(f"The design cannot detect the meaningful change of 3.0 min in the Category 2 mean by "
+                                f"{whose}:")
+        assert f"only with data to July 2033, after {whose} (December 2027)" in words
 
 
 def test_the_front_page_answer_says_which_way_every_estimate_leans_and_only_then():

@@ -191,15 +191,58 @@ def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_c
     assert "(group.members from --set; evaluation.excluded_donors from params/default.yaml)" in msg
     # one donor left: refused; two: allowed (both sides of the rule, as chapter 9 applies it)
     eight = ["RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE"]
-    assert donor_pool(sorted(PROVIDERS), eight, ["RRU", "R1F"]) == ["RYF"]
+    assert donor_pool(sorted(PROVIDERS), eight, ["RRU", "R1F"], "2023-04") == ["RYF"]
     with pytest.raises(ParameterError, match=r"leave 1 \(RYF = South Western \(SWASFT\)\)"):
         load_params(overrides={"group.members": eight})
-    assert len(donor_pool(sorted(PROVIDERS), eight, ["R1F"])) == MIN_DONORS
+    assert len(donor_pool(sorted(PROVIDERS), eight, ["R1F"], "2023-04")) == MIN_DONORS
     assert load_params(overrides={"group.members": eight, "evaluation.excluded_donors": ["R1F"]})
     # the excluded donors alone can empty the pool too
     with pytest.raises(ParameterError, match="these parameters leave 1"):
         load_params(overrides={"evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RX7", "RX8", "RX9"],
                                "group.members": ["RYD", "RYE", "RYA", "RYC"]})
+
+
+def test_a_group_without_scas_or_secamb_never_counts_them_as_donors_before_any_chapter(monkeypatch):
+    """SCAS and SECAmb formed their own group from October 2025, inside the months chapter 9 compares: for a group
+    with neither, the parameters apply the same donor rule as the chapter (`design.donor_pool`)."""
+    monkeypatch.chdir(ROOT)
+    north = ["RX7", "RX8", "RX9"]
+    with pytest.raises(ParameterError) as e:
+        load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA", "RYC"]})
+    msg = str(e.value)
+    assert "these parameters leave 1 (RYF = South Western (SWASFT))" in msg
+    assert ("RYD = South East Coast (SECAmb), RYE = South Central (SCAS) formed a group of their own inside the months "
+            "compared (from evaluation.pre_start, 2023-04) and are never donors") in msg
+    # two left: allowed (both sides of the rule)
+    assert load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA"]})
+
+
+def test_a_start_month_after_the_data_or_too_soon_after_pre_start_is_refused_with_the_true_range(monkeypatch):
+    """A start after the pinned release's last month left the front page saying '0 months have passed since the
+    group's start (June 2027)'; 2024-01 was said to be allowed although the default pre_start refuses it."""
+    monkeypatch.chdir(ROOT)
+    from se_ambulance.data.releases import pinned_release
+
+    data = pinned_release()
+    last = f"{data.year:04d}-{data.month:02d}"
+    after = f"{data.year + (data.month == 12):04d}-{data.month % 12 + 1:02d}"
+    with pytest.raises(ParameterError) as e:
+        load_params(overrides={"evaluation.start_month": "2027-06"})
+    msg = str(e.value)
+    assert (f"start_month (2027-06) is after {data.month_words}, the last month of the pinned AmbSYS release "
+            f"({data.name}), so no month since the start could be judged. Allowed with pre_start 2023-04: a start_month "
+            f"from 2024-10 to {last}") in msg
+    assert "(start_month from --set; pre_start from params/default.yaml)" in msg
+    with pytest.raises(ParameterError, match=f"start_month [(]{after}[)] is after {data.month_words}"):
+        load_params(overrides={"evaluation.start_month": after})
+    assert load_params(overrides={"evaluation.start_month": last}).evaluation.start_month == last
+    with pytest.raises(ParameterError, match=r"start_month \(2024-01\) is less than 18 months after pre_start "
+                                             r"\(2023-04\).* a start_month from 2024-10 to "):
+        load_params(overrides={"evaluation.start_month": "2024-01"})
+    assert load_params(overrides={"evaluation.start_month": "2024-10"}).evaluation.start_month == "2024-10"
+    with pytest.raises(ParameterError, match="Allowed: no start_month with pre_start 2025-06, since the pinned AmbSYS "
+                                             f"release ends in {data.month_words}; a pre_start of "):
+        load_params(overrides={"evaluation.pre_start": "2025-06"})
 
 
 def test_a_run_with_a_bad_group_executes_no_chapter(tmp_path, monkeypatch, capsys):

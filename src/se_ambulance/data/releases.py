@@ -85,6 +85,14 @@ def newest(names: Iterable[str]) -> Release | None:
     return top
 
 
+def pinned_release() -> Release:
+    """The AmbSYS release `data/manifest.yaml` pins: its file name says the month its data run to (the last month any
+    chapter can show)."""
+    from se_ambulance.data.manifest import load_manifest
+
+    return release_name(load_manifest()["ambsys"].file)
+
+
 def releases_in(folder: Path) -> list[str]:
     """The names of the release files in a folder (not in its subfolders). A broken link or a symlink loop is
     named, never followed."""

@@ -375,18 +375,25 @@ class AppraisalParams(_Model):
         return v
 
 
-def _month(v: str, lo: str, hi: str) -> str:
+def _month(v: str, lo: str | None = None, hi: str | None = None) -> str:
     import re
 
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", str(v)):
         raise ValueError("a month written YYYY-MM is expected, e.g. 2025-10")
-    if not lo <= v <= hi:
+    if lo is not None and hi is not None and not lo <= v <= hi:
         raise ValueError(f"'{v}' is outside {lo} to {hi}")
     return v
 
 
-def _months_between(a: str, b: str) -> int:
-    return (int(b[:4]) - int(a[:4])) * 12 + int(b[5:]) - int(a[5:])
+def _add_months(month: str, n: int) -> str:
+    """'2023-04' + 18 -> '2024-10'."""
+    index = int(month[:4]) * 12 + int(month[5:7]) - 1 + n
+    return f"{index // 12:04d}-{index % 12 + 1:02d}"
+
+
+# The pre-period's first month, earliest and latest, and the fewest months it must hold before start_month.
+_PRE_START_RANGE = ("2018-04", "2025-06")
+_MIN_PRE_MONTHS = 18
 
 
 def _meaningful(key: str, unit: str):
@@ -414,7 +421,8 @@ class EvaluationParams(_Model):
     data to March 2026). Every value can be moved; the chapter shows what follows."""
 
     start_month: str = Field(_ev.DEFAULT_START_MONTH, description="First month the group counts as working "
-                             "(YYYY-MM, 2024-01 to 2027-12); plausible 2025-10 to 2026-04. Seed 000: the group 'will be "
+                             "(YYYY-MM, at least 18 months after pre_start and no later than the last month of the "
+                             "pinned AmbSYS release); plausible 2025-10 to 2026-04. Seed 000: the group 'will be "
                              "rolled out gradually from late 2025 through to 2027' under 'a single chief executive and "
                              "chair'; October 2025 is the first month of 'late 2025'.")
     pre_start: str = Field(_ev.DEFAULT_PRE_START, description="First month of the pre-period the methods are fitted on "
@@ -453,12 +461,12 @@ class EvaluationParams(_Model):
     @field_validator("start_month")
     @classmethod
     def _start(cls, v: str) -> str:
-        return _month(v, "2024-01", "2027-12")
+        return _month(v)  # its range depends on pre_start and on the data: checked in _order
 
     @field_validator("pre_start")
     @classmethod
     def _pre(cls, v: str) -> str:
-        return _month(v, "2018-04", "2025-06")
+        return _month(v, *_PRE_START_RANGE)
 
     @field_validator("power_until")
     @classmethod
@@ -478,9 +486,22 @@ class EvaluationParams(_Model):
 
     @model_validator(mode="after")
     def _order(self):
-        if _months_between(self.pre_start, self.start_month) < 18:
-            raise ValueError(f"pre_start ({self.pre_start}) must be at least 18 months before start_month "
-                             f"({self.start_month})")
+        from se_ambulance.data.releases import pinned_release
+
+        data = pinned_release()
+        last = f"{data.year:04d}-{data.month:02d}"
+        first = _add_months(self.pre_start, _MIN_PRE_MONTHS)
+        allowed = (f"Allowed with pre_start {self.pre_start}: a start_month from {first} to {last} ({data.month_words} "
+                   f"is the last month of the pinned AmbSYS release)" if first <= last else
+                   f"Allowed: no start_month with pre_start {self.pre_start}, since the pinned AmbSYS release ends in "
+                   f"{data.month_words}; a pre_start of {_add_months(last, -_MIN_PRE_MONTHS)} or earlier")
+        if self.start_month > last:
+            raise ValueError(f"start_month ({self.start_month}) is after {data.month_words}, the last month of the pinned "
+                             f"AmbSYS release ({data.name}), so no month since the start could be judged. {allowed}")
+        if self.start_month < first:
+            raise ValueError(f"start_month ({self.start_month}) is less than {_MIN_PRE_MONTHS} months after pre_start "
+                             f"({self.pre_start}): the methods are fitted on at least {_MIN_PRE_MONTHS} months before the "
+                             f"start. {allowed}")
         if self.power_until <= self.start_month:
             raise ValueError(f"power_until ({self.power_until}) must be after start_month ({self.start_month})")
         return self
@@ -510,18 +531,26 @@ class BookParams(_Model):
         """The evaluation's donor-pool rule (`analysis.evaluation.design.donor_pool`), applied before any chapter
         runs: a group and exclusions that leave fewer than MIN_DONORS donor trusts would stop chapter 9 after
         the chapters before it had run."""
-        from se_ambulance.analysis.evaluation.design import donor_pool, shares_leadership
+        from se_ambulance.analysis.evaluation.design import donor_pool, formed_groups, shares_leadership
 
         members, excluded = self.group.members, self.evaluation.excluded_donors
-        donors = donor_pool(sorted(PROVIDERS), members, excluded)
+        window_from = self.evaluation.pre_start
+        donors = donor_pool(sorted(PROVIDERS), members, excluded, window_from)
         if len(donors) >= _ev.MIN_DONORS:
             return self
         linked = [t for t in shares_leadership(members) if t not in excluded]
+        formed = [t for t in formed_groups(members, window_from) if t not in excluded]
         by_parameter = [t for t in excluded if t not in members]
         parts = [f"group.members takes {coded_list(members)}"]
         if linked:
-            parts.append(f"{coded_list(linked)} {'shares' if len(linked) == 1 else 'share'} leadership with a member "
-                         "and is never a donor")
+            one = len(linked) == 1
+            parts.append(f"{coded_list(linked)} {'shares' if one else 'share'} leadership with a member "
+                         f"and {'is' if one else 'are'} never {'a donor' if one else 'donors'}")
+        if formed:
+            one = len(formed) == 1
+            parts.append(f"{coded_list(formed)} formed a group of {'its' if one else 'their'} own inside the months "
+                         f"compared (from evaluation.pre_start, {window_from}) and {'is' if one else 'are'} never "
+                         f"{'a donor' if one else 'donors'}")
         if by_parameter:
             parts.append(f"evaluation.excluded_donors leaves out {coded_list(by_parameter)}")
         raise ValueError(

@@ -70,10 +70,29 @@ def partners(members: Sequence[str]) -> dict[str, tuple[str, ...]]:
     return _linked(members, PARTNERSHIPS)
 
 
-def donor_pool(trusts: Sequence[str], members: Sequence[str], excluded: Sequence[str]) -> list[str]:
+def formed_groups(members: Sequence[str], window_from: str) -> dict[str, tuple[tuple[str, ...], str]]:
+    """Trusts outside the group that formed a group of their own (`reference.evaluation.SHARED_LEADERSHIP`, neither
+    trust a member) from a month inside the evaluation's window: trust -> (the other trusts of its group, the month
+    their leadership was shared from). The window runs from `window_from` (the pre-period's first month, YYYY-MM) on,
+    with no end: a design fixed in advance keeps its donors as new vintages add months. A trust whose leadership
+    changed during the months compared changed for reasons of its own, so it cannot stand for what the group would
+    have done without the group; these are never donors. (A trust sharing leadership with a member is in
+    `shares_leadership` instead.)"""
+    out: dict[str, tuple[tuple[str, ...], str]] = {}
+    for pair, start in sorted(SHARED_LEADERSHIP.items(), key=lambda item: item[1]):
+        if start < window_from or any(t in members for t in pair):
+            continue
+        for trust in pair:
+            others, first = out.get(trust, ((), start))
+            out[trust] = (tuple(sorted({*others, *(t for t in pair if t != trust)})), min(first, start))
+    return dict(sorted(out.items()))
+
+
+def donor_pool(trusts: Sequence[str], members: Sequence[str], excluded: Sequence[str], window_from: str) -> list[str]:
     """The trusts that may make up the synthetic group: every trust but the members, the trusts that share
-    leadership with a member (whatever `excluded` says) and the excluded."""
-    out = set(members) | set(excluded) | set(shares_leadership(members))
+    leadership with a member and those that formed a group of their own from a month inside the window (from
+    `window_from`, the pre-period's first month), whatever `excluded` says, and the excluded."""
+    out = set(members) | set(excluded) | set(shares_leadership(members)) | set(formed_groups(members, window_from))
     return sorted(t for t in trusts if t not in out)
 
 

@@ -176,6 +176,12 @@ class Study:
         return rule_in_force(self.adopted)
 
     @property
+    def formed_groups(self) -> dict[str, tuple[tuple[str, ...], str]]:
+        """Trusts outside the group that formed a group of their own inside the window (`design.formed_groups`):
+        never donors."""
+        return design.formed_groups(self.design.members, self.design.pre_start)
+
+    @property
     def ignored_exclusions(self) -> list[str]:
         """Members named in `excluded_donors`: a member is never a donor, so these entries change nothing."""
         return [t for t in self.design.excluded_donors if t in self.design.members]
@@ -341,15 +347,17 @@ def run_study(tidy: pd.DataFrame, d: Design, adopted: str | None = None) -> Stud
     """Every outcome in the design (and the primary outcome, which the power chart is about). `adopted`: the day the
     vintage was adopted (the manifest's `adopted:`), which decides the rule that governs it."""
     trusts = trusts_in(tidy)
-    donors = design.donor_pool(trusts, d.members, d.excluded_donors)
+    donors = design.donor_pool(trusts, d.members, d.excluded_donors, d.pre_start)
     linked = design.shares_leadership(d.members)
     if len(donors) < MIN_DONORS:
         by_parameter = [t for t in d.excluded_donors if t not in d.members]
+        formed = design.formed_groups(d.members, d.pre_start)
         raise ValueError(
             f"the evaluation needs at least {MIN_DONORS} donor trusts, and this design leaves {len(donors)} "
             f"({', '.join(donors) or 'none'}): of the {len(trusts)} trusts in the data, {', '.join(d.members)} are the "
-            f"group's members, {', '.join(linked) or 'none'} share leadership with a member (never donors), and the "
-            f"`excluded_donors` parameter leaves out {', '.join(by_parameter) or 'none'}")
+            f"group's members, {', '.join(linked) or 'none'} share leadership with a member, "
+            f"{', '.join(formed) or 'none'} formed a group of their own from {d.pre_start} or later (neither are ever "
+            f"donors), and the `excluded_donors` parameter leaves out {', '.join(by_parameter) or 'none'}")
     results: dict[str, OutcomeResult] = {}
     primary = evaluate_outcome(tidy, design.PRIMARY, d, donors, adopted=adopted)
     c2_level = primary.reference_level

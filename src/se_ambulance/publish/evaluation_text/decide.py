@@ -54,6 +54,34 @@ def _pinned_ambsys():
     return load_manifest()["ambsys"]
 
 
+# --- whose start and whose roll-out ---------------------------------------------------------------------------
+
+def is_case_group(d: Design) -> bool:
+    """The design's group is the case's (SCAS + SECAmb, whatever the name): the announcement's start and roll-out are
+    its own. For any other group they are an assumption borrowed from the case's group."""
+    from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS
+
+    return set(d.members) == set(CASE_GROUP_MEMBERS)
+
+
+def start_against_default(d: Design) -> str:
+    """Where the `start_month` parameter sits against the design's default (the first month of "late 2025"):
+    'default', 'earlier' or 'later'."""
+    if d.start_month == RE.DEFAULT_START_MONTH:
+        return "default"
+    return "earlier" if d.start_month < RE.DEFAULT_START_MONTH else "later"
+
+
+def horizon_is_roll_out(d: Design) -> bool:
+    """The power chart's horizon (`power_until`) is the end of the case's roll-out ("through to 2027")."""
+    return d.power_until == RE.DEFAULT_POWER_UNTIL
+
+
+def pre_start_is_default(d: Design) -> bool:
+    """The pre-period begins where the design's default puts it (the UEC recovery plan year)."""
+    return d.pre_start == RE.DEFAULT_PRE_START
+
+
 # --- the rule and the months ---------------------------------------------------------------------------------
 
 def seen_to(study: Study) -> pd.Timestamp:

@@ -13,8 +13,9 @@ from se_ambulance.publish.format import day_label, month_label, percent
 from se_ambulance.reference import evaluation as RE
 
 from .phrases import OUTCOME_NAMES, VERDICT_WORDS
-from .sentences import (DESIGN_DATA, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED, RULE_REVISED, answerable_words, exclusions_paragraph,
-                        exploratory_sentence, first_test_sentence, headline, lean_sentence, level_note,
+from .sentences import (DESIGN_DATA, counts_from_sentence, horizon_name, horizon_note, pre_period_sentence,
+                        start_note, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED, RULE_REVISED, answerable_words, exclusions_paragraph,
+                        exploratory_sentence, first_test_sentence, headline, lean_sentence, left_out_words, level_note,
                         members_words, power_basis_words, power_gate_sentence, power_sentence, rule_in_force_sentence,
                         rule_name, sc_counts, season_sentence, sensitivity_minutes, verdict_text)
 from .units import amount, direction, fit_text, interval_text, its_text, names, number_word, rank_text, size
@@ -102,11 +103,13 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.exploratory": exploratory_sentence(study),
         "ev.members": names(d.members), "ev.n_members": number_word(len(d.members)),
         "ev.start": month_label(d.start_month),
+        "ev.start_note": start_note(d), "ev.counts_from": counts_from_sentence(d),
+        "ev.horizon": horizon_name(d), "ev.horizon_note": horizon_note(d), "ev.pre_note": pre_period_sentence(study),
         "ev.pre_start": month_label(d.pre_start),
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
         "ev.pre_months": str(p.fit.pre_months),
         "ev.donors": names(study.donors), "ev.n_donors": str(len(study.donors)),
-        "ev.excluded": names(study.excluded_by_parameter) if study.excluded_by_parameter else "none",
+        "ev.excluded": left_out_words(study),
         "ev.exclusions": exclusions_paragraph(study),
         "ev.c2.level_note": level_note(study.pre_levels.get("group", math.nan),
                                        {t: v for t, v in study.pre_levels.items() if t in study.donors}),

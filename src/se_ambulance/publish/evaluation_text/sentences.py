@@ -59,6 +59,111 @@ def group_note(group: Mapping[str, Any]) -> str:
     return note
 
 
+# --- when the group starts, and how far ahead the design looks ----------------------------------------------------
+# The announcement's start and roll-out are the case's group's; for any other group the book borrows them, and says so.
+
+def _case_name() -> str:
+    from se_ambulance.reference.orgs import CASE_GROUP
+
+    return CASE_GROUP.name
+
+
+def _months_apart(a: str, b: str) -> int:
+    return abs((int(b[:4]) - int(a[:4])) * 12 + int(b[5:7]) - int(a[5:7]))
+
+
+def start_phrase(d) -> str:
+    """The start month as a noun phrase ('… since the group's start (October 2025)'): the group's own start only for
+    the case's group at the announcement's month; otherwise the start month set, or assumed."""
+    when = month_label(d.start_month)
+    case, where = decide.is_case_group(d), decide.start_against_default(d)
+    if case and where == "default":
+        return f"the group's start ({when})"
+    if case:
+        return f"the start month set for the group ({when})"
+    if where == "default":
+        return f"the start month assumed ({when}, {_case_name()}'s)"
+    return f"the start month assumed ({when})"
+
+
+def start_note(d) -> str:
+    """When the group counts as working, and why that month: the announcement's earliest month for the case's group,
+    a month the parameter moved from it, or for another group an assumption."""
+    when, default = month_label(d.start_month), month_label(RE.DEFAULT_START_MONTH)
+    late = f'{default}, the first month of "late 2025" and the earliest start the words allow'
+    where = decide.start_against_default(d)
+    if not decide.is_case_group(d):
+        if where == "default":
+            return (f"This book's group is not the case's, and the book holds no start of its own for it: it assumes "
+                    f"the start of {_case_name()}, {late}. That is an assumption, not a month this group is known to "
+                    "have started; the `evaluation.start_month` parameter sets another.")
+        return (f"This book's group is not the case's: the book assumes a start in {when}, set by the "
+                f"`evaluation.start_month` parameter (by default it borrows {_case_name()}'s start, {default}). That "
+                "is an assumption, not a month this group is known to have started.")
+    if where == "default":
+        return (f'{when}, the first month of "late 2025": the earliest start the words allow, so that no early effect '
+                "is missed.")
+    n = _months_apart(d.start_month, RE.DEFAULT_START_MONTH)
+    months = f"{number_word(n)} month{'s' if n != 1 else ''}"
+    if where == "later":
+        return (f"{when}, set by the `evaluation.start_month` parameter: {months} after {late} (the design's "
+                f"default). Any effect of the group in the months before {when} falls in the pre-period, where the "
+                "methods take it for the usual ups and downs.")
+    before = month_label(pd.Timestamp(f"{RE.DEFAULT_START_MONTH}-01") - pd.DateOffset(months=1))
+    span = when if n == 1 else f"the months from {when} to {before}"
+    return (f"{when}, set by the `evaluation.start_month` parameter: {months} before {late} (the design's default). "
+            f"{capital(span)} {'counts' if n == 1 else 'count'} as after the start, although the announcement puts "
+            "the start later.")
+
+
+def counts_from_sentence(d) -> str:
+    """'The group counts from October 2025.', or for another group that the month is assumed."""
+    when = month_label(d.start_month)
+    default = decide.start_against_default(d) == "default"
+    if decide.is_case_group(d):
+        return f"The group counts from {when}" + ("." if default else " (the `evaluation.start_month` parameter).")
+    return (f"The book assumes this group counts from {when}"
+            + (f", {_case_name()}'s start." if default else " (the `evaluation.start_month` parameter)."))
+
+
+def horizon_name(d) -> str:
+    """What the power chart's last month is: the end of the roll-out (the case's group's, named for another group),
+    or the horizon a reader set."""
+    if not decide.horizon_is_roll_out(d):
+        return "the horizon set by the `evaluation.power_until` parameter"
+    return "the end of the roll-out" if decide.is_case_group(d) else f"the end of {_case_name()}'s roll-out"
+
+
+def horizon_note(d) -> str:
+    """How far ahead the power chart looks, and whose roll-out that is."""
+    until, default = month_label(d.power_until), month_label(RE.DEFAULT_POWER_UNTIL)
+    case = decide.is_case_group(d)
+    roll_out = 'The roll-out runs "through to 2027", so an effect may build slowly; '
+    if decide.horizon_is_roll_out(d):
+        if case:
+            return f"{roll_out}the power chart looks ahead to {until}."
+        return (f"{_case_name()}'s roll-out runs \"through to 2027\"; the power chart looks ahead to its end, {until}, "
+                "for this group too.")
+    whose = "the roll-out" if case else f"{_case_name()}'s roll-out"
+    return ((roll_out + "the power chart" if case else "The power chart")
+            + f" looks ahead to {until} (the `evaluation.power_until` parameter; by default {default}, the end of "
+            f"{whose}).")
+
+
+def pre_period_sentence(study: Study) -> str:
+    """The pre-period's months, and why it begins where it does (the default's reason only for the default)."""
+    d = study.design
+    first, last = month_label(d.pre_start), month_label(d.start - pd.DateOffset(months=1))
+    out = f"The months before the start, from {first} to {last} ({study.primary.fit.pre_months} months), are the pre-period: "
+    if decide.pre_start_is_default(d):
+        return out + ("they begin with the UEC recovery plan year, the book's latest known change to the system "
+                      "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two hours: "
+                      "another process).")
+    return out + (f"they begin in {first}, set by the `evaluation.pre_start` parameter (by default "
+                  f"{month_label(RE.DEFAULT_PRE_START)}, the start of the UEC recovery plan year, the book's latest known "
+                  "change to the system).")
+
+
 def members_words(study: Study) -> str:
     """'the two trusts', 'the three trusts': the group's members counted."""
     return f"the {number_word(len(study.design.members))} trusts"
@@ -93,10 +198,37 @@ def _leadership(code: str, study: Study, prose: bool) -> str:
     return f"it shares its chair and chief executive with {names(members)}, {'members' if plural else 'a member'}"
 
 
+def _known_group_name(trusts) -> str:
+    """The name of a known group of trusts (reference.evaluation.SHARED_LEADERSHIP): the case's group by its name,
+    any other by its trusts."""
+    from se_ambulance.reference.orgs import CASE_GROUP
+
+    return CASE_GROUP.name if set(trusts) == set(CASE_GROUP.members) else " + ".join(short_name(t) for t in trusts)
+
+
+def _formed_group(code: str, study: Study, prose: bool) -> str:
+    """Why a trust that formed a group of its own inside the window (`Study.formed_groups`) is never a donor: the
+    table's words for one trust, or the prose's for its whole group."""
+    others, start = study.formed_groups[code]
+    group = sorted({code, *others})
+    since, window = month_label(start), month_label(study.design.pre_start)
+    if not prose:
+        return (f"it has shared a chair and chief executive with {names(others)} since {since} (the group "
+                f"{_known_group_name(group)}), inside the months compared here (from {window}), so it changed during "
+                "them for reasons of its own")
+    return (f"{names(group)} are not donors: they formed a group of their own, {_known_group_name(group)}, with a "
+            f"shared chair and chief executive from {since}, inside the months compared here (from {window}). A trust "
+            "whose leadership changed during those months cannot stand for what this group would have done without "
+            "it.")
+
+
 def exclusion_reason(code: str, study: Study) -> str:
     """A trust's role when it is not a donor, for the donors table, with only the reasons true for this group."""
     if code in study.shared_leadership:
         return "not a donor (shares its leadership with a member): " + _leadership(code, study, prose=False)
+    if code in study.formed_groups:
+        return ("not a donor (formed a group of its own inside the months compared): "
+                + _formed_group(code, study, prose=False))
     name, parts = EXCLUSION_FACTS.get(code, (None, []))
     parts = [*parts, *(PARTNERSHIP_WORDS[(code, m)][0] for m in study.partners.get(code, ())
                        if (code, m) in PARTNERSHIP_WORDS)]
@@ -110,12 +242,14 @@ def exclusion_reason(code: str, study: Study) -> str:
 
 def exclusions_paragraph(study: Study) -> str:
     """Why the trusts that are not donors are left out, in words true for this group: trusts sharing leadership with
-    a member (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
+    a member and trusts that formed a group of their own inside the window (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
     the parameter names is flagged (it changes nothing). Empty when no trust outside the group is left out."""
     out = [_leadership(t, study, prose=True) for t in study.shared_leadership]
-    param = [t for t in study.excluded_by_parameter if t not in study.shared_leadership]
+    formed = study.formed_groups
+    out += list(dict.fromkeys(_formed_group(t, study, prose=True) for t in formed))  # once per group
+    param = [t for t in study.excluded_by_parameter if t not in study.shared_leadership and t not in formed]
     if decide.by_default(study):
-        out.append(f"By default {number_word(len(param))} are left out.")
+        out.append(f"By default {number_word(len(param))} {'is' if len(param) == 1 else 'are'} left out.")
     for code in param:
         name, parts = EXCLUSION_SENTENCES.get(code, (short_name(code), []))
         partner = [PARTNERSHIP_WORDS[(code, m)][1] for m in study.partners.get(code, ())
@@ -134,6 +268,22 @@ def exclusions_paragraph(study: Study) -> str:
         out.append(f"The `excluded_donors` parameter also names {names(ignored)}, {'a member' if one else 'members'} "
                    f"of this group; a member is never a donor, so {entries} nothing.")
     return " ".join(out)
+
+
+def left_out(study: Study) -> list[str]:
+    """Every trust outside the group that is not a donor: those sharing leadership with a member, those that formed a
+    group of their own inside the window, then those the `excluded_donors` parameter leaves out."""
+    rule = [*study.shared_leadership, *study.formed_groups]
+    return list(dict.fromkeys([*rule, *(t for t in study.excluded_by_parameter if t not in rule)]))
+
+
+def left_out_words(study: Study) -> str:
+    """'London (LAS) and Isle of Wight are left out', 'Isle of Wight is left out', 'no other trust is left out': the
+    trusts outside the group that are not donors, with the verb their count takes."""
+    codes = left_out(study)
+    if not codes:
+        return "no other trust is left out"
+    return f"{names(codes)} {'is' if len(codes) == 1 else 'are'} left out"
 
 
 def level_note(group_level: float, donor_levels: Mapping[str, float]) -> str:
@@ -390,20 +540,20 @@ def answerable_words(key: str, ruled, d) -> str:
                 "it was")
     if when <= pd.Timestamp(f"{d.power_until}-01"):
         return f"with data to {month_label(when)}"
-    return (f"only with data to {month_label(when)}, after the end of the roll-out ({month_label(d.power_until)}), if "
+    return (f"only with data to {month_label(when)}, after {horizon_name(d)} ({month_label(d.power_until)}), if "
             "the noise stays as it was")
 
 
 def power_sentence(study: Study, ruled=None) -> str:
     """When a change of the meaningful size in the Category 2 mean becomes detectable (under the governing rule by
-    default), and what can be detected by the end of the roll-out when that is not soon enough."""
+    default), and what can be detected by the power horizon (`horizon_name`) when that is not soon enough."""
     p, d = study.primary, study.design
     v = ruled if ruled is not None else p.ruled
     m = amount(D.PRIMARY, v.meaningful, signed=False)
     if v.answerable_from is not None and v.answerable_from <= pd.Timestamp(f"{d.power_until}-01"):
         return (f"A change of {m} in the Category 2 mean (the meaningful change) becomes detectable "
                 f"{answerable_words(D.PRIMARY, v, d)}.")
-    return (f"The design cannot detect the meaningful change of {m} in the Category 2 mean by the end of the roll-out: "
+    return (f"The design cannot detect the meaningful change of {m} in the Category 2 mean by {horizon_name(d)}: "
             f"even with data to {month_label(d.power_until)} only a change of {amount(D.PRIMARY, v.mde_end, False)} or "
             f"more could be told from noise; {m} becomes detectable {answerable_words(D.PRIMARY, v, d)}. And the noise "
             "is measured in-sample (each method's own pre-period fit, which was chosen to fit those months), so even "
@@ -510,11 +660,14 @@ def plain_answer(study: Study) -> str:
     as context: the verdict is the rule's."""
     p, d = study.primary, study.design
     data = f"data to {month_label(study.last_month)}"
-    if decide.too_early_by_months(p, d.min_post_months):
-        return (f"Too early to say: with {data}, {study.post_months} months have passed since the group's start "
-                f"({month_label(d.start)}). The evaluation fixed in advance waits for {d.min_post_months}.")
     months = f"{study.post_months} month{'s' if study.post_months != 1 else ''}"
-    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} into the group, the evaluation fixed in advance gives "
+    if decide.too_early_by_months(p, d.min_post_months):
+        return (f"Too early to say: with {data}, {months} {'has' if study.post_months == 1 else 'have'} passed since "
+                f"{start_phrase(d)}. The evaluation fixed in advance waits for {d.min_post_months}.")
+    # "into the group" only where the group's own start is meant: the case's group at the announcement's month.
+    since = ("into the group" if decide.is_case_group(d) and decide.start_against_default(d) == "default" else
+             f"after {start_phrase(d)}")
+    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} {since}, the evaluation fixed in advance gives "
            f"“{VERDICT_WORDS[p.verdict]}” for its Category 2 average response time."]
     if decide.power_decided(p):
         m, end, until = (amount(D.PRIMARY, p.meaningful, signed=False), amount(D.PRIMARY, p.mde_end, signed=False),

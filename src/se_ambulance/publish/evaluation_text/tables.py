@@ -37,7 +37,7 @@ def donors_table(study: Study) -> pd.DataFrame:
         if code in study.donors:
             rows.append({"trust": short_name(code), "role": "donor",
                          "weight in the synthetic group (C2 mean)": percent(float(w.get(code, 0.0)), 0)})
-        elif code in study.design.excluded_donors or code in study.shared_leadership:
+        elif code in study.design.excluded_donors or code in study.shared_leadership or code in study.formed_groups:
             rows.append({"trust": short_name(code), "role": exclusion_reason(code, study),
                          "weight in the synthetic group (C2 mean)": "–"})
     return pd.DataFrame(rows)
