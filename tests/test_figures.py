@@ -236,7 +236,11 @@ def test_every_printed_page_carries_title_edition_data_and_address():
     css = print_style(stamp)
     assert css.startswith('<style media="print">@page {') and css.count("</style>") == 1
     assert r'A \"quoted\" title \3C /style>' in css and "Edition 2, 7 December 2026" in css
-    assert "AmbSYS data to April 2026 · https://example.org/book/" in css and "counter(page)" in css
+    assert "AmbSYS data to April 2026 · https://example.org/book/" in css
+    assert '"Page " counter(page) " of " counter(pages)' in css and "Built" not in css  # an edition: no build date
+    draft = print_style(Stamp(title="T", edition="Draft (not a published edition)", data_to="D", next_release="",
+                              address="A", code_version="1", built="7 December 2026"))
+    assert '"Built 7 December 2026 · " "Page " counter(page) " of " counter(pages)' in draft
 
 
 # --- one colour per organisation or series, across the book ----------------------------------------------------
