@@ -68,7 +68,7 @@ def test_the_focus_trust_is_drawn_last_dark_and_thick(focus):
     order = [chart_label(ORGS[focus])] + [chart_label(ORGS[o]) for o in ORGS if o != focus]
     spec = response_time_chart(frame, order, order[0], "The case").to_dict()
     lines = [layer for layer in spec["spec"]["layer"] if (layer.get("mark") or {}).get("type") == "line"
-             and layer["encoding"].get("color")]
+             and layer["encoding"].get("color") and "isValid" not in json.dumps(layer.get("transform"))]
     assert len(lines) == 2
     others, top = lines
     assert top["mark"]["strokeWidth"] == FOCUS_WIDTH > others["mark"]["strokeWidth"]
@@ -142,9 +142,15 @@ def small_chart(data: pd.DataFrame):
 
 def test_a_figure_carries_its_data_once_as_the_csv_it_offers():
     data = pd.DataFrame({"month": ["2024-01", "2024-02"], "minutes": [28.8333, 31.5], "note": ["a, b", 'say "x"']})
-    html = figure(small_chart(data), name="t", title="T", units="Minutes", source="AmbSYS", alt_text="x" * 50).data
+    fields = {"month": Field("Month", "month"), "minutes": Field("Mean, SECAmb", "mmss"), "note": Field("Note")}
+    html = figure(small_chart(data), name="t", title="Category 2: means + limits (£m)", units="Minutes",
+                  source="AmbSYS", alt_text="x" * 50, fields=fields).data
     spec, meta = read_figure(html)
     assert meta["csv"] == data.to_csv(index=False, lineterminator="\n")
+    # The download's headings are the plain titles with their units (times in decimal minutes, said so), and the
+    # file is named by the title's words.
+    assert meta["header"] == 'Month,"Mean, SECAmb (minutes, decimal)",Note'
+    assert 'download="category-2-means-plus-limits-m.csv"' in html
     assert html.count("28.8333") == 1  # not also as JSON records or a data URL
     source = [d for d in spec["data"] if d.get("name") == charts.CSV_DATA]
     assert source == [{"name": charts.CSV_DATA, "values": "", "format": {"type": "csv"}}] or (
@@ -161,9 +167,12 @@ def test_numbers_in_a_csv_are_read_back_as_numbers_and_gaps_as_gaps():
 
 def test_a_figure_refuses_a_numbers_table_that_names_missing_columns():
     data = pd.DataFrame({"month": ["2024-01"], "minutes": [1.0]})
+    month, minutes = Field("Month", "month"), Field("Minutes", "mmss")
     with pytest.raises(BuildError, match="names columns the data does not have"):
         figure(small_chart(data), name="t", title="T", units="U", source="S", alt_text="x" * 50,
-               fields={"minutes_typo": Field("Minutes", "mmss")})
+               fields={"month": month, "minutes": minutes, "minutes_typo": minutes})
+    with pytest.raises(BuildError, match="give every column a Field.*; minutes has none"):
+        figure(small_chart(data), name="t", title="T", units="U", source="S", alt_text="x" * 50, fields={"month": month})
     with pytest.raises(BuildError, match="needs a title, units, a source line and alt text"):
         figure(small_chart(data), name="t", title="T", units="", source="S", alt_text="x")
 
@@ -227,4 +236,83 @@ def test_every_printed_page_carries_title_edition_data_and_address():
     css = print_style(stamp)
     assert css.startswith('<style media="print">@page {') and css.count("</style>") == 1
     assert r'A \"quoted\" title \3C /style>' in css and "Edition 2, 7 December 2026" in css
-    assert "AmbSYS data to April 2026 · https://example.org/book/" in css and "counter(page)" in css
+    assert "AmbSYS data to April 2026 · https://example.org/book/" in css
+    assert '"Page " counter(page) " of " counter(pages)' in css and "Built" not in css  # an edition: no build date
+    draft = print_style(Stamp(title="T", edition="Draft (not a published edition)", data_to="D", next_release="",
+                              address="A", code_version="1", built="7 December 2026"))
+    assert '"Built 7 December 2026 · " "Page " counter(page) " of " counter(pages)' in draft
+
+
+# --- one colour per organisation or series, across the book ----------------------------------------------------
+
+def test_an_organisation_has_one_colour_whatever_a_chart_calls_it():
+    from se_ambulance.publish.charts import ENGLAND_COLOUR, GROUP_COLOUR, colour_of, colours
+
+    assert colour_of("SECAmb", "SECAmb") == colour_of("South East Coast (SECAmb)", "SECAmb") == FOCUS_COLOUR
+    assert colour_of("South East Coast (SECAmb), Category 2 mean", "South East Coast (SECAmb)") == FOCUS_COLOUR
+    assert colour_of("SCAS") == colour_of("South Central (SCAS)") == colour_of("SCAS", "SECAmb") != FOCUS_COLOUR
+    # The focus is whichever trust the book follows; the other then keeps its own colour.
+    assert colour_of("SCAS", "SCAS") == FOCUS_COLOUR and colour_of("SECAmb", "SCAS") not in ("", FOCUS_COLOUR)
+    for group in ("SCAS + SECAmb (pooled)", "SECAmb + SCAS (actual)", "The group"):
+        assert colour_of(group) == GROUP_COLOUR
+    for england in ("England", "England: Red 1", "England: Category A (Red 1+2)"):
+        assert colour_of(england) == ENGLAND_COLOUR
+    # Series named at build time take spare colours, kept apart within a chart.
+    made = colours(["ETS forecast", "The rule of 1 May 2026 (on the time series)", "The rule of 2 May 2026 (on it)"])
+    assert len(set(made)) == 3
+
+
+def book_figures() -> list[tuple[str, dict, dict]]:
+    """(chapter, Vega spec, meta) of every chart in the committed chapters."""
+    from pathlib import Path
+
+    out = []
+    for nb in sorted(Path(__file__).parents[1].joinpath("notebooks").glob("*.ipynb")):
+        for cell in json.loads(nb.read_text(encoding="utf-8"))["cells"]:
+            for output in cell.get("outputs", []):
+                body = "".join((output.get("data") or {}).get("text/html", ""))
+                if 'class="se-chart"' in body:
+                    spec, meta = read_figure(body)
+                    out.append((nb.stem, spec, meta))
+    return out
+
+
+def legend_colours(spec: dict) -> list[tuple[str, str]]:
+    """(label, colour) of every colour scale with a fixed domain in a compiled chart."""
+    found = []
+
+    def walk(node):
+        for scale in node.get("scales", []):
+            domain, rng = scale.get("domain"), scale.get("range")
+            if isinstance(domain, list) and isinstance(rng, list) and all(str(c).startswith("#") for c in rng):
+                found.extend(zip(map(str, domain), rng))
+        for mark in node.get("marks", []):
+            walk(mark)
+
+    walk(spec)
+    return found
+
+
+def test_every_organisation_and_series_keeps_one_colour_across_the_book():
+    """Across every chart of the committed book: a series label has one colour; organisations (however a chart
+    names them) have one colour each and no two share one; no series that is not an organisation takes an
+    organisation's colour (orange means the group on every page)."""
+    from se_ambulance.publish.charts import organisation_of
+
+    figures = book_figures()
+    assert len(figures) > 20, "the committed chapters hold too few charts"
+    by_label, by_org = {}, {}
+    for chapter, spec, meta in figures:
+        for label, colour in legend_colours(spec):
+            by_label.setdefault(label, set()).add((colour, f"{chapter}/{meta['name']}"))
+            org = organisation_of(label)
+            if org is not None:
+                by_org.setdefault(org, set()).add(colour)
+    assert {"England", "group", "SCAS"} <= set(by_org), sorted(by_org)
+    assert {lab: v for lab, v in by_label.items() if len({c for c, _ in v}) > 1} == {}
+    assert {org: c for org, c in by_org.items() if len(c) > 1} == {}
+    org_colours = {next(iter(c)): org for org, c in by_org.items()}
+    assert len(org_colours) == len(by_org), f"two organisations share a colour: {by_org}"
+    misused = {lab: v for lab, v in by_label.items() if organisation_of(lab) is None
+               and {c for c, _ in v} & set(org_colours)}
+    assert misused == {}, f"series that are not organisations in an organisation's colour: {misused}"

@@ -11,6 +11,7 @@ needs no network.
 
 from __future__ import annotations
 
+import csv
 import functools
 import html.parser
 import http.server
@@ -139,10 +140,12 @@ def chart_facts(page) -> list[dict]:
         csv = (urllib.parse.unquote(href.split(",", 1)[1])
                if href.startswith("data:text/csv;charset=utf-8,") else None)
         facts.append({"errors": fig.locator("[data-render-error]").count(), "svgs": svg.count(),
+                      "file": fig.locator("a.se-chart-csv").get_attribute("download") or "",
                       "box": svg.first.bounding_box() if svg.count() else None,
                       "label": fig.locator(".se-chart-vis").get_attribute("aria-label") or "",
                       "title": fig.locator(".se-chart-title").inner_text(),
-                      "caption": fig.locator(".se-chart-foot").inner_text(), "csv": csv})
+                      "caption": fig.locator(".se-chart-foot").inner_text(), "csv": csv,
+                      "units": fig.locator(".se-chart-units").inner_text()})
     return facts
 
 
@@ -174,6 +177,7 @@ def visits(site, server, browser, axe_source) -> dict[str, dict]:
             page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__1366.jpg")), full_page=True,
                             type="jpeg", quality=85)
             rec["charts"] = chart_facts(page)
+            rec["cut"] = cut_text(page)
             rec["best_practice"] = axe_violations(page, axe_source, {"type": "rule", "values": BEST_PRACTICE})
             schemes = ["light", "dark"]
         rec["axe"] = {}
@@ -216,6 +220,7 @@ def test_a_first_visit_is_light_and_loads_only_what_the_page_uses(site, visits):
 def test_every_chart_draws_with_alt_text_source_and_csv(site, visits):
     chart_pages = [p for p in pages(site) if '<figure class="se-chart"' in (site / p).read_text(encoding="utf-8")]
     assert chart_pages, "no page has a chart"
+    times = 0
     for path in chart_pages:
         charts = visits[path]["charts"]
         assert charts, f"{path}: no chart was found in the browser"
@@ -226,6 +231,16 @@ def test_every_chart_draws_with_alt_text_source_and_csv(site, visits):
             assert c["title"] and "Source:" in c["caption"]
             lines = (c["csv"] or "").strip().splitlines()
             assert len(lines) >= 2 and "," in lines[0], f"{path} chart {i}: no CSV of what is drawn"
+            # Headings in words with their units (times in decimal minutes, said so), never raw column names; the file
+            # named by the chart's title, not by a trust's code.
+            head = next(csv.reader([lines[0]]))
+            assert not [h for h in head if "_" in h or h != h.strip() or not h], f"{path} chart {i}: headings {head}"
+            values = next(csv.reader([lines[1]]))
+            assert c["file"].endswith(".csv") and not re.search(r"\b(ryd|rye)\b", c["file"]), c["file"]
+            if c["units"].startswith("Minutes") and any(re.fullmatch(r"\d+\.\d+", v) for v in values):
+                times += 1
+                assert any("(minutes, decimal)" in h for h in head), f"{path} chart {i}: times without a unit: {head}"
+    assert times >= 5, "too few charts of times were checked for their unit"
 
 
 class _Links(html.parser.HTMLParser):
@@ -338,6 +353,37 @@ def test_every_page_has_no_wcag_21_aa_violations(visits):
     assert not found, f"axe-core: {nodes} nodes violate WCAG 2.1 A/AA\n{describe(found)}"
 
 
+# --- chart text that is cut: at both widths ------------------------------------------------------------------------
+
+# Every word a chart draws (axis labels and titles, legend labels, notes) must be whole and inside the chart's box:
+# Vega cuts a label that exceeds its limit with an ellipsis, and text past the box's edge is hidden (the box clips).
+_CUT_TEXT = """() => [...document.querySelectorAll("figure.se-chart")].flatMap((f) => {
+  const box = f.querySelector(".se-chart-vis").getBoundingClientRect();
+  return [...f.querySelectorAll(".se-chart-vis svg text")].flatMap((t) => {
+    const r = t.getBoundingClientRect(), text = t.textContent;
+    if (!r.width) return [];
+    const out = Math.round(Math.max(box.left - r.left, r.right - box.right, box.top - r.top, r.bottom - box.bottom));
+    return text.includes("\u2026") || out > 1 ? [`${f.id}: "${text}" (${text.includes("\u2026") ? "cut short" : out + " px outside"})`] : [];
+  });
+})"""
+
+
+def cut_text(page) -> list[str]:
+    return page.evaluate(_CUT_TEXT)
+
+
+def test_no_chart_cuts_a_word_on_a_wide_screen(visits):
+    cut = {p: r["cut"] for p, r in visits.items() if r.get("cut")}
+    assert cut == {}, f"chart text cut short or clipped at 1366 px: {cut}"
+
+
+def test_no_chart_cuts_a_word_on_a_phone(phone):
+    cut = {p: r["cut"] for p, r in phone.items() if r.get("cut")}
+    assert cut == {}, f"chart text cut short or clipped at 390 px: {cut}"
+    drawn = sum(len(r["facts"]["charts"]) for r in phone.values())
+    assert drawn > 15, f"only {drawn} charts were checked"
+
+
 # --- a 390 px phone ----------------------------------------------------------------------------------------------
 
 _PHONE_FACTS = """() => {
@@ -371,6 +417,7 @@ def phone(site, server, browser) -> dict[str, dict]:
         page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__390.jpg")), full_page=True, type="jpeg",
                         quality=85)
         rec["facts"] = page.evaluate(_PHONE_FACTS)
+        rec["cut"] = cut_text(page)
         page.close()
         out[path] = rec
     return out
@@ -479,8 +526,58 @@ def test_printed_tables_keep_every_column_on_the_page(site, server, browser):
                         "(t.closest('section, .se-print-chapter') || {}).id, Math.round(t.getBoundingClientRect().right)])"
                         ".filter(([, , r]) => r > window.innerWidth + 1)")
     tables = page.locator("main table").count()
+    broken = page.evaluate(_BROKEN_HEADINGS)
+    coloured = page.evaluate(_COLOURED_LINKS)
     page.close()
     assert tables > 20 and cut == [], f"printed tables or charts wider than the page: {cut}"
+    assert broken["words"] > 200 and broken["split"] == [], f"table headings broken inside a word: {broken['split']}"
+    assert coloured["links"] > 100 and coloured["coloured"] == [], f"links printed in colour: {coloured['coloured']}"
+
+
+# A word of a table's heading (a line may break after a hyphen) that the printed layout splits over two lines has
+# two boxes.
+_BROKEN_HEADINGS = """() => {
+  let words = 0;
+  const split = [];
+  for (const th of document.querySelectorAll("main table th")) {
+    const walker = document.createTreeWalker(th, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const m of node.textContent.matchAll(/[^\\s\u2010-\u2014-]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, m.index);
+        range.setEnd(node, m.index + m[0].length);
+        words += 1;
+        const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+        if (tops.size > 1) split.push(m[0]);
+      }
+    }
+  }
+  return {words: words, split: split.slice(0, 20)};
+}"""
+
+# A printed link is the colour of the text around it.
+_COLOURED_LINKS = """() => {
+  const links = [...document.querySelectorAll("main a[href]")].filter((a) => a.textContent.trim() && a.offsetParent);
+  const coloured = links.filter((a) => getComputedStyle(a).color !== getComputedStyle(a.parentElement).color)
+    .map((a) => a.textContent.trim().slice(0, 40) + " " + getComputedStyle(a).color);
+  return {links: links.length, coloured: coloured.slice(0, 10)};
+}"""
+
+
+def test_printing_opens_every_collapsed_section_and_closes_it_after(site, server, browser):
+    """A reader who prints a page gets the dropdowns' text on paper: the page's own `beforeprint` handler opens every
+    <details> (not the charts' numbers tables, which print hides) and `afterprint` closes them again."""
+    path = next(p for p in pages(site) if (site / p).read_text(encoding="utf-8").count("sd-dropdown") >= 3)
+    page, _ = open_page(browser, server, path)
+    closed = "[...document.querySelectorAll('details:not(.se-chart-numbers)')].filter(d => !d.open).length"
+    before = page.evaluate(closed)
+    page.evaluate("dispatchEvent(new Event('beforeprint'))")
+    during = page.evaluate(closed)
+    numbers = page.evaluate("[...document.querySelectorAll('details.se-chart-numbers')].filter(d => d.open).length")
+    page.evaluate("dispatchEvent(new Event('afterprint'))")
+    after = page.evaluate(closed)
+    page.close()
+    assert before >= 3 and during == 0 and numbers == 0 and after == before, (path, before, during, numbers, after)
 
 
 def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_stamped(site):
@@ -508,4 +605,38 @@ def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_sta
         words = " ".join(pdf_page.extract_text().split())
         for part in (stamp.title, stamp.edition, stamp.data_to, stamp.address):
             assert part in words, f"printed page {i + 1} of the {which} lacks {part!r}"
-        assert re.search(rf"Page {i + 1}(?!\d)", words), f"printed page {i + 1} of the {which} is not numbered {i + 1}"
+        total = len(book.pages) if which == "book" else len(briefing.pages)
+        assert f"Page {i + 1} of {total}" in words, f"printed page {i + 1} of the {which} is not 'Page {i + 1} of {total}'"
+        if not stamp.is_edition:  # a draft's printed pages say which day's draft they are
+            assert f"Built {stamp.built}" in words, f"printed page {i + 1} of the {which} lacks the build date"
+
+
+def test_the_book_pdf_opens_on_a_title_page_and_prints_every_collapsed_section(site):
+    """The PDF's first page names the book, its edition, dates, data, address and licences and lists the chapters;
+    the PDF's title is the book's; the text inside the site's dropdowns is printed."""
+    from pypdf import PdfReader
+
+    from se_ambulance.pipeline.pdf import toc_pages
+    from se_ambulance.publish.sphinx_ext import BOOK_PDF, PDF_FOLDER
+    from se_ambulance.publish.stamp import current_stamp
+
+    stamp = current_stamp()
+    book = PdfReader(site / PDF_FOLDER / BOOK_PDF)
+    assert book.metadata.title == stamp.title
+    first = " ".join(book.pages[0].extract_text().split())
+    for part in (stamp.title, stamp.edition, stamp.data_to, stamp.address, "Contents", "Creative Commons Attribution"):
+        assert part in first, f"the title page lacks {part!r}"
+    chapters = []
+    for path, _ in toc_pages(site.parents[1]):
+        m = re.search(r"<h1>(.*?)<a class=\"headerlink\"", (site / path).read_text(encoding="utf-8"), re.S)
+        if m:
+            chapters.append(" ".join(re.sub(r"<[^>]+>", "", m.group(1)).split()))
+    assert len(chapters) >= 10 and all(c.split()[0] in first for c in chapters), chapters
+    # A dropdown's text from the appraisal chapter (collapsed on the site) is in the PDF.
+    appraisal = (site / "notebooks/05_appraisal.html").read_text(encoding="utf-8")
+    inside = re.search(r'<details class="[^"]*sd-dropdown[^"]*"[^>]*>.*?<summary.*?</summary>(.*?)</details>',
+                       appraisal, re.S)
+    assert inside, "the appraisal chapter has no dropdown to check"
+    words = " ".join(re.sub(r"<[^>]+>", " ", inside.group(1)).split())[:60].rsplit(" ", 1)[0]
+    text = " ".join(" ".join(pg.extract_text().split()) for pg in book.pages)
+    assert words and words in text, f"a collapsed section's text is not printed: {words!r}"

@@ -152,6 +152,52 @@ _APPEND = """async (urls) => {
 }"""
 
 
+# Every collapsed section open (a printed page cannot be clicked), as the page's own `beforeprint` handler does for a
+# reader who prints a page (publish/sphinx_ext.PRINT_SCRIPT); the chart's numbers table stays shut (print hides it).
+_OPEN_DETAILS = """() => document.querySelectorAll("details:not(.se-chart-numbers)").forEach((d) => { d.open = true; })"""
+
+# The book's title page, before the front page: title, edition, dates, data, address, licences and the chapters
+# (each printed chapter's heading, in order), from the stamp each page carries (publish/sphinx_ext.stamp_meta). The
+# document's title becomes the PDF's title.
+_TITLE_PAGE = """(licences) => {
+  const meta = (name) => (document.querySelector(`meta[name="se-${name}"]`) || {}).content || "";
+  const article = document.querySelector("article.bd-article");
+  const heading = (h) => { const c = h.cloneNode(true); c.querySelectorAll(".headerlink").forEach((a) => a.remove());
+                           return c.textContent.trim(); };
+  const chapters = [article.querySelector("h1"), ...article.querySelectorAll(".se-print-chapter h1")]
+    .filter(Boolean).map(heading);
+  const page = document.createElement("section");
+  page.className = "se-title-page";
+  const add = (parent, tag, text, cls) => { const el = document.createElement(tag); el.textContent = text;
+                                            if (cls) el.className = cls; parent.appendChild(el); return el; };
+  add(page, "h1", meta("title"));
+  add(page, "p", meta("edition"), "se-title-edition");
+  const facts = add(page, "dl", "");
+  for (const [term, value] of [["Printed from the build of", meta("built")], ["Data", meta("data-to")],
+                               ["Online at", meta("address")], ["Licences", licences]]) {
+    if (!value) continue;
+    add(facts, "dt", term);
+    add(facts, "dd", value);
+  }
+  add(page, "h2", "Contents");
+  const list = add(page, "ol", "");
+  chapters.forEach((c) => add(list, "li", c));
+  article.prepend(page);
+  // The theme prints a page's title in a header of its own and hides the article's first heading; in the book the
+  // title page comes first and every chapter shows its own heading.
+  document.querySelectorAll(".onlyprint").forEach((el) => el.remove());
+  document.body.classList.add("se-print-book");
+  document.title = meta("title");
+}"""
+
+
+def licence_words() -> str:
+    from se_ambulance.publish.citation import CODE_LICENCE, DATA_LICENCE, TEXT_LICENCE
+
+    return (f"Text: {TEXT_LICENCE.name}. Code: {CODE_LICENCE.name}. Data: {DATA_LICENCE.name} "
+            "(each source's own licence is in the chapter on data sources).")
+
+
 def page_count(path: Path) -> int:
     from pypdf import PdfReader
 
@@ -211,10 +257,15 @@ def make_pdfs(site: Path, book_root: Path, log=print) -> dict[str, Path]:
             page = _open(browser, f"{base}/{pages[0][0]}")
             page.evaluate(_APPEND, [f"{base}/{path}" for path, _ in pages[1:]])
             _wait_for_charts(page)
+            page.evaluate(_TITLE_PAGE, licence_words())
+            page.evaluate(_OPEN_DETAILS)
             book = _print(page)
             page.close()
             page = _open(browser, f"{base}/{pages[0][0]}")
             selector = _briefing(page)
+            page.evaluate(_OPEN_DETAILS)
+            page.evaluate("""() => { const t = document.querySelector('meta[name="se-title"]');
+                                     if (t) document.title = t.content + ': briefing'; }""")
             briefing = _print(page)
             page.close()
         finally:

@@ -45,7 +45,7 @@ def cash_position_figure(fan: pd.DataFrame, group_name: str, source: str):
 def npv_tornado_figure(tor: pd.DataFrame, source: str):
     """`appraisal_text.tornado_table(appraisal.tornado(settings, scale), settings)`: the cash net present value with
     each input at its low and high value."""
-    chart = tornado_chart(tor, "Cash net present value (£ million)", value=MONEY, x_format=",.0f")
+    chart = tornado_chart(tor, "Cash net present value (£\u00a0million)", value=MONEY, x_format=",.0f")
     return figure(chart, name="appraisal-tornado", title="What moves the cash net present value most",
                   units="£ million; bars: each input from its low to its high value; dashed line: every input at its "
                         "most likely value",
@@ -61,7 +61,7 @@ def cash_savings_figure(hist: pd.DataFrame, draws: int, years: int, median_words
     Monte Carlo draws, with the claimed £10m a year; `median_words` and `chance_words` are the chapter's own
     (`appraisal_text.chapter_text`: `cash_year`, `p_cash_year`)."""
     label = f"Claimed: £{threshold:g}m a year"
-    chart = histogram_chart(hist, "Cash savings in the final year (£ million a year)", threshold, label)
+    chart = histogram_chart(hist, "Cash savings in the final year (£\u00a0million a\u00a0year)", threshold, label)
     return figure(chart, name="appraisal-cash-savings", title="Yearly cash savings once the plan is in place",
                   units=f"Share of {draws:,} draws; savings in year {years}, net of running the group; dark red: the "
                         f"£{threshold:g}m a year claimed",

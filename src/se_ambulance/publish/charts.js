@@ -6,6 +6,7 @@ import * as vega from "__VEGA_MODULE__";
 
 const NARROW = __NARROW_PX__;
 const CSV_DATA = "__CSV_DATA__";
+const FONT = __FONT__;
 const MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
   "October", "November", "December"];
 const pad2 = (n) => (n < 10 ? "0" : "") + n;
@@ -44,6 +45,31 @@ function seFormat(v, format) {
   return number(v, digits);
 }
 vega.expressionFunction("seFormat", seFormat);
+
+// Text measured in the charts' font, and broken into lines at spaces, each at most `px` wide (a single word longer
+// than that stays whole). Vega draws an array of lines as multi-line text: axis labels, titles and legend labels
+// wrap instead of being cut short with an ellipsis.
+const measure = document.createElement("canvas").getContext("2d");
+function textWidth(text, size, bold) {
+  measure.font = (bold ? "bold " : "") + size + "px " + FONT;
+  return measure.measureText(String(text)).width;
+}
+function lines(text, px, size, bold) {
+  const out = [];
+  let line = "";
+  for (const word of String(text).split(" ")) {
+    const next = line ? line + " " + word : word;
+    if (line && textWidth(next, size, bold) > px) { out.push(line); line = word; } else line = next;
+  }
+  if (line || !out.length) out.push(line);
+  return out;
+}
+function seWrap(text, px, size, bold) {
+  if (Array.isArray(text)) return text;
+  const out = lines(text, px, size, bold);
+  return out.length > 1 ? out : out[0];
+}
+vega.expressionFunction("seWrap", seWrap);
 
 // A tooltip inside the chart's own box (so it never widens the page), hidden from assistive technology: the
 // figure's table of numbers is what a keyboard or a screen reader uses.
@@ -87,8 +113,19 @@ function eachLegend(node, fn) {
 
 function eachAxis(node, fn) {
   if (!node || typeof node !== "object") return;
-  if (Array.isArray(node.axes)) node.axes.forEach(fn);
+  if (Array.isArray(node.axes)) node.axes.forEach((a) => fn(a, node));
   if (Array.isArray(node.marks)) node.marks.forEach((m) => eachAxis(m, fn));
+}
+
+// A scale by name, looked up from `node` outwards (a facet's panels carry their own scales).
+function findScale(spec, name) {
+  let found = null;
+  (function walk(node) {
+    if (!node || typeof node !== "object" || found) return;
+    (node.scales || []).forEach((sc) => { if (sc.name === name) found = sc; });
+    (node.marks || []).forEach(walk);
+  })(spec);
+  return found;
 }
 
 // The spec with a patch applied ([[path, value], ...], as publish.charts.json_patch writes it).
@@ -103,55 +140,107 @@ function patched(spec, patch) {
   return s;
 }
 
+// An element's labels drawn through seWrap (keeping whatever text the compiled spec already makes).
+// `centre`: a label of several lines is centred on its tick (a category axis), not hung from it.
+function wrapText(owner, part, px, size, lineHeight, centre) {
+  owner.encode = Object.assign({}, owner.encode);
+  const enc = Object.assign({}, owner.encode[part]);
+  const update = Object.assign({}, enc.update);
+  const text = update.text && update.text.signal ? update.text.signal : "datum.label";
+  const wrapped = `seWrap(${text}, ${Math.max(40, Math.floor(px))}, ${size})`;
+  update.text = {signal: wrapped};
+  if (lineHeight) update.lineHeight = {value: lineHeight};
+  if (centre) update.dy = {signal: `isArray(${wrapped}) ? -(length(${wrapped}) - 1) * ${lineHeight / 2} : 0`};
+  enc.update = update;
+  owner.encode[part] = enc;
+}
+
+// A chart laid out in panels (a facet or concatenation, even of one panel) is sized by its panels' widths.
+const panelled = (spec, meta) => meta.widths.length > 0 && (meta.panels > 1 || "layout" in spec);
+
 // The spec at a width: single views fit it exactly (Vega's "fit-x"); panels are sized to share it, one per
-// row on a narrow screen; legends wrap into as many columns as fit; long axis labels are cut shorter on a
-// narrow screen. `adjust` ({panel, label} in pixels) corrects the estimates after a first drawing.
+// row on a narrow screen; legends take as many columns as their longest label allows and wrap a label that is
+// still too long; the labels of a category axis (left or right) and any axis title too wide for the plot wrap
+// onto more lines. `adjust` ({panel, label, right} in pixels) corrects the estimates after a first drawing.
 function fit(spec, meta, width, adjust) {
   const narrow = width < NARROW;
+  adjust = adjust || {};
   const s = patched(spec, narrow ? meta.narrow : null);
   (s.data || []).forEach((d) => { if (d.name === CSV_DATA) d.values = meta.csv; });
-  const cut = (adjust && adjust.label) || 0;
+  const config = s.config || {}, axisCfg = config.axis || {}, legendCfg = config.legend || {};
+  const cut = adjust.label || 0;
   eachLegend(s, (legend) => {
     if (legend.type === "gradient") return;
-    const columns = Math.max(1, Math.floor(width / 220));
+    const size = legend.labelFontSize || legendCfg.labelFontSize || 12;
+    const scale = findScale(s, legend.stroke || legend.fill || legend.strokeDash || legend.shape || legend.size);
+    const labels = scale && Array.isArray(scale.domain) ? scale.domain.map(String) : null;
+    const longest = labels ? Math.max(...labels.map((l) => textWidth(l, size))) : 180;
+    const room = 40;  // the symbol, its gap and the space between columns
+    let columns = Math.max(1, Math.floor(width / (longest + room)));
+    if (labels) columns = Math.min(columns, labels.length);
+    if (adjust.columns) columns = Math.max(1, Math.min(columns, adjust.columns));
     legend.columns = columns;
-    legend.labelLimit = Math.max(60, Math.floor(width / columns) - 40 - cut);
+    const limit = Math.max(60, Math.floor(width / columns) - room - cut);
+    legend.labelLimit = limit + 20;
+    wrapText(legend, "labels", limit, size, size + 2);
   });
-  if (narrow) {
-    // Several legends on one side stack instead of sharing a row.
-    const stack = {direction: "vertical", anchor: "start", margin: 6};
-    s.config = Object.assign({}, s.config);
-    s.config.legend = Object.assign({}, s.config.legend, {layout: {top: stack, bottom: stack}});
-    eachAxis(s, (axis) => {
-      if (axis.orient === "left" || axis.orient === "right") {
-        axis.labelLimit = Math.max(40, Math.min(axis.labelLimit || 180, Math.floor(width * 0.4)) - cut);
-      }
-    });
-  }
-  if (meta.panels > 1) {
+  // Room for a category axis's labels: about a third of the width (two fifths on a phone).
+  const labelRoom = Math.floor(width * (narrow ? 0.38 : 0.3));
+  let leftRoom = 60;
+  eachAxis(s, (axis, owner) => {
+    const scale = findScale(owner, axis.scale) || findScale(s, axis.scale);
+    const discrete = scale && (scale.type === "band" || scale.type === "point");
+    const size = axis.labelFontSize || axisCfg.labelFontSize || 11;
+    if ((axis.orient === "left" || axis.orient === "right") && discrete && axis.labels !== false) {
+      const px = Math.min(axis.labelLimit || 1e9, labelRoom) - cut;
+      axis.labelLimit = px + 20;
+      wrapText(axis, "labels", px, size, size + 2, true);
+      if (axis.orient === "left") leftRoom = Math.max(leftRoom, px + 24);
+    } else if ((axis.orient === "left" || axis.orient === "right") && narrow) {
+      axis.labelLimit = Math.max(40, Math.min(axis.labelLimit || 180, Math.floor(width * 0.4)) - cut);
+    }
+  });
+  let inner = null;
+  if (panelled(spec, meta)) {
     const columns = narrow ? 1 : meta.panels;
-    const inner = Math.max(100, Math.floor((width - 20 * (columns - 1)) / columns) - 60 - ((adjust && adjust.panel) || 0));
+    inner = Math.max(100, Math.floor((width - 20 * (columns - 1)) / columns) - 60 - (adjust.panel || 0));
     (s.signals || []).forEach((sig) => { if (meta.widths.indexOf(sig.name) >= 0) sig.value = inner; });
   } else {
     s.width = width;
     s.autosize = {type: "fit-x", contains: "padding"};
+    const pad = {left: 5 + (adjust.left || 0), right: 5 + (adjust.right || 0), top: 5, bottom: 5};
     if (meta.aspect) {
       s.height = Math.round(Math.min(width * meta.aspect, 720));
-      s.padding = {left: 12, right: 5, top: 5, bottom: 5};  // a map has no axis: room for a legend's first label
+      pad.left += 7;  // a map has no axis: room for a legend's first label
     }
+    s.padding = pad;
   }
+  // Axis titles wider than the plot wrap (they are centred on it, and would run past the chart's edge).
+  const plot = inner || width - leftRoom - (adjust.right || 0);
+  eachAxis(s, (axis) => {
+    if (typeof axis.title !== "string" || (axis.orient !== "bottom" && axis.orient !== "top")) return;
+    const size = axis.titleFontSize || axisCfg.titleFontSize || 12;
+    if (textWidth(axis.title, size, true) > plot) axis.title = lines(axis.title, plot, size, true);
+  });
   return s;
 }
 
 const csvOf = (item) => item[2].csv;
 
-// How far the drawing spills past `width`: the whole SVG, and its widest legend (legends start where the plot
-// starts, so a long label can run past the chart's right edge).
+// How far the drawing spills past `width`: the whole SVG, its widest legend (legends start where the plot starts,
+// so a long label can run past the chart's right edge), and any text past either edge of the chart's box.
 function spill(svg, width) {
-  const left = svg.getBoundingClientRect().left;
-  const whole = svg.getBoundingClientRect().width - width;
+  const box = svg.getBoundingClientRect(), left = box.left;
+  const whole = box.width - width;
   const legends = [...svg.querySelectorAll("g.role-legend")].map((g) => g.getBoundingClientRect().right - left - width);
-  return {whole: whole, legend: Math.max(0, ...legends)};
+  let right = 0, before = 0;
+  for (const t of svg.querySelectorAll("text")) {
+    const r = t.getBoundingClientRect();
+    if (!r.width) continue;
+    right = Math.max(right, r.right - left - width);
+    before = Math.max(before, left - r.left);
+  }
+  return {whole: whole, legend: Math.max(0, ...legends), text: Math.max(right, before), right: right, left: before};
 }
 
 function draw(item, width, adjust, tries) {
@@ -168,13 +257,17 @@ function draw(item, width, adjust, tries) {
     if (svg) {
       svg.setAttribute("aria-hidden", "true");
       svg.setAttribute("focusable", "false");
-      // Panel widths and legend labels are sized from estimates; correct them if the drawing spills over.
+      // Panel widths, legend columns and labels are sized from estimates; correct them if the drawing spills over.
       const over = spill(svg, width);
-      if ((over.whole > 0.5 || over.legend > 0.5) && (tries || 0) < 3) {
+      if ((over.whole > 0.5 || over.legend > 0.5 || over.text > 0.5) && (tries || 0) < 4) {
+        const a = adjust || {}, panels = panelled(item[1], item[2]);
         const columns = width < NARROW ? 1 : item[2].panels;
-        const next = {panel: ((adjust && adjust.panel) || 0) + (item[2].panels > 1 && over.whole > 0.5
-                                                                ? Math.ceil(over.whole / columns) + 2 : 0),
-                      label: ((adjust && adjust.label) || 0) + Math.ceil(over.legend) + 4};
+        const grow = Math.ceil(Math.max(over.whole, over.text) / columns) + 2;
+        const next = {panel: (a.panel || 0) + (panels && (over.whole > 0.5 || over.text > 0.5) ? grow : 0),
+                      right: (a.right || 0) + (!panels && over.right > 0.5 ? Math.ceil(over.right) + 2 : 0),
+                      left: (a.left || 0) + (!panels && over.left > 0.5 ? Math.ceil(over.left) + 2 : 0),
+                      label: (a.label || 0) + (over.legend > 0.5 ? Math.ceil(over.legend) + 4 : 0),
+                      columns: over.legend > 0.5 ? Math.max(1, (a.columns || 4) - 1) : a.columns};
         return draw(item, width, next, (tries || 0) + 1);
       }
     }
@@ -237,7 +330,9 @@ function prepare(item) {
   const box = el.parentNode;
   item.tooltip = tooltipIn(box);
   const link = figure.querySelector("a.se-chart-csv");
-  if (link) link.href = "data:text/csv;charset=utf-8," + encodeURIComponent(csvOf(item));
+  // The download: the chart's own CSV under plain headings (publish.charts.csv_header), not its column names.
+  const csv = csvOf(item), body = csv.slice(csv.indexOf("\n") + 1);
+  if (link) link.href = "data:text/csv;charset=utf-8," + encodeURIComponent((item[2].header || csv.split("\n")[0]) + "\n" + body);
   const details = figure.querySelector("details.se-chart-numbers");
   if (details) {
     details.addEventListener("toggle", () => {

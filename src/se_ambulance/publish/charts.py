@@ -34,13 +34,94 @@ from se_ambulance.errors import BuildError
 
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Helvetica, Arial, sans-serif"
 PALETTE = ["#005EB8", "#DA291C", "#009639", "#ED8B00", "#7C2855", "#425563", "#00A9CE"]
-# The focus organisation: dark, thick, drawn last. The others: lighter colours, thinner and translucent, so the
-# focus line stays readable where lines cross.
-FOCUS_COLOUR = "#003087"
-OTHER_COLOURS = ["#DA291C", "#ED8B00", "#009639", "#768692", "#AE2573", "#00A9CE"]
 FOCUS_WIDTH, OTHER_WIDTH, OTHER_OPACITY = 3.0, 1.5, 0.7
 REFERENCE_COLOUR = "#231f20"  # standards and aims
 CLAIM_COLOUR = "#8A1538"  # figures the case claims
+SOLID = (1, 0)
+
+# --- one colour per organisation or series, across the book -------------------------------------------------
+# Every chart takes its colours from `colour_of`, so a colour means the same thing on every page (tests/test_figures
+# checks every chart of the book). The focus trust is dark, thick and drawn last; the group, pooled, is orange;
+# England green; each other trust, region and series has a colour of its own. Colours that name an organisation
+# are never given to a series that is not one.
+FOCUS_COLOUR = "#003087"  # the focus trust, wherever it is drawn
+GROUP_COLOUR = "#ED8B00"  # the group's trusts pooled (a label with '(pooled)', or trusts joined by ' + ')
+ENGLAND_COLOUR = "#009639"
+DONOR_COLOUR = "#768692"  # trusts that stand in for the group (placebos) or the rest of England
+TRUST_COLOURS = {  # a trust's colour when it is not the focus, by the short form charts name it
+    "SCAS": "#DA291C", "SECAmb": "#41B6E6", "LAS": "#AE2573", "EEAST": "#00A499", "EMAS": "#7C2855",
+    "WMAS": "#330072", "NEAS": "#006747", "NWAS": "#0072CE", "YAS": "#78BE20", "SWASFT": "#00A9CE"}
+REGION_COLOURS = {"London": "#AE2573", "Midlands & East": "#330072", "North": "#00A499", "South": "#6B4A00"}
+# Series that are not organisations: never an organisation's colour.
+SERIES_COLOURS = {
+    "Actual": "#425563", "Synthetic group": "#425563", "Cumulative discounted net cash (£m)": "#425563",
+    "Trend only": "#00A9CE", "Demography only": "#006747", "Blended": "#425563",
+    "From the pre-period noise": "#00A9CE", "From the placebo spread": "#425563",
+    "Donor treated as the group": DONOR_COLOUR, "common cause": DONOR_COLOUR, "special cause": "#0072CE",
+}
+# Series whose names are made at build time (a forecast model, a rule's date) take these in turn.
+SPARE_COLOURS = ["#00A9CE", "#425563", "#006747", "#0072CE"]
+ORGANISATION_COLOURS = frozenset({FOCUS_COLOUR, GROUP_COLOUR, ENGLAND_COLOUR, *TRUST_COLOURS.values(),
+                                  *REGION_COLOURS.values()})
+_TRUST_SHORT = re.compile(r".*?\(([^()]+)\)$")
+
+
+def organisation_of(label: str) -> str | None:
+    """The organisation a series label names, in the short form charts use, or None: 'South East Coast (SECAmb)',
+    'SECAmb' and 'SECAmb, Category 2 mean' are 'SECAmb'; 'SCAS + SECAmb (pooled)' and 'South East Coast (SECAmb) +
+    South Central (SCAS) (actual)' are 'group'; 'England: Red 1' is 'England'; 'London: Category A (Red 1+2)' is
+    'London'."""
+    text = label.split(", ")[0].strip()
+    if "(pooled)" in text or " + " in text or text == "The group":
+        return "group"
+    text = text.split(":")[0].strip()
+    m = _TRUST_SHORT.fullmatch(text)
+    if m:
+        text = m.group(1)
+    if text == "England" or text in TRUST_COLOURS or text in REGION_COLOURS:
+        return text
+    return None
+
+
+def colour_of(label: str, focus: str | None = None) -> str:
+    """The book's colour for a series: the focus organisation's (`focus`, a label naming it) dark blue, then the
+    organisation's own colour, then the series' own; a series named at build time (e.g. 'ETS forecast') takes a
+    spare colour (`colours` keeps those apart within a chart)."""
+    org = organisation_of(label)
+    if focus is not None and org is not None and org == organisation_of(focus):
+        return FOCUS_COLOUR
+    if org == "group":
+        return GROUP_COLOUR
+    if org == "England":
+        return ENGLAND_COLOUR
+    if org in TRUST_COLOURS:
+        return TRUST_COLOURS[org]
+    if org in REGION_COLOURS:
+        return REGION_COLOURS[org]
+    if label in SERIES_COLOURS:
+        return SERIES_COLOURS[label]
+    if label.endswith(" forecast"):
+        return SPARE_COLOURS[0]
+    return ""
+
+
+def short_label(name: str) -> str:
+    """An organisation as a chart's key names it: a trust by its usual short form ('South East Coast (SECAmb)' ->
+    'SECAmb'), trusts joined by ' + ' each so ('... (SECAmb) + ... (SCAS)' -> 'SECAmb + SCAS'); England and a pooled
+    group as they are."""
+    parts = [m.group(1) if (m := _TRUST_SHORT.fullmatch(p.strip())) and m.group(1) != "pooled" else p.strip()
+             for p in name.split(" + ")]
+    return " + ".join(parts)
+
+
+def colours(labels: Sequence[str], focus: str | None = None) -> list[str]:
+    """`colour_of` for each label of one chart; labels without a colour of their own take the spare colours not
+    already in the chart, in order."""
+    out = [colour_of(lab, focus) for lab in labels]
+    spare = iter([c for c in SPARE_COLOURS if c not in out] + SPARE_COLOURS * 3)
+    return [c or next(spare) for c in out]
+
+
 BUNDLE_NAME = "se-charts.js"
 CSV_DATA = "se_csv"  # the name of the data set that holds the chart's CSV (filled in by the page's script)
 NARROW_PX = 560  # below this container width a chart's panels stack and its legend wraps
@@ -97,6 +178,15 @@ class Field:
     def format(self) -> str:
         return f"{self.kind}:{self.digits}"
 
+    @property
+    def heading(self) -> str:
+        """The column's heading in the CSV download: the title with the unit its numbers are in. Times are decimal
+        minutes there (8.52 is 8 minutes 31 seconds, not 8:52), which a spreadsheet can add up; the page writes m:ss."""
+        unit = {"mmss": "minutes, decimal", "percent": "proportion, 1 = 100%",
+                "money": "£ million" if "£" not in self.title else None,
+                "month": "year-month" if "month" not in self.title.lower() else None}.get(self.kind)
+        return f"{self.title} ({unit})" if unit else self.title
+
     def tooltip(self, field: str, vl_type: str | None = None, title: str | None = None) -> alt.Tooltip:
         """An Altair tooltip that shows this field in plain words."""
         vl_type = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(self.kind, "quantitative")
@@ -125,26 +215,57 @@ def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y")
                  axis=alt.Axis(format=axis_format, tickCount=ticks, labelOverlap="greedy"))
 
 
+@dataclasses.dataclass(frozen=True)
+class Key:
+    """A chart's key: its series (e.g. organisations) then its reference lines, each with a colour and a dash; lines
+    encoded with `encodings` share one legend, so a reader matches a line to its name by colour and dash alike."""
+
+    labels: tuple[str, ...]
+    colours: tuple[str, ...]
+    dashes: tuple[tuple[int, ...], ...]
+
+    @classmethod
+    def of(cls, order: Sequence[str], focus: str | None = None, dashes: Mapping[str, Sequence[int]] | None = None,
+           refs: Sequence[tuple[str, str, Sequence[int]]] = ()) -> "Key":
+        """Series in `order` (coloured by `colours`, solid unless `dashes` says), then `refs` as (label, colour,
+        dash)."""
+        dashes = dashes or {}
+        return cls(tuple(order) + tuple(r[0] for r in refs),
+                   tuple(colours(order, focus)) + tuple(r[1] for r in refs),
+                   tuple(tuple(dashes.get(o, SOLID)) for o in order) + tuple(tuple(r[2]) for r in refs))
+
+    def color(self, field: str) -> alt.Color:
+        return alt.Color(f"{field}:N", title=None, sort=list(self.labels), legend=SERIES_LEGEND,
+                         scale=alt.Scale(domain=list(self.labels), range=list(self.colours)))
+
+    def encodings(self, field: str) -> dict:
+        """Colour and dash by `field`, merged into one legend."""
+        return {"color": self.color(field),
+                "strokeDash": alt.StrokeDash(f"{field}:N", title=None, sort=list(self.labels), legend=SERIES_LEGEND,
+                                             scale=alt.Scale(domain=list(self.labels),
+                                                             range=[list(d) for d in self.dashes]))}
+
+
 def series_colours(order: Sequence[str], focus: str | None) -> alt.Scale:
-    """Colours by series: the focus series dark blue, the others lighter colours in a fixed order."""
-    others = iter(OTHER_COLOURS * 3)
-    return alt.Scale(domain=list(order), range=[FOCUS_COLOUR if s == focus else next(others) for s in order])
+    """Colours by series (`colours`): the focus series dark blue."""
+    return alt.Scale(domain=list(order), range=colours(order, focus))
 
 
 # Every layer that colours by series declares the same legend, so the merged key shows full-strength lines.
 SERIES_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3, symbolFillColor="transparent")
 
 
-def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence[str], **marks) -> list[alt.Chart]:
+def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence[str], key: Key | None = None,
+                **marks) -> list[alt.Chart]:
     """Two line layers: every series but the focus, thin and translucent; then the focus, thick, on top."""
-    colour = alt.Color(f"{series}:N", title=None, sort=list(order), scale=series_colours(order, focus),
-                       legend=SERIES_LEGEND)
+    key = key or Key.of(order, focus)
+    enc = key.encodings(series)
     if focus is None:
-        return [base.mark_line(**marks).encode(color=colour)]
+        return [base.mark_line(**marks).encode(**enc)]
     test = f"datum[{json.dumps(series)}] === {json.dumps(focus)}"
-    return [base.mark_line(strokeWidth=OTHER_WIDTH, opacity=OTHER_OPACITY, **marks).encode(color=colour)
+    return [base.mark_line(strokeWidth=OTHER_WIDTH, opacity=OTHER_OPACITY, **marks).encode(**enc)
             .transform_filter(f"!({test})"),
-            base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(color=colour).transform_filter(test)]
+            base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(**enc).transform_filter(test)]
 
 
 def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
@@ -173,27 +294,13 @@ def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: 
     return [guide, dots]
 
 
-def reference_line(x: alt.X, x_field: str, y_field: str, label: str | None, colour: str = REFERENCE_COLOUR,
-                   dash: Sequence[int] = (6, 4), where: str | None = None, label_below: bool = False,
-                   label_at_end: bool = False, groupby: Sequence[str] = ()) -> list[alt.Chart]:
+def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None) -> alt.Chart:
     """A standard, an aim or a claimed figure drawn from a column of the chart's own data (so the CSV holds it):
-    a line through the rows where `y_field` has a value (and `where` holds), with `label` written at its start
-    (or end). The label may use `{value}`, replaced by the value in the chart's words."""
+    a line through the rows where `y_field` has a value (and `where` holds), named in the chart's key (`key`, under
+    the series field `series`) rather than written on the chart, where it would cover the data or other labels."""
     rows = f"isValid(datum[{json.dumps(y_field)}])" + (f" && ({where})" if where else "")
-    line = (alt.Chart().mark_line(color=colour, strokeDash=list(dash), strokeWidth=1.8)
-            .encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q")).transform_filter(rows))
-    if not label:
-        return [line]
-    order = "descending" if label_at_end else "ascending"
-    at = (alt.Chart().transform_filter(rows)
-          .transform_window(rank="row_number()", sort=[alt.SortField(x_field, order=order)], groupby=list(groupby))
-          .transform_filter("datum.rank === 1")
-          .encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q"), text=alt.value(label)))
-    style = {"align": "right" if label_at_end else "left", "baseline": "top" if label_below else "bottom",
-             "dy": 4 if label_below else -4, "fontSize": 11, "fontWeight": "bold"}
-    # A white halo under the label keeps it readable where it crosses the data's lines.
-    halo = at.mark_text(**style, color="white", stroke="white", strokeWidth=4, strokeJoin="round", opacity=0.85)
-    return [line, halo, at.mark_text(**style, color=colour)]
+    return (alt.Chart().transform_filter(rows).transform_calculate(**{series: json.dumps(label)})
+            .mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q"), **key.encodings(series)))
 
 
 # --- the figure -----------------------------------------------------------------------------------------------
@@ -263,6 +370,23 @@ def json_patch(a, b, path: tuple = ()) -> list:
     return [] if a == b else [[list(path), b]]
 
 
+def csv_header(fields: Sequence[Field]) -> str:
+    """The CSV download's first line: each column's plain heading (`Field.heading`), quoted where it must be."""
+    import csv
+    import io
+
+    out = io.StringIO()
+    csv.writer(out, lineterminator="").writerow([f.heading for f in fields])
+    return out.getvalue()
+
+
+def file_name(title: str) -> str:
+    """A chart's CSV file name from its title's words: 'Category 2 (emergency): response times by month' ->
+    'category-2-emergency-response-times-by-month.csv'."""
+    words = re.findall(r"[a-z0-9]+", title.lower().replace("£", "").replace("+", " plus "))
+    return "-".join(words)[:90].rstrip("-") + ".csv"
+
+
 def compile_spec(vl: dict) -> dict:
     import vl_convert as vlc
 
@@ -287,6 +411,10 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
     if not (title and units and source and alt_text):
         raise BuildError(f"Chart '{name}' needs a title, units, a source line and alt text.")
     fields = dict(fields or {})
+    missing = [str(c) for c in data.columns if c not in fields]
+    if missing:
+        raise BuildError(f"Chart '{name}': give every column a Field (its plain title in the numbers table and the CSV "
+                         f"download); {', '.join(missing)} has none.")
     unknown = sorted(set(fields) - set(data.columns))
     if unknown or (table and not {table.rows, table.value, *table.columns} <= set(data.columns)):
         raise BuildError(f"Chart '{name}': the numbers table names columns the data does not have "
@@ -303,6 +431,7 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
         "widths": [s["name"] for s in spec.get("signals", []) if re.search(r"(^child|_)width$|^childWidth$", s["name"])
                    and isinstance(s.get("value"), (int, float))],
         "fields": {k: {"title": f.title, "format": f.format} for k, f in fields.items()},
+        "header": csv_header([fields[c] for c in data.columns]),
     }
     if panels > 1:
         # Vega-Lite decides at compile time which panels carry axes and headers, so the stacked layout is
@@ -322,7 +451,8 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
         f'<span class="se-chart-units">{e(units)}</span></figcaption>\n'
         f'<div class="se-chart-vis" role="img" aria-label="{e(alt_text)}"><div id="{element}"></div></div>\n'
         f'<p class="se-chart-foot"><span class="se-chart-source">Source: {e(source)}.</span> '
-        f'<a class="se-chart-csv" download="{e(name)}.csv" href="#fig-{e(name)}">Download the data (CSV)</a></p>\n'
+        f'<a class="se-chart-csv" download="{e(file_name(title))}" href="#fig-{e(name)}">Download the data (CSV)</a>'
+        '</p>\n'
         f'<details class="se-chart-numbers"><summary>The numbers in this chart</summary>'
         f'<div class="se-chart-table"></div></details>\n'
         f'<script type="text/javascript">(window.seChartQueue = window.seChartQueue || [])'
@@ -350,7 +480,7 @@ def bundle_source() -> str:
     """The page's script before bundling: `charts.js` with the address of Vega's module and the narrow width."""
     text = _RUNTIME.read_text(encoding="utf-8")
     return (text.replace("__VEGA_MODULE__", VEGA_MODULE).replace("__NARROW_PX__", str(NARROW_PX))
-            .replace("__CSV_DATA__", CSV_DATA))
+            .replace("__CSV_DATA__", CSV_DATA).replace("__FONT__", json.dumps(FONT)))
 
 
 def write_bundle(static_dir: Path) -> Path:

@@ -4,17 +4,22 @@ decade" drawn on them. Each function returns the book's figure (`charts.figure`)
 
 from __future__ import annotations
 
+import altair as alt
 import numpy as np
 import pandas as pd
 
-from se_ambulance.publish.charts import CLAIM_COLOUR, Field, Pivot, figure
-from se_ambulance.publish.figures import MONTH, Ref, lines_chart, tornado_chart
+from se_ambulance.publish.charts import CLAIM_COLOUR, Field, Key, Pivot, figure, nearest_values, reference_line
+from se_ambulance.publish.figures import MONTH, lines_chart, tornado_chart
 from se_ambulance.publish.format import fy_label, month_label, percent
 from se_ambulance.publish.tornado_text import tornado_alt_text
 
 INCIDENTS = Field("Incidents", "number", 0)
 DECADE = 10  # the claim's "next decade"
 SCENARIOS = ["Trend only", "Demography only", "Blended"]
+# Each scenario told apart by its colour and its dash; Blended, the middle way, is drawn first, wide and pale, so the
+# two it blends stay visible on top of it where they run close.
+SCENARIO_DASHES = {"Trend only": (6, 3), "Demography only": (2, 2), "Blended": (1, 0)}
+CLAIM_DASH = (12, 3, 2, 3)
 
 
 def demand_tornado_figure(frame: pd.DataFrame, base: int, horizon: int, area_label: str, area: str, source: str):
@@ -57,6 +62,28 @@ def claim_path(frame: pd.DataFrame, base: int, horizon: int, claimed: float) -> 
                      index=frame.index)
 
 
+def scenarios_chart(frame: pd.DataFrame, claim_label: str) -> alt.LayerChart:
+    """Projected incidents by scenario (`scenarios_figure`'s frame): the trend's interval and the demographic range
+    shaded, the blended envelope as thin lines at its edges, then the three central lines (Blended first, wide and
+    pale; Trend dashed and Demography dotted over it) and the case's claimed growth."""
+    x = alt.X("year:O", title="Financial year", axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
+    key = Key.of(SCENARIOS, None, SCENARIO_DASHES, [(claim_label, CLAIM_COLOUR, CLAIM_DASH)])
+    y = alt.Y("incidents:Q", title="Incidents a year", scale=alt.Scale(zero=False))
+    bands = [alt.Chart().transform_filter(f"datum.scenario === '{name}'").mark_area(opacity=opacity).encode(
+        x=x, y=alt.Y("lower:Q", title="Incidents a year"), y2="upper:Q", color=key.color("scenario"))
+        for name, opacity in (("Trend only", 0.12), ("Demography only", 0.22))]
+    edges = [alt.Chart().transform_filter("datum.scenario === 'Blended'").mark_line(strokeWidth=1, opacity=0.8).encode(
+        x=x, y=alt.Y(f"{edge}:Q", title="Incidents a year"), **key.encodings("scenario")) for edge in ("lower", "upper")]
+    base = alt.Chart().encode(x=x, y=y)
+    lines = [base.transform_filter("datum.scenario === 'Blended'").mark_line(strokeWidth=5, opacity=0.45)
+             .encode(**key.encodings("scenario")),
+             base.transform_filter("datum.scenario !== 'Blended'").mark_line(strokeWidth=2.2)
+             .encode(**key.encodings("scenario"))]
+    claim = reference_line(x, "claimed", claim_label, "scenario", key)
+    hover = nearest_values(x, "year", Field("Financial year", "year"), "scenario", SCENARIOS, "incidents", INCIDENTS)
+    return alt.layer(*bands, *edges, *lines, claim, *hover, data=frame).properties(width=600, height=280)
+
+
 def scenarios_figure(paths: pd.DataFrame, growth: pd.DataFrame, base: int, horizon: int, area_label: str, area: str,
                      source: str):
     """Projected incidents a year under three scenarios (`demand.scenarios`), with the case's claimed growth over
@@ -69,20 +96,18 @@ def scenarios_figure(paths: pd.DataFrame, growth: pd.DataFrame, base: int, horiz
                          lower=frame["lower"].round(0), upper=frame["upper"].round(0))
     end = min(horizon, base + DECADE)
     label = f"The case: over {percent(claimed, 0)} in a decade"
-    chart = lines_chart(frame, x="year", y="incidents", color="scenario", order=SCENARIOS, y_title="Incidents a year",
-                        x_title="Financial year", x_type="O", band=("lower", "upper"), value=INCIDENTS,
-                        x_field=Field("Financial year", "year"), focus="Blended", zero=False,
-                        refs=[Ref("claimed", label, colour=CLAIM_COLOUR, dash=(8, 3), at_end=True)])
+    chart = scenarios_chart(frame, label)
     g = growth["growth"]
     reach = (f"from {fy_label(base)} to {fy_label(end)}" if end == base + DECADE else
              f"cut short at {fy_label(end)}, where the chart ends ({percent(claimed * (end - base) / DECADE, 0)} by then)")
     return figure(chart, name=f"scenarios-{area.lower()}", title=f"Projected incidents a year, {area_label}",
-                  units=("Incidents a year; shaded: 90% interval (trend), rate range (demography), envelope (blended); "
-                         f"dark red dashed: the case's over {percent(claimed, 0)} in a decade"),
+                  units=("Incidents a year; shaded: 90% interval (trend), rate range (demography); thin grey lines: "
+                         "the blended envelope; dark red dash-dot: the case's over "
+                         f"{percent(claimed, 0)} in a decade"),
                   source=source,
                   alt_text=f"Line chart of projected annual incidents for {area_label} from {fy_label(base)} to "
                   f"{fy_label(horizon)} under three scenarios; central growth: trend {percent(g['Trend only'])}, "
-                  f"demography {percent(g['Demography only'])}, blended {percent(g['Blended'])}. A dashed dark red line "
+                  f"demography {percent(g['Demography only'])}, blended {percent(g['Blended'])}. A dark red dash-dot line "
                   f"shows the case's claimed growth of over {percent(claimed, 0)} a decade applied to the same start, "
                   f"{reach}.",
                   fields={"year": Field("Financial year", "year"), "scenario": Field("Scenario"), "incidents": INCIDENTS,

@@ -9,7 +9,8 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
-from se_ambulance.publish.charts import FOCUS_COLOUR, PALETTE, Field, Pivot, figure, month_x, nearest_values
+from se_ambulance.publish.charts import (REFERENCE_COLOUR, Field, Pivot, colours, figure, month_x,
+                                         nearest_values, short_label)
 from se_ambulance.publish.evaluation_text import amount, rank_text, unit_name
 from se_ambulance.publish.format import month_label
 
@@ -19,7 +20,7 @@ MINUTES = Field("Minutes", "mmss")
 
 def synthetic_frame(study: Study) -> pd.DataFrame:
     p = study.primary
-    name = unit_name(p.fit.treated)
+    name = short_label(unit_name(p.fit.treated))  # 'SECAmb + SCAS': the key fits a phone
     return pd.concat([
         pd.DataFrame({"month": p.fit.actual.index.strftime("%Y-%m"), "series": f"{name} (actual)",
                       "minutes": p.fit.actual.round(2).to_numpy()}),
@@ -36,7 +37,7 @@ def synthetic_figure(study: Study, source: str):
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(zero=False)),
         # One field, one title, one legend: colour and dash are merged into a single key.
-        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=[FOCUS_COLOUR, PALETTE[1]]),
+        color=alt.Color("series:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colours(order)),
                         legend=alt.Legend(orient="top", symbolType="stroke")),
         strokeDash=alt.StrokeDash("series:N", title=None, sort=order,
                                   scale=alt.Scale(domain=order, range=[[1, 0], [5, 3]]),
@@ -93,7 +94,7 @@ def placebo_figure(study: Study, source: str):
         x=alt.X("standardised_effect:Q", title="Effect ÷ pre-period fit error"),
         y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=170)),
         color=alt.Color("kind:N", title=None, sort=KINDS,
-                        scale=alt.Scale(domain=KINDS, range=["#768692", PALETTE[1]]), legend=alt.Legend(orient="top")),
+                        scale=alt.Scale(domain=KINDS, range=colours(KINDS)), legend=alt.Legend(orient="top")),
         shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "diamond"]),
                         title=None, legend=alt.Legend(orient="top")),
         size=alt.condition(alt.datum.kind == KINDS[1], alt.value(160), alt.value(45)),
@@ -102,7 +103,7 @@ def placebo_figure(study: Study, source: str):
     ).properties(width=420, height=40 * len(order))
     ranks = "; ".join(f"{SHORT_NAMES[k]} {rank_text(r.rank)}" for k, r in study.results.items())
     return figure(chart, name="evaluation-placebos", title="Where the group's estimate falls among the donors",
-                  units="Effect ÷ pre-period fit error; grey: donors treated as the group; red: the group",
+                  units="Effect ÷ pre-period fit error; grey: donors treated as the group; orange: the group",
                   source=source,
                   alt_text=("Strip chart, one row per outcome, of standardised placebo effects (each donor trust, or "
                             f"for the gap each set of {len(study.design.members)} donors, treated as the group) with the "
@@ -129,10 +130,10 @@ def power_figure(study: Study, source: str):
     x = month_x(title="Last month of data", axis_format="%b %Y")
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
-        color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=PALETTE[:len(order)])))
+        color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colours(order))))
     marks = pd.DataFrame({"minutes": [round(p.meaningful, 2)], "label": ["meaningful change"],
                           "now": [study.last_month.strftime("%Y-%m")]})
-    rule = alt.Chart(marks).mark_rule(color=PALETTE[3], strokeDash=[6, 3], strokeWidth=2).encode(y="minutes:Q")
+    rule = alt.Chart(marks).mark_rule(color=REFERENCE_COLOUR, strokeDash=[6, 3], strokeWidth=2).encode(y="minutes:Q")
     text = alt.Chart(marks).mark_text(align="left", dx=4, dy=-6, color="#231f20").encode(
         y="minutes:Q", x=alt.value(4), text="label:N")
     today = alt.Chart(marks).mark_rule(color="#231f20", strokeDash=[2, 2]).encode(

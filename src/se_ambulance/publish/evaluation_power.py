@@ -10,7 +10,7 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
-from se_ambulance.publish.charts import PALETTE, figure
+from se_ambulance.publish.charts import Field, colours, figure
 from se_ambulance.publish.evaluation_text import amount
 from se_ambulance.publish.evaluation_text.phrases import METHOD_NAMES
 from se_ambulance.publish.evaluation_text.sentences import capital, rule_name
@@ -42,15 +42,15 @@ def power_by_rule_figure(study: Study, source: str):
     frame = power_by_rule_frame(study)
     p, d = study.primary, study.design
     order = list(dict.fromkeys(frame["rule"]))
-    colours = alt.Scale(domain=order, range=PALETTE[:len(order)])
+    scale = alt.Scale(domain=order, range=colours(order))
     x = alt.X("month:T", title="Last month of data", axis=alt.Axis(format="%b %Y", tickCount=8))
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
-        color=alt.Color("rule:N", title=None, sort=order, scale=colours, legend=alt.Legend(orient="bottom",
+        color=alt.Color("rule:N", title=None, sort=order, scale=scale, legend=alt.Legend(orient="bottom",
                                                                                             direction="vertical")),
         tooltip=[alt.Tooltip("month:T", format="%B %Y"), "rule:N", alt.Tooltip("minutes:Q", format=".1f")])
     meaningful = alt.Chart().mark_rule(strokeDash=[6, 3], strokeWidth=2).encode(
-        y="meaningful:Q", color=alt.Color("rule:N", sort=order, scale=colours, legend=None))
+        y="meaningful:Q", color=alt.Color("rule:N", sort=order, scale=scale, legend=None))
     today = alt.Chart(pd.DataFrame({"now": [study.last_month.strftime("%Y-%m")]})).mark_rule(
         color="#231f20", strokeDash=[2, 2]).encode(x="now:T")
     chart = alt.layer(lines, meaningful, today, data=frame).properties(width=600, height=280)
@@ -68,4 +68,7 @@ def power_by_rule_figure(study: Study, source: str):
                   source=source,
                   alt_text=("Line chart of the smallest change in the group's Category 2 mean the data could tell from "
                             "noise, by the last month of data, one line per version of the verdict rule. Under "
-                            + "; under ".join(parts) + "."))
+                            + "; under ".join(parts) + "."),
+                  fields={"month": Field("Last month of data", "month"), "rule": Field("Rule version"),
+                          "minutes": Field("Smallest detectable change", "mmss"),
+                          "meaningful": Field("Meaningful change", "mmss")})

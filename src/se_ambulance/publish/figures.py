@@ -19,28 +19,28 @@ import pandas as pd
 
 from se_ambulance.analysis.metrics import financial_year
 from se_ambulance.analysis.performance import chart_frame
-from se_ambulance.publish.charts import (CLAIM_COLOUR, PALETTE, REFERENCE_COLOUR, SERIES_LEGEND, Field, Pivot,
-                                         field_ref, figure, focus_lines, folded, month_x, nearest_values,
-                                         reference_line, series_colours)
+from se_ambulance.publish.charts import (CLAIM_COLOUR, REFERENCE_COLOUR, SERIES_COLOURS, Field,
+                                         Key, Pivot, field_ref, figure, focus_lines, folded, month_x, nearest_values,
+                                         reference_line)
 from se_ambulance.publish.format import fy_label, mmss, month_label, percent
 from se_ambulance.reference.orgs import short_name
 from se_ambulance.reference.standards import (HANDOVER_EXPECTED_MINUTES, INTERIM_C2_MEAN, INTERIM_C2_YEARS,
                                               PRE_ARP_TARGET, standard)
 
 MONTH = Field("Month", "month")
+BAR_COLOUR = "#425563"  # a single-series bar chart: no organisation's colour
 MINUTES = Field("Minutes", "mmss")
 
 
 @dataclass(frozen=True)
 class Ref:
-    """A reference line drawn from a column of a chart's data: where the column has a value, the line runs."""
+    """A reference line drawn from a column of a chart's data: where the column has a value, the line runs. It is
+    named in the chart's key by `label`, drawn in `colour` with `dash`."""
 
     column: str
     label: str
     colour: str = REFERENCE_COLOUR
     dash: tuple[int, ...] = (6, 4)
-    below: bool = False
-    at_end: bool = False
 
 
 def _x(x: str, x_type: str, title: str, sort: list[str] | None = None) -> alt.X:
@@ -50,34 +50,36 @@ def _x(x: str, x_type: str, title: str, sort: list[str] | None = None) -> alt.X:
                  axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
 
 
-def _refs(x: alt.X, x_field: str, refs: Sequence[Ref], groupby: Sequence[str] = ()) -> list[alt.Chart]:
-    out: list[alt.Chart] = []
-    for r in refs:
-        out += reference_line(x, x_field, r.column, r.label, colour=r.colour, dash=r.dash, label_below=r.below,
-                              label_at_end=r.at_end, groupby=groupby)
-    return out
+def _refs(x: alt.X, series: str, refs: Sequence[Ref], key: Key, where: str | None = None) -> list[alt.Chart]:
+    return [reference_line(x, r.column, r.label, series, key, where=where) for r in refs]
+
+
+def ref_key(order: Sequence[str], focus: str | None, refs: Sequence[Ref],
+            dashes: dict[str, Sequence[int]] | None = None) -> Key:
+    return Key.of(order, focus, dashes, [(r.label, r.colour, r.dash) for r in refs])
 
 
 def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[str], y_title: str,
                 x_title: str, x_type: str = "T", band: tuple[str, str] | None = None,
                 value: Field = Field("Value", "number", 2), x_field: Field | None = None, y_format: str | None = None,
                 x_sort: list[str] | None = None, focus: str | None = None, refs: Sequence[Ref] = (),
-                points: bool = False, zero: bool = True) -> alt.LayerChart:
-    """Lines by group (`focus` on top, the others lighter), optionally with a shaded interval (e.g. a 95%
-    confidence interval), reference lines from columns of `frame` (`refs`), and a tooltip that shows every
-    group's value at the x nearest the pointer."""
+                points: bool = False, zero: bool = True, dashes: dict[str, Sequence[int]] | None = None
+                ) -> alt.LayerChart:
+    """Lines by group (`focus` on top, the others lighter; `dashes` by group), optionally with a shaded interval
+    (e.g. a 95% confidence interval), reference lines from columns of `frame` (`refs`, named in the key), and a
+    tooltip that shows every group's value at the x nearest the pointer."""
     enc_x = _x(x, x_type, x_title, x_sort)
     axis = alt.Axis(format=y_format) if y_format else alt.Axis()
     y_enc = alt.Y(f"{field_ref(y)}:Q", title=y_title, axis=axis, scale=alt.Scale(zero=zero))
+    key = ref_key(order, focus, refs, dashes)
     layers: list[alt.Chart] = []
     if band:
         layers.append(alt.Chart().mark_area(opacity=0.15).encode(
             x=enc_x, y=alt.Y(f"{field_ref(band[0])}:Q", axis=axis, title=y_title), y2=f"{field_ref(band[1])}:Q",
-            color=alt.Color(f"{field_ref(color)}:N", title=None, sort=order, scale=series_colours(order, focus),
-                            legend=SERIES_LEGEND)))
-    layers += focus_lines(alt.Chart().encode(x=enc_x, y=y_enc), field_ref(color), focus, order,
+            color=key.color(field_ref(color))))
+    layers += focus_lines(alt.Chart().encode(x=enc_x, y=y_enc), field_ref(color), focus, order, key,
                           **({"point": {"size": 28}} if points else {}))
-    layers += _refs(enc_x, x, refs)
+    layers += _refs(enc_x, field_ref(color), refs, key)
     x_field = x_field or (MONTH if x_type == "T" else Field(x_title, "text"))
     layers += nearest_values(enc_x, x, x_field, color, order, y, value)
     return alt.layer(*layers, data=frame).properties(width=600, height=280)
@@ -85,7 +87,7 @@ def lines_chart(frame: pd.DataFrame, *, x: str, y: str, color: str, order: list[
 
 def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
     """An XmR chart: the series, each phase's mean and process limits (a break in the lines where the limits are
-    re-calculated), special-cause points in orange; pointing anywhere shows that month's value and limits."""
+    re-calculated), special-cause points in blue; pointing anywhere shows that month's value and limits."""
     data = pd.DataFrame({
         "month": chart.index.strftime("%Y-%m"),
         "phase": (chart["phase"] + 1).to_numpy() if "phase" in chart else 1,
@@ -98,7 +100,8 @@ def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
     points = alt.Chart().mark_circle(size=36, opacity=1).encode(
         x=x, y="value:Q",
         color=alt.Color("point:N", title=None, scale=alt.Scale(domain=["common cause", "special cause"],
-                                                                 range=["#768692", "#ED8B00"])))
+                                                                 range=[SERIES_COLOURS["common cause"],
+                                                                        SERIES_COLOURS["special cause"]])))
     centre = alt.Chart().mark_line(color="#231f20").encode(x=x, y="mean:Q", detail="phase:O")
     limits = [alt.Chart().mark_line(color="#231f20", strokeDash=[4, 3]).encode(x=x, y=f"{c}:Q", detail="phase:O")
               for c in ("upper", "lower")]
@@ -115,20 +118,22 @@ def xmr_chart(chart: pd.DataFrame, y_title: str) -> alt.LayerChart:
 def tornado_chart(frame: pd.DataFrame, x_title: str, value: Field = Field("Value", "percent", 1),
                   x_format: str = "%") -> alt.LayerChart:
     """Bars from each assumption's low to high result; the central result as a vertical rule."""
-    y = alt.Y("assumption:N", title=None, sort=list(frame["assumption"]), axis=alt.Axis(labelLimit=220))
-    bars = alt.Chart().mark_bar(color=PALETTE[0], opacity=0.75).encode(
+    # Long names wrap onto several lines (the page's script): rows tall enough for three.
+    y = alt.Y("assumption:N", title=None, sort=list(frame["assumption"]))
+    row = 44 if frame["assumption"].str.len().max() <= 30 else 56
+    bars = alt.Chart().mark_bar(color=BAR_COLOUR, opacity=0.75).encode(
         y=y, x=alt.X("low:Q", title=x_title, axis=alt.Axis(format=x_format)), x2="high:Q",
         tooltip=[Field("Assumption").tooltip("assumption"), value.tooltip("low", title="At its low value"),
                  value.tooltip("high", title="At its high value"),
                  value.tooltip("central", title="Every input at its most likely value")])
     centre = alt.Chart().mark_rule(color="#231f20", strokeDash=[4, 3]).encode(x="mean(central):Q")
-    return alt.layer(bars, centre, data=frame).properties(width=520, height=44 * len(frame))
+    return alt.layer(bars, centre, data=frame).properties(width=520, height=row * len(frame))
 
 
 def histogram_chart(frame: pd.DataFrame, x_title: str, threshold: float, threshold_label: str) -> alt.LayerChart:
     """Shares of Monte Carlo draws by bin (columns from, to, share), with a threshold as a labelled rule."""
     money = Field("£ million a year", "money", 1)
-    bars = alt.Chart().mark_bar(color=PALETTE[0], opacity=0.8).encode(
+    bars = alt.Chart().mark_bar(color=BAR_COLOUR, opacity=0.8).encode(
         x=alt.X("from:Q", title=x_title, bin="binned"), x2="to:Q",
         y=alt.Y("share:Q", title="Share of draws", axis=alt.Axis(format="%")),
         tooltip=[money.tooltip("from", title="From"), money.tooltip("to", title="To"),
@@ -198,15 +203,16 @@ def response_time_chart(frame: pd.DataFrame, order: list[str], focus: str | None
     `order` fixes the colours and the legend; `focus` is drawn last, dark and thick."""
     x = month_x()
     base = folded(order, "organisation", "minutes").encode(x=x, y=alt.Y("minutes:Q", title="Minutes"))
-    layers = focus_lines(base, "organisation", focus, order)
     refs = []
     if "standard_minutes" in frame:
         refs.append(Ref("standard_minutes", "ARP standard"))
     if "interim_aim_minutes" in frame:
-        refs.append(Ref("interim_aim_minutes", INTERIM_LABEL, colour="#7C2855", dash=(2, 2)))
+        refs.append(Ref("interim_aim_minutes", INTERIM_LABEL, dash=(2, 2)))
     if claim_label and "claimed_minutes" in frame:
-        refs.append(Ref("claimed_minutes", claim_label, colour=CLAIM_COLOUR, dash=(1, 0), below=True, at_end=True))
-    layers += _refs(x, "month", refs, groupby=["statistic"])
+        refs.append(Ref("claimed_minutes", claim_label, colour=CLAIM_COLOUR, dash=(1, 0)))
+    key = ref_key(order, focus, refs)
+    layers = focus_lines(base, "organisation", focus, order, key)
+    layers += _refs(x, "organisation", refs, key)
     layers += nearest_values(x, "month", MONTH, "organisation", order, "minutes", MINUTES, groupby=["statistic"],
                              wide=True)
     return (alt.layer(*layers, data=frame).properties(width=290, height=250)
@@ -274,7 +280,7 @@ def spc_figure(monthly: pd.DataFrame, category: str, org: str, source: str, brea
               if n_phases > 1 else "Limits are computed over the whole period")
     fig = figure(xmr_chart(chart, "Minutes"), name=f"spc-{category.lower()}-{org.lower()}",
                  title=f"{cat} mean response time, {name}: XmR chart",
-                 units="Minutes; each phase's process mean (solid) and limits (dashed); orange: special cause",
+                 units="Minutes; each phase's process mean (solid) and limits (dashed); blue dots: special cause",
                  source=source,
                  alt_text=f"XmR chart of the monthly {cat} mean response time for {name} from "
                           f"{series.index.min():%B %Y} to {series.index.max():%B %Y}. {phased}; the latest phase's "
@@ -304,7 +310,8 @@ def season_figure(profile: pd.DataFrame, years: Sequence[int], trust: str, sourc
                   alt_text=f"Line chart of {name}'s Category 2 mean response time by calendar month, pooled over "
                            f"{len(years)} complete financial years. December to February were {winter_words} than the "
                            "other months.",
-                  fields={"minutes": MINUTES, "years": Field("Years pooled", "number", 0)})
+                  fields={"calendar month": Field("Calendar month"), "minutes": Field("Category 2 mean", "mmss"),
+                          "series": Field("Series"), "years": Field("Years pooled", "number", 0)})
 
 
 def handover_figure(act: pd.DataFrame, summary: dict, name: str, trust: str, source: str):
@@ -330,7 +337,8 @@ def handover_figure(act: pd.DataFrame, summary: dict, name: str, trust: str, sou
                   f"{summary['latest_month']:%B %Y}, with the {HANDOVER_EXPECTED_MINUTES}-minute expectation as a dashed "
                   f"line; the latest month is {summary['latest_minutes']:.1f} minutes and "
                   f"{summary['share_over_15']:.0%} of months are above {HANDOVER_EXPECTED_MINUTES} minutes.",
-                  fields={"month": MONTH, "minutes": MINUTES, "expected_minutes": MINUTES})
+                  fields={"month": MONTH, "minutes": Field("Mean handover time", "mmss"), "series": Field("Series"),
+                          "expected_minutes": Field("Expected", "mmss")})
 
 
 # --- chapter 3: before ARP, outcomes ------------------------------------------------------------------------------
@@ -349,11 +357,14 @@ def pre_arp_england_figure(frame: pd.DataFrame, red1: dict, source: str):
     standard; `red1` is `before_arp.months_meeting_target(pre, "England", "Red 1")`."""
     frame = _with_target(frame)
     order = list(dict.fromkeys(frame["series"]))
+    # All three are England's (England's colour), told apart by their dashes.
+    dashes = {s: (5, 3) if s.endswith("Red 1") else (2, 2) if s.endswith("Red 2") else (1, 0) for s in order}
     chart = lines_chart(frame, x="month", y="share", color="series", order=order,
                         y_title="Share within 8 minutes", x_title="Month", y_format="%", value=SHARE,
-                        refs=[Ref("target", f"Standard: {percent(PRE_ARP_TARGET, 0)}")])
+                        refs=[Ref("target", f"Standard: {percent(PRE_ARP_TARGET, 0)}", dash=(8, 4))], dashes=dashes)
     return figure(chart, name="pre-arp-england", title="Most urgent calls reached within 8 minutes, England",
-                  units=f"Share of calls, monthly; dashed: the {percent(PRE_ARP_TARGET, 0)} standard", source=source,
+                  units=f"Share of calls, monthly; black dashed: the {percent(PRE_ARP_TARGET, 0)} standard",
+                  source=source,
                   alt_text=f"Line chart of the share of Category A, Red 1 and Red 2 calls in England reached within 8 "
                   f"minutes, {month_label(frame['month'].min())} to {month_label(frame['month'].max())}, with the "
                   f"{percent(PRE_ARP_TARGET, 0)} standard as a dashed line. Over the comparable period, "
@@ -366,9 +377,10 @@ def pre_arp_england_figure(frame: pd.DataFrame, red1: dict, source: str):
 
 def pre_arp_regions_figure(frame: pd.DataFrame, source: str):
     """Category A shares within 8 minutes by NHS region (`before_arp.within_8_minutes`) with the 75% standard."""
-    frame = _with_target(frame)
+    # Each region by its name alone (the title says Category A), so the key fits a phone.
+    frame = _with_target(frame.assign(series=frame["series"].str.split(":").str[0].str.strip()))
     order = list(dict.fromkeys(frame["series"]))
-    regions = [s.split(":")[0].replace("&", "and") for s in order]
+    regions = [s.replace("&", "and") for s in order]
     met = frame.groupby("series")["share"].apply(lambda s: int((s >= PRE_ARP_TARGET).sum()))
     counts = frame.groupby("series")["share"].size()
     chart = lines_chart(frame, x="month", y="share", color="series", order=order,

@@ -16,12 +16,12 @@ import altair as alt
 import pandas as pd
 
 from se_ambulance.analysis.geometry import OBJECT
-from se_ambulance.publish.charts import PALETTE, Field, figure
+from se_ambulance.publish.charts import FOCUS_COLOUR, Field, colour_of, figure
 from se_ambulance.publish.format import percent
 from se_ambulance.reference.orgs import PROVIDERS
 
-ROLE_COLOURS = {"focus trust": PALETTE[0], "group member": "#41B6E6", "other trust": "#D8DDE0",
-                "Isle of Wight (not a footprint)": "#AEB7BD"}
+# The focus trust and the group's other trusts in their colours from every other chart (`charts.colour_of`).
+ROLE_COLOURS = {"other trust": "#D8DDE0", "Isle of Wight (not a footprint)": "#AEB7BD"}
 RUC_COLOURS = {"Urban": "#005EB8", "Intermediate urban": "#41B6E6", "Intermediate rural": "#78BE20",
                "Majority rural": "#006747"}
 WIDTH, HEIGHT, DISTRICT_HEIGHT = 560, 600, 420  # the page's script keeps these shapes at any width
@@ -39,6 +39,12 @@ def short_label(code: str) -> str:
     """The label drawn on a trust: its abbreviation (SECAmb, SCAS, LAS, …) or 'Isle of Wight'."""
     name = PROVIDERS.get(code, code)
     return name[name.index("(") + 1: name.index(")")] if "(" in name else name
+
+
+def trust_names(codes: str) -> str:
+    """The trusts a district's row names, by name: 'RYD' -> 'South East Coast (SECAmb)'; a district two trusts share,
+    'RYD/RYE', -> 'South East Coast (SECAmb) and South Central (SCAS)'."""
+    return " and ".join(PROVIDERS.get(c.strip(), c.strip()) for c in str(codes).split("/"))
 
 
 def spec_bytes(chart: alt.TopLevelMixin) -> int:
@@ -63,6 +69,9 @@ def trust_map_frame(focus: str, group_members: Sequence[str], labels: pd.DataFra
     out.insert(1, "trust", out["id"].map(lambda c: PROVIDERS.get(c, c)))
     out.insert(2, "role", out["id"].map(role))
     out.insert(3, "label", out["id"].map(short_label))
+    # The key names the focus trust and each group member (each has its own colour); the rest share grey.
+    out.insert(4, "shown_as", [f"{lab}: {r}" if r in ("focus trust", "group member") else r
+                               for lab, r in zip(out["label"], out["role"])])
     out.loc[out["id"] == "R1F", "lat"] -= 0.15  # below the island, clear of the SCAS coast
     return out
 
@@ -72,15 +81,21 @@ def trust_map(focus: str, group_members: Sequence[str], topology: dict, labels: 
     """The ten ambulance trust footprints and the Isle of Wight; the focus trust and the rest of its
     group highlighted. `topology`, `labels`: `analysis.geometry.trust_topology(...)`."""
     frame = trust_map_frame(focus, group_members, labels)
-    roles = [r for r in ROLE_COLOURS if r in set(frame["role"])]
+    rank = {"focus trust": 0, "group member": 1, "other trust": 2, "Isle of Wight (not a footprint)": 3}
+    keys = list(dict.fromkeys(frame.sort_values("role", key=lambda r: r.map(rank), kind="stable")["shown_as"]))
+    focus_label = short_label(focus)
     shapes = alt.Chart().mark_geoshape(stroke="white", strokeWidth=0.8).transform_lookup(
         lookup="id", from_=_shapes(topology), as_="geo").encode(
         shape="geo:G",
-        color=alt.Color("role:N", title=None, sort=roles,
-                        scale=alt.Scale(domain=roles, range=[ROLE_COLOURS[r] for r in roles])),
+        color=alt.Color("shown_as:N", title=None, sort=keys,
+                        scale=alt.Scale(domain=keys, range=[ROLE_COLOURS.get(k) or colour_of(k, focus_label)
+                                                            for k in keys])),
         tooltip=[alt.Tooltip("trust:N", title="Trust"), alt.Tooltip("role:N", title="Shown as")])
-    text = alt.Chart().mark_text(fontSize=11, fontWeight="bold", color="#231f20").encode(
-        longitude="lon:Q", latitude="lat:Q", text="label:N")
+    # White on the highlighted trusts' strong colours, dark on the greys.
+    text = alt.Chart().mark_text(fontSize=11, fontWeight="bold").encode(
+        longitude="lon:Q", latitude="lat:Q", text="label:N",
+        color=alt.condition("datum.role === 'focus trust' || datum.role === 'group member'", alt.value("white"),
+                            alt.value("#231f20")))
     return alt.layer(shapes, text, data=frame).project(PROJECTION).properties(width=WIDTH, height=HEIGHT)
 
 
@@ -94,14 +109,16 @@ def trust_map_figure(focus: str, group_members: Sequence[str], topology: dict, l
     alt_text = (f"Map of England divided into the ten ambulance trust footprints (April 2018 CCG basis), "
                 f"with the Isle of Wight, served by its own NHS trust, drawn separately. "
                 f"{PROVIDERS.get(focus, focus)}, the focus trust, is dark blue"
-                + (f"; {whose} ({called}{', '.join(others)}) is light blue" if others else "")
+                + (f"; {whose} ({called}{', '.join(others)}) is in each trust's colour from the book's line "
+                   "charts" if others else "")
                 + "; the other trusts are grey. Each footprint is labelled with the trust's short name.")
     return figure(trust_map(focus, group_members, topology, labels), name=name,
                   title="Ambulance trust footprints in England",
                   units="Footprints as NHS England maps commissioning areas (CCGs, April 2018) to trusts",
                   source=source, alt_text=alt_text, aspect=HEIGHT / WIDTH,
                   fields={"id": Field("Code"), "trust": Field("Trust"), "role": Field("Shown as"),
-                          "label": Field("Label"), "lon": Field("Label longitude", "number", 3),
+                          "label": Field("Label"), "shown_as": Field("Key"),
+                          "lon": Field("Label longitude", "number", 3),
                           "lat": Field("Label latitude", "number", 3)})
 
 
@@ -112,7 +129,7 @@ def choropleth_frame(growth: pd.DataFrame) -> pd.DataFrame:
     `id, district, trust, projection` (district / sub-ICB), `aged_85_plus_base`, `aged_85_plus_target`,
     `growth` (a proportion)."""
     return pd.DataFrame({
-        "id": growth["code"], "district": growth["name"], "trust": growth["trust"],
+        "id": growth["code"], "district": growth["name"], "trust": growth["trust"].map(trust_names),
         "projection": growth["level"].map({"district": "district", "sub-ICB": "sub-ICB (shared)"}),
         "aged_85_plus_base": growth["base_85"].round(0), "aged_85_plus_target": growth["target_85"].round(0),
         "growth": growth["growth"].round(4)})
@@ -164,7 +181,7 @@ def choropleth_figure(growth: pd.DataFrame, topology: dict, base: int, target: i
 
 def rural_urban_map(growth: pd.DataFrame, topology: dict) -> alt.Chart:
     """Districts of a footprint coloured by the ONS 2021 rural–urban class (`growth` must carry `class`)."""
-    frame = pd.DataFrame({"id": growth["code"], "district": growth["name"], "trust": growth["trust"],
+    frame = pd.DataFrame({"id": growth["code"], "district": growth["name"], "trust": growth["trust"].map(trust_names),
                           "rural_urban_class": growth["class"], "broad": growth["ruc"]})
     classes = [c for c in RUC_COLOURS if c in set(frame["rural_urban_class"])]
     return alt.Chart(frame).mark_geoshape(stroke="white", strokeWidth=0.5).transform_lookup(
@@ -201,7 +218,7 @@ def growth_by_class_chart(table: pd.DataFrame, base: int, target: int) -> alt.Ch
         y=alt.Y("rural_urban_class:N", title=None, sort=order),
         x=alt.X("growth:Q", title=f"85+ growth {base}–{target}", axis=alt.Axis(format=".0%")),
         color=alt.Color("rural_urban_class:N", legend=None, sort=order,
-                        scale=alt.Scale(domain=order, range=[RUC_COLOURS.get(c, PALETTE[5]) for c in order])),
+                        scale=alt.Scale(domain=order, range=[RUC_COLOURS.get(c, "#425563") for c in order])),
         tooltip=[alt.Tooltip("rural_urban_class:N", title="Class"),
                  alt.Tooltip("growth:Q", title=f"85+ growth {base}–{target}", format=".1%"),
                  alt.Tooltip("districts:Q", title="Districts"),

@@ -192,12 +192,33 @@ def _css_string(text: str) -> str:
 
 def print_style(stamp) -> str:
     """The page margins of every printed page: title and edition at the top, data vintage and address at the
-    bottom, the page number at the bottom right (CSS paged media, which Chromium prints)."""
+    bottom, 'Page N of M' at the bottom right, after the build date when the book is not a published edition (a
+    draft's pages must say which day's draft they are) (CSS paged media, which Chromium prints)."""
+    page = '"Page " counter(page) " of " counter(pages)'
+    if not stamp.is_edition and stamp.built:
+        page = f'{_css_string(f"Built {stamp.built} · ")} {page}'
     return ("<style media=\"print\">@page { "
             f"@top-left {{ content: {_css_string(stamp.title)}; }} "
             f"@top-right {{ content: {_css_string(stamp.edition)}; }} "
             f"@bottom-left {{ content: {_css_string(stamp.data_to + ' · ' + stamp.address)}; }} "
-            '@bottom-right { content: "Page " counter(page); } }</style>')
+            f"@bottom-right {{ content: {page}; }} }}</style>")
+
+
+# Printing opens every collapsed section (MyST dropdowns, <details>) and closes them again afterwards: a printed page
+# cannot be clicked open. The chart's numbers table is left alone (print shows the chart; the table is on the site).
+PRINT_SCRIPT = ("<script>(function () { var opened = [];"
+                " addEventListener('beforeprint', function () {"
+                " document.querySelectorAll('details:not([open]):not(.se-chart-numbers)').forEach(function (d) {"
+                " d.open = true; opened.push(d); }); });"
+                " addEventListener('afterprint', function () {"
+                " opened.forEach(function (d) { d.open = false; }); opened = []; }); })();</script>")
+
+
+def stamp_meta(stamp) -> str:
+    """The stamp as <meta> elements, which the PDF maker reads for the book's title page (`pipeline.pdf`)."""
+    values = {"title": stamp.title, "edition": stamp.edition, "data-to": stamp.data_to, "address": stamp.address,
+              "built": stamp.built}
+    return "".join(f'<meta name="se-{k}" content="{html.escape(v)}">' for k, v in values.items())
 
 
 def _stamp_pages(app) -> None:
@@ -210,7 +231,7 @@ def _print_and_pdf(app, pagename, templatename, context, doctree) -> None:
     stamp = getattr(app, "se_stamp", None)
     if stamp is None:
         return
-    context["metatags"] = context.get("metatags", "") + print_style(stamp)
+    context["metatags"] = context.get("metatags", "") + print_style(stamp) + stamp_meta(stamp) + PRINT_SCRIPT
     if os.environ.get(PDF_LINKS_ENV) == "1" and "pathto" in context:
         book = context["pathto"](f"{PDF_FOLDER}/{BOOK_PDF}", 1)
         brief = context["pathto"](f"{PDF_FOLDER}/{BRIEFING_PDF}", 1)

@@ -33,6 +33,11 @@ class Stamp:
     def line(self) -> str:
         return f"{self.title} · {self.edition} · {self.data_to} · {self.address}"
 
+    @property
+    def is_edition(self) -> bool:
+        """A published edition (a draft or a scenario book is not one, and says when it was built)."""
+        return self.edition.startswith("Edition ")
+
 
 def edition_words(editions, pins: dict[str, str], digest: str) -> str:
     """'Edition 2 (2026.12.1), 7 December 2026' when the data pins and the code digest are an edition's (the newest
