@@ -281,9 +281,18 @@ def test_the_comparators_sentence_groups_faster_and_slower_in_the_latest_shared_
 def test_ranks_ordinals_handover_and_the_slowest_year_in_words():
     assert [fd.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == \
         ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
-    ranks = pd.DataFrame({"fy": [2018, 2025], "rank": [5, 3], "of": [11, 11]})
-    assert fd.rank_sentence("RYD", ranks) == ("In 2025/26, SECAmb had the 3rd fastest Category 2 average of 11 "
-                                              "ambulance services; in 2018/19 it was 5th of 11.")
+    # The latest year's rank, then the best and worst over every year: a slip between the first and the latest year
+    # (3rd in 2024/25, 5th again now) is said, not hidden by a first-against-latest pair.
+    ranks = pd.DataFrame({"fy": [2018, 2021, 2024, 2025], "rank": [5, 7, 3, 5], "of": [11, 11, 11, 11]})
+    assert fd.rank_sentence("RYD", ranks) == ("In 2025/26, SECAmb had the 5th fastest Category 2 average of 11 "
+                                              "ambulance services. Since 2018/19, its best rank was 3rd, in 2024/25; "
+                                              "its worst was 7th, in 2021/22.")
+    tied = ranks.assign(rank=[3, 7, 3, 7])
+    assert fd.rank_sentence("RYD", tied).endswith("its best rank was 3rd, in 2018/19 and 2024/25; its worst was 7th, "
+                                                  "in 2021/22 and 2025/26.")
+    assert fd.rank_sentence("RYD", ranks.assign(rank=5)).endswith("It was 5th in every complete year since 2018/19.")
+    assert fd.rank_sentence("RYD", ranks.iloc[-1:]) == ("In 2025/26, SECAmb had the 5th fastest Category 2 average of "
+                                                        "11 ambulance services.")
     assert fd.rank_sentence("RYD", ranks.iloc[:0]) == ""
     h = pd.Series({"months": 30, "first": pd.Timestamp("2023-10-01"), "latest_month": pd.Timestamp("2026-03-01"),
                    "latest_minutes": 18.2, "share_over_15": 0.9})

@@ -32,7 +32,7 @@ def activity_monthly(tidy: pd.DataFrame, org: str) -> pd.DataFrame:
 
 def activity_shares_by_year(activity: pd.DataFrame) -> pd.DataFrame:
     """Complete financial years (`metrics.complete_years` on incidents, A7): incidents per day and each
-    category's and outcome's share of incidents. A share is NaN for a year in which its own count is missing
+    category's and outcome's share of incidents, and the share in no category (`other_types_share`). A share is NaN for a year in which its own count is missing
     for any month (London's category counts for October and November 2022, say), by the same rule: summing
     ten months of a count over twelve months of incidents would understate the share."""
     df = activity.copy()
@@ -47,6 +47,10 @@ def activity_shares_by_year(activity: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame({"incidents_per_day": sums["incidents"] / sums["days"]})
     for col in parts:
         out[f"{col}_share"] = (sums[col] / sums["incidents"]).where(metrics.complete_years(months[col]))
+    # The category counts are of incidents with a timed response at the scene; the rest of all incidents (hear and
+    # treat among them) fall in no category. NaN where any category's share is.
+    categories = out[[f"{c}_share" for c in ("c1", "c2", "c3", "c4")]]
+    out["other_types_share"] = 1 - categories.sum(axis=1, skipna=False)
     return out
 
 

@@ -76,7 +76,7 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
                    "trust through its sub-ICB and district; a sub-ICB served by two trusts is split by its districts' "
                    "mid-2020 populations (SECAmb, SCAS and their group keep the county construction above)",
                    "ONS LSOA, sub-ICB and district lookups; the trusts' published footprints; the likely error is "
-                   "stated in the demand chapter", "amber", "amber",
+                   "stated on the demand page", "amber", "amber",
                    "se_ambulance.analysis.footprints.footprint_population"),
         *rates,
         Assumption("Demand", "Use rates by age stay at today's pattern to the horizon",
@@ -86,14 +86,14 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
                    "exclude": "excluded from the forecasts' training, and 2020/21 left out of the annual trend",
                    "intervention": "modelled as a step in SARIMA (ETS trains on later months); the annual trend has no "
                                    "COVID term and keeps 2020/21 as an ordinary year"}[demand["covid_handling"]],
-                   "A parameter (demand.covid_handling)", "green", "amber", "se_ambulance.analysis.forecast")
+                   "A setting of the book, which a reader can change", "green", "amber", "se_ambulance.analysis.forecast")
         if demand else None,
         Assumption("Demand", "The long-run trend is log-linear in financial-year incidents",
                    "Seven or eight complete years; the interval shows the uncertainty", "amber", "red",
                    "se_ambulance.analysis.forecast.log_linear_trend"),
         Assumption("Appraisal", "Group income: the group's trusts' 2023/24 AmbSYS incidents times an income per "
                    "incident at 2025/26 prices, most likely that of " + _income_source(d.income_source).label
-                   + ", drawn between the lowest and highest of the published incomes: "
+                   + " (a setting of the book), drawn between the lowest and highest of the published incomes: "
                    + "; ".join(f"{s.label}, £{s.income / 1e6:,.1f}m ({s.quality})" for s in INCOME_SOURCES)
                    if d.group_turnover_m is None else f"Group income set by the reader: £{d.group_turnover_m:g}m a year",
                    "; ".join(s.source for s in INCOME_SOURCES) + ". SCAS and SECAmb's own recent accounts could not be "

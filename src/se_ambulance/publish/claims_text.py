@@ -13,7 +13,8 @@ from se_ambulance.claims.evaluate import ClaimResult
 from se_ambulance.claims.register import FUNCTION_PREFIX, Claim, claim, load_register
 from se_ambulance.claims.rule import (BORDERLINE, NOT_SUPPORTED, NOT_TESTED, PARTLY, SUPPORTED, UNTESTABLE,
                                       VERDICTS)
-from se_ambulance.publish.format import count_label, fy_label, mmss, month_label, odds, ordinal, percent, pounds_m
+from se_ambulance.publish.format import (count_label, fy_label, mmss, month_label, odds, ordinal, percent,
+                                         percent_range, pounds_m, seconds_difference, signed)
 from se_ambulance.reference.areas import REGION_NAMES, SOUTH_EAST_REGION
 from se_ambulance.reference.orgs import CASE_GROUP, PROVIDER_NOTES, PROVIDERS, Group, names
 
@@ -182,7 +183,7 @@ def _response(r: ClaimResult, c: Claim) -> dict[str, str]:
 
     def one(k):
         v = r.readings[k].central
-        return f"{words[k].removeprefix('for ')} gives {mmss(v)} ({v - c.value:+.1f} s)"
+        return f"{words[k].removeprefix('for ')} gives {mmss(v)} ({seconds_difference(v - c.value, c.tolerance)})"
 
     other = next(k for k in r.readings if k != r.reading)
     return {"measured": mmss(r.readings[r.reading].central), "closest": words[closest].removeprefix("for "),
@@ -331,7 +332,7 @@ def _ambulance_trusts(r: ClaimResult, c: Claim) -> dict[str, str]:
 @text_for("demand_decade", {"blended": "on the blended forecast for the group's footprint, 2025/26 to 2035/36"})
 def _demand(r: ClaimResult, c: Claim) -> dict[str, str]:
     f, e = r.figures, r.readings["blended"]
-    return {"growth": percent(e.central), "range": f"{percent(e.low)} to {percent(e.high)}",
+    return {"growth": percent(e.central), "range": percent_range(e.low, e.high),
             "demography": percent(f["Demography only_central"]), "trend": percent(f["Trend only_central"]),
             "evidence": (f"The group's footprint, 2025/26 to 2035/36: demography alone {percent(f['Demography only_central'])} "
                          f"(range {percent(f['Demography only_low'])} to {percent(f['Demography only_high'])}), the "
@@ -348,7 +349,7 @@ def attempts_share(figures: Mapping[str, float]) -> str:
 
 
 def _points(v: float) -> str:
-    return f"{100 * v:+.1f} points".replace("-", "−")
+    return signed(100 * v, 1, "points")
 
 
 def _years(f: Mapping[str, float], key: str) -> str:
@@ -394,10 +395,11 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"{diff('rosc_latest_year')} in {_years(f, 'rosc_latest_year')}, {shows('rosc_latest_year')}; "
                          f"{diff('rosc_pooled_years')} pooled, {shows('rosc_pooled_years')}. Year by year the two "
                          f"trusts' separate survival intervals do not overlap in {int(f['survival_utstein_years_apart'])} "
-                         f"of {int(f['survival_utstein_years'])} years. Survival after all arrests "
-                         f"({percent(f['all_rate_a'])} against {percent(f['all_rate_b'])}) is context only: over "
-                         f"{_years(f, 'all')} SCAS counted {attempts_share(f)} as many resuscitation attempts as "
-                         "SECAmb, and the data cannot say how much of that is recording and how much is practice.")}
+                         f"of {int(f['survival_utstein_years'])} years. Survival after all arrests, pooled over "
+                         f"{_years(f, 'all')} ({percent(f['all_rate_a'])} at SECAmb against {percent(f['all_rate_b'])} "
+                         f"at SCAS), is context only: over those years SCAS counted {attempts_share(f)} as many "
+                         "resuscitation attempts as SECAmb, and the data cannot say how much of that is recording and "
+                         "how much is practice.")}
 
 
 @text_for("secamb_population", {"trust_footprint_2018": "against NHS England's footprint of the trust in 2018",
@@ -410,7 +412,7 @@ def _secamb_population(r: ClaimResult, c: Claim) -> dict[str, str]:
             "evidence": (f"NHS England's footprint of SECAmb held {fp / 1e6:.2f} million residents in 2018 (ONS "
                          f"estimates by CCG); its counties (Kent, Medway, Surrey, East and West Sussex, Brighton and "
                          f"Hove) {a / 1e6:.2f} million at mid-2019 and {b / 1e6:.2f} million at mid-2022. The claimed "
-                         f"{c.value / 1e6:.2f} million is {c.value / m - 1:+.1%} {READINGS['secamb_population'][r.reading]}, "
+                         f"{c.value / 1e6:.2f} million is {signed(100 * (c.value / m - 1), 1)}% {READINGS['secamb_population'][r.reading]}, "
                          f"beyond the claim's rounding ({_tolerance_words(c)}).")}
 
 
@@ -576,8 +578,10 @@ def moved_claims_table(moves):
     """The claims whose verdict the current release moved: where each is tested, its words and both verdicts."""
     import pandas as pd
 
+    from se_ambulance.publish.pages import page_title
+
     register = load_register()
     rows = [{"claim": register[cid].quote,
-             "tested in": register[cid].chapter.split("/")[-1] if register[cid].chapter else "this page",
+             "tested in": page_title(register[cid].chapter) if register[cid].chapter else "this page",
              "previous release": old, "this release": new} for cid, old, new in moves.moved]
     return pd.DataFrame(rows, columns=["claim", "tested in", "previous release", "this release"])

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 
 from se_ambulance.data.editions import Edition, VerdictMove
 from se_ambulance.publish.format import day_label, month_label
+from se_ambulance.publish.pages import page_title
 
 MOVED_BY_WORDS = {
     "data": "moved by the data: the new code gives the old verdict on the previous edition's data",
@@ -63,6 +64,12 @@ def _moves(ed: Edition) -> dict[tuple[str, str], VerdictMove]:
     return {(m.kind, m.id): m for m in (ed.changes.verdicts_moved if ed.changes else [])}
 
 
+def _evaluation_label(outcome: str) -> str:
+    """An outcome of the evaluation, with the page that judges it by its title (the navigation shows no chapter
+    numbers)."""
+    return f"{outcome} ({page_title('notebooks/09_evaluation')})"
+
+
 def verdict_rows(editions: Sequence[Edition]) -> list[list[str]]:
     """One row per verdict (claims, then chapter 9's outcomes), one column per edition; a verdict that moved says
     what moved it."""
@@ -73,7 +80,7 @@ def verdict_rows(editions: Sequence[Edition]) -> list[list[str]]:
             got = ed.verdicts.claims if kind == "claim" else ed.verdicts.evaluation
             ids += [i for i in got if i not in ids]
         for i in ids:
-            row = [label(i) if kind == "claim" else f"Chapter 9: {label(i)}"]
+            row = [label(i) if kind == "claim" else _evaluation_label(label(i))]
             for ed in editions:
                 got = ed.verdicts.claims if kind == "claim" else ed.verdicts.evaluation
                 value = words(got[i]) if i in got else "–"
@@ -115,7 +122,7 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
         if c.verdicts_moved:
             moved = []
             for m in c.verdicts_moved:
-                label = claim_label(m.id) if m.kind == "claim" else f"Chapter 9: {outcome_label(m.id)}"
+                label = claim_label(m.id) if m.kind == "claim" else _evaluation_label(outcome_label(m.id))
                 words = (lambda v: v) if m.kind == "claim" else evaluation_words
                 moved.append(f"  - {label}: {words(m.previous)} → **{words(m.current)}**, "
                              f"{MOVED_BY_WORDS[m.moved_by]}{'; ' + m.note if m.note else ''}.")
@@ -142,9 +149,9 @@ every page, and every printed page, names the edition it belongs to; to quote a 
 
 NHS England publishes AmbSYS every month, usually on the second Thursday, and revises recent months. The book
 adopts a release only after checking it against the one it replaces (the same organisations, no month missing or
-blank, counts and times within plausible bounds, nothing older), and then makes a new edition with one command
-: adopt the release, rebuild the book, run the tests, print the PDF, record the edition. So
-releases newer than an edition's data may already be out: each edition says which data it used.
+blank, counts and times within plausible bounds, nothing older), and then makes a new edition with one
+command: adopt the release, rebuild the book, run the tests, print the PDF, record the edition. So releases
+newer than an edition's data may already be out: each edition says which data it used.
 
 When a verdict differs from the previous edition's, the new code is run again on the previous edition's data. If that
 gives the new verdict, the code moved it; if it gives the old verdict, the data moved it; if neither, both did."""
@@ -161,8 +168,8 @@ def editions_page(editions: Sequence[Edition]) -> str:
         ["corrects", *[ed.corrects or "–" for ed in editions]],
     ]))
     out += ["", "## Verdicts side by side", "",
-            "The claims register's verdicts (the claims page) and chapter 9's verdicts on whether the group is "
-            "working, in each edition. A verdict in bold moved in that edition; what moved it is in brackets.", ""]
+            "The table gives the verdicts shown on two pages, {doc}`/notebooks/06_claims` and "
+            "{doc}`/notebooks/09_evaluation`, in each edition. A verdict in bold moved in that edition; what moved it is in brackets.", ""]
     out.append(_table(["verdict", *[ed.label for ed in editions]], verdict_rows(editions)))
     out += ["", "## What changed in each edition", ""]
     for i in range(len(editions) - 1, -1, -1):

@@ -406,7 +406,7 @@ def survival_figure(frame: pd.DataFrame, order: list[str], trust: str, source: s
                         x_field=Field("Financial year", "year"), focus=order[0], points=True)
     latest = frame[frame["year"] == frame["year"].max()].set_index("organisation")
     said = "; ".join(f"{o} {percent(latest.loc[o, 'rate'])}" for o in order if o in latest.index)
-    return figure(chart, name=f"survival-{trust.lower()}", title="Survival to hospital discharge after cardiac arrest",
+    return figure(chart, name=f"survival-{trust.lower()}", title="Survival to hospital discharge after all cardiac arrests",
                   units="Share of patients in whom resuscitation was attempted; shaded: 95% confidence interval",
                   source=source,
                   alt_text="Line chart with confidence bands of the yearly share of cardiac arrest patients surviving to "

@@ -138,16 +138,26 @@ def performance_findings(trust: str, standards: pd.DataFrame, years: Sequence[in
 # --- signals -----------------------------------------------------------------------------------------------------
 
 def rank_sentence(trust: str, ranks: pd.DataFrame, category: str = "C2") -> str:
-    """The trust's rank among England's ambulance services in its first and latest complete years (1 = fastest,
-    `analysis.performance.ranks_by_year`)."""
+    """The trust's rank among England's ambulance services in its latest complete year, then its best and worst
+    ranks over every complete year with the years they came in (1 = fastest, `analysis.performance.ranks_by_year`);
+    one sentence for a rank that never changed. A first-against-latest pair would hide a slip in between."""
     if ranks.empty:
         return ""
-    first, last = ranks.iloc[0], ranks.iloc[-1]
+    last = ranks.iloc[-1]
     latest = (f"In {fy_label(int(last['fy']))}, {short_trust_name(trust)} had the {ordinal(int(last['rank']))} "
-              f"fastest Category {category[1]} average of {int(last['of'])} ambulance services")
+              f"fastest Category {category[1]} average of {int(last['of'])} ambulance services.")
     if len(ranks) == 1:
-        return latest + "."
-    return latest + f"; in {fy_label(int(first['fy']))} it was {ordinal(int(first['rank']))} of {int(first['of'])}."
+        return latest
+    best, worst = int(ranks["rank"].min()), int(ranks["rank"].max())
+    first = fy_label(int(ranks["fy"].iloc[0]))
+    if best == worst:
+        return latest + f" It was {ordinal(best)} in every complete year since {first}."
+
+    def years(rank: int) -> str:
+        return _join([fy_label(int(y)) for y in ranks.loc[ranks["rank"] == rank, "fy"]])
+
+    return (latest + f" Since {first}, its best rank was {ordinal(best)}, in {years(best)}; its worst was "
+            f"{ordinal(worst)}, in {years(worst)}.")
 
 
 def handover_sentence(summary: pd.Series, expected_minutes: int = 15) -> str:

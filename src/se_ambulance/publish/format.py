@@ -1,4 +1,9 @@
-"""Formatting of times and periods, so every chapter writes them the same way."""
+"""Formatting of numbers, times and periods, so every page writes them the same way.
+
+One home for each style: response times (`mmss`: minutes:seconds under an hour, hours and minutes from an hour),
+signed numbers with a true minus sign (`signed`, `number`), ranges written with "to" (`span`), percentages
+(`percent`, `percent_range`, `input_percent`), differences in seconds (`seconds_difference`), money
+(`millions`, `pounds_m`) and dates."""
 
 from __future__ import annotations
 
@@ -7,14 +12,64 @@ import math
 import pandas as pd
 
 
+MINUS = "\u2212"  # a true minus sign: a hyphen-minus reads as a dash, and screen readers skip it
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def hours_minutes(seconds: float) -> str:
+    """Seconds as hours and whole minutes, rounded to the nearest minute: 18397 -> '5 h 07 min', 7200 -> '2 h 00 min'.
+    The style for times of an hour or more (Category 3 and 4 responses), where seconds would be false precision."""
+    if _missing(seconds):
+        return "–"
+    h, m = divmod(int(round(seconds / 60)), 60)
+    return f"{h} h {m:02d} min"
+
+
 def mmss(seconds: float) -> str:
-    """Seconds as 'M:SS' (or 'H:MM:SS' from an hour), rounded to the nearest second."""
-    if seconds is None or (isinstance(seconds, float) and math.isnan(seconds)):
+    """A response time as the book writes it: under an hour, minutes:seconds rounded to the nearest second
+    (1730 -> '28:50'); from an hour, hours and minutes (18397 -> '5 h 07 min'), as the front page's 'How to read
+    it' says (a test holds its examples to this function)."""
+    if _missing(seconds):
         return "–"
     s = int(round(seconds))
-    h, rem = divmod(s, 3600)
-    m, sec = divmod(rem, 60)
-    return f"{h}:{m:02d}:{sec:02d}" if h else f"{m}:{sec:02d}"
+    if s >= 3600:
+        return hours_minutes(s)
+    m, sec = divmod(s, 60)
+    return f"{m}:{sec:02d}"
+
+
+def number(value: float, digits: int = 1, unit: str = "") -> str:
+    """A number with a true minus sign when negative and no sign otherwise: -3.14 -> '−3.1'; with `unit`
+    appended after a space ('−3.1 points'). Zero shown as zero is never negative ('0.0', not '−0.0')."""
+    text = f"{abs(value):,.{digits}f}"
+    negative = value < 0 and float(text.replace(",", "")) != 0
+    return (MINUS if negative else "") + text + (f" {unit}" if unit else "")
+
+
+def signed(value: float, digits: int = 1, unit: str = "") -> str:
+    """A difference with its sign always shown, a true minus or a plus: 0.4 -> '+0.4', -13.8 -> '−13.8'; what
+    rounds to zero is '0.0' with no sign."""
+    text = number(value, digits, unit)
+    return text if text.startswith(MINUS) or float(f"{abs(value):.{digits}f}") == 0 else "+" + text
+
+
+def span(low: str, high: str) -> str:
+    """A range as the pages write it, from two formatted ends: 'low to high' (never a dash, which beside a minus
+    sign reads as one: '−5.0 to 57.5', not '-5.0–57.5')."""
+    return f"{low} to {high}"
+
+
+def seconds_difference(diff: float, tolerance: float | None = None) -> str:
+    """A difference in seconds, in whole seconds as AmbSYS publishes them: -1.2 -> '−1 s', 0.4 -> '0 s'. With a
+    `tolerance` (a rule 'within t seconds'), a difference whose whole seconds would put it on the other side of
+    the rule keeps one decimal: -2.4 with tolerance 2 is '−2.4 s', not '−2 s', which would read as within."""
+    whole = round(diff)
+    if tolerance is not None and (abs(whole) <= tolerance) != (abs(diff) <= tolerance):
+        return signed(diff, 1, "s")
+    return signed(whole, 0, "s")
 
 
 def fy_label(start_year: int) -> str:
@@ -78,8 +133,19 @@ def ordinal(n: int) -> str:
 
 
 def percent(value: float, digits: int = 1) -> str:
-    """0.123 -> '12.3%'."""
-    return f"{100 * value:.{digits}f}%"
+    """0.123 -> '12.3%'; a negative share with a true minus sign: -0.031 -> '−3.1%'."""
+    return number(100 * value, digits) + "%"
+
+
+def percent_range(low: float, high: float, digits: int = 1) -> str:
+    """Two shares as a range: (-0.031, 0.305) -> '−3.1% to 30.5%'."""
+    return span(percent(low, digits), percent(high, digits))
+
+
+def input_percent(value: float) -> str:
+    """An input's share with only the decimals it has (an assumption, not a measurement: '10.0%' would claim a
+    precision it does not have): 0.1 -> '10%', 2.0 -> '200%', 0.125 -> '12.5%'."""
+    return number(100 * value, 2).rstrip("0").rstrip(".") + "%"
 
 
 def millions(pounds: float, digits: int = 1) -> str:

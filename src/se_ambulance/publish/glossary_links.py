@@ -7,7 +7,8 @@ links, tables written as HTML and the glossary itself are left alone. The links 
 references (the `term` role's), so the strict build fails if one does not resolve.
 
 A term written in lower case in the glossary matches in any case ("donor", "Donors"); one with capitals
-matches exactly ("AmbSYS", "Monte Carlo", "R²"). A lower-case term also matches its plural in -s or -es; quotations
+matches exactly ("AmbSYS", "Monte Carlo", "R²"). A term ending in a lower-case letter also matches its plural in -s or
+-es ("donors", "XmR charts"); an abbreviation does not ("SPCs" is not "SPC"). Quotations
 (block quotes) are the quoted author's words and are left alone.
 """
 
@@ -49,7 +50,7 @@ def glossary_terms(source: str) -> list[str]:
 
 def _one(term: str) -> str:
     body = re.escape(term).replace(r"\ ", r"\s+")
-    if term == term.lower() and term[-1].isalpha():
+    if term[-1].islower():  # a word, not an abbreviation: 'donors', and 'XmR charts' as well as 'XmR chart'
         body += "(?:s|es)?"
     case = "(?i:" if term == term.lower() else "(?:"
     return case + body + ")"

@@ -276,7 +276,9 @@ def rural_urban_gap_sentence(urban: float, rural: float) -> str:
 
     Rules, stated on the page: the direction ('faster in the rural districts') only when the gap is at least
     0.1 percentage point, the precision shown; the gap is 'small' when it is less than SMALL_GAP_SHARE of the
-    growth common to both (the slower class's growth), otherwise 'not small'."""
+    growth common to both (the slower class's growth), otherwise 'not small'. Everything is worked out from the two
+    shares as the page shows them (to 0.1%), so the gap is the one a reader computes from them."""
+    urban, rural = round(urban, 3), round(rural, 3)
     gap = rural - urban
     points = round(abs(gap) * 100, 1)
     if points == 0:

@@ -65,19 +65,20 @@ _BADGE = {"supported": "supported", "partly supported": "partly", "not supported
 
 
 def claims_html(table) -> "HTML":
-    """The claims register as an HTML table with verdict badges and links to the testing chapter."""
+    """The claims register as an HTML table with verdict badges and a link to the page that tests each claim,
+    named by its title."""
     import html as _h
 
     from IPython.display import HTML
 
+    from se_ambulance.publish.pages import page_link
     from se_ambulance.reference.seeds import seed_document
 
     rows = []
     for r in table.itertuples():
         link = ""
-        if isinstance(r.chapter, str):  # claims with no testing chapter have NaN here
-            page = r.chapter.split("/")[-1] + ".html" + (f"#{r.section}" if isinstance(r.section, str) else "")
-            link = f'<a href="{page}">{_h.escape(r.chapter.split("/")[-1].replace("_", " "))}</a>'
+        if isinstance(r.chapter, str):  # claims with no testing chapter have NaN here; the page by its title
+            link = page_link(r.chapter, "notebooks/06_claims", r.section if isinstance(r.section, str) else None)
         rows.append(
             f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br>'
             f'<small>{_h.escape(seed_document(r.seed).label)}</small></td>'

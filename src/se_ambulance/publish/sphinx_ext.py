@@ -10,7 +10,8 @@
   in the browser and names a CDN the site must not depend on.
 - Removes any other exact duplicate script.
 - Every table sits in a labelled wrapper that scrolls sideways on a narrow screen (keyboard-focusable, with a
-  shadow where more columns are hidden); a header cell with nothing in it becomes a data cell.
+  shadow where more columns are hidden); a pandas table gets one header row, the index named in it; a header cell
+  with nothing in it becomes a data cell.
 - Print: every printed page carries the book's title, edition, data vintage and address in its margins
   (`publish.stamp.current_stamp`); the stylesheet's print rules hide navigation and fit charts and tables.
 - When the build makes the PDF edition (`SE_AMBULANCE_PDF_LINKS=1`, set by `pipeline.pdf`), every page's
@@ -43,6 +44,8 @@ from pathlib import Path
 
 from jinja2 import BaseLoader, TemplateNotFound
 from sphinx.util import logging
+
+from se_ambulance.publish.table_html import drop_pandas_style, one_header_row
 
 logger = logging.getLogger(__name__)
 
@@ -130,10 +133,12 @@ def _text(fragment: str) -> str:
 def wrap_tables(body: str) -> str:
     """Each table in a wrapper that scrolls sideways when the table is wider than the screen: a region named by
     the table's caption or the heading above it (numbered when a heading has several), reachable by keyboard.
-    An empty header cell (pandas' corner above the index) becomes a data cell: a header must name something."""
+    A pandas table gets one header row with the index named in it (`publish.table_html.one_header_row`); an empty
+    header cell left (pandas' corner above an unnamed index) becomes a data cell: a header must name something."""
+    body = drop_pandas_style(body)  # its rule right-aligns every pandas header
     out, pos, used = [], 0, {}
     for m in _TABLE.finditer(body):
-        table = _EMPTY_TH.sub(r"<td\1></td>", m.group(0))
+        table = _EMPTY_TH.sub(r"<td\1></td>", one_header_row(m.group(0)))  # pandas' index name in the header row
         caption = _CAPTION.search(table)
         headings = _HEADING.findall(body, 0, m.start())
         name = _text(caption.group(1)) if caption else (_text(headings[-1]) if headings else "")

@@ -94,14 +94,21 @@ DEFINITION_LABELS = {
 }
 
 
-def claim_comparison_table(comparison: pd.DataFrame) -> pd.DataFrame:
-    """`performance.compare_with_claim` with means as m:ss and differences in whole tenths of a second."""
-    from se_ambulance.publish.format import mmss
+def claim_comparison_table(comparison: pd.DataFrame, tolerance: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """`performance.compare_with_claim` with means as m:ss and differences in whole seconds, as AmbSYS publishes
+    them (`format.seconds_difference`). `tolerance`: the claims' rounding by category ('C1': 2.0), so that a
+    difference just outside it is never rounded to read as inside; by default the register's response-time claims'."""
+    from se_ambulance.publish.format import mmss, seconds_difference
 
+    if tolerance is None:
+        from se_ambulance.claims.register import claim
+
+        tolerance = {cat: claim(f"{cat.lower()}-mean-2024-25").tolerance for cat in ("C1", "C2")}
     out = pd.DataFrame(index=pd.Index(comparison["key"].map(DEFINITION_LABELS), name="Definition"))
     for cat in ("C1", "C2"):
-        out[f"{cat} mean"] = comparison[cat].map(mmss).to_numpy()
-        out[f"{cat} − claim (s)"] = comparison[f"{cat}_diff"].round(1).to_numpy()
+        out[f"Category {cat[1]} average"] = comparison[cat].map(mmss).to_numpy()
+        out[f"Category {cat[1]}: difference from the claim"] = [
+            seconds_difference(d, tolerance.get(cat)) for d in comparison[f"{cat}_diff"]]
     return out
 
 
@@ -111,7 +118,7 @@ def ranks_table(ranks: pd.DataFrame, category: str) -> pd.DataFrame:
     from se_ambulance.reference.orgs import short_name
 
     return pd.DataFrame({
-        f"{category} mean": ranks["mean"].map(mmss).to_numpy(), "rank": ranks["rank"].to_numpy(),
+        f"{category} average": ranks["mean"].map(mmss).to_numpy(), "rank": ranks["rank"].to_numpy(),
         "of": ranks["of"].to_numpy(),
         "fastest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["fastest_org"], ranks["fastest_mean"])],
         "slowest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["slowest_org"], ranks["slowest_mean"])],
@@ -174,45 +181,59 @@ def winter_words(ratio: float) -> str:
 
 
 ACTIVITY_COLUMNS = {"incidents_per_day": "Incidents a day", "c1_share": "C1", "c2_share": "C2", "c3_share": "C3",
-                    "c4_share": "C4", "hear_and_treat_share": "Hear and treat", "see_and_treat_share": "See and treat",
+                    "c4_share": "C4", "other_types_share": "Other types",
+                    "hear_and_treat_share": "Hear and treat", "see_and_treat_share": "See and treat",
                     "conveyed_ed_share": "Conveyed to ED", "conveyed_other_share": "Conveyed elsewhere"}
 
 
 def activity_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
     """`activity.activity_shares_by_year` with shares as percentages and readable column names; a dash where
     the year is incomplete for that count (`metrics.complete_years`), as chapter 1's yearly means show it."""
-    from se_ambulance.publish.format import fy_label
+    from se_ambulance.publish.format import fy_label, percent
 
     out = pd.DataFrame(index=pd.Index([fy_label(y) for y in shares.index], name="Financial year"))
     for col, label in ACTIVITY_COLUMNS.items():
         v = shares[col].to_numpy()
-        out[label] = (v.round(0).astype(int) if col == "incidents_per_day"
-                      else ["–" if x != x else f"{100 * x:.1f}%" for x in v])
+        out[label] = ([f"{x:,.0f}" for x in v] if col == "incidents_per_day"
+                      else ["–" if x != x else percent(x) for x in v])
     return out
 
 
+REGRESSION_MODELS = {"demand": "Demand model", "handover": "Handover model"}  # as the chapter's method notes name them
+REGRESSION_COLUMNS = {"model": "Model", "term": "Factor", "minutes": "Change in the Category 2 average (minutes)",
+                      "ci": "95% confidence interval", "p": "p-value", "r2": "R² of the model",
+                      "n": "Months"}
+
+
 def regression_table(coefs: pd.DataFrame) -> pd.DataFrame:
-    """`activity.coefficient_table` rounded for reading, p-values as '<0.001' or three decimals."""
-    out = coefs.copy()
-    for c in ("minutes", "ci_low", "ci_high", "r2"):
-        out[c] = out[c].round(2)
-    out["p"] = out["p"].map(lambda p: "<0.001" if p < 0.001 else f"{p:.3f}")
-    return out.set_index(["model", "term"])
+    """`activity.coefficient_table` for reading: the change in minutes and its 95% interval with true minus signs
+    ('−1.88 to 1.92'), p-values as '<0.001' or three decimals, and column names in words."""
+    from se_ambulance.publish.format import number, span
+
+    out = pd.DataFrame({
+        "model": [REGRESSION_MODELS.get(m, m) for m in coefs["model"]], "term": coefs["term"].to_numpy(),
+        "minutes": [number(v, 2) for v in coefs["minutes"]],
+        "ci": [span(number(lo, 2), number(hi, 2)) for lo, hi in zip(coefs["ci_low"], coefs["ci_high"])],
+        "p": ["<0.001" if p < 0.001 else f"{p:.3f}" for p in coefs["p"]],
+        "r2": [number(v, 2) for v in coefs["r2"]], "n": coefs["n"].to_numpy()})
+    return out.rename(columns=REGRESSION_COLUMNS).set_index(["Model", "Factor"])
 
 
 def backtest_table(summary: pd.DataFrame) -> pd.DataFrame:
     """`forecast.backtest_summary` with readable names, best first."""
+    from se_ambulance.publish.format import percent
+
     names = {"mase": "MASE", "relative_to_seasonal_naive": "MASE ÷ seasonal naive's", "mape": "MAPE",
-             "coverage": "actuals inside 95% interval", "origins": "origins"}
+             "coverage": "actual months inside the 95% interval", "origins": "tests"}
     out = summary.reindex(columns=[c for c in names if c in summary.columns]).copy()
     out["mase"] = out["mase"].round(3)
     if "relative_to_seasonal_naive" in out:
         out["relative_to_seasonal_naive"] = out["relative_to_seasonal_naive"].round(2)
-    out["mape"] = out["mape"].map(lambda v: f"{100 * v:.1f}%")
-    out["coverage"] = out["coverage"].map(lambda v: f"{100 * v:.0f}%")
+    out["mape"] = out["mape"].map(percent)
+    out["coverage"] = out["coverage"].map(lambda v: percent(v, 0))
     out = out.rename(columns=names)
-    out.index = out.index.map(lambda m: m.replace("_", " "))
-    out.index.name = "model (best first)"
+    out.index = out.index.map(model_label)
+    out.index.name = "Method (best first)"
     return out
 
 
@@ -223,9 +244,14 @@ MUCH_BETTER_THAN_NAIVE = 0.20
 CLEAR_LEAD = 0.10
 
 
+# Forecasting methods as the pages name them: the two statsmodels models by their abbreviations (each in the
+# glossary), the two baselines in words.
+MODEL_LABELS = {"sarima": "SARIMA", "ets": "ETS", "seasonal_naive": "seasonal naive", "drift": "drift"}
+
+
 def model_label(model: str) -> str:
-    """'seasonal_naive' -> 'seasonal naive': a forecasting method as the pages name it."""
-    return str(model).replace("_", " ")
+    """'seasonal_naive' -> 'seasonal naive', 'sarima' -> 'SARIMA': a forecasting method as the pages name it."""
+    return MODEL_LABELS.get(str(model), str(model).replace("_", " "))
 
 
 def ranking_sentence(winner: Mapping) -> str:
@@ -233,18 +259,20 @@ def ranking_sentence(winner: Mapping) -> str:
     CLEAR_LEAD (the runner-up's MASE less the winner's, as a share of the runner-up's) is clear."""
     from se_ambulance.publish.format import percent
 
-    rule = f"the book's rule ({percent(CLEAR_LEAD, 0)} or more)"
     if winner["runner_up"] is None:
         return "Only one method was scored, so there is no ranking to judge."
+    rule = f"The book calls a lead over the runner-up clear when the winner's score is {percent(CLEAR_LEAD, 0)} or more lower."
     if winner["relative_margin"] < CLEAR_LEAD:
-        return f"That is not a clear lead by {rule}, so other origins could change the ranking."
-    return f"That is a clear lead by {rule}, though it rests on the origins chosen."
+        return f"{rule} This lead is not clear, so other test dates could change the ranking."
+    return f"{rule} This lead is clear, though it rests on the test dates chosen."
 
 
 def naive_comparison_sentence(summary: pd.DataFrame) -> str:
     """The best method against seasonal naive (this year will look like last year). `summary` is
     `forecast.backtest_summary`; the rule: a MASE at least MUCH_BETTER_THAN_NAIVE below seasonal naive's, over
-    the same origins, is much better."""
+    the same origins, is much better. It is a second bar, higher than CLEAR_LEAD, and the sentence says what each
+    bar is for, so that two thresholds on one comparison (when seasonal naive is the runner-up) do not read as one
+    rule stated twice."""
     from se_ambulance.publish.format import percent
 
     best = str(summary["mase"].idxmin())
@@ -254,14 +282,17 @@ def naive_comparison_sentence(summary: pd.DataFrame) -> str:
     if "relative_to_seasonal_naive" not in summary:
         return ""
     ratio = float(summary.loc[best, "relative_to_seasonal_naive"])
-    lower = 1 - ratio
-    rule = f"the book's rule (at least {percent(MUCH_BETTER_THAN_NAIVE, 0)} lower)"
+    lower = percent(1 - ratio)
+    name = model_label(best)
+    name = name[:1].upper() + name[1:]  # it opens a sentence
+    bar = (f"A second, higher bar asks whether forecasting is worth it at all: the book calls a method much better "
+           f"than seasonal naive (this year will look like last year) when its score is at least "
+           f"{percent(MUCH_BETTER_THAN_NAIVE, 0)} lower.")
     if ratio <= 1 - MUCH_BETTER_THAN_NAIVE:
-        return (f"The best method's MASE is {percent(lower)} below seasonal naive's, much better by {rule}: at a "
-                f"one-year horizon, {model_label(best)} did much better than assuming this year will look like "
-                "last year.")
-    return (f"The best method's MASE is only {percent(lower)} below seasonal naive's, not much better by {rule}: at "
-            "a one-year horizon, no method did much better than assuming this year will look like last year.")
+        return (f"{bar} {name}'s is {lower} lower, so at a one-year horizon it did much better than "
+                "assuming this year will look like last year.")
+    return (f"{bar} {name}'s is only {lower} lower, so at a one-year horizon no method did much better "
+            "than assuming this year will look like last year.")
 
 
 def backtest_values(summary: pd.DataFrame, winner: Mapping, shown_model: str) -> dict[str, str]:
@@ -308,21 +339,22 @@ def trend_fit_words(totals: pd.Series, covid: str) -> str:
 
 def category_outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
     """`forecast.category_outlook` as counts with thousands separators and changes in %."""
+    from se_ambulance.publish.format import percent, percent_range
+
     return pd.DataFrame({
         "last 12 months": outlook["last_12"].map(lambda v: f"{v:,.0f}"),
         "next 12 months": outlook["next_12"].map(lambda v: f"{v:,.0f}"),
-        "change": outlook["growth"].map(lambda v: f"{100 * v:.1f}%"),
-        "range": [f"{100 * lo:.1f}% to {100 * hi:.1f}%" for lo, hi in zip(outlook["low"], outlook["high"])],
+        "change": outlook["growth"].map(percent),
+        "range": [percent_range(lo, hi) for lo, hi in zip(outlook["low"], outlook["high"])],
     }, index=outlook.index)
 
 
 def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
-    """Every measure in the latest complete year, as 'rate (95% CI)' by organisation."""
-    from se_ambulance.publish.format import fy_label
+    """Every measure in the latest complete year, as 'rate (95% CI)' by organisation: '49.1% (44.3% to 54.0%)'."""
+    from se_ambulance.publish.format import fy_label, percent, percent_range
 
     latest = rates[rates["fy"] == rates["fy"].max()]
-    pct = lambda v: f"{100 * v:.1f}%"  # noqa: E731
-    shown = latest.assign(rate=[f"{pct(r.rate)} ({pct(r.ci_low)}–{pct(r.ci_high)})" for r in latest.itertuples()])
+    shown = latest.assign(rate=[f"{percent(r.rate)} ({percent_range(r.ci_low, r.ci_high)})" for r in latest.itertuples()])
     table = shown.pivot(index="measure_label", columns="organisation", values="rate")
     table = table.reindex(columns=[c for c in order if c in table.columns])
     table.index.name = f"{fy_label(int(rates['fy'].max()))} (95% CI)"
@@ -378,7 +410,7 @@ def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFra
     from itertools import combinations
 
     from se_ambulance.analysis import outcomes
-    from se_ambulance.publish.format import fy_label
+    from se_ambulance.publish.format import fy_label, signed
     from se_ambulance.reference.orgs import short_name
 
     parts = []
@@ -390,7 +422,7 @@ def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFra
             gap = gap.set_index("fy")
             pair = f"{short_name(a)} − {short_name(b)}"
             parts.append(pd.DataFrame({
-                f"{label}: {pair}": gap["difference"].map(lambda v: f"{100 * v:+.1f} points"),
+                f"{label}: {pair}": gap["difference"].map(lambda v: signed(100 * v, 1, "points")),
                 f"{label}: intervals overlap?" if len(members) == 2 else f"{label}: {pair}, intervals overlap?":
                     gap["intervals_overlap"].map({True: "yes", False: "no"})}))
     if not parts:

@@ -56,8 +56,8 @@ REGISTER: tuple[Item, ...] = (
     Item("corporate", "Corporate overheads and leadership", "benefit", True, "turnover", 0.002, 0.005, 0.010, 1, 2,
          MONITOR + ". A group is not a merger: its trusts remain separate legal entities and employers with their own "
          "boards and statutory duties, sharing a chair and a chief executive (the group's announcement and its case for change), so this line alone runs "
-         "up to 1% (Monitor's band covers corporate and clinical support savings together; chapter 5 sets the cash "
-         "lines' total against it). " + OUTCOME, "amber", "red", sized_as="outcome", in_trust_plans=True),
+         "up to 1% (Monitor's band covers corporate and clinical support savings together; the appraisal page sets "
+         "the cash lines' total against it). " + OUTCOME, "amber", "red", sized_as="outcome", in_trust_plans=True),
     Item("procurement", "Joint procurement of vehicles, equipment and IT", "benefit", True, "turnover",
          0.001, 0.003, 0.006, 2, 2, "Our range, inside Monitor's 1–3% band (clinical support and non-pay); "
          "no ambulance-specific evidence found. Overlaps Carter's productivity opportunity (fleet, consumables). "

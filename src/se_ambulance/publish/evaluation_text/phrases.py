@@ -13,15 +13,15 @@ OUTCOME_NAMES = {
     # True for a group of any size: with two members the gap is between them.
     "c2_mean_gap": "Gap between the members' Category 2 means (slowest minus fastest)",
 }
-OUTCOME_DEFINITIONS = {
-    "c2_mean": "AmbSYS A30 ÷ A10 (total ÷ incidents), pooled over the members by incidents; minutes",
-    "c2_p90": "AmbSYS A32; members pooled as the incident-weighted mean of their 90th centiles (an "
+OUTCOME_DEFINITIONS = {  # in words: the AmbSYS codes behind each are in reference.indicators
+    "c2_mean": "Total Category 2 response time ÷ Category 2 incidents, the members pooled by incidents; minutes",
+    "c2_p90": "The Category 2 90th centile; members pooled as the incident-weighted mean of their 90th centiles (an "
               "approximation: a centile cannot be pooled exactly from published figures); minutes",
-    "c1_mean": "AmbSYS A24 ÷ A8, pooled by incidents; minutes",
-    "c1_p90": "AmbSYS A26, incident-weighted over members (approximation); minutes",
-    "hear_and_treat": "AmbSYS A17 ÷ A7 (all incidents), summed over members; share",
-    "ed_conveyance": "AmbSYS A53 ÷ A7, summed over members; share",
-    "c2_mean_gap": "The slowest member's C2 mean minus the fastest's (A30 ÷ A10); compared with the same gap "
+    "c1_mean": "Total Category 1 response time ÷ Category 1 incidents, pooled by incidents; minutes",
+    "c1_p90": "The Category 1 90th centile, incident-weighted over members (an approximation); minutes",
+    "hear_and_treat": "Incidents resolved by hear and treat ÷ all incidents, summed over members; share",
+    "ed_conveyance": "Incidents conveyed to an emergency department ÷ all incidents, summed over members; share",
+    "c2_mean_gap": "The slowest member's Category 2 mean minus the fastest's; compared with the same gap "
                    "in every set of donor trusts of the group's size; minutes",
 }
 BETTER_WHEN = {"c2_mean": "lower", "c2_p90": "lower", "c1_mean": "lower", "c1_p90": "lower",
@@ -101,9 +101,9 @@ POWER_BASIS = {  # what a rule version's power check is measured on (reference.e
                         "pre-period error and the spread of its placebos); the largest applies",
 }
 MEANINGFUL_BASIS = {  # what a version's meaningful change is (reference.evaluation.RuleVersion.meaningful)
-    "share_of_level": "a share of the group's pre-period level (the `meaningful_change` parameter; for the gap, of the "
-                      "Category 2 mean)",
-    "per_outcome": "each outcome's own size in its own unit, with a stated meaning (the `meaningful` parameter)",
+    "share_of_level": "a share of the group's pre-period level, set by the book's parameters (for the gap, a share "
+                      "of the Category 2 mean)",
+    "per_outcome": "each outcome's own size in its own unit, with a stated meaning, set by the book's parameters",
 }
 
 SENSITIVITY_LABELS = {

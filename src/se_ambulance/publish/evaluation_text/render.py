@@ -14,7 +14,8 @@ from se_ambulance.reference import evaluation as RE
 
 from .phrases import OUTCOME_NAMES, VERDICT_WORDS
 from .sentences import (DESIGN_DATA, counts_from_sentence, horizon_name, horizon_note, pre_period_sentence,
-                        start_note, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED, RULE_REVISED, answerable_words, exclusions_paragraph,
+                        start_note, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED,
+                        RULE_REVISED, answerable_words, donors_sentence, exclusions_paragraph,
                         exploratory_sentence, first_test_sentence, headline, lean_sentence, left_out_words, level_note,
                         members_words, power_basis_words, power_gate_sentence, power_sentence, rule_in_force_sentence,
                         rule_name, sc_counts, season_sentence, sensitivity_minutes, verdict_text)
@@ -109,6 +110,7 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
         "ev.pre_months": str(p.fit.pre_months),
         "ev.donors": names(study.donors), "ev.n_donors": str(len(study.donors)),
+        "ev.donors_sentence": donors_sentence(study),
         "ev.excluded": left_out_words(study),
         "ev.exclusions": exclusions_paragraph(study),
         "ev.c2.level_note": level_note(study.pre_levels.get("group", math.nan),

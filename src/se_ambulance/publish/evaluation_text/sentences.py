@@ -169,6 +169,28 @@ def members_words(study: Study) -> str:
     return f"the {number_word(len(study.design.members))} trusts"
 
 
+def donors_sentence(study: Study) -> str:
+    """'The group is compared with 7 other ambulance trusts, none of which formed a group in the
+    months compared. In the mix that stands in
+    for the group's Category 2 average, 3 of them carry weight; the largest weight, 61%, is South Western (SWASFT)'s.'
+    A donor carries weight when its weight shows as at least 1% in the donors table (whole percent), so the sentence
+    and the table count the same trusts."""
+    n = len(study.donors)
+    head = (f"The group is compared with {n} other ambulance trust{'s' if n != 1 else ''}, "
+            f"{'none of which' if n != 1 else 'which did not'} form{'ed' if n != 1 else ''} a group in the months compared.")
+    weights = {c: float(study.primary.fit.weights.get(c, 0.0)) for c in study.donors}
+    shown = {c: round(100 * w) for c, w in weights.items()}
+    weighted = [c for c in study.donors if shown[c] > 0]
+    if not weighted:
+        return head
+    top = max(weighted, key=weights.__getitem__)
+    mix = "In the mix that stands in for the group's Category 2 average,"
+    if len(weighted) == 1:
+        return f"{head} {mix} only {short_name(top)} carries weight ({shown[top]}%)."
+    return (f"{head} {mix} {len(weighted)} of them carry weight; the largest weight, {shown[top]}%, is "
+            f"{short_name(top)}'s.")
+
+
 def _region_clause(code: str, study: Study) -> str | None:
     """'it sits in NHS England's South East region with both members, …' when the trust shares its region (as the
     data file gives it) with a member of this group; None when it shares it with none."""
