@@ -471,7 +471,7 @@ def test_the_claims_page_names_the_register_verdicts_a_new_release_moved(project
     assert "1 of the register's verdicts differ" in values["claims.release.summary"]
     table = claims_text.moved_claims_table(moves)
     assert table[["tested in", "previous release", "this release"]].values.tolist() == [
-        ["01_performance", "not supported", "supported"]]
+        ["Response times since the Ambulance Response Programme", "not supported", "supported"]]
 
 
 def test_an_earlier_vintage_that_cannot_be_found_is_reported_not_guessed(project):

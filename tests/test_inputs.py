@@ -40,7 +40,8 @@ def test_each_chapter_reads_the_datasets_its_code_reaches(analysis):
     assert {"snpp_subicb", "snpp_la_85plus", "ambsys", "rural_urban_2021"} <= analysis["04_demand"].datasets
     assert "ambco" not in analysis["04_demand"].datasets
     assert analysis["07_sources"].datasets is EVERY  # it lists every dataset's pin
-    assert analysis["08_assumptions"].datasets == set()
+    # its parameters table validates the evaluation's start month against the pinned AmbSYS release's last month
+    assert analysis["08_assumptions"].datasets == {"ambsys"}
     # its own AmbSYS reads (the standards table, the evaluation's study) and AmbCO's vintage; the rest is the register's
     assert analysis["00_introduction"].datasets == {"ambsys", "ambco"}
 
@@ -207,9 +208,10 @@ def set_pin(root: Path, dataset: str, sha: str) -> None:
     ("trust_polygons", ["01_performance", "07_sources"]),
     # A new AmbSYS release, its claim results unchanged: the chapters that read AmbSYS (the front page's standards
     # and evaluation among them), the sources page, and the claims page (which recomputes the register on the
-    # previous release); not outcomes or assumptions.
-    ("ambsys", ["00_introduction", "01_performance", "02_signals_and_drivers", "04_demand", "05_appraisal", "06_claims", "07_sources",
-                "09_evaluation"]),
+    # previous release), and the assumptions page (its parameters table checks the evaluation's start against the
+    # release's last month); not outcomes.
+    ("ambsys", ["00_introduction", "01_performance", "02_signals_and_drivers", "04_demand", "05_appraisal", "06_claims",
+                "07_sources", "08_assumptions", "09_evaluation"]),
 ])
 def test_a_new_pin_re_runs_only_the_chapters_that_read_it(project, dataset, chapters):
     project["build"]()
