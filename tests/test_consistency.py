@@ -119,7 +119,7 @@ CHAPTER_ONLY = {
     "demand.base_year": ("04_demand", "base_year", "2024"),
     "demand.horizon_year": ("04_demand", "horizon_year", "2040"),
     "demand.backtest_start": ("04_demand", "bt_first", "March 2024"),
-    "demand.forecast_model": ("04_demand", "shown_model", "ets"),
+    "demand.forecast_model": ("04_demand", "shown_model", "ETS"),
     # December 2025 to the pinned AmbSYS release's last month (each new release adds one).
     "evaluation.start_month": ("09_evaluation", "ev.post_months", str(_months_to_last_release("2025-12"))),
     "evaluation.pre_start": ("09_evaluation", "ev.pre_months", "44"),  # April 2022 to November 2025

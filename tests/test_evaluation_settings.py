@@ -69,8 +69,12 @@ def test_a_three_trust_group_is_described_as_three_trusts_throughout(ambsys):
     study = _study(ambsys, NORTH3)
     words = _everything(study)
     _clean(words)
-    assert len(study.donors) == 6 and study.results["c2_mean_gap"].rank.of == 21  # every set of three donors, + 1
-    assert "between the three trusts" in words and "donor sets of three" in words
+    # SCAS and SECAmb formed a group of their own, so they are not donors; nor are London and the Isle of Wight
+    assert study.donors == ["RX9", "RYA", "RYC", "RYF"]
+    # No set of three of the four donors leaves enough others to build its synthetic control: no rank, said so.
+    assert study.results["c2_mean_gap"].rank.of == 1
+    assert "between the three trusts" in words and "with 4 donors, no set of three leaves enough others" in words
+    assert not re.search(r"\b1st of 1\b", words)
     for two in ("two trusts", "both members", "pair of", "the two trusts'"):
         assert two not in words, two
     assert text.chapter_values(study)["ev.n_members"] == "three"

@@ -45,6 +45,14 @@ def test_the_build_executes_the_written_cell(tmp_path):
     assert parameters_cell(nbformat.read(nb, as_version=4)).source == "performance = {'claim_year': 1999}"  # untouched
 
 
+def test_a_second_parameters_cell_is_refused(tmp_path):
+    nb = write_notebook(tmp_path / "ch.ipynb", "performance = {}", "print(1)")
+    node = nbformat.read(nb, as_version=4)
+    node.cells.append(nbformat.v4.new_code_cell("performance = {}", metadata={"tags": ["parameters"]}))
+    with pytest.raises(BuildError, match="2 cells tagged 'parameters'; papermill allows one"):
+        parameters_cell(node)
+
+
 @pytest.mark.parametrize("source, message", [
     ("x = 1", "declares 'x'; a chapter declares parameter areas"),
     ("import os", "may only assign parameter areas"),

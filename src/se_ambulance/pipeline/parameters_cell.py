@@ -28,11 +28,13 @@ Declaration = list[tuple[str, list[str] | None]]  # (area, keys of a partial are
 
 
 def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
-    """The chapter's cell tagged `parameters` (None if it has none)."""
-    for cell in nb.cells:
-        if cell.cell_type == "code" and "parameters" in cell.metadata.get("tags", []):
-            return cell
-    return None
+    """The chapter's cell tagged `parameters` (None if it has none). A second one is refused: papermill injects the
+    run's values after the first, so a later copy would silently put the defaults back."""
+    cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
+    if len(cells) > 1:
+        raise BuildError(f"a chapter has {len(cells)} cells tagged 'parameters'; papermill allows one (the values "
+                         "injected after the first would be overwritten by the next). Remove the extra tag or cell.")
+    return cells[0] if cells else None
 
 
 def declaration(source: str, where: str = "the parameters cell") -> Declaration:

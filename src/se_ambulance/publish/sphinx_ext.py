@@ -394,7 +394,25 @@ def _write_root_redirect(app, exception) -> None:
         f'<body>\n<p><a href="{url}">{title}</a></p>\n</body>\n</html>\n', encoding="utf-8")
 
 
+def _page_outside_this_book(app, env, node, contnode):
+    """A link to one of the book's pages that this build does not hold (a one-chapter site, an atlas, the editions
+    record's small site) is shown as the page's title without a link, not refused. A link to any other unknown
+    page still fails the strict build, so a mistyped target is caught."""
+    import posixpath
+    from pathlib import PurePosixPath
+
+    from se_ambulance.publish.pages import PAGE_TITLES
+
+    if node.get("refdomain") != "std" or node.get("reftype") != "doc":
+        return None
+    target = node["reftarget"]
+    target = target.lstrip("/") if target.startswith("/") else posixpath.join(posixpath.dirname(node["refdoc"]), target)
+    pages = {PurePosixPath(doc).name for doc in PAGE_TITLES}
+    return contnode if PurePosixPath(posixpath.normpath(target)).name in pages else None
+
+
 def setup(app):
+    app.connect("missing-reference", _page_outside_this_book)
     app.connect("html-page-context", _clean_scripts, priority=900)
     app.connect("html-page-context", _page_body)
     app.connect("html-page-context", _print_and_pdf)

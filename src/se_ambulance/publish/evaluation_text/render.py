@@ -65,8 +65,11 @@ def verdict_block(study: Study) -> str:
     if gap is not None:
         out.append(f"**More consistent between {members_words(study)}** (the gap between the slowest and the fastest "
                    f"member's Category 2 mean): **{verdict_text('c2_mean_gap', gap, study.design.min_post_months)}**; "
-                   f"the gap has been {direction('c2_mean_gap', gap.fit.effect)} than its synthetic control's, ranking {rank_text(gap.rank)} "
-                   f"among the donor sets of {number_word(len(study.design.members))}.")
+                   f"the gap has been {direction('c2_mean_gap', gap.fit.effect)} than its synthetic control's"
+                   + (f", ranking {rank_text(gap.rank)} among the donor sets of "
+                      f"{number_word(len(study.design.members))}." if gap.rank.of > 1 else
+                      f". It has no rank: with {len(study.donors)} donors, no set of "
+                      f"{number_word(len(study.design.members))} leaves enough others to stand in for it."))
     if uninformative:
         out.append("The synthetic control is uninformative, and its estimate does not count, for: "
                    + "; ".join(uninformative) + ".")

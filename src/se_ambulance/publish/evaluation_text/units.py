@@ -92,6 +92,8 @@ def ordinal(n: int) -> str:
 def rank_text(rank) -> str:
     if not math.isfinite(rank.p):
         return "no estimate yet"
+    if rank.of <= 1:  # nothing to rank against: too few donors to treat any of them as the group
+        return "no rank (too few donors for placebos)"
     return f"{ordinal(rank.rank)} of {rank.of} (p = {rank.p:.2f})"
 
 
