@@ -276,6 +276,19 @@ def test_what_moved_a_verdict(before, after, again, data, code, expected):
     assert moved_by(before, after, again, data, code) == expected
 
 
+def test_claims_added_to_the_register_are_listed_apart_from_verdicts_that_moved():
+    one = E.load_editions()[0]
+    claims = dict(one.verdicts.claims)
+    gone = next(iter(claims))
+    del claims[gone]
+    claims["first-group-model"] = "cannot be tested"
+    two = one.model_copy(update={"verdicts": one.verdicts.model_copy(update={"claims": claims})})
+    lines = T.register_change_lines(two, one)
+    assert lines[0].startswith("**Claims added to the register** (1):") and "cannot be tested" in lines[0]
+    assert lines[1].startswith("**Claims taken out of the register** (1):")
+    assert T.register_change_lines(one, one) == []
+
+
 def test_calver_counts_the_editions_of_the_month():
     from se_ambulance.pipeline.edition_record import calver
 
@@ -498,7 +511,7 @@ def test_se_ambulance_edition_end_to_end_offline_with_a_mirror(tmp_path):
     [one, two] = E.load_editions(copy)
     assert two.data["ambsys"].file == APRIL and two.changes.months_added == ["2026-04"]
     assert two.code.commit == _git("rev-parse", "HEAD", cwd=copy).strip()
-    assert two.verdicts.evaluation and len(two.verdicts.claims) == len(one.verdicts.claims)
+    assert two.verdicts.evaluation and set(one.verdicts.claims) <= set(two.verdicts.claims)  # claims may be added
     assert "passed" in run.stdout  # the smoke tests ran, in the copy
     page = (copy / "_build" / "html" / "notebooks" / "07_sources.html").read_text(encoding="utf-8")
     from se_ambulance.publish.format import day_label

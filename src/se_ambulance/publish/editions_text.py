@@ -119,6 +119,8 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
         lines.append(f"**Code.** {'Changed' if c.code_changed else 'Unchanged'} ({ed.code.package}, {commit}).")
         if c.unavailable:
             lines.append(f"**Not compared.** {c.unavailable}")
+        if previous is not None:
+            lines += register_change_lines(ed, previous)
         if c.verdicts_moved:
             moved = []
             for m in c.verdicts_moved:
@@ -131,6 +133,20 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
             lines.append("**Verdicts moved.** None.")
     else:
         lines.append(f"**Code.** {ed.code.package}, commit {short_commit(ed.code.commit)}.")
+    return lines
+
+
+def register_change_lines(ed: Edition, previous: Edition) -> list[str]:
+    """Claims the register gained or lost since the previous edition: not verdicts that moved, so said apart."""
+    added = [i for i in ed.verdicts.claims if i not in previous.verdicts.claims]
+    removed = [i for i in previous.verdicts.claims if i not in ed.verdicts.claims]
+    lines = []
+    if added:
+        lines.append(f"**Claims added to the register** ({len(added)}):\n"
+                     + "\n".join(f"  - {claim_label(i)}: {ed.verdicts.claims[i]}." for i in added))
+    if removed:
+        lines.append(f"**Claims taken out of the register** ({len(removed)}): "
+                     + "; ".join(claim_label(i) for i in removed) + ".")
     return lines
 
 
