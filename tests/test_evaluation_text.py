@@ -479,12 +479,13 @@ def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_g
     study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
     answer = text.plain_answer(study)
     p = study.primary
-    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation "
-                             "fixed in advance gives “cannot be told from noise with these data” for its Category 2 "
-                             "average response time.")
+    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation, "
+                             "under the rule of 22 November 2026, gives “cannot be told from noise with these data” "
+                             "for its Category 2 average response time.")
     # the sizes are the governing rule's, never the revised rule's beside its verdict
     assert f"only a change of {p.mde_end:.1f} min could be told from the month-to-month noise" in answer
-    assert "4.9 min" not in answer and "rule of" not in answer  # one rule, so no rule is named
+    # the governing rule is named, once, so its sizes are not read as the revised rule's
+    assert "4.9 min" not in answer and answer.count("rule of") == 1
     soon = _study(primary=_primary(verdict=V.TOO_EARLY, mde_now=4.0, mde_end=2.5, revised=revised), adopted="2026-11-21")
     assert "With data to December 2027, a change of 2.5 min could be told" in text.plain_answer(soon)
     assert "Even with" not in text.plain_answer(soon)  # 'even ... only' when the data will be strong enough is false
@@ -567,7 +568,7 @@ def test_the_front_page_answer_for_another_group_names_the_start_it_assumes():
     same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     answer = text.plain_answer(_study(LAS_SCAS, ("R1F",), primary=_primary(revised=same), adopted="2026-11-21"))
     assert ("With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
-            "evaluation fixed in advance gives") in answer
+            "evaluation, under the rule of 22 November 2026, gives") in answer
     assert "into the group" not in answer and "the group's start" not in answer
     early = _study(LAS_SCAS, ("R1F",), primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(
         effect=1.0, pre_r2=0.1, post_months=1)), last="2025-10", post_months=1)

@@ -182,7 +182,7 @@ def claim_item(r: ClaimResult, explained: set[str] | None = None) -> str:
     if explained is not None:
         explained.add(words)
     other = disagreeing_words(r)
-    but = f"But {other}." if other else ""
+    but = f"Read another way, it would be {other}." if other else ""  # the verdict above is the one that counts
     return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, but, ln.note) if p)
 
 
@@ -355,6 +355,9 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
     trust_name, short = PROVIDERS[trust], short_trust_name(trust)
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
+    # A count of figures above a list of items: say which item holds two, so the numbers add up for the reader.
+    combined = (" The first item below holds both response-time figures."
+                if set(RESPONSE_IDS) <= set(ids) and response_times_item(results) else "")
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
         f'<div class="{BRIEFING_CLASS}">', "",
@@ -367,8 +370,8 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
         standards_table(standards, years), "",
         "Yearly 9-in-10 figures are approximate.", "",
         "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
-        f"{tally_sentence(results, ids)} **Supported** means the claimed figure is right, not that a standard was "
-        "met or that the group is working.", "",
+        f"{tally_sentence(results, ids)}{combined} **Supported** means the claimed figure is right, not that a "
+        "standard was met or that the group is working.", "",
         *claim_items(results, ids), "",
         "</div>",
     ]

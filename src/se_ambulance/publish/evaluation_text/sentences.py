@@ -689,8 +689,8 @@ def plain_answer(study: Study) -> str:
     # "into the group" only where the group's own start is meant: the case's group at the announcement's month.
     since = ("into the group" if decide.is_case_group(d) and decide.start_against_default(d) == "default" else
              f"after {start_phrase(d)}")
-    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} {since}, the evaluation fixed in advance gives "
-           f"“{VERDICT_WORDS[p.verdict]}” for its Category 2 average response time."]
+    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} {since}, the evaluation, under "
+           f"{rule_name(study.governing)}, gives “{VERDICT_WORDS[p.verdict]}” for its Category 2 average response time."]
     if decide.power_decided(p):
         m, end, until = (amount(D.PRIMARY, p.meaningful, signed=False), amount(D.PRIMARY, p.mde_end, signed=False),
                          month_label(d.power_until))
