@@ -14,7 +14,7 @@ from se_ambulance.claims.rule import BORDERLINE, judge_readings
 from se_ambulance.publish.claims_text import group_scope_note
 from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent, pounds_m
 from se_ambulance.publish.report import Prose
-from se_ambulance.reference.orgs import Group, names
+from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
 
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
 SUMMARY_LABELS = {
@@ -517,6 +517,58 @@ def scope_note(group: Group) -> str:
                      "what the claimed sums would mean for its trusts.")
 
 
+# The trust whose own savings plans are the evidence for the do-nothing baseline (`planned_savings`).
+SCAS = "RYE"
+
+
+def planned_savings_evidence(group: Group) -> Prose:
+    """The evidence for the savings the trusts would make anyway, true for every group: it is SCAS's, from before
+    the case's group formed, so for a group without SCAS it is the case's evidence carried over, not the group's."""
+    from se_ambulance.reference.finance import (SCAS_CIP_SHARE_2024, SCAS_CORPORATE_POSTS, SCAS_CORPORATE_POSTS_CUT,
+                                                SCAS_REDUCTION_PLAN_2025)
+
+    cut = f"cut about {SCAS_CORPORATE_POSTS_CUT} of its roughly {SCAS_CORPORATE_POSTS} corporate posts from April 2025."
+    also = (f"It also ran a 2024/25 cost-improvement plan of about {percent(SCAS_CIP_SHARE_2024)} of its spending, and "
+            f"planned a {millions(SCAS_REDUCTION_PLAN_2025)} reduction for 2025/26.")
+    scas = PROVIDERS[SCAS]
+    if group.is_case:
+        return Prose(f"Before the group, {scas} {cut} {also}")
+    if SCAS in group.members:
+        return Prose(f"The evidence for such savings comes from {scas}, before it formed {CASE_GROUP.name}, the case's group. It {cut} "
+                     f"{also}")
+    return Prose(f"The evidence for such savings comes from the case, not from {group.name}. Before forming {CASE_GROUP.name}, {scas}, "
+                 f"which is not in {group.name}, {cut} {also} No such plans of {names(group.members)} are in this "
+                 "book, so the share below is the case's, carried over.")
+
+
+def verdict_sentence(r, group: Group, claim_words: str = "") -> Prose:
+    """A money claim's verdict as the page states it, from its claim result (`claims.evaluate.benefit`, always
+    judged on the case's group): 'Verdict: **Supported ...**', or 'Verdict on "<claim_words>", judged the same way:
+    ...'. For another group it first says the verdict is judged on the case's group and gives the case's own figure
+    that decides it, so the verdict cannot be read as one on the group's own figures beside it."""
+    from se_ambulance.publish.claims_text import summary
+
+    verdict = f"**{summary(r)}**"
+    if group.is_case:
+        return Prose(f'Verdict on "{claim_words}", judged the same way: {verdict}' if claim_words else
+                     f"Verdict: {verdict}")
+    kind = next(k for k, cid in CLAIM_IDS.items() if cid == r.id)
+    what = "cash savings after the cost of running the group" if kind == "cash" else "non-cash benefits"
+    per = " a year" if r.reading == "a_year" else " in total, in today's money"
+    which = f'The verdict on "{claim_words}" is judged the same way,' if claim_words else "The verdict is judged"
+    return Prose(f"{which} on the case's group, {CASE_GROUP.name} ({names(CASE_GROUP.members)}), not on "
+                 f"{group.name}. There, {what} have a median of {_range(r.readings[r.reading], per)}. "
+                 f"Verdict: {verdict}")
+
+
+def verdict_values(results, group: Group) -> dict[str, Prose]:
+    """The page's verdict sentences by key (`cash_verdict`, `wider_verdict` and the summary's `wider_verdict_found`),
+    from the claims layer's results for the two money claims."""
+    cash, wider = results[CLAIM_IDS["cash"]], results[CLAIM_IDS["wider"]]
+    return {"cash_verdict": verdict_sentence(cash, group), "wider_verdict": verdict_sentence(wider, group),
+            "wider_verdict_found": verdict_sentence(wider, group, "up to the equivalent of £80 million")}
+
+
 def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.DataFrame, group: Group) -> dict[str, str]:
     """Every text value chapter 5 glues, by key. `sc` is the scale of `group` (the book's `group`)."""
     if tuple(sc.members) != tuple(group.members):
@@ -533,6 +585,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
+        "planned_savings_evidence": planned_savings_evidence(group),
         "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
         "income_summary": Prose(income_summary(sc, settings)), "drawn_inputs": drawn_inputs_words(settings, sc),
         "corporate_high": _share(A.input_range(settings, "corporate")[2]),
