@@ -622,3 +622,55 @@ def test_the_planned_savings_evidence_is_named_as_scass_and_the_cases_for_a_grou
     # The page pastes it, and types none of SCAS's figures itself.
     md = markdown()
     assert "{glue:md}`planned_savings_evidence`" in md and "585" not in md and "cut about" not in md
+
+
+# --- 10. What decides a verdict: one rule, on the numbers the sensitivity table shows ---------------------------
+
+# The pessimistic appraisal's yearly cash shares: the first four add up to about 80%, and the income shows as 10%.
+PESSIMISTIC_CASH = {"corporate": 0.352, "control_it": 0.19, "procurement": 0.131, "workforce": 0.13, "income": 0.0996,
+                    "estates": 0.07, "running": 0.02, "planned_savings": 0.0049}
+
+
+@pytest.mark.parametrize("st, named", [
+    (PESSIMISTIC_CASH, ["corporate", "control_it", "procurement", "workforce", "income"]),
+    (PESSIMISTIC_CASH | {"income": 0.0949}, ["corporate", "control_it", "procurement", "workforce"]),  # shows 9%
+    ({"realisation": 0.48, "productivity": 0.32, "pathways": 0.15, "turnover_uplift": 0.04},
+     ["realisation", "productivity", "pathways"]),
+    ({"corporate": 0.06, "estates": 0.04}, ["corporate"]),  # none reaches the share: the largest alone
+    ({"corporate": 0.0, "estates": -0.001}, []),  # nothing moves the outcome
+])
+def test_what_decides_is_every_input_the_table_shows_at_the_deciding_share(st, named):
+    """The paragraph under each verdict names exactly the inputs the sensitivity table shows at 10% or more in the
+    column of the reading that decides: the pessimistic appraisal's table showed the income at 10% while a
+    cumulative 80% cut-off left it out of the paragraph."""
+    indices = sobol_frame("annual_cash_savings", st)
+    decide = list(appraisal.rests_on(indices, "annual_cash_savings")["input"])
+    assert decide == named
+    s = settings()
+    table = text.sobol_table(indices, {}, s).set_index("assumption")["share of variance: cash a year"]
+    labels = text.input_labels(s)
+    shown = {k for k in st if labels.get(k, k) in table.index and float(table[labels.get(k, k)].rstrip("%")) >= 10}
+    if len(named) > 1 or (named and shown):
+        assert set(decide) == shown
+
+
+def test_the_paragraph_names_the_deciding_inputs_with_the_tables_numbers():
+    from types import SimpleNamespace
+
+    decide = appraisal.rests_on(sobol_frame("annual_cash_savings", PESSIMISTIC_CASH), "annual_cash_savings")
+    r = SimpleNamespace(id="efficiencies-10m", verdict="partly supported", sensitivity={
+        "best_evidenced": "not supported", "best_evidenced_between": [], "seeds": 10, "seeds_same": 10,
+        "rests_on": [{"input": x.input, "ST": x.ST, "quality": "amber" if x.input in ("corporate", "income") else "red"}
+                     for x in decide.itertuples()]})
+    words_ = text.rests_on_words(r)
+    assert words_.startswith("These inputs each explain at least 10% of the variance of the reading that decides the "
+                             "verdict (Sobol total indices, as the sensitivity table rounds them): Corporate overheads")
+    assert "The group's income, from published sources (10% of the variance, rated amber)." in words_
+    few = SimpleNamespace(id="efficiencies-10m", verdict="supported", sensitivity=r.sensitivity | {
+        "rests_on": [{"input": "corporate", "ST": 0.06, "quality": "amber"}]})
+    assert text.rests_on_words(few).startswith("No input explains 10% of the variance of the reading that decides the "
+                                               "verdict (Sobol total indices). The largest share is Corporate overheads")
+    assert text.rests_on_rule() == ("Under each verdict above, *What decides this verdict* names every input with at "
+                                    "least 10% in the column of the reading that decides it (*cash a year* and "
+                                    "*wider a year*).")
+    assert "{glue:md}`rests_on_rule`" in markdown()

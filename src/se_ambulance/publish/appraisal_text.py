@@ -67,15 +67,30 @@ def rests_on_words(r) -> str:
     if not sens:
         return ""
     labels = input_labels()
-    parts = [f"{labels.get(x['input'], x['input'])} ({percent(max(x['ST'], 0.0), 0)} of the variance, "
+    parts = [f"{labels.get(x['input'], x['input'])} ({percent(A.shown_share(x['ST']), 0)} of the variance, "
              f"{_QUALITY_WORDS.get(x['quality'], x['quality'])})" for x in sens["rests_on"]]
     red = [labels.get(x["input"], x["input"]) for x in sens["rests_on"] if x["quality"] == "red"]
-    out = (f"What decides the verdict (variance-based sensitivity, Sobol total indices): {'; '.join(parts)}. ")
+    rule = percent(A.DECIDING_SHARE, 0)
+    if not parts:
+        out = "No input moves the reading that decides the verdict. "
+    elif all(A.shown_share(x["ST"]) < A.DECIDING_SHARE for x in sens["rests_on"]):
+        out = (f"No input explains {rule} of the variance of the reading that decides the verdict (Sobol total indices). "
+               f"The largest share is {parts[0]}. ")
+    else:
+        out = (f"These inputs each explain at least {rule} of the variance of the reading that decides the verdict "
+               f"(Sobol total indices, as the sensitivity table rounds them): {'; '.join(parts)}. ")
     out += (f"It rests on assumptions rated red: {'; '.join(red)}. " if red else
             "None of the inputs that decide it is rated red. ")
     out += (f"{best_evidenced_words(r)} "
             f"The same verdict comes from {sens['seeds_same']} of {sens['seeds']} other random seeds.")
     return out
+
+
+def rests_on_rule() -> Prose:
+    """The sensitivity table's sentence on the rule that picks what decides each verdict, in the table's columns."""
+    columns = " and ".join(f"*{SOBOL_COLUMNS[deciding_outcome(k)]}*" for k in CLAIM_IDS)
+    return Prose(f"Under each verdict above, *What decides this verdict* names every input with at least "
+                 f"{percent(A.DECIDING_SHARE, 0)} in the column of the reading that decides it ({columns}).")
 
 
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -585,7 +600,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
-        "planned_savings_evidence": planned_savings_evidence(group),
+        "planned_savings_evidence": planned_savings_evidence(group), "rests_on_rule": rests_on_rule(),
         "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
         "income_summary": Prose(income_summary(sc, settings)), "drawn_inputs": drawn_inputs_words(settings, sc),
         "corporate_high": _share(A.input_range(settings, "corporate")[2]),
@@ -645,19 +660,23 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     return out
 
 
+# The sensitivity table's column for each money outcome ("share of variance: {this}").
+SOBOL_COLUMNS = {"annual_cash_savings": "cash a year", "npv_cash": "cash, present value",
+                 "annual_wider": "wider a year", "pv_wider": "wider, present value"}
+
+
 def sobol_table(indices: pd.DataFrame, quality: dict[str, str], settings: A.Settings) -> pd.DataFrame:
     """The Sobol total indices (SALib) of the four money outcomes, one row per input that explains at least 1% of
     any of them, with its evidence rating: what the verdicts rest on."""
     labels = input_labels(settings)
     wide = indices.pivot(index="input", columns="outcome", values="ST").clip(lower=0)
     wide = wide[(wide >= 0.01).any(axis=1)]
-    cols = {"annual_cash_savings": "cash a year", "npv_cash": "cash, present value", "annual_wider": "wider a year",
-            "pv_wider": "wider, present value"}
+    cols = SOBOL_COLUMNS
     wide = wide.reindex(columns=[c for c in cols if c in wide.columns]).sort_values(wide.columns[0], ascending=False)
     out = pd.DataFrame({"assumption": [labels.get(i, i) for i in wide.index],
                         "evidence": [quality.get(i, "") for i in wide.index]})
     for c in wide.columns:
-        out[f"share of variance: {cols[c]}"] = [percent(v, 0) for v in wide[c]]
+        out[f"share of variance: {cols[c]}"] = [percent(A.shown_share(v), 0) for v in wide[c]]  # as rests_on reads it
     return out
 
 
