@@ -580,7 +580,8 @@ def test_a_verdict_beside_another_groups_figures_says_it_is_the_cases_with_the_c
     assert not any("case's group" in v for v in case.values())
     for name, members in OTHER_GROUPS.values():
         other = text.verdict_values(results, Group(name, members))
-        for key, v in other.items():
+        for key in ("cash_verdict", "wider_verdict", "wider_verdict_found"):
+            v = other[key]
             assert "judged the same way," in v if key == "wider_verdict_found" else v.startswith("The verdict is judged")
             assert "on the case's group, SCAS + SECAmb (South East Coast (SECAmb) and South Central (SCAS)), " \
                    f"not on {name}. There, " in v, v
@@ -674,3 +675,27 @@ def test_the_paragraph_names_the_deciding_inputs_with_the_tables_numbers():
                                     "least 10% in the column of the reading that decides it (*cash a year* and "
                                     "*wider a year*).")
     assert "{glue:md}`rests_on_rule`" in markdown()
+
+
+def test_what_decides_says_whose_shares_it_gives_when_the_group_is_not_the_case():
+    """The verdicts, and so the shares that decide them, are the case's group's; the page's sensitivity table is the
+    book's group's. For another group both say so; for the case's group neither adds a word."""
+    from types import SimpleNamespace
+
+    from se_ambulance.reference.orgs import CASE_GROUP, Group
+
+    r = SimpleNamespace(id="efficiencies-10m", verdict="supported", sensitivity={
+        "best_evidenced": "supported", "best_evidenced_between": [], "seeds": 10, "seeds_same": 10,
+        "rests_on": [{"input": "corporate", "ST": 0.4, "quality": "amber"}]})
+    assert text.rests_on_scoped(r, CASE_GROUP) == text.rests_on_words(r)
+    assert text.rests_on_rule(CASE_GROUP) == text.rests_on_rule()
+    north = Group(*OTHER_GROUPS["without SCAS"])
+    scoped = text.rests_on_scoped(r, north)
+    assert scoped.startswith("The verdict is judged on the case's group, SCAS + SECAmb, so these shares are its own, "
+                             "not those of NWAS + YAS in the table under *What the verdicts rest on*. ")
+    assert scoped.endswith(text.rests_on_words(r))
+    assert text.rests_on_rule(north).endswith("from the same analysis run for the case's group, SCAS + SECAmb, on "
+                                              "which the verdicts are judged. This table is for NWAS + YAS, so its "
+                                              "shares can differ.")
+    md = markdown()
+    assert "{glue:md}`cash_rests_on`" in md and "{glue:md}`wider_rests_on`" in md and ".rests_on`" not in md

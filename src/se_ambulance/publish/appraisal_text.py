@@ -86,11 +86,16 @@ def rests_on_words(r) -> str:
     return out
 
 
-def rests_on_rule() -> Prose:
-    """The sensitivity table's sentence on the rule that picks what decides each verdict, in the table's columns."""
+def rests_on_rule(group: Group | None = None) -> Prose:
+    """The sensitivity table's sentence on the rule that picks what decides each verdict, in the table's columns;
+    for a group other than the case's, that the verdicts' own shares are the case's group's, not this table's."""
     columns = " and ".join(f"*{SOBOL_COLUMNS[deciding_outcome(k)]}*" for k in CLAIM_IDS)
-    return Prose(f"Under each verdict above, *What decides this verdict* names every input with at least "
-                 f"{percent(A.DECIDING_SHARE, 0)} in the column of the reading that decides it ({columns}).")
+    rule = f"at least {percent(A.DECIDING_SHARE, 0)} in the column of the reading that decides it ({columns})"
+    if group is None or group.is_case:
+        return Prose(f"Under each verdict above, *What decides this verdict* names every input with {rule}.")
+    return Prose(f"Under each verdict above, *What decides this verdict* names every input with {rule}, from the same "
+                 f"analysis run for the case's group, {CASE_GROUP.name}, on which the verdicts are judged. This table "
+                 f"is for {group.name}, so its shares can differ.")
 
 
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -576,12 +581,24 @@ def verdict_sentence(r, group: Group, claim_words: str = "") -> Prose:
                  f"Verdict: {verdict}")
 
 
+def rests_on_scoped(r, group: Group) -> Prose:
+    """What a money verdict rests on (`rests_on_words`), said to be the case's group's when the book's group is not
+    the case's: the verdict, and so its sensitivity, is the case's, while the page's own table is the group's."""
+    words = rests_on_words(r)
+    if group.is_case or not words:
+        return Prose(words)
+    return Prose(f"The verdict is judged on the case's group, {CASE_GROUP.name}, so these shares are its own, not "
+                 f"those of {group.name} in the table under *What the verdicts rest on*. {words}")
+
+
 def verdict_values(results, group: Group) -> dict[str, Prose]:
-    """The page's verdict sentences by key (`cash_verdict`, `wider_verdict` and the summary's `wider_verdict_found`),
-    from the claims layer's results for the two money claims."""
+    """The page's verdict sentences by key (`cash_verdict`, `wider_verdict` and the summary's `wider_verdict_found`)
+    and what each rests on (`cash_rests_on`, `wider_rests_on`), from the claims layer's results for the two money
+    claims."""
     cash, wider = results[CLAIM_IDS["cash"]], results[CLAIM_IDS["wider"]]
     return {"cash_verdict": verdict_sentence(cash, group), "wider_verdict": verdict_sentence(wider, group),
-            "wider_verdict_found": verdict_sentence(wider, group, "up to the equivalent of £80 million")}
+            "wider_verdict_found": verdict_sentence(wider, group, "up to the equivalent of £80 million"),
+            "cash_rests_on": rests_on_scoped(cash, group), "wider_rests_on": rests_on_scoped(wider, group)}
 
 
 def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.DataFrame, group: Group) -> dict[str, str]:
@@ -600,7 +617,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
-        "planned_savings_evidence": planned_savings_evidence(group), "rests_on_rule": rests_on_rule(),
+        "planned_savings_evidence": planned_savings_evidence(group), "rests_on_rule": rests_on_rule(group),
         "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
         "income_summary": Prose(income_summary(sc, settings)), "drawn_inputs": drawn_inputs_words(settings, sc),
         "corporate_high": _share(A.input_range(settings, "corporate")[2]),
