@@ -664,8 +664,9 @@ def test_the_paragraph_names_the_deciding_inputs_with_the_tables_numbers():
         "rests_on": [{"input": x.input, "ST": x.ST, "quality": "amber" if x.input in ("corporate", "income") else "red"}
                      for x in decide.itertuples()]})
     words_ = text.rests_on_words(r)
-    assert words_.startswith("These inputs each explain at least 10% of the variance of the reading that decides the "
-                             "verdict (Sobol total indices, rounded to a whole percent): Corporate overheads")
+    assert words_.startswith("The inputs that decide the verdict, each explaining at least 10% of the variance of the "
+                             "reading that decides it (Sobol total indices, rounded to a whole percent), are: "
+                             "Corporate overheads")
     assert "The group's income, from published sources (10% of the variance, rated amber)." in words_
     few = SimpleNamespace(id="efficiencies-10m", verdict="supported", sensitivity=r.sensitivity | {
         "rests_on": [{"input": "corporate", "ST": 0.06, "quality": "amber"}]})

@@ -77,8 +77,8 @@ def rests_on_words(r) -> str:
         out = (f"No input explains {rule} of the variance of the reading that decides the verdict (Sobol total indices). "
                f"The largest share is {parts[0]}. ")
     else:
-        out = (f"These inputs each explain at least {rule} of the variance of the reading that decides the verdict "
-               f"(Sobol total indices, rounded to a whole percent): {'; '.join(parts)}. ")
+        out = (f"The inputs that decide the verdict, each explaining at least {rule} of the variance of the reading "
+               f"that decides it (Sobol total indices, rounded to a whole percent), are: {'; '.join(parts)}. ")
     out += (f"It rests on assumptions rated red: {'; '.join(red)}. " if red else
             "None of the inputs that decide it is rated red. ")
     out += (f"{best_evidenced_words(r)} "
