@@ -233,6 +233,15 @@ def test_the_verdict_maps_agree_with_the_claims_register(ambsys, name):
         # The inputs it names are the ones the claim's own "what decides" names first.
         decide = [x["input"] for x in results[claim_id].sensitivity["rests_on"]]
         assert decide[:2] == [axes[claim][1][0], axes[claim][0][0]], name
+        # And it names exactly the inputs the page's table shows at 10% or more in the deciding reading's column (the
+        # pessimistic book's income, shown at 10% of the yearly cash variance, was left out by an 80% cut-off).
+        table = text.sobol_table(indices, appraisal.input_quality(s, sc), s)
+        column = f"share of variance: {text.SOBOL_COLUMNS[text.deciding_outcome(claim)]}"
+        labels = text.input_labels(s)
+        assert sorted(labels[x] for x in decide) == sorted(
+            table.loc[table[column].str.rstrip("%").astype(float) >= 10, "assumption"]), name
+    if name == "pessimistic_appraisal.yaml":
+        assert "income" in [x["input"] for x in results["efficiencies-10m"].sensitivity["rests_on"]]
 
 
 # --- 4. The maps' axes: the inputs that decide, at the run's own values ----------------------------------
@@ -467,13 +476,17 @@ def test_whole_sentences_are_pasted_as_markdown_and_numbers_as_text(ambsys):
     axes = {"cash": (("control_it", []), ("corporate", [])), "wider": (("productivity", []), ("realisation", []))}
     indices = sobol_frame("annual_cash_savings", {"corporate": 0.3, "control_it": 0.2})
     words_ |= text.map_words("cash", axes, indices, s) | text.map_words("wider", axes, indices, s)
+    words_ |= text.verdict_values({"efficiencies-10m": _money_result("efficiencies-10m", "supported", 12e6),
+                                   "wider-benefits-80m": _money_result("wider-benefits-80m", "supported", 90e6)},
+                                  Group("SCAS + SECAmb", CASE_GROUP_MEMBERS))
     words_["dependence_effect"] = text.dependence_words(
         dependence_frame((0.05, 0.2, 0.21), (0.95, 0.9, 0.8), [(5.5e6, 10e6), (4.1e6, 11.4e6), (3.3e6, 12.6e6)]))
     prose = {k for k, v in words_.items() if isinstance(v, Prose)}
     md = markdown()
     assert set(re.findall(r"\{glue:md\}`([^`]+)`", md)) == prose
     assert not prose & set(re.findall(r"\{glue:text\}`([^`]+)`", md))
-    assert {"be_sentence", "per_incident_how", "dependence_effect", "cash_map_intro", "wider_map_how"} <= prose
+    assert {"be_sentence", "per_incident_how", "dependence_effect", "cash_map_intro", "wider_map_how", "cash_verdict",
+            "planned_savings_evidence"} <= prose
     assert "glue_values(words)" in code() and "glue(" not in code()  # Prose is glued as Markdown by glue_values
 
 
@@ -546,3 +559,153 @@ def test_the_charts_name_their_sources_in_words():
     nb = (ROOT / "notebooks" / "05_appraisal.ipynb").read_text(encoding="utf-8")
     lines = re.findall(r'se-chart-source\\">Source: ([^<]*)<', nb)
     assert len(lines) == 3 and all(code_names(line) == [] for line in lines), lines
+
+
+# --- 9. Words true for any group: the verdicts' scope and the planned-savings evidence ------------------------
+
+def _money_result(claim_id: str, verdict: str, central: float):
+    from se_ambulance.claims.evaluate import ClaimResult
+
+    readings = {"a_year": Estimate(central, 0.6 * central, 1.4 * central),
+                "pv_total": Estimate(3 * central, central, 5 * central)}
+    return ClaimResult(claim_id, verdict, "a_year", readings, verdicts={"a_year": verdict, "pv_total": verdict})
+
+
+OTHER_GROUPS = {"with SCAS": ("LAS + SCAS", ("RRU", "RYE")), "without SCAS": ("NWAS + YAS", ("RX7", "RX8"))}
+
+
+def test_a_verdict_beside_another_groups_figures_says_it_is_the_cases_with_the_cases_figure():
+    """The £10m and £80m are judged on the case's group (the claims layer) whatever the book's group. Beside another
+    group's own figures, 'Verdict: Supported' would read as a verdict on them: the sentence names the case's group and
+    gives the case's own figure that decides it."""
+    from se_ambulance.reference.orgs import CASE_GROUP, Group
+
+    results = {"efficiencies-10m": _money_result("efficiencies-10m", "supported", 12.3e6),
+               "wider-benefits-80m": _money_result("wider-benefits-80m", "not supported", 20e6)}
+    case = text.verdict_values(results, CASE_GROUP)
+    assert case["cash_verdict"] == "Verdict: **Supported as a yearly amount once the plan is in place.**"
+    assert case["wider_verdict_found"].startswith('Verdict on "up to the equivalent of £80 million", judged the same '
+                                                  "way: **Not supported")
+    assert not any("case's group" in v for v in case.values())
+    for name, members in OTHER_GROUPS.values():
+        other = text.verdict_values(results, Group(name, members))
+        for key in ("cash_verdict", "wider_verdict", "wider_verdict_found"):
+            v = other[key]
+            assert "judged the same way," in v if key == "wider_verdict_found" else v.startswith("The verdict is judged")
+            assert "on the case's group, SCAS + SECAmb (South East Coast (SECAmb) and South Central (SCAS)), " \
+                   f"not on {name}. There, " in v, v
+            assert_short(v, 35)
+        assert other["cash_verdict"].endswith(
+            "There, cash savings after the cost of running the group have a median of £12.3 million a year (90% "
+            "interval £7.4 million to £17.2 million). Verdict: **Supported as a yearly amount once the plan is in "
+            "place.**")
+        assert other["wider_verdict_found"].startswith('The verdict on "up to the equivalent of £80 million" is judged '
+                                                       "the same way, on the case's group")
+        assert "There, non-cash benefits have a median of £20.0 million a year" in other["wider_verdict"]
+
+
+def test_the_page_states_each_money_verdict_through_the_sentence_that_names_its_scope():
+    md = markdown()
+    assert "Verdict: **{glue:text}`claim." not in md and "**{glue:text}`claim.wider-benefits-80m.summary`**" not in md
+    assert md.count("{glue:md}`cash_verdict`") == 2 and md.count("{glue:md}`wider_verdict`") == 1
+    assert md.count("{glue:md}`wider_verdict_found`") == 1
+    assert "text.verdict_values(money_claims, book_group)" in code()
+
+
+def test_the_planned_savings_evidence_is_named_as_scass_and_the_cases_for_a_group_without_it():
+    from se_ambulance.reference.orgs import CASE_GROUP, Group
+
+    case = text.planned_savings_evidence(CASE_GROUP)
+    assert case.startswith("Before the group, South Central (SCAS) cut about 120 of its roughly 585 corporate posts")
+    assert "£21.4 million reduction for 2025/26" in case
+    with_scas = text.planned_savings_evidence(Group(*OTHER_GROUPS["with SCAS"]))
+    assert with_scas.startswith("The evidence for such savings comes from South Central (SCAS), before it formed "
+                                "SCAS + SECAmb, the case's group. It cut about 120")
+    without = text.planned_savings_evidence(Group(*OTHER_GROUPS["without SCAS"]))
+    assert without.startswith("The evidence for such savings comes from the case, not from NWAS + YAS. Before forming "
+                              "SCAS + SECAmb, South Central (SCAS), which is not in NWAS + YAS, cut about 120")
+    assert without.endswith("No such plans of North West (NWAS) and Yorkshire (YAS) are in this book, so the share "
+                            "below is the case's, carried over.")
+    for words_ in (case, with_scas, without):
+        assert_short(words_, 35)
+        assert "Before the group" not in words_ or words_ is case  # 'the group' is the book's: only the case's
+    # The page pastes it, and types none of SCAS's figures itself.
+    md = markdown()
+    assert "{glue:md}`planned_savings_evidence`" in md and "585" not in md and "cut about" not in md
+
+
+# --- 10. What decides a verdict: one rule, on the numbers the sensitivity table shows ---------------------------
+
+# The pessimistic appraisal's yearly cash shares: the first four add up to about 80%, and the income shows as 10%.
+PESSIMISTIC_CASH = {"corporate": 0.352, "control_it": 0.19, "procurement": 0.131, "workforce": 0.13, "income": 0.0996,
+                    "estates": 0.07, "running": 0.02, "planned_savings": 0.0049}
+
+
+@pytest.mark.parametrize("st, named", [
+    (PESSIMISTIC_CASH, ["corporate", "control_it", "procurement", "workforce", "income"]),
+    (PESSIMISTIC_CASH | {"income": 0.0949}, ["corporate", "control_it", "procurement", "workforce"]),  # shows 9%
+    ({"realisation": 0.48, "productivity": 0.32, "pathways": 0.15, "turnover_uplift": 0.04},
+     ["realisation", "productivity", "pathways"]),
+    ({"corporate": 0.06, "estates": 0.04}, ["corporate"]),  # none reaches the share: the largest alone
+    ({"corporate": 0.0, "estates": -0.001}, []),  # nothing moves the outcome
+])
+def test_what_decides_is_every_input_the_table_shows_at_the_deciding_share(st, named):
+    """The paragraph under each verdict names exactly the inputs the sensitivity table shows at 10% or more in the
+    column of the reading that decides: the pessimistic appraisal's table showed the income at 10% while a
+    cumulative 80% cut-off left it out of the paragraph."""
+    indices = sobol_frame("annual_cash_savings", st)
+    decide = list(appraisal.rests_on(indices, "annual_cash_savings")["input"])
+    assert decide == named
+    s = settings()
+    table = text.sobol_table(indices, {}, s).set_index("assumption")["share of variance: cash a year"]
+    labels = text.input_labels(s)
+    shown = {k for k in st if labels.get(k, k) in table.index and float(table[labels.get(k, k)].rstrip("%")) >= 10}
+    if len(named) > 1 or (named and shown):
+        assert set(decide) == shown
+
+
+def test_the_paragraph_names_the_deciding_inputs_with_the_tables_numbers():
+    from types import SimpleNamespace
+
+    decide = appraisal.rests_on(sobol_frame("annual_cash_savings", PESSIMISTIC_CASH), "annual_cash_savings")
+    r = SimpleNamespace(id="efficiencies-10m", verdict="partly supported", sensitivity={
+        "best_evidenced": "not supported", "best_evidenced_between": [], "seeds": 10, "seeds_same": 10,
+        "rests_on": [{"input": x.input, "ST": x.ST, "quality": "amber" if x.input in ("corporate", "income") else "red"}
+                     for x in decide.itertuples()]})
+    words_ = text.rests_on_words(r)
+    assert words_.startswith("The inputs that decide the verdict, each explaining at least 10% of the variance of the "
+                             "reading that decides it (Sobol total indices, rounded to a whole percent), are: "
+                             "Corporate overheads")
+    assert "The group's income, from published sources (10% of the variance, rated amber)." in words_
+    few = SimpleNamespace(id="efficiencies-10m", verdict="supported", sensitivity=r.sensitivity | {
+        "rests_on": [{"input": "corporate", "ST": 0.06, "quality": "amber"}]})
+    assert text.rests_on_words(few).startswith("No input explains 10% of the variance of the reading that decides the "
+                                               "verdict (Sobol total indices). The largest share is Corporate overheads")
+    assert text.rests_on_rule() == ("Under each verdict above, *What decides this verdict* names every input with at "
+                                    "least 10% in the column of the reading that decides it (*cash a year* and "
+                                    "*wider a year*).")
+    assert "{glue:md}`rests_on_rule`" in markdown()
+
+
+def test_what_decides_says_whose_shares_it_gives_when_the_group_is_not_the_case():
+    """The verdicts, and so the shares that decide them, are the case's group's; the page's sensitivity table is the
+    book's group's. For another group both say so; for the case's group neither adds a word."""
+    from types import SimpleNamespace
+
+    from se_ambulance.reference.orgs import CASE_GROUP, Group
+
+    r = SimpleNamespace(id="efficiencies-10m", verdict="supported", sensitivity={
+        "best_evidenced": "supported", "best_evidenced_between": [], "seeds": 10, "seeds_same": 10,
+        "rests_on": [{"input": "corporate", "ST": 0.4, "quality": "amber"}]})
+    assert text.rests_on_scoped(r, CASE_GROUP) == text.rests_on_words(r)
+    assert text.rests_on_rule(CASE_GROUP) == text.rests_on_rule()
+    north = Group(*OTHER_GROUPS["without SCAS"])
+    scoped = text.rests_on_scoped(r, north)
+    assert scoped.startswith("The verdict is judged on the case's group, SCAS + SECAmb, so these shares are its own, "
+                             "not those of NWAS + YAS in the table under *What the verdicts rest on*. ")
+    assert scoped.endswith(text.rests_on_words(r))
+    assert text.rests_on_rule(north).endswith("from the same analysis run for the case's group, SCAS + SECAmb, on "
+                                              "which the verdicts are judged. This table is for NWAS + YAS, so its "
+                                              "shares can differ.")
+    md = markdown()
+    assert "{glue:md}`cash_rests_on`" in md and "{glue:md}`wider_rests_on`" in md and ".rests_on`" not in md

@@ -208,6 +208,13 @@ def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     assert "LAS + SCAS (pooled)" in shown(out, "01_performance")
     # The claims stay on their own scope, and the pages say so next to the verdicts.
     assert "judged on that scope" in shown(out, "05_appraisal")
+    # The money verdicts beside LAS + SCAS's own figures say they are the case's, with the case's figure; SCAS's own
+    # savings plans are named as SCAS's, from before the case's group.
+    assert "The verdict is judged on the case's group, SCAS + SECAmb" in shown(out, "05_appraisal")
+    assert "not on LAS + SCAS. There, cash savings after the cost of running the group have a median of" in \
+        shown(out, "05_appraisal")
+    assert ("The evidence for such savings comes from South Central (SCAS), before it formed SCAS + SECAmb, the "
+            "case's group.") in shown(out, "05_appraisal")
     for chapter in ("00_introduction", "06_claims"):  # the pages without figures of their own say so too
         assert "This book is built for LAS + SCAS" in shown(out, chapter), chapter
     assert contradictions(out / "notebooks") == []

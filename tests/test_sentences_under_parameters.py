@@ -137,6 +137,19 @@ def test_chapter_5_for_a_group_given_by_its_trusts_names_it_and_never_the_cases(
     assert all(t in glued["group_trusts"] for t in ("North West (NWAS)", "Yorkshire (YAS)"))
     if len(members) == 3:
         assert glued["group_trusts"] == "North West (NWAS), Yorkshire (YAS) and East Midlands (EMAS)"
+    # The verdicts and what decides them are the case's (SCAS + SECAmb), and say so beside the group's figures; SCAS's
+    # own savings plans are the case's evidence, not the group's.
+    for key in ("cash_verdict", "wider_verdict", "wider_verdict_found"):
+        assert f"on the case's group, SCAS + SECAmb (South East Coast (SECAmb) and South Central (SCAS)), not on {name}" \
+               ". There, " in glued[key], glued[key]
+        assert "Verdict: **" in glued[key]
+    for key in ("cash_rests_on", "wider_rests_on"):
+        assert glued[key].startswith(f"The verdict is judged on the case's group, SCAS + SECAmb, so these shares are its "
+                                     f"own, not those of {name}"), glued[key]
+    assert f"This table is for {name}" in glued["rests_on_rule"]
+    assert glued["planned_savings_evidence"].startswith(f"The evidence for such savings comes from the case, not from "
+                                                        f"{name}.")
+    assert "Before the group" not in glued["planned_savings_evidence"]
 
 
 @pytest.mark.parametrize("month, words", [("2020-09", "five years before the claim"), ("2024-03", "a year before the claim"),

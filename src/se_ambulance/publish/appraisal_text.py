@@ -14,7 +14,7 @@ from se_ambulance.claims.rule import BORDERLINE, judge_readings
 from se_ambulance.publish.claims_text import group_scope_note
 from se_ambulance.publish.format import count_label, fy_label, millions, odds, percent, pounds_m
 from se_ambulance.publish.report import Prose
-from se_ambulance.reference.orgs import Group, names
+from se_ambulance.reference.orgs import CASE_GROUP, PROVIDERS, Group, names
 
 CLAIM_WORDS = {"cash": "over £10 million", "wider": "up to £80 million"}
 SUMMARY_LABELS = {
@@ -67,15 +67,35 @@ def rests_on_words(r) -> str:
     if not sens:
         return ""
     labels = input_labels()
-    parts = [f"{labels.get(x['input'], x['input'])} ({percent(max(x['ST'], 0.0), 0)} of the variance, "
+    parts = [f"{labels.get(x['input'], x['input'])} ({percent(A.shown_share(x['ST']), 0)} of the variance, "
              f"{_QUALITY_WORDS.get(x['quality'], x['quality'])})" for x in sens["rests_on"]]
     red = [labels.get(x["input"], x["input"]) for x in sens["rests_on"] if x["quality"] == "red"]
-    out = (f"What decides the verdict (variance-based sensitivity, Sobol total indices): {'; '.join(parts)}. ")
+    rule = percent(A.DECIDING_SHARE, 0)
+    if not parts:
+        out = "No input moves the reading that decides the verdict. "
+    elif all(A.shown_share(x["ST"]) < A.DECIDING_SHARE for x in sens["rests_on"]):
+        out = (f"No input explains {rule} of the variance of the reading that decides the verdict (Sobol total indices). "
+               f"The largest share is {parts[0]}. ")
+    else:
+        out = (f"The inputs that decide the verdict, each explaining at least {rule} of the variance of the reading "
+               f"that decides it (Sobol total indices, rounded to a whole percent), are: {'; '.join(parts)}. ")
     out += (f"It rests on assumptions rated red: {'; '.join(red)}. " if red else
             "None of the inputs that decide it is rated red. ")
     out += (f"{best_evidenced_words(r)} "
             f"The same verdict comes from {sens['seeds_same']} of {sens['seeds']} other random seeds.")
     return out
+
+
+def rests_on_rule(group: Group | None = None) -> Prose:
+    """The sensitivity table's sentence on the rule that picks what decides each verdict, in the table's columns;
+    for a group other than the case's, that the verdicts' own shares are the case's group's, not this table's."""
+    columns = " and ".join(f"*{SOBOL_COLUMNS[deciding_outcome(k)]}*" for k in CLAIM_IDS)
+    rule = f"at least {percent(A.DECIDING_SHARE, 0)} in the column of the reading that decides it ({columns})"
+    if group is None or group.is_case:
+        return Prose(f"Under each verdict above, *What decides this verdict* names every input with {rule}.")
+    return Prose(f"Under each verdict above, *What decides this verdict* names every input with {rule}, from the same "
+                 f"analysis run for the case's group, {CASE_GROUP.name}, on which the verdicts are judged. This table "
+                 f"is for {group.name}, so its shares can differ.")
 
 
 def register_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -517,6 +537,70 @@ def scope_note(group: Group) -> str:
                      "what the claimed sums would mean for its trusts.")
 
 
+# The trust whose own savings plans are the evidence for the do-nothing baseline (`planned_savings`).
+SCAS = "RYE"
+
+
+def planned_savings_evidence(group: Group) -> Prose:
+    """The evidence for the savings the trusts would make anyway, true for every group: it is SCAS's, from before
+    the case's group formed, so for a group without SCAS it is the case's evidence carried over, not the group's."""
+    from se_ambulance.reference.finance import (SCAS_CIP_SHARE_2024, SCAS_CORPORATE_POSTS, SCAS_CORPORATE_POSTS_CUT,
+                                                SCAS_REDUCTION_PLAN_2025)
+
+    cut = f"cut about {SCAS_CORPORATE_POSTS_CUT} of its roughly {SCAS_CORPORATE_POSTS} corporate posts from April 2025."
+    also = (f"It also ran a 2024/25 cost-improvement plan of about {percent(SCAS_CIP_SHARE_2024)} of its spending, and "
+            f"planned a {millions(SCAS_REDUCTION_PLAN_2025)} reduction for 2025/26.")
+    scas = PROVIDERS[SCAS]
+    if group.is_case:
+        return Prose(f"Before the group, {scas} {cut} {also}")
+    if SCAS in group.members:
+        return Prose(f"The evidence for such savings comes from {scas}, before it formed {CASE_GROUP.name}, the case's group. It {cut} "
+                     f"{also}")
+    return Prose(f"The evidence for such savings comes from the case, not from {group.name}. Before forming {CASE_GROUP.name}, {scas}, "
+                 f"which is not in {group.name}, {cut} {also} No such plans of {names(group.members)} are in this "
+                 "book, so the share below is the case's, carried over.")
+
+
+def verdict_sentence(r, group: Group, claim_words: str = "") -> Prose:
+    """A money claim's verdict as the page states it, from its claim result (`claims.evaluate.benefit`, always
+    judged on the case's group): 'Verdict: **Supported ...**', or 'Verdict on "<claim_words>", judged the same way:
+    ...'. For another group it first says the verdict is judged on the case's group and gives the case's own figure
+    that decides it, so the verdict cannot be read as one on the group's own figures beside it."""
+    from se_ambulance.publish.claims_text import summary
+
+    verdict = f"**{summary(r)}**"
+    if group.is_case:
+        return Prose(f'Verdict on "{claim_words}", judged the same way: {verdict}' if claim_words else
+                     f"Verdict: {verdict}")
+    kind = next(k for k, cid in CLAIM_IDS.items() if cid == r.id)
+    what = "cash savings after the cost of running the group" if kind == "cash" else "non-cash benefits"
+    per = " a year" if r.reading == "a_year" else " in total, in today's money"
+    which = f'The verdict on "{claim_words}" is judged the same way,' if claim_words else "The verdict is judged"
+    return Prose(f"{which} on the case's group, {CASE_GROUP.name} ({names(CASE_GROUP.members)}), not on "
+                 f"{group.name}. There, {what} have a median of {_range(r.readings[r.reading], per)}. "
+                 f"Verdict: {verdict}")
+
+
+def rests_on_scoped(r, group: Group) -> Prose:
+    """What a money verdict rests on (`rests_on_words`), said to be the case's group's when the book's group is not
+    the case's: the verdict, and so its sensitivity, is the case's, while the page's own table is the group's."""
+    words = rests_on_words(r)
+    if group.is_case or not words:
+        return Prose(words)
+    return Prose(f"The verdict is judged on the case's group, {CASE_GROUP.name}, so these shares are its own, not "
+                 f"those of {group.name} in the table under *What the verdicts rest on*. {words}")
+
+
+def verdict_values(results, group: Group) -> dict[str, Prose]:
+    """The page's verdict sentences by key (`cash_verdict`, `wider_verdict` and the summary's `wider_verdict_found`)
+    and what each rests on (`cash_rests_on`, `wider_rests_on`), from the claims layer's results for the two money
+    claims."""
+    cash, wider = results[CLAIM_IDS["cash"]], results[CLAIM_IDS["wider"]]
+    return {"cash_verdict": verdict_sentence(cash, group), "wider_verdict": verdict_sentence(wider, group),
+            "wider_verdict_found": verdict_sentence(wider, group, "up to the equivalent of £80 million"),
+            "cash_rests_on": rests_on_scoped(cash, group), "wider_rests_on": rests_on_scoped(wider, group)}
+
+
 def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.DataFrame, group: Group) -> dict[str, str]:
     """Every text value chapter 5 glues, by key. `sc` is the scale of `group` (the book's `group`)."""
     if tuple(sc.members) != tuple(group.members):
@@ -533,6 +617,7 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     price = float(A.carter_price_factor(settings.turnover_uplift[1]))
     out = {
         "group_name": group.name, "group_trusts": names(group.members), "group_scope_note": scope_note(group),
+        "planned_savings_evidence": planned_savings_evidence(group), "rests_on_rule": rests_on_rule(group),
         "income_words": income_words(sc, settings), "income_year": fy_label(A.INCOME_YEAR),
         "income_summary": Prose(income_summary(sc, settings)), "drawn_inputs": drawn_inputs_words(settings, sc),
         "corporate_high": _share(A.input_range(settings, "corporate")[2]),
@@ -592,19 +677,23 @@ def chapter_text(settings: A.Settings, sc: A.Scale, res: A.Result, tidy: pd.Data
     return out
 
 
+# The sensitivity table's column for each money outcome ("share of variance: {this}").
+SOBOL_COLUMNS = {"annual_cash_savings": "cash a year", "npv_cash": "cash, present value",
+                 "annual_wider": "wider a year", "pv_wider": "wider, present value"}
+
+
 def sobol_table(indices: pd.DataFrame, quality: dict[str, str], settings: A.Settings) -> pd.DataFrame:
     """The Sobol total indices (SALib) of the four money outcomes, one row per input that explains at least 1% of
     any of them, with its evidence rating: what the verdicts rest on."""
     labels = input_labels(settings)
     wide = indices.pivot(index="input", columns="outcome", values="ST").clip(lower=0)
     wide = wide[(wide >= 0.01).any(axis=1)]
-    cols = {"annual_cash_savings": "cash a year", "npv_cash": "cash, present value", "annual_wider": "wider a year",
-            "pv_wider": "wider, present value"}
+    cols = SOBOL_COLUMNS
     wide = wide.reindex(columns=[c for c in cols if c in wide.columns]).sort_values(wide.columns[0], ascending=False)
     out = pd.DataFrame({"assumption": [labels.get(i, i) for i in wide.index],
                         "evidence": [quality.get(i, "") for i in wide.index]})
     for c in wide.columns:
-        out[f"share of variance: {cols[c]}"] = [percent(v, 0) for v in wide[c]]
+        out[f"share of variance: {cols[c]}"] = [percent(A.shown_share(v), 0) for v in wide[c]]  # as rests_on reads it
     return out
 
 

@@ -52,6 +52,7 @@ PLANNED_SAVINGS_SOURCE = (
     f"({SCAS_CORPORATE_POSTS_CUT / SCAS_CORPORATE_POSTS:.0%}) from April 2025 (acting CFO, reported by HSJ), ran a "
     f"2024/25 cost-improvement plan of about {SCAS_CIP_SHARE_2024:.1%} of expenditure and planned a "
     f"£{SCAS_REDUCTION_PLAN_2025 / 1e6:.1f} million reduction for 2025/26 (board update, September 2025): savings "
-    "each trust makes alone belong to the do-nothing baseline, not to the group. Low: SCAS's corporate cut alone, "
-    "weighted by its part of the group (about 10%); high: both trusts at SCAS's rate (about 20%); SECAmb's plans "
+    "each trust makes alone belong to the do-nothing baseline, not to the group. It is the case's evidence, whatever "
+    "group the book follows. Low: SCAS's corporate cut alone, weighted by its part of the case's group, SCAS + SECAmb "
+    "(about 10%); high: both of the case's trusts at SCAS's rate (about 20%); SECAmb's plans "
     "were not found (our range)")

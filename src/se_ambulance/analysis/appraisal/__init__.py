@@ -24,5 +24,5 @@ from se_ambulance.analysis.appraisal.claims import (  # noqa: F401
     CLAIM_CASH, CLAIM_WIDER, READINGS, claim_estimates, claim_probabilities, conveyance_test,
     incident_equivalents)
 from se_ambulance.analysis.appraisal.sensitivity import (  # noqa: F401
-    SOBOL_OUTCOMES, best_evidenced, best_evidenced_result, input_quality, map_inputs, rests_on, seed_runs, sobol,
-    uncertain_inputs)
+    DECIDING_SHARE, SOBOL_OUTCOMES, best_evidenced, best_evidenced_result, input_quality, map_inputs, rests_on,
+    seed_runs, shown_share, sobol, uncertain_inputs)

@@ -66,16 +66,26 @@ def sobol(settings: Settings, sc: Scale, base_samples: int = 1024, seed: int | N
     return pd.DataFrame(rows, columns=["input", "outcome", "S1", "ST", "ST_conf"])
 
 
-def rests_on(indices: pd.DataFrame, outcome: str, share: float = 0.8) -> pd.DataFrame:
-    """The inputs that decide an outcome: the fewest, largest total indices that together reach `share` of the
-    sum of total indices (at least one), largest first."""
-    sub = indices[indices["outcome"] == outcome].sort_values("ST", ascending=False)
-    total = sub["ST"].clip(lower=0).sum()
-    if total <= 0:
+# An input decides a verdict when it explains at least this share of the variance of the reading that decides it.
+DECIDING_SHARE = 0.10
+
+
+def shown_share(st: float) -> float:
+    """A total index as the book shows it: clipped at zero and rounded to a whole percent (0.096 -> 0.10). The rule
+    for what decides is applied to this number, so the page's words and its table of indices always agree."""
+    return float(f"{100 * max(st, 0.0):.0f}") / 100
+
+
+def rests_on(indices: pd.DataFrame, outcome: str, share: float = DECIDING_SHARE) -> pd.DataFrame:
+    """The inputs that decide an outcome, largest first: every input whose total index, as shown (`shown_share`),
+    is at least `share`; the largest alone when none reaches it; none when nothing moves the outcome."""
+    sub = indices[indices["outcome"] == outcome].sort_values("ST", ascending=False, kind="stable")
+    if sub["ST"].clip(lower=0).sum() <= 0:
         return sub.iloc[:0]
-    cum = sub["ST"].clip(lower=0).cumsum() / total
-    keep = int((cum < share).sum()) + 1
-    return sub.iloc[:keep].reset_index(drop=True)
+    keep = sub["ST"].map(shown_share) >= share
+    if not keep.any():
+        keep.iloc[0] = True
+    return sub[keep.to_numpy()].reset_index(drop=True)
 
 
 def map_inputs(indices: pd.DataFrame, outcome: str, settings: Settings, sc: Scale) -> tuple[str, str]:
