@@ -57,4 +57,5 @@ class Estimate:
         tail = (1 - coverage) / 2
         qs = (tail, 0.5, 1 - tail)
         low, central, high = (float(np.quantile(x, q)) for q in qs)
-        return cls(central, low, high, tuple(centile_band(x, q) for q in qs))
+        bands = (centile_band(x, qs[0]), centile_band(x, qs[1]), centile_band(x, qs[2]))
+        return cls(central, low, high, bands)

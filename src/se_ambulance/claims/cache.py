@@ -30,7 +30,7 @@ def _digest() -> str:
     return h.hexdigest()
 
 
-def claim_key(claim_id: str, areas: Mapping[str, Mapping[str, Any]], digest: str | None = None) -> str:
+def claim_key(claim_id: str, areas: Mapping[str, Mapping[str, Any] | None], digest: str | None = None) -> str:
     """`digest`: `_digest()`, when the caller has it already (it reads every file of the package)."""
     used = {a: areas[a] for a in areas_of(claim_id)}
     blob = json.dumps({"claim": claim_id, "areas": used}, sort_keys=True, default=str)
@@ -51,7 +51,7 @@ def _store(path: Path, result: ClaimResult) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
-def claim_results(ids: Iterable[str], **areas: Mapping[str, Any]) -> dict[str, ClaimResult]:
+def claim_results(ids: Iterable[str], **areas: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
     """The results of the named claims for the given parameter areas (each claim uses only the areas
     it declares; a missing one is an error, never a default)."""
     register = load_register()
@@ -75,7 +75,7 @@ def claim_results(ids: Iterable[str], **areas: Mapping[str, Any]) -> dict[str, C
     return out
 
 
-def register_for(performance: Mapping[str, Any], demand: Mapping[str, Any],
-                 appraisal: Mapping[str, Any]) -> dict[str, ClaimResult]:
+def register_for(performance: Mapping[str, Any] | None, demand: Mapping[str, Any] | None,
+                 appraisal: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
     """Every claim in the register for one run's parameter areas."""
     return claim_results(load_register(), performance=performance, demand=demand, appraisal=appraisal)

@@ -415,6 +415,7 @@ def _what_it_rests_on(c: Claim, inp: ClaimInputs, kind: str, result: ClaimResult
     outcome = appraisal.READINGS[kind][result.reading]
     quality = appraisal.input_quality(settings, sc)
     decide = appraisal.rests_on(appraisal.sobol(settings, sc), outcome)
+    assert c.wording is not None  # a computed claim has one (Claim's validator)
     best = judge_readings(c.value, {result.reading: appraisal.claim_estimates(
         appraisal.best_evidenced_result(settings, sc))[kind][result.reading]}, c.wording)[result.reading]
     others = [judge_readings(c.value, {result.reading: appraisal.claim_estimates(r)[kind][result.reading]},
@@ -429,6 +430,8 @@ def _what_it_rests_on(c: Claim, inp: ClaimInputs, kind: str, result: ClaimResult
 def _function(c: Claim) -> ClaimFunction:
     from se_ambulance.claims.register import FUNCTION_PREFIX
 
+    if c.function is None:
+        raise ValueError(f"claim {c.id} is not computed: it has no function")
     return FUNCTIONS[c.function.removeprefix(FUNCTION_PREFIX)]
 
 

@@ -77,6 +77,7 @@ def _check_functions(claims: list[Claim]) -> None:
     for c in claims:
         if not c.computed:
             continue
+        assert c.function is not None  # a computed claim has one (Claim's validator)
         name = c.function.removeprefix(FUNCTION_PREFIX)
         if not c.function.startswith(FUNCTION_PREFIX) or name not in FUNCTIONS:
             raise ValueError(f"claim {c.id}: function '{c.function}' is not a claim function; allowed: "

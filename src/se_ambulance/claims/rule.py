@@ -111,7 +111,7 @@ def judge(claimed: float | None, estimate: Estimate, wording: str, tolerance: fl
     seen = {_on_figures(claimed, lo, c, hi, wording, tolerance) for lo, c, hi in product((l0, l1), centrals, (h0, h1))}
     if len(seen) == 1:
         return Judgement(seen.pop())
-    ranked = sorted(seen, key=_RANK.get)
+    ranked = sorted(seen, key=_RANK.__getitem__)
     return Judgement(BORDERLINE, (ranked[0], ranked[-1]))
 
 

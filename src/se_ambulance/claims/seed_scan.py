@@ -94,7 +94,8 @@ def numbers(text: str, seed: str = "") -> list[Finding]:
     out = []
     for a, b in sorted(found):
         token = text[a:b]
-        digits_end = DIGITS.match(text, a).end() if token[0].isdigit() else b
+        digits = DIGITS.match(text, a) if token[0].isdigit() else None
+        digits_end = digits.end() if digits else b
         out.append(Finding(seed, _kind(text, a, digits_end, token), token, a, _sentence(text, a, b)))
     return out
 

@@ -137,9 +137,12 @@ def load_editions(root: Path | None = None) -> list[Edition]:
     folder = editions_dir(root)
     if not folder.is_dir():
         return []
-    files = sorted((p for p in folder.iterdir() if FILE_PATTERN.fullmatch(p.name)),
-                   key=lambda p: int(FILE_PATTERN.fullmatch(p.name)[1]))
-    return [read_edition(p) for p in files]
+    numbered = {}
+    for p in folder.iterdir():
+        m = FILE_PATTERN.fullmatch(p.name)
+        if m:
+            numbered[int(m[1])] = p
+    return [read_edition(numbered[n]) for n in sorted(numbered)]
 
 
 def check_record(root: Path | None = None) -> list[str]:

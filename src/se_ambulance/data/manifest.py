@@ -299,8 +299,12 @@ def previous_pin_text(text: str, dataset_id: str, citation: str | None = None) -
     out = updated_manifest_text(text, dataset_id, changes, None)
     # Drop the entry just restored from `previous:` (the newest, listed first).
     block = re.search(rf"(?ms)^  {re.escape(dataset_id)}:\n(.*?)(?=^  \S|^\S|\Z)", out)
+    if block is None:
+        raise DataError(f"data/manifest.yaml has no entry '{dataset_id}' to restore into.")
     body_text = block.group(1)
     m = re.search(r"(?ms)^    previous:\n((?:      .*\n?)*)", body_text)
+    if m is None:
+        raise DataError(f"data/manifest.yaml's '{dataset_id}' has no 'previous:' list to restore from.")
     rest = m.group(1).splitlines()[1:]
     new_body = body_text[: m.start()] + ("    previous:\n" + "\n".join(rest) + "\n" if rest else "") + body_text[m.end():]
     return out[: block.start(1)] + new_body + out[block.end(1):]

@@ -152,7 +152,8 @@ def continuity_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, names: di
     runs: dict[tuple[str, bool, tuple[pd.Timestamp, ...]], list[str]] = {}
     for (o, f), months in sorted(missing.items()):
         months_set = set(months)
-        tail, m = [], last
+        tail: list[pd.Timestamp] = []
+        m = last
         while m in months_set:  # the run of missing months that ends with the release's last month
             tail.insert(0, m)
             m -= pd.offsets.MonthBegin()
@@ -163,14 +164,14 @@ def continuity_problems(candidate: pd.DataFrame, pinned: pd.DataFrame, names: di
             runs.setdefault((o, False, rest), []).append(f)
     families_of = {o: set(had.loc[had["org"] == o, "family"]) for o in had["org"].unique()}
     suppressed, gaps = [], []
-    for (o, at_end, months), fams in runs.items():
+    for (o, at_end, run), fams in runs.items():
         what = ("every indicator family" if set(fams) == families_of.get(o, set()) and len(fams) > 1 else
                 ", ".join(f"{FAMILIES.get(f, f)} ({', '.join(_codes(f))})" for f in fams))
         if at_end:
-            suppressed.append(f"{o} ({names.get(o, o)}): no values in the last months, {_month_run(list(months))}, "
+            suppressed.append(f"{o} ({names.get(o, o)}): no values in the last months, {_month_run(list(run))}, "
                               f"for {what}")
         else:
-            gaps.append(f"{o} ({names.get(o, o)}): no values for {_month_run(list(months))}, for {what}, where the "
+            gaps.append(f"{o} ({names.get(o, o)}): no values for {_month_run(list(run))}, for {what}, where the "
                         "pinned release or the months either side have them")
     out = []
     if suppressed:

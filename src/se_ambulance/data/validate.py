@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from typing import Any
 from pathlib import Path
 
 from se_ambulance.errors import DataError
@@ -46,7 +47,7 @@ RELEASE_CHECKS: dict[str, str | Callable] = {
 }
 
 
-def _resolve(checker: str | Checker) -> Checker:
+def _resolve(checker: str | Callable[..., Any]) -> Callable[..., Any]:
     if callable(checker):
         return checker
     module, _, name = checker.partition(":")

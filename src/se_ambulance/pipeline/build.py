@@ -601,6 +601,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
             check_reads(plan, staged, analyser)
             seconds = time.perf_counter() - t0
             log(f"  {plan.job.name} done in {seconds:.1f} s")
+            assert plan.key is not None  # keyed before it was queued
             store.put(plan.key, staged)
             store.record_seconds(plan.job.notebook.name, seconds)
             with lock:
@@ -610,6 +611,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
     def start(plan: Plan, i: int) -> None:
         """Copy a stored chapter now, or queue its execution."""
         if plan.action == "stored":
+            assert plan.key is not None  # keyed before it was started
             hit = store.get(plan.key)
             if hit is not None:
                 staged = stage / f"s{i}-{plan.job.notebook.name}"
@@ -654,6 +656,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
     finally:
         staging.discard(stage)
     for _, plan in done:
+        assert plan.key is not None
         caches[plan.job.cache_dir].record(plan.job.target, plan.key)
         log(f"  {plan.job.name} -> {plan.job.target}")
 
@@ -711,7 +714,7 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     fetch(mirror=mirror, progress=log)
 
     chapters = chapter_notebooks(root)
-    book_root = root if canonical else out
+    book_root = out if out is not None else root  # out is set for every book but the canonical one
     if not canonical:
         stage_book_sources(root, book_root)
         set_book_title(book_root, params_title(params))

@@ -199,6 +199,7 @@ def make_edition(mirror: str | os.PathLike | None = None, file: str | os.PathLik
             data_changed = latest is None or latest.pins() != pins
             code_changed = latest is None or latest.code.digest != code_digest()
             if not data_changed and not (correction and code_changed):
+                assert latest is not None  # with no edition yet, the data count as changed
                 if correction:
                     raise SeAmbulanceError(f"Nothing changed since {latest.label}: the data and the code are the same, "
                                            "so there is nothing for a correction to publish.")

@@ -38,7 +38,7 @@ def verdicts_for(params: BookParams, tidy: pd.DataFrame | None = None, release: 
         claims = {cid: r.verdict for cid, r in register_for(**areas).items()}
         table = load_ambsys()
     else:  # a claim not computed keeps its stated verdict, whatever the data
-        claims = {cid: c.verdict for cid, c in load_register().items() if not c.computed}
+        claims = {cid: c.verdict for cid, c in load_register().items() if not c.computed and c.verdict is not None}
         claims.update({cid: r.verdict for cid, r in results_with_ambsys(tidy, **areas).items()})
         claims = {cid: claims[cid] for cid in load_register() if cid in claims}
         table = tidy

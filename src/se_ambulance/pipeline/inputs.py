@@ -201,7 +201,7 @@ def _func_name(call: ast.Call) -> str | None:
 def _string_list(node: ast.AST | None) -> frozenset[str] | None:
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and all(
             isinstance(e, ast.Constant) and isinstance(e.value, str) for e in node.elts):
-        return frozenset(e.value for e in node.elts)
+        return frozenset(e.value for e in node.elts if isinstance(e, ast.Constant) and isinstance(e.value, str))
     return None
 
 

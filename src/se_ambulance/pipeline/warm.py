@@ -45,7 +45,7 @@ import threading
 import traceback
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 ENV_SWITCH = "SE_AMBULANCE_WARM_KERNELS"
 READS_LOG = "SE_AMBULANCE_READS_LOG"
@@ -75,7 +75,8 @@ class Reader:
     """Reads newline-terminated JSON messages from a socket (and file descriptors sent with the first bytes)."""
 
     def __init__(self, sock: socket.socket):
-        self.sock, self.buf, self.fds = sock, b"", []
+        self.sock, self.buf = sock, b""
+        self.fds: list[int] = []
 
     def message(self, with_fds: bool = False) -> Any | None:
         while b"\n" not in self.buf:
@@ -280,7 +281,7 @@ def serve(path: str, modules: list[str]) -> None:
                         os.read(wake_r, 4096)
                     _reap(sel, children)
                 else:  # a requester's connection closed (or spoke): stop its kernel
-                    conn, pid = key.fileobj, key.data
+                    conn, pid = cast(socket.socket, key.fileobj), key.data
                     if children.get(pid) is not conn:
                         continue  # its child has ended and the connection is closed already
                     try:

@@ -12,6 +12,7 @@ Year 1 is undiscounted (Green Book convention for year 0).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -299,10 +300,13 @@ def with_input(settings: Settings, name: str, value: float, sc: Scale | None = N
         if sc is None:
             raise ValueError("holding the income needs the scale its share is of")
         return replace(settings, group_turnover_m=float(value) * central_income(settings, sc) / 1e6)
+    held: dict[str, Any]  # one field of Settings, named at run time
     if name in GLOBALS:
-        return replace(settings, **{name: (value, value, value)})
+        held = {name: (value, value, value)}
+        return replace(settings, **held)
     if name in ("capital_optimism_bias", "operating_optimism_bias", "discount_rate"):
-        return replace(settings, **{name: float(value)})
+        held = {name: float(value)}
+        return replace(settings, **held)
     over = {k: dict(v) for k, v in settings.register_overrides.items()}
     over[name] = {**over.get(name, {}), "low": value, "central": value, "high": value}
     return replace(settings, register_overrides=over)

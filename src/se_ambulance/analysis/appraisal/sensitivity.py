@@ -25,7 +25,7 @@ SOBOL_OUTCOMES = ("annual_cash_savings", "npv_cash", "annual_wider", "pv_wider")
 def uncertain_inputs(settings: Settings, sc: Scale) -> dict[str, tuple[float, float, float]]:
     """Every input the Monte Carlo draws over a range (low < high), in draw order."""
     ranges = global_ranges(settings, sc) | {i.id: i.values() for i in register(settings)}
-    return {k: tuple(map(float, v)) for k, v in ranges.items() if v[2] > v[0]}
+    return {k: (float(v[0]), float(v[1]), float(v[2])) for k, v in ranges.items() if v[2] > v[0]}
 
 
 def input_quality(settings: Settings, sc: Scale) -> dict[str, str]:

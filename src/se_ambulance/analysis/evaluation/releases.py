@@ -58,7 +58,7 @@ def compare_with_previous(design: Design, current_tidy: pd.DataFrame) -> Vintage
     """What the current AmbSYS vintage changed against the one it replaced: new months, revised values and
     the evaluation re-run on the earlier data."""
     release = previous_ambsys_release()
-    if release.table is None:
+    if release.table is None or release.previous is None:
         return VintageComparison(release.current, release.previous, release.unavailable)
     prev = release.table
     return VintageComparison(release.current, release.previous, None,

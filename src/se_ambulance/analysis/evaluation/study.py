@@ -251,6 +251,7 @@ def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_
         meaningful = d.meaningful_change * abs(level)
     else:
         meaningful = d.meaningful_in_unit(outcome)
+    basis: tuple[str, ...]
     if rule.power == "synthetic_control":
         basis, full = (SC,), sc_path
     else:
