@@ -235,7 +235,8 @@ def test_every_printed_page_carries_title_edition_data_and_address():
                   code_version="1")
     css = print_style(stamp)
     assert css.startswith('<style media="print">@page {') and css.count("</style>") == 1
-    assert r'A \"quoted\" title \3C /style>' in css and "Edition 2, 7 December 2026" in css
+    # Title and edition in one margin box with a separator: two boxes ran together ("book  Draft").
+    assert r'A \"quoted\" title \3C /style> · Edition 2, 7 December 2026' in css and "@top-right" not in css
     assert "AmbSYS data to April 2026 · https://example.org/book/" in css
     assert '"Page " counter(page) " of " counter(pages)' in css and "Built" not in css  # an edition: no build date
     draft = print_style(Stamp(title="T", edition="Draft (not a published edition)", data_to="D", next_release="",

@@ -604,7 +604,8 @@ def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_sta
     sample += [("briefing", i, pdf_page) for i, pdf_page in enumerate(briefing.pages)]
     for which, i, pdf_page in sample:
         words = " ".join(pdf_page.extract_text().split())
-        for part in (stamp.title, stamp.edition, stamp.data_to, stamp.address):
+        # Title and edition with a separator between them, which two margin boxes did not give ("book  Draft").
+        for part in (f"{stamp.title} · {stamp.edition}", stamp.data_to, stamp.address):
             assert part in words, f"printed page {i + 1} of the {which} lacks {part!r}"
         total = len(book.pages) if which == "book" else len(briefing.pages)
         assert f"Page {i + 1} of {total}" in words, f"printed page {i + 1} of the {which} is not 'Page {i + 1} of {total}'"
@@ -642,3 +643,8 @@ def test_the_book_pdf_opens_on_a_title_page_and_prints_every_collapsed_section(s
     # NFKC undoes the typeface's ligatures in the extracted text ("ﬁnancial" is "financial").
     text = unicodedata.normalize("NFKC", " ".join(" ".join(pg.extract_text().split()) for pg in book.pages))
     assert words and words in text, f"a collapsed section's text is not printed: {words!r}"
+    # Paper cannot be clicked: no disclosure triangles, and the analysts' boxes (the code behind each assumption,
+    # the parameters of a page), which the site keeps, are not printed for boards.
+    assert "How this book was made" in text and "Where the log comes from" in text  # the dropdowns, as headings
+    for web_only in ("▼", "▾", "▸", "►", "In the code", "The parameters of this page", "Where it is used"):
+        assert web_only not in text, f"the PDF prints the web-only {web_only!r}"
