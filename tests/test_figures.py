@@ -317,3 +317,34 @@ def test_every_organisation_and_series_keeps_one_colour_across_the_book():
     misused = {lab: v for lab, v in by_label.items() if organisation_of(lab) is None
                and {c for c, _ in v} & set(org_colours)}
     assert misused == {}, f"series that are not organisations in an organisation's colour: {misused}"
+
+
+# --- month axes and chapter 9's words ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("first", "last", "step"), [("2023-04", "2026-04", 12), ("2018-04", "2026-04", 24),
+                                                     ("2025-10", "2027-12", 6), ("2025-11", "2026-04", 3)])
+def test_a_month_axis_ticks_at_regular_months_from_april(first, last, step):
+    months = pd.period_range(first, last, freq="M").strftime("%Y-%m")
+    ticks = [pd.Timestamp(year=t.year, month=t.month, day=1) for t in charts.month_ticks(list(months))]
+    gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(ticks, ticks[1:])}
+    assert 2 <= len(ticks) <= 6 and gaps == {step}, (ticks, gaps)
+    assert all((t.month - 4) % step == 0 for t in ticks) and first <= ticks[0].strftime("%Y-%m") and (
+        ticks[-1].strftime("%Y-%m") <= last)
+    axis = charts.month_x(axis_format="%b %Y", months=list(months)).to_dict()["axis"]
+    assert len(axis["values"]) == len(ticks) and "tickCount" not in axis
+    assert charts.month_x().to_dict()["axis"]["tickCount"] == {"interval": "year", "step": 1}  # yearly: each January
+
+
+def test_chapter_9s_charts_name_the_group_and_the_outcomes_in_plain_words():
+    from types import SimpleNamespace
+
+    from se_ambulance.publish import evaluation_figures as ef
+
+    idx = pd.date_range("2025-01-01", periods=2, freq="MS")
+    fit = SimpleNamespace(actual=pd.Series([30.0, 31.0], idx), synthetic=pd.Series([29.0, 30.5], idx),
+                          treated="RYD+RYE")
+    study = SimpleNamespace(primary=SimpleNamespace(fit=fit))
+    assert set(ef.synthetic_frame(study, "SCAS + SECAmb")["series"]) == {"SCAS + SECAmb (actual)", "Synthetic group"}
+    assert "Southern group (actual)" in set(ef.synthetic_frame(study, "Southern group")["series"])
+    words = " ".join(ef.SHORT_NAMES.values())
+    assert not any(w in words.split() for w in ("C1", "C2", "ED", "mean")), words

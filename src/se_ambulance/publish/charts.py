@@ -208,11 +208,32 @@ def field_ref(name: str) -> str:
     return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
-def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y") -> alt.X:
-    """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is."""
-    ticks = {"interval": "year", "step": 1} if axis_format == "%Y" else alt.Undefined
+def month_ticks(months: Sequence[str], most: int = 6) -> list[alt.DateTime]:
+    """Evenly spaced ticks for an axis labelled by month ('Apr 2024'), anchored on April (the financial year's first
+    month): every 3, 6, 12 or 24 months, the shortest step that gives at most `most` ticks between the first and last
+    of `months` ('2024-03'). Left to Vega, such an axis ticks at irregular months ('Apr 2024, Jan 2025, Jul 2025')."""
+    first, last = pd.Timestamp(min(months)), pd.Timestamp(max(months))
+    for step in (3, 6, 12, 24):
+        start = first + pd.offsets.MonthBegin(0)
+        while (start.month - 4) % step:
+            start += pd.offsets.MonthBegin(1)
+        ticks = pd.date_range(start, last, freq=f"{step}MS")
+        if len(ticks) <= most:
+            break
+    return [alt.DateTime(year=t.year, month=t.month, date=1, utc=True) for t in ticks]
+
+
+def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y",
+            months: Sequence[str] | None = None) -> alt.X:
+    """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is: ticks each January when
+    labelled by year; when labelled by month, at regular months (`month_ticks` of the `months` drawn)."""
+    ticks, values = alt.Undefined, alt.Undefined
+    if axis_format == "%Y":
+        ticks = {"interval": "year", "step": 1}
+    elif months is not None and len(months):
+        values = month_ticks(months)
     return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format=axis_format, tickCount=ticks, labelOverlap="greedy"))
+                 axis=alt.Axis(format=axis_format, tickCount=ticks, values=values, labelOverlap="greedy"))
 
 
 @dataclasses.dataclass(frozen=True)
