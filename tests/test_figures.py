@@ -5,6 +5,7 @@ reads it back as it was; the site's tables and print margins. Small synthetic fr
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -348,3 +349,28 @@ def test_chapter_9s_charts_name_the_group_and_the_outcomes_in_plain_words():
     assert "Southern group (actual)" in set(ef.synthetic_frame(study, "Southern group")["series"])
     words = " ".join(ef.SHORT_NAMES.values())
     assert not any(w in words.split() for w in ("C1", "C2", "ED", "mean")), words
+
+
+@pytest.mark.parametrize(("category", "hours"), [("C2", False), ("C1", False), ("C3", True)])
+def test_category_3_and_4_charts_read_in_hours_and_the_rest_in_minutes(category, hours):
+    """Category 3 and 4 times run to many hours, which the text writes '5 h 07 min': their axis is in hours; every
+    line, dot and reference line is drawn on it; the data, CSV and tooltips stay in minutes."""
+    from se_ambulance.publish.figures import in_hours
+
+    assert in_hours(category) is hours and in_hours("C4") and not in_hours("C1T")
+    frame = response_frame(monthly(), category, "RYD", 2024)
+    order = [chart_label(ORGS[o]) for o in ORGS]
+    spec = response_time_chart(frame, order, order[0], None, hours=in_hours(category)).to_dict()
+    ys = [layer["encoding"]["y"] for layer in spec["spec"]["layer"] if "y" in layer.get("encoding", {})]
+    drawn = {(y["field"] if isinstance(y, dict) else y.split(":")[0]) for y in ys}
+    if hours:
+        assert drawn == {"hours", "drawn_y"}, drawn  # lines; dots and reference lines divided by 60
+    else:
+        assert "minutes" in drawn and drawn <= {"minutes", "standard_minutes", "interim_aim_minutes"}, drawn
+    assert {y["title"] for y in ys if isinstance(y, dict) and "title" in y} == {"Hours" if hours else "Minutes"}
+    fig = response_figure(monthly(), category, "RYD", "AmbSYS", 2024)
+    _, meta = read_figure(fig.data)
+    assert ("Hours. Dashed: the ARP standard (90th centile 2 hours)" in fig.data) is hours
+    assert ("Minutes. " in fig.data) is not hours
+    csv = pd.read_csv(io.StringIO(meta["csv"]))
+    assert csv[order[0]].max() == pytest.approx(frame[order[0]].max())  # the CSV stays in minutes

@@ -296,10 +296,11 @@ def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
 
 def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: Sequence[str], value: str,
                    value_format: Field, groupby: Sequence[str] = (), name: str = "hover",
-                   wide: bool = False) -> list[alt.Chart]:
+                   wide: bool = False, per: float = 1) -> list[alt.Chart]:
     """What a reader sees when pointing anywhere in a line chart: a guide at the nearest x and a tooltip with every
     series' value there, in words. The nearest x is found from a Voronoi diagram, so the pointer (or a finger)
-    need not touch a thin line. `wide`: the data already has one column per series."""
+    need not touch a thin line. `wide`: the data already has one column per series. `per`: the y axis is in units
+    of `per` of the data's (60: minutes drawn as hours); the tooltip still reads the data."""
     hover = alt.selection_point(name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout",
                                 empty=False)
     tips = [x_format.tooltip(x_field, "temporal" if x_format.kind == "month" else "ordinal")]
@@ -309,19 +310,28 @@ def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: 
     guide = (base.mark_rule(color="#425563", strokeWidth=1)
              .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
              .add_params(hover))
-    dots = ((folded(names, series, value) if wide else alt.Chart()).mark_circle(size=45, opacity=1)
-            .encode(x=x, y=f"{value}:Q", color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
+    dots = (folded(names, series, value) if wide else alt.Chart())
+    y = f"{value}:Q"
+    if per != 1:
+        dots, y = dots.transform_calculate(drawn_y=f"datum[{json.dumps(value)}] / {per}"), "drawn_y:Q"
+    dots = (dots.mark_circle(size=45, opacity=1)
+            .encode(x=x, y=y, color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
             .transform_filter(hover))
     return [guide, dots]
 
 
-def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None) -> alt.Chart:
+def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None,
+                   per: float = 1) -> alt.Chart:
     """A standard, an aim or a claimed figure drawn from a column of the chart's own data (so the CSV holds it):
     a line through the rows where `y_field` has a value (and `where` holds), named in the chart's key (`key`, under
-    the series field `series`) rather than written on the chart, where it would cover the data or other labels."""
+    the series field `series`) rather than written on the chart, where it would cover the data or other labels.
+    `per`: as `nearest_values`'s."""
     rows = f"isValid(datum[{json.dumps(y_field)}])" + (f" && ({where})" if where else "")
-    return (alt.Chart().transform_filter(rows).transform_calculate(**{series: json.dumps(label)})
-            .mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q"), **key.encodings(series)))
+    line = alt.Chart().transform_filter(rows).transform_calculate(**{series: json.dumps(label)})
+    y = f"{field_ref(y_field)}:Q"
+    if per != 1:
+        line, y = line.transform_calculate(drawn_y=f"datum[{json.dumps(y_field)}] / {per}"), "drawn_y:Q"
+    return line.mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y(y), **key.encodings(series))
 
 
 # --- the figure -----------------------------------------------------------------------------------------------
