@@ -100,7 +100,7 @@ def colour_of(label: str, focus: str | None = None) -> str:
         return REGION_COLOURS[org]
     if label in SERIES_COLOURS:
         return SERIES_COLOURS[label]
-    if label.endswith(" forecast"):
+    if label.endswith(" forecast") or label.startswith("Statistical forecast"):
         return SPARE_COLOURS[0]
     return ""
 
