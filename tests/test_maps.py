@@ -181,3 +181,16 @@ def test_a_moved_trust_label_stays_inside_its_footprint(built):
     assert moved
     for code in moved:
         assert trusts[code].contains(Point(frame.loc[code, "lon"], frame.loc[code, "lat"])), code
+
+
+@needs_data
+@pytest.mark.slow  # the real geometry (see above)
+def test_the_district_maps_outline_key_draws_visible_swatches(built):
+    """The dashed-outline key's swatches are strokes with a colour: a dash-only key gets transparent strokes."""
+    vlc = pytest.importorskip("vl_convert")
+    chart = maps.district_choropleth(built["growth"], built["dtopo"], 2024, 2035)
+    vega = vlc.vegalite_to_vega(chart.to_dict())
+    key = next(lg for lg in vega["legends"] if lg.get("strokeDash"))
+    scale = next(s for s in vega["scales"] if s["name"] == key.get("stroke"))
+    assert set(scale["range"]) == {"#425563"}
+    assert "transparent" not in json.dumps(key.get("encode", {}))

@@ -155,7 +155,11 @@ def district_choropleth(growth: pd.DataFrame, topology: dict, base: int, target:
         strokeDash=alt.StrokeDash("projection:N", title="Projection for",
                                   scale=alt.Scale(domain=["district", "sub-ICB (shared)"],
                                                   range=[[1, 0], [3, 2]]),
-                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#425563")),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=1.5, symbolSize=400)),
+        # The outline's colour by the same field and title, so Vega-Lite merges it into the dash's key, whose
+        # swatches would otherwise be transparent strokes that show nothing.
+        stroke=alt.Stroke("projection:N", title="Projection for",
+                          scale=alt.Scale(domain=["district", "sub-ICB (shared)"], range=["#425563", "#425563"])),
         tooltip=[alt.Tooltip("district:N", title="District"), alt.Tooltip("trust:N", title="Trust"),
                  alt.Tooltip("growth:Q", title="85+ growth", format=".1%"),
                  alt.Tooltip("aged_85_plus_base:Q", title=f"85+ in {base}", format=",.0f"),
