@@ -479,6 +479,19 @@ def test_tooltips_fire_near_a_line_and_speak_plain_words(site, server, browser):
         assert re.search(r"SECAmb: (\d+:\d\d|no data)", text) and "_" not in text, text
 
 
+def test_the_pages_write_times_as_the_text_does(site, server, browser):
+    """A tooltip or numbers table writes a time as `publish.format.mmss` does: '28:50' under an hour, '5 h 07 min'
+    from an hour (the Category 3 and 4 charts), never '5:07:00'."""
+    from se_ambulance.publish.format import mmss
+
+    page, _ = open_page(browser, server, _chart_page(site))
+    page.wait_for_function("window.seCharts !== undefined")
+    cases = [1730, 3599, 3600, 18397, 25210]
+    shown = page.evaluate(f"{cases}.map(s => window.seCharts.format(s / 60, 'mmss:1'))")
+    page.close()
+    assert shown == [mmss(s) for s in cases], shown
+
+
 def test_the_numbers_of_a_chart_open_by_keyboard_in_plain_words(site, server, browser):
     page, _ = open_page(browser, server, _chart_page(site))
     wait_for_charts(page)
