@@ -217,3 +217,25 @@ def test_forecast_frame_and_category_outlook():
 
     shown = category_outlook_table(out)
     assert shown.loc["C1", "change"] == shown.loc["C2", "change"] and shown.loc["C1", "change"].endswith("%")
+
+
+def test_the_forecast_chart_names_its_method_and_says_which_interval_level_it_shows():
+    """The monthly forecast's interval and the trend projection's differ (95% and 90%): each chart says its own and
+    the other's, from the levels the code uses; the key calls the method in words, the subtitle no field code."""
+    import re
+
+    from se_ambulance.analysis.demand import TREND_ALPHA
+    from se_ambulance.publish import demand_figures as dfig
+
+    y = seasonal_series(trend=1.0)
+    f = forecast.forecast(y, "ets", 3)
+    lower, upper = f["lower"] - f["mean"], f["upper"] - f["mean"]
+    wider = forecast.forecast(y, "ets", 3, alpha=TREND_ALPHA)  # the default is the monthly level, not the trend's
+    assert ((wider["upper"] - wider["mean"]) < upper).all() and ((wider["lower"] - wider["mean"]) > lower).all()
+    html = dfig.forecast_figure(y, forecast.forecast_frame(y, {"ets": f}), "ets", "Area", "AREA", "AmbSYS").data
+    units = re.search(r'class="se-chart-units">(.*?)</span>', html).group(1)
+    assert dfig.MONTHLY_LEVEL == "95%" and dfig.TREND_LEVEL == "90%"
+    assert "forecast&#x27;s 95% prediction interval" in units or "forecast's 95% prediction interval" in units, units
+    assert "trend projection below uses 90%" in units and "A7" not in units, units
+    assert "Statistical forecast (ETS)" in html and "ETS forecast" not in html
+    assert dfig.interval_level(0.05) == "95%" and dfig.interval_level(0.1) == "90%"

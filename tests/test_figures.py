@@ -5,6 +5,7 @@ reads it back as it was; the site's tables and print margins. Small synthetic fr
 
 from __future__ import annotations
 
+import io
 import json
 
 import numpy as np
@@ -235,7 +236,8 @@ def test_every_printed_page_carries_title_edition_data_and_address():
                   code_version="1")
     css = print_style(stamp)
     assert css.startswith('<style media="print">@page {') and css.count("</style>") == 1
-    assert r'A \"quoted\" title \3C /style>' in css and "Edition 2, 7 December 2026" in css
+    # Title and edition in one margin box with a separator: two boxes ran together ("book  Draft").
+    assert r'A \"quoted\" title \3C /style> · Edition 2, 7 December 2026' in css and "@top-right" not in css
     assert "AmbSYS data to April 2026 · https://example.org/book/" in css
     assert '"Page " counter(page) " of " counter(pages)' in css and "Built" not in css  # an edition: no build date
     draft = print_style(Stamp(title="T", edition="Draft (not a published edition)", data_to="D", next_release="",
@@ -316,3 +318,59 @@ def test_every_organisation_and_series_keeps_one_colour_across_the_book():
     misused = {lab: v for lab, v in by_label.items() if organisation_of(lab) is None
                and {c for c, _ in v} & set(org_colours)}
     assert misused == {}, f"series that are not organisations in an organisation's colour: {misused}"
+
+
+# --- month axes and chapter 9's words ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("first", "last", "step"), [("2023-04", "2026-04", 12), ("2018-04", "2026-04", 24),
+                                                     ("2025-10", "2027-12", 6), ("2025-11", "2026-04", 3)])
+def test_a_month_axis_ticks_at_regular_months_from_april(first, last, step):
+    months = pd.period_range(first, last, freq="M").strftime("%Y-%m")
+    ticks = [pd.Timestamp(year=t.year, month=t.month, day=1) for t in charts.month_ticks(list(months))]
+    gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(ticks, ticks[1:])}
+    assert 2 <= len(ticks) <= 6 and gaps == {step}, (ticks, gaps)
+    assert all((t.month - 4) % step == 0 for t in ticks) and first <= ticks[0].strftime("%Y-%m") and (
+        ticks[-1].strftime("%Y-%m") <= last)
+    axis = charts.month_x(axis_format="%b %Y", months=list(months)).to_dict()["axis"]
+    assert len(axis["values"]) == len(ticks) and "tickCount" not in axis
+    assert charts.month_x().to_dict()["axis"]["tickCount"] == {"interval": "year", "step": 1}  # yearly: each January
+
+
+def test_chapter_9s_charts_name_the_group_and_the_outcomes_in_plain_words():
+    from types import SimpleNamespace
+
+    from se_ambulance.publish import evaluation_figures as ef
+
+    idx = pd.date_range("2025-01-01", periods=2, freq="MS")
+    fit = SimpleNamespace(actual=pd.Series([30.0, 31.0], idx), synthetic=pd.Series([29.0, 30.5], idx),
+                          treated="RYD+RYE")
+    study = SimpleNamespace(primary=SimpleNamespace(fit=fit))
+    assert set(ef.synthetic_frame(study, "SCAS + SECAmb")["series"]) == {"SCAS + SECAmb (actual)", "Synthetic group"}
+    assert "Southern group (actual)" in set(ef.synthetic_frame(study, "Southern group")["series"])
+    words = " ".join(ef.SHORT_NAMES.values())
+    assert not any(w in words.split() for w in ("C1", "C2", "ED", "mean")), words
+
+
+@pytest.mark.parametrize(("category", "hours"), [("C2", False), ("C1", False), ("C3", True)])
+def test_category_3_and_4_charts_read_in_hours_and_the_rest_in_minutes(category, hours):
+    """Category 3 and 4 times run to many hours, which the text writes '5 h 07 min': their axis is in hours; every
+    line, dot and reference line is drawn on it; the data, CSV and tooltips stay in minutes."""
+    from se_ambulance.publish.figures import in_hours
+
+    assert in_hours(category) is hours and in_hours("C4") and not in_hours("C1T")
+    frame = response_frame(monthly(), category, "RYD", 2024)
+    order = [chart_label(ORGS[o]) for o in ORGS]
+    spec = response_time_chart(frame, order, order[0], None, hours=in_hours(category)).to_dict()
+    ys = [layer["encoding"]["y"] for layer in spec["spec"]["layer"] if "y" in layer.get("encoding", {})]
+    drawn = {(y["field"] if isinstance(y, dict) else y.split(":")[0]) for y in ys}
+    if hours:
+        assert drawn == {"hours", "drawn_y"}, drawn  # lines; dots and reference lines divided by 60
+    else:
+        assert "minutes" in drawn and drawn <= {"minutes", "standard_minutes", "interim_aim_minutes"}, drawn
+    assert {y["title"] for y in ys if isinstance(y, dict) and "title" in y} == {"Hours" if hours else "Minutes"}
+    fig = response_figure(monthly(), category, "RYD", "AmbSYS", 2024)
+    _, meta = read_figure(fig.data)
+    assert ("Hours. Dashed: the ARP standard (90th centile 2 hours)" in fig.data) is hours
+    assert ("Minutes. " in fig.data) is not hours
+    csv = pd.read_csv(io.StringIO(meta["csv"]))
+    assert csv[order[0]].max() == pytest.approx(frame[order[0]].max())  # the CSV stays in minutes

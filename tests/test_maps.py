@@ -143,3 +143,54 @@ def test_a_map_renders_as_england_not_a_filled_rectangle(built):
             g["arcs"] = flipped if g["type"] == "MultiPolygon" else flipped[0]
     bad_chart = maps.trust_map("RYD", ["RYD", "RYE"], bad, built["labels"])
     assert any(w >= 0.99 * maps.WIDTH for w, _ in _path_extents(vlc.vegalite_to_svg(bad_chart.to_dict())))
+
+
+def _label_boxes(svg: str, font_px: float) -> dict[str, tuple[float, float, float, float]]:
+    """Each text label of a rendered map as a box (left, top, right, bottom), its width estimated at 0.7 em a
+    character (bold, generous), centred on its point as the map draws it."""
+    boxes = {}
+    marks = "".join(re.findall(r'<g class="mark-text role-mark[^"]*"[^>]*>(.*?)</g>', svg, re.S))  # not the key
+    for x, y, text in re.findall(r'<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)"[^>]*>([^<]+)</text>', marks):
+        w = 0.7 * font_px * len(text)
+        boxes[text] = (float(x) - w / 2, float(y) - font_px, float(x) + w / 2, float(y))
+    return boxes
+
+
+@needs_data
+@pytest.mark.slow  # the real geometry (see above)
+@pytest.mark.parametrize("width", [340, maps.WIDTH])  # a 390 px phone's chart box, and the full width
+def test_no_two_trust_labels_overprint_on_a_phone_or_in_print(built, width):
+    vlc = pytest.importorskip("vl_convert")
+    chart = maps.trust_map("RYD", ["RYD", "RYE"], built["topo"], built["labels"]).properties(
+        width=width, height=round(width * maps.HEIGHT / maps.WIDTH))
+    boxes = _label_boxes(vlc.vegalite_to_svg(chart.to_dict()), 11)
+    assert {"SCAS", "LAS", "SECAmb", "Isle of Wight"} <= set(boxes), boxes
+    clash = [(a, b) for i, (a, p) in enumerate(boxes.items()) for b, q in list(boxes.items())[i + 1:]
+             if p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]]
+    assert clash == [], f"labels overprint at {width} px: {clash}"
+
+
+@needs_data
+@pytest.mark.slow  # the real geometry (see above)
+def test_a_moved_trust_label_stays_inside_its_footprint(built):
+    from shapely.geometry import Point
+
+    frame = maps.trust_map_frame("RYD", ["RYD", "RYE"], built["labels"]).set_index("id")
+    trusts = geography.load_trust_polygons().set_index("org_code")["geometry"]
+    moved = [c for c in maps.LABEL_NUDGES if c in trusts.index]  # the Isle of Wight's label sits off the island
+    assert moved
+    for code in moved:
+        assert trusts[code].contains(Point(frame.loc[code, "lon"], frame.loc[code, "lat"])), code
+
+
+@needs_data
+@pytest.mark.slow  # the real geometry (see above)
+def test_the_district_maps_outline_key_draws_visible_swatches(built):
+    """The dashed-outline key's swatches are strokes with a colour: a dash-only key gets transparent strokes."""
+    vlc = pytest.importorskip("vl_convert")
+    chart = maps.district_choropleth(built["growth"], built["dtopo"], 2024, 2035)
+    vega = vlc.vegalite_to_vega(chart.to_dict())
+    key = next(lg for lg in vega["legends"] if lg.get("strokeDash"))
+    scale = next(s for s in vega["scales"] if s["name"] == key.get("stroke"))
+    assert set(scale["range"]) == {"#425563"}
+    assert "transparent" not in json.dumps(key.get("encode", {}))

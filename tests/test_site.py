@@ -479,6 +479,19 @@ def test_tooltips_fire_near_a_line_and_speak_plain_words(site, server, browser):
         assert re.search(r"SECAmb: (\d+:\d\d|no data)", text) and "_" not in text, text
 
 
+def test_the_pages_write_times_as_the_text_does(site, server, browser):
+    """A tooltip or numbers table writes a time as `publish.format.mmss` does: '28:50' under an hour, '5 h 07 min'
+    from an hour (the Category 3 and 4 charts), never '5:07:00'."""
+    from se_ambulance.publish.format import mmss
+
+    page, _ = open_page(browser, server, _chart_page(site))
+    page.wait_for_function("window.seCharts !== undefined")
+    cases = [1730, 3599, 3600, 18397, 25210]
+    shown = page.evaluate(f"{cases}.map(s => window.seCharts.format(s / 60, 'mmss:1'))")
+    page.close()
+    assert shown == [mmss(s) for s in cases], shown
+
+
 def test_the_numbers_of_a_chart_open_by_keyboard_in_plain_words(site, server, browser):
     page, _ = open_page(browser, server, _chart_page(site))
     wait_for_charts(page)
@@ -604,7 +617,8 @@ def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_sta
     sample += [("briefing", i, pdf_page) for i, pdf_page in enumerate(briefing.pages)]
     for which, i, pdf_page in sample:
         words = " ".join(pdf_page.extract_text().split())
-        for part in (stamp.title, stamp.edition, stamp.data_to, stamp.address):
+        # Title and edition with a separator between them, which two margin boxes did not give ("book  Draft").
+        for part in (f"{stamp.title} · {stamp.edition}", stamp.data_to, stamp.address):
             assert part in words, f"printed page {i + 1} of the {which} lacks {part!r}"
         total = len(book.pages) if which == "book" else len(briefing.pages)
         assert f"Page {i + 1} of {total}" in words, f"printed page {i + 1} of the {which} is not 'Page {i + 1} of {total}'"
@@ -642,3 +656,8 @@ def test_the_book_pdf_opens_on_a_title_page_and_prints_every_collapsed_section(s
     # NFKC undoes the typeface's ligatures in the extracted text ("ﬁnancial" is "financial").
     text = unicodedata.normalize("NFKC", " ".join(" ".join(pg.extract_text().split()) for pg in book.pages))
     assert words and words in text, f"a collapsed section's text is not printed: {words!r}"
+    # Paper cannot be clicked: no disclosure triangles, and the analysts' boxes (the code behind each assumption,
+    # the parameters of a page), which the site keeps, are not printed for boards.
+    assert "How this book was made" in text and "Where the log comes from" in text  # the dropdowns, as headings
+    for web_only in ("▼", "▾", "▸", "►", "In the code", "The parameters of this page", "Where it is used"):
+        assert web_only not in text, f"the PDF prints the web-only {web_only!r}"

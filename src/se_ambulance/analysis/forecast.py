@@ -35,8 +35,13 @@ def training_window(y: pd.Series, model: str, covid: str) -> pd.Series:
     return y
 
 
+# The monthly forecasts' prediction intervals are 95% (1 − MONTHLY_ALPHA), the level the back-test's coverage checks;
+# the trend projection's is 90% (`analysis.demand.TREND_ALPHA`), the claims rule's. The charts say which is which.
+MONTHLY_ALPHA = 0.05
+
+
 def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
-             alpha: float = 0.05) -> pd.DataFrame:
+             alpha: float = MONTHLY_ALPHA) -> pd.DataFrame:
     """Point forecast and (1 − alpha) prediction interval for the `horizon` months after y ends."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")

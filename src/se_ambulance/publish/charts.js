@@ -11,10 +11,15 @@ const MONTHS = ["January", "February", "March", "April", "May", "June", "July", 
   "October", "November", "December"];
 const pad2 = (n) => (n < 10 ? "0" : "") + n;
 
+// As the book writes a time (publish.format.mmss): m:ss under an hour, '5 h 07 min' from an hour.
 function clock(minutes) {
-  let s = Math.round(Math.abs(minutes) * 60);
-  const h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), r = s % 60;
-  return (minutes < 0 ? "\u2212" : "") + (h ? h + ":" + pad2(m) : m) + ":" + pad2(r);
+  const sign = minutes < 0 ? "\u2212" : "";
+  const s = Math.round(Math.abs(minutes) * 60);
+  if (s >= 3600) {
+    const whole = Math.round(s / 60);
+    return sign + Math.floor(whole / 60) + " h " + pad2(whole % 60) + " min";
+  }
+  return sign + Math.floor(s / 60) + ":" + pad2(s % 60);
 }
 
 function monthName(v) {

@@ -100,7 +100,7 @@ def colour_of(label: str, focus: str | None = None) -> str:
         return REGION_COLOURS[org]
     if label in SERIES_COLOURS:
         return SERIES_COLOURS[label]
-    if label.endswith(" forecast"):
+    if label.endswith(" forecast") or label.startswith("Statistical forecast"):
         return SPARE_COLOURS[0]
     return ""
 
@@ -208,11 +208,32 @@ def field_ref(name: str) -> str:
     return re.sub(r"([.\[\]\\])", r"\\\1", name)
 
 
-def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y") -> alt.X:
-    """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is."""
-    ticks = {"interval": "year", "step": 1} if axis_format == "%Y" else alt.Undefined
+def month_ticks(months: Sequence[str], most: int = 6) -> list[alt.DateTime]:
+    """Evenly spaced ticks for an axis labelled by month ('Apr 2024'), anchored on April (the financial year's first
+    month): every 3, 6, 12 or 24 months, the shortest step that gives at most `most` ticks between the first and last
+    of `months` ('2024-03'). Left to Vega, such an axis ticks at irregular months ('Apr 2024, Jan 2025, Jul 2025')."""
+    first, last = pd.Timestamp(min(months)), pd.Timestamp(max(months))
+    for step in (3, 6, 12, 24):
+        start = first + pd.offsets.MonthBegin(0)
+        while (start.month - 4) % step:
+            start += pd.offsets.MonthBegin(1)
+        ticks = pd.date_range(start, last, freq=f"{step}MS")
+        if len(ticks) <= most:
+            break
+    return [alt.DateTime(year=t.year, month=t.month, date=1, utc=True) for t in ticks]
+
+
+def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y",
+            months: Sequence[str] | None = None) -> alt.X:
+    """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is: ticks each January when
+    labelled by year; when labelled by month, at regular months (`month_ticks` of the `months` drawn)."""
+    ticks, values = alt.Undefined, alt.Undefined
+    if axis_format == "%Y":
+        ticks = {"interval": "year", "step": 1}
+    elif months is not None and len(months):
+        values = month_ticks(months)
     return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format=axis_format, tickCount=ticks, labelOverlap="greedy"))
+                 axis=alt.Axis(format=axis_format, tickCount=ticks, values=values, labelOverlap="greedy"))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -275,10 +296,11 @@ def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
 
 def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: Sequence[str], value: str,
                    value_format: Field, groupby: Sequence[str] = (), name: str = "hover",
-                   wide: bool = False) -> list[alt.Chart]:
+                   wide: bool = False, per: float = 1) -> list[alt.Chart]:
     """What a reader sees when pointing anywhere in a line chart: a guide at the nearest x and a tooltip with every
     series' value there, in words. The nearest x is found from a Voronoi diagram, so the pointer (or a finger)
-    need not touch a thin line. `wide`: the data already has one column per series."""
+    need not touch a thin line. `wide`: the data already has one column per series. `per`: the y axis is in units
+    of `per` of the data's (60: minutes drawn as hours); the tooltip still reads the data."""
     hover = alt.selection_point(name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout",
                                 empty=False)
     tips = [x_format.tooltip(x_field, "temporal" if x_format.kind == "month" else "ordinal")]
@@ -288,19 +310,28 @@ def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: 
     guide = (base.mark_rule(color="#425563", strokeWidth=1)
              .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
              .add_params(hover))
-    dots = ((folded(names, series, value) if wide else alt.Chart()).mark_circle(size=45, opacity=1)
-            .encode(x=x, y=f"{value}:Q", color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
+    dots = (folded(names, series, value) if wide else alt.Chart())
+    y = f"{value}:Q"
+    if per != 1:
+        dots, y = dots.transform_calculate(drawn_y=f"datum[{json.dumps(value)}] / {per}"), "drawn_y:Q"
+    dots = (dots.mark_circle(size=45, opacity=1)
+            .encode(x=x, y=y, color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
             .transform_filter(hover))
     return [guide, dots]
 
 
-def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None) -> alt.Chart:
+def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None,
+                   per: float = 1) -> alt.Chart:
     """A standard, an aim or a claimed figure drawn from a column of the chart's own data (so the CSV holds it):
     a line through the rows where `y_field` has a value (and `where` holds), named in the chart's key (`key`, under
-    the series field `series`) rather than written on the chart, where it would cover the data or other labels."""
+    the series field `series`) rather than written on the chart, where it would cover the data or other labels.
+    `per`: as `nearest_values`'s."""
     rows = f"isValid(datum[{json.dumps(y_field)}])" + (f" && ({where})" if where else "")
-    return (alt.Chart().transform_filter(rows).transform_calculate(**{series: json.dumps(label)})
-            .mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y(f"{field_ref(y_field)}:Q"), **key.encodings(series)))
+    line = alt.Chart().transform_filter(rows).transform_calculate(**{series: json.dumps(label)})
+    y = f"{field_ref(y_field)}:Q"
+    if per != 1:
+        line, y = line.transform_calculate(drawn_y=f"datum[{json.dumps(y_field)}] / {per}"), "drawn_y:Q"
+    return line.mark_line(strokeWidth=1.8).encode(x=x, y=alt.Y(y), **key.encodings(series))
 
 
 # --- the figure -----------------------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ import altair as alt
 import numpy as np
 import pandas as pd
 
+from se_ambulance.analysis.demand import TREND_ALPHA
+from se_ambulance.analysis.forecast import MONTHLY_ALPHA
 from se_ambulance.publish.charts import CLAIM_COLOUR, Field, Key, Pivot, figure, nearest_values, reference_line
 from se_ambulance.publish.figures import MONTH, lines_chart, tornado_chart
 from se_ambulance.publish.format import fy_label, month_label, percent
@@ -20,6 +22,17 @@ SCENARIOS = ["Trend only", "Demography only", "Blended"]
 # two it blends stay visible on top of it where they run close.
 SCENARIO_DASHES = {"Trend only": (6, 3), "Demography only": (2, 2), "Blended": (1, 0)}
 CLAIM_DASH = (12, 3, 2, 3)
+# The forecasting methods (`analysis.forecast.MODELS`) as a chart's key names them.
+FORECAST_NAMES = {"sarima": "Statistical forecast (SARIMA)", "ets": "Statistical forecast (ETS)",
+                  "seasonal_naive": "Forecast: same month last year", "drift": "Forecast: last year's trend carried on"}
+
+
+def interval_level(alpha: float) -> str:
+    """A prediction interval's level in words: 0.05 -> '95%'."""
+    return f"{round(100 * (1 - alpha))}%"
+
+
+MONTHLY_LEVEL, TREND_LEVEL = interval_level(MONTHLY_ALPHA), interval_level(TREND_ALPHA)
 
 
 def demand_tornado_figure(frame: pd.DataFrame, base: int, horizon: int, area_label: str, area: str, source: str):
@@ -34,20 +47,26 @@ def demand_tornado_figure(frame: pd.DataFrame, base: int, horizon: int, area_lab
 
 
 def forecast_figure(hist: pd.Series, frame: pd.DataFrame, model: str, area_label: str, area: str, source: str):
-    """Monthly incidents since `hist` starts and the chosen model's two-year forecast with its 95% prediction
-    interval (`frame`: `forecast.forecast_frame(hist, {model: forecast})`)."""
-    order = ["Actual", f"{model.upper()} forecast"]
+    """Monthly incidents since `hist` starts and the chosen model's two-year forecast with its prediction interval
+    (`frame`: `forecast.forecast_frame(hist, {model: forecast})`)."""
+    name = FORECAST_NAMES.get(model, f"{model.upper()} forecast")
+    frame = frame.assign(series=frame["series"].replace({f"{model.upper()} forecast": name}))
+    order = ["Actual", name]
     chart = lines_chart(frame, x="month", y="incidents", color="series", order=order, y_title="Incidents a month",
                         x_title="Month", band=("lower", "upper"), value=INCIDENTS, focus="Actual", zero=False)
     last = frame[frame["series"] == order[1]].iloc[-1]
+    other = ("" if MONTHLY_LEVEL == TREND_LEVEL else
+             f" (the trend projection below uses {TREND_LEVEL}, the level of the book's claims rule)")
     return figure(chart, name=f"forecast-{area.lower()}", title=f"Monthly incidents and two-year forecasts, {area_label}",
-                  units="Incidents a month (AmbSYS A7); shaded: 95% prediction interval", source=source,
+                  units=f"Incidents a month; shaded: the forecast's {MONTHLY_LEVEL} prediction interval{other}",
+                  source=source,
                   alt_text=f"Line chart of monthly incidents for {area_label} from {hist.index.min():%B %Y} to "
                   f"{hist.index.max():%B %Y} with the {model.replace('_', ' ')} forecast to {month_label(last['month'])} "
-                  f"and its 95% prediction interval; the forecast for {month_label(last['month'])} is "
+                  f"and its {MONTHLY_LEVEL} prediction interval; the forecast for {month_label(last['month'])} is "
                   f"{last['incidents']:,.0f} incidents.",
                   fields={"month": MONTH, "series": Field("Series"), "incidents": INCIDENTS,
-                          "lower": Field("95% interval from", "number", 0), "upper": Field("95% interval to", "number", 0)},
+                          "lower": Field(f"{MONTHLY_LEVEL} interval from", "number", 0),
+                          "upper": Field(f"{MONTHLY_LEVEL} interval to", "number", 0)},
                   table=Pivot("month", ("series",), "incidents"))
 
 
@@ -101,7 +120,9 @@ def scenarios_figure(paths: pd.DataFrame, growth: pd.DataFrame, base: int, horiz
     reach = (f"from {fy_label(base)} to {fy_label(end)}" if end == base + DECADE else
              f"cut short at {fy_label(end)}, where the chart ends ({percent(claimed * (end - base) / DECADE, 0)} by then)")
     return figure(chart, name=f"scenarios-{area.lower()}", title=f"Projected incidents a year, {area_label}",
-                  units=("Incidents a year; shaded: 90% interval (trend), rate range (demography); thin grey lines: "
+                  units=(f"Incidents a year; shaded: {TREND_LEVEL} prediction interval (trend"
+                         + ("" if MONTHLY_LEVEL == TREND_LEVEL else f"; the monthly forecast above uses {MONTHLY_LEVEL}")
+                         + "), rate range (demography); thin grey lines: "
                          "the blended envelope; dark red dash-dot: the case's over "
                          f"{percent(claimed, 0)} in a decade"),
                   source=source,

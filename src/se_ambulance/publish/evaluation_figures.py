@@ -18,9 +18,11 @@ MONTH = Field("Month", "month")
 MINUTES = Field("Minutes", "mmss")
 
 
-def synthetic_frame(study: Study) -> pd.DataFrame:
+def synthetic_frame(study: Study, group_name: str | None = None) -> pd.DataFrame:
+    """The group's monthly Category 2 average and its synthetic control's. The group is called by `group_name` (the
+    `group` parameter's name, as the rest of the book calls it), else by its members' short names."""
     p = study.primary
-    name = short_label(unit_name(p.fit.treated))  # 'SECAmb + SCAS': the key fits a phone
+    name = group_name or short_label(unit_name(p.fit.treated))  # 'SCAS + SECAmb': the key fits a phone
     return pd.concat([
         pd.DataFrame({"month": p.fit.actual.index.strftime("%Y-%m"), "series": f"{name} (actual)",
                       "minutes": p.fit.actual.round(2).to_numpy()}),
@@ -29,11 +31,11 @@ def synthetic_frame(study: Study) -> pd.DataFrame:
     ], ignore_index=True)
 
 
-def synthetic_figure(study: Study, source: str):
-    frame = synthetic_frame(study)
+def synthetic_figure(study: Study, source: str, group_name: str | None = None):
+    frame = synthetic_frame(study, group_name)
     order = list(frame["series"].unique())
     start = study.design.start.strftime("%Y-%m")
-    x = month_x(axis_format="%b %Y")
+    x = month_x(axis_format="%b %Y", months=frame["month"])
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Minutes", scale=alt.Scale(zero=False)),
         # One field, one title, one legend: colour and dash are merged into a single key.
@@ -52,11 +54,11 @@ def synthetic_figure(study: Study, source: str):
     spread = amount(D.PRIMARY, p.fit.pre_sd, signed=False)
     fit_words = (f"{err} a month (root mean square), more than the group's own spread around its average ({spread}): "
                  "no better than a flat line" if not p.sc_informative else f"{err} a month (root mean square)")
-    return figure(chart, name="evaluation-synthetic-c2", title="Category 2 mean: the group and its synthetic control",
+    return figure(chart, name="evaluation-synthetic-c2", title="Category 2 average: the group and its synthetic control",
                   units=(f"Minutes, monthly; dotted line: the start month ({month_label(start)}); {fit}"
                          + ("" if p.sc_informative else ": uninformative")),
                   source=source,
-                  alt_text=(f"Line chart of the monthly Category 2 mean of {unit_name(p.fit.treated)} and of a synthetic "
+                  alt_text=(f"Line chart of the monthly Category 2 average of {group_name or unit_name(p.fit.treated)} and of a synthetic "
                             f"group built from {len(study.donors)} other trusts, {month_label(frame['month'].min())} to "
                             f"{month_label(frame['month'].max())}. Over the pre-period the two differ by {fit_words}; "
                             f"since {month_label(start)} the group has averaged {amount(D.PRIMARY, p.fit.effect)} "
@@ -67,9 +69,11 @@ def synthetic_figure(study: Study, source: str):
 
 KINDS = ["Donor treated as the group", "The group"]
 EFFECT = Field("Effect ÷ pre-period fit error", "number", 2)
-SHORT_NAMES = {"c2_mean": "C2 mean", "c2_p90": "C2 90th centile", "c1_mean": "C1 mean", "c1_p90": "C1 90th centile",
-               "hear_and_treat": "Hear and treat", "ed_conveyance": "Conveyance to ED",
-               "c2_mean_gap": "Gap between members (C2)"}
+# Plain words, as the rest of the book names the outcomes.
+SHORT_NAMES = {"c2_mean": "Category 2 average", "c2_p90": "Category 2, 9 in 10 within",
+               "c1_mean": "Category 1 average", "c1_p90": "Category 1, 9 in 10 within",
+               "hear_and_treat": "Hear and treat", "ed_conveyance": "Taken to an emergency department",
+               "c2_mean_gap": "Gap between members (Category 2)"}
 
 
 def placebo_frame(study: Study) -> pd.DataFrame:
@@ -92,7 +96,7 @@ def placebo_figure(study: Study, source: str):
     order = [SHORT_NAMES[k] for k in study.results]
     chart = alt.Chart(frame).mark_point(filled=True, opacity=0.8).encode(
         x=alt.X("standardised_effect:Q", title="Effect ÷ pre-period fit error"),
-        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=170)),
+        y=alt.Y("outcome:N", title=None, sort=order, axis=alt.Axis(labelLimit=210)),
         color=alt.Color("kind:N", title=None, sort=KINDS,
                         scale=alt.Scale(domain=KINDS, range=colours(KINDS)), legend=alt.Legend(orient="top")),
         shape=alt.Shape("kind:N", sort=KINDS, scale=alt.Scale(domain=KINDS, range=["circle", "diamond"]),
@@ -127,7 +131,7 @@ def power_figure(study: Study, source: str):
     frame = power_frame(study)
     p = study.primary
     order = list(frame["basis"].unique())
-    x = month_x(title="Last month of data", axis_format="%b %Y")
+    x = month_x(title="Last month of data", axis_format="%b %Y", months=frame["month"])
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
         color=alt.Color("basis:N", title=None, sort=order, scale=alt.Scale(domain=order, range=colours(order))))
@@ -143,7 +147,7 @@ def power_figure(study: Study, source: str):
     path = study.power_path
     d = study.design
     return figure(chart, name="evaluation-power-c2",
-                  title="How large a change in the Category 2 mean the data could tell from noise",
+                  title="How large a change in the Category 2 average the data could tell from noise",
                   units=(f"Minutes; two-sided test at {int(round(100 * d.alpha))}% with "
                          f"{int(round(100 * d.power))}% power; dashed: the meaningful change; dotted: today's data"),
                   source=source,

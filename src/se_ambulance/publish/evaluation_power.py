@@ -10,7 +10,7 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation.study import Study
-from se_ambulance.publish.charts import Field, colours, figure
+from se_ambulance.publish.charts import Field, colours, figure, month_x
 from se_ambulance.publish.evaluation_text import amount
 from se_ambulance.publish.evaluation_text.phrases import METHOD_NAMES
 from se_ambulance.publish.evaluation_text.sentences import capital, rule_name
@@ -43,7 +43,7 @@ def power_by_rule_figure(study: Study, source: str):
     p, d = study.primary, study.design
     order = list(dict.fromkeys(frame["rule"]))
     scale = alt.Scale(domain=order, range=colours(order))
-    x = alt.X("month:T", title="Last month of data", axis=alt.Axis(format="%b %Y", tickCount=8))
+    x = month_x(title="Last month of data", axis_format="%b %Y", months=frame["month"])
     lines = alt.Chart().mark_line(point=True).encode(
         x=x, y=alt.Y("minutes:Q", title="Smallest detectable change (minutes)", scale=alt.Scale(zero=True)),
         color=alt.Color("rule:N", title=None, sort=order, scale=scale, legend=alt.Legend(orient="bottom",
@@ -62,7 +62,7 @@ def power_by_rule_figure(study: Study, source: str):
                      f"and {amount(D.PRIMARY, ruled.mde_end, signed=False)} by {month_label(d.power_until)}, against a "
                      f"meaningful change of {amount(D.PRIMARY, ruled.meaningful, signed=False)}")
     return figure(chart, name="evaluation-power-by-rule",
-                  title="Detectable change in the Category 2 mean, by rule version",
+                  title="Detectable change in the Category 2 average, by rule version",
                   units=(f"Minutes; two-sided test at {int(round(100 * d.alpha))}% with {int(round(100 * d.power))}% "
                          "power; dashed: each version's meaningful change; dotted: today's data"),
                   source=source,

@@ -50,8 +50,9 @@ def _x(x: str, x_type: str, title: str, sort: list[str] | None = None) -> alt.X:
                  axis=alt.Axis(labelAngle=0, labelOverlap="greedy"))
 
 
-def _refs(x: alt.X, series: str, refs: Sequence[Ref], key: Key, where: str | None = None) -> list[alt.Chart]:
-    return [reference_line(x, r.column, r.label, series, key, where=where) for r in refs]
+def _refs(x: alt.X, series: str, refs: Sequence[Ref], key: Key, where: str | None = None, per: float = 1
+          ) -> list[alt.Chart]:
+    return [reference_line(x, r.column, r.label, series, key, where=where, per=per) for r in refs]
 
 
 def ref_key(order: Sequence[str], focus: str | None, refs: Sequence[Ref],
@@ -195,14 +196,27 @@ def response_frame(monthly: pd.DataFrame, category: str, focus: str, claim_year:
 REFERENCE_COLUMNS = ("standard_minutes", "interim_aim_minutes", "claimed_minutes")
 
 
+def in_hours(category: str) -> bool:
+    """Whether a category's chart reads in hours: its 90th-centile standard is two hours or more (Categories 3 and 4),
+    so its times run to many hours, which the text writes as '5 h 07 min'; an axis in minutes up to 800 would not
+    read as that."""
+    return (standard(category, "p90") or 0) >= 2 * 3600
+
+
 def response_time_chart(frame: pd.DataFrame, order: list[str], focus: str | None = None,
-                        claim_label: str | None = None) -> alt.FacetChart:
+                        claim_label: str | None = None, hours: bool = False) -> alt.FacetChart:
     """Monthly minutes by organisation (`response_frame`: a column each), one panel per statistic (stacked on a
-    narrow screen), with the standard, the interim aim and the claimed figure where `frame` has them.
+    narrow screen), with the standard, the interim aim and the claimed figure where `frame` has them. `hours`: the
+    y axis in hours (the data, the CSV and the tooltips stay in minutes, written as the book writes times).
 
     `order` fixes the colours and the legend; `focus` is drawn last, dark and thick."""
     x = month_x()
-    base = folded(order, "organisation", "minutes").encode(x=x, y=alt.Y("minutes:Q", title="Minutes"))
+    per = 60 if hours else 1
+    base = folded(order, "organisation", "minutes")
+    if hours:
+        base = base.transform_calculate(hours="datum.minutes / 60").encode(x=x, y=alt.Y("hours:Q", title="Hours"))
+    else:
+        base = base.encode(x=x, y=alt.Y("minutes:Q", title="Minutes"))
     refs = []
     if "standard_minutes" in frame:
         refs.append(Ref("standard_minutes", "ARP standard"))
@@ -212,12 +226,20 @@ def response_time_chart(frame: pd.DataFrame, order: list[str], focus: str | None
         refs.append(Ref("claimed_minutes", claim_label, colour=CLAIM_COLOUR, dash=(1, 0)))
     key = ref_key(order, focus, refs)
     layers = focus_lines(base, "organisation", focus, order, key)
-    layers += _refs(x, "organisation", refs, key)
+    layers += _refs(x, "organisation", refs, key, per=per)
     layers += nearest_values(x, "month", MONTH, "organisation", order, "minutes", MINUTES, groupby=["statistic"],
-                             wide=True)
+                             wide=True, per=per)
     return (alt.layer(*layers, data=frame).properties(width=290, height=250)
             .facet(facet=alt.Facet("statistic:N", title=None, sort=["Mean", "90th centile"]), columns=2)
             .resolve_scale(y="independent"))
+
+
+def _duration(seconds: int, hours: bool) -> str:
+    """A standard as a chart's subtitle says it: '18 minutes'; on a chart in hours, '2 hours'."""
+    if hours and seconds % 3600 == 0:
+        n = seconds // 3600
+        return f"{n} hour{'s' if n != 1 else ''}"
+    return f"{seconds // 60} minutes"
 
 
 def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: str, claim_year: int | None = None):
@@ -226,7 +248,9 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
     from se_ambulance.claims.register import claim
 
     frame = response_frame(monthly, category, focus, claim_year)
-    stds = [f"{label} {standard(category, s) // 60} minutes" for s, label in (("mean", "mean"), ("p90", "90th centile"))
+    hours = in_hours(category)
+    stds = [f"{label} {_duration(standard(category, s), hours)}" for s, label in (("mean", "mean"),
+                                                                                 ("p90", "90th centile"))
             if standard(category, s)]
     focus_rows = monthly[(monthly["org"] == focus) & (monthly["category"] == category)]
     last = focus_rows.sort_values("month").iloc[-1]
@@ -244,13 +268,15 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
         c = claim(CLAIMED_MEANS[category])
         lines.append(f"the mean the case quoted for {fy_label(claim_year)}, {mmss(c.value)}, as a solid dark red line "
                      "across that year")
-    alt_text = (f"Line charts of monthly {CATEGORY_NAMES[category]} response times in minutes, mean and 90th centile, "
+    alt_text = (f"Line charts of monthly {CATEGORY_NAMES[category]} response times in {'hours' if hours else 'minutes'}"
+                ", mean and 90th centile, "
                 f"for {', '.join(names)}, from {month_label(frame['month'].min())} to "
                 f"{month_label(frame['month'].max())}, with {'; '.join(lines)}. {names[0]} is the thick dark blue line. "
                 f"In {last['month']:%B %Y} {short_name(focus)} had a mean of {mmss(last['mean'])} and a 90th centile of "
                 f"{mmss(last['p90'])}.")
-    units = ("Minutes. Dashed: the ARP standard (" + "; ".join(stds) + ")" if stds
-             else "Minutes. This book charts no national standard for this category")
+    unit = "Hours" if hours else "Minutes"
+    units = (f"{unit}. Dashed: the ARP standard (" + "; ".join(stds) + ")" if stds
+             else f"{unit}. This book charts no national standard for this category")
     if "interim_aim_minutes" in frame:
         units += "; dotted: the 30-minute interim aim for the mean"
     if claim_label:
@@ -258,7 +284,7 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
     fields = ({"month": MONTH, "statistic": Field("Statistic")} | {n: Field(n, "mmss") for n in order}
               | {"standard_minutes": Field("ARP standard", "mmss"), "interim_aim_minutes": Field("Interim aim", "mmss"),
                  "claimed_minutes": Field("The case's figure", "mmss")})
-    return figure(response_time_chart(frame, order, focus_name, claim_label),
+    return figure(response_time_chart(frame, order, focus_name, claim_label, hours=hours),
                   name=f"{category.lower()}-{focus.lower()}-monthly",
                   title=f"{CATEGORY_NAMES[category]}: response times by month", units=units, source=source,
                   alt_text=alt_text, fields={k: f for k, f in fields.items() if k in frame})

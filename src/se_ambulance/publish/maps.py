@@ -27,6 +27,11 @@ RUC_COLOURS = {"Urban": "#005EB8", "Intermediate urban": "#41B6E6", "Intermediat
 WIDTH, HEIGHT, DISTRICT_HEIGHT = 560, 600, 420  # the page's script keeps these shapes at any width
 DISTRICT_FIELDS = {"id": Field("Code"), "district": Field("District"), "trust": Field("Trust")}
 PROJECTION = "mercator"
+# Label points (degrees east, north) moved from each area's representative point where two labels would overprint
+# on a phone or in print: SCAS's point lies just west of London, so its label goes south into Hampshire, still
+# inside the footprint; the Isle of Wight's goes below the island, clear of the SCAS coast. The ten trusts are drawn
+# whatever the parameters, so these hold for every book (tests/test_site.py checks no two labels overlap).
+LABEL_NUDGES = {"RYE": (0.0, -0.3), "R1F": (0.0, -0.15)}
 MAP_BUDGET_BYTES = 150_000  # one map's spec; every map here is well under it (the tests say so)
 
 
@@ -72,7 +77,10 @@ def trust_map_frame(focus: str, group_members: Sequence[str], labels: pd.DataFra
     # The key names the focus trust and each group member (each has its own colour); the rest share grey.
     out.insert(4, "shown_as", [f"{lab}: {r}" if r in ("focus trust", "group member") else r
                                for lab, r in zip(out["label"], out["role"])])
-    out.loc[out["id"] == "R1F", "lat"] -= 0.15  # below the island, clear of the SCAS coast
+    for code, (east, north) in LABEL_NUDGES.items():
+        moved = out["id"] == code
+        out.loc[moved, "lon"] += east
+        out.loc[moved, "lat"] += north
     return out
 
 
@@ -147,7 +155,11 @@ def district_choropleth(growth: pd.DataFrame, topology: dict, base: int, target:
         strokeDash=alt.StrokeDash("projection:N", title="Projection for",
                                   scale=alt.Scale(domain=["district", "sub-ICB (shared)"],
                                                   range=[[1, 0], [3, 2]]),
-                                  legend=alt.Legend(symbolType="stroke", symbolStrokeColor="#425563")),
+                                  legend=alt.Legend(symbolType="stroke", symbolStrokeWidth=1.5, symbolSize=400)),
+        # The outline's colour by the same field and title, so Vega-Lite merges it into the dash's key, whose
+        # swatches would otherwise be transparent strokes that show nothing.
+        stroke=alt.Stroke("projection:N", title="Projection for",
+                          scale=alt.Scale(domain=["district", "sub-ICB (shared)"], range=["#425563", "#425563"])),
         tooltip=[alt.Tooltip("district:N", title="District"), alt.Tooltip("trust:N", title="Trust"),
                  alt.Tooltip("growth:Q", title="85+ growth", format=".1%"),
                  alt.Tooltip("aged_85_plus_base:Q", title=f"85+ in {base}", format=",.0f"),

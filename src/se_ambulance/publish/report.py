@@ -27,7 +27,7 @@ def _shown(v) -> str:
 def parameters_note(**params) -> Markdown:
     """The parameters a page was built with, for analysts: collapsed, so a reader's page opens with its findings."""
     listed = "; ".join(f"`{k}` = {_shown(v)}" for k, v in params.items())
-    return Markdown(f'<details class="se-method">\n<summary>The parameters of this page</summary>\n\n{listed}.\n\n'
+    return Markdown(f'<details class="se-method se-parameters">\n<summary>The parameters of this page</summary>\n\n{listed}.\n\n'
                     "</details>")
 
 

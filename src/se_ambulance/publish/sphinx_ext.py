@@ -196,15 +196,15 @@ def _css_string(text: str) -> str:
 
 
 def print_style(stamp) -> str:
-    """The page margins of every printed page: title and edition at the top, data vintage and address at the
-    bottom, 'Page N of M' at the bottom right, after the build date when the book is not a published edition (a
-    draft's pages must say which day's draft they are) (CSS paged media, which Chromium prints)."""
+    """The page margins of every printed page: 'title · edition' at the top (one margin box, so that a long edition
+    cannot run into the title), data vintage and address at the bottom, 'Page N of M' at the bottom right, after
+    the build date when the book is not a published edition (a draft's pages must say which day's draft they are)
+    (CSS paged media, which Chromium prints)."""
     page = '"Page " counter(page) " of " counter(pages)'
     if not stamp.is_edition and stamp.built:
         page = f'{_css_string(f"Built {stamp.built} · ")} {page}'
     return ("<style media=\"print\">@page { "
-            f"@top-left {{ content: {_css_string(stamp.title)}; }} "
-            f"@top-right {{ content: {_css_string(stamp.edition)}; }} "
+            f"@top-left {{ content: {_css_string(stamp.title + ' · ' + stamp.edition)}; }} "
             f"@bottom-left {{ content: {_css_string(stamp.data_to + ' · ' + stamp.address)}; }} "
             f"@bottom-right {{ content: {page}; }} }}</style>")
 
