@@ -519,3 +519,22 @@ def test_every_chart_carries_its_suggested_citation_beside_its_data():
             "Data: NHS England, AmbSYS (data to April 2026); Open Government Licence v3.0.") in out
     draft = Stamp(**{**stamp.__dict__, "edition": "Draft (not a published edition)"})
     assert "(draft, not a published edition)" in cite_charts(figure, draft, "https://x/p.html")
+
+
+def test_a_p_value_too_small_to_show_says_so_and_never_reads_zero():
+    """Chapter 9's sensitivity table once read 'HAC p-value 0.000', as if the chance were nil."""
+    from types import SimpleNamespace as NS
+
+    from se_ambulance.publish.evaluation_text.units import rank_text
+    from se_ambulance.publish.format import p_value
+    from se_ambulance.publish.tables import regression_table
+
+    assert p_value(0.0) == p_value(0.0004) == "< 0.001"
+    assert p_value(0.001) == "0.001" and p_value(0.0456) == "0.046" and p_value(1.0) == "1.000"
+    assert p_value(0.004, 2) == "< 0.01" and p_value(0.07, 2) == "0.07"
+    assert p_value(float("nan")) == "–"
+    assert rank_text(NS(p=0.004, rank=1, of=300)) == "1st of 300 (p < 0.01)"
+    assert rank_text(NS(p=0.07, rank=1, of=14)) == "1st of 14 (p = 0.07)"
+    coefs = pd.DataFrame({"model": ["demand"] * 2, "term": ["a", "b"], "minutes": [1.0, 2.0], "ci_low": [0.5, 1.5],
+                          "ci_high": [1.5, 2.5], "p": [0.00001, 0.2], "r2": [0.5, 0.5], "n": [100, 100]})
+    assert list(regression_table(coefs)["p-value"]) == ["< 0.001", "0.200"]

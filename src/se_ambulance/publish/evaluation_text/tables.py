@@ -10,7 +10,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study
-from se_ambulance.publish.format import day_label, percent
+from se_ambulance.publish.format import day_label, p_value, percent
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
@@ -149,5 +149,5 @@ def sensitivity_table(study: Study) -> pd.DataFrame:
         else:
             est = f"{amount(D.PRIMARY, f.effect)}; {interval_text(D.PRIMARY, f.low, f.high, a)}"
         rows.append({"specification": SENSITIVITY_LABELS[key], "group − comparison, after the start": est,
-                     "HAC p-value": f"{f.p:.3f}", "months before / after": f"{f.pre_months} / {f.post_months}"})
+                     "HAC p-value": p_value(f.p), "months before / after": f"{f.pre_months} / {f.post_months}"})
     return pd.DataFrame(rows)

@@ -7,7 +7,7 @@ import math
 from collections.abc import Sequence
 
 from se_ambulance.analysis.evaluation import design as D
-from se_ambulance.publish.format import count_label, percent
+from se_ambulance.publish.format import count_label, p_value, percent
 from se_ambulance.reference.orgs import short_name
 
 from .phrases import NUMBER_WORDS
@@ -94,7 +94,8 @@ def rank_text(rank) -> str:
         return "no estimate yet"
     if rank.of <= 1:  # nothing to rank against: too few donors to treat any of them as the group
         return "no rank (too few donors for placebos)"
-    return f"{ordinal(rank.rank)} of {rank.of} (p = {rank.p:.2f})"
+    shown = p_value(rank.p, 2)
+    return f"{ordinal(rank.rank)} of {rank.of} (p {shown if shown.startswith('<') else '= ' + shown})"
 
 
 def interval_text(outcome: str, low: float, high: float, alpha: float) -> str:
