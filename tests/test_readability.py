@@ -538,3 +538,40 @@ def test_a_p_value_too_small_to_show_says_so_and_never_reads_zero():
     coefs = pd.DataFrame({"model": ["demand"] * 2, "term": ["a", "b"], "minutes": [1.0, 2.0], "ci_low": [0.5, 1.5],
                           "ci_high": [1.5, 2.5], "p": [0.00001, 0.2], "r2": [0.5, 0.5], "n": [100, 100]})
     assert list(regression_table(coefs)["p-value"]) == ["< 0.001", "0.200"]
+
+
+# --- citations -----------------------------------------------------------------------------------------------------
+
+ALPHA_LABEL = re.compile(r"\[[A-Za-z]+\d\d\]")  # pybtex's alpha keys: '[OfficefNStatistics25]'
+
+
+def test_citations_are_author_year_and_organisations_stay_whole_names():
+    """The pages cite '(Office for National Statistics, 2025)' and the references page labels entries so; an
+    organisation's name in braces is one name, not split into first and last names."""
+    from pybtex.database import parse_file
+
+    from se_ambulance.publish.bibliography import STYLE, author_year_label
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    assert config["bibtex_reference_style"] == config["bibtex_default_style"] == STYLE
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    for author in re.findall(r"author\s*=\s*\{(.*)\},?\s*$", bib, re.M):
+        whole = author.startswith("{") and author.endswith("}")  # one organisation, even with 'and' in its name
+        for person in [author] if whole else author.split(" and "):
+            assert "," in person or (person.startswith("{") and person.endswith("}")), person
+    entries = parse_file(ROOT / "book" / "references.bib").entries
+    assert author_year_label(entries["ons_snpp2022"]) == "Office for National Statistics, 2025"
+    assert author_year_label(entries["mdc_2019"]) == "NHS England and NHS Improvement, 2019"
+    assert author_year_label(entries["ferman_2021"]) == "Ferman and Pinto, 2021"
+    assert author_year_label(entries["fulop_2002"]) == "Fulop et al., 2002"
+
+
+@pytest.mark.slow
+def test_no_page_shows_a_citation_as_a_garbled_key(site):
+    for path in sorted(site.rglob("*.html")):
+        text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+        assert not ALPHA_LABEL.search(text), (path.name, ALPHA_LABEL.search(text).group(0))
+    front = re.sub(r"<[^>]+>", "", (site / "notebooks" / "00_introduction.html").read_text(encoding="utf-8"))
+    assert "(Office for National Statistics, 2025)" in front and "(NHS England, 2026)" in front
+    refs = re.sub(r"<[^>]+>", "", (site / "book" / "references.html").read_text(encoding="utf-8"))
+    assert "[Office for National Statistics, 2025]" in refs and "[HM Treasury, 2013]" in refs
