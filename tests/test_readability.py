@@ -76,14 +76,16 @@ def test_a_page_counts_what_a_reader_sees_and_keeps_collapsed_text_apart():
       <h1>Title. Not a sentence</h1>
       <div class="se-briefing"><p>Brief one. Brief two.</p></div>
       <p>Visible <a href="../book/glossary.html#term-donor">donors</a> text.</p>
-      <details><summary>How this was measured</summary><p>Hidden method.</p></details>
+      <details><summary>How this was measured</summary><p>Hidden method.</p>
+        <details class="se-method"><summary>In the code</summary><p>code_name here.</p></details></details>
       <table><tr><td>Cell text.</td></tr></table>
       <blockquote><p>A quotation.</p></blockquote>
       <ul><li>Item one.<ul><li>Nested item.</li></ul></li></ul>
     </article><p>Footer outside.</p></body></html>"""
     page = read_page(html)
     assert page.visible == ["Brief one. Brief two.", "Visible donors text.", "Nested item.", "Item one."]
-    assert page.collapsed == ["Hidden method."]
+    assert page.collapsed == ["Hidden method.", "code_name here."]
+    assert page.explained == ["Hidden method."]  # a method box is prose for any reader; a code box is not
     assert page.briefing == ["Brief one. Brief two."]
     assert page.glossary_links == [("donors", "term-donor")]
     assert word_position(page.text, "donors") == 5 and word_position(page.text, "absent") is None
@@ -453,6 +455,25 @@ def test_no_code_names_outside_the_collapsed_sections(built):
     assert KNOWN_CODE_NAMES - seen == set(), "fixed: remove it from KNOWN_CODE_NAMES"
 
 
+SNAKE_CASE = re.compile(r"\bse_ambulance\b|\b[a-z]+(?:_[a-z0-9]+)+\b")  # a Python name ('spc_breaks')
+
+
+@pytest.mark.slow
+def test_method_boxes_say_settings_in_words_and_leave_code_names_to_the_code_boxes(built):
+    """A collapsed "How this was measured" box is prose for any reader: chapter 2's once read "(the spc_breaks
+    parameter)". Code names belong in the analysts' boxes ("The parameters of this page", "In the code")."""
+    seen = []
+    for name, page in built.items():
+        if not name.startswith("notebooks/") or name in CITES_FILES:
+            continue
+        for block in page.visible + page.explained:
+            text = re.sub(r"https?://\S+", "", block)
+            seen += [(name, m.group(0)) for m in SNAKE_CASE.finditer(text)]
+            seen += [(name, m.group(0)) for m in re.finditer(r"\bthe `?[\w.]+`? parameters?\b", text)
+                     if re.search(r"[_.`]", m.group(0))]
+    assert seen == []
+
+
 @pytest.mark.slow
 def test_chart_source_lines_name_no_code(site):
     """A chart's source line is outside the prose the test above reads (charts are skipped), but a reader sees it:
@@ -575,3 +596,16 @@ def test_no_page_shows_a_citation_as_a_garbled_key(site):
     assert "(Office for National Statistics, 2025)" in front and "(NHS England, 2026)" in front
     refs = re.sub(r"<[^>]+>", "", (site / "book" / "references.html").read_text(encoding="utf-8"))
     assert "[Office for National Statistics, 2025]" in refs and "[HM Treasury, 2013]" in refs
+
+
+@pytest.mark.slow
+def test_glued_values_are_not_bold_so_no_bullet_is_wholly_bold(site):
+    """myst-nb's stylesheet sets glued text in bold: chapter 9's bullet "Of the 7 months since the start …", one
+    glued sentence, read wholly bold beside plain bullets. The book's stylesheet, loaded after it, undoes that."""
+    css = (site / "_static" / "se-book.css").read_text(encoding="utf-8")
+    assert re.search(r"span\.pasted-text\s*\{\s*font-weight:\s*inherit;\s*\}", css)
+    html = (site / "notebooks" / "09_evaluation.html").read_text(encoding="utf-8")
+    sheets = re.findall(r'<link rel="stylesheet"[^>]*href="([^"?]+)', html)
+    mystnb = next(i for i, s in enumerate(sheets) if "mystnb" in s)
+    assert sheets.index("../_static/se-book.css") > mystnb
+    assert re.search(r"<li><p><span class=\"pasted-text\">Of the \d+ months? since the start", html)

@@ -458,7 +458,7 @@ def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
     if group.is_case:
         return ()
     note = (f"**Within this book's group.** The same yearly differences for every pair of {group.name}'s trusts "
-            f"({names(group.members)}; the `group` parameter), first named minus second. They are context for the "
+            f"({names(group.members)}; the book's group setting), first named minus second. They are context for the "
             "group this book is built for, not a test of the claim, which concerns SECAmb and SCAS.")
     return Markdown(note), outcome_gap_table(rates, group.members)
 
