@@ -474,6 +474,24 @@ def test_method_boxes_say_settings_in_words_and_leave_code_names_to_the_code_box
     assert seen == []
 
 
+GITHUB_REPO = re.compile(r"\b[A-Za-z][\w-]*/[A-Za-z][\w.-]*\b")  # an owner/repository name: 'ThomUK/claude-scratchpad'
+
+
+def test_a_charts_source_line_names_the_publisher_not_the_copy_the_book_fetched():
+    """Chapter 4's population charts once read 'Office for National Statistics (reshaped to long format by
+    ThomUK/claude-scratchpad)'. The copy's provenance stays on the sources page (the manifest's publisher)."""
+    from se_ambulance.data.manifest import load_manifest, source_line
+
+    manifest = load_manifest()
+    assert any(GITHUB_REPO.search(ds.publisher) for ds in manifest.values())  # the sources page keeps it
+    for key, ds in manifest.items():
+        line = source_line(key)
+        assert not GITHUB_REPO.search(line) and "(via " not in line, line
+        assert line.startswith(line.split(",")[0]) and ds.title in line and ds.vintage in line
+    assert source_line("snpp_subicb").startswith("Office for National Statistics, Population projections for sub-ICB")
+    assert source_line("arp_dates").startswith("University of Sheffield iARPca project (research table, not official")
+
+
 @pytest.mark.slow
 def test_chart_source_lines_name_no_code(site):
     """A chart's source line is outside the prose the test above reads (charts are skipped), but a reader sees it:
@@ -486,6 +504,7 @@ def test_chart_source_lines_name_no_code(site):
         for line in re.findall(r'<span class="se-chart-source">(.*?)</span>', path.read_text(encoding="utf-8"), re.S):
             text = _html.unescape(re.sub(r"<[^>]+>", "", line))
             seen += [(path.name, found) for what, found in code_names(text) if what == "a Python module or function"]
+            seen += [(path.name, m.group(0)) for m in GITHUB_REPO.finditer(text)]
     assert seen == []
 
 
