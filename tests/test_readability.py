@@ -38,7 +38,7 @@ REQUIRED_TERMS = ("donor", "synthetic control", "power", "interval", "placebo", 
                   "triangular distribution", "tornado chart", "interrupted time series", "special cause", "SPC",
                   "footprint", "handover", "conveyance", "hear and treat", "see and treat", "Category 1", "Category 2",
                   "Category 3", "Category 4", "edition", "verdict", "percentage point", "median", "R²", "ROSC",
-                  "sub-ICB location", "SNPP", "AmbSYS", "AmbCO", "ARP", "Green Book", "financial year", "trust")
+                  "sub-ICB location", "CCG", "LSOA", "SNPP", "AmbSYS", "AmbCO", "ARP", "Green Book", "financial year", "trust")
 
 
 # --- sentences and words ------------------------------------------------------------------------------------------
@@ -628,3 +628,20 @@ def test_glued_values_are_not_bold_so_no_bullet_is_wholly_bold(site):
     mystnb = next(i for i, s in enumerate(sheets) if "mystnb" in s)
     assert sheets.index("../_static/se-book.css") > mystnb
     assert re.search(r"<li><p><span class=\"pasted-text\">Of the \d+ months? since the start", html)
+
+
+def test_an_area_code_a_reader_meets_carries_the_areas_name():
+    """Chapter 4's footprint notes and the assumptions log once gave bare sub-ICB codes ('D9Y0V', '92A')."""
+    from se_ambulance.analysis.population import FOOTPRINTS
+    from se_ambulance.claims.assumptions import assumptions_log
+    from se_ambulance.pipeline.params import load_params
+
+    p = load_params().model_dump()
+    log = assumptions_log(p["performance"], p["demand"], p["appraisal"])
+    texts = [f.note for f in FOOTPRINTS.values()] + [" ".join(map(str, row)) for row in
+                                                     log.drop(columns=log.columns[-1]).itertuples(index=False)]
+    code = re.compile(r"\b(?:\d{2}[A-Z]|[A-Z]\d[A-Z]\d[A-Z])\b")  # a sub-ICB code: '92A', 'D9Y0V'
+    found = [(m.group(0), t[max(0, m.start() - 50):m.end() + 1]) for t in texts for m in code.finditer(t)]
+    assert found  # the codes are still given, for analysts, beside the names
+    for c, around in found:
+        assert re.search(rf"[A-Z][a-z]+ sub-ICB location \(code {c}\)|[A-Z][a-z]+ one \(code {c}\)", around), around
