@@ -83,7 +83,7 @@ def _study(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, primary=None, sensiti
 
 def _roles(study: Study) -> dict[str, str]:
     table = text.donors_table(study)
-    return dict(zip(table["trust"], table["role"]))
+    return dict(zip(table["Trust"], table["Role"]))
 
 
 # --- 1. a trust that shares leadership with a member is never a donor ----------------------------------------
@@ -468,8 +468,8 @@ def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust
     study = Study(**{**study.__dict__, "incidents_a_year": 1_388_300,
                      "share_levels": {"ed_conveyance": {"group": 0.517, "RYF": 0.455, "RX6": 0.541, "RYD": 0.40}}})
     words = text.meaning_text(study, "ed_conveyance")
-    assert words.startswith("2.0 pp: about 28,000 conveyances to an ED a year for this group")
-    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 pp" in words  # not RYD
+    assert words.startswith("2.0 percentage points: about 28,000 conveyances to an ED a year for this group")
+    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 percentage points" in words  # not RYD
     best = Study(**{**study.__dict__, "share_levels": {"ed_conveyance": {"group": 0.44, "RYF": 0.455}}})
     assert "already better than every other English trust's" in text.meaning_text(best, "ed_conveyance")
 

@@ -645,3 +645,20 @@ def test_an_area_code_a_reader_meets_carries_the_areas_name():
     assert found  # the codes are still given, for analysts, beside the names
     for c, around in found:
         assert re.search(rf"[A-Z][a-z]+ sub-ICB location \(code {c}\)|[A-Z][a-z]+ one \(code {c}\)", around), around
+
+
+@pytest.mark.slow
+def test_chapter_9s_tables_use_sentence_case_headers_and_one_unit_for_times(site):
+    """Chapter 9's tables once had 'outcome' and 'better when' as headers, '126 s / 84 s' beside '14.0 min', 'pp'
+    and 'no (R² ≤ 0)'."""
+    import html as _html
+
+    page = (site / "notebooks" / "09_evaluation.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="[^"]*se-evaluation.*?</table>', page, re.S)
+    assert len(tables) >= 8
+    for table in tables:
+        for header in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S):
+            text = _html.unescape(re.sub(r"<[^>]+>", "", header)).strip()
+            assert not text or not text[0].islower(), text
+        cells = _html.unescape(re.sub(r"<[^>]+>", " ", table))
+        assert not re.search(r"\d s\b|\bpp\b|R² ≤ 0", cells), re.search(r".{40}(\d s\b|\bpp\b|R² ≤ 0).{20}", cells)
