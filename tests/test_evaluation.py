@@ -330,11 +330,13 @@ def test_the_pre_period_level_is_incident_weighted_not_an_average_of_monthly_mea
     assert level == pytest.approx((1000 * 10 + 3000 * 40) / 4000)  # 32.5, not (10 + 40) / 2
 
 
-def test_category_1_effects_are_shown_in_seconds_so_rounding_hides_nothing():
+def test_category_1_effects_are_shown_in_hundredths_of_a_minute_so_rounding_hides_nothing():
+    """In minutes like every other time in chapter 9's tables ('126 s / 84 s' once stood beside '14.0 min')."""
     from se_ambulance.publish import evaluation_text as text
 
-    assert text.amount("c1_mean", 0.224) == "+13 s" and text.amount("c1_mean", 0.03) == "+2 s"
-    assert text.amount("c2_mean", 2.42) == "+2.4 min" and text.amount("hear_and_treat", -0.012, short=True) == "−1.2 pp"
+    assert text.amount("c1_mean", 0.224) == "+0.22 min" and text.amount("c1_mean", 0.03) == "+0.03 min"
+    assert text.amount("c1_p90", 2.1, signed=False) == "2.10 min" and text.amount("c1_mean", 0.004) == "0.00 min"
+    assert text.amount("c2_mean", 2.42) == "+2.4 min" and text.amount("hear_and_treat", -0.012) == "−1.2 percentage points"
     assert text.direction("c1_mean", -0.05) == "3 seconds shorter"
 
 
@@ -440,7 +442,7 @@ def test_the_comparison_reruns_the_evaluation_on_both_vintages(project):
     assert f"{n_moved} of this chapter's verdicts moved" in values["ev.vintage.summary"]
     assert len(text.verdicts_moved_table(cmp, study)) == n_moved
     shown = text.revisions_table(cmp, ["RYD", "RYE"])
-    assert set(shown["month"]) == {"December 2025", "January 2026", "February 2026"}
+    assert set(shown["Month"]) == {"December 2025", "January 2026", "February 2026"}
 
 
 def test_the_claims_page_names_the_register_verdicts_a_new_release_moved(project, monkeypatch):

@@ -83,7 +83,7 @@ def _study(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, primary=None, sensiti
 
 def _roles(study: Study) -> dict[str, str]:
     table = text.donors_table(study)
-    return dict(zip(table["trust"], table["role"]))
+    return dict(zip(table["Trust"], table["Role"]))
 
 
 # --- 1. a trust that shares leadership with a member is never a donor ----------------------------------------
@@ -468,8 +468,8 @@ def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust
     study = Study(**{**study.__dict__, "incidents_a_year": 1_388_300,
                      "share_levels": {"ed_conveyance": {"group": 0.517, "RYF": 0.455, "RX6": 0.541, "RYD": 0.40}}})
     words = text.meaning_text(study, "ed_conveyance")
-    assert words.startswith("2.0 pp: about 28,000 conveyances to an ED a year for this group")
-    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 pp" in words  # not RYD
+    assert words.startswith("2.0 percentage points: about 28,000 conveyances to an ED a year for this group")
+    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 percentage points" in words  # not RYD
     best = Study(**{**study.__dict__, "share_levels": {"ed_conveyance": {"group": 0.44, "RYF": 0.455}}})
     assert "already better than every other English trust's" in text.meaning_text(best, "ed_conveyance")
 
@@ -508,11 +508,11 @@ def test_when_the_group_starts_follows_the_start_month():
 
     assert S.start_note(_design()) == CANONICAL_START
     later = S.start_note(_design(start_month="2026-01"))
-    assert later.startswith('January 2026, set by the `evaluation.start_month` parameter: three months after October '
+    assert later.startswith('January 2026, set by the start-month setting: three months after October '
                             '2025, the first month of "late 2025" and the earliest start the words allow')
     assert "Any effect of the group in the months before January 2026 falls in the pre-period" in later
     earlier = S.start_note(_design(start_month="2025-06", pre_start="2023-04"))
-    assert earlier.startswith("June 2025, set by the `evaluation.start_month` parameter: four months before October "
+    assert earlier.startswith("June 2025, set by the start-month setting: four months before October "
                               "2025")
     assert "The months from June 2025 to September 2025 count as after the start" in earlier
     assert "September 2025 counts as after the start" in S.start_note(_design(start_month="2025-09"))
@@ -520,7 +520,7 @@ def test_when_the_group_starts_follows_the_start_month():
         assert "the earliest start the words allow, so that" not in S.start_note(d)  # said only of the default
     assert S.counts_from_sentence(_design()) == "The group counts from October 2025."
     assert S.counts_from_sentence(_design(start_month="2026-01")) == ("The group counts from January 2026 (the "
-                                                                      "`evaluation.start_month` parameter).")
+                                                                      "start-month setting).")
 
 
 def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
@@ -537,15 +537,15 @@ def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
         assert S.horizon_name(d) == "the end of SCAS + SECAmb's roll-out"
         assert S.horizon_note(d).startswith("SCAS + SECAmb's roll-out runs \"through to 2027\"")
         set_start = S.start_note(_design(members, start_month="2026-01"))
-        assert "assumes a start in January 2026, set by the `evaluation.start_month` parameter" in set_start
+        assert "assumes a start in January 2026, set by the start-month setting" in set_start
         assert S.start_phrase(_design(members, start_month="2026-01")) == "the start month assumed (January 2026)"
     assert S.start_phrase(_design()) == "the group's start (October 2025)"
     assert S.start_phrase(_design(start_month="2026-01")) == "the start month set for the group (January 2026)"
     assert S.horizon_name(_design()) == "the end of the roll-out"
     # A horizon a reader moved is not the end of anyone's roll-out.
-    assert S.horizon_name(_design(power_until="2029-06")) == "the horizon set by the `evaluation.power_until` parameter"
+    assert S.horizon_name(_design(power_until="2029-06")) == "the horizon set by the power-horizon setting"
     assert S.horizon_note(_design(LAS_SCAS, power_until="2029-06")) == (
-        "The power chart looks ahead to June 2029 (the `evaluation.power_until` parameter; by default December 2027, "
+        "The power chart looks ahead to June 2029 (the power-horizon setting; by default December 2027, "
         "the end of SCAS + SECAmb's roll-out).")
 
 
@@ -560,7 +560,7 @@ def test_the_pre_period_gives_its_reason_only_for_the_default_start():
                        "hours: another process).")
     moved = S.pre_period_sentence(_study(primary=_primary(fit=fit(42)), pre_start="2022-04"))
     assert moved.startswith("The months before the start, from April 2022 to September 2025 (42 months)")
-    assert moved.endswith("they begin in April 2022, set by the `evaluation.pre_start` parameter (by default April "
+    assert moved.endswith("they begin in April 2022, set by the before-period setting (by default April "
                           "2023, the start of the UEC recovery plan year, the book's latest known change to the system).")
 
 

@@ -38,7 +38,7 @@ REQUIRED_TERMS = ("donor", "synthetic control", "power", "interval", "placebo", 
                   "triangular distribution", "tornado chart", "interrupted time series", "special cause", "SPC",
                   "footprint", "handover", "conveyance", "hear and treat", "see and treat", "Category 1", "Category 2",
                   "Category 3", "Category 4", "edition", "verdict", "percentage point", "median", "R²", "ROSC",
-                  "sub-ICB location", "SNPP", "AmbSYS", "AmbCO", "ARP", "Green Book", "financial year", "trust")
+                  "sub-ICB location", "CCG", "LSOA", "SNPP", "AmbSYS", "AmbCO", "ARP", "Green Book", "financial year", "trust")
 
 
 # --- sentences and words ------------------------------------------------------------------------------------------
@@ -76,14 +76,16 @@ def test_a_page_counts_what_a_reader_sees_and_keeps_collapsed_text_apart():
       <h1>Title. Not a sentence</h1>
       <div class="se-briefing"><p>Brief one. Brief two.</p></div>
       <p>Visible <a href="../book/glossary.html#term-donor">donors</a> text.</p>
-      <details><summary>How this was measured</summary><p>Hidden method.</p></details>
+      <details><summary>How this was measured</summary><p>Hidden method.</p>
+        <details class="se-method"><summary>In the code</summary><p>code_name here.</p></details></details>
       <table><tr><td>Cell text.</td></tr></table>
       <blockquote><p>A quotation.</p></blockquote>
       <ul><li>Item one.<ul><li>Nested item.</li></ul></li></ul>
     </article><p>Footer outside.</p></body></html>"""
     page = read_page(html)
     assert page.visible == ["Brief one. Brief two.", "Visible donors text.", "Nested item.", "Item one."]
-    assert page.collapsed == ["Hidden method."]
+    assert page.collapsed == ["Hidden method.", "code_name here."]
+    assert page.explained == ["Hidden method."]  # a method box is prose for any reader; a code box is not
     assert page.briefing == ["Brief one. Brief two."]
     assert page.glossary_links == [("donors", "term-donor")]
     assert word_position(page.text, "donors") == 5 and word_position(page.text, "absent") is None
@@ -453,6 +455,43 @@ def test_no_code_names_outside_the_collapsed_sections(built):
     assert KNOWN_CODE_NAMES - seen == set(), "fixed: remove it from KNOWN_CODE_NAMES"
 
 
+SNAKE_CASE = re.compile(r"\bse_ambulance\b|\b[a-z]+(?:_[a-z0-9]+)+\b")  # a Python name ('spc_breaks')
+
+
+@pytest.mark.slow
+def test_method_boxes_say_settings_in_words_and_leave_code_names_to_the_code_boxes(built):
+    """A collapsed "How this was measured" box is prose for any reader: chapter 2's once read "(the spc_breaks
+    parameter)". Code names belong in the analysts' boxes ("The parameters of this page", "In the code")."""
+    seen = []
+    for name, page in built.items():
+        if not name.startswith("notebooks/") or name in CITES_FILES:
+            continue
+        for block in page.visible + page.explained:
+            text = re.sub(r"https?://\S+", "", block)
+            seen += [(name, m.group(0)) for m in SNAKE_CASE.finditer(text)]
+            seen += [(name, m.group(0)) for m in re.finditer(r"\bthe `?[\w.]+`? parameters?\b", text)
+                     if re.search(r"[_.`]", m.group(0))]
+    assert seen == []
+
+
+GITHUB_REPO = re.compile(r"\b[A-Za-z][\w-]*/[A-Za-z][\w.-]*\b")  # an owner/repository name: 'ThomUK/claude-scratchpad'
+
+
+def test_a_charts_source_line_names_the_publisher_not_the_copy_the_book_fetched():
+    """Chapter 4's population charts once read 'Office for National Statistics (reshaped to long format by
+    ThomUK/claude-scratchpad)'. The copy's provenance stays on the sources page (the manifest's publisher)."""
+    from se_ambulance.data.manifest import load_manifest, source_line
+
+    manifest = load_manifest()
+    assert any(GITHUB_REPO.search(ds.publisher) for ds in manifest.values())  # the sources page keeps it
+    for key, ds in manifest.items():
+        line = source_line(key)
+        assert not GITHUB_REPO.search(line) and "(via " not in line, line
+        assert line.startswith(line.split(",")[0]) and ds.title in line and ds.vintage in line
+    assert source_line("snpp_subicb").startswith("Office for National Statistics, Population projections for sub-ICB")
+    assert source_line("arp_dates").startswith("University of Sheffield iARPca project (research table, not official")
+
+
 @pytest.mark.slow
 def test_chart_source_lines_name_no_code(site):
     """A chart's source line is outside the prose the test above reads (charts are skipped), but a reader sees it:
@@ -465,6 +504,7 @@ def test_chart_source_lines_name_no_code(site):
         for line in re.findall(r'<span class="se-chart-source">(.*?)</span>', path.read_text(encoding="utf-8"), re.S):
             text = _html.unescape(re.sub(r"<[^>]+>", "", line))
             seen += [(path.name, found) for what, found in code_names(text) if what == "a Python module or function"]
+            seen += [(path.name, m.group(0)) for m in GITHUB_REPO.finditer(text)]
     assert seen == []
 
 
@@ -519,3 +559,106 @@ def test_every_chart_carries_its_suggested_citation_beside_its_data():
             "Data: NHS England, AmbSYS (data to April 2026); Open Government Licence v3.0.") in out
     draft = Stamp(**{**stamp.__dict__, "edition": "Draft (not a published edition)"})
     assert "(draft, not a published edition)" in cite_charts(figure, draft, "https://x/p.html")
+
+
+def test_a_p_value_too_small_to_show_says_so_and_never_reads_zero():
+    """Chapter 9's sensitivity table once read 'HAC p-value 0.000', as if the chance were nil."""
+    from types import SimpleNamespace as NS
+
+    from se_ambulance.publish.evaluation_text.units import rank_text
+    from se_ambulance.publish.format import p_value
+    from se_ambulance.publish.tables import regression_table
+
+    assert p_value(0.0) == p_value(0.0004) == "< 0.001"
+    assert p_value(0.001) == "0.001" and p_value(0.0456) == "0.046" and p_value(1.0) == "1.000"
+    assert p_value(0.004, 2) == "< 0.01" and p_value(0.07, 2) == "0.07"
+    assert p_value(float("nan")) == "–"
+    assert rank_text(NS(p=0.004, rank=1, of=300)) == "1st of 300 (p < 0.01)"
+    assert rank_text(NS(p=0.07, rank=1, of=14)) == "1st of 14 (p = 0.07)"
+    coefs = pd.DataFrame({"model": ["demand"] * 2, "term": ["a", "b"], "minutes": [1.0, 2.0], "ci_low": [0.5, 1.5],
+                          "ci_high": [1.5, 2.5], "p": [0.00001, 0.2], "r2": [0.5, 0.5], "n": [100, 100]})
+    assert list(regression_table(coefs)["p-value"]) == ["< 0.001", "0.200"]
+
+
+# --- citations -----------------------------------------------------------------------------------------------------
+
+ALPHA_LABEL = re.compile(r"\[[A-Za-z]+\d\d\]")  # pybtex's alpha keys: '[OfficefNStatistics25]'
+
+
+def test_citations_are_author_year_and_organisations_stay_whole_names():
+    """The pages cite '(Office for National Statistics, 2025)' and the references page labels entries so; an
+    organisation's name in braces is one name, not split into first and last names."""
+    from pybtex.database import parse_file
+
+    from se_ambulance.publish.bibliography import STYLE, author_year_label
+
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]
+    assert config["bibtex_reference_style"] == config["bibtex_default_style"] == STYLE
+    bib = (ROOT / "book" / "references.bib").read_text(encoding="utf-8")
+    for author in re.findall(r"author\s*=\s*\{(.*)\},?\s*$", bib, re.M):
+        whole = author.startswith("{") and author.endswith("}")  # one organisation, even with 'and' in its name
+        for person in [author] if whole else author.split(" and "):
+            assert "," in person or (person.startswith("{") and person.endswith("}")), person
+    entries = parse_file(ROOT / "book" / "references.bib").entries
+    assert author_year_label(entries["ons_snpp2022"]) == "Office for National Statistics, 2025"
+    assert author_year_label(entries["mdc_2019"]) == "NHS England and NHS Improvement, 2019"
+    assert author_year_label(entries["ferman_2021"]) == "Ferman and Pinto, 2021"
+    assert author_year_label(entries["fulop_2002"]) == "Fulop et al., 2002"
+
+
+@pytest.mark.slow
+def test_no_page_shows_a_citation_as_a_garbled_key(site):
+    for path in sorted(site.rglob("*.html")):
+        text = re.sub(r"<[^>]+>", "", path.read_text(encoding="utf-8"))
+        assert not ALPHA_LABEL.search(text), (path.name, ALPHA_LABEL.search(text).group(0))
+    front = re.sub(r"<[^>]+>", "", (site / "notebooks" / "00_introduction.html").read_text(encoding="utf-8"))
+    assert "(Office for National Statistics, 2025)" in front and "(NHS England, 2026)" in front
+    refs = re.sub(r"<[^>]+>", "", (site / "book" / "references.html").read_text(encoding="utf-8"))
+    assert "[Office for National Statistics, 2025]" in refs and "[HM Treasury, 2013]" in refs
+
+
+@pytest.mark.slow
+def test_glued_values_are_not_bold_so_no_bullet_is_wholly_bold(site):
+    """myst-nb's stylesheet sets glued text in bold: chapter 9's bullet "Of the 7 months since the start …", one
+    glued sentence, read wholly bold beside plain bullets. The book's stylesheet, loaded after it, undoes that."""
+    css = (site / "_static" / "se-book.css").read_text(encoding="utf-8")
+    assert re.search(r"span\.pasted-text\s*\{\s*font-weight:\s*inherit;\s*\}", css)
+    html = (site / "notebooks" / "09_evaluation.html").read_text(encoding="utf-8")
+    sheets = re.findall(r'<link rel="stylesheet"[^>]*href="([^"?]+)', html)
+    mystnb = next(i for i, s in enumerate(sheets) if "mystnb" in s)
+    assert sheets.index("../_static/se-book.css") > mystnb
+    assert re.search(r"<li><p><span class=\"pasted-text\">Of the \d+ months? since the start", html)
+
+
+def test_an_area_code_a_reader_meets_carries_the_areas_name():
+    """Chapter 4's footprint notes and the assumptions log once gave bare sub-ICB codes ('D9Y0V', '92A')."""
+    from se_ambulance.analysis.population import FOOTPRINTS
+    from se_ambulance.claims.assumptions import assumptions_log
+    from se_ambulance.pipeline.params import load_params
+
+    p = load_params().model_dump()
+    log = assumptions_log(p["performance"], p["demand"], p["appraisal"])
+    texts = [f.note for f in FOOTPRINTS.values()] + [" ".join(map(str, row)) for row in
+                                                     log.drop(columns=log.columns[-1]).itertuples(index=False)]
+    code = re.compile(r"\b(?:\d{2}[A-Z]|[A-Z]\d[A-Z]\d[A-Z])\b")  # a sub-ICB code: '92A', 'D9Y0V'
+    found = [(m.group(0), t[max(0, m.start() - 50):m.end() + 1]) for t in texts for m in code.finditer(t)]
+    assert found  # the codes are still given, for analysts, beside the names
+    for c, around in found:
+        assert re.search(rf"[A-Z][a-z]+ sub-ICB location \(code {c}\)|[A-Z][a-z]+ one \(code {c}\)", around), around
+
+
+@pytest.mark.slow
+def test_chapter_9s_tables_use_sentence_case_headers_and_one_unit_for_times(site):
+    """Chapter 9's tables once had 'outcome' and 'better when' as headers, '126 s / 84 s' beside '14.0 min', 'pp'
+    and 'no (R² ≤ 0)'."""
+    import html as _html
+
+    page = (site / "notebooks" / "09_evaluation.html").read_text(encoding="utf-8")
+    tables = re.findall(r'<table class="[^"]*se-evaluation.*?</table>', page, re.S)
+    assert len(tables) >= 8
+    for table in tables:
+        for header in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S):
+            text = _html.unescape(re.sub(r"<[^>]+>", "", header)).strip()
+            assert not text or not text[0].islower(), text
+        cells = _html.unescape(re.sub(r"<[^>]+>", " ", table))
+        assert not re.search(r"\d s\b|\bpp\b|R² ≤ 0", cells), re.search(r".{40}(\d s\b|\bpp\b|R² ≤ 0).{20}", cells)

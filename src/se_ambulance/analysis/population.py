@@ -39,19 +39,19 @@ FOOTPRINTS: dict[str, Footprint] = {
         subicb=("E38000237", "E38000021", "E38000235", "E38000265"), la=tuple(SURREY),
         banded=("E38000237", "E38000021", "E38000235", "E38000265", "E38000264"),
         note="Exact for the counties. SECAmb also serves part of north-east Hampshire (Aldershot, "
-             "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is Surrey Heartlands "
-             "(92A), which leaves out Surrey Heath (in Frimley)."),
+             "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is the Surrey Heartlands "
+             "sub-ICB location (code 92A), which leaves out Surrey Heath (in Frimley)."),
     "RYE": Footprint(
         "RYE", "SCAS (Hampshire, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire; with the Isle of Wight)",
         subicb=("E38000137", "E38000253", "E38000136"),
         la=(*BERKSHIRE, BUCKS, MILTON_KEYNES, HART, RUSHMOOR),
         banded=("E38000137", "E38000253", "E38000136", "E38000223", "E38000221", "E38000252"),
-        note="Approximate. Hampshire has no matching sub-ICB: D9Y0V covers most of Hampshire with "
+        note="Approximate. Hampshire has no matching sub-ICB location: the Hampshire and Isle of Wight one (code D9Y0V) covers most of Hampshire with "
              "Southampton and the Isle of Wight (about 140 thousand people, served by its own ambulance trust, not "
              "SCAS: the sub-ICB projections by age cannot leave it out) and includes part of Hart, so adding Hart and Rushmoor double-counts about 8 thousand "
              "people of all ages (8,273 in mid-2022: the amount by which the two footprints together exceed the "
              "South East region, which they otherwise match exactly). By age band, east "
-             "Berkshire, north-east Hampshire and Surrey Heath come in through Frimley (D4U1Y), and Milton "
+             "Berkshire, north-east Hampshire and Surrey Heath come in through the Frimley sub-ICB location (code D4U1Y), and Milton "
              "Keynes is missing."),
 }
 # The case's group (SCAS + SECAmb) by the county construction: the scope of the case's population claims,
@@ -61,7 +61,7 @@ FOOTPRINTS["GROUP"] = Footprint(
     "GROUP", "SCAS + SECAmb", subicb=FOOTPRINTS["RYD"].subicb + FOOTPRINTS["RYE"].subicb,
     la=FOOTPRINTS["RYD"].la + FOOTPRINTS["RYE"].la,
     banded=tuple(dict.fromkeys(FOOTPRINTS["RYD"].banded + FOOTPRINTS["RYE"].banded)),
-    note="The two footprints together; by age band Frimley (D4U1Y) is counted once. Together they cover the NHS "
+    note="The two footprints together; by age band the Frimley sub-ICB location (code D4U1Y) is counted once. Together they cover the NHS "
          "South East region exactly apart from the Hart overlap, so their 85+ figures equal the region's by "
          "construction (within about 200 people), which is why the 85+ table shows them as one row.",
     members=("RYD", "RYE"))

@@ -64,8 +64,10 @@ def _log(demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any],
         Assumption("Performance", "The C2 regressions are associations, with Newey–West errors (3 lags)",
                    "Observational monthly data; cause cannot be identified", "amber", "amber",
                    "se_ambulance.analysis.activity.c2_regressions"),
-        Assumption("Demand", "SCAS footprint: Hampshire approximated by sub-ICB D9Y0V plus Hart and Rushmoor",
-                   "ONS sub-ICB and LA projections; D9Y0V seems to include part of Hart", "amber", "green",
+        Assumption("Demand", "SCAS footprint: Hampshire approximated by the Hampshire and Isle of Wight sub-ICB "
+                   "location (code D9Y0V) plus Hart and Rushmoor",
+                   "ONS sub-ICB and LA projections; the Hampshire and Isle of Wight area seems to include part of "
+                   "Hart", "amber", "green",
                    "se_ambulance.analysis.population.FOOTPRINTS"),
         Assumption("Demand", "North-east Hampshire is counted with SCAS, though SECAmb serves part of it",
                    "County rule; no published split of the area served", "amber", "green",

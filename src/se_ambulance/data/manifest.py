@@ -374,7 +374,14 @@ def atomic_write_text(path: Path, text: str) -> None:
         raise
 
 
+# A publisher's note on the copy the book fetched: a mirror, a reshaping or an R package ("via the
+# humaniverse/geographr R package", "reshaped to long format by ThomUK/claude-scratchpad"). The sources page keeps it;
+# the line under a chart names only who published the data.
+_COPY_NOTE = re.compile(r"\s*\((?:via [^()]*|[^()]*\b[A-Za-z][\w-]*/[A-Za-z][\w.-]*[^()]*)\)")
+
+
 def source_line(dataset_id: str) -> str:
-    """The short source line a chart or table cites, e.g. 'NHS England, AmbSYS ... (data to March 2026)'."""
+    """The short source line a chart or table cites, publisher and dataset first: 'NHS England, AmbSYS ... (data
+    to March 2026)'. Where the copy came from (a mirror, a reshaping) is the sources page's to say, not a chart's."""
     ds = load_manifest()[dataset_id]
-    return f"{ds.publisher}, {ds.title} ({ds.vintage})"
+    return f"{_COPY_NOTE.sub('', ds.publisher)}, {ds.title} ({ds.vintage})"

@@ -479,14 +479,14 @@ def income_words(sc: A.Scale, settings: A.Settings) -> str:
     from se_ambulance.reference.finance import INCOME_SOURCES
 
     if settings.group_turnover_m is not None:
-        return (f"The group's income is set by the reader (the group_turnover_m parameter): {millions(settings.group_turnover_m * 1e6, 0)} "
+        return (f"The group's income is set by the reader: {millions(settings.group_turnover_m * 1e6, 0)} "
                 "a year, without a range.")
     src = next(s for s in INCOME_SOURCES if s.id == settings.income_source)
     low, _, high = sc.income_range
     return (f"No single figure is taken as the income: the table below gives each source, and the income is a range. "
             f"The most likely value is {millions(sc.turnover, 0)} a year: the group's "
             f"{sc.incidents_income_year / 1e6:.2f} million incidents in {fy_label(A.INCOME_YEAR)} at "
-            f"£{sc.income_per_incident:,.0f} each, the income per incident of {src.label} (the income_source parameter). The "
+            f"£{sc.income_per_incident:,.0f} each, the income per incident of {src.label} (a setting of the book, which a reader can change). The "
             f"published incomes below give {millions(low * sc.turnover, 0)} to {millions(high * sc.turnover, 0)}, the "
             "range the Monte Carlo draws the income from (triangular, peaking at the most likely value).")
 

@@ -160,6 +160,17 @@ def pounds_m(pounds: float, digits: int = 1) -> str:
     return f"{sign}£{abs(pounds) / 1e6:,.{digits}f}m"
 
 
+def p_value(p: float, digits: int = 3) -> str:
+    """A p-value as every page shows it: `digits` decimals, and below the smallest value that shows
+    ('< 0.001' at three decimals) in words that say so, never a bare '0.000' that reads as impossible."""
+    if _missing(p):
+        return "–"
+    floor = 10.0 ** -digits
+    if p < floor:
+        return f"< {floor:.{digits}f}"
+    return f"{p:.{digits}f}"
+
+
 _NICE = (2, 3, 4, 5, 6, 7, 8, 10, 12, 15, 20, 25, 30, 40, 50, 75, 100, 150, 200, 300, 500, 1000)
 
 

@@ -5,7 +5,9 @@ The book's plain-language limits (tests/test_readability.py) and the reader-task
 
 What counts as the reader's text: the paragraphs and list items of a page's main article, outside collapsed
 sections (`<details>`: "How this was measured" and the like), tables, charts, code, headings and quotations (a
-quotation is its author's words, not the book's). The collapsed text is kept apart, for analysts.
+quotation is its author's words, not the book's). The collapsed text is kept apart, for analysts; of it, the prose of
+method boxes (`explained`) is still for any reader, while the code boxes (`ANALYST_BOXES`: "The parameters of this
+page", "In the code", "How it is computed", a chart's numbers) may name code.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 BLOCKS = {"p", "li", "dd", "dt"}
 SKIPPED = {"table", "figure", "pre", "script", "style", "svg", "nav", "button", "form", "select", "h1", "h2", "h3",
            "h4", "h5", "h6", "blockquote", "q", "figcaption", "caption", "dialog", "template", "noscript"}
+ANALYST_BOXES = {"se-method", "se-chart-numbers"}  # <details> classes whose contents are for analysts
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
@@ -29,6 +32,7 @@ class Page:
     visible: list[str] = field(default_factory=list)  # paragraphs and list items a reader sees
     linkable: list[str] = field(default_factory=list)  # the same without bold text and links: where a link could go
     collapsed: list[str] = field(default_factory=list)  # the same inside collapsed sections
+    explained: list[str] = field(default_factory=list)  # collapsed, but method prose, not an analyst's code box
     briefing: list[str] = field(default_factory=list)  # paragraphs and list items of the front page's briefing
     glossary_links: list[tuple[str, str]] = field(default_factory=list)  # (link text, target) to the glossary
 
@@ -42,17 +46,17 @@ class _Reader(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.page = Page()
         self.briefing_class = briefing_class
-        self.stack: list[tuple[str, bool, bool, bool]] = []  # (tag, skipped, collapsed, briefing)
+        self.stack: list[tuple[str, bool, bool, bool, bool]] = []  # (tag, skipped, collapsed, briefing, analyst)
         self.unlinkable = 0
         self.in_article = 0
         self.blocks: list[list[str]] = []
         self.linkable_blocks: list[list[str]] = []
-        self.block_flags: list[tuple[bool, bool]] = []
+        self.block_flags: list[tuple[bool, bool, bool]] = []
         self.link: list[str] | None = None
         self.link_target = ""
 
     def _state(self):
-        return self.stack[-1][1:] if self.stack else (False, False, False)
+        return self.stack[-1][1:] if self.stack else (False, False, False, False)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -61,18 +65,19 @@ class _Reader(HTMLParser):
             self.in_article += 1
         if tag in VOID:
             return
-        skipped, collapsed, briefing = self._state()
+        skipped, collapsed, briefing, analyst = self._state()
         skipped = (skipped or tag in SKIPPED or "headerlink" in classes or "cell_input" in classes
                    or "toctree-wrapper" in classes)  # a table of contents is navigation, not prose
         collapsed = collapsed or tag == "details"
+        analyst = analyst or (tag == "details" and bool(ANALYST_BOXES & set(classes)))
         briefing = briefing or self.briefing_class in classes
         if tag == "summary":
             skipped = True
-        self.stack.append((tag, skipped, collapsed, briefing))
+        self.stack.append((tag, skipped, collapsed, briefing, analyst))
         if tag in BLOCKS:
             self.blocks.append([])
             self.linkable_blocks.append([])
-            self.block_flags.append((collapsed, briefing))
+            self.block_flags.append((collapsed, briefing, analyst))
         if tag in ("strong", "b", "a"):
             self.unlinkable += 1
         if tag == "a" and "glossary.html#term-" in (a.get("href") or ""):
@@ -99,10 +104,12 @@ class _Reader(HTMLParser):
     def _close_block(self):
         text = " ".join("".join(self.blocks.pop()).split())
         linkable = " ".join("".join(self.linkable_blocks.pop()).split())
-        collapsed, briefing = self.block_flags.pop()
+        collapsed, briefing, analyst = self.block_flags.pop()
         if not text or not self.in_article:
             return
         (self.page.collapsed if collapsed else self.page.visible).append(text)
+        if collapsed and not analyst:
+            self.page.explained.append(text)
         if not collapsed:
             self.page.linkable.append(linkable)
         if briefing and not collapsed:

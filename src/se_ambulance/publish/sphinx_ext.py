@@ -426,4 +426,5 @@ def setup(app):
     app.connect("build-finished", _write_root_redirect, priority=400)
     app.setup_extension("se_ambulance.publish.glossary_links")  # each page links its terms to the glossary
     app.setup_extension("se_ambulance.publish.citation")  # the 'How to cite' page's values, from the stamp
+    app.setup_extension("se_ambulance.publish.bibliography")  # the references page's author–year labels
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -207,14 +207,14 @@ REGRESSION_COLUMNS = {"model": "Model", "term": "Factor", "minutes": "Change in 
 
 def regression_table(coefs: pd.DataFrame) -> pd.DataFrame:
     """`activity.coefficient_table` for reading: the change in minutes and its 95% interval with true minus signs
-    ('−1.88 to 1.92'), p-values as '<0.001' or three decimals, and column names in words."""
-    from se_ambulance.publish.format import number, span
+    ('−1.88 to 1.92'), p-values by `format.p_value`, and column names in words."""
+    from se_ambulance.publish.format import number, p_value, span
 
     out = pd.DataFrame({
         "model": [REGRESSION_MODELS.get(m, m) for m in coefs["model"]], "term": coefs["term"].to_numpy(),
         "minutes": [number(v, 2) for v in coefs["minutes"]],
         "ci": [span(number(lo, 2), number(hi, 2)) for lo, hi in zip(coefs["ci_low"], coefs["ci_high"])],
-        "p": ["<0.001" if p < 0.001 else f"{p:.3f}" for p in coefs["p"]],
+        "p": [p_value(p) for p in coefs["p"]],
         "r2": [number(v, 2) for v in coefs["r2"]], "n": coefs["n"].to_numpy()})
     return out.rename(columns=REGRESSION_COLUMNS).set_index(["Model", "Factor"])
 
@@ -458,7 +458,7 @@ def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
     if group.is_case:
         return ()
     note = (f"**Within this book's group.** The same yearly differences for every pair of {group.name}'s trusts "
-            f"({names(group.members)}; the `group` parameter), first named minus second. They are context for the "
+            f"({names(group.members)}; the book's group setting), first named minus second. They are context for the "
             "group this book is built for, not a test of the claim, which concerns SECAmb and SCAS.")
     return Markdown(note), outcome_gap_table(rates, group.members)
 

@@ -6,7 +6,7 @@ One concern per module:
   months are exploratory, where the group's level sits, which way the pre-period was moving), and the design from the
   parameters;
 - `phrases`: the fixed words (outcome names and definitions, verdict words, the facts behind donor reasons);
-- `units`: numbers in words in each outcome's own unit (minutes, seconds for Category 1, percentage points);
+- `units`: numbers in words in each outcome's own unit (minutes, to a hundredth for Category 1, percentage points);
 - `sentences`: each sentence the chapter shows, composed from the three above (and `plain_answer`, the front page's);
 - `tables`: the display tables;
 - `render`: the Markdown blocks and the glued text values (`chapter_values`);

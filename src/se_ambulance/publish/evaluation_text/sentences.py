@@ -48,9 +48,9 @@ def group_note(group: Mapping[str, Any]) -> str:
     g = Group.from_params(group)
     if g.is_case:
         return ""
-    note = (f"This book is built for {g.name} ({org_names(g.members)}; the `group` parameter): the design below, "
+    note = (f"This book is built for {g.name} ({org_names(g.members)}; the book's group setting): the design below, "
             f"written for {CASE_GROUP.name}, is applied to its trusts pooled as one organisation, with the same "
-            "start month and outcomes unless the `evaluation` parameters change them.")
+            "start month and outcomes unless the book's evaluation settings change them.")
     shared = [m for m in g.members if m in CASE_GROUP.members]
     if shared:  # that trust changed with the real group from late 2025: its change is not this group's alone
         note += (f" {org_names(shared)} {'is' if len(shared) == 1 else 'are'} also in {CASE_GROUP.name}, formed in "
@@ -96,9 +96,9 @@ def start_note(d) -> str:
         if where == "default":
             return (f"This book's group is not the case's, and the book holds no start of its own for it: it assumes "
                     f"the start of {_case_name()}, {late}. That is an assumption, not a month this group is known to "
-                    "have started; the `evaluation.start_month` parameter sets another.")
+                    "have started; the book's start-month setting can give another.")
         return (f"This book's group is not the case's: the book assumes a start in {when}, set by the "
-                f"`evaluation.start_month` parameter (by default it borrows {_case_name()}'s start, {default}). That "
+                f"start-month setting (by default it borrows {_case_name()}'s start, {default}). That "
                 "is an assumption, not a month this group is known to have started.")
     if where == "default":
         return (f'{when}, the first month of "late 2025": the earliest start the words allow, so that no early effect '
@@ -106,12 +106,12 @@ def start_note(d) -> str:
     n = _months_apart(d.start_month, RE.DEFAULT_START_MONTH)
     months = f"{number_word(n)} month{'s' if n != 1 else ''}"
     if where == "later":
-        return (f"{when}, set by the `evaluation.start_month` parameter: {months} after {late} (the design's "
+        return (f"{when}, set by the start-month setting: {months} after {late} (the design's "
                 f"default). Any effect of the group in the months before {when} falls in the pre-period, where the "
                 "methods take it for the usual ups and downs.")
     before = month_label(pd.Timestamp(f"{RE.DEFAULT_START_MONTH}-01") - pd.DateOffset(months=1))
     span = when if n == 1 else f"the months from {when} to {before}"
-    return (f"{when}, set by the `evaluation.start_month` parameter: {months} before {late} (the design's default). "
+    return (f"{when}, set by the start-month setting: {months} before {late} (the design's default). "
             f"{capital(span)} {'counts' if n == 1 else 'count'} as after the start, although the announcement puts "
             "the start later.")
 
@@ -121,16 +121,16 @@ def counts_from_sentence(d) -> str:
     when = month_label(d.start_month)
     default = decide.start_against_default(d) == "default"
     if decide.is_case_group(d):
-        return f"The group counts from {when}" + ("." if default else " (the `evaluation.start_month` parameter).")
+        return f"The group counts from {when}" + ("." if default else " (the start-month setting).")
     return (f"The book assumes this group counts from {when}"
-            + (f", {_case_name()}'s start." if default else " (the `evaluation.start_month` parameter)."))
+            + (f", {_case_name()}'s start." if default else " (the start-month setting)."))
 
 
 def horizon_name(d) -> str:
     """What the power chart's last month is: the end of the roll-out (the case's group's, named for another group),
     or the horizon a reader set."""
     if not decide.horizon_is_roll_out(d):
-        return "the horizon set by the `evaluation.power_until` parameter"
+        return "the horizon set by the power-horizon setting"
     return "the end of the roll-out" if decide.is_case_group(d) else f"the end of {_case_name()}'s roll-out"
 
 
@@ -146,7 +146,7 @@ def horizon_note(d) -> str:
                 "for this group too.")
     whose = "the roll-out" if case else f"{_case_name()}'s roll-out"
     return ((roll_out + "the power chart" if case else "The power chart")
-            + f" looks ahead to {until} (the `evaluation.power_until` parameter; by default {default}, the end of "
+            + f" looks ahead to {until} (the power-horizon setting; by default {default}, the end of "
             f"{whose}).")
 
 
@@ -159,7 +159,7 @@ def pre_period_sentence(study: Study) -> str:
         return out + ("they begin with the UEC recovery plan year, the book's latest known change to the system "
                       "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two hours: "
                       "another process).")
-    return out + (f"they begin in {first}, set by the `evaluation.pre_start` parameter (by default "
+    return out + (f"they begin in {first}, set by the before-period setting (by default "
                   f"{month_label(RE.DEFAULT_PRE_START)}, the start of the UEC recovery plan year, the book's latest known "
                   "change to the system).")
 
@@ -257,14 +257,14 @@ def exclusion_reason(code: str, study: Study) -> str:
     region = _region_clause(code, study)
     parts += [region] if region else []
     if not parts:
-        return "excluded by the `excluded_donors` parameter"
+        return "excluded by the excluded-donors setting"
     listed = parts[0] if len(parts) == 1 else "; ".join(parts[:-1]) + "; and " + parts[-1]
     return "excluded: " + (f"{name}: " if name else "") + listed
 
 
 def exclusions_paragraph(study: Study) -> str:
     """Why the trusts that are not donors are left out, in words true for this group: trusts sharing leadership with
-    a member and trusts that formed a group of their own inside the window (never donors), then each trust the `excluded_donors` parameter leaves out, with its reasons; a member
+    a member and trusts that formed a group of their own inside the window (never donors), then each trust the excluded-donors setting leaves out, with its reasons; a member
     the parameter names is flagged (it changes nothing). Empty when no trust outside the group is left out."""
     out = [_leadership(t, study, prose=True) for t in study.shared_leadership]
     formed = study.formed_groups
@@ -281,20 +281,20 @@ def exclusions_paragraph(study: Study) -> str:
         if not found:
             continue
         if not parts:
-            found = ["is left out by the parameter", *found]
+            found = ["is left out by the excluded-donors setting", *found]
         out.append(f"{name} {clauses(found)}.")
     ignored = study.ignored_exclusions
     if ignored:
         one = len(ignored) == 1
         entries = "that entry changes" if one else "those entries change"
-        out.append(f"The `excluded_donors` parameter also names {names(ignored)}, {'a member' if one else 'members'} "
+        out.append(f"The excluded-donors setting also names {names(ignored)}, {'a member' if one else 'members'} "
                    f"of this group; a member is never a donor, so {entries} nothing.")
     return " ".join(out)
 
 
 def left_out(study: Study) -> list[str]:
     """Every trust outside the group that is not a donor: those sharing leadership with a member, those that formed a
-    group of their own inside the window, then those the `excluded_donors` parameter leaves out."""
+    group of their own inside the window, then those the excluded-donors setting leaves out."""
     rule = [*study.shared_leadership, *study.formed_groups]
     return list(dict.fromkeys([*rule, *(t for t in study.excluded_by_parameter if t not in rule)]))
 

@@ -10,21 +10,22 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import Design, Study
-from se_ambulance.publish.format import day_label, percent
+from se_ambulance.publish.format import day_label, p_value, percent
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import PROVIDERS, short_name
 
 from .phrases import (BETTER_WHEN, LEAN_SHORT, MEANINGFUL_BASIS, OUTCOME_DEFINITIONS, OUTCOME_NAMES, POWER_BASIS,
                       SENSITIVITY_LABELS, VERDICT_WORDS, WHY)
 from .sentences import capital, exclusion_reason, meaning_text, rule_name
-from .units import amount, fit_text, interval_text, its_text, rank_text, signed_percent, size
+from .units import amount, fit_text, interval_text, its_text, rank_text, sentence_case, signed_percent, size
 
 
 def design_table(d: Design) -> pd.DataFrame:
     keys = list(dict.fromkeys([D.PRIMARY, *d.outcomes]))
-    return pd.DataFrame({"outcome": [OUTCOME_NAMES[k] for k in keys], "the promise it tests": [WHY[k] for k in keys],
-                         "better when": [BETTER_WHEN[k] for k in keys],
-                         "definition": [OUTCOME_DEFINITIONS[k] for k in keys]})
+    return sentence_case(pd.DataFrame({"outcome": [OUTCOME_NAMES[k] for k in keys],
+                                       "the promise it tests": [WHY[k] for k in keys],
+                                       "better when": [BETTER_WHEN[k] for k in keys],
+                                       "definition": [OUTCOME_DEFINITIONS[k] for k in keys]}))
 
 
 def donors_table(study: Study) -> pd.DataFrame:
@@ -40,7 +41,7 @@ def donors_table(study: Study) -> pd.DataFrame:
         elif code in study.design.excluded_donors or code in study.shared_leadership or code in study.formed_groups:
             rows.append({"trust": short_name(code), "role": exclusion_reason(code, study),
                          "weight in the synthetic group (C2 mean)": "–"})
-    return pd.DataFrame(rows)
+    return sentence_case(pd.DataFrame(rows))
 
 
 def rules_table(study: Study, vintages: list[tuple[str, str | None]] | None = None) -> pd.DataFrame:
@@ -56,21 +57,21 @@ def rules_table(study: Study, vintages: list[tuple[str, str | None]] | None = No
                      "power measured on": POWER_BASIS[rule.power],
                      "meaningful change": MEANINGFUL_BASIS[rule.meaningful],
                      "governs": span + (f"; recorded: {', '.join(governed)}" if governed else "; recorded: none yet")})
-    return pd.DataFrame(rows)
+    return sentence_case(pd.DataFrame(rows))
 
 
 def thresholds_table(study: Study) -> pd.DataFrame:
     """Each outcome's meaningful change under each version of the rule, what the newest one means for this group,
     and how its default was chosen."""
     first, newest = RE.RULES[0], RE.RULES[-1]
-    return pd.DataFrame([{
+    return sentence_case(pd.DataFrame([{
         "outcome": OUTCOME_NAMES[key],
         f"meaningful change ({rule_name(first)})": (f"{size(key, r.rules[first.dated].meaningful)} "
                                                     f"({percent(study.design.meaningful_change, 0)} of "
                                                     f"{_level(key, r.reference_level)})"),
         f"meaningful change ({rule_name(newest)})": meaning_text(study, key),
         "how the default was chosen": RE.MEANINGFUL[key].meaning,
-    } for key, r in study.results.items()])
+    } for key, r in study.results.items()]))
 
 
 def _level(key: str, level: float) -> str:
@@ -82,17 +83,17 @@ def results_table(study: Study) -> pd.DataFrame:
     """Each outcome's two estimates, how well the synthetic control fits, and where each estimate falls among
     the placebos the verdict uses."""
     a = study.design.alpha
-    return pd.DataFrame([{
+    return sentence_case(pd.DataFrame([{
         "outcome": OUTCOME_NAMES[key],
-        "synthetic control: group − synthetic": amount(key, r.fit.effect, short=True),
-        "synthetic control's pre-period fit": (f"{fit_text(r.fit)} (error {amount(key, r.fit.pre_rmspe, False, True)}, "
-                                               f"group's spread {amount(key, r.fit.pre_sd, False, True)})"
+        "synthetic control: group − synthetic": amount(key, r.fit.effect),
+        "synthetic control's pre-period fit": (f"{fit_text(r.fit)} (error {amount(key, r.fit.pre_rmspe, False)}, "
+                                               f"group's spread {amount(key, r.fit.pre_sd, False)})"
                                                + ("" if r.sc_informative else ": uninformative")),
         "post/pre fit error ratio": f"{r.fit.rmspe_ratio:.2f}" if math.isfinite(r.fit.rmspe_ratio) else "–",
         "rank among donors treated as the group": rank_text(r.rank),
         "interrupted time series": its_text(key, r.its, a),
         "time series: rank among its false starts": rank_text(r.its_rank),
-    } for key, r in study.results.items()])
+    } for key, r in study.results.items()]))
 
 
 def verdict_cell(key: str, ruled) -> str:
@@ -110,7 +111,7 @@ def verdict_table(study: Study) -> pd.DataFrame:
     rows = []
     for key, r in study.results.items():
         row = {"outcome": OUTCOME_NAMES[key],
-               "synthetic control's estimate counts?": "yes" if r.sc_informative else "no (R² ≤ 0)",
+               "synthetic control's estimate counts?": "yes" if r.sc_informative else "no: the fit before the start was poor",
                "estimates lean (context)": LEAN_SHORT[r.lean]}
         for rule in RE.RULES:
             ruled = r.rules[rule.dated]
@@ -121,7 +122,7 @@ def verdict_table(study: Study) -> pd.DataFrame:
             governs = " (this vintage's verdict)" if rule is study.governing else ""
             row[f"verdict ({name}){governs}"] = verdict_cell(key, ruled)
         rows.append(row)
-    return pd.DataFrame(rows)
+    return sentence_case(pd.DataFrame(rows))
 
 
 def placebo_table(study: Study) -> pd.DataFrame:
@@ -135,7 +136,7 @@ def placebo_table(study: Study) -> pd.DataFrame:
                      "ITS interval excluded zero at false starts":
                          f"{r.its_false_positives} of {len(r.its_placebos)} (about "
                          f"{study.design.alpha * len(r.its_placebos):.1f} expected)"})
-    return pd.DataFrame(rows)
+    return sentence_case(pd.DataFrame(rows))
 
 
 def sensitivity_table(study: Study) -> pd.DataFrame:
@@ -149,5 +150,5 @@ def sensitivity_table(study: Study) -> pd.DataFrame:
         else:
             est = f"{amount(D.PRIMARY, f.effect)}; {interval_text(D.PRIMARY, f.low, f.high, a)}"
         rows.append({"specification": SENSITIVITY_LABELS[key], "group − comparison, after the start": est,
-                     "HAC p-value": f"{f.p:.3f}", "months before / after": f"{f.pre_months} / {f.post_months}"})
-    return pd.DataFrame(rows)
+                     "HAC p-value": p_value(f.p), "months before / after": f"{f.pre_months} / {f.post_months}"})
+    return sentence_case(pd.DataFrame(rows))

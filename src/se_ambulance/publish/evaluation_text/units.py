@@ -1,16 +1,23 @@
-"""Chapter 9's numbers in words, each in its outcome's own unit: minutes, seconds for Category 1 (in tenths of a
-minute, rounding would hide their intervals), percentage points for shares; ranks, intervals, names."""
+"""Chapter 9's numbers in words, each in its outcome's own unit: minutes (Category 1 to a hundredth: in tenths,
+rounding would hide their intervals), percentage points for shares; ranks, intervals, names."""
 
 from __future__ import annotations
 
 import math
 from collections.abc import Sequence
 
+import pandas as pd
+
 from se_ambulance.analysis.evaluation import design as D
-from se_ambulance.publish.format import count_label, percent
+from se_ambulance.publish.format import count_label, p_value, percent
 from se_ambulance.reference.orgs import short_name
 
 from .phrases import NUMBER_WORDS
+
+
+def sentence_case(table: pd.DataFrame) -> pd.DataFrame:
+    """Column headers in sentence case, as every other table in the book ('Better when', not 'better when')."""
+    return table.rename(columns=lambda c: c[:1].upper() + c[1:])
 
 
 def number_word(n: int) -> str:
@@ -37,30 +44,28 @@ def unit_name(unit: str) -> str:
 
 
 def in_seconds(outcome: str) -> bool:
-    """Category 1 times are shown in seconds: in tenths of a minute, rounding would hide their intervals."""
+    """Category 1 times are small: in words they are said in seconds, in figures to a hundredth of a minute (in
+    tenths, rounding would hide their intervals)."""
     return D.OUTCOMES[outcome].category == "C1"
 
 
-def amount(outcome: str, value: float, signed: bool = True, short: bool = False) -> str:
-    """An effect or size in the outcome's unit: '+2.4 min', '+13 s' (Category 1), '−1.2 percentage points'
-    ('pp' if `short`)."""
+def amount(outcome: str, value: float, signed: bool = True) -> str:
+    """An effect or size in the outcome's unit: '+2.4 min', '+0.22 min' (Category 1, to a hundredth of a minute,
+    so every time in a table is in minutes), '−1.2 percentage points' (in words: 'pp' meant nothing to readers)."""
     if value is None or not math.isfinite(value):
         return "–"
     rate = D.OUTCOMES[outcome].kind == "rate"
-    if in_seconds(outcome):
-        shown = round(abs(60 * value))
-        sign = ("+" if value > 0 else "−") if signed and shown > 0 else ""
-        return f"{sign}{shown} s"
-    shown = round(abs(100 * value if rate else value), 1)
+    digits = 2 if in_seconds(outcome) else 1
+    shown = round(abs(100 * value if rate else value), digits)
     sign = ("+" if value > 0 else "−") if signed and shown > 0 else ""
     if rate:
-        return f"{sign}{shown:.1f} {'pp' if short else 'percentage points'}"
-    return f"{sign}{shown:.1f} min"
+        return f"{sign}{shown:.1f} percentage points"
+    return f"{sign}{shown:.{digits}f} min"
 
 
 def size(outcome: str, value: float) -> str:
-    """A size without sign, short: '3.0 min', '72 s', '2.0 pp'."""
-    return amount(outcome, value, signed=False, short=True)
+    """A size without sign: '3.0 min', '1.20 min' (Category 1), '2.0 percentage points'."""
+    return amount(outcome, value, signed=False)
 
 
 def direction(outcome: str, value: float) -> str:
@@ -94,18 +99,19 @@ def rank_text(rank) -> str:
         return "no estimate yet"
     if rank.of <= 1:  # nothing to rank against: too few donors to treat any of them as the group
         return "no rank (too few donors for placebos)"
-    return f"{ordinal(rank.rank)} of {rank.of} (p = {rank.p:.2f})"
+    shown = p_value(rank.p, 2)
+    return f"{ordinal(rank.rank)} of {rank.of} (p {shown if shown.startswith('<') else '= ' + shown})"
 
 
 def interval_text(outcome: str, low: float, high: float, alpha: float) -> str:
-    return f"{percent(1 - alpha, 0)} CI {amount(outcome, low, short=True)} to {amount(outcome, high, short=True)}"
+    return f"{percent(1 - alpha, 0)} CI {amount(outcome, low)} to {amount(outcome, high)}"
 
 
 def its_text(outcome: str, its, alpha: float) -> str:
     if not math.isfinite(its.effect):
         return "no estimate yet"
-    return (f"{amount(outcome, its.effect, short=True)} ({percent(1 - alpha, 0)} CI "
-            f"{amount(outcome, its.low, short=True)} to {amount(outcome, its.high, short=True)})")
+    return (f"{amount(outcome, its.effect)} ({percent(1 - alpha, 0)} CI "
+            f"{amount(outcome, its.low)} to {amount(outcome, its.high)})")
 
 
 def signed_percent(x: float) -> str:

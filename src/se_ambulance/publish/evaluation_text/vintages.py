@@ -13,7 +13,7 @@ from se_ambulance.publish.format import day_label, month_label, release_start
 from se_ambulance.reference.orgs import short_name
 
 from .phrases import OUTCOME_NAMES, VERDICT_WORDS
-from .units import amount, names
+from .units import amount, names, sentence_case
 
 
 def vintage_values(cmp, study: Study) -> dict[str, str]:
@@ -52,21 +52,21 @@ def revisions_table(cmp, orgs: Sequence[str], limit: int = 25) -> pd.DataFrame:
     rev = rev[rev["org"].isin(list(orgs))].copy()
     rev["size"] = rev["relative"].abs().fillna(float("inf"))
     rev = rev.sort_values("size", ascending=False).head(limit)
-    return pd.DataFrame({
+    return sentence_case(pd.DataFrame({
         "month": rev["month"].map(month_label), "organisation": rev["org"].map(short_name),
         "indicator": [f"{c} {REGISTRY[c].label}" if c in REGISTRY else c for c in rev["indicator"]],
         "previous": rev["previous"].map(lambda v: "–" if not math.isfinite(v) else f"{v:,.0f}"),
         "now": rev["current"].map(lambda v: "withdrawn" if not math.isfinite(v) else f"{v:,.0f}"),
         "change": rev["relative"].map(lambda v: "–" if not math.isfinite(v) else f"{100 * v:+.1f}%"),
-    })
+    }))
 
 
 def revisions_by_month_table(cmp) -> pd.DataFrame:
     from se_ambulance.analysis.vintage_diff import revisions_by_month
 
     by = revisions_by_month(cmp.revisions)
-    return pd.DataFrame({"month": by["month"].map(month_label), "values revised": by["values"],
-                         "organisations": by["orgs"], "indicators": by["indicators"]})
+    return sentence_case(pd.DataFrame({"month": by["month"].map(month_label), "values revised": by["values"],
+                                       "organisations": by["orgs"], "indicators": by["indicators"]}))
 
 
 def verdicts_moved_table(cmp, study: Study) -> pd.DataFrame:
@@ -81,7 +81,7 @@ def verdicts_moved_table(cmp, study: Study) -> pd.DataFrame:
                              "this vintage": VERDICT_WORDS[r.current_verdict],
                              "moved by": "the data" if r.moved_by_data and r.rules[0] == r.rules[1] else
                              "the data (and the rule)" if r.moved_by_data else "the rule's revision"})
-    return pd.DataFrame(rows, columns=["outcome", "previous vintage", "this vintage", "moved by"])
+    return sentence_case(pd.DataFrame(rows, columns=["outcome", "previous vintage", "this vintage", "moved by"]))
 
 
 def estimates_moved_table(cmp, study: Study) -> pd.DataFrame:
@@ -89,16 +89,16 @@ def estimates_moved_table(cmp, study: Study) -> pd.DataFrame:
     if cmp.previous_study is None:
         return pd.DataFrame()
     c = compare_studies(cmp.previous_study, study)
-    return pd.DataFrame({
+    return sentence_case(pd.DataFrame({
         "outcome": c["outcome"].map(OUTCOME_NAMES),
         "months since the start (previous → now)": [f"{a} → {b}" for a, b in zip(c["previous_months"], c["current_months"])],
-        "synthetic control (previous → now)": [f"{amount(k, a, short=True)} → {amount(k, b, short=True)}" for k, a, b in
+        "synthetic control (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
                                                zip(c["outcome"], c["previous_sc"], c["current_sc"])],
-        "ITS (previous → now)": [f"{amount(k, a, short=True)} → {amount(k, b, short=True)}" for k, a, b in
+        "ITS (previous → now)": [f"{amount(k, a)} → {amount(k, b)}" for k, a, b in
                                  zip(c["outcome"], c["previous_its"], c["current_its"])],
         "verdict (previous → now)": [f"{VERDICT_WORDS.get(a, '–')} → {VERDICT_WORDS[b]}" for a, b in
                                      zip(c["previous_verdict"], c["current_verdict"])],
-    })
+    }))
 
 
 def vintage_displays(cmp, study: Study) -> list:
