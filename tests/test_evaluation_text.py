@@ -479,15 +479,15 @@ def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_g
     study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
     answer = text.plain_answer(study)
     p = study.primary
-    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation, "
-                             "under the rule of 22 November 2026, gives “cannot be told from noise with these data” "
+    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation's "
+                             "rule of 22 November 2026 gives “cannot be told from noise with these data” "
                              "for its Category 2 average response time.")
     # the sizes are the governing rule's, never the revised rule's beside its verdict
-    assert f"only a change of {p.mde_end:.1f} min could be told from the month-to-month noise" in answer
+    assert f"Even by December 2027, only a change of {p.mde_end:.1f} min could be told from the month-to-month noise" in answer
     # the governing rule is named, once, so its sizes are not read as the revised rule's
     assert "4.9 min" not in answer and answer.count("rule of") == 1
     soon = _study(primary=_primary(verdict=V.TOO_EARLY, mde_now=4.0, mde_end=2.5, revised=revised), adopted="2026-11-21")
-    assert "With data to December 2027, a change of 2.5 min could be told" in text.plain_answer(soon)
+    assert "By December 2027, a change of 2.5 min could be told" in text.plain_answer(soon)
     assert "Even with" not in text.plain_answer(soon)  # 'even ... only' when the data will be strong enough is false
     assert max(len(s.split()) for s in answer.split(". ")) <= 35  # the briefing's limit (tests/test_readability.py)
     differs = _study(primary=_primary(verdict=V.NO_CHANGE, mde_now=2.0, revised=SimpleNamespace(
@@ -568,7 +568,7 @@ def test_the_front_page_answer_for_another_group_names_the_start_it_assumes():
     same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     answer = text.plain_answer(_study(LAS_SCAS, ("R1F",), primary=_primary(revised=same), adopted="2026-11-21"))
     assert ("With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
-            "evaluation, under the rule of 22 November 2026, gives") in answer
+            "evaluation's rule of 22 November 2026 gives") in answer
     assert "into the group" not in answer and "the group's start" not in answer
     early = _study(LAS_SCAS, ("R1F",), primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(
         effect=1.0, pre_r2=0.1, post_months=1)), last="2025-10", post_months=1)
@@ -593,7 +593,8 @@ def test_the_end_of_whose_roll_out_in_the_power_sentences():
 def test_the_front_page_answer_says_which_way_every_estimate_leans_and_only_then():
     same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     worse = _study(primary=_primary(lean=V.WORSE, revised=same), adopted="2026-11-21")
-    assert "Every estimate so far leans towards the group doing worse than other trusts (" in text.plain_answer(worse)
+    assert "Every estimate so far has the group " in text.plain_answer(worse)
+    assert " min slower than comparison trusts, within the noise." in text.plain_answer(worse)
     assert text.plain_answer(worse).endswith(", within the noise.")
     mixed = _study(primary=_primary(lean=V.MIXED, revised=same), adopted="2026-11-21")
     assert "Every estimate" not in text.plain_answer(mixed)

@@ -89,7 +89,7 @@ class ClaimLines:
 
 # The readings a verdict can rest on, in the briefing's words (the claims page says them at length).
 READINGS = {"region": "the NHS South East region", "group": "SCAS and SECAmb together",
-            "a_year": "a yearly amount", "pv_total": "the total"}
+            "a_year": "per year", "pv_total": "as a total"}
 
 
 def _words(table: Mapping[str, str], key: str) -> str:
@@ -155,7 +155,7 @@ def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
                f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.value, 0)}.")
     return ClaimLines("Cash savings" if cash else "Wider benefits", claimed,
                       f"Data: our model gives {pounds_m(ya.central)} a year once running, and "
-                      f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged as "
+                      f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged "
                       f"{_words(READINGS, r.reading)}.",
                       "" if cash else "These are not cash savings.")
 
@@ -182,7 +182,7 @@ def claim_item(r: ClaimResult, explained: set[str] | None = None) -> str:
     if explained is not None:
         explained.add(words)
     other = disagreeing_words(r)
-    but = f"Read another way, it would be {other}." if other else ""  # the verdict above is the one that counts
+    but = f"Another reading: {other}." if other else ""  # the verdict above is the one that counts
     return " ".join(p for p in (f"- **{ln.heading}.**", ln.claimed, ln.data, verdict, but, ln.note) if p)
 
 
@@ -286,6 +286,11 @@ def met_count_sentence(trust_name: str, rows: pd.DataFrame, years: Sequence[int]
         n = max(n, len(national))
         met = int(national["met"].sum())
         parts.append(f"{'none' if met == 0 else met} in {fy_label(year)}")
+    if len(parts) == 2 and parts[0].split(" in ")[0] == parts[1].split(" in ")[0] and not parts[0].startswith("none could"):
+        # the same count both years, said once: 'met none in 2024/25 or 2025/26'
+        count = parts[0].split(" in ")[0]
+        return (f"Of the {n} national response-time standards, {trust_name} met {count} in "
+                f"{fy_label(years[0])} {'or' if count == 'none' else 'and'} {fy_label(years[1])}.")
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
     return f"Of the {n} national response-time standards, {trust_name} met {joined}." if n else \
         f"{trust_name} did not report every month of {' or '.join(fy_label(y) for y in years)}."
@@ -356,7 +361,7 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
     # A count of figures above a list of items: say which item holds two, so the numbers add up for the reader.
-    combined = (" The first item below holds both response-time figures."
+    combined = (" The first item holds two."
                 if set(RESPONSE_IDS) <= set(ids) and response_times_item(results) else "")
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [

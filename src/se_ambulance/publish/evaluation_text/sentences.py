@@ -13,7 +13,7 @@ import pandas as pd
 from se_ambulance.analysis.evaluation import design as D
 from se_ambulance.analysis.evaluation import verdict as V
 from se_ambulance.analysis.evaluation.study import ITS, SC, Study, lean_estimates
-from se_ambulance.publish.format import day_label, month_label, percent
+from se_ambulance.publish.format import day_label, month_label, number, percent
 from se_ambulance.reference import evaluation as RE
 from se_ambulance.reference.orgs import REGIONS, short_name
 
@@ -672,7 +672,8 @@ PLAIN_OPENINGS = {V.BETTER: "Yes, on the primary outcome", V.WORSE: "No: the pri
                   V.UNCONFIRMED: "Not confirmed", V.TOO_EARLY: "Too early to say", V.UNDETECTABLE: "These data cannot tell"}
 
 
-PLAIN_LEAN = {V.WORSE: "doing worse than other trusts", V.BETTER: "doing better than other trusts"}
+# The primary outcome is the Category 2 average, in minutes: worse is slower.
+PLAIN_LEAN = {V.WORSE: "slower", V.BETTER: "faster"}
 
 
 def plain_answer(study: Study) -> str:
@@ -689,21 +690,22 @@ def plain_answer(study: Study) -> str:
     # "into the group" only where the group's own start is meant: the case's group at the announcement's month.
     since = ("into the group" if decide.is_case_group(d) and decide.start_against_default(d) == "default" else
              f"after {start_phrase(d)}")
-    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} {since}, the evaluation, under "
-           f"{rule_name(study.governing)}, gives “{VERDICT_WORDS[p.verdict]}” for its Category 2 average response time."]
+    out = [f"{PLAIN_OPENINGS[p.verdict]}. With {data}, {months} {since}, the evaluation's "
+           f"{rule_name(study.governing).removeprefix('the ')} gives “{VERDICT_WORDS[p.verdict]}” for its Category 2 "
+           "average response time."]
     if decide.power_decided(p):
         m, end, until = (amount(D.PRIMARY, p.meaningful, signed=False), amount(D.PRIMARY, p.mde_end, signed=False),
                          month_label(d.power_until))
         out.append(f"A change of {m} would matter. "
-                   + (f"Even with data to {until}, only a change of {end} could be told from the month-to-month noise."
+                   + (f"Even by {until}, only a change of {end} could be told from the month-to-month noise."
                       if p.mde_end > p.meaningful else
-                      f"With data to {until}, a change of {end} could be told from the month-to-month noise."))
+                      f"By {until}, a change of {end} could be told from the month-to-month noise."))
     shown = [e for e in lean_estimates(p, study.sensitivity) if math.isfinite(e)]
     if p.lean in PLAIN_LEAN and shown:
         lo, hi = sorted((min(shown), max(shown)), key=abs)
         noise = p.verdict in (V.TOO_EARLY, V.UNDETECTABLE)
-        out.append(f"Every estimate so far leans towards the group {PLAIN_LEAN[p.lean]} "
-                   f"({amount(D.PRIMARY, lo)} to {amount(D.PRIMARY, hi)})"
+        size = f"{number(abs(lo))} to {amount(D.PRIMARY, abs(hi), signed=False)}"
+        out.append(f"Every estimate so far has the group {size} {PLAIN_LEAN[p.lean]} than comparison trusts"
                    + (", within the noise." if noise else ", as context for the verdict."))
     revised, newest = p.revised, RE.RULES[-1]
     if revised.verdict != p.verdict:
