@@ -506,7 +506,7 @@ def test_the_numbers_of_a_chart_open_by_keyboard_in_plain_words(site, server, br
     assert len(head) > 1 and not any("_" in h for h in head), head
     assert table.locator("tbody tr").count() > 5 and re.search(r"[A-Z][a-z]+ \d{4}|\d+:\d\d", first), first
     assert page.evaluate("window.seCharts.format(28.8333, 'mmss:1')") == "28:50"
-    assert page.evaluate("window.seCharts.format(125.5, 'mmss:1')") == "2:05:30"
+    assert page.evaluate("window.seCharts.format(125.5, 'mmss:1')") == "2 h 06 min"  # as format.mmss
     assert page.evaluate("window.seCharts.format('2024-03', 'month:1')") == "March 2024"
     page.close()
 
