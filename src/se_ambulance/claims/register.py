@@ -36,6 +36,13 @@ class Claim(BaseModel):
     verdict: str | None = None
     evidence: str | None = None
 
+    @property
+    def figure(self) -> float:
+        """The claimed figure, for code that needs one (a claim stating no figure is an error there)."""
+        if self.value is None:
+            raise ValueError(f"claim {self.id} states no figure (value)")
+        return self.value
+
     @model_validator(mode="after")
     def _verdict_or_computed(self):
         if self.computed == (self.verdict is not None):

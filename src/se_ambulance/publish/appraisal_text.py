@@ -705,7 +705,7 @@ def seed_table(runs: list[A.Result], settings: A.Settings) -> pd.DataFrame:
         c = register_claim(CLAIM_IDS[kind])
         for reading in A.READINGS[kind]:
             ests = [A.claim_estimates(r)[kind][reading] for r in runs]
-            verdicts = [judge_readings(c.value, {reading: e}, c.wording)[reading].verdict for e in ests]
+            verdicts = [judge_readings(c.value, {reading: e}, c.wording or "")[reading].verdict for e in ests]
             counts = {v: verdicts.count(v) for v in dict.fromkeys(verdicts)}
             rows.append({"claim": CLAIM_WORDS[kind], "reading": "a year" if reading == "a_year" else "present value",
                          "verdicts over the seeds": "; ".join(f"{v} ({n} of {len(runs)})" for v, n in counts.items()),

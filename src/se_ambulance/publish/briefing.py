@@ -106,7 +106,7 @@ def _response(category: str) -> Callable[[ClaimResult, Claim], ClaimLines]:
         t = claim_text(r)
         return ClaimLines(
             f"Category {number} response times",
-            f"Claimed: the South East's average Category {number} response in {t['year']} was {mmss(c.value)}.",
+            f"Claimed: the South East's average Category {number} response in {t['year']} was {mmss(c.figure)}.",
             f"Data: {t['measured']} for {_words(READINGS, r.reading)}.")  # the standards follow below
     return lines
 
@@ -115,10 +115,10 @@ def _over_85(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
     # A single trust's own area is context, not the claim's scope; name any that passes the claimed figure.
     above = [f"{short_trust_name(key.split('_')[0])}'s own area ({percent(v, 1)} from mid-{key.rsplit('_', 1)[1]})"
-             for key, v in sorted(r.figures.items()) if key.split("_")[0] in PROVIDERS and 100 * v > c.value]
-    note = f"Only {' and '.join(above)} passes {percent(c.value / 100, 0)}." if above else ""
+             for key, v in sorted(r.figures.items()) if key.split("_")[0] in PROVIDERS and 100 * v > c.figure]
+    note = f"Only {' and '.join(above)} passes {percent(c.figure / 100, 0)}." if above else ""
     return ClaimLines("People aged over 85",
-                      f"Claimed: a rise of more than {percent(c.value / 100, 0)} in people aged over 85 by 2034.",
+                      f"Claimed: a rise of more than {percent(c.figure / 100, 0)} in people aged over 85 by 2034.",
                       f"Data: ONS projects a rise of {t['from_2022']} from mid-2022 and {t['from_2025']} from "
                       "mid-2025, for the South East region.", note)
 
@@ -126,7 +126,7 @@ def _over_85(r: ClaimResult, c: Claim) -> ClaimLines:
 def _demand(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
     return ClaimLines("Demand for ambulances",
-                      f"Claimed: demand could rise by over {percent(c.value / 100, 0)} in the next decade.",
+                      f"Claimed: demand could rise by over {percent(c.figure / 100, 0)} in the next decade.",
                       f"Data: our projection for the area SCAS and SECAmb serve is {t['growth']}, within a range of "
                       f"{t['range']}.")
 
@@ -151,8 +151,8 @@ def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
     ya, pv = r.readings["a_year"], r.readings["pv_total"]
     cash = c.id == "efficiencies-10m"
     years = int(r.figures["years"])
-    claimed = (f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.value, 0)}." if cash else
-               f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.value, 0)}.")
+    claimed = (f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.figure, 0)}." if cash else
+               f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.figure, 0)}.")
     return ClaimLines("Cash savings" if cash else "Wider benefits", claimed,
                       f"Data: our model gives {pounds_m(ya.central)} a year once running, and "
                       f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged "
@@ -192,13 +192,15 @@ RESPONSE_IDS = ("c1-mean-2024-25", "c2-mean-2024-25")
 def response_times_item(results: Mapping[str, ClaimResult]) -> str:
     """Both response-time claims as one item, when both are supported on the same reading (their usual case): a
     board member reads one sentence of what was claimed and one of what the data say. '' otherwise."""
-    rs = [results.get(i) for i in RESPONSE_IDS]
-    if any(r is None for r in rs) or {r.verdict for r in rs} != {SUPPORTED} or len({r.reading for r in rs}) != 1:
+    if any(i not in results for i in RESPONSE_IDS):
+        return ""
+    rs = [results[i] for i in RESPONSE_IDS]
+    if {r.verdict for r in rs} != {SUPPORTED} or len({r.reading for r in rs}) != 1:
         return ""
     t1, t2 = claim_text(rs[0]), claim_text(rs[1])
     c1, c2 = claim(RESPONSE_IDS[0]), claim(RESPONSE_IDS[1])
-    return (f"- **Response times in {t1['year']}.** Claimed: the South East's averages were {mmss(c1.value)} "
-            f"(Category 1) and {mmss(c2.value)} (Category 2). Data: {t1['measured']} and {t2['measured']} for "
+    return (f"- **Response times in {t1['year']}.** Claimed: the South East's averages were {mmss(c1.figure)} "
+            f"(Category 1) and {mmss(c2.figure)} (Category 2). Data: {t1['measured']} and {t2['measured']} for "
             f"{_words(READINGS, rs[0].reading)}. **Supported**: both claimed figures are accurate.")
 
 
@@ -240,7 +242,10 @@ def _c2_outcome(rows: pd.DataFrame, year: int) -> tuple[bool, bool | None] | Non
 def _c2_verdict_words(rows: pd.DataFrame, year: int) -> str:
     """'missed the 18-minute national standard but was inside the 30-minute interim aim' and the like."""
     year_rows = rows[(rows["fy"] == year) & (rows["category"] == "C2")].set_index("statistic")
-    national, interim = _c2_outcome(rows, year)
+    outcome = _c2_outcome(rows, year)
+    if outcome is None:
+        raise ValueError(f"no Category 2 average standard for {fy_label(year)} to judge")
+    national, interim = outcome
     words = (f"{'met' if national else 'missed'} the {duration(year_rows.loc['mean', 'standard'])} national "
              "standard")
     if interim is None:

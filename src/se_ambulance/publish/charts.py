@@ -23,6 +23,7 @@ import html
 import json
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 from pathlib import Path
 
 import altair as alt
@@ -189,8 +190,8 @@ class Field:
 
     def tooltip(self, field: str, vl_type: str | None = None, title: str | None = None) -> alt.Tooltip:
         """An Altair tooltip that shows this field in plain words."""
-        vl_type = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(self.kind, "quantitative")
-        return alt.Tooltip(field=field, type=vl_type, title=title or self.title, format=self.format,
+        kind: Any = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(self.kind, "quantitative")
+        return alt.Tooltip(field=field, type=kind, title=title or self.title, format=self.format,
                            formatType="seFormat")
 
 
@@ -227,7 +228,8 @@ def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y",
             months: Sequence[str] | None = None) -> alt.X:
     """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is: ticks each January when
     labelled by year; when labelled by month, at regular months (`month_ticks` of the `months` drawn)."""
-    ticks, values = alt.Undefined, alt.Undefined
+    ticks: Any = alt.Undefined
+    values: Any = alt.Undefined
     if axis_format == "%Y":
         ticks = {"interval": "year", "step": 1}
     elif months is not None and len(months):

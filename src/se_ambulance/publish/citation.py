@@ -76,7 +76,7 @@ def cff_text(stamp: Stamp) -> str:
     import yaml
 
     e = edition_of(stamp)
-    data = {"cff-version": "1.2.0",
+    data: dict[str, object] = {"cff-version": "1.2.0",
             "message": "If you use this book, please cite it as below (see also its page 'How to cite').",
             "title": stamp.title,
             "version": version(stamp)}

@@ -381,6 +381,8 @@ def _outcomes(r: ClaimResult, c: Claim) -> dict[str, str]:
         return "a difference" if r.verdicts[k] == SUPPORTED else "no difference the data can show"
 
     e, p = r.readings["latest_year"], r.readings["pooled_years"]
+    if r.data_end is None:
+        raise ValueError(f"claim {r.id}: the outcomes result carries no data_end to say the data's end")
     end = month_label(r.data_end)
     return {"difference": _points(e.central), "interval": f"{_points(e.low)} to {_points(e.high)}",
             "years": _years(f, "latest_year"), "pooled_difference": _points(p.central),
@@ -428,7 +430,7 @@ def _las_scas(r: ClaimResult, c: Claim) -> dict[str, str]:
                          f"residents in 2018 (NHS England's CCG-based footprints, ONS estimates), {a / 1e6:.1f} million "
                          f"together, and {b / 1e6:.1f} million at mid-2022. Residents are a lower bound on the people who "
                          f"live or work there, and 16 million is above it, so the figure is not tested here: it would "
-                         f"need about {(c.value - a) / 1e6:.1f} million people who work there but live elsewhere, whom "
+                         f"need about {(c.figure - a) / 1e6:.1f} million people who work there but live elsewhere, whom "
                          "no table the book holds counts.")}
 
 
@@ -489,7 +491,7 @@ def claim_text(r: ClaimResult) -> dict[str, str]:
     c = claim(r.id)
     if not c.computed:
         return {"verdict": r.verdict, "meaning": verdict_meaning(r.verdict), "summary": summary(r),
-                "evidence": c.evidence}
+                "evidence": c.evidence or ""}
     body = TEXTS[_name(c)](r, c)
     out = {"verdict": r.verdict, "reading_words": reading_words(r), "reading_why": c.reading_why or "",
            "meaning": verdict_meaning(r.verdict, c.wording, r.between.get(r.reading)),

@@ -81,7 +81,7 @@ def claim_path(frame: pd.DataFrame, base: int, horizon: int, claimed: float) -> 
                      index=frame.index)
 
 
-def scenarios_chart(frame: pd.DataFrame, claim_label: str) -> alt.LayerChart:
+def scenarios_chart(frame: pd.DataFrame, claim_label: str) -> alt.LayerChart | alt.FacetChart:
     """Projected incidents by scenario (`scenarios_figure`'s frame): the trend's interval and the demographic range
     shaded, the blended envelope as thin lines at its edges, then the three central lines (Blended first, wide and
     pale; Trend dashed and Demography dotted over it) and the case's claimed growth."""
@@ -109,7 +109,7 @@ def scenarios_figure(paths: pd.DataFrame, growth: pd.DataFrame, base: int, horiz
     the next decade (claim `demand-rise-decade`) drawn from the base year: the chart's own footprint and base."""
     from se_ambulance.claims.register import claim
 
-    claimed = claim("demand-rise-decade").value / 100
+    claimed = claim("demand-rise-decade").figure / 100
     frame = paths.assign(claimed=lambda d: claim_path(d, base, horizon, claimed))
     frame = frame.assign(year=frame["year"].map(fy_label), incidents=frame["incidents"].round(0),
                          lower=frame["lower"].round(0), upper=frame["upper"].round(0))

@@ -249,24 +249,24 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
 
     frame = response_frame(monthly, category, focus, claim_year)
     hours = in_hours(category)
-    stds = [f"{label} {_duration(standard(category, s), hours)}" for s, label in (("mean", "mean"),
-                                                                                 ("p90", "90th centile"))
-            if standard(category, s)]
+    stds = [f"{label} {_duration(minutes, hours)}" for s, label in (("mean", "mean"), ("p90", "90th centile"))
+            if (minutes := standard(category, s))]
     focus_rows = monthly[(monthly["org"] == focus) & (monthly["category"] == category)]
     last = focus_rows.sort_values("month").iloc[-1]
     names = list(dict.fromkeys(monthly["org_name"]))  # first appearance: the focus trust first
     order = [chart_label(n) for n in names]
     focus_name = order[0]
     claimed = frame["claimed_minutes"].dropna() if "claimed_minutes" in frame else pd.Series(dtype=float)
-    claim_label = (f"The case: {mmss(60 * claimed.iloc[0])} in {fy_label(claim_year)}" if len(claimed) else None)
+    claim_label = (f"The case: {mmss(60 * claimed.iloc[0])} in {fy_label(claim_year)}"
+                   if len(claimed) and claim_year is not None else None)
     lines = [f"the national standard as a dashed line ({', '.join(stds)})" if stds else "no national standard"]
     if "interim_aim_minutes" in frame:
         years = sorted(set(financial_year(frame.loc[frame["interim_aim_minutes"].notna(), "month"])))
         lines.append(f"the 30-minute interim aim for the mean as a dotted line from {fy_label(years[0])} to "
                      f"{fy_label(years[-1])}")
-    if claim_label:
+    if claim_label and claim_year is not None:
         c = claim(CLAIMED_MEANS[category])
-        lines.append(f"the mean the case quoted for {fy_label(claim_year)}, {mmss(c.value)}, as a solid dark red line "
+        lines.append(f"the mean the case quoted for {fy_label(claim_year)}, {mmss(c.figure)}, as a solid dark red line "
                      "across that year")
     alt_text = (f"Line charts of monthly {CATEGORY_NAMES[category]} response times in {'hours' if hours else 'minutes'}"
                 ", mean and 90th centile, "
@@ -279,7 +279,7 @@ def response_figure(monthly: pd.DataFrame, category: str, focus: str, source: st
              else f"{unit}. This book charts no national standard for this category")
     if "interim_aim_minutes" in frame:
         units += "; dotted: the 30-minute interim aim for the mean"
-    if claim_label:
+    if claim_label and claim_year is not None:
         units += f"; solid dark red: the case's figure for {fy_label(claim_year)}"
     fields = ({"month": MONTH, "statistic": Field("Statistic")} | {n: Field(n, "mmss") for n in order}
               | {"standard_minutes": Field("ARP standard", "mmss"), "interim_aim_minutes": Field("Interim aim", "mmss"),
@@ -384,7 +384,7 @@ def pre_arp_england_figure(frame: pd.DataFrame, red1: dict, source: str):
     frame = _with_target(frame)
     order = list(dict.fromkeys(frame["series"]))
     # All three are England's (England's colour), told apart by their dashes.
-    dashes = {s: (5, 3) if s.endswith("Red 1") else (2, 2) if s.endswith("Red 2") else (1, 0) for s in order}
+    dashes: dict[str, Sequence[int]] = {s: (5, 3) if s.endswith("Red 1") else (2, 2) if s.endswith("Red 2") else (1, 0) for s in order}
     chart = lines_chart(frame, x="month", y="share", color="series", order=order,
                         y_title="Share within 8 minutes", x_title="Month", y_format="%", value=SHARE,
                         refs=[Ref("target", f"Standard: {percent(PRE_ARP_TARGET, 0)}", dash=(8, 4))], dashes=dashes)

@@ -108,7 +108,7 @@ def case_figures_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]
                                                                                    "c2-mean-2024-25")) -> str:
     """The South East case's own response-time figures and their verdicts, with what each verdict means."""
     claims = [claim(cid) for cid in ids]
-    figures = ", ".join(f"Category {cid[1]} {mmss(c.value)}" for cid, c in zip(ids, claims))
+    figures = ", ".join(f"Category {cid[1]} {mmss(c.figure)}" for cid, c in zip(ids, claims))
     year = fy_label(int(results[ids[0]].figures["claim_year"]))
     verdicts = [(results[cid].verdict, meaning(c, results[cid].verdict, is_ranged(results[cid])))
                 for cid, c in zip(ids, claims)]

@@ -16,7 +16,7 @@ import altair as alt
 import pandas as pd
 
 from se_ambulance.analysis.geometry import OBJECT
-from se_ambulance.publish.charts import FOCUS_COLOUR, Field, colour_of, figure
+from se_ambulance.publish.charts import Field, colour_of, figure
 from se_ambulance.publish.format import percent
 from se_ambulance.reference.orgs import PROVIDERS
 

@@ -136,7 +136,8 @@ def wrap_tables(body: str) -> str:
     A pandas table gets one header row with the index named in it (`publish.table_html.one_header_row`); an empty
     header cell left (pandas' corner above an unnamed index) becomes a data cell: a header must name something."""
     body = drop_pandas_style(body)  # its rule right-aligns every pandas header
-    out, pos, used = [], 0, {}
+    out: list[str] = []
+    pos, used = 0, dict[str, int]()
     for m in _TABLE.finditer(body):
         table = _EMPTY_TH.sub(r"<td\1></td>", one_header_row(m.group(0)))  # pandas' index name in the header row
         caption = _CAPTION.search(table)

@@ -103,7 +103,7 @@ def claim_comparison_table(comparison: pd.DataFrame, tolerance: Mapping[str, flo
     if tolerance is None:
         from se_ambulance.claims.register import claim
 
-        tolerance = {cat: claim(f"{cat.lower()}-mean-2024-25").tolerance for cat in ("C1", "C2")}
+        tolerance = {cat: claim(f"{cat.lower()}-mean-2024-25").tolerance or 0.0 for cat in ("C1", "C2")}
     out = pd.DataFrame(index=pd.Index(comparison["key"].map(DEFINITION_LABELS), name="Definition"))
     for cat in ("C1", "C2"):
         out[f"Category {cat[1]} average"] = comparison[cat].map(mmss).to_numpy()

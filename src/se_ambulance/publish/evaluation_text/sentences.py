@@ -201,15 +201,16 @@ def _region_clause(code: str, study: Study) -> str | None:
         who = "both members" if len(members) == 2 else f"all {number_word(len(members))} members"
     else:
         who = names(same) + (", a member" if len(same) == 1 else ", members")
-    region = study.regions.get(code)
+    region = study.regions.get(code, "")
     return (f"it sits in NHS England's {REGIONS.get(region, region)} with {who}, so regional commissioning changes "
             "reach it too")
 
 
 def _leadership(code: str, study: Study, prose: bool) -> str:
     members = study.shared_leadership[code]
-    words = [LEADERSHIP_WORDS.get((code, m)) for m in members]
-    if all(words):
+    found = [LEADERSHIP_WORDS.get((code, m)) for m in members]
+    words = [w for w in found if w is not None]
+    if len(words) == len(found):
         return " ".join(w[prose] for w in words) if prose else "; ".join(w[prose] for w in words)
     plural = len(members) > 1
     if prose:
@@ -639,7 +640,7 @@ def best_other_trust(study: Study, key: str) -> tuple[str, float] | None:
     if not levels:
         return None
     pick = min if D.OUTCOMES[key].lower_is_better else max
-    best = pick(levels, key=levels.get)
+    best = pick(levels, key=levels.__getitem__)
     return best, levels[best]
 
 
