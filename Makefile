@@ -96,8 +96,8 @@ test-fast: data
 # --- gates that run before the tests (.ci/run runs them first) -------------------------------------------
 
 # ruff's pyflakes and pycodestyle checks on the package, tests, benchmarks and the notebooks (ruff reads
-# .ipynb itself). FORMAT_GATE=on adds `ruff format --check` (on once the tree has been formatted: make format).
-FORMAT_GATE ?= off
+# .ipynb itself). FORMAT_GATE=on (the default) adds `ruff format --check`; `make format` rewrites the files it names.
+FORMAT_GATE ?= on
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache .
 	$(if $(filter on,$(FORMAT_GATE)),$(BIN)/ruff format --check --no-cache .)

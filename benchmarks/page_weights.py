@@ -22,8 +22,11 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
 def site_pages(site: Path) -> list[str]:
-    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                  if p.name not in ("genindex.html", "search.html", "index.html") and "_static" not in p.parts)
+    return sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if p.name not in ("genindex.html", "search.html", "index.html") and "_static" not in p.parts
+    )
 
 
 def measure(site: Path) -> dict[str, dict]:
@@ -64,10 +67,16 @@ def measure(site: Path) -> dict[str, dict]:
                     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
                     row = out.setdefault(path, {})
                     if width == 1366:
-                        row.update({"requests": len(sizes), "bytes": sum(sizes.values()),
-                                    "largest": sorted(((s, u.replace(base, "")) for u, s in sizes.items()),
-                                                      reverse=True)[:3],
-                                    "console_errors": errors})
+                        row.update(
+                            {
+                                "requests": len(sizes),
+                                "bytes": sum(sizes.values()),
+                                "largest": sorted(((s, u.replace(base, "")) for u, s in sizes.items()), reverse=True)[
+                                    :3
+                                ],
+                                "console_errors": errors,
+                            }
+                        )
                     else:
                         row["overflow_390_px"] = overflow
                     context.close()
@@ -82,8 +91,10 @@ def main() -> None:
     results = measure(site)
     print(f"{'page':45} {'requests':>8} {'MB':>6} {'errors':>6} {'390px overflow':>14}")
     for path, r in results.items():
-        print(f"{path:45} {r['requests']:>8} {r['bytes'] / 1e6:>6.2f} {len(r['console_errors']):>6} "
-              f"{r['overflow_390_px']:>14}")
+        print(
+            f"{path:45} {r['requests']:>8} {r['bytes'] / 1e6:>6.2f} {len(r['console_errors']):>6} "
+            f"{r['overflow_390_px']:>14}"
+        )
     (ROOT / "benchmarks" / "page_weights.json").write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
 
 

@@ -25,33 +25,82 @@ from se_ambulance.publish.readability import pages, words
 # the answer itself (a verdict word after the data it rests on). Each pattern also accepts the wording of the
 # edition before the briefing (issue 22's "before"), so one script measures both.
 A = "['’]"
+
+
 def V(n: int = 1) -> str:  # a verdict word, the answer (group names must differ within one pattern)
     return rf"(?P<answer{n}>[Ss]upported|[Pp]artly supported|[Nn]ot supported)"
+
+
 TASKS: list[tuple[str, list[tuple[str, str]]]] = [
-    ("Did SECAmb meet the Category 2 standard in 2024/25?", [
-        ("notebooks/00_introduction.html", rf"SECAmb{A}s Category 2 average in 2024/25 was \d+:\d\d: it (?:met|missed)"),
-        ("notebooks/01_performance.html", rf"SECAmb{A}s Category 2 average in 2024/25 was \d+:\d\d: it (?:met|missed)"),
-    ]),
-    ("Is the group working?", [
-        ("notebooks/00_introduction.html", "block:This rests on AmbSYS data to"),
-        ("notebooks/09_evaluation.html", r"The answer so far\.|Headline \(Category 2 mean"),
-    ]),
-    ("Is the claimed rise of more than 60% in people over 85 right?", [
-        ("notebooks/00_introduction.html", rf"People aged over 85\. Claimed:.*?{V(1)}:|rise by more than 60 per cent\.” {V(2)}"),
-        ("notebooks/04_demand.html", rf"The case{A}s “more than 60 per cent” is|Verdict under the book{A}s rule \(stated"),
-    ]),
-    ("Is demand up by over 20% in the next decade?", [
-        ("notebooks/00_introduction.html", rf"Demand for ambulances\. Claimed:.*?{V(1)}:|in the next decade\.” {V(2)}"),
-        ("notebooks/04_demand.html", rf"The case{A}s “over 20 per cent” is|Verdict on “over 20 per cent in the next decade”"),
-    ]),
-    ("Are the £10 million and £80 million right?", [
-        ("notebooks/00_introduction.html", rf"Cash savings\. Claimed:.*?{V(1)}:|worth over £10 million” {V(2)}"),
-        ("notebooks/05_appraisal.html", r"Verdict on “efficiencies worth over £10 million”|Verdict on the most favourable reading"),
-    ]),
-    ("How does SECAmb compare with its neighbours and England?", [
-        ("notebooks/00_introduction.html", rf"SECAmb{A}s Category 2 average \(\d+:\d\d\) was (?:faster|slower|the same)"),
-        ("notebooks/01_performance.html", rf"SECAmb{A}s Category 2 average \(\d+:\d\d\) was (?:faster|slower|the same)"),
-    ]),
+    (
+        "Did SECAmb meet the Category 2 standard in 2024/25?",
+        [
+            (
+                "notebooks/00_introduction.html",
+                rf"SECAmb{A}s Category 2 average in 2024/25 was \d+:\d\d: it (?:met|missed)",
+            ),
+            (
+                "notebooks/01_performance.html",
+                rf"SECAmb{A}s Category 2 average in 2024/25 was \d+:\d\d: it (?:met|missed)",
+            ),
+        ],
+    ),
+    (
+        "Is the group working?",
+        [
+            ("notebooks/00_introduction.html", "block:This rests on AmbSYS data to"),
+            ("notebooks/09_evaluation.html", r"The answer so far\.|Headline \(Category 2 mean"),
+        ],
+    ),
+    (
+        "Is the claimed rise of more than 60% in people over 85 right?",
+        [
+            (
+                "notebooks/00_introduction.html",
+                rf"People aged over 85\. Claimed:.*?{V(1)}:|rise by more than 60 per cent\.” {V(2)}",
+            ),
+            (
+                "notebooks/04_demand.html",
+                rf"The case{A}s “more than 60 per cent” is|Verdict under the book{A}s rule \(stated",
+            ),
+        ],
+    ),
+    (
+        "Is demand up by over 20% in the next decade?",
+        [
+            (
+                "notebooks/00_introduction.html",
+                rf"Demand for ambulances\. Claimed:.*?{V(1)}:|in the next decade\.” {V(2)}",
+            ),
+            (
+                "notebooks/04_demand.html",
+                rf"The case{A}s “over 20 per cent” is|Verdict on “over 20 per cent in the next decade”",
+            ),
+        ],
+    ),
+    (
+        "Are the £10 million and £80 million right?",
+        [
+            ("notebooks/00_introduction.html", rf"Cash savings\. Claimed:.*?{V(1)}:|worth over £10 million” {V(2)}"),
+            (
+                "notebooks/05_appraisal.html",
+                r"Verdict on “efficiencies worth over £10 million”|Verdict on the most favourable reading",
+            ),
+        ],
+    ),
+    (
+        "How does SECAmb compare with its neighbours and England?",
+        [
+            (
+                "notebooks/00_introduction.html",
+                rf"SECAmb{A}s Category 2 average \(\d+:\d\d\) was (?:faster|slower|the same)",
+            ),
+            (
+                "notebooks/01_performance.html",
+                rf"SECAmb{A}s Category 2 average \(\d+:\d\d\) was (?:faster|slower|the same)",
+            ),
+        ],
+    ),
 ]
 
 
@@ -60,13 +109,13 @@ def answered_at(page, pattern: str) -> int | None:
     'block:TEXT' is the start of the paragraph or list item holding TEXT (an answer whose own words vary)."""
     text = page.text
     if pattern.startswith("block:"):
-        hits = [i for i, b in enumerate(page.visible) if pattern[len("block:"):] in b]
-        return words(" ".join(page.visible[:hits[0]])) if hits else None
+        hits = [i for i, b in enumerate(page.visible) if pattern[len("block:") :] in b]
+        return words(" ".join(page.visible[: hits[0]])) if hits else None
     m = re.search(pattern, text)
     if m is None:
         return None
     answers = [m.start(g) for g in m.re.groupindex if g.startswith("answer") and m.group(g) is not None]
-    return words(text[:answers[0] if answers else m.start()])
+    return words(text[: answers[0] if answers else m.start()])
 
 
 def measure(site: Path) -> list[dict]:
@@ -75,8 +124,14 @@ def measure(site: Path) -> list[dict]:
     for question, places in TASKS:
         for page, pattern in places:
             p = built.get(page)
-            rows.append({"question": question, "page": page, "word": answered_at(p, pattern) if p else None,
-                         "page_words": words(p.text) if p else 0})
+            rows.append(
+                {
+                    "question": question,
+                    "page": page,
+                    "word": answered_at(p, pattern) if p else None,
+                    "page_words": words(p.text) if p else 0,
+                }
+            )
     return rows
 
 
@@ -84,8 +139,9 @@ def table(rows: list[dict]) -> str:
     out = ["| question | page | answered at word | words on the page |", "|---|---|---|---|"]
     for r in rows:
         page = r["page"].split("/")[-1].removesuffix(".html")
-        out.append(f"| {r['question']} | {page} | {'not stated' if r['word'] is None else r['word']} | "
-                   f"{r['page_words']} |")
+        out.append(
+            f"| {r['question']} | {page} | {'not stated' if r['word'] is None else r['word']} | {r['page_words']} |"
+        )
     return "\n".join(out)
 
 

@@ -41,15 +41,22 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
-TARGETS = {"full build": 45.0, "nothing-changed rebuild": 5.0, "one-chapter scenario": 10.0,
-           "AmbSYS from cache": 0.2, "atlas, all 11 trusts (empty chapter store)": 240.0,
-           "make test-fast": 30.0, "make test on a clean clone (pytest)": 240.0,
-           "make edition to a built site (clean clone)": 180.0}
+TARGETS = {
+    "full build": 45.0,
+    "nothing-changed rebuild": 5.0,
+    "one-chapter scenario": 10.0,
+    "AmbSYS from cache": 0.2,
+    "atlas, all 11 trusts (empty chapter store)": 240.0,
+    "make test-fast": 30.0,
+    "make test on a clean clone (pytest)": 240.0,
+    "make edition to a built site (clean clone)": 180.0,
+}
 RATIO_TARGET = 1.8
 OUT = ROOT / "benchmarks" / "results.json"
 
 
 # --- measuring one step ---------------------------------------------------------------------------------------
+
 
 def _tree_memory(proc) -> tuple[float, float]:
     """(total PSS, largest single PSS) in MB of a process and its descendants; RSS where PSS cannot be read."""
@@ -97,8 +104,13 @@ def timed(cmd: list[str], env: dict | None = None, cwd: Path = ROOT) -> dict:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"{' '.join(map(str, cmd))} failed:\n{out[-2000:]}\n{err[-3000:]}")
-    return {"seconds": seconds, "peak_mb": round(peak["total"]), "largest_process_mb": round(peak["largest"]),
-            "log": err, "stdout": out}
+    return {
+        "seconds": seconds,
+        "peak_mb": round(peak["total"]),
+        "largest_process_mb": round(peak["largest"]),
+        "log": err,
+        "stdout": out,
+    }
 
 
 def executed(log: str) -> list[str]:
@@ -110,6 +122,7 @@ def clean(result: dict) -> dict:
 
 
 # --- the steps ----------------------------------------------------------------------------------------------------
+
 
 def jupyter_book_executor(work: Path) -> dict:
     """The same chapters executed by Jupyter Book's own executor (execute_notebooks: force), parameters cells as
@@ -147,24 +160,32 @@ def full_build(results: dict, work: Path, repeats: int) -> None:
         jb.append(jupyter_book_executor(work))
     for name, runs in (("full build", ours), ("Jupyter Book executor (same chapters)", jb)):
         secs = sorted(r["seconds"] for r in runs)
-        results[name] = {"seconds": statistics.median(secs), "all_seconds": secs,
-                         "peak_mb": max(r["peak_mb"] for r in runs),
-                         "largest_process_mb": max(r["largest_process_mb"] for r in runs)}
+        results[name] = {
+            "seconds": statistics.median(secs),
+            "all_seconds": secs,
+            "peak_mb": max(r["peak_mb"] for r in runs),
+            "largest_process_mb": max(r["largest_process_mb"] for r in runs),
+        }
     results["speed-up over Jupyter Book's executor"] = {
         "ratio": results["Jupyter Book executor (same chapters)"]["seconds"] / results["full build"]["seconds"],
-        "ratios_by_pair": [j["seconds"] / o["seconds"] for o, j in zip(ours, jb, strict=True)]}
+        "ratios_by_pair": [j["seconds"] / o["seconds"] for o, j in zip(ours, jb, strict=True)],
+    }
     pages = {p.name: p.stat().st_size / 1e6 for p in (work / "full" / "_build" / "html" / "notebooks").glob("*.html")}
     results["largest page MB"] = {"mb": max(pages.values()), "pages": pages}
 
 
 def scenario(results: dict, work: Path) -> None:
     """One chapter for another trust, with its one-page site, executed (a chapter store of its own, empty)."""
-    s = timed([str(BIN / "se-ambulance"), "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")],
-              env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "one-store")})
+    s = timed(
+        [str(BIN / "se-ambulance"), "run", "01_performance", "--set", "trust=RYE", "--out", str(work / "one")],
+        env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "one-store")},
+    )
     results["one-chapter scenario"] = clean(s) | {"executed": executed(s["log"])}
-    code = ("import time; from se_ambulance.data.ambsys import load_ambsys; load_ambsys(); "
-            "t=[];\nfor _ in range(5):\n    t0=time.perf_counter(); load_ambsys(); t.append(time.perf_counter()-t0)\n"
-            "print(min(t))")
+    code = (
+        "import time; from se_ambulance.data.ambsys import load_ambsys; load_ambsys(); "
+        "t=[];\nfor _ in range(5):\n    t0=time.perf_counter(); load_ambsys(); t.append(time.perf_counter()-t0)\n"
+        "print(min(t))"
+    )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     results["AmbSYS from cache"] = {"seconds": float(proc.stdout.strip().splitlines()[-1])}
 
@@ -185,8 +206,12 @@ def checkout_copy(work: Path) -> tuple[Path, dict]:
         os.symlink(f, copy / "data" / "raw" / f.name)  # pinned files are read, never written
     if (ROOT / "data" / "cache").is_dir():  # a developer's warm caches
         shutil.copytree(ROOT / "data" / "cache", copy / "data" / "cache", ignore=shutil.ignore_patterns("staging"))
-    env = {**os.environ, "SE_AMBULANCE_HOME": str(copy), "PYTHONPATH": str(copy / "src"),
-           "SE_AMBULANCE_CHAPTER_STORE": str(copy / "_build" / "chapter-store")}
+    env = {
+        **os.environ,
+        "SE_AMBULANCE_HOME": str(copy),
+        "PYTHONPATH": str(copy / "src"),
+        "SE_AMBULANCE_CHAPTER_STORE": str(copy / "_build" / "chapter-store"),
+    }
     return copy, env
 
 
@@ -221,14 +246,17 @@ def rebuilds(results: dict, work: Path) -> None:
     cli = [sys.executable, "-m", "se_ambulance.pipeline.cli", "build"]
     first = timed(cli, env=env, cwd=copy)
     results["canonical build in a fresh checkout (chapter store empty)"] = clean(first) | {
-        "executed": executed(first["log"])}
+        "executed": executed(first["log"])
+    }
     s = timed(cli, env=env, cwd=copy)
     results["nothing-changed rebuild"] = clean(s) | {"executed": executed(s["log"])}
     module = copy / "src" / "se_ambulance" / "analysis" / "before_arp.py"  # imported by chapter 3 alone
     module.write_text(module.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     s = timed(cli, env=env, cwd=copy)
     results["one-module edit → book (analysis/before_arp.py)"] = clean(s) | {
-        "executed": executed(s["log"]), "site rebuilt": "building the site" in s["log"]}
+        "executed": executed(s["log"]),
+        "site rebuilt": "building the site" in s["log"],
+    }
     nb_path = copy / "notebooks" / "03_before_arp_and_outcomes.ipynb"
     nb = nbformat.read(nb_path, as_version=4)
     first_md = next(c for c in nb.cells if c.cell_type == "markdown")
@@ -236,20 +264,27 @@ def rebuilds(results: dict, work: Path) -> None:
     nbformat.write(nb, nb_path)
     s = timed(cli, env=env, cwd=copy)
     results["one-chapter text edit → book (chapter 3)"] = clean(s) | {
-        "executed": executed(s["log"]), "site rebuilt": "building the site" in s["log"]}
+        "executed": executed(s["log"]),
+        "site rebuilt": "building the site" in s["log"],
+    }
     adopted = adopt_next_ambsys(copy, env)
     s = timed(cli, env=env, cwd=copy)
     results["new AmbSYS release → book"] = clean(s) | {
-        "release": adopted["stdout"].strip(), "adopt seconds": adopted["seconds"],
-        "executed": executed(s["log"]), "site rebuilt": "building the site" in s["log"],
-        "register recomputed": "computing the claims register" in s["log"]}
+        "release": adopted["stdout"].strip(),
+        "adopt seconds": adopted["seconds"],
+        "executed": executed(s["log"]),
+        "site rebuilt": "building the site" in s["log"],
+        "register recomputed": "computing the claims register" in s["log"],
+    }
 
 
 def atlas(results: dict, work: Path) -> None:
     # Every trust's book in one site, from nothing: a chapter store of its own, so nothing is copied from earlier
     # builds.
-    s = timed([str(BIN / "se-ambulance"), "atlas", "--out", str(work / "atlas")],
-              env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "atlas-store")})
+    s = timed(
+        [str(BIN / "se-ambulance"), "atlas", "--out", str(work / "atlas")],
+        env={**os.environ, "SE_AMBULANCE_CHAPTER_STORE": str(work / "atlas-store")},
+    )
     results["atlas, all 11 trusts (empty chapter store)"] = clean(s)
 
 
@@ -318,16 +353,45 @@ def profile(results: dict, work: Path) -> None:
     shutil.rmtree(site, ignore_errors=True)
     site.mkdir(parents=True)
     t0 = time.perf_counter()
-    subprocess.run([str(BIN / "jupyter-book"), "build", str(ROOT), "--path-output", str(site), "-W", "-n",
-                    "--keep-going", "--builder", "html", "--all"], capture_output=True, check=True)
+    subprocess.run(
+        [
+            str(BIN / "jupyter-book"),
+            "build",
+            str(ROOT),
+            "--path-output",
+            str(site),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--builder",
+            "html",
+            "--all",
+        ],
+        capture_output=True,
+        check=True,
+    )
     found["site build, strict (Jupyter Book)"] = time.perf_counter() - t0
     results["profile"] = {k: round(v, 2) for k, v in found.items()}
 
 
 def test_fast(results: dict, work: Path) -> None:
     """`make test-fast` as make runs it (on every core)."""
-    s = timed([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "auto",
-               "-m", "not slow and not site", str(ROOT / "tests")], cwd=ROOT)
+    s = timed(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "auto",
+            "-m",
+            "not slow and not site",
+            str(ROOT / "tests"),
+        ],
+        cwd=ROOT,
+    )
     results["make test-fast"] = clean(s)
 
 
@@ -347,8 +411,11 @@ def make_test_on_a_clean_clone(results: dict, work: Path) -> None:
     summary = re.search(r"=+ (\d+) passed.* in ([\d.]+)s", proc.stdout)
     if proc.returncode != 0 or not summary:
         raise SystemExit(f".ci/run failed in the clean clone:\n{proc.stdout[-3000:]}\n{proc.stderr[-2000:]}")
-    results["make test on a clean clone (pytest)"] = {"seconds": float(summary.group(2)),
-                                                      "tests": int(summary.group(1)), "with_install_seconds": total}
+    results["make test on a clean clone (pytest)"] = {
+        "seconds": float(summary.group(2)),
+        "tests": int(summary.group(1)),
+        "with_install_seconds": total,
+    }
 
 
 def make_edition_on_a_clean_clone() -> dict:
@@ -365,9 +432,14 @@ def make_edition_on_a_clean_clone() -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         clone = Path(tmp) / "main"
         subprocess.run(["git", "clone", "-q", str(ROOT), str(clone)], check=True)
-        env = {**os.environ, "SE_AMBULANCE_HOME": str(clone), "GIT_AUTHOR_NAME": "bench",
-               "GIT_AUTHOR_EMAIL": "bench@example.invalid", "GIT_COMMITTER_NAME": "bench",
-               "GIT_COMMITTER_EMAIL": "bench@example.invalid"}
+        env = {
+            **os.environ,
+            "SE_AMBULANCE_HOME": str(clone),
+            "GIT_AUTHOR_NAME": "bench",
+            "GIT_AUTHOR_EMAIL": "bench@example.invalid",
+            "GIT_COMMITTER_NAME": "bench",
+            "GIT_COMMITTER_EMAIL": "bench@example.invalid",
+        }
         env.pop("VIRTUAL_ENV", None)
         os.environ["SE_AMBULANCE_HOME"] = str(clone)
         try:
@@ -384,8 +456,12 @@ def make_edition_on_a_clean_clone() -> dict:
             os.environ.pop("SE_AMBULANCE_HOME", None)
         # A history of its own (an orphan branch): in HEAD's, the edition the clone takes back out was published,
         # and the record's immutability test would rightly refuse it being made again.
-        setup = (["git", "checkout", "-q", "--orphan", "before-the-release"], ["git", "add", "-A"],
-                 ["git", "commit", "-q", "-m", "before the release"], ["make", "env", "browser-deps"])
+        setup = (
+            ["git", "checkout", "-q", "--orphan", "before-the-release"],
+            ["git", "add", "-A"],
+            ["git", "commit", "-q", "-m", "before the release"],
+            ["make", "env", "browser-deps"],
+        )
         for cmd in setup:
             subprocess.run(cmd, cwd=clone, env=env, check=True, capture_output=True)
         env.pop("SE_AMBULANCE_HOME")
@@ -393,22 +469,38 @@ def make_edition_on_a_clean_clone() -> dict:
         # The tests step comes after the site, so its tier does not change the time to a built site;
         # BENCH_EDITION_TESTS=fast spares the shared machine a second full suite when only that time is wanted.
         tier = os.environ.get("BENCH_EDITION_TESTS", "full")
-        proc = subprocess.run(["make", "edition", f"EDITION_ARGS=--mirror {mirror} --tests {tier}"], cwd=clone,
-                              env=env, capture_output=True, text=True)
+        proc = subprocess.run(
+            ["make", "edition", f"EDITION_ARGS=--mirror {mirror} --tests {tier}"],
+            cwd=clone,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
         wall = time.perf_counter() - t0
         if proc.returncode != 0:
             raise SystemExit(f"make edition failed in the clean clone:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}")
         steps = json.loads((clone / "_build" / "edition" / "last.json").read_text())["seconds"]
-    return {"seconds": wall - (steps["total"] - steps["site"]), "total_seconds": wall, "steps": steps,
-            "tests_tier": tier, "peak_mb": None}
+    return {
+        "seconds": wall - (steps["total"] - steps["site"]),
+        "total_seconds": wall,
+        "steps": steps,
+        "tests_tier": tier,
+        "peak_mb": None,
+    }
 
 
-STEPS = {"full": lambda r, w, n: full_build(r, w, n), "scenario": lambda r, w, n: scenario(r, w),
-         "rebuilds": lambda r, w, n: rebuilds(r, w),
-         "atlas": lambda r, w, n: atlas(r, w), "profile": lambda r, w, n: profile(r, w),
-         "test-fast": lambda r, w, n: test_fast(r, w), "make-test": lambda r, w, n: make_test_on_a_clean_clone(r, w),
-         "edition": lambda r, w, n: r.__setitem__("make edition to a built site (clean clone)",
-                                                   make_edition_on_a_clean_clone())}
+STEPS = {
+    "full": lambda r, w, n: full_build(r, w, n),
+    "scenario": lambda r, w, n: scenario(r, w),
+    "rebuilds": lambda r, w, n: rebuilds(r, w),
+    "atlas": lambda r, w, n: atlas(r, w),
+    "profile": lambda r, w, n: profile(r, w),
+    "test-fast": lambda r, w, n: test_fast(r, w),
+    "make-test": lambda r, w, n: make_test_on_a_clean_clone(r, w),
+    "edition": lambda r, w, n: r.__setitem__(
+        "make edition to a built site (clean clone)", make_edition_on_a_clean_clone()
+    ),
+}
 
 
 def report(results: dict) -> None:
@@ -417,8 +509,10 @@ def report(results: dict) -> None:
         if "seconds" not in v:
             continue
         target = TARGETS.get(k)
-        print(f"{k:62} {v['seconds']:8.2f} {f'≤ {target:g}' if target else '':>7} "
-              f"{v.get('peak_mb') or '':>8} {v.get('largest_process_mb') or '':>8}")
+        print(
+            f"{k:62} {v['seconds']:8.2f} {f'≤ {target:g}' if target else '':>7} "
+            f"{v.get('peak_mb') or '':>8} {v.get('largest_process_mb') or '':>8}"
+        )
     ratio = results.get("speed-up over Jupyter Book's executor", {}).get("ratio")
     if ratio:
         print(f"speed-up over Jupyter Book's executor: {ratio:.2f}× (target ≥ {RATIO_TARGET}×)")

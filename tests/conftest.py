@@ -52,8 +52,9 @@ def chapter_store(request, tmp_path_factory, monkeypatch):
     """A test that does not build real books (not marked `book`) gets an empty chapter store of its own, so that
     it can count executions (a new folder, made only when used)."""
     if request.node.get_closest_marker("book") is None:
-        monkeypatch.setenv(STORE_ENV, str(tmp_path_factory.getbasetemp() / "chapter-stores"
-                                          / sha(request.node.nodeid.encode())[:16]))
+        monkeypatch.setenv(
+            STORE_ENV, str(tmp_path_factory.getbasetemp() / "chapter-stores" / sha(request.node.nodeid.encode())[:16])
+        )
 
 
 STORE_ENV = "SE_AMBULANCE_CHAPTER_STORE"
@@ -84,8 +85,10 @@ def pytest_collection_finish(session):
     if getattr(session.config.option, "loadgroup", False):
         ungrouped = [item.nodeid for item in session.items if "@" not in item.nodeid]
         if ungrouped:
-            raise pytest.UsageError(f"pytest-xdist did not group {len(ungrouped)} tests (e.g. {ungrouped[0]}): this "
-                                    "pytest and pytest-xdist do not work together (pyproject.toml pins pytest <9.2)")
+            raise pytest.UsageError(
+                f"pytest-xdist did not group {len(ungrouped)} tests (e.g. {ungrouped[0]}): this "
+                "pytest and pytest-xdist do not work together (pyproject.toml pins pytest <9.2)"
+            )
 
 
 @pytest.fixture
@@ -100,11 +103,18 @@ def fake_root(tmp_path, monkeypatch):
     manifest = {
         "datasets": {
             "demo": {
-                "title": "Demo", "publisher": "Test", "landing_page": "http://127.0.0.1:1/page.html",
-                "file": "demo.csv", "mirror_path": "sub/demo.csv", "sha256": sha(payload),
-                "bytes": len(payload), "vintage": "test", "coverage": "test",
+                "title": "Demo",
+                "publisher": "Test",
+                "landing_page": "http://127.0.0.1:1/page.html",
+                "file": "demo.csv",
+                "mirror_path": "sub/demo.csv",
+                "sha256": sha(payload),
+                "bytes": len(payload),
+                "vintage": "test",
+                "coverage": "test",
                 "licence": {"name": "OGL", "url": "http://example.invalid"},
-                "attribution": "test", "citation": "test",
+                "attribution": "test",
+                "citation": "test",
             }
         }
     }
@@ -120,5 +130,3 @@ def ambsys():
     from se_ambulance.data.ambsys import load_ambsys
 
     return load_ambsys()
-
-

@@ -20,8 +20,9 @@ def _write(tmp_path, text, name="ambsys.csv"):
 
 
 def good_rows():
-    return (org_rows("RYD", MONTHS, A8=100, A24=50000, A25=500, A26=900)
-            + org_rows("Eng", MONTHS, region="Eng", A8=1000, A24=480000, A25=480, A26=850))
+    return org_rows("RYD", MONTHS, A8=100, A24=50000, A25=500, A26=900) + org_rows(
+        "Eng", MONTHS, region="Eng", A8=1000, A24=480000, A25=480, A26=850
+    )
 
 
 def test_tidy_layout_and_missing_values(tmp_path):
@@ -93,7 +94,8 @@ def test_registry_totals_divide_to_means_on_the_real_file(ambsys):
     later = ambsys[ambsys.month >= "2018-01-01"]
     for cat in ("C1", "C1T", "C2", "C3", "C4"):
         sub = later[later.category == cat].pivot_table(
-            index=["org", "month"], columns="statistic", values="value", observed=True)
+            index=["org", "month"], columns="statistic", values="value", observed=True
+        )
         sub = sub.dropna(subset=["count", "total", "mean"])
         sub = sub[sub["count"] > 0]
         assert len(sub) > 500

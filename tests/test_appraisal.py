@@ -15,8 +15,9 @@ from se_ambulance.errors import ParameterError
 from se_ambulance.pipeline.params import AppraisalParams, load_params
 from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS
 
-SCALE = appraisal.Scale(turnover=100e6, carter_share=0.1, year=2024, members=CASE_GROUP_MEMBERS,
-                        income_per_incident=300.0)
+SCALE = appraisal.Scale(
+    turnover=100e6, carter_share=0.1, year=2024, members=CASE_GROUP_MEMBERS, income_per_incident=300.0
+)
 
 
 def settings(**changes) -> appraisal.Settings:
@@ -29,14 +30,21 @@ def only(item: str, low: float, central: float, high: float, start: int = 1, ram
     zero = {i: {"low": 0, "central": 0, "high": 0} for i in ITEM_IDS if i != item}
     zero[item] = {"low": low, "central": central, "high": high, "start": start, "ramp": ramp}
     fixed = {"low": 1, "central": 1, "high": 1}
-    base = dict(register_overrides=zero, group_turnover_m=100, realisation=fixed, turnover_uplift=fixed,
-                planned_savings={"low": 0, "central": 0, "high": 0},
-                benefit_delay_years={"low": 0, "central": 0, "high": 0},
-                capital_optimism_bias=0.0, operating_optimism_bias=0.0)
+    base = dict(
+        register_overrides=zero,
+        group_turnover_m=100,
+        realisation=fixed,
+        turnover_uplift=fixed,
+        planned_savings={"low": 0, "central": 0, "high": 0},
+        benefit_delay_years={"low": 0, "central": 0, "high": 0},
+        capital_optimism_bias=0.0,
+        operating_optimism_bias=0.0,
+    )
     return settings(**(base | changes))
 
 
 # --- discounting, by hand ----------------------------------------------------------------------
+
 
 def test_discount_factors_follow_the_green_book():
     assert appraisal.discount_factors(3, 0.035) == pytest.approx([1, 1 / 1.035, 1 / 1.071225])
@@ -55,6 +63,7 @@ def test_breakeven_is_the_first_year_the_discounted_position_turns_positive():
 
 # --- the model's flows -------------------------------------------------------------------------
 
+
 def test_a_benefit_ramps_up_from_its_start_year():
     s = only("corporate", 0.01, 0.01, 0.01, start=2, ramp=2, appraisal_years=5)
     f = appraisal.flows(appraisal.central(s, appraisal.register(s), SCALE), appraisal.register(s), s, SCALE)
@@ -64,9 +73,17 @@ def test_a_benefit_ramps_up_from_its_start_year():
 
 
 def test_a_delay_and_partial_realisation_scale_benefits_sized_as_plans():
-    s = only("pathways", 0.1, 0.1, 0.1, start=1, ramp=1, appraisal_years=4,
-             realisation={"low": 0.5, "central": 0.5, "high": 0.5},
-             benefit_delay_years={"low": 1, "central": 1, "high": 1})
+    s = only(
+        "pathways",
+        0.1,
+        0.1,
+        0.1,
+        start=1,
+        ramp=1,
+        appraisal_years=4,
+        realisation={"low": 0.5, "central": 0.5, "high": 0.5},
+        benefit_delay_years={"low": 1, "central": 1, "high": 1},
+    )
     f = appraisal.flows(appraisal.central(s, appraisal.register(s), SCALE), appraisal.register(s), s, SCALE)
     # 10% of (10% of £300m) = £3m, half realised, one year late.
     assert f.noncash_benefit[0] == pytest.approx([0, 1.5e6, 1.5e6, 1.5e6])
@@ -105,8 +122,9 @@ def test_the_income_is_a_range_of_published_incomes_scaled_by_activity(ambsys):
     assert sc.turnover == pytest.approx(rate * _fy(ambsys, ["RYD", "RYE"], 2023))
     secamb = 250.8e6 / _fy(ambsys, ["RYD"], 2019) * 1.15
     assert sc.per_incident_by_source["secamb_2019"] == pytest.approx(secamb)
-    assert sc.income_range == pytest.approx((min(sc.per_incident_by_source.values()) / rate, 1.0,
-                                             max(sc.per_incident_by_source.values()) / rate))
+    assert sc.income_range == pytest.approx(
+        (min(sc.per_incident_by_source.values()) / rate, 1.0, max(sc.per_incident_by_source.values()) / rate)
+    )
     assert 0.1 < sc.carter_share < 0.2
     # Another source as most likely moves the centre, not the range's ends.
     wmas = appraisal.scale(ambsys, CASE_GROUP_MEMBERS, settings(income_source="wmas_2023"))
@@ -115,7 +133,9 @@ def test_the_income_is_a_range_of_published_incomes_scaled_by_activity(ambsys):
 
 def test_the_do_nothing_baseline_removes_the_savings_the_trusts_planned_anyway():
     # Corporate (a line each trust's plans reach) at 1% of £100m, 20% planned anyway: £0.8m; estates is not reduced.
-    s = only("corporate", 0.01, 0.01, 0.01, appraisal_years=3, planned_savings={"low": 0.2, "central": 0.2, "high": 0.2})
+    s = only(
+        "corporate", 0.01, 0.01, 0.01, appraisal_years=3, planned_savings={"low": 0.2, "central": 0.2, "high": 0.2}
+    )
     f = appraisal.flows(appraisal.central(s, appraisal.register(s), SCALE), appraisal.register(s), s, SCALE)
     assert f.cash_benefit[0] == pytest.approx([0.8e6] * 3)
     s = only("estates", 0.01, 0.01, 0.01, appraisal_years=3, planned_savings={"low": 0.2, "central": 0.2, "high": 0.2})
@@ -131,6 +151,7 @@ def test_central_income_and_the_cash_share_of_it():
 
 
 # --- the Monte Carlo ----------------------------------------------------------------------------
+
 
 def test_the_monte_carlo_is_reproducible_for_a_seed():
     s = settings(mc_draws=2000)
@@ -186,23 +207,45 @@ def test_conveyances_tested_against_the_lowest_conveying_trust(ambsys):
 
 # --- bad inputs ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("override, message", [
-    ({"realisation": {"low": 0.2, "central": 0.5, "high": 1.2}}, r"a probability must be between 0 and 1: high=1\.2"),
-    ({"realisation": {"low": 0.7, "central": 0.5, "high": 0.9}}, r"low \(0\.7\) <= central \(0\.5\) <= high \(0\.9\) must hold"),
-    ({"capital_optimism_bias": -0.1}, r"Parameter '(appraisal\.)?capital_optimism_bias' = -0\.1 .*Allowed: a number from 0 to 2"),
-    ({"operating_optimism_bias": 1.5}, r"Parameter '(appraisal\.)?operating_optimism_bias' = 1\.5"),
-    ({"cost_optimism_bias": 0.5}, r"Unknown parameter '(appraisal\.)?cost_optimism_bias'"),
-    ({"register_overrides": {"transition": {"low": -1}}}, "transition: values and costs must not be negative"),
-    ({"register_overrides": {"corporate": {"low": 0.05}}}, r"corporate: low \(0\.05\) <= central \(0\.005\)"),
-    ({"register_overrides": {"canteen": {"low": 0}}}, r"unknown register item\(s\) \['canteen'\]; allowed: corporate"),
-    ({"register_overrides": {"estates": {"ramp": 0}}}, "start and ramp are whole years"),
-    ({"mc_draws": 5_000_000}, r"Parameter '(appraisal\.)?mc_draws' = 5000000 .*Allowed: a whole number from 1000 to 200000"),
-    ({"discount_rate": 0.35}, r"Parameter '(appraisal\.)?discount_rate' = 0\.35"),
-    ({"value_per_conveyance": {"low": 0, "central": 400, "high": 800}}, r"a value in £ must be between 1 and"),
-    ({"income_source": "nhs_2019"}, r"'nhs_2019' is not a published income the book holds; allowed: ten_trusts_2023"),
-    ({"planned_savings": {"low": 0.1, "central": 0.2, "high": 1.5}}, r"a share must be between 0 and 1"),
-    ({"realisation": {"low": 0.2, "high": 0.9}}, r"realisation\.central"),
-])
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (
+            {"realisation": {"low": 0.2, "central": 0.5, "high": 1.2}},
+            r"a probability must be between 0 and 1: high=1\.2",
+        ),
+        (
+            {"realisation": {"low": 0.7, "central": 0.5, "high": 0.9}},
+            r"low \(0\.7\) <= central \(0\.5\) <= high \(0\.9\) must hold",
+        ),
+        (
+            {"capital_optimism_bias": -0.1},
+            r"Parameter '(appraisal\.)?capital_optimism_bias' = -0\.1 .*Allowed: a number from 0 to 2",
+        ),
+        ({"operating_optimism_bias": 1.5}, r"Parameter '(appraisal\.)?operating_optimism_bias' = 1\.5"),
+        ({"cost_optimism_bias": 0.5}, r"Unknown parameter '(appraisal\.)?cost_optimism_bias'"),
+        ({"register_overrides": {"transition": {"low": -1}}}, "transition: values and costs must not be negative"),
+        ({"register_overrides": {"corporate": {"low": 0.05}}}, r"corporate: low \(0\.05\) <= central \(0\.005\)"),
+        (
+            {"register_overrides": {"canteen": {"low": 0}}},
+            r"unknown register item\(s\) \['canteen'\]; allowed: corporate",
+        ),
+        ({"register_overrides": {"estates": {"ramp": 0}}}, "start and ramp are whole years"),
+        (
+            {"mc_draws": 5_000_000},
+            r"Parameter '(appraisal\.)?mc_draws' = 5000000 .*Allowed: a whole number from 1000 to 200000",
+        ),
+        ({"discount_rate": 0.35}, r"Parameter '(appraisal\.)?discount_rate' = 0\.35"),
+        ({"value_per_conveyance": {"low": 0, "central": 400, "high": 800}}, r"a value in £ must be between 1 and"),
+        (
+            {"income_source": "nhs_2019"},
+            r"'nhs_2019' is not a published income the book holds; allowed: ten_trusts_2023",
+        ),
+        ({"planned_savings": {"low": 0.1, "central": 0.2, "high": 1.5}}, r"a share must be between 0 and 1"),
+        ({"realisation": {"low": 0.2, "high": 0.9}}, r"realisation\.central"),
+    ],
+)
 def test_bad_appraisal_inputs_are_rejected_with_a_clear_message(override, message):
     with pytest.raises(ParameterError, match=message):
         load_params(overrides=override)

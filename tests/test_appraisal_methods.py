@@ -27,9 +27,16 @@ def only(lines: dict[str, tuple], **changes) -> appraisal.Settings:
     over = {i: FIXED(0) for i in ITEM_IDS}
     for k, (lo, c, hi, start, ramp) in lines.items():
         over[k] = {"low": lo, "central": c, "high": hi, "start": start, "ramp": ramp}
-    base = dict(register_overrides=over, group_turnover_m=100, realisation=FIXED(1), benefit_delay_years=FIXED(0),
-                planned_savings=FIXED(0),
-                turnover_uplift=FIXED(1), capital_optimism_bias=0.0, operating_optimism_bias=0.0)
+    base = dict(
+        register_overrides=over,
+        group_turnover_m=100,
+        realisation=FIXED(1),
+        benefit_delay_years=FIXED(0),
+        planned_savings=FIXED(0),
+        turnover_uplift=FIXED(1),
+        capital_optimism_bias=0.0,
+        operating_optimism_bias=0.0,
+    )
     return settings(**(base | changes))
 
 
@@ -40,9 +47,13 @@ def run_central(s):
 
 # 1. Shortfall counted once -------------------------------------------------------------------------
 
+
 def test_realisation_applies_to_plans_not_to_lines_sized_as_realised_outcomes():
-    s = only({"corporate": (0.01, 0.01, 0.01, 1, 1), "pathways": (0.1, 0.1, 0.1, 1, 1)}, appraisal_years=3,
-             realisation=FIXED(0.5))
+    s = only(
+        {"corporate": (0.01, 0.01, 0.01, 1, 1), "pathways": (0.1, 0.1, 0.1, 1, 1)},
+        appraisal_years=3,
+        realisation=FIXED(0.5),
+    )
     f = run_central(s)
     # Corporate: 1% of £100m = £1m, a realised outcome (Monitor): no realisation share.
     assert f.cash_benefit[0] == pytest.approx([1e6, 1e6, 1e6])
@@ -62,11 +73,20 @@ def test_every_cash_line_is_sized_as_an_outcome_and_every_non_cash_line_as_a_pla
 
 # 2. Totals as present values --------------------------------------------------------------------
 
+
 def test_the_total_readings_are_present_values_net_for_cash_and_gross_for_non_cash():
     # Cash £1m a year from year 1, a £2m one-off cost in year 1, 3 years at 10%:
     # net flows 1-2, 1, 1 -> -1 + 1/1.1 + 1/1.21 = 0.735537; gross non-cash 3, 3, 3 -> 3 x 2.735537 = 8.206612.
-    s = only({"corporate": (0.01, 0.01, 0.01, 1, 1), "transition": (0.02, 0.02, 0.02, 1, 1),
-              "pathways": (0.1, 0.1, 0.1, 1, 1)}, appraisal_years=3, discount_rate=0.1, mc_draws=1000)
+    s = only(
+        {
+            "corporate": (0.01, 0.01, 0.01, 1, 1),
+            "transition": (0.02, 0.02, 0.02, 1, 1),
+            "pathways": (0.1, 0.1, 0.1, 1, 1),
+        },
+        appraisal_years=3,
+        discount_rate=0.1,
+        mc_draws=1000,
+    )
     res = appraisal.simulate(s, SCALE)
     est = appraisal.claim_estimates(res)
     assert set(est) == {"cash", "wider"} and all(set(v) == {"a_year", "pv_total"} for v in est.values())
@@ -80,6 +100,7 @@ def test_the_total_readings_are_present_values_net_for_cash_and_gross_for_non_ca
 
 
 # 3. Optimism bias ----------------------------------------------------------------------------------
+
 
 def test_optimism_bias_is_an_uplift_on_the_most_likely_cost_added_once():
     # One-off cost low/central/high 1%/2%/4% of £100m in year 1; capital uplift 50% of the most likely
@@ -101,6 +122,7 @@ def test_running_costs_carry_no_optimism_bias_by_default_and_their_own_uplift_if
 
 # 4. Dependence -------------------------------------------------------------------------------------
 
+
 def test_comonotonic_cash_lines_move_together_and_independent_ones_do_not():
     s = only({"corporate": (0.0, 0.01, 0.02, 1, 1), "workforce": (0.0, 0.01, 0.02, 1, 1)}, mc_draws=4000)
     items = appraisal.register(s)
@@ -111,25 +133,40 @@ def test_comonotonic_cash_lines_move_together_and_independent_ones_do_not():
     # Two Triangular(0, 1%, 2%) lines on £100m (£m: each the sum of two uniforms on 0-1). Comonotonic:
     # P(2X >= 3) = P(X >= 1.5) = 0.5^2 / 2 = 0.125. Independent: X + Y is the sum of four uniforms
     # (Irwin-Hall), P(S >= 3) = P(S <= 1) = 1/4! = 1/24 ≈ 0.0417.
-    dep = appraisal.dependence(s, SCALE, appraisal.claim_estimates,
-                               lambda r: {"p3": appraisal.probability(r.outcomes["annual_cash_savings"], 3e6)},
-                               correlations=(0.0, 1.0))
+    dep = appraisal.dependence(
+        s,
+        SCALE,
+        appraisal.claim_estimates,
+        lambda r: {"p3": appraisal.probability(r.outcomes["annual_cash_savings"], 3e6)},
+        correlations=(0.0, 1.0),
+    )
     p = dep[dep["reading"] == "probability"].set_index("correlation")["central"]
     assert p[1.0] == pytest.approx(0.125, abs=0.02) and p[0.0] == pytest.approx(1 / 24, abs=0.01)
 
 
 # 5. Probabilities in words and the verdict map ------------------------------------------------------
 
-@pytest.mark.parametrize("p, words", [(0.05, "about 1 in 20"), (0.0023, "about 1 in 500"), (0.0, "less than 1 in 1,000"),
-                                      (0.7, "about 7 in 10"), (0.5, "about even"), (0.13, "about 1 in 8")])
+
+@pytest.mark.parametrize(
+    "p, words",
+    [
+        (0.05, "about 1 in 20"),
+        (0.0023, "about 1 in 500"),
+        (0.0, "less than 1 in 1,000"),
+        (0.7, "about 7 in 10"),
+        (0.5, "about even"),
+        (0.13, "about 1 in 8"),
+    ],
+)
 def test_probabilities_are_rounded_into_words(p, words):
     assert appraisal_text.odds(p) == words
 
 
 def test_the_verdict_map_holds_two_inputs_at_each_value():
     s = only({"corporate": (0.0, 0.01, 0.02, 1, 1)}, mc_draws=1000)
-    grid = appraisal.verdict_map(s, SCALE, ("corporate", [0.05, 0.2]), ("capital_optimism_bias", [0.0, 1.0]),
-                                 appraisal.claim_estimates)
+    grid = appraisal.verdict_map(
+        s, SCALE, ("corporate", [0.05, 0.2]), ("capital_optimism_bias", [0.0, 1.0]), appraisal.claim_estimates
+    )
     assert len(grid) == 2 * 2 * 2 * 2  # x values x y values x claims x readings
     cell = grid[(grid["corporate"] == 0.2) & (grid["claim"] == "cash") & (grid["reading"] == "a_year")]
     assert cell["central"].tolist() == pytest.approx([20e6, 20e6])  # 20% of £100m, fixed
@@ -147,6 +184,7 @@ def test_the_map_judges_the_reading_the_claims_audience_takes():
 
 # 6. Carter rebased ----------------------------------------------------------------------------------
 
+
 def test_headroom_and_price_base_of_carters_opportunity():
     # 58% then, 50% now, a 45% floor: headroom 5 / 13 of what it was.
     assert appraisal.headroom_ratio(0.58, 0.50, 0.45) == pytest.approx(5 / 13)
@@ -155,8 +193,12 @@ def test_headroom_and_price_base_of_carters_opportunity():
     assert appraisal.carter_price_factor(1.15) == pytest.approx(1.15 ** (7 / 6)) == pytest.approx(1.177102, abs=1e-6)
     sc = appraisal.Scale(100e6, 0.1, 2024, ("RYD", "RYE"), 300.0, conveyance_headroom=0.5)
     # £300m x 10% x 0.5 x 1.15^(7/6); productivity is not rebased for conveyance: £200m x 10% x 1.15^(7/6).
-    assert sc.base("carter_conveyance", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(15e6 * 1.177102, rel=1e-6)
-    assert sc.base("carter_productivity", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(20e6 * 1.177102, rel=1e-6)
+    assert sc.base("carter_conveyance", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(
+        15e6 * 1.177102, rel=1e-6
+    )
+    assert sc.base("carter_productivity", np.array([1.0]), np.array([1.15]))[0] == pytest.approx(
+        20e6 * 1.177102, rel=1e-6
+    )
 
 
 def test_conveyance_rates_from_ambsys(ambsys):
@@ -167,6 +209,7 @@ def test_conveyance_rates_from_ambsys(ambsys):
 
 
 # 7. Break-even over all draws; the tornado's centre against the median --------------------------------
+
 
 def test_breakeven_over_all_draws_counts_those_that_never_break_even():
     b = appraisal.breakeven_summary(np.array([2.0, 3.0, np.nan, np.nan, 5.0]))
@@ -186,6 +229,7 @@ def test_centre_and_median_differ_by_the_skew_of_the_ranges():
 
 # 8. The value per avoided conveyance ----------------------------------------------------------------
 
+
 def test_value_per_conveyance_is_wide_and_flagged_as_unsourced():
     field = AppraisalParams.model_fields["value_per_conveyance"]
     r = AppraisalParams().value_per_conveyance
@@ -194,10 +238,12 @@ def test_value_per_conveyance_is_wide_and_flagged_as_unsourced():
 
 # Layering ------------------------------------------------------------------------------------------
 
+
 def test_the_analysis_package_returns_no_words_and_has_no_pipeline_import():
     import inspect
 
     from se_ambulance.analysis.appraisal import claims, inputs, model
+
     for mod in (inputs, model, claims):
         src = inspect.getsource(mod)
         assert "se_ambulance.pipeline" not in src and "se_ambulance.publish" not in src
@@ -209,6 +255,7 @@ def test_every_appraisal_parameter_has_a_default_a_range_and_a_source_and_defaul
     import yaml
 
     from se_ambulance.paths import project_root
+
     for name, f in AppraisalParams.model_fields.items():
         assert f.description and len(f.description) > 40, name
         assert any(w in f.description for w in ("plausible", "Default low/central/high", "0–1", "Source")), name

@@ -31,8 +31,12 @@ def test_the_index_links_every_trust_to_each_of_its_pages():
     from se_ambulance.pipeline.atlas import index_page
 
     per_trust = [Path("01_performance.ipynb"), Path("04_demand.ipynb")]
-    page = index_page(["RX7", "RYD"], per_trust, [Path("06_claims.ipynb")],
-                      {"01_performance": "Response times", "04_demand": "Demand"})
+    page = index_page(
+        ["RX7", "RYD"],
+        per_trust,
+        [Path("06_claims.ipynb")],
+        {"01_performance": "Response times", "04_demand": "Demand"},
+    )
     assert "2 of England's 11 ambulance trusts" in page
     for t in ("RX7", "RYD"):
         for nb in ("01_performance", "04_demand"):
@@ -70,14 +74,19 @@ def test_the_atlas_for_two_trusts_builds_one_site(tmp_path):
         assert executed["metadata"]["papermill"]["parameters"]["focus"] == {"demand_area": trust}
     # London's demand chapter shows its footprint's own demographic growth.
     demand = load_params(overrides={"demand_area": "RRU"}).area("demand")
-    shares = footprints.build_shares(geography.load_lsoa_subicb_lookup(), geography.load_district_trust_overlay(2021),
-                                     geography.load_district_population_2020())
+    shares = footprints.build_shares(
+        geography.load_lsoa_subicb_lookup(),
+        geography.load_district_trust_overlay(2021),
+        geography.load_district_population_2020(),
+    )
     banded = footprints.footprint_population(["RRU"], load_subicb(), shares).banded
     growth = demography.growth(banded, demand["base_year"], demand["horizon_year"], demand["age_rates"])
     assert percent(growth) in shown("RRU", "04_demand")
     # SECAmb's trust pages are the canonical book's (the same key: copied from the chapter store or executed again).
     for page in declaring("focus", "trust"):
-        assert outputs_of(out / "trusts" / "RYD" / f"{page}.ipynb") == outputs_of(ROOT / "notebooks" / f"{page}.ipynb"), page
+        assert outputs_of(out / "trusts" / "RYD" / f"{page}.ipynb") == outputs_of(
+            ROOT / "notebooks" / f"{page}.ipynb"
+        ), page
     # London has no response times for Oct and Nov 2022: its coverage table says so.
     assert "Oct 2022, Nov 2022" in shown("RRU", "01_performance")
     # Trust-independent chapters once, static assets once, and a front page that lists both trusts.
@@ -85,6 +94,8 @@ def test_the_atlas_for_two_trusts_builds_one_site(tmp_path):
     assert not list((html / "trusts").rglob("06_claims.html"))
     assert len(list(html.rglob("se-charts.js"))) == 1
     index = (html / "atlas" / "index.html").read_text(encoding="utf-8")
-    assert "London (LAS)" in index and "trusts/RYD/04_demand.html" in index and "trusts/RRU/01_performance.html" in index
+    assert (
+        "London (LAS)" in index and "trusts/RYD/04_demand.html" in index and "trusts/RRU/01_performance.html" in index
+    )
     # The canonical book's own notebooks are untouched.
     assert {p.name: p.read_bytes() for p in (ROOT / "notebooks").glob("*.ipynb")} == before

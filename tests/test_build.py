@@ -39,10 +39,13 @@ def test_a_chapter_receives_only_the_focus_keys_it_declares(tmp_path):
     assert set(build_mod.chapter_parameters(performance, other_trust)["focus"]) == {"trust", "comparators"}
 
 
-@pytest.mark.parametrize("cell, message", [
-    ('focus = {"trust": "RYD", "planet": "Mars"}', "declares focus keys ['planet']"),
-    ('focus = "RYD"', "must set focus to a dict literal"),
-])
+@pytest.mark.parametrize(
+    "cell, message",
+    [
+        ('focus = {"trust": "RYD", "planet": "Mars"}', "declares focus keys ['planet']"),
+        ('focus = "RYD"', "must set focus to a dict literal"),
+    ],
+)
 def test_a_chapter_declaring_focus_keys_badly_is_refused(tmp_path, cell, message):
     nb = write_notebook(tmp_path / "ch.ipynb", cell, "print(focus)")
     with pytest.raises(build_mod.BuildError, match=message.replace("[", r"\[").replace("]", r"\]")):
@@ -51,11 +54,20 @@ def test_a_chapter_declaring_focus_keys_badly_is_refused(tmp_path, cell, message
 
 def test_normalise_removes_timings_paths_and_random_ids():
     nb = nbformat.v4.new_notebook()
-    nb.metadata["papermill"] = {"start_time": "t", "duration": 1.0, "input_path": "/x/y.ipynb",
-                                "parameters": {"trust": "RYD"}}
-    cell = nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["injected-parameters"],
-                                                        "papermill": {"duration": 0.1},
-                                                        "execution": {"iopub.status.busy": "t"}})
+    nb.metadata["papermill"] = {
+        "start_time": "t",
+        "duration": 1.0,
+        "input_path": "/x/y.ipynb",
+        "parameters": {"trust": "RYD"},
+    }
+    cell = nbformat.v4.new_code_cell(
+        "x = 1",
+        metadata={
+            "tags": ["injected-parameters"],
+            "papermill": {"duration": 0.1},
+            "execution": {"iopub.status.busy": "t"},
+        },
+    )
     cell["id"] = "random-uuid"
     nb.cells = [cell]
     out = build_mod.normalise(nb)
@@ -72,13 +84,19 @@ def test_committed_notebooks_are_normalised():
             assert "papermill" not in cell["metadata"] and "execution" not in cell["metadata"]
 
 
-@pytest.mark.parametrize("setting, message", [
-    ("focus.trust=NOPE", "trust' = 'NOPE'"),
-    ("appraisal.mc_draws=10000000", "mc_draws' = 10000000"),
-    ("appraisal.realisation.high=1.5", "a probability must be between 0 and 1: high=1.5"),
-    ("appraisal.benefit_delay_years={low: 1, central: 0.5, high: 2}", "low (1) <= central (0.5) <= high (2) must hold"),
-    ("appraisal.register_overrides.transition.central=-0.01", "transition: values and costs must not be negative"),
-])
+@pytest.mark.parametrize(
+    "setting, message",
+    [
+        ("focus.trust=NOPE", "trust' = 'NOPE'"),
+        ("appraisal.mc_draws=10000000", "mc_draws' = 10000000"),
+        ("appraisal.realisation.high=1.5", "a probability must be between 0 and 1: high=1.5"),
+        (
+            "appraisal.benefit_delay_years={low: 1, central: 0.5, high: 2}",
+            "low (1) <= central (0.5) <= high (2) must hold",
+        ),
+        ("appraisal.register_overrides.transition.central=-0.01", "transition: values and costs must not be negative"),
+    ],
+)
 def test_bad_parameter_stops_before_any_chapter_runs(monkeypatch, capsys, setting, message):
     calls = []
     monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a))
@@ -131,9 +149,12 @@ def test_committed_notebooks_ran_with_the_default_parameters():
         nb = json.loads(path.read_text(encoding="utf-8"))
         expected = build_mod.chapter_parameters(path, params)
         assert nb["metadata"].get("papermill", {}).get("parameters", {}) == expected, (
-            f"{path.name} ran with other parameters than params/default.yaml's; run `make book` and commit notebooks/")
+            f"{path.name} ran with other parameters than params/default.yaml's; run `make book` and commit notebooks/"
+        )
         injected = ["".join(c["source"]) for c in nb["cells"] if "injected-parameters" in c["metadata"].get("tags", [])]
-        assert injected == ([translate_parameters(build_mod.KERNEL, "python", expected, "Parameters")] if expected else []), path.name
+        assert injected == (
+            [translate_parameters(build_mod.KERNEL, "python", expected, "Parameters")] if expected else []
+        ), path.name
 
 
 @pytest.mark.slow
@@ -153,9 +174,13 @@ def test_nbval_fails_when_a_shown_number_changes(tmp_path):
     assert changed
     copy = tmp_path / "01_performance.ipynb"
     copy.write_text(json.dumps(nb))
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval",
-                           "--nbval-current-env", str(copy)], capture_output=True, text=True,
-                          cwd=tmp_path, env={**__import__("os").environ, "SE_AMBULANCE_HOME": str(ROOT)})
+    proc = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--nbval", "--nbval-current-env", str(copy)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "SE_AMBULANCE_HOME": str(ROOT)},
+    )
     assert proc.returncode == 1, proc.stdout[-2000:]
     assert "30:04" in proc.stdout or "mismatch" in proc.stdout.lower()
 
@@ -167,7 +192,8 @@ def test_committed_chapters_have_no_errors_or_warnings_in_their_outputs():
             for out in cell.get("outputs", []):
                 assert out["output_type"] != "error", f"{path.name}: {out.get('ename')}"
                 assert not (out["output_type"] == "stream" and out["name"] == "stderr"), (
-                    f"{path.name} prints to stderr: {''.join(out['text'])[:300]}")
+                    f"{path.name} prints to stderr: {''.join(out['text'])[:300]}"
+                )
 
 
 @pytest.mark.slow  # executes notebooks (starts kernels)

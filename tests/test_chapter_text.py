@@ -41,8 +41,9 @@ def test_faster_names_the_faster_class_and_a_gap_below_the_precision_shown_is_no
 
 
 def test_the_rural_urban_words_use_the_rule():
-    by_ruc = pd.DataFrame({"ruc": ["Urban", "Rural"], "districts": [40, 18], "districts_own": [8, 3],
-                           "growth": [0.385, 0.572]})
+    by_ruc = pd.DataFrame(
+        {"ruc": ["Urban", "Rural"], "districts": [40, 18], "districts_own": [8, 3], "growth": [0.385, 0.572]}
+    )
     words = maps.rural_urban_words(by_ruc, f"... {maps.RUC_PHRASE} ...")
     assert words["ruc_verdict"] == maps.rural_urban_gap_sentence(0.385, 0.572)
     assert (words["ruc_urban"], words["ruc_rural"]) == ("38.5%", "57.2%")
@@ -53,8 +54,12 @@ def test_the_rural_urban_words_use_the_rule():
 
 def summary_of(mase: dict[str, float]) -> pd.DataFrame:
     """A `forecast.backtest_summary` from one origin's MASE by model."""
-    bt = pd.DataFrame([{"origin": pd.Timestamp("2023-09-01"), "model": m, "mase": v, "mape": v / 10, "covered": 1.0}
-                       for m, v in mase.items()])
+    bt = pd.DataFrame(
+        [
+            {"origin": pd.Timestamp("2023-09-01"), "model": m, "mase": v, "mape": v / 10, "covered": 1.0}
+            for m, v in mase.items()
+        ]
+    )
     return forecast.backtest_summary(bt)
 
 
@@ -150,7 +155,9 @@ def test_the_scenarios_fit_the_trend_to_the_years_the_page_names(monkeypatch):
     totals = pd.Series(1000 * 1.02 ** np.arange(8), index=range(2018, 2026))
     seen = []
     fit = forecast.log_linear_trend
-    monkeypatch.setattr(forecast, "log_linear_trend", lambda t, exclude, *a, **k: seen.append(exclude) or fit(t, exclude, *a, **k))
+    monkeypatch.setattr(
+        forecast, "log_linear_trend", lambda t, exclude, *a, **k: seen.append(exclude) or fit(t, exclude, *a, **k)
+    )
     for covid in ("exclude", "intervention"):
         seen.clear()
         demand.scenarios(totals, banded, 2025, 2027, covid, dict(DEFAULT_RATES))
@@ -163,8 +170,20 @@ def test_the_scenarios_fit_the_trend_to_the_years_the_page_names(monkeypatch):
 
 def activity_frame(missing_c1: tuple[str, ...] = ()) -> pd.DataFrame:
     months = pd.date_range("2021-04-01", "2023-03-01", freq="MS")
-    act = pd.DataFrame({"incidents": 100.0, "c1": 10.0, "c2": 50.0, "c3": 30.0, "c4": 10.0, "hear_and_treat": 15.0,
-                        "see_and_treat": 30.0, "conveyed_ed": 50.0, "conveyed_other": 5.0}, index=months)
+    act = pd.DataFrame(
+        {
+            "incidents": 100.0,
+            "c1": 10.0,
+            "c2": 50.0,
+            "c3": 30.0,
+            "c4": 10.0,
+            "hear_and_treat": 15.0,
+            "see_and_treat": 30.0,
+            "conveyed_ed": 50.0,
+            "conveyed_other": 5.0,
+        },
+        index=months,
+    )
     act.loc[list(pd.to_datetime(list(missing_c1))), ["c1", "c2", "c3", "c4"]] = np.nan
     act["days"] = act.index.days_in_month
     act["incidents_per_day"] = act["incidents"] / act["days"]
@@ -208,8 +227,9 @@ def fy_frame(means: dict[int, float], months: dict[int, int] | None = None) -> p
     rows = []
     for year, mean in means.items():
         for m in pd.date_range(f"{year}-04-01", periods=(months or {}).get(year, 12), freq="MS"):
-            rows.append({"org": "X", "category": "C2", "month": m, "count": 1.0, "total": mean, "mean": mean,
-                         "p90": mean})
+            rows.append(
+                {"org": "X", "category": "C2", "month": m, "count": 1.0, "total": mean, "mean": mean, "p90": mean}
+            )
     return perf.fy_means(pd.DataFrame(rows), ["X"], categories=("C2",))
 
 
@@ -225,8 +245,10 @@ def test_the_step_is_the_slowest_complete_year_against_the_first():
 def test_far_bigger_means_more_than_twice_the_seasonal_swing():
     step = {"first_year": 2018, "slowest_year": 2022, "change": 0.80}
     assert "80% above 2018/19's" in tables.step_words(step, 1.01)
-    assert ("far bigger than the seasonal swing (80% against a seasonal swing of 1%; the rule: more than twice it)"
-            in tables.step_words(step, 1.01))
+    assert (
+        "far bigger than the seasonal swing (80% against a seasonal swing of 1%; the rule: more than twice it)"
+        in tables.step_words(step, 1.01)
+    )
     assert "far bigger" in tables.step_words({**step, "change": 0.21}, 1.10)
     middle = tables.step_words({**step, "change": 0.15}, 1.10)  # above the 10% swing, not twice it
     assert "bigger than the seasonal swing, though not twice it" in middle and "far" not in middle
@@ -266,7 +288,8 @@ def test_the_attempts_sentence_reads_the_claims_own_figures():
     result = SimpleNamespace(figures={"all_first_year": 2017, "all_last_year": 2019, "all_n_a": 9000, "all_n_b": 6030})
     assert tables.resuscitation_attempts_sentence(result) == (
         "over 2017/18 to 2019/20, SCAS counted 67% as many resuscitation attempts as SECAmb (the patients counted "
-        "in survival after all arrests), a gap the data cannot explain")
+        "in survival after all arrests), a gap the data cannot explain"
+    )
 
 
 @pytest.mark.slow  # the real AmbCO table and the claim
@@ -285,8 +308,16 @@ def gap_rates(orgs) -> pd.DataFrame:
     for i, org in enumerate(orgs):
         for measure in ("survival_utstein", "survival_all"):
             for fy in (2018, 2019):
-                rows.append({"org": org, "measure": measure, "fy": fy, "rate": 0.1 + 0.05 * i, "ci_low": 0.05 + 0.05 * i,
-                             "ci_high": 0.15 + 0.05 * i})
+                rows.append(
+                    {
+                        "org": org,
+                        "measure": measure,
+                        "fy": fy,
+                        "rate": 0.1 + 0.05 * i,
+                        "ci_low": 0.05 + 0.05 * i,
+                        "ci_high": 0.15 + 0.05 * i,
+                    }
+                )
     return pd.DataFrame(rows)
 
 

@@ -29,14 +29,20 @@ def test_every_numeric_statement_in_the_seeds_is_in_the_register_or_out_of_scope
         spans.setdefault(c.seed, []).extend((m.start(), m.end()) for m in re.finditer(re.escape(c.quote), text))
     findings = scan(ROOT / "seeds")
     assert len(findings) > 40  # the scanner itself still finds things
-    missing = [f"{f.seed}: {f.text!r} in “{f.sentence[:120]}”" for f in findings
-               if not any(a <= f.start < b for a, b in spans.get(f.seed, []))]
+    missing = [
+        f"{f.seed}: {f.text!r} in “{f.sentence[:120]}”"
+        for f in findings
+        if not any(a <= f.start < b for a, b in spans.get(f.seed, []))
+    ]
     assert missing == [], "numeric statements not in book/claims.yaml:\n" + "\n".join(missing)
 
 
 def test_the_scanner_finds_each_kind_of_number(tmp_path):
-    (tmp_path / "x.txt").write_text("Up 12.5% or 60 per cent; £10 million; 8 minutes 38 seconds; 4.5million people; "
-                                    "3,300 staff; in 2024/25; By 2034; 400 more paramedics.", encoding="utf-8")
+    (tmp_path / "x.txt").write_text(
+        "Up 12.5% or 60 per cent; £10 million; 8 minutes 38 seconds; 4.5million people; "
+        "3,300 staff; in 2024/25; By 2034; 400 more paramedics.",
+        encoding="utf-8",
+    )
     kinds = {f.kind for f in scan(tmp_path)}
     assert kinds == {"percent", "money", "duration", "count", "financial_year", "target_year"}
 
@@ -49,7 +55,10 @@ def test_stated_verdicts_are_allowed_values_and_computed_ones_have_a_function():
     for c in load_register().values():
         if c.computed:
             assert c.chapter and c.function and c.wording and c.scope, c.id
-            assert c.function.removeprefix(FUNCTION_PREFIX) in FUNCTIONS and c.function.removeprefix(FUNCTION_PREFIX) in TEXTS
+            assert (
+                c.function.removeprefix(FUNCTION_PREFIX) in FUNCTIONS
+                and c.function.removeprefix(FUNCTION_PREFIX) in TEXTS
+            )
         else:
             assert c.verdict in ("not tested here", "cannot be tested with public data") and c.evidence
     assert set(FUNCTIONS) == set(TEXTS)  # every claim function has its words, and no words lack a function
@@ -74,13 +83,25 @@ def _register_with(tmp_path, monkeypatch, change):
         register._load.cache_clear()
 
 
-@pytest.mark.parametrize("change, message", [
-    (lambda c: c.update(function="se_ambulance.claims.evaluate.response_times"), "is not a claim function; allowed:"),
-    (lambda c: c.update(function="os.system"), "is not a claim function"),
-    (lambda c: c.pop("arguments"), r"takes the arguments \['category'\] beyond \(claim, inputs\); the register gives none"),
-    (lambda c: c.update(arguments={"category": "C1", "year": "2024"}), "the register gives \\['category', 'year'\\]"),
-    (lambda c: c.pop("reading_why"), "say why its audience would take the reading 'group'"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        (
+            lambda c: c.update(function="se_ambulance.claims.evaluate.response_times"),
+            "is not a claim function; allowed:",
+        ),
+        (lambda c: c.update(function="os.system"), "is not a claim function"),
+        (
+            lambda c: c.pop("arguments"),
+            r"takes the arguments \['category'\] beyond \(claim, inputs\); the register gives none",
+        ),
+        (
+            lambda c: c.update(arguments={"category": "C1", "year": "2024"}),
+            "the register gives \\['category', 'year'\\]",
+        ),
+        (lambda c: c.pop("reading_why"), "say why its audience would take the reading 'group'"),
+    ],
+)
 def test_a_claims_one_entry_is_checked_when_the_register_is_read(tmp_path, monkeypatch, change, message):
     """A claim is registered once, in book/claims.yaml: its function (registered with @claim_function in
     claims.evaluate), arguments and reading are checked on reading, with a message naming what is allowed."""
@@ -108,36 +129,52 @@ def test_a_claim_function_without_words_stops_the_import():
 
 # --- the one rule, on worked examples ------------------------------------------------------------
 
-@pytest.mark.parametrize("claimed, est, wording, tol, verdict", [
-    (518, Estimate.exact(517.1), "about", 2, "supported"),  # within the rounding
-    (518, Estimate.exact(514.0), "about", 2, "not supported"),  # a published figure: no range
-    (518, Estimate(514.0, 510.0, 519.0), "about", 2, "partly supported"),  # inside the span of definitions
-    (0.60, Estimate.exact(0.563), "more_than", 0, "not supported"),
-    (0.20, Estimate(0.118, -0.085, 0.337), "more_than", 0, "partly supported"),  # inside the 90% interval
-    (0.20, Estimate(0.25, 0.10, 0.40), "more_than", 0, "supported"),
-    (0.20, Estimate(0.20, 0.10, 0.40), "more_than", 0, "partly supported"),  # "over 20%" is not met by 20%
-    (80e6, Estimate(80e6, 60e6, 90e6), "up_to", 0, "supported"),  # a ceiling is met when reached
-    (80e6, Estimate(36e6, 19e6, 60e6), "up_to", 0, "not supported"),
-    (None, Estimate(-0.054, -0.092, -0.016), "differs", 0, "supported"),
-    (None, Estimate(-0.03, -0.098, 0.038), "differs", 0, "not supported"),
-])
+
+@pytest.mark.parametrize(
+    "claimed, est, wording, tol, verdict",
+    [
+        (518, Estimate.exact(517.1), "about", 2, "supported"),  # within the rounding
+        (518, Estimate.exact(514.0), "about", 2, "not supported"),  # a published figure: no range
+        (518, Estimate(514.0, 510.0, 519.0), "about", 2, "partly supported"),  # inside the span of definitions
+        (0.60, Estimate.exact(0.563), "more_than", 0, "not supported"),
+        (0.20, Estimate(0.118, -0.085, 0.337), "more_than", 0, "partly supported"),  # inside the 90% interval
+        (0.20, Estimate(0.25, 0.10, 0.40), "more_than", 0, "supported"),
+        (0.20, Estimate(0.20, 0.10, 0.40), "more_than", 0, "partly supported"),  # "over 20%" is not met by 20%
+        (80e6, Estimate(80e6, 60e6, 90e6), "up_to", 0, "supported"),  # a ceiling is met when reached
+        (80e6, Estimate(36e6, 19e6, 60e6), "up_to", 0, "not supported"),
+        (None, Estimate(-0.054, -0.092, -0.016), "differs", 0, "supported"),
+        (None, Estimate(-0.03, -0.098, 0.038), "differs", 0, "not supported"),
+    ],
+)
 def test_the_rule_on_worked_examples(claimed, est, wording, tol, verdict):
     assert judge(claimed, est, wording, tol).verdict == verdict
 
 
-@pytest.mark.parametrize("claimed, est, wording, tol, bound, verdict", [
-    # Calls received bound calls responded to from above: a claim below the bound cannot be tested, one above it fails.
-    (460_000, Estimate.exact(493_000), "about", 5000, "upper", "not tested here"),
-    (520_000, Estimate.exact(493_000), "about", 5000, "upper", "not supported"),
-    (498_000, Estimate.exact(493_000), "about", 5000, "upper", "not tested here"),  # within the rounding of the bound
-    # Full-time equivalents bound a headcount from below.
-    (3300, Estimate.exact(3065), "about", 50, "lower", "not tested here"),
-    (2900, Estimate.exact(3065), "about", 50, "lower", "not supported"),
-    (3000, Estimate.exact(3065), "more_than", 0, "lower", "supported"),  # more than 3,000 people: FTE already is
-    (3100, Estimate.exact(3065), "more_than", 0, "lower", "not tested here"),
-    (3100, Estimate.exact(3065), "more_than", 0, "upper", "not supported"),
-])
-def test_a_measure_that_only_bounds_the_claim_tests_it_only_beyond_the_bound(claimed, est, wording, tol, bound, verdict):
+@pytest.mark.parametrize(
+    "claimed, est, wording, tol, bound, verdict",
+    [
+        # Calls received bound calls responded to from above: a claim below the bound cannot be tested, one above it fails.
+        (460_000, Estimate.exact(493_000), "about", 5000, "upper", "not tested here"),
+        (520_000, Estimate.exact(493_000), "about", 5000, "upper", "not supported"),
+        (
+            498_000,
+            Estimate.exact(493_000),
+            "about",
+            5000,
+            "upper",
+            "not tested here",
+        ),  # within the rounding of the bound
+        # Full-time equivalents bound a headcount from below.
+        (3300, Estimate.exact(3065), "about", 50, "lower", "not tested here"),
+        (2900, Estimate.exact(3065), "about", 50, "lower", "not supported"),
+        (3000, Estimate.exact(3065), "more_than", 0, "lower", "supported"),  # more than 3,000 people: FTE already is
+        (3100, Estimate.exact(3065), "more_than", 0, "lower", "not tested here"),
+        (3100, Estimate.exact(3065), "more_than", 0, "upper", "not supported"),
+    ],
+)
+def test_a_measure_that_only_bounds_the_claim_tests_it_only_beyond_the_bound(
+    claimed, est, wording, tol, bound, verdict
+):
     assert judge(claimed, est, wording, tol, bound).verdict == verdict
 
 
@@ -156,7 +193,10 @@ def test_a_monte_carlo_verdict_on_the_edge_of_its_band_is_borderline_and_names_b
     centre = judge(0.5, est, "more_than")
     assert centre.verdict == "borderline" and centre.between == ("supported", "partly supported")
     # Without the band (a figure read from data) the same numbers give one verdict.
-    assert judge(0.95, Estimate(est.central, est.low, est.high), "more_than").verdict in ("partly supported", "not supported")
+    assert judge(0.95, Estimate(est.central, est.low, est.high), "more_than").verdict in (
+        "partly supported",
+        "not supported",
+    )
 
 
 def test_the_audiences_reading_decides_and_a_disagreeing_reading_is_said_in_words():
@@ -168,17 +208,23 @@ def test_the_audiences_reading_decides_and_a_disagreeing_reading_is_said_in_word
     r = _result(claim("efficiencies-10m"), readings, {"p_a_year": 0.04, "p_in_total": 0.9, "draws": 1000, "years": 10})
     assert (r.verdict, r.reading) == ("not supported", "a_year") and r.verdicts["pv_total"] == "supported"
     t = claim_text(r)
-    assert t["summary"] == ("Not supported as a yearly amount once the plan is in place; but supported as a "
-                            "present-value total over the appraisal.")
+    assert t["summary"] == (
+        "Not supported as a yearly amount once the plan is in place; but supported as a "
+        "present-value total over the appraisal."
+    )
     # Readings that agree: one verdict, no "but".
-    agree = _result(claim("efficiencies-10m"), {"a_year": readings["a_year"], "pv_total": Estimate.exact(5e6)},
-                    {"p_a_year": 0.04, "p_in_total": 0.0, "draws": 1000, "years": 10})
+    agree = _result(
+        claim("efficiencies-10m"),
+        {"a_year": readings["a_year"], "pv_total": Estimate.exact(5e6)},
+        {"p_a_year": 0.04, "p_in_total": 0.0, "draws": 1000, "years": 10},
+    )
     assert "but" not in claim_text(agree)["summary"] and "the same verdict" in claim_text(agree)["other_readings"]
     with pytest.raises(ValueError, match="unknown wording"):
         judge(1, Estimate.exact(1), "roughly")
 
 
 # --- the register on the real data ----------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def results():
@@ -191,14 +237,27 @@ def results():
 
 # The canonical verdicts (the claims page's table), each on the reading its audience would take.
 CANONICAL = {
-    "c1-mean-2024-25": "supported", "c2-mean-2024-25": "supported", "c1-standard": "supported",
-    "c2-standard": "supported", "over-85-rise-2034": "not supported", "demand-rise-decade": "partly supported",
-    "outcomes-vary": "not supported", "efficiencies-10m": "partly supported", "wider-benefits-80m": "not supported",
-    "las-scas-16m": "not tested here", "secamb-population-2018": "not supported",
-    "secamb-population-4-5m": "not supported", "staff-3300": "not tested here", "calls-2005-06": "not tested here",
-    "deficits-25-26": "not tested here", "handover-45-minutes-2015": "cannot be tested with public data",
-    "older-population-growth": "supported", "london-boroughs-32": "supported", "ten-ambulance-trusts": "supported",
-    "first-group-model": "cannot be tested with public data", "surplus-three-years": "not tested here",
+    "c1-mean-2024-25": "supported",
+    "c2-mean-2024-25": "supported",
+    "c1-standard": "supported",
+    "c2-standard": "supported",
+    "over-85-rise-2034": "not supported",
+    "demand-rise-decade": "partly supported",
+    "outcomes-vary": "not supported",
+    "efficiencies-10m": "partly supported",
+    "wider-benefits-80m": "not supported",
+    "las-scas-16m": "not tested here",
+    "secamb-population-2018": "not supported",
+    "secamb-population-4-5m": "not supported",
+    "staff-3300": "not tested here",
+    "calls-2005-06": "not tested here",
+    "deficits-25-26": "not tested here",
+    "handover-45-minutes-2015": "cannot be tested with public data",
+    "older-population-growth": "supported",
+    "london-boroughs-32": "supported",
+    "ten-ambulance-trusts": "supported",
+    "first-group-model": "cannot be tested with public data",
+    "surplus-three-years": "not tested here",
     "savings-millions": "cannot be tested with public data",
     "neonatal-three-ambulances": "cannot be tested with public data",
     "nhs111-ten-minutes": "cannot be tested with public data",
@@ -249,8 +308,10 @@ def test_the_money_verdicts_say_what_they_rest_on(results):
     red = [x["input"] for x in wider.sensitivity["rests_on"] if x["quality"] == "red"]
     assert red == ["productivity", "pathways"]  # each at least 10% of the yearly variance, as the table shows them
     text = claim_text(wider)["rests_on"]
-    assert ("It rests on assumptions rated red: Operational productivity (hours released); Clinical pathways that "
-            "avoid conveyance to ED.") in text
+    assert (
+        "It rests on assumptions rated red: Operational productivity (hours released); Clinical pathways that "
+        "avoid conveyance to ED."
+    ) in text
     cash = results["efficiencies-10m"]
     assert cash.reading == "a_year" and cash.verdicts["pv_total"] == "supported"
     assert cash.sensitivity["seeds_same"] == cash.sensitivity["seeds"] == 10
@@ -318,8 +379,12 @@ def test_assumptions_log_shows_the_values_the_run_used():
     from se_ambulance.reference.benefits import REGISTER
     from se_ambulance.reference.use_rates import RATED_GROUPS
 
-    p = load_params(overrides={"appraisal.realisation": {"low": 0.2, "central": 0.36, "high": 0.69},
-                               "demand.age_rates.85+.central": 8.5})
+    p = load_params(
+        overrides={
+            "appraisal.realisation": {"low": 0.2, "central": 0.36, "high": 0.69},
+            "demand.age_rates.85+.central": 8.5,
+        }
+    )
     log = assumptions_log(p.area("performance"), p.area("demand"), p.area("appraisal"))
     assert set(log["quality"]) | set(log["impact"]) <= {"red", "amber", "green"}
     assert all(log["source"].str.len() > 10)
@@ -360,6 +425,7 @@ def test_the_introduction_and_the_claims_page_lead_with_the_same_claims():
 
 # --- counts and ranks: the regions' older populations, London's boroughs, the ambulance trusts ----------------------
 
+
 def _regions(growth_65: dict[str, float], growth_85: dict[str, float]):
     """A regional projection table (the shape `data.population.read_region` returns) for England's nine regions, in
     which each region's population at 65-84 and at 85+ grows from 2022 to 2025 by nothing and from 2025 to 2034, 2035
@@ -375,12 +441,20 @@ def _regions(growth_65: dict[str, float], growth_85: dict[str, float]):
         young_old = (1100 * g65 - 100 * g85) / 1000
         for year in (2022, 2025, 2034, 2035):
             k = 0 if year <= 2025 else 1
-            rows += [{"code": code, "area": code, "age_group": "65-69", "year": year,
-                      "population": 1000 * (1 + k * young_old)},
-                     {"code": code, "area": code, "age_group": "85-89", "year": year,
-                      "population": 100 * (1 + k * g85)}]
-    rows += [{"code": "E92000001", "area": "ENGLAND", "age_group": "65-69", "year": y, "population": 9e3}
-             for y in (2022, 2025, 2034, 2035)]
+            rows += [
+                {
+                    "code": code,
+                    "area": code,
+                    "age_group": "65-69",
+                    "year": year,
+                    "population": 1000 * (1 + k * young_old),
+                },
+                {"code": code, "area": code, "age_group": "85-89", "year": year, "population": 100 * (1 + k * g85)},
+            ]
+    rows += [
+        {"code": "E92000001", "area": "ENGLAND", "age_group": "65-69", "year": y, "population": 9e3}
+        for y in (2022, 2025, 2034, 2035)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -389,7 +463,7 @@ def _order(se_rank: int, spread: float = 0.01) -> dict[str, float]:
     from se_ambulance.reference.areas import REGION_NAMES, SOUTH_EAST_REGION
 
     others = [c for c in REGION_NAMES if c != SOUTH_EAST_REGION]
-    order = others[:se_rank - 1] + [SOUTH_EAST_REGION] + others[se_rank - 1:]
+    order = others[: se_rank - 1] + [SOUTH_EAST_REGION] + others[se_rank - 1 :]
     return {code: 0.30 - spread * i for i, code in enumerate(order)}
 
 
@@ -402,13 +476,17 @@ def _older_result(se_65: int, se_85: int, spread: float = 0.01):
     return older_population_growth(claim("older-population-growth"), inp)
 
 
-@pytest.mark.parametrize("se_65, se_85, verdict_65, verdict_85", [
-    (3, 4, "supported", "not supported"),  # 3rd: among the three fastest (the top third of nine)
-    (4, 3, "not supported", "supported"),  # 4th: outside, on either reading
-    (1, 9, "supported", "not supported"),
-])
-def test_one_of_the_fastest_is_the_top_third_of_the_regions_on_each_reading_of_older(se_65, se_85, verdict_65,
-                                                                                        verdict_85):
+@pytest.mark.parametrize(
+    "se_65, se_85, verdict_65, verdict_85",
+    [
+        (3, 4, "supported", "not supported"),  # 3rd: among the three fastest (the top third of nine)
+        (4, 3, "not supported", "supported"),  # 4th: outside, on either reading
+        (1, 9, "supported", "not supported"),
+    ],
+)
+def test_one_of_the_fastest_is_the_top_third_of_the_regions_on_each_reading_of_older(
+    se_65, se_85, verdict_65, verdict_85
+):
     from se_ambulance.publish.claims_text import claim_text
 
     r = _older_result(se_65, se_85)
@@ -451,17 +529,24 @@ def _boroughs(trust_of: dict[str, str]):
     import pandas as pd
 
     codes = [f"E09{n:06d}" for n in range(1, 34)] + ["E07000207"]
-    overlay = pd.DataFrame({"ltla_code": codes,
-                            "amb_org_code": [trust_of.get(c, "RRU" if c.startswith("E09") else "RYD") for c in codes],
-                            "share_of_area": [0.97] * len(codes)})
+    overlay = pd.DataFrame(
+        {
+            "ltla_code": codes,
+            "amb_org_code": [trust_of.get(c, "RRU" if c.startswith("E09") else "RYD") for c in codes],
+            "share_of_area": [0.97] * len(codes),
+        }
+    )
     return pd.DataFrame({"code": codes}), overlay
 
 
-@pytest.mark.parametrize("trust_of, covered, verdict", [
-    ({}, 32, "supported"),  # 32 boroughs; the City of London (E09000001) is not one
-    ({"E09000001": "RYD"}, 32, "supported"),  # the City is not a borough: the count does not move
-    ({"E09000033": "RYD"}, 31, "not supported"),  # one borough outside the service's area
-])
+@pytest.mark.parametrize(
+    "trust_of, covered, verdict",
+    [
+        ({}, 32, "supported"),  # 32 boroughs; the City of London (E09000001) is not one
+        ({"E09000001": "RYD"}, 32, "supported"),  # the City is not a borough: the count does not move
+        ({"E09000033": "RYD"}, 31, "not supported"),  # one borough outside the service's area
+    ],
+)
 def test_the_32_boroughs_are_counted_inside_the_london_services_area(trust_of, covered, verdict):
     from se_ambulance.claims.evaluate import ClaimInputs, london_boroughs
     from se_ambulance.claims.register import claim
@@ -483,24 +568,34 @@ def _providers(names: dict[str, str], earlier: dict[str, str] | None = None):
     import pandas as pd
 
     rows = [{"org": o, "org_name": n, "level": "trust", "month": pd.Timestamp("2026-03-01")} for o, n in names.items()]
-    rows += [{"org": o, "org_name": n, "level": "trust", "month": pd.Timestamp("2026-02-01")}
-             for o, n in (earlier or {}).items()]
+    rows += [
+        {"org": o, "org_name": n, "level": "trust", "month": pd.Timestamp("2026-02-01")}
+        for o, n in (earlier or {}).items()
+    ]
     rows += [{"org": "Eng", "org_name": "England", "level": "england", "month": pd.Timestamp("2026-03-01")}]
     return pd.DataFrame(rows)
 
 
-TRUST_NAMES = {**{code: f"{code} AMBULANCE SERVICE NHS TRUST" for code in
-                  ("RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", "RYF")},
-               "R1F": "ISLE OF WIGHT NHS TRUST"}
+TRUST_NAMES = {
+    **{
+        code: f"{code} AMBULANCE SERVICE NHS TRUST"
+        for code in ("RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", "RYF")
+    },
+    "R1F": "ISLE OF WIGHT NHS TRUST",
+}
 
 
-@pytest.mark.parametrize("names, trusts, providers, verdict", [
-    (TRUST_NAMES, 10, 11, "supported"),  # ten ambulance service trusts and the Isle of Wight's integrated trust
-    ({k: v for k, v in TRUST_NAMES.items() if k != "RYE"}, 9, 10, "not supported"),  # after a merger: nine
-    ({**TRUST_NAMES, "R1F": "ISLE OF WIGHT AMBULANCE SERVICE NHS TRUST"}, 11, 11, "not supported"),
-])
-def test_ten_ambulance_trusts_counts_the_ambulance_service_trusts_in_the_latest_month(names, trusts, providers,
-                                                                                       verdict):
+@pytest.mark.parametrize(
+    "names, trusts, providers, verdict",
+    [
+        (TRUST_NAMES, 10, 11, "supported"),  # ten ambulance service trusts and the Isle of Wight's integrated trust
+        ({k: v for k, v in TRUST_NAMES.items() if k != "RYE"}, 9, 10, "not supported"),  # after a merger: nine
+        ({**TRUST_NAMES, "R1F": "ISLE OF WIGHT AMBULANCE SERVICE NHS TRUST"}, 11, 11, "not supported"),
+    ],
+)
+def test_ten_ambulance_trusts_counts_the_ambulance_service_trusts_in_the_latest_month(
+    names, trusts, providers, verdict
+):
     from se_ambulance.claims.evaluate import ClaimInputs, ambulance_trusts
     from se_ambulance.claims.register import claim
     from se_ambulance.publish.claims_text import claim_text
@@ -520,8 +615,9 @@ def test_ten_ambulance_trusts_counts_the_ambulance_service_trusts_in_the_latest_
 def test_providers_in_a_month_that_has_none_is_an_error_naming_the_months():
     from se_ambulance.analysis.providers import providers_in_month
 
-    with pytest.raises(ValueError, match=("no trust reported to AmbSYS in 2025-01; "
-                                         "the data run from 2026-02 to 2026-03")):
+    with pytest.raises(
+        ValueError, match=("no trust reported to AmbSYS in 2025-01; the data run from 2026-02 to 2026-03")
+    ):
         providers_in_month(_providers(TRUST_NAMES, earlier=TRUST_NAMES), "2025-01")
 
 
@@ -543,4 +639,5 @@ def test_the_new_counts_on_the_real_data(results):
     assert "not_ambulance_trust.R1F" in trusts.figures
     assert claim_text(trusts)["summary"] == (
         "Supported counting ambulance service trusts; but not supported counting every provider of emergency "
-        "ambulance services, the Isle of Wight's included.")
+        "ambulance services, the Isle of Wight's included."
+    )

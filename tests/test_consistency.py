@@ -27,11 +27,19 @@ def test_default_yaml_lists_every_parameter_and_equals_the_models():
 
 def test_the_import_contract_holds():
     """Layers (reference < data < analysis < claims < publish < pipeline) and the CLI-only entry point."""
-    proc = subprocess.run([sys.executable, "-m", "importlinter.cli", "--config", str(ROOT / ".importlinter")],
-                          capture_output=True, text=True, cwd=ROOT)
+    proc = subprocess.run(
+        [sys.executable, "-m", "importlinter.cli", "--config", str(ROOT / ".importlinter")],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
     if proc.returncode != 0 and "No module named importlinter.cli" in proc.stderr:
-        proc = subprocess.run([str(ROOT / ".venv" / "bin" / "lint-imports"), "--config", str(ROOT / ".importlinter")],
-                              capture_output=True, text=True, cwd=ROOT)
+        proc = subprocess.run(
+            [str(ROOT / ".venv" / "bin" / "lint-imports"), "--config", str(ROOT / ".importlinter")],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-2000:]
     assert "BROKEN" not in proc.stdout
 
@@ -69,26 +77,47 @@ def test_every_computed_claim_is_shown_by_its_chapter_with_the_registers_values(
 
 # A changed, allowed value for every parameter: the reachability test below changes each in turn.
 CHANGED = {
-    "focus.trust": "RYE", "focus.comparators": ["RYD", "Eng"], "group.name": "LAS + SCAS",
-    "group.members": ["RRU", "RYE"], "performance.claim_year": 2023,
+    "focus.trust": "RYE",
+    "focus.comparators": ["RYD", "Eng"],
+    "group.name": "LAS + SCAS",
+    "group.members": ["RRU", "RYE"],
+    "performance.claim_year": 2023,
     "performance.spc_breaks": [],
-    "focus.demand_area": "RYD", "demand.base_year": 2024, "demand.horizon_year": 2040,
-    "demand.covid_handling": "intervention", "demand.backtest_start": "2024-03", "demand.forecast_model": "ets",
+    "focus.demand_area": "RYD",
+    "demand.base_year": 2024,
+    "demand.horizon_year": 2040,
+    "demand.covid_handling": "intervention",
+    "demand.backtest_start": "2024-03",
+    "demand.forecast_model": "ets",
     "demand.age_rates": {"85+": {"low": 5.0, "central": 8.0, "high": 8.5}},
-    "appraisal.appraisal_years": 15, "appraisal.discount_rate": 0.03, "appraisal.mc_draws": 5000,
-    "appraisal.mc_seed": 7, "appraisal.realisation": {"low": 0.2, "central": 0.36, "high": 0.69},
+    "appraisal.appraisal_years": 15,
+    "appraisal.discount_rate": 0.03,
+    "appraisal.mc_draws": 5000,
+    "appraisal.mc_seed": 7,
+    "appraisal.realisation": {"low": 0.2, "central": 0.36, "high": 0.69},
     "appraisal.benefit_delay_years": {"low": 1, "central": 2, "high": 3},
-    "appraisal.turnover_uplift": {"low": 1.1, "central": 1.2, "high": 1.4}, "appraisal.group_turnover_m": 700,
+    "appraisal.turnover_uplift": {"low": 1.1, "central": 1.2, "high": 1.4},
+    "appraisal.group_turnover_m": 700,
     "appraisal.value_per_conveyance": {"low": 300, "central": 500, "high": 900},
-    "appraisal.income_source": "wmas_2024", "appraisal.planned_savings": {"low": 0.0, "central": 0.05, "high": 0.2},
-    "appraisal.capital_optimism_bias": 1.0, "appraisal.operating_optimism_bias": 0.2,
+    "appraisal.income_source": "wmas_2024",
+    "appraisal.planned_savings": {"low": 0.0, "central": 0.05, "high": 0.2},
+    "appraisal.capital_optimism_bias": 1.0,
+    "appraisal.operating_optimism_bias": 0.2,
     "appraisal.register_overrides": {"estates": {"high": 0.005}},
-    "evaluation.start_month": "2025-12", "evaluation.pre_start": "2022-04",
-    "evaluation.outcomes": ["c2_mean", "c2_mean_gap"], "evaluation.excluded_donors": ["RRU"],
-    "evaluation.placebo_min_pre_months": 18, "evaluation.alpha": 0.05, "evaluation.power": 0.9,
-    "evaluation.meaningful_change": 0.2, "evaluation.meaningful": {"c2_mean": 4.0},
-    "evaluation.min_post_months": 12, "evaluation.power_until": "2028-12",
+    "evaluation.start_month": "2025-12",
+    "evaluation.pre_start": "2022-04",
+    "evaluation.outcomes": ["c2_mean", "c2_mean_gap"],
+    "evaluation.excluded_donors": ["RRU"],
+    "evaluation.placebo_min_pre_months": 18,
+    "evaluation.alpha": 0.05,
+    "evaluation.power": 0.9,
+    "evaluation.meaningful_change": 0.2,
+    "evaluation.meaningful": {"c2_mean": 4.0},
+    "evaluation.min_post_months": 12,
+    "evaluation.power_until": "2028-12",
 }
+
+
 def _months_to_last_release(start: str) -> int:
     """Months from `start` to the last month of the pinned AmbSYS release, both included."""
     import datetime as dt
@@ -106,9 +135,11 @@ def _months_to_last_release(start: str) -> int:
 # its page: the glued value named here, which the chapter's text cites, reads as given (and differs from the
 # committed book's). Where a value computed from the parameter can be worked out by hand it is the one checked
 # (months, tests, donors); the rest are the page's statement of the value in use.
-_MULTIPLICITY = ("The other one is secondary: with two outcomes and two methods there are 4 tests at 5%, so about 0.2 "
-                 "of them would come out \"significant\" by chance if nothing had changed anywhere; a secondary "
-                 "outcome's verdict is read with that in mind.")
+_MULTIPLICITY = (
+    "The other one is secondary: with two outcomes and two methods there are 4 tests at 5%, so about 0.2 "
+    'of them would come out "significant" by chance if nothing had changed anywhere; a secondary '
+    "outcome's verdict is read with that in mind."
+)
 CHAPTER_ONLY = {
     "focus.trust": ("01_performance", "trust_name", "South Central (SCAS)"),
     "focus.comparators": ("01_performance", "comparator_names", "South East Coast (SECAmb) and England"),
@@ -188,8 +219,12 @@ def test_a_changed_parameter_reaches_every_page_that_depends_on_it(leaf, default
 def _cited(nb_path) -> set[str]:
     """The glued names a chapter's text cites ({glue:text}`name` and the like): what a reader sees of them."""
     nb = json.loads(nb_path.read_text(encoding="utf-8"))
-    return {name for c in nb["cells"] if c["cell_type"] == "markdown"
-            for name in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", "".join(c["source"]))}
+    return {
+        name
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        for name in re.findall(r"\{glue(?::\w+)?\}`([^`]+)`", "".join(c["source"]))
+    }
 
 
 @pytest.fixture(scope="module")

@@ -41,11 +41,13 @@ def test_calls_errors_name_what_exists():
 
 
 def _staff():
-    rows = [("2017-09-01", "RYD", "Ambulance staff", "British", 1000.4),
-            ("2017-09-01", "RYD", "Ambulance staff", "Irish", 10.2),
-            ("2017-09-01", "RYD", "Managers", "British", 99.4),
-            ("2017-09-01", "RYE", "Managers", "British", 5.0),
-            ("2018-06-01", "RYD", "Managers", "British", 7.0)]
+    rows = [
+        ("2017-09-01", "RYD", "Ambulance staff", "British", 1000.4),
+        ("2017-09-01", "RYD", "Ambulance staff", "Irish", 10.2),
+        ("2017-09-01", "RYD", "Managers", "British", 99.4),
+        ("2017-09-01", "RYE", "Managers", "British", 5.0),
+        ("2018-06-01", "RYD", "Managers", "British", 7.0),
+    ]
     df = pd.DataFrame(rows, columns=["month", "org", "staff_group", "nationality", "fte"])
     df["month"] = pd.to_datetime(df["month"])
     return df.astype({"org": "category", "staff_group": "category"})
@@ -55,8 +57,10 @@ def test_staff_fte_sums_nationalities_and_groups():
     df = _staff()
     assert staff_fte(df, "RYD", ["2017-09"]) == {"2017-09": pytest.approx(1110.0)}
     assert staff_fte(df, "RYD", ["2017-09"], "Ambulance staff") == {"2017-09": pytest.approx(1010.6)}
-    assert staff_fte_by_group(df, "RYD", "2017-09") == {"Ambulance staff": pytest.approx(1010.6),
-                                                         "Managers": pytest.approx(99.4)}
+    assert staff_fte_by_group(df, "RYD", "2017-09") == {
+        "Ambulance staff": pytest.approx(1010.6),
+        "Managers": pytest.approx(99.4),
+    }
     with pytest.raises(DataError, match="No staff rows for organisation 'RYD' in 2019-01.*2017-09, 2018-06"):
         staff_fte(df, "RYD", ["2019-01"])
     with pytest.raises(DataError, match="No staff group 'Paramedics'"):

@@ -59,19 +59,30 @@ def test_derived_needs_a_derivation_sources_a_function_and_no_url(fake_root):
         load_manifest()
     src = [{"name": "csv", "url": "https://example.org/big.csv"}]
     how = {"function": "csv_rows_extract", "args": {}}
-    _set(fake_root["root"], derived=True, derivation="made by hand", url="https://example.org/x.csv",
-         sources=src, derive=how)
+    _set(
+        fake_root["root"],
+        derived=True,
+        derivation="made by hand",
+        url="https://example.org/x.csv",
+        sources=src,
+        derive=how,
+    )
     with pytest.raises(DataError, match="no URL of its own"):
         load_manifest()
     _set(fake_root["root"], derived=True, derivation="made by hand", url=None, sources=[], derive=None)
     with pytest.raises(DataError, match="needs `sources:`"):
         load_manifest()
-    _set(fake_root["root"], derived=True, derivation="made by hand", url=None, sources=src,
-         derive={"function": "nope"})
+    _set(fake_root["root"], derived=True, derivation="made by hand", url=None, sources=src, derive={"function": "nope"})
     with pytest.raises(DataError, match="not a derivation"):
         load_manifest()
-    _set(fake_root["root"], derived=True, derivation="made by hand", url=None,
-         sources=[{"name": "csv", "url": "file:///etc/passwd"}], derive=how)
+    _set(
+        fake_root["root"],
+        derived=True,
+        derivation="made by hand",
+        url=None,
+        sources=[{"name": "csv", "url": "file:///etc/passwd"}],
+        derive=how,
+    )
     with pytest.raises(DataError, match="http"):
         load_manifest()
     _set(fake_root["root"], derived=False, derivation=None, url=None, sources=src, derive=how)
@@ -93,6 +104,7 @@ def test_previous_vintages_of_an_unknown_dataset(fake_root):
 
 
 # --- the committed manifest ---------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def real():
@@ -117,16 +129,28 @@ def test_official_urls_follow_the_sources(real):
     assert real["ambsys"].url.startswith("https://www.england.nhs.uk/statistics/wp-content/uploads/")
     assert real["ambsys"].url.endswith("/" + real["ambsys"].file)
     assert real["snpp_region"].url.startswith("https://www.ons.gov.uk/file?uri=")
-    for ds_id, commit in [("ambco", "1d0d870b3d7096d24fc080c879755ee2374898db"),
-                          ("arp_dates", "9bd47e5f57dee58e0eff629741c3f4a5f5281a0a"),
-                          ("snpp_subicb", "8b8c93fac9aecd21a4afdde35a7dcde4c0990589"),
-                          ("workforce_fte", "109d3662be34a5357b658fca76213e68cf034177")]:
+    for ds_id, commit in [
+        ("ambco", "1d0d870b3d7096d24fc080c879755ee2374898db"),
+        ("arp_dates", "9bd47e5f57dee58e0eff629741c3f4a5f5281a0a"),
+        ("snpp_subicb", "8b8c93fac9aecd21a4afdde35a7dcde4c0990589"),
+        ("workforce_fte", "109d3662be34a5357b658fca76213e68cf034177"),
+    ]:
         assert "raw.githubusercontent.com/" in real[ds_id].url and f"/{commit}/" in real[ds_id].url
     assert {d.id for d in real.values() if d.derived} == {
-        "pre_arp", "snpp_la_85plus", "mye_2019_utla", "emergency_calls_history",
+        "pre_arp",
+        "snpp_la_85plus",
+        "mye_2019_utla",
+        "emergency_calls_history",
         # geography (issue 14): each a CSV/GeoJSON copy of an .rda, or built from such copies
-        "trust_polygons", "district_boundaries", "district_trust_overlay_2021", "district_trust_overlay_2024",
-        "lsoa_subicb_lookup", "rural_urban_2021", "ccg_footprint_population", "mye_2020_ltla"}
+        "trust_polygons",
+        "district_boundaries",
+        "district_trust_overlay_2021",
+        "district_trust_overlay_2024",
+        "lsoa_subicb_lookup",
+        "rural_urban_2021",
+        "ccg_footprint_population",
+        "mye_2020_ltla",
+    }
 
 
 def test_every_dataset_has_a_loader_to_check_an_update(real):

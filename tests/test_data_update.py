@@ -24,10 +24,12 @@ AUGUST = "AmbSYS-to-Aug-2024-TEST3.csv"
 
 
 def _rows(months):
-    return (org_rows("RYD", months, A8=100, A24=50000, A25=500)
-            + org_rows("RYE", months, A8=90, A24=40000, A25=450)
-            + org_rows("Y59", months, region="South East", A8=190, A24=90000, A25=475)
-            + org_rows("Eng", months, region="Eng", A8=1000, A24=480000, A25=480))
+    return (
+        org_rows("RYD", months, A8=100, A24=50000, A25=500)
+        + org_rows("RYE", months, A8=90, A24=40000, A25=450)
+        + org_rows("Y59", months, region="South East", A8=190, A24=90000, A25=475)
+        + org_rows("Eng", months, region="Eng", A8=1000, A24=480000, A25=480)
+    )
 
 
 GOOD = ambsys_csv(_rows(MONTHS)).encode()
@@ -56,8 +58,12 @@ def amb_root(tmp_path, monkeypatch):
     monkeypatch.setenv("SE_AMBULANCE_HOME", str(root))
     monkeypatch.delenv("SE_AMBULANCE_DATA_MIRROR", raising=False)
     ensure("ambsys", mirror=mirror, **QUIET)
-    return {"root": root, "mirror": mirror, "manifest": root / "data" / "manifest.yaml",
-            "raw": root / "data" / "raw" / NAME}
+    return {
+        "root": root,
+        "mirror": mirror,
+        "manifest": root / "data" / "manifest.yaml",
+        "raw": root / "data" / "raw" / NAME,
+    }
 
 
 def _offer(amb_root, data: bytes, name: str = JULY) -> None:
@@ -84,8 +90,10 @@ def _broken():
         "header only": ((header + "\n").encode(), "header row but no data rows"),
         "html page": (b"<!DOCTYPE html><html><body>Page not found</body></html>", "web page"),
         "renamed column": (text.replace(",A24,", ",A24_total,", 1).encode(), r"lacks required column\(s\): A24"),
-        "missing column": ("\n".join(",".join(c for i, c in enumerate(ln.split(",")) if i != 5)
-                                     for ln in text.splitlines()).encode(), r"lacks required column\(s\): A0"),
+        "missing column": (
+            "\n".join(",".join(c for i, c in enumerate(ln.split(",")) if i != 5) for ln in text.splitlines()).encode(),
+            r"lacks required column\(s\): A0",
+        ),
         "missing month": ("\n".join([header, *no_may]).encode(), "RYD has no row for 2024-05"),
         "duplicated rows": ("\n".join([header, *dup]).encode(), "more than one row for 2024-05"),
         "non-numeric": ("\n".join([header, *nonnum]).encode(), "value 'fast' is not a number"),
@@ -121,7 +129,11 @@ def test_update_adopts_a_good_new_vintage_and_the_text_follows_the_file(amb_root
     assert ds.citation == "NHS England (2024). Ambulance Quality Indicators, AmbSYS time series to July 2024."
     [prev] = previous_vintages("ambsys")
     assert (prev.sha256, prev.vintage, prev.coverage, prev.adopted) == (
-        sha(GOOD), "data to June 2024", "2024-04 to 2024-06; test", "2024-07-11")
+        sha(GOOD),
+        "data to June 2024",
+        "2024-04 to 2024-06; test",
+        "2024-07-11",
+    )
     text = amb_root["manifest"].read_text(encoding="utf-8")
     assert "# A comment that must survive an update." in text and "licence: *ogl" in text
     # A second update keeps both earlier vintages, newest first.

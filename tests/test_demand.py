@@ -19,11 +19,14 @@ def data():
     return load_subicb(), load_la_85plus(), load_region()
 
 
-@pytest.mark.parametrize("las, subicb_code", [
-    (["E06000043"], "E38000021"),                            # Brighton and Hove = Sussex 09D
-    (["E06000044"], "E38000137"),                            # Portsmouth = HIOW 10R
-    (["E06000037", "E06000038", "E06000041"], "E38000221"),  # West Berkshire + Reading + Wokingham = 15A
-])
+@pytest.mark.parametrize(
+    "las, subicb_code",
+    [
+        (["E06000043"], "E38000021"),  # Brighton and Hove = Sussex 09D
+        (["E06000044"], "E38000137"),  # Portsmouth = HIOW 10R
+        (["E06000037", "E06000038", "E06000041"], "E38000221"),  # West Berkshire + Reading + Wokingham = 15A
+    ],
+)
 def test_local_authorities_add_up_to_the_matching_sub_icb(data, las, subicb_code):
     subicb, la, _ = data
     a = pop.footprint_totals(pop.Footprint("x", "x", subicb=(), la=tuple(las), banded=()), subicb, la)
@@ -119,7 +122,7 @@ def test_log_linear_trend_recovers_a_known_growth_rate():
     totals = pd.Series(1000 * 1.02 ** np.arange(8), index=range(2018, 2026))
     t = forecast.log_linear_trend(totals, (), 2025, 2035)
     assert t["annual_rate"] == pytest.approx(0.02, abs=1e-9)
-    assert t["growth"] == pytest.approx(1.02 ** 10 - 1, abs=1e-6)
+    assert t["growth"] == pytest.approx(1.02**10 - 1, abs=1e-6)
 
 
 def test_log_linear_trend_is_anchored_fitted_to_fitted_with_a_90_per_cent_interval():
@@ -137,8 +140,15 @@ def test_log_linear_trend_is_anchored_fitted_to_fitted_with_a_90_per_cent_interv
 
 
 def test_best_model_names_the_winner_and_margin():
-    bt = pd.DataFrame({"origin": [1, 2] * 3, "model": ["ets"] * 2 + ["sarima"] * 2 + ["seasonal_naive"] * 2,
-                       "mase": [0.8, 0.9, 0.6, 0.7, 0.7, 0.7], "mape": 0.05, "covered": 1.0})
+    bt = pd.DataFrame(
+        {
+            "origin": [1, 2] * 3,
+            "model": ["ets"] * 2 + ["sarima"] * 2 + ["seasonal_naive"] * 2,
+            "mase": [0.8, 0.9, 0.6, 0.7, 0.7, 0.7],
+            "mape": 0.05,
+            "covered": 1.0,
+        }
+    )
     summary = forecast.backtest_summary(bt)
     assert list(summary.index) == ["sarima", "seasonal_naive", "ets"]
     assert summary.loc["ets", "relative_to_seasonal_naive"] == pytest.approx(0.85 / 0.7)

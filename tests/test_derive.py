@@ -42,15 +42,21 @@ def _mirror_routes(entry: dict) -> dict[str, tuple[bytes, dict]]:
     return {f"/{s['name']}": ((MIRROR / s["mirror_path"]).read_bytes(), {}) for s in entry["sources"]}
 
 
-WITH_ORIGINALS = sorted(d.id for d in REAL.values()
-                        if d.derived and all(s.mirror_path for s in d.sources))
+WITH_ORIGINALS = sorted(d.id for d in REAL.values() if d.derived and all(s.mirror_path for s in d.sources))
 
 
 def test_every_derived_dataset_has_a_route_and_those_with_originals_here_are_tested():
     assert sum(d.derived for d in REAL.values()) == 12
-    assert set(WITH_ORIGINALS) == {"mye_2019_utla", "mye_2020_ltla", "trust_polygons", "district_boundaries",
-                                   "district_trust_overlay_2024", "lsoa_subicb_lookup", "rural_urban_2021",
-                                   "ccg_footprint_population"}
+    assert set(WITH_ORIGINALS) == {
+        "mye_2019_utla",
+        "mye_2020_ltla",
+        "trust_polygons",
+        "district_boundaries",
+        "district_trust_overlay_2024",
+        "lsoa_subicb_lookup",
+        "rural_urban_2021",
+        "ccg_footprint_population",
+    }
 
 
 @needs_mirror
@@ -90,13 +96,26 @@ def test_a_changed_source_is_refused_and_data_raw_is_untouched(fake_root):
 
 # --- each derivation on small synthetic originals, served over local HTTP ---------------------------
 
+
 def _synthetic(fake_root, function: str, args: dict, originals: dict[str, bytes], expected: bytes):
-    entry = {"title": "Demo", "publisher": "Test", "landing_page": "http://127.0.0.1:1/",
-             "file": "demo.csv", "mirror_path": "sub/demo.csv", "sha256": hashlib.sha256(expected).hexdigest(),
-             "bytes": len(expected), "vintage": "test", "coverage": "test",
-             "licence": {"name": "OGL", "url": "http://example.invalid"}, "attribution": "t", "citation": "t",
-             "derived": True, "derivation": "test", "sources": [{"name": n} for n in originals],
-             "derive": {"function": function, "args": args}}
+    entry = {
+        "title": "Demo",
+        "publisher": "Test",
+        "landing_page": "http://127.0.0.1:1/",
+        "file": "demo.csv",
+        "mirror_path": "sub/demo.csv",
+        "sha256": hashlib.sha256(expected).hexdigest(),
+        "bytes": len(expected),
+        "vintage": "test",
+        "coverage": "test",
+        "licence": {"name": "OGL", "url": "http://example.invalid"},
+        "attribution": "t",
+        "citation": "t",
+        "derived": True,
+        "derivation": "test",
+        "sources": [{"name": n} for n in originals],
+        "derive": {"function": function, "args": args},
+    }
     return _serve_entry(fake_root, entry, {f"/{n}": (b, {}) for n, b in originals.items()})
 
 
@@ -122,22 +141,31 @@ CHART_2 = b"""{ xAxis: { categories: ['Apr-11', 'May-11', 'Jun-11'] },
 
 def test_highcharts_series(fake_root):
     spec = {"geography": "England", "call_category": "A"}
-    args = {"keys": ["geography", "call_category", "measure"], "sort": ["measure", "geography", "month"],
-            "drop_zero": ["count"],
-            "series": [{"chart": "c1", "name": "All Category A", "measure": "pct", **spec},
-                       {"chart": "c2", "name": "Percentage", "measure": "pct", **spec},
-                       {"chart": "c2", "name": "Number category A", "measure": "count", **spec}]}
-    expected = (b"month,geography,call_category,measure,value,source_chart\n"
-                b"2011-04,England,A,count,194617.0,c2\n2011-06,England,A,count,196613.0,c2\n"
-                b"2011-04,England,A,pct,76.9,c1\n2011-05,England,A,pct,77.0,c1\n2011-06,England,A,pct,75.5,c2\n")
+    args = {
+        "keys": ["geography", "call_category", "measure"],
+        "sort": ["measure", "geography", "month"],
+        "drop_zero": ["count"],
+        "series": [
+            {"chart": "c1", "name": "All Category A", "measure": "pct", **spec},
+            {"chart": "c2", "name": "Percentage", "measure": "pct", **spec},
+            {"chart": "c2", "name": "Number category A", "measure": "count", **spec},
+        ],
+    }
+    expected = (
+        b"month,geography,call_category,measure,value,source_chart\n"
+        b"2011-04,England,A,count,194617.0,c2\n2011-06,England,A,count,196613.0,c2\n"
+        b"2011-04,England,A,pct,76.9,c1\n2011-05,England,A,pct,77.0,c1\n2011-06,England,A,pct,75.5,c2\n"
+    )
     server = _synthetic(fake_root, "highcharts_series_csv", args, {"c1": CHART_1, "c2": CHART_2}, expected)
     assert _fetch_demo(fake_root, server) == expected
 
 
 def test_csv_rows_extract_keeps_lines_verbatim_in_the_listed_order(fake_root):
-    original = (b'"CODE","NAME","AGE","2022"\r\n'
-                b"E1,One,85,1.000\r\nE1,One,86,2.500\r\nE1,One,All ages,10.000\r\n"
-                b'E2,"Two, the",85,3.000\r\nE3,Three,85,9.000\r\n')
+    original = (
+        b'"CODE","NAME","AGE","2022"\r\n'
+        b"E1,One,85,1.000\r\nE1,One,86,2.500\r\nE1,One,All ages,10.000\r\n"
+        b'E2,"Two, the",85,3.000\r\nE3,Three,85,9.000\r\n'
+    )
     args = {"group_column": "CODE", "groups": ["E2", "E1"], "filter_column": "AGE", "keep": ["85", "All ages"]}
     expected = b'"CODE","NAME","AGE","2022"\nE2,"Two, the",85,3.000\nE1,One,85,1.000\nE1,One,All ages,10.000\n'
     server = _synthetic(fake_root, "csv_rows_extract", args, {"csv": original}, expected)
@@ -152,9 +180,13 @@ def test_hansard_table_from_an_html_page(fake_root):
 <tr><td>South East Coast</td><td>403.3</td><td>436.0</td></tr></table>
 <p>The information in the table is taken from 2006-07 1.0 2.0</p></body></html>"""
     expected = b"ambulance_service,2002-03,2003-04\nEngland,4934.7,5322.8\nSouth East Coast,403.3,436.0\n"
-    server = _synthetic(fake_root, "hansard_table_csv", {"header": "Ambulance service",
-                                                         "first_column": "ambulance_service"},
-                        {"page": page}, expected)
+    server = _synthetic(
+        fake_root,
+        "hansard_table_csv",
+        {"header": "Ambulance service", "first_column": "ambulance_service"},
+        {"page": page},
+        expected,
+    )
     assert _fetch_demo(fake_root, server) == expected
 
 
@@ -174,9 +206,13 @@ def test_a_derivation_giving_another_digest_is_refused_with_both_digests(fake_ro
 
 
 def test_a_source_without_the_expected_content_is_refused(fake_root):
-    server = _synthetic(fake_root, "csv_rows_extract",
-                        {"group_column": "CODE", "groups": ["E9"], "filter_column": "AGE", "keep": ["85"]},
-                        {"csv": b"CODE,AGE\nE1,85\n"}, b"x")
+    server = _synthetic(
+        fake_root,
+        "csv_rows_extract",
+        {"group_column": "CODE", "groups": ["E9"], "filter_column": "AGE", "keep": ["85"]},
+        {"csv": b"CODE,AGE\nE1,85\n"},
+        b"x",
+    )
     with pytest.raises(DataError, match="no rows for"):
         _fetch_demo(fake_root, server)
     assert not (fake_root["root"] / "data" / "raw" / "demo.csv").exists()

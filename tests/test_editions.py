@@ -37,6 +37,7 @@ def _git(*args: str, cwd: Path = ROOT) -> str | None:
 
 # --- the record ------------------------------------------------------------------------------------------------------
 
+
 def test_the_record_is_a_chain_of_editions_numbered_from_one():
     editions = E.load_editions()
     assert editions and [e.edition for e in editions] == list(range(1, len(editions) + 1))
@@ -54,7 +55,8 @@ def test_a_published_edition_file_never_changes_and_is_never_removed():
         assert path.is_file(), f"{name} was published and then removed; a correction is a new edition"
         first = _git("log", "--format=%H", "--diff-filter=A", "--", name).split()[-1]
         assert _git("show", f"{first}:{name}") == path.read_text(encoding="utf-8"), (
-            f"{name} differs from the version first committed ({first[:7]}): a published edition never changes")
+            f"{name} differs from the version first committed ({first[:7]}): a published edition never changes"
+        )
 
 
 def test_the_page_and_the_changelog_are_exactly_what_the_record_gives():
@@ -65,7 +67,7 @@ def test_the_page_and_the_changelog_are_exactly_what_the_record_gives():
 
 def test_the_editions_page_is_listed_under_about_this_book():
     toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
-    about = toc[toc.index("caption: About this book"):]
+    about = toc[toc.index("caption: About this book") :]
     assert "- file: book/editions" in about
 
 
@@ -74,16 +76,23 @@ def test_each_edition_records_every_dataset_and_says_what_changed_since_the_one_
     for before, ed in zip(editions, editions[1:]):
         assert ed.changes.previous_edition == before.edition
         assert ed.changes.data_changed == [k for k, v in ed.data.items() if before.pins().get(k) != v.sha256]
-        assert ed.changes.ambsys_from == before.data["ambsys"].vintage and ed.changes.ambsys_to == ed.data["ambsys"].vintage
+        assert (
+            ed.changes.ambsys_from == before.data["ambsys"].vintage
+            and ed.changes.ambsys_to == ed.data["ambsys"].vintage
+        )
         for m in ed.changes.verdicts_moved:
             got = ed.verdicts.claims if m.kind == "claim" else ed.verdicts.evaluation
             was = before.verdicts.claims if m.kind == "claim" else before.verdicts.evaluation
             assert (was[m.id], got[m.id]) == (m.previous, m.current)
         flat = {("claim", k): v for k, v in ed.verdicts.claims.items()} | {
-            ("evaluation", k): v for k, v in ed.verdicts.evaluation.items()}
+            ("evaluation", k): v for k, v in ed.verdicts.evaluation.items()
+        }
         was = {("claim", k): v for k, v in before.verdicts.claims.items()} | {
-            ("evaluation", k): v for k, v in before.verdicts.evaluation.items()}
-        assert {(m.kind, m.id) for m in ed.changes.verdicts_moved} == {k for k in flat if k in was and was[k] != flat[k]}
+            ("evaluation", k): v for k, v in before.verdicts.evaluation.items()
+        }
+        assert {(m.kind, m.id) for m in ed.changes.verdicts_moved} == {
+            k for k in flat if k in was and was[k] != flat[k]
+        }
         assert ed.code.digest is not None and ed.date >= before.date
 
 
@@ -111,6 +120,7 @@ def test_the_latest_edition_records_the_verdicts_its_committed_chapters_show():
     here = {k: v.sha256 for k, v in E.current_pins().items()}
     if latest.pins() != here or latest.code.digest != E.code_digest():
         pytest.skip(f"this checkout is a draft after {latest.label} (its data or code differ)")
+
     def committed(name: str) -> dict:
         return json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))
 
@@ -129,11 +139,25 @@ def test_an_edition_file_is_written_once(tmp_path):
 def test_the_chain_catches_a_changed_edition_a_gap_and_a_date_going_backwards(tmp_path):
     first = E.load_editions()[0]
     E.write_edition(first, tmp_path)
-    second = first.model_copy(update={
-        "edition": 2, "version": "2026.12.1", "date": "2026-12-07",
-        "previous_sha256": E.sha256_bytes(E.edition_path(1, tmp_path).read_bytes()),
-        "changes": E.Changes(previous_edition=1, data_changed=[], ambsys_from="x", ambsys_to="x", months_added=[],
-                             revised_values=0, revised_months=[], code_changed=True, verdicts_moved=[])})
+    second = first.model_copy(
+        update={
+            "edition": 2,
+            "version": "2026.12.1",
+            "date": "2026-12-07",
+            "previous_sha256": E.sha256_bytes(E.edition_path(1, tmp_path).read_bytes()),
+            "changes": E.Changes(
+                previous_edition=1,
+                data_changed=[],
+                ambsys_from="x",
+                ambsys_to="x",
+                months_added=[],
+                revised_values=0,
+                revised_months=[],
+                code_changed=True,
+                verdicts_moved=[],
+            ),
+        }
+    )
     E.write_edition(second, tmp_path)
     assert E.check_record(tmp_path) == []
     one = E.edition_path(1, tmp_path)
@@ -168,12 +192,18 @@ def test_the_code_digest_follows_code_and_text_but_not_outputs_or_the_generated_
 
 # --- releases: names, addresses, the timetable --------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("name", "address"), [
-    (APRIL, "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/05/" + APRIL),
-    (MARCH, "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/04/" + MARCH),
-    ("AmbSYS-to-Dec-2026-AB12.csv", "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2027/01/"
-                                    "AmbSYS-to-Dec-2026-AB12.csv"),
-])
+
+@pytest.mark.parametrize(
+    ("name", "address"),
+    [
+        (APRIL, "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/05/" + APRIL),
+        (MARCH, "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/04/" + MARCH),
+        (
+            "AmbSYS-to-Dec-2026-AB12.csv",
+            "https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2027/01/AmbSYS-to-Dec-2026-AB12.csv",
+        ),
+    ],
+)
 def test_a_release_name_gives_its_month_and_official_address(name, address):
     assert R.official_address(name) == address
 
@@ -184,8 +214,16 @@ def test_the_march_address_in_the_manifest_follows_the_same_pattern():
     assert find_release(MARCH).url == R.official_address(MARCH)
 
 
-@pytest.mark.parametrize("name", ["AmbSYS-to-April-2026-X.csv", "ambsys.csv", "AmbSYS-to-Abc-2026-X.csv",
-                                  "AmbSYS-to-Apr-2026-X.csv.part", "AmbSYS-to-Apr-26-X.csv"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "AmbSYS-to-April-2026-X.csv",
+        "ambsys.csv",
+        "AmbSYS-to-Abc-2026-X.csv",
+        "AmbSYS-to-Apr-2026-X.csv.part",
+        "AmbSYS-to-Apr-26-X.csv",
+    ],
+)
 def test_a_name_not_following_the_pattern_is_not_a_release(name):
     assert R.parse_name(name) is None
     with pytest.raises(SeAmbulanceError, match="is not named like an NHS England AmbSYS release"):
@@ -198,40 +236,51 @@ def test_the_newest_release_is_the_latest_month_wherever_it_is_listed():
     assert R.newest(["readme.md"]) is None
 
 
-@pytest.mark.parametrize(("day", "expected"), [
-    ("2026-12-07", "2026-12-10"),  # before the second Thursday: that day
-    ("2026-12-10", "2026-12-10"),  # on it: that day
-    ("2026-12-11", "2027-01-14"),  # after it: next month's
-    ("2026-10-01", "2026-10-08"),  # a month that starts on a Thursday: the 8th
-    ("2026-09-30", "2026-10-08"),
-    ("2026-02-13", "2026-03-12"),
-])
+@pytest.mark.parametrize(
+    ("day", "expected"),
+    [
+        ("2026-12-07", "2026-12-10"),  # before the second Thursday: that day
+        ("2026-12-10", "2026-12-10"),  # on it: that day
+        ("2026-12-11", "2027-01-14"),  # after it: next month's
+        ("2026-10-01", "2026-10-08"),  # a month that starts on a Thursday: the 8th
+        ("2026-09-30", "2026-10-08"),
+        ("2026-02-13", "2026-03-12"),
+    ],
+)
 def test_the_next_release_is_the_next_second_thursday_on_or_after_the_build_date(day, expected):
     got = R.next_release_date(dt.date.fromisoformat(day))
     assert got.isoformat() == expected and got.weekday() == 3 and 8 <= got.day <= 14
 
 
-@pytest.mark.parametrize(("day", "data_to"), [
-    ("2026-12-07", "2026-10-01"),  # November's release (data to October) came out on 12 November
-    ("2026-12-10", "2026-11-01"),  # on the day December's release is due
-    ("2026-05-13", "2026-03-01"), ("2026-05-14", "2026-04-01"),  # the April release's day, 14 May 2026
-])
+@pytest.mark.parametrize(
+    ("day", "data_to"),
+    [
+        ("2026-12-07", "2026-10-01"),  # November's release (data to October) came out on 12 November
+        ("2026-12-10", "2026-11-01"),  # on the day December's release is due
+        ("2026-05-13", "2026-03-01"),
+        ("2026-05-14", "2026-04-01"),  # the April release's day, 14 May 2026
+    ],
+)
 def test_the_newest_release_the_timetable_expects(day, data_to):
     assert R.latest_data_month_expected(dt.date.fromisoformat(day)).isoformat() == data_to
 
 
 # --- the stamp ---------------------------------------------------------------------------------------------------------
 
+
 def test_the_stamp_says_when_the_next_release_is_due_and_that_newer_ones_may_be_out():
     words = S.next_release_words(dt.date(2026, 12, 7), dt.date(2026, 4, 1))
-    assert words == ("NHS England's next AmbSYS release is expected on Thursday 10 December 2026 (its usual day, the "
-                     "second Thursday of the month, counted from this build's date, 7 December 2026). By that "
-                     "timetable releases with data up to October 2026 may already be out; this book uses data to "
-                     "April 2026.")
+    assert words == (
+        "NHS England's next AmbSYS release is expected on Thursday 10 December 2026 (its usual day, the "
+        "second Thursday of the month, counted from this build's date, 7 December 2026). By that "
+        "timetable releases with data up to October 2026 may already be out; this book uses data to "
+        "April 2026."
+    )
     # A book whose data are the newest the timetable expects does not say newer ones may be out.
     assert S.next_release_words(dt.date(2026, 5, 20), dt.date(2026, 4, 1)) == (
         "NHS England's next AmbSYS release is expected on Thursday 11 June 2026 (its usual day, the second Thursday "
-        "of the month, counted from this build's date, 20 May 2026).")
+        "of the month, counted from this build's date, 20 May 2026)."
+    )
 
 
 def test_the_stamp_names_the_edition_only_when_data_and_code_are_the_editions():
@@ -263,13 +312,24 @@ def test_the_site_footer_carries_the_stamp_of_publish_stamp():
 
 # --- what moved a verdict ------------------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("before", "after", "again", "data", "code", "expected"), [
-    ("supported", "not supported", None, False, True, "code"),  # only the code changed
-    ("supported", "not supported", None, True, False, "data"),  # only the data changed
-    ("supported", "not supported", "not supported", True, True, "code"),  # new code, old data: already the new verdict
-    ("supported", "not supported", "supported", True, True, "data"),  # new code, old data: still the old verdict
-    ("supported", "not supported", "partly supported", True, True, "data and code"),
-])
+
+@pytest.mark.parametrize(
+    ("before", "after", "again", "data", "code", "expected"),
+    [
+        ("supported", "not supported", None, False, True, "code"),  # only the code changed
+        ("supported", "not supported", None, True, False, "data"),  # only the data changed
+        (
+            "supported",
+            "not supported",
+            "not supported",
+            True,
+            True,
+            "code",
+        ),  # new code, old data: already the new verdict
+        ("supported", "not supported", "supported", True, True, "data"),  # new code, old data: still the old verdict
+        ("supported", "not supported", "partly supported", True, True, "data and code"),
+    ],
+)
 def test_what_moved_a_verdict(before, after, again, data, code, expected):
     from se_ambulance.pipeline.edition_record import moved_by
 
@@ -299,14 +359,18 @@ def test_calver_counts_the_editions_of_the_month():
 
 # --- the command -------------------------------------------------------------------------------------------------------
 
+
 def _real_release(name: str) -> Path:
     from se_ambulance.data.fetch import ensure
     from se_ambulance.data.manifest import load_manifest
     from se_ambulance.data.vintages import find_release, previous_file
 
     v = find_release(name)
-    return ensure("ambsys", progress=lambda m: None) if v.file == load_manifest()["ambsys"].file else \
-        previous_file("ambsys", v)
+    return (
+        ensure("ambsys", progress=lambda m: None)
+        if v.file == load_manifest()["ambsys"].file
+        else previous_file("ambsys", v)
+    )
 
 
 MARCH_CITATION = "NHS England (2026). Ambulance Quality Indicators, AmbSYS time series to March 2026."
@@ -361,8 +425,11 @@ def small_project(tmp_path, monkeypatch):
 def _state(root: Path) -> dict[str, bytes]:
     """Every file of the project but the caches and the edition command's own lock and last result."""
     skip = (root / "data" / "cache", root / "_build" / "edition")
-    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and not any(p.is_relative_to(s) for s in skip)}
+    return {
+        str(p.relative_to(root)): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and not any(p.is_relative_to(s) for s in skip)
+    }
 
 
 @pytest.mark.slow
@@ -389,8 +456,13 @@ def test_a_failed_edition_changes_nothing(small_project, monkeypatch, fails_at):
 
     monkeypatch.setattr(cmd, "run_tests", tests)
     with pytest.raises((SeAmbulanceError, KeyboardInterrupt)):
-        cmd.make_edition(mirror=small_project["mirror"], tests="smoke", build=build, progress=lambda m: None,
-                         today=dt.date(2026, 12, 7))
+        cmd.make_edition(
+            mirror=small_project["mirror"],
+            tests="smoke",
+            build=build,
+            progress=lambda m: None,
+            today=dt.date(2026, 12, 7),
+        )
     assert _state(root) == before  # manifest, raw files, notebooks, record, page, changelog and the old site
 
 
@@ -408,8 +480,9 @@ def test_an_edition_is_recorded_and_without_a_new_release_there_is_nothing_to_pu
         calls.append(("build", (root / "editions" / "edition-2.yaml").is_file()))
         return root / "_build" / "html"
 
-    result = cmd.make_edition(mirror=small_project["mirror"], tests="smoke", build=build, progress=lambda m: None,
-                              today=dt.date(2026, 12, 7))
+    result = cmd.make_edition(
+        mirror=small_project["mirror"], tests="smoke", build=build, progress=lambda m: None, today=dt.date(2026, 12, 7)
+    )
     assert calls == [("build", True), ("tests", "smoke"), ("pdf", root / "_build" / "html")]
     assert (result.status, result.edition, result.version) == ("published", 2, "2026.12.1")
     assert load_manifest()["ambsys"].file == APRIL
@@ -429,11 +502,18 @@ def test_an_edition_is_recorded_and_without_a_new_release_there_is_nothing_to_pu
     assert calls == [] and _state(root) == before
     # A correction with nothing changed is refused; the code changing makes one possible.
     with pytest.raises(SeAmbulanceError, match="nothing for a correction to publish"):
-        cmd.make_edition(mirror=small_project["mirror"], correction="Fixes a typo", build=build,
-                         progress=lambda m: None)
+        cmd.make_edition(
+            mirror=small_project["mirror"], correction="Fixes a typo", build=build, progress=lambda m: None
+        )
     (root / "book" / "glossary.md").write_text("# Glossary\n\nFixed.\n", encoding="utf-8")
-    third = cmd.make_edition(mirror=small_project["mirror"], correction="Fixes the glossary.", tests="smoke",
-                             build=build, progress=lambda m: None, today=dt.date(2026, 12, 8))
+    third = cmd.make_edition(
+        mirror=small_project["mirror"],
+        correction="Fixes the glossary.",
+        tests="smoke",
+        build=build,
+        progress=lambda m: None,
+        today=dt.date(2026, 12, 8),
+    )
     assert (third.edition, third.version) == (3, "2026.12.2")
     ed = E.load_editions()[-1]
     assert ed.corrects == "Fixes the glossary." and ed.changes.data_changed == [] and ed.changes.code_changed
@@ -446,8 +526,13 @@ def test_an_edition_refuses_uncommitted_changes(tmp_path):
     assert check_clean(tmp_path) is None  # not a git checkout: nothing to name
     subprocess.run(["git", "init", "-q"], cwd=tmp_path, check=True)
     (tmp_path / "a.txt").write_text("a", encoding="utf-8")
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid", "GIT_COMMITTER_NAME": "t",
-           "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
     subprocess.run(["git", "add", "a.txt"], cwd=tmp_path, check=True)
     subprocess.run(["git", "commit", "-q", "-m", "a"], cwd=tmp_path, check=True, env=env)
     assert len(check_clean(tmp_path)) == 40
@@ -469,8 +554,19 @@ def test_make_edition_and_the_scheduled_workflow_run_the_same_command():
 
 # --- end to end, in a copy of the project ------------------------------------------------------------------------------
 
-_COPY_IGNORE = shutil.ignore_patterns(".git", ".venv", "_build", "cache", "raw", "node_modules", "test-artifacts",
-                                      ".pytest_cache", "__pycache__", "scenarios", "*.egg-info")
+_COPY_IGNORE = shutil.ignore_patterns(
+    ".git",
+    ".venv",
+    "_build",
+    "cache",
+    "raw",
+    "node_modules",
+    "test-artifacts",
+    ".pytest_cache",
+    "__pycache__",
+    "scenarios",
+    "*.egg-info",
+)
 
 
 @pytest.mark.book
@@ -490,23 +586,32 @@ def test_se_ambulance_edition_end_to_end_offline_with_a_mirror(tmp_path):
     copy = tmp_path / "book"
     shutil.copytree(ROOT, copy, ignore=_COPY_IGNORE)
     (copy / "data" / "manifest.yaml").write_text(
-        _march_manifest((ROOT / "data" / "manifest.yaml").read_text(encoding="utf-8")), encoding="utf-8")
+        _march_manifest((ROOT / "data" / "manifest.yaml").read_text(encoding="utf-8")), encoding="utf-8"
+    )
     for p in (copy / "editions").glob("edition-*.yaml"):
         if p.name != "edition-1.yaml":
             p.unlink()
     first = E.load_editions(copy)
     (copy / E.GENERATED_PAGE).write_text(T.editions_page(first), encoding="utf-8")
     (copy / "CHANGELOG.md").write_text(T.changelog(first), encoding="utf-8")
-    (copy / "_toc.yml").write_text("format: jb-book\nroot: notebooks/07_sources\nchapters:\n  - file: book/editions\n",
-                                   encoding="utf-8")
-    env = {**os.environ, "SE_AMBULANCE_HOME": str(copy), "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.invalid",
-           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.invalid"}
+    (copy / "_toc.yml").write_text(
+        "format: jb-book\nroot: notebooks/07_sources\nchapters:\n  - file: book/editions\n", encoding="utf-8"
+    )
+    env = {
+        **os.environ,
+        "SE_AMBULANCE_HOME": str(copy),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.invalid",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.invalid",
+    }
     env.pop("SE_AMBULANCE_DATA_MIRROR", None)  # the mirror is given on the command line, as documented
     for cmd in (["git", "init", "-q"], ["git", "add", "-A"], ["git", "commit", "-q", "-m", "copy"]):
         subprocess.run(cmd, cwd=copy, check=True, env=env)
     se = [sys.executable, "-m", "se_ambulance.pipeline.cli"]
-    run = subprocess.run([*se, "edition", "--mirror", str(mirror), "--tests", "smoke"], cwd=copy, env=env,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [*se, "edition", "--mirror", str(mirror), "--tests", "smoke"], cwd=copy, env=env, capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr[-3000:]
     [one, two] = E.load_editions(copy)
     assert two.data["ambsys"].file == APRIL and two.changes.months_added == ["2026-04"]
@@ -523,8 +628,9 @@ def test_se_ambulance_edition_end_to_end_offline_with_a_mirror(tmp_path):
     # Committed, and run again: nothing newer in the mirror, so nothing to publish and nothing changes.
     for cmd in (["git", "add", "-A"], ["git", "commit", "-q", "-m", "edition 2"]):
         subprocess.run(cmd, cwd=copy, check=True, env=env)
-    again = subprocess.run([*se, "edition", "--mirror", str(mirror), "--tests", "smoke"], cwd=copy, env=env,
-                           capture_output=True, text=True)
+    again = subprocess.run(
+        [*se, "edition", "--mirror", str(mirror), "--tests", "smoke"], cwd=copy, env=env, capture_output=True, text=True
+    )
     assert again.returncode == 0 and "Nothing to publish" in again.stdout, again.stderr[-2000:]
     assert _git("status", "--porcelain", "--untracked-files=no", cwd=copy) == ""
 

@@ -52,8 +52,14 @@ def test_the_synthetic_control_recovers_a_known_effect_and_the_weights_behind_it
     assert fit.weights[["D0", "D2", "D5"]].sum() > 0.85  # the donors the group was built from
     assert fit.pre_rmspe < 0.6
     # Without an effect the estimate is near zero.
-    assert abs(synthetic_control(pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1), "G",
-                                 list(donors.columns), START).effect) < 0.5
+    assert (
+        abs(
+            synthetic_control(
+                pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1), "G", list(donors.columns), START
+            ).effect
+        )
+        < 0.5
+    )
 
 
 def test_the_interrupted_time_series_recovers_a_known_effect():
@@ -115,9 +121,25 @@ def test_the_smallest_detectable_effect_falls_as_months_are_added():
 
 def _judge(**kw):
     """Today's shape by default: estimates inside the noise, a meaningful change detectable only later."""
-    base = dict(sc_effect=-1.0, sc_p=0.6, sc_smallest_p=1 / 8, sc_low=-4.0, sc_high=2.0, sc_informative=True,
-                its_effect=-0.8, its_low=-2.5, its_high=0.9, its_placebo_p=0.5, alpha=0.1, lower_is_better=True,
-                post_months=6, min_post_months=3, mde_now=8.0, mde_end=2.5, meaningful=3.0)
+    base = dict(
+        sc_effect=-1.0,
+        sc_p=0.6,
+        sc_smallest_p=1 / 8,
+        sc_low=-4.0,
+        sc_high=2.0,
+        sc_informative=True,
+        its_effect=-0.8,
+        its_low=-2.5,
+        its_high=0.9,
+        its_placebo_p=0.5,
+        alpha=0.1,
+        lower_is_better=True,
+        post_months=6,
+        min_post_months=3,
+        mde_now=8.0,
+        mde_end=2.5,
+        meaningful=3.0,
+    )
     return verdict.judge(**(base | kw))
 
 
@@ -147,8 +169,9 @@ def test_a_method_finds_a_change_only_if_it_is_significant_and_at_least_the_mean
     # An ITS interval that excludes zero is not enough when its own false starts do as well.
     assert _judge(**SC_FINDS, **(ITS_FINDS | {"its_placebo_p": 0.4}), **POWERED) == verdict.UNCONFIRMED
     # Opposite sides.
-    assert _judge(**SC_FINDS, its_effect=4.2, its_low=2.4, its_high=6.0, its_placebo_p=0.07,
-                  **POWERED) == verdict.DISAGREE
+    assert (
+        _judge(**SC_FINDS, its_effect=4.2, its_low=2.4, its_high=6.0, its_placebo_p=0.07, **POWERED) == verdict.DISAGREE
+    )
     # With too few donors for any rank to reach α, rank 1 (the smallest p available) counts.
     assert _judge(**(SC_FINDS | {"sc_p": 1 / 8}), **ITS_FINDS, **POWERED) == verdict.BETTER
     assert _judge(**(SC_FINDS | {"sc_p": 2 / 8}), **ITS_FINDS, **POWERED) == verdict.UNCONFIRMED
@@ -179,14 +202,18 @@ def test_the_lean_is_the_direction_of_the_estimates_whatever_their_significance(
 
 def test_the_synthetic_control_reports_its_fit_against_the_groups_own_spread():
     donors = _donor_panel()
-    good = synthetic_control(pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1), "G",
-                             list(donors.columns), START)
+    good = synthetic_control(
+        pd.concat([_treated(donors, 0.0).rename("G"), donors], axis=1), "G", list(donors.columns), START
+    )
     assert good.pre_r2 > 0.9 and good.informative(0.0)
     assert good.pre_sd == pytest.approx(float(np.std(good.actual[good.actual.index < START])))
     # A group whose path shares nothing with the donors': its own winter, the opposite way round.
     rng = np.random.default_rng(9)
-    own = pd.Series(30 - 3 * np.cos(2 * np.pi * (MONTHS.month.to_numpy() - 1) / 12) + rng.normal(0, 1.0, len(MONTHS)),
-                    index=MONTHS, name="G")
+    own = pd.Series(
+        30 - 3 * np.cos(2 * np.pi * (MONTHS.month.to_numpy() - 1) / 12) + rng.normal(0, 1.0, len(MONTHS)),
+        index=MONTHS,
+        name="G",
+    )
     bad = synthetic_control(pd.concat([own, donors], axis=1), "G", list(donors.columns), START)
     assert bad.pre_r2 <= 0 and not bad.informative(0.0)
     assert bad.pre_rmspe >= bad.pre_sd
@@ -201,7 +228,7 @@ def test_time_placebos_are_fitted_on_windows_of_one_length():
     for p in (time[0], time[-1]):
         i = list(pre.index).index(p.start)
         end = pre.index[i + 5]
-        same = synthetic_control(pre.iloc[i - 12:], "G", list(donors.columns), p.start, end)
+        same = synthetic_control(pre.iloc[i - 12 :], "G", list(donors.columns), p.start, end)
         assert same.pre_months == 12 and p.effect == pytest.approx(same.effect)
 
 
@@ -228,8 +255,9 @@ MEMBERS = ("RYD", "RYE")
 DONORS = ("RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYF")
 
 
-def _ambsys_rows(months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, revise: dict | None = None,
-                 group_noise: float = 0.2) -> list[dict]:
+def _ambsys_rows(
+    months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, revise: dict | None = None, group_noise: float = 0.2
+) -> list[dict]:
     """AmbSYS-shaped rows: donors with their own C2 paths; SECAmb and SCAS built from donors (so a synthetic
     control exists), both faster by `effect` minutes from START. `revise` = {(org, 'YYYY-MM'): {code: value}}."""
     wanted, months = months, pd.date_range("2023-04-01", "2026-12-01", freq="MS")  # one draw for every vintage
@@ -253,20 +281,43 @@ def _ambsys_rows(months: pd.DatetimeIndex, effect: float = 0.0, seed: int = 3, r
             incidents = 60000 + 1000 * t
             c2n, c1n = 0.6 * incidents, 0.1 * incidents
             c1 = 8 + 0.05 * c2[org][t]
-            row = {"Year": m.year, "Month": m.month, "Region": "Y59", "Org Code": org, "Org Name": f"{org} name",
-                   "A7": round(incidents), "A8": round(c1n), "A24": round(c1 * 60 * c1n), "A25": round(c1 * 60),
-                   "A26": round(c1 * 60 * 1.8), "A10": round(c2n), "A30": round(c2[org][t] * 60 * c2n),
-                   "A31": round(c2[org][t] * 60), "A32": round(c2[org][t] * 60 * 2.2),
-                   "A17": round(incidents * (0.12 + 0.002 * np.sin(t))), "A53": round(incidents * 0.5)}
+            row = {
+                "Year": m.year,
+                "Month": m.month,
+                "Region": "Y59",
+                "Org Code": org,
+                "Org Name": f"{org} name",
+                "A7": round(incidents),
+                "A8": round(c1n),
+                "A24": round(c1 * 60 * c1n),
+                "A25": round(c1 * 60),
+                "A26": round(c1 * 60 * 1.8),
+                "A10": round(c2n),
+                "A30": round(c2[org][t] * 60 * c2n),
+                "A31": round(c2[org][t] * 60),
+                "A32": round(c2[org][t] * 60 * 2.2),
+                "A17": round(incidents * (0.12 + 0.002 * np.sin(t))),
+                "A53": round(incidents * 0.5),
+            }
             row.update((revise or {}).get((org, f"{m:%Y-%m}"), {}))
             rows.append(row)
     return rows
 
 
 def _design(**kw) -> Design:
-    base = dict(members=MEMBERS, start_month="2025-10", pre_start="2023-04", outcomes=("c2_mean",),
-                excluded_donors=(), placebo_min_pre_months=12, alpha=0.1, power=0.8, meaningful_change=0.1,
-                min_post_months=3, power_until="2027-12")
+    base = dict(
+        members=MEMBERS,
+        start_month="2025-10",
+        pre_start="2023-04",
+        outcomes=("c2_mean",),
+        excluded_donors=(),
+        placebo_min_pre_months=12,
+        alpha=0.1,
+        power=0.8,
+        meaningful_change=0.1,
+        min_post_months=3,
+        power_until="2027-12",
+    )
     return Design(**(base | kw))
 
 
@@ -289,8 +340,9 @@ def test_the_whole_study_finds_a_large_known_improvement_with_both_methods(tmp_p
     assert r.rank.rank == 1 and r.its_rank.rank == 1
     assert r.verdict == verdict.BETTER
     # The same data with no effect: the group's estimate sits among its placebos and no change is claimed.
-    null = run_study(_tidy(_ambsys_rows(pd.date_range("2023-04-01", "2026-03-01", freq="MS")), tmp_path, "b.csv"),
-                     _design())
+    null = run_study(
+        _tidy(_ambsys_rows(pd.date_range("2023-04-01", "2026-03-01", freq="MS")), tmp_path, "b.csv"), _design()
+    )
     assert null.primary.verdict in (verdict.TOO_EARLY, verdict.NO_CHANGE, verdict.NOT_FOUND, verdict.UNDETECTABLE)
     assert null.primary.rank.rank > 1
     # The words: every month since the start was seen when the design was fixed (data to March 2026).
@@ -336,7 +388,9 @@ def test_category_1_effects_are_shown_in_hundredths_of_a_minute_so_rounding_hide
 
     assert text.amount("c1_mean", 0.224) == "+0.22 min" and text.amount("c1_mean", 0.03) == "+0.03 min"
     assert text.amount("c1_p90", 2.1, signed=False) == "2.10 min" and text.amount("c1_mean", 0.004) == "0.00 min"
-    assert text.amount("c2_mean", 2.42) == "+2.4 min" and text.amount("hear_and_treat", -0.012) == "−1.2 percentage points"
+    assert (
+        text.amount("c2_mean", 2.42) == "+2.4 min" and text.amount("hear_and_treat", -0.012) == "−1.2 percentage points"
+    )
     assert text.direction("c1_mean", -0.05) == "3 seconds shorter"
 
 
@@ -344,8 +398,11 @@ NAME = "AmbSYS-TEST.csv"
 V1_MONTHS = pd.date_range("2023-04-01", "2026-03-01", freq="MS")
 V2_MONTHS = pd.date_range("2023-04-01", "2026-06-01", freq="MS")
 # NHS England revises recent months: three of SECAmb's Category 2 figures and one SCAS count change.
-REVISED = {("RYD", "2026-01"): {"A30": 123456789, "A31": 2100}, ("RYD", "2026-02"): {"A31": 1999},
-           ("RYE", "2025-12"): {"A10": 40001}}
+REVISED = {
+    ("RYD", "2026-01"): {"A30": 123456789, "A31": 2100},
+    ("RYD", "2026-02"): {"A31": 1999},
+    ("RYE", "2025-12"): {"A10": 40001},
+}
 
 
 @pytest.fixture
@@ -368,7 +425,9 @@ def project(tmp_path, monkeypatch):
         "    title: AmbSYS\n    publisher: NHS England\n    landing_page: http://127.0.0.1:1/\n"
         f"    file: {NAME}\n    mirror_path: ambsys/{NAME}\n    sha256: {sha(v1)}\n    bytes: {len(v1)}\n"
         "    vintage: data to March 2026\n    coverage: test\n    licence: *ogl\n    attribution: test\n"
-        "    citation: test\n    url: http://127.0.0.1:1/AmbSYS.csv\n    adopted: '2026-04-10'\n", encoding="utf-8")
+        "    citation: test\n    url: http://127.0.0.1:1/AmbSYS.csv\n    adopted: '2026-04-10'\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("SE_AMBULANCE_HOME", str(root))
     monkeypatch.delenv("SE_AMBULANCE_DATA_MIRROR", raising=False)
     ensure("ambsys", mirror=mirror, progress=lambda m: None)
@@ -403,8 +462,12 @@ def test_a_later_vintage_through_the_update_path_lists_new_months_and_revised_fi
     assert vintage_diff.new_months(prev.table, current) == list(pd.date_range("2026-04-01", "2026-06-01", freq="MS"))
     rev = vintage_diff.revisions(prev.table, current)
     got = {(r.org, r.indicator, f"{r.month:%Y-%m}"): (r.previous, r.current) for r in rev.itertuples()}
-    assert set(got) == {("RYD", "A30", "2026-01"), ("RYD", "A31", "2026-01"), ("RYD", "A31", "2026-02"),
-                        ("RYE", "A10", "2025-12")}
+    assert set(got) == {
+        ("RYD", "A30", "2026-01"),
+        ("RYD", "A31", "2026-01"),
+        ("RYD", "A31", "2026-02"),
+        ("RYE", "A10", "2025-12"),
+    }
     assert got[("RYD", "A31", "2026-01")][1] == 2100 and got[("RYE", "A10", "2025-12")][1] == 40001
     by_month = vintage_diff.revisions_by_month(rev)
     assert by_month["values"].tolist() == [1, 2, 1]
@@ -418,8 +481,10 @@ def test_the_comparison_reruns_the_evaluation_on_both_vintages(project):
 
     design = _design()
     before = releases.compare_with_previous(design, project["first"])
-    assert before.previous is None and "no earlier AmbSYS vintage" in text.vintage_values(before, None)[
-        "ev.vintage.summary"]
+    assert (
+        before.previous is None
+        and "no earlier AmbSYS vintage" in text.vintage_values(before, None)["ev.vintage.summary"]
+    )
 
     _adopt_later_vintage(project)
     current = load_ambsys()
@@ -456,13 +521,16 @@ def test_the_claims_page_names_the_register_verdicts_a_new_release_moved(project
     assert "no earlier AmbSYS release" in claims_text.release_values(before)["claims.release.summary"]
 
     _adopt_later_vintage(project)
+
     # The register's functions need datasets this throwaway project lacks; stand in a claim whose verdict follows
     # the AmbSYS table's last month, so a new vintage moves it, and one whose verdict does not.
     def fake_results(tidy, **areas):
         last = pd.Timestamp(tidy["month"].max())
         v = "supported" if last >= pd.Timestamp("2026-06-01") else "not supported"
-        return {"c2-mean-2024-25": ClaimResult("c2-mean-2024-25", v, "group", {}),
-                "c1-standard": ClaimResult("c1-standard", "supported", "standard", {})}
+        return {
+            "c2-mean-2024-25": ClaimResult("c2-mean-2024-25", v, "group", {}),
+            "c1-standard": ClaimResult("c1-standard", "supported", "standard", {}),
+        }
 
     monkeypatch.setattr(cv, "results_with_ambsys", fake_results)
     moves = cv.register_moves(fake_results(load_ambsys()), performance={})
@@ -473,7 +541,8 @@ def test_the_claims_page_names_the_register_verdicts_a_new_release_moved(project
     assert "1 of the register's verdicts differ" in values["claims.release.summary"]
     table = claims_text.moved_claims_table(moves)
     assert table[["tested in", "previous release", "this release"]].values.tolist() == [
-        ["Response times since the Ambulance Response Programme", "not supported", "supported"]]
+        ["Response times since the Ambulance Response Programme", "not supported", "supported"]
+    ]
 
 
 def test_an_earlier_vintage_that_cannot_be_found_is_reported_not_guessed(project):

@@ -22,6 +22,7 @@ START = pd.Timestamp("2025-10-01")
 
 # --- the synthetic control's weights ----------------------------------------------------------------------------
 
+
 def exact_simplex_weights(x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, float]:
     """The exact minimiser of ‖x1 − x0·w‖² over w ≥ 0, Σw = 1, independent of the solver under test: for every
     support S the least-squares solution with Σw = 1 on S (its KKT system, solved directly); the feasible one
@@ -63,8 +64,12 @@ def _centred_pre(panel: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 
 @pytest.fixture(scope="module")
 def panels(ambsys):
-    donors = D.donor_pool(sorted(ambsys.loc[ambsys["level"] == "trust", "org"].astype(str).unique()), CASE,
-                          RE.DEFAULT_EXCLUDED_DONORS, RE.DEFAULT_PRE_START)
+    donors = D.donor_pool(
+        sorted(ambsys.loc[ambsys["level"] == "trust", "org"].astype(str).unique()),
+        CASE,
+        RE.DEFAULT_EXCLUDED_DONORS,
+        RE.DEFAULT_PRE_START,
+    )
     return {k: D.outcome_panel(ambsys, k, CASE, donors, RE.DEFAULT_PRE_START) for k in RE.OUTCOME_KEYS}
 
 
@@ -105,6 +110,7 @@ def test_the_weights_do_not_depend_on_the_unit():
 
 # --- the time series' power ---------------------------------------------------------------------------------------
 
+
 def test_the_time_series_standard_error_matches_a_simulation_of_its_own_model():
     """The exact OLS variance under AR(1) noise: the spread of δ over many simulated series of that noise."""
     first = pd.Timestamp("2023-04-01")
@@ -117,7 +123,7 @@ def test_the_time_series_standard_error_matches_a_simulation_of_its_own_model():
         e = np.zeros(len(index))
         e[0] = rng.normal(0, 2.0)
         for t in range(1, len(index)):
-            e[t] = 0.4 * e[t - 1] + rng.normal(0, 2.0 * np.sqrt(1 - 0.4 ** 2))
+            e[t] = 0.4 * e[t - 1] + rng.normal(0, 2.0 * np.sqrt(1 - 0.4**2))
         effects.append(comparative_its(pd.Series(e, index=index), pd.Series(0.0, index=index), START, 0.1).effect)
     assert np.std(effects) == pytest.approx(se, rel=0.15)  # 250 draws: the SD is known to about 4.5%
 
@@ -140,6 +146,7 @@ def test_a_combined_path_needs_every_method():
 
 # --- the thresholds and the rule versions ------------------------------------------------------------------------
 
+
 def test_each_threshold_default_is_inside_its_range_and_the_scaled_ones_follow_their_stated_arithmetic():
     for key, t in RE.MEANINGFUL.items():
         assert t.low <= t.default <= t.high, key
@@ -160,15 +167,18 @@ def test_the_parameters_carry_each_thresholds_default_range_and_meaning():
         MeaningfulParams(ed_conveyance=RE.MEANINGFUL["ed_conveyance"].high + 1)
 
 
-@pytest.mark.parametrize("adopted, rule", [
-    ("2026-11-21", "2026-11-22"),  # the vintage the design was fixed on: the first rule
-    ("2026-11-22", "2026-11-22"),  # a revision never governs a vintage adopted on its own day
-    ("2026-12-06", "2026-11-22"),
-    ("2026-12-07", "2026-11-22"),  # April 2026, adopted the day the rule was revised
-    ("2026-12-08", "2026-12-07"),  # the first vintage adopted after the revision
-    ("2027-06-15", "2026-12-07"),
-    (None, "2026-12-07"),  # data never adopted (a test's): the newest rule
-])
+@pytest.mark.parametrize(
+    "adopted, rule",
+    [
+        ("2026-11-21", "2026-11-22"),  # the vintage the design was fixed on: the first rule
+        ("2026-11-22", "2026-11-22"),  # a revision never governs a vintage adopted on its own day
+        ("2026-12-06", "2026-11-22"),
+        ("2026-12-07", "2026-11-22"),  # April 2026, adopted the day the rule was revised
+        ("2026-12-08", "2026-12-07"),  # the first vintage adopted after the revision
+        ("2027-06-15", "2026-12-07"),
+        (None, "2026-12-07"),  # data never adopted (a test's): the newest rule
+    ],
+)
 def test_each_vintage_is_judged_by_the_rule_in_force_when_it_was_adopted(adopted, rule):
     assert RE.rule_in_force(adopted).dated == rule
 

@@ -18,10 +18,18 @@ from .support.builders import ROOT
 
 pytestmark = pytest.mark.slow  # whole studies on the real data (about 5 s each)
 
-DEFAULT = {"start_month": "2025-10", "pre_start": "2023-04", "outcomes": ["c2_mean", "c2_p90", "c1_mean", "c1_p90",
-           "hear_and_treat", "ed_conveyance", "c2_mean_gap"], "excluded_donors": ["RRU", "R1F"],
-           "placebo_min_pre_months": 12, "alpha": 0.1, "power": 0.8, "meaningful_change": 0.1,
-           "min_post_months": 3, "power_until": "2027-12"}
+DEFAULT = {
+    "start_month": "2025-10",
+    "pre_start": "2023-04",
+    "outcomes": ["c2_mean", "c2_p90", "c1_mean", "c1_p90", "hear_and_treat", "ed_conveyance", "c2_mean_gap"],
+    "excluded_donors": ["RRU", "R1F"],
+    "placebo_min_pre_months": 12,
+    "alpha": 0.1,
+    "power": 0.8,
+    "meaningful_change": 0.1,
+    "min_post_months": 3,
+    "power_until": "2027-12",
+}
 CASE = {"name": "SCAS + SECAmb", "members": ["RYD", "RYE"]}
 NORTH3 = {"name": "Northern three", "members": ["RX6", "RX7", "RX8"]}
 APRIL_FILE = "ambsys/AmbSYS-to-Apr-2026-QWZX3.csv"
@@ -33,18 +41,29 @@ def _study(tidy, group=CASE, adopted="2026-11-21", **evaluation):
 
 def _everything(study, earlier=(), previous=None) -> str:
     """Every word the chapter shows that is computed for the study: blocks, glued values, tables, the answer."""
-    tables = [text.design_table(study.design), text.donors_table(study), text.results_table(study),
-              text.verdict_table(study), text.placebo_table(study), text.sensitivity_table(study),
-              text.thresholds_table(study), text.rules_table(study, [])]
-    parts = [text.today_block(study, "data to X", earlier, previous), text.verdict_block(study),
-             text.plain_answer(study), *text.chapter_values(study).values(),
-             *(" ".join(map(str, t.columns)) + " " + " ".join(map(str, t.to_numpy().ravel())) for t in tables)]
+    tables = [
+        text.design_table(study.design),
+        text.donors_table(study),
+        text.results_table(study),
+        text.verdict_table(study),
+        text.placebo_table(study),
+        text.sensitivity_table(study),
+        text.thresholds_table(study),
+        text.rules_table(study, []),
+    ]
+    parts = [
+        text.today_block(study, "data to X", earlier, previous),
+        text.verdict_block(study),
+        text.plain_answer(study),
+        *text.chapter_values(study).values(),
+        *(" ".join(map(str, t.columns)) + " " + " ".join(map(str, t.to_numpy().ravel())) for t in tables),
+    ]
     return " ".join(parts)
 
 
 def _clean(words: str) -> None:
     for bad in ("nan", "None", "{", "inf "):
-        assert bad not in words, (bad, words[max(0, words.find(bad) - 200):words.find(bad) + 80])
+        assert bad not in words, (bad, words[max(0, words.find(bad) - 200) : words.find(bad) + 80])
 
 
 @pytest.fixture(scope="module")
@@ -88,8 +107,10 @@ def test_a_later_start_month_moves_the_exploratory_months_and_the_sentences_with
     assert study.post_months == since and study.exploratory_months == 3
     assert values["ev.seen_months"] == "3"
     assert "after three months of outcome data since the start had been published" in values["ev.blindness"]
-    assert "3 (January 2026 to March 2026) were in the data the book held" in values["ev.exploratory"] \
+    assert (
+        "3 (January 2026 to March 2026) were in the data the book held" in values["ev.exploratory"]
         or "All 3 months since the start (January 2026 to March 2026)" in values["ev.exploratory"]
+    )
     assert "six" not in values["ev.blindness"] + values["ev.fixed_after"]
 
 
@@ -117,9 +138,11 @@ def test_the_april_vintage_is_the_first_test_and_reports_under_the_rule_of_22_no
     assert study.last_month == pd.Timestamp("2026-04-01") and study.governing.dated == "2026-11-22"
     assert (study.exploratory_months, study.confirmatory_months) == (6, 1)
     today = text.today_block(study, "data to April 2026", [march], None)
-    assert ("This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage with data "
-            "later than March 2026. Under the rule of 22 November 2026, in force when it was adopted, its result for "
-            f"the primary outcome is: **{text.VERDICT_WORDS[study.primary.verdict]}**.") in today
+    assert (
+        "This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage with data "
+        "later than March 2026. Under the rule of 22 November 2026, in force when it was adopted, its result for "
+        f"the primary outcome is: **{text.VERDICT_WORDS[study.primary.verdict]}**."
+    ) in today
     assert "the other one (April 2026) was not, and is the first test fixed in advance" in today
     # What the revised rule says is shown beside it, never in its place.
     assert "**Under the rule of 7 December 2026**" in text.verdict_block(study)
@@ -132,19 +155,23 @@ def test_the_april_vintage_is_the_first_test_and_reports_under_the_rule_of_22_no
     from se_ambulance.reference.evaluation import rule_in_force
 
     rule = rule_in_force("2026-12-08").dated
-    later = replace(study, adopted="2026-12-08",
-                    results={k: replace(r, governing=rule) for k, r in study.results.items()})
+    later = replace(
+        study, adopted="2026-12-08", results={k: replace(r, governing=rule) for k, r in study.results.items()}
+    )
     assert later.governing.dated == "2026-12-07" and text.revised_block(later) == ""
     assert later.primary.verdict == study.primary.revised.verdict
-    assert "is judged by the rule of 7 December 2026, the version in force when it was adopted." in \
-        text.today_block(later, "data to April 2026", [march], None)
+    assert "is judged by the rule of 7 December 2026, the version in force when it was adopted." in text.today_block(
+        later, "data to April 2026", [march], None
+    )
 
 
 def test_the_power_chart_draws_each_rule_and_says_so(canonical):
     study = canonical
     frame = power_by_rule_frame(study)
-    assert set(frame["rule"]) == {"The rule of 22 November 2026 (on the synthetic control)",
-                                  "The rule of 7 December 2026 (on the time series)"}
+    assert set(frame["rule"]) == {
+        "The rule of 22 November 2026 (on the synthetic control)",
+        "The rule of 7 December 2026 (on the time series)",
+    }
     html = power_by_rule_figure(study, "NHS England AmbSYS").data
     alt = re.search(r'aria-label="([^"]*)"', html).group(1)
     revised = study.primary.revised
@@ -156,8 +183,18 @@ def test_every_value_the_chapter_cites_is_glued(canonical):
     import json
 
     nb = json.loads((ROOT / "notebooks" / "09_evaluation.ipynb").read_text(encoding="utf-8"))
-    cited = {k for c in nb["cells"] if c["cell_type"] == "markdown"
-             for k in re.findall(r"\{glue:text\}`([^`]+)`", "".join(c["source"]))}
-    glued = set(text.chapter_values(canonical)) | {"ev.group_note", "ev.vintage.current", "ev.vintage.summary",
-                                                   "find.answer", "seed.announcement", "seed.case"}
+    cited = {
+        k
+        for c in nb["cells"]
+        if c["cell_type"] == "markdown"
+        for k in re.findall(r"\{glue:text\}`([^`]+)`", "".join(c["source"]))
+    }
+    glued = set(text.chapter_values(canonical)) | {
+        "ev.group_note",
+        "ev.vintage.current",
+        "ev.vintage.summary",
+        "find.answer",
+        "seed.announcement",
+        "seed.case",
+    }
     assert cited - glued == set()

@@ -23,8 +23,19 @@ from .support.builders import ROOT
 
 TRUSTS = ("R1F", "RRU", "RX6", "RX7", "RX8", "RX9", "RYA", "RYC", "RYD", "RYE", "RYF")
 # NHS England regions as AmbSYS gives them (the book's data file, March 2026).
-REGIONS = {"R1F": "Y59", "RRU": "Y56", "RX6": "Y63", "RX7": "Y62", "RX8": "Y63", "RX9": "Y60", "RYA": "Y60",
-           "RYC": "Y61", "RYD": "Y59", "RYE": "Y59", "RYF": "Y58"}
+REGIONS = {
+    "R1F": "Y59",
+    "RRU": "Y56",
+    "RX6": "Y63",
+    "RX7": "Y62",
+    "RX8": "Y63",
+    "RX9": "Y60",
+    "RYA": "Y60",
+    "RYC": "Y61",
+    "RYD": "Y59",
+    "RYE": "Y59",
+    "RYF": "Y58",
+}
 CASE, LAS_SCAS, NORTH = ("RYD", "RYE"), ("RRU", "RYE"), ("RX6", "RX8")
 NORTH3 = ("RX7", "RX8", "RX9")  # a group with neither SCAS nor SECAmb
 PRE = DEFAULT_PRE_START
@@ -36,22 +47,33 @@ CANONICAL_EXCLUSIONS = (
     "By default two are left out. London is unlike any other trust, lacks response times for two months of 2022, "
     "and has worked with SCAS since a partnership announced in September 2018, so it may share in the "
     "group's changes. The Isle of Wight is one small island whose monthly figures are noisy, and it sits in NHS "
-    "England's South East region with both members, so regional commissioning changes reach it too.")
+    "England's South East region with both members, so regional commissioning changes reach it too."
+)
 CANONICAL_ROLES = {
     "London (LAS)": "excluded: London Ambulance Service: a capital-city service unlike any other trust; it has no "
-                    "response times for October and November 2022; and it announced a partnership with SCAS on "
-                    "25 September 2018 (joint procurement, shared best practice), so it may share in the "
-                    "group's changes",
+    "response times for October and November 2022; and it announced a partnership with SCAS on "
+    "25 September 2018 (joint procurement, shared best practice), so it may share in the "
+    "group's changes",
     "Isle of Wight": "excluded: Isle of Wight: one island of about 140,000 people whose small counts make its monthly "
-                     "series noisy; it reports only from April 2018; and it sits in NHS England's South East region "
-                     "with both members, so regional commissioning changes reach it too",
+    "series noisy; it reports only from April 2018; and it sits in NHS England's South East region "
+    "with both members, so regional commissioning changes reach it too",
 }
 
 
 def _design(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, **kw) -> Design:
-    base = dict(members=tuple(members), start_month="2025-10", pre_start="2023-04", outcomes=("c2_mean",),
-                excluded_donors=tuple(excluded), placebo_min_pre_months=12, alpha=0.1, power=0.8,
-                meaningful_change=0.1, min_post_months=3, power_until="2027-12")
+    base = dict(
+        members=tuple(members),
+        start_month="2025-10",
+        pre_start="2023-04",
+        outcomes=("c2_mean",),
+        excluded_donors=tuple(excluded),
+        placebo_min_pre_months=12,
+        alpha=0.1,
+        power=0.8,
+        meaningful_change=0.1,
+        min_post_months=3,
+        power_until="2027-12",
+    )
     return Design(**(base | kw))
 
 
@@ -59,10 +81,23 @@ def _primary(**kw):
     """The fields of an outcome's result the words read (the canonical book's Category 2 mean by default)."""
     fit = SimpleNamespace(effect=2.42, pre_r2=-0.22, post_months=6, weights=pd.Series(dtype=float))
     its = ITSFit(4.60, 2.05, 7.15, 0.005, 30, 6, 3, 1.33)
-    base = dict(fit=fit, its=its, sc_informative=False, lean=V.WORSE, verdict=V.UNDETECTABLE, reference_level=30.06,
-                meaningful=3.01, mde_now=15.9, mde_end=10.5, its_rank=SimpleNamespace(rank=1, of=14, p=1 / 14),
-                rank=SimpleNamespace(rank=6, of=8, p=0.75), sc_finds=False, its_finds=True,
-                without_power=V.UNCONFIRMED, ruled=SimpleNamespace(basis=("synthetic_control",)))
+    base = dict(
+        fit=fit,
+        its=its,
+        sc_informative=False,
+        lean=V.WORSE,
+        verdict=V.UNDETECTABLE,
+        reference_level=30.06,
+        meaningful=3.01,
+        mde_now=15.9,
+        mde_end=10.5,
+        its_rank=SimpleNamespace(rank=1, of=14, p=1 / 14),
+        rank=SimpleNamespace(rank=6, of=8, p=0.75),
+        sc_finds=False,
+        its_finds=True,
+        without_power=V.UNCONFIRMED,
+        ruled=SimpleNamespace(basis=("synthetic_control",)),
+    )
     return SimpleNamespace(**(base | kw))
 
 
@@ -70,15 +105,39 @@ def _its(effect: float, trend: float = float("nan")) -> ITSFit:
     return ITSFit(effect, effect - 1.5, effect + 1.5, 0.1, 30, 6, 3, trend)
 
 
-def _study(members=CASE, excluded=DEFAULT_EXCLUDED_DONORS, primary=None, sensitivity=None, pre_levels=None,
-           seasons=None, last="2026-03", post_months=6, adopted=None, results=None, **design) -> Study:
+def _study(
+    members=CASE,
+    excluded=DEFAULT_EXCLUDED_DONORS,
+    primary=None,
+    sensitivity=None,
+    pre_levels=None,
+    seasons=None,
+    last="2026-03",
+    post_months=6,
+    adopted=None,
+    results=None,
+    **design,
+) -> Study:
     """A study as run_study would describe the design, with the real donor pool and the real leadership and
     partnership facts, and the given results."""
     d = _design(members, excluded, **design)
     donors = D.donor_pool(TRUSTS, d.members, d.excluded_donors, d.pre_start)
-    return Study(d, donors, pd.Timestamp("2017-08-01"), pd.Timestamp(f"{last}-01"), post_months,
-                 results or {D.PRIMARY: primary or _primary()}, pd.DataFrame(), sensitivity or {}, seasons or {},
-                 D.shares_leadership(d.members), D.partners(d.members), REGIONS, pre_levels or {}, adopted)
+    return Study(
+        d,
+        donors,
+        pd.Timestamp("2017-08-01"),
+        pd.Timestamp(f"{last}-01"),
+        post_months,
+        results or {D.PRIMARY: primary or _primary()},
+        pd.DataFrame(),
+        sensitivity or {},
+        seasons or {},
+        D.shares_leadership(d.members),
+        D.partners(d.members),
+        REGIONS,
+        pre_levels or {},
+        adopted,
+    )
 
 
 def _roles(study: Study) -> dict[str, str]:
@@ -87,6 +146,7 @@ def _roles(study: Study) -> dict[str, str]:
 
 
 # --- 1. a trust that shares leadership with a member is never a donor ----------------------------------------
+
 
 def test_a_trust_sharing_leadership_with_a_member_is_never_a_donor_whatever_the_parameter_says():
     assert D.shares_leadership(LAS_SCAS) == {"RYD": ("RYE",)}
@@ -125,16 +185,22 @@ def test_a_book_for_a_group_without_scas_or_secamb_says_why_they_are_not_donors(
     study = _study(NORTH3)
     assert study.donors == ["RX6", "RYA", "RYC", "RYF"]
     roles = _roles(study)
-    for trust, other in (("South East Coast (SECAmb)", "South Central (SCAS)"),
-                         ("South Central (SCAS)", "South East Coast (SECAmb)")):
-        assert roles[trust] == ("not a donor (formed a group of its own inside the months compared): it has shared a "
-                                f"chair and chief executive with {other} since October 2025 (the group SCAS + SECAmb), "
-                                "inside the months compared here (from April 2023), so it changed during them for "
-                                "reasons of its own")
+    for trust, other in (
+        ("South East Coast (SECAmb)", "South Central (SCAS)"),
+        ("South Central (SCAS)", "South East Coast (SECAmb)"),
+    ):
+        assert roles[trust] == (
+            "not a donor (formed a group of its own inside the months compared): it has shared a "
+            f"chair and chief executive with {other} since October 2025 (the group SCAS + SECAmb), "
+            "inside the months compared here (from April 2023), so it changed during them for "
+            "reasons of its own"
+        )
     paragraph = text.exclusions_paragraph(study)
-    said = ("South East Coast (SECAmb) and South Central (SCAS) are not donors: they formed a group of their own, "
-            "SCAS + SECAmb, with a shared chair and chief executive from October 2025, inside the months compared here "
-            "(from April 2023).")
+    said = (
+        "South East Coast (SECAmb) and South Central (SCAS) are not donors: they formed a group of their own, "
+        "SCAS + SECAmb, with a shared chair and chief executive from October 2025, inside the months compared here "
+        "(from April 2023)."
+    )
     assert paragraph.startswith(said) and paragraph.count("formed a group of their own") == 1
     assert "By default two are left out. London is unlike any other trust" in paragraph
     # The canonical book's words are unchanged: its members are the group that formed.
@@ -150,10 +216,12 @@ def test_the_trusts_left_out_take_a_verb_of_their_number():
     assert left_out_words(_study(CASE, ("R1F",))) == "Isle of Wight is left out"
     assert left_out_words(_study(CASE, ())) == "no other trust is left out"
     assert left_out_words(_study(LAS_SCAS, ("R1F",))) == "South East Coast (SECAmb) and Isle of Wight are left out"
-    assert left_out_words(_study(NORTH3)) == ("South East Coast (SECAmb), South Central (SCAS), London (LAS) and "
-                                              "Isle of Wight are left out")
-    assert left_out_words(_study(NORTH3, ("RYD",))) == ("South East Coast (SECAmb) and South Central (SCAS) are "
-                                                        "left out")  # named by the parameter too: listed once
+    assert left_out_words(_study(NORTH3)) == (
+        "South East Coast (SECAmb), South Central (SCAS), London (LAS) and Isle of Wight are left out"
+    )
+    assert left_out_words(_study(NORTH3, ("RYD",))) == (
+        "South East Coast (SECAmb) and South Central (SCAS) are left out"
+    )  # named by the parameter too: listed once
 
 
 def test_a_member_named_in_excluded_donors_is_flagged_not_silently_listed():
@@ -165,10 +233,13 @@ def test_a_member_named_in_excluded_donors_is_flagged_not_silently_listed():
     assert "London is unlike" not in paragraph  # a member's reasons for being left out are not given
 
 
-@pytest.mark.parametrize("members, trusts", [
-    (CASE, ("RYD", "RYE", "RRU", "R1F", "RX6")),  # London and the Isle of Wight left out: one donor
-    (LAS_SCAS, ("RRU", "RYE", "RYD", "R1F", "RX6")),  # SECAmb never a donor, the Isle of Wight left out
-])
+@pytest.mark.parametrize(
+    "members, trusts",
+    [
+        (CASE, ("RYD", "RYE", "RRU", "R1F", "RX6")),  # London and the Isle of Wight left out: one donor
+        (LAS_SCAS, ("RRU", "RYE", "RYD", "R1F", "RX6")),  # SECAmb never a donor, the Isle of Wight left out
+    ],
+)
 def test_a_design_with_too_few_donors_is_refused_with_the_reasons(members, trusts):
     tidy = pd.DataFrame({"level": "trust", "org": list(trusts), "month": pd.Timestamp("2026-03-01")})
     with pytest.raises(ValueError, match="at least 2 donor trusts, and this design leaves 1 [(]RX6[)]") as e:
@@ -179,6 +250,7 @@ def test_a_design_with_too_few_donors_is_refused_with_the_reasons(members, trust
 
 
 # --- 2. reasons true for the group built ------------------------------------------------------------------------
+
 
 def test_the_canonical_reasons_are_unchanged():
     study = _study()
@@ -203,6 +275,7 @@ def test_the_isle_of_wight_shares_a_region_only_with_the_members_that_are_there(
 
 # --- 3. where the group's level sits among the donors' ---------------------------------------------------------
 
+
 def test_the_level_note_is_decided_by_the_levels():
     las = text.level_note(35.04, DONOR_LEVELS)
     assert "faster than 3 of the 7 donors'" in las and "could match its level" in las
@@ -222,8 +295,11 @@ def test_lead_or_deficit_follows_the_pre_period_levels():
     seasons = {"group_now": 31.0, "group_before": 35.8, "donors_now": 32.2, "donors_before": 40.1}
 
     def moving(group, donors, trend):
-        study = _study(sensitivity={"chapter": _its(1.0, trend=trend)}, seasons=seasons,
-                       pre_levels={"group": group, "donors": donors})
+        study = _study(
+            sensitivity={"chapter": _its(1.0, trend=trend)},
+            seasons=seasons,
+            pre_levels={"group": group, "donors": donors},
+        )
         return text.season_sentence(study)
 
     # The case's group: 4.9 min faster over 30 months in which the difference drifted 3.3 min.
@@ -237,10 +313,22 @@ def test_lead_or_deficit_follows_the_pre_period_levels():
 
 # --- 4. the lean follows a stated rule on the estimates shown --------------------------------------------------
 
-LAS_SPECS = {"chapter": 2.53, "no_trend": 0.97, "log_ratio": 0.07, "rest_of_england": 2.49, "did": -1.46,
-             "did_same_months": 1.39}
-CANON_SPECS = {"chapter": 4.60, "no_trend": 6.59, "log_ratio": 0.11, "rest_of_england": 4.43, "did": 1.96,
-               "did_same_months": 6.79}
+LAS_SPECS = {
+    "chapter": 2.53,
+    "no_trend": 0.97,
+    "log_ratio": 0.07,
+    "rest_of_england": 2.49,
+    "did": -1.46,
+    "did_same_months": 1.39,
+}
+CANON_SPECS = {
+    "chapter": 4.60,
+    "no_trend": 6.59,
+    "log_ratio": 0.11,
+    "rest_of_england": 4.43,
+    "did": 1.96,
+    "did_same_months": 6.79,
+}
 
 
 def _sens(specs):
@@ -248,8 +336,9 @@ def _sens(specs):
 
 
 def test_the_primary_lean_is_read_from_every_estimate_shown():
-    r = _primary(fit=SimpleNamespace(effect=0.08, pre_r2=0.82, post_months=6, weights=pd.Series(dtype=float)),
-                 its=_its(2.53))
+    r = _primary(
+        fit=SimpleNamespace(effect=0.08, pre_r2=0.82, post_months=6, weights=pd.Series(dtype=float)), its=_its(2.53)
+    )
     assert lean_estimates(r, _sens(LAS_SPECS)) == [0.08, *LAS_SPECS.values()]
     assert V.lean(lean_estimates(r, _sens(LAS_SPECS)), lower_is_better=True) == V.MIXED  # the DiD is negative
     assert V.lean(lean_estimates(r, {}), lower_is_better=True) == V.WORSE  # the two methods alone agree
@@ -257,9 +346,14 @@ def test_the_primary_lean_is_read_from_every_estimate_shown():
 
 
 def test_mixed_estimates_are_never_said_to_lean_one_way():
-    primary = _primary(fit=SimpleNamespace(effect=0.08, pre_r2=0.82, post_months=6, weights=pd.Series(dtype=float)),
-                       its=_its(2.53), sc_informative=True, lean=V.MIXED, its_finds=False,
-                       without_power=V.NOT_FOUND)
+    primary = _primary(
+        fit=SimpleNamespace(effect=0.08, pre_r2=0.82, post_months=6, weights=pd.Series(dtype=float)),
+        its=_its(2.53),
+        sc_informative=True,
+        lean=V.MIXED,
+        its_finds=False,
+        without_power=V.NOT_FOUND,
+    )
     words = text.lean_sentence(_study(LAS_SCAS, ("R1F",), primary=primary, sensitivity=_sens(LAS_SPECS)))
     assert "lean towards" not in words and "point in different directions" in words
     assert "6 are positive and 1 negative" in words
@@ -269,8 +363,10 @@ def test_mixed_estimates_are_never_said_to_lean_one_way():
 
 def test_estimates_that_agree_lean_one_way_and_say_so():
     words = text.lean_sentence(_study(sensitivity=_sens(CANON_SPECS)))
-    assert words.startswith("The estimates so far lean towards the group losing ground against other trusts: the "
-                            "synthetic control and all six specifications of the time series point that way")
+    assert words.startswith(
+        "The estimates so far lean towards the group losing ground against other trusts: the "
+        "synthetic control and all six specifications of the time series point that way"
+    )
     assert "from +2.0 min to +6.8 min" in words  # the log ratio (+3.5 min) inside the range of the others
     assert "cannot tell from noise with these data" in words and "cannot yet" not in words  # undetectable
     assert "The estimates lean one way only when" not in words  # the rule is stated once, in the chapter
@@ -279,10 +375,25 @@ def test_estimates_that_agree_lean_one_way_and_say_so():
 
 # --- 6. the power check, and why it decides the verdict --------------------------------------------------------
 
-CANONICAL_FACTS = dict(sc_effect=2.42, sc_p=0.75, sc_smallest_p=1 / 8, sc_low=-9.0, sc_high=13.9,
-                       sc_informative=False, its_effect=4.60, its_low=2.05, its_high=7.15, its_placebo_p=1 / 14,
-                       alpha=0.1, lower_is_better=True, post_months=6, min_post_months=3, mde_now=15.85,
-                       mde_end=10.54, meaningful=3.006)
+CANONICAL_FACTS = dict(
+    sc_effect=2.42,
+    sc_p=0.75,
+    sc_smallest_p=1 / 8,
+    sc_low=-9.0,
+    sc_high=13.9,
+    sc_informative=False,
+    its_effect=4.60,
+    its_low=2.05,
+    its_high=7.15,
+    its_placebo_p=1 / 14,
+    alpha=0.1,
+    lower_is_better=True,
+    post_months=6,
+    min_post_months=3,
+    mde_now=15.85,
+    mde_end=10.54,
+    meaningful=3.006,
+)
 
 
 def test_the_rule_as_stated_gives_the_canonical_verdict_and_without_power_would_not():
@@ -293,8 +404,10 @@ def test_the_rule_as_stated_gives_the_canonical_verdict_and_without_power_would_
 
 def test_a_verdict_decided_by_the_power_check_says_so():
     words = text.power_gate_sentence(_study())
-    assert words.startswith("On its own the interrupted time series finds +4.6 min (90% CI +2.0 min to +7.2 min), "
-                            "1st of 14 (p = 0.07) among its false starts: more than the 3.0 min that matters.")
+    assert words.startswith(
+        "On its own the interrupted time series finds +4.6 min (90% CI +2.0 min to +7.2 min), "
+        "1st of 14 (p = 0.07) among its false starts: more than the 3.0 min that matters."
+    )
     assert "the rule checks power first (rule 2)" in words and "15.9 min" in words
     assert "the synthetic control's own estimate does not count (R² −0.22)" in words
     assert 'would say "unconfirmed: one method finds a meaningful change the other does not confirm"' in words
@@ -306,8 +419,10 @@ def test_a_verdict_decided_by_the_power_check_says_so():
 def test_an_uninformative_synthetic_control_sets_the_power_check_only_under_the_first_rule():
     md = _markdown()
     assert "uninformative for that outcome and does not count towards a verdict" not in md
-    assert ("its pre-period error and placebos still set the power check below for both methods;\n   under the rule "
-            "of {glue:text}`ev.rule_newest` they do not") in md
+    assert (
+        "its pre-period error and placebos still set the power check below for both methods;\n   under the rule "
+        "of {glue:text}`ev.rule_newest` they do not"
+    ) in md
     words = text.sc_counts(_primary())
     assert "its estimate does not count towards the verdict" in words and "still set the power check" in words
     assert "from the rule of 7 December 2026 they do not" in words
@@ -315,6 +430,7 @@ def test_an_uninformative_synthetic_control_sets_the_power_check_only_under_the_
 
 
 # --- 5. one word for a version of the data ----------------------------------------------------------------------
+
 
 def _markdown() -> str:
     nb = json.loads((ROOT / "notebooks" / "09_evaluation.ipynb").read_text(encoding="utf-8"))
@@ -325,7 +441,9 @@ def test_the_chapter_calls_a_version_of_the_data_a_vintage_throughout():
     assert "*vintage*" in _markdown()  # defined where it is first used
     assert not re.search(r"\brelease", _markdown(), re.IGNORECASE)
     current = SimpleNamespace(vintage="data to March 2026", file="AmbSYS.csv", adopted="2026-11-21")
-    summary = text.vintage_values(SimpleNamespace(current=current, previous=None, unavailable=None), None)["ev.vintage.summary"]
+    summary = text.vintage_values(SimpleNamespace(current=current, previous=None, unavailable=None), None)[
+        "ev.vintage.summary"
+    ]
     assert "When the next vintage is adopted" in summary and not re.search(r"\brelease", summary)
 
 
@@ -343,34 +461,56 @@ def test_the_las_scas_scenario_leaves_out_what_the_group_requires():
 # The verdict words the design of 22 November 2026 promised (notebooks/09_evaluation.ipynb, "The verdict rule"): a
 # later version of the rule may change how the sizes are measured, never these words.
 PROMISED_WORDS = {
-    V.BETTER: "better", V.WORSE: "worse", V.DISAGREE: "unclear: the two methods find changes in opposite directions",
+    V.BETTER: "better",
+    V.WORSE: "worse",
+    V.DISAGREE: "unclear: the two methods find changes in opposite directions",
     V.UNCONFIRMED: "unconfirmed: one method finds a meaningful change the other does not confirm",
-    V.NO_CHANGE: "no meaningful change", V.NOT_FOUND: "no meaningful change found, none ruled out",
-    V.TOO_EARLY: "too early to tell", V.UNDETECTABLE: "cannot be told from noise with these data",
+    V.NO_CHANGE: "no meaningful change",
+    V.NOT_FOUND: "no meaningful change found, none ruled out",
+    V.TOO_EARLY: "too early to tell",
+    V.UNDETECTABLE: "cannot be told from noise with these data",
 }
 
 
 def test_the_verdict_words_are_the_ones_the_design_promised():
     assert text.VERDICT_WORDS == PROMISED_WORDS
-    rule = " ".join(_markdown()[_markdown().index("**The verdict rule**"):].split())
+    rule = " ".join(_markdown()[_markdown().index("**The verdict rule**") :].split())
     for code, words in PROMISED_WORDS.items():
         if code not in (V.BETTER, V.WORSE):
             assert f"**{words.split(':')[0]}" in rule, words
 
 
-@pytest.mark.parametrize("start, last, post, words", [
-    # The design saw data to March 2026: from an October 2025 start, six months are exploratory.
-    ("2025-10", "2026-03", 6, "All 6 months since the start (October 2025 to March 2026) were in the data the book "
-                              "held when the design was fixed (data to March 2026)"),
-    ("2025-10", "2026-04", 7, "the first 6 (October 2025 to March 2026) were in the data the book held when the design "
-                              "was fixed (data to March 2026) and are exploratory; the other one (April 2026) was not, "
-                              "and is the first test fixed in advance"),
-    ("2025-10", "2026-06", 9, "the other 3 (April 2026 to June 2026) were not, and are the test fixed in advance"),
-    ("2026-01", "2026-04", 4, "the first 3 (January 2026 to March 2026) were in the data the book held"),
-    ("2026-04", "2026-05", 2, "None of the 2 months since the start (April 2026 to May 2026) was in the data the book "
-                              "held when the design was fixed (data to March 2026), so none is exploratory"),
-    ("2026-04", "2026-03", 0, "There are no months since the start yet."),
-])
+@pytest.mark.parametrize(
+    "start, last, post, words",
+    [
+        # The design saw data to March 2026: from an October 2025 start, six months are exploratory.
+        (
+            "2025-10",
+            "2026-03",
+            6,
+            "All 6 months since the start (October 2025 to March 2026) were in the data the book "
+            "held when the design was fixed (data to March 2026)",
+        ),
+        (
+            "2025-10",
+            "2026-04",
+            7,
+            "the first 6 (October 2025 to March 2026) were in the data the book held when the design "
+            "was fixed (data to March 2026) and are exploratory; the other one (April 2026) was not, "
+            "and is the first test fixed in advance",
+        ),
+        ("2025-10", "2026-06", 9, "the other 3 (April 2026 to June 2026) were not, and are the test fixed in advance"),
+        ("2026-01", "2026-04", 4, "the first 3 (January 2026 to March 2026) were in the data the book held"),
+        (
+            "2026-04",
+            "2026-05",
+            2,
+            "None of the 2 months since the start (April 2026 to May 2026) was in the data the book "
+            "held when the design was fixed (data to March 2026), so none is exploratory",
+        ),
+        ("2026-04", "2026-03", 0, "There are no months since the start yet."),
+    ],
+)
 def test_which_months_are_exploratory_follows_the_start_and_the_data(start, last, post, words):
     study = _study(start_month=start, last=last, post_months=post)
     assert words in text.exploratory_sentence(study)
@@ -394,21 +534,25 @@ def test_the_first_test_fixed_in_advance_is_the_first_vintage_with_later_months(
     assert decide.first_test(pd.Timestamp("2026-04-01"), [fixed]) == ("this", None)
     assert decide.first_test(pd.Timestamp("2026-04-01"), []) == ("this", None)
     assert decide.first_test(pd.Timestamp("2026-05-01"), [pd.Timestamp("2026-04-01"), fixed]) == ("previous", 0)
-    assert decide.first_test(pd.Timestamp("2026-06-01"),
-                             [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-04-01"), fixed]) == ("earlier", 1)
+    assert decide.first_test(
+        pd.Timestamp("2026-06-01"), [pd.Timestamp("2026-05-01"), pd.Timestamp("2026-04-01"), fixed]
+    ) == ("earlier", 1)
 
 
 def test_the_first_tests_result_is_reported_in_the_promised_words_under_the_rule_in_force():
     april = _study(last="2026-04", post_months=7, adopted="2026-12-07")
     words = text.first_test_sentence(april, [MARCH], None)
-    assert words == ("This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage "
-                     "with data later than March 2026. Under the rule of 22 November 2026, in force when it was "
-                     "adopted, its result for the primary outcome is: **cannot be told from noise with these data**.")
+    assert words == (
+        "This vintage (adopted 7 December 2026) is the first test fixed in advance: the first vintage "
+        "with data later than March 2026. Under the rule of 22 November 2026, in force when it was "
+        "adopted, its result for the primary outcome is: **cannot be told from noise with these data**."
+    )
     # The next vintage reports the April one's result, under the rule that governed April.
     may = _study(last="2026-05", post_months=8, adopted="2027-01-14")
     words = text.first_test_sentence(may, [APRIL, MARCH], april)
-    assert words.startswith("The vintage before this one (data to April 2026) (adopted 7 December 2026) was the first "
-                            "test fixed in advance")
+    assert words.startswith(
+        "The vintage before this one (data to April 2026) (adopted 7 December 2026) was the first test fixed in advance"
+    )
     assert "Under the rule of 22 November 2026" in words and "was: **cannot be told from noise" in words
     later = text.first_test_sentence(_study(last="2026-06", post_months=9), [MAY, APRIL, MARCH], None)
     assert "was an earlier vintage (data to April 2026, adopted 7 December 2026)" in later
@@ -416,10 +560,14 @@ def test_the_first_tests_result_is_reported_in_the_promised_words_under_the_rule
     assert text.first_test_sentence(_study(), [], None) == ""
 
 
-@pytest.mark.parametrize("adopted, rule, beside", [
-    ("2026-11-21", "22 November 2026", True), ("2026-12-07", "22 November 2026", True),
-    ("2026-12-08", "7 December 2026", False),
-])
+@pytest.mark.parametrize(
+    "adopted, rule, beside",
+    [
+        ("2026-11-21", "22 November 2026", True),
+        ("2026-12-07", "22 November 2026", True),
+        ("2026-12-08", "7 December 2026", False),
+    ],
+)
 def test_the_page_names_the_rule_in_force_and_shows_the_newer_one_beside_it(adopted, rule, beside):
     study = _study(adopted=adopted)
     words = text.rule_in_force_sentence(study, "data to X")
@@ -429,11 +577,15 @@ def test_the_page_names_the_rule_in_force_and_shows_the_newer_one_beside_it(adop
 
 # --- 8. sentences under other settings ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize("outcomes, words", [
-    (1, "There are no secondary outcomes: with one outcome and two methods there are 2 tests at 10%"),
-    (2, "The other one is secondary: with two outcomes and two methods there are 4 tests"),
-    (7, "The other six are secondary: with seven outcomes and two methods there are 14 tests"),
-])
+
+@pytest.mark.parametrize(
+    "outcomes, words",
+    [
+        (1, "There are no secondary outcomes: with one outcome and two methods there are 2 tests at 10%"),
+        (2, "The other one is secondary: with two outcomes and two methods there are 4 tests"),
+        (7, "The other six are secondary: with seven outcomes and two methods there are 14 tests"),
+    ],
+)
 def test_the_multiplicity_sentence_counts_the_outcomes(outcomes, words):
     keys = list(D.OUTCOMES)[:outcomes]
     study = _study(results={k: _primary() for k in keys})
@@ -445,8 +597,10 @@ def test_the_multiplicity_sentence_counts_the_outcomes(outcomes, words):
 def test_the_blindness_sentence_follows_the_start_month():
     from se_ambulance.publish.evaluation_text import sentences
 
-    assert "after six months of outcome data since the start had been published: the design is not blind" in \
-        sentences.blindness_sentence(_study())
+    assert (
+        "after six months of outcome data since the start had been published: the design is not blind"
+        in sentences.blindness_sentence(_study())
+    )
     assert "after three months" in sentences.blindness_sentence(_study(start_month="2026-01"))
     late = _study(start_month="2026-06", post_months=0)
     assert "before any month since the start (June 2026) had been published" in sentences.blindness_sentence(late)
@@ -465,11 +619,18 @@ def test_a_three_trust_group_is_never_called_two_trusts():
 def test_a_share_threshold_is_given_in_patients_and_against_the_best_other_trust():
     r = _primary(revised=SimpleNamespace(meaningful=0.02))
     study = _study(results={D.PRIMARY: _primary(), "ed_conveyance": r})
-    study = Study(**{**study.__dict__, "incidents_a_year": 1_388_300,
-                     "share_levels": {"ed_conveyance": {"group": 0.517, "RYF": 0.455, "RX6": 0.541, "RYD": 0.40}}})
+    study = Study(
+        **{
+            **study.__dict__,
+            "incidents_a_year": 1_388_300,
+            "share_levels": {"ed_conveyance": {"group": 0.517, "RYF": 0.455, "RX6": 0.541, "RYD": 0.40}},
+        }
+    )
     words = text.meaning_text(study, "ed_conveyance")
     assert words.startswith("2.0 percentage points: about 28,000 conveyances to an ED a year for this group")
-    assert "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 percentage points" in words  # not RYD
+    assert (
+        "against 45.5% at South Western (SWASFT), the best other English trust, a gap of 6.2 percentage points" in words
+    )  # not RYD
     best = Study(**{**study.__dict__, "share_levels": {"ed_conveyance": {"group": 0.44, "RYF": 0.455}}})
     assert "already better than every other English trust's" in text.meaning_text(best, "ed_conveyance")
 
@@ -479,28 +640,46 @@ def test_the_front_page_answer_names_the_data_and_what_could_be_seen_under_the_g
     study = _study(primary=_primary(revised=revised), adopted="2026-11-21")
     answer = text.plain_answer(study)
     p = study.primary
-    assert answer.startswith("These data cannot tell. With data to March 2026, 6 months into the group, the evaluation's "
-                             "rule of 22 November 2026 gives “cannot be told from noise with these data” "
-                             "for its Category 2 average response time.")
+    assert answer.startswith(
+        "These data cannot tell. With data to March 2026, 6 months into the group, the evaluation's "
+        "rule of 22 November 2026 gives “cannot be told from noise with these data” "
+        "for its Category 2 average response time."
+    )
     # the sizes are the governing rule's, never the revised rule's beside its verdict
-    assert f"Even by December 2027, only a change of {p.mde_end:.1f} min could be told from the month-to-month noise" in answer
+    assert (
+        f"Even by December 2027, only a change of {p.mde_end:.1f} min could be told from the month-to-month noise"
+        in answer
+    )
     # the governing rule is named, once, so its sizes are not read as the revised rule's
     assert "4.9 min" not in answer and answer.count("rule of") == 1
-    soon = _study(primary=_primary(verdict=V.TOO_EARLY, mde_now=4.0, mde_end=2.5, revised=revised), adopted="2026-11-21")
+    soon = _study(
+        primary=_primary(verdict=V.TOO_EARLY, mde_now=4.0, mde_end=2.5, revised=revised), adopted="2026-11-21"
+    )
     assert "By December 2027, a change of 2.5 min could be told" in text.plain_answer(soon)
     assert "Even with" not in text.plain_answer(soon)  # 'even ... only' when the data will be strong enough is false
     assert max(len(s.split()) for s in answer.split(". ")) <= 35  # the briefing's limit (tests/test_readability.py)
-    differs = _study(primary=_primary(verdict=V.NO_CHANGE, mde_now=2.0, revised=SimpleNamespace(
-        verdict=V.NOT_FOUND, meaningful=3.0, mde_now=2.5, mde_end=2.0)), adopted="2026-11-21")
-    assert ("A revised rule, dated 7 December 2026, would give “no meaningful change found" in text.plain_answer(differs))
-    early = _study(primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
-                   last="2025-11", post_months=2)
+    differs = _study(
+        primary=_primary(
+            verdict=V.NO_CHANGE,
+            mde_now=2.0,
+            revised=SimpleNamespace(verdict=V.NOT_FOUND, meaningful=3.0, mde_now=2.5, mde_end=2.0),
+        ),
+        adopted="2026-11-21",
+    )
+    assert "A revised rule, dated 7 December 2026, would give “no meaningful change found" in text.plain_answer(differs)
+    early = _study(
+        primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=2)),
+        last="2025-11",
+        post_months=2,
+    )
     assert text.plain_answer(early).startswith("Too early to say: with data to November 2025, 2 months have passed")
 
 
 # The case's start and roll-out, as the design fixed them, and what the page says when either is moved or borrowed.
-CANONICAL_START = ('October 2025, the first month of "late 2025": the earliest start the words allow, so that no early '
-                   'effect is missed.')
+CANONICAL_START = (
+    'October 2025, the first month of "late 2025": the earliest start the words allow, so that no early '
+    "effect is missed."
+)
 
 
 def test_when_the_group_starts_follows_the_start_month():
@@ -508,19 +687,21 @@ def test_when_the_group_starts_follows_the_start_month():
 
     assert S.start_note(_design()) == CANONICAL_START
     later = S.start_note(_design(start_month="2026-01"))
-    assert later.startswith('January 2026, set by the start-month setting: three months after October '
-                            '2025, the first month of "late 2025" and the earliest start the words allow')
+    assert later.startswith(
+        "January 2026, set by the start-month setting: three months after October "
+        '2025, the first month of "late 2025" and the earliest start the words allow'
+    )
     assert "Any effect of the group in the months before January 2026 falls in the pre-period" in later
     earlier = S.start_note(_design(start_month="2025-06", pre_start="2023-04"))
-    assert earlier.startswith("June 2025, set by the start-month setting: four months before October "
-                              "2025")
+    assert earlier.startswith("June 2025, set by the start-month setting: four months before October 2025")
     assert "The months from June 2025 to September 2025 count as after the start" in earlier
     assert "September 2025 counts as after the start" in S.start_note(_design(start_month="2025-09"))
     for d in (_design(start_month="2026-01"), _design(start_month="2025-06")):
         assert "the earliest start the words allow, so that" not in S.start_note(d)  # said only of the default
     assert S.counts_from_sentence(_design()) == "The group counts from October 2025."
-    assert S.counts_from_sentence(_design(start_month="2026-01")) == ("The group counts from January 2026 (the "
-                                                                      "start-month setting).")
+    assert S.counts_from_sentence(_design(start_month="2026-01")) == (
+        "The group counts from January 2026 (the start-month setting)."
+    )
 
 
 def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
@@ -529,13 +710,17 @@ def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
     for members in (LAS_SCAS, NORTH3):
         d = _design(members)
         note = S.start_note(d)
-        assert note.startswith("This book's group is not the case's, and the book holds no start of its own for it: "
-                               "it assumes the start of SCAS + SECAmb, October 2025")
+        assert note.startswith(
+            "This book's group is not the case's, and the book holds no start of its own for it: "
+            "it assumes the start of SCAS + SECAmb, October 2025"
+        )
         assert "an assumption, not a month this group is known to have started" in note
         assert S.start_phrase(d) == "the start month assumed (October 2025, SCAS + SECAmb's)"
-        assert S.counts_from_sentence(d) == "The book assumes this group counts from October 2025, SCAS + SECAmb's start."
+        assert (
+            S.counts_from_sentence(d) == "The book assumes this group counts from October 2025, SCAS + SECAmb's start."
+        )
         assert S.horizon_name(d) == "the end of SCAS + SECAmb's roll-out"
-        assert S.horizon_note(d).startswith("SCAS + SECAmb's roll-out runs \"through to 2027\"")
+        assert S.horizon_note(d).startswith('SCAS + SECAmb\'s roll-out runs "through to 2027"')
         set_start = S.start_note(_design(members, start_month="2026-01"))
         assert "assumes a start in January 2026, set by the start-month setting" in set_start
         assert S.start_phrase(_design(members, start_month="2026-01")) == "the start month assumed (January 2026)"
@@ -546,7 +731,8 @@ def test_another_groups_start_and_roll_out_are_said_to_be_the_cases_assumed():
     assert S.horizon_name(_design(power_until="2029-06")) == "the horizon set by the power-horizon setting"
     assert S.horizon_note(_design(LAS_SCAS, power_until="2029-06")) == (
         "The power chart looks ahead to June 2029 (the power-horizon setting; by default December 2027, "
-        "the end of SCAS + SECAmb's roll-out).")
+        "the end of SCAS + SECAmb's roll-out)."
+    )
 
 
 def test_the_pre_period_gives_its_reason_only_for_the_default_start():
@@ -554,26 +740,39 @@ def test_the_pre_period_gives_its_reason_only_for_the_default_start():
 
     fit = lambda n: SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=6, pre_months=n)  # noqa: E731
     default = S.pre_period_sentence(_study(primary=_primary(fit=fit(30))))
-    assert default == ("The months before the start, from April 2023 to September 2025 (30 months), are the pre-period: "
-                       "they begin with the UEC recovery plan year, the book's latest known change to the system "
-                       "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two "
-                       "hours: another process).")
+    assert default == (
+        "The months before the start, from April 2023 to September 2025 (30 months), are the pre-period: "
+        "they begin with the UEC recovery plan year, the book's latest known change to the system "
+        "(earlier months hold the winter of 2022/23, when some trusts' Category 2 means passed two "
+        "hours: another process)."
+    )
     moved = S.pre_period_sentence(_study(primary=_primary(fit=fit(42)), pre_start="2022-04"))
     assert moved.startswith("The months before the start, from April 2022 to September 2025 (42 months)")
-    assert moved.endswith("they begin in April 2022, set by the before-period setting (by default April "
-                          "2023, the start of the UEC recovery plan year, the book's latest known change to the system).")
+    assert moved.endswith(
+        "they begin in April 2022, set by the before-period setting (by default April "
+        "2023, the start of the UEC recovery plan year, the book's latest known change to the system)."
+    )
 
 
 def test_the_front_page_answer_for_another_group_names_the_start_it_assumes():
     same = SimpleNamespace(verdict=V.UNDETECTABLE, meaningful=3.0, mde_now=5.7, mde_end=4.9)
     answer = text.plain_answer(_study(LAS_SCAS, ("R1F",), primary=_primary(revised=same), adopted="2026-11-21"))
-    assert ("With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
-            "evaluation's rule of 22 November 2026 gives") in answer
+    assert (
+        "With data to March 2026, 6 months after the start month assumed (October 2025, SCAS + SECAmb's), the "
+        "evaluation's rule of 22 November 2026 gives"
+    ) in answer
     assert "into the group" not in answer and "the group's start" not in answer
-    early = _study(LAS_SCAS, ("R1F",), primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(
-        effect=1.0, pre_r2=0.1, post_months=1)), last="2025-10", post_months=1)
-    assert text.plain_answer(early).startswith("Too early to say: with data to October 2025, 1 month has passed since "
-                                               "the start month assumed (October 2025, SCAS + SECAmb's).")
+    early = _study(
+        LAS_SCAS,
+        ("R1F",),
+        primary=_primary(verdict=V.TOO_EARLY, fit=SimpleNamespace(effect=1.0, pre_r2=0.1, post_months=1)),
+        last="2025-10",
+        post_months=1,
+    )
+    assert text.plain_answer(early).startswith(
+        "Too early to say: with data to October 2025, 1 month has passed since "
+        "the start month assumed (October 2025, SCAS + SECAmb's)."
+    )
     later = _study(primary=_primary(revised=same), adopted="2026-11-21", start_month="2026-01", post_months=3)
     assert "3 months after the start month set for the group (January 2026)," in text.plain_answer(later)
 
@@ -585,8 +784,9 @@ def test_the_end_of_whose_roll_out_in_the_power_sentences():
     for members, whose in ((CASE, "the end of the roll-out"), (LAS_SCAS, "the end of SCAS + SECAmb's roll-out")):
         study = _study(members, ("R1F",), primary=_primary(ruled=ruled))
         words = S.power_sentence(study, ruled)
-        assert words.startswith(f"The design cannot detect the meaningful change of 3.0 min in the Category 2 mean by "
-                                f"{whose}:")
+        assert words.startswith(
+            f"The design cannot detect the meaningful change of 3.0 min in the Category 2 mean by {whose}:"
+        )
         assert f"only with data to July 2033, after {whose} (December 2027)" in words
 
 
@@ -601,6 +801,7 @@ def test_the_front_page_answer_says_which_way_every_estimate_leans_and_only_then
 
 
 # --- 9. the judgements behind the words, on both sides of each rule ---------------------------------------------
+
 
 def test_each_judgement_is_decided_on_both_sides_of_its_rule():
     from se_ambulance.publish.evaluation_text import decide

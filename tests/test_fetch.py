@@ -116,9 +116,14 @@ def test_no_official_route_says_so(fake_root):
 
 
 def test_a_derived_file_whose_sources_cannot_be_reached_names_them_and_the_mirror(fake_root):
-    _edit_manifest(fake_root["root"], derived=True, derivation="rows of a big table", url=None,
-                   sources=[{"name": "csv", "url": "http://127.0.0.1:1/big.csv"}],  # nothing listens there
-                   derive={"function": "csv_rows_extract", "args": {}})
+    _edit_manifest(
+        fake_root["root"],
+        derived=True,
+        derivation="rows of a big table",
+        url=None,
+        sources=[{"name": "csv", "url": "http://127.0.0.1:1/big.csv"}],  # nothing listens there
+        derive={"function": "csv_rows_extract", "args": {}},
+    )
     with pytest.raises(FetchError) as e:
         ensure("demo", **QUIET)
     msg = str(e.value)
@@ -147,14 +152,20 @@ def server(fake_root, monkeypatch):
     routes = {"/aqi/": (page, {}), PINNED: (fake_root["payload"], {}), NEWER: (b"a,b\n1,2\n3,4\n", {})}
     s = _Server(routes)
     s.routes = routes
-    _edit_manifest(fake_root["root"], landing_page=f"{s.base}/aqi/", url=f"{s.base}{PINNED}",
-                   discover_pattern=r'href="([^"]*AmbSYS-to-[A-Za-z]+-\d{4}[^"]*\.csv)"')
+    _edit_manifest(
+        fake_root["root"],
+        landing_page=f"{s.base}/aqi/",
+        url=f"{s.base}{PINNED}",
+        discover_pattern=r'href="([^"]*AmbSYS-to-[A-Za-z]+-\d{4}[^"]*\.csv)"',
+    )
+
     # The demo file's "loader": a CSV with header a,b whose rows are numbers; it says its coverage.
     def check_demo(path):
         lines = path.read_text(encoding="utf-8").splitlines()
         if not lines or lines[0] != "a,b" or len(lines) < 2:
             raise DataError(f"{path} is not a demo table")
         return {"vintage": f"{len(lines) - 1} rows", "coverage": "demo coverage"}
+
     monkeypatch.setitem(validate.VALIDATORS, "demo", check_demo)
     yield s
     s.close()
@@ -199,7 +210,8 @@ def test_update_discovers_checks_and_records_a_new_vintage(fake_root, server):
     assert (ds.vintage, ds.coverage) == ("2 rows", "demo coverage")  # derived from the file itself
     prev = previous_vintages("demo")
     assert [(p.file, p.sha256, p.bytes, p.vintage, p.coverage, p.url) for p in prev] == [
-        (before.file, before.sha256, before.bytes, before.vintage, before.coverage, before.url)]
+        (before.file, before.sha256, before.bytes, before.vintage, before.coverage, before.url)
+    ]
     assert prev[0].replaced == ds.adopted
     # The recorded pin is now the one enforced, and the old file is still there.
     assert ensure("demo", **QUIET) == path
@@ -293,8 +305,9 @@ def test_a_staging_folder_in_use_by_another_fetch_is_never_removed(fake_root):
     import subprocess
     import sys
 
-    holder = subprocess.Popen([sys.executable, "-c", _KILLED_FETCH, "hold"], stdin=subprocess.PIPE,
-                              stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _KILLED_FETCH, "hold"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
     try:
         in_use = holder.stdout.readline().strip()
         ensure("demo", mirror=fake_root["mirror"], **QUIET)

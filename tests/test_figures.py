@@ -16,8 +16,14 @@ from se_ambulance.errors import BuildError
 from se_ambulance.publish import charts
 from se_ambulance.publish.charts import FOCUS_COLOUR, FOCUS_WIDTH, Field, figure, json_patch, read_figure
 from se_ambulance.publish.demand_figures import claim_path
-from se_ambulance.publish.figures import (_with_target, chart_label, handover_figure, response_figure,
-                                          response_frame, response_time_chart)
+from se_ambulance.publish.figures import (
+    _with_target,
+    chart_label,
+    handover_figure,
+    response_figure,
+    response_frame,
+    response_time_chart,
+)
 
 ORGS = {"RYD": "South East Coast (SECAmb)", "RYE": "South Central (SCAS)", "Eng": "England"}
 C2_CLAIMED_MINUTES = round(1811 / 60, 2)  # book/claims.yaml, c2-mean-2024-25: 30 minutes 11 seconds
@@ -28,8 +34,12 @@ def monthly(focus: str = "RYD") -> pd.DataFrame:
     """`performance.monthly_with_combined`'s shape: the focus organisation's rows first."""
     months = pd.date_range("2022-04-01", "2026-03-01", freq="MS")
     order = [focus] + [o for o in ORGS if o != focus]
-    rows = [{"org": o, "org_name": ORGS[o], "category": cat, "month": m, "mean": 600.0 + 60 * i + j, "p90": 1200.0 + j}
-            for i, o in enumerate(order) for cat in ("C1", "C1T", "C2", "C3") for j, m in enumerate(months)]
+    rows = [
+        {"org": o, "org_name": ORGS[o], "category": cat, "month": m, "mean": 600.0 + 60 * i + j, "p90": 1200.0 + j}
+        for i, o in enumerate(order)
+        for cat in ("C1", "C1T", "C2", "C3")
+        for j, m in enumerate(months)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -68,8 +78,13 @@ def test_the_focus_trust_is_drawn_last_dark_and_thick(focus):
     frame = response_frame(monthly(focus), "C2", focus, 2024)
     order = [chart_label(ORGS[focus])] + [chart_label(ORGS[o]) for o in ORGS if o != focus]
     spec = response_time_chart(frame, order, order[0], "The case").to_dict()
-    lines = [layer for layer in spec["spec"]["layer"] if (layer.get("mark") or {}).get("type") == "line"
-             and layer["encoding"].get("color") and "isValid" not in json.dumps(layer.get("transform"))]
+    lines = [
+        layer
+        for layer in spec["spec"]["layer"]
+        if (layer.get("mark") or {}).get("type") == "line"
+        and layer["encoding"].get("color")
+        and "isValid" not in json.dumps(layer.get("transform"))
+    ]
     assert len(lines) == 2
     others, top = lines
     assert top["mark"]["strokeWidth"] == FOCUS_WIDTH > others["mark"]["strokeWidth"]
@@ -99,8 +114,13 @@ def test_a_category_without_a_standard_says_so():
 def test_the_demand_claim_runs_a_decade_from_the_base_year_or_to_the_chart_end():
     def paths(base, horizon):
         years = range(base, horizon + 1)
-        return pd.DataFrame([{"year": y, "scenario": s, "incidents": 1000.0 + (y - base)} for s in ("Trend only", "Blended")
-                             for y in years])
+        return pd.DataFrame(
+            [
+                {"year": y, "scenario": s, "incidents": 1000.0 + (y - base)}
+                for s in ("Trend only", "Blended")
+                for y in years
+            ]
+        )
 
     full = paths(2025, 2035)
     line = claim_path(full, 2025, 2035, 0.20)
@@ -116,36 +136,57 @@ def test_the_demand_claim_runs_a_decade_from_the_base_year_or_to_the_chart_end()
 
 
 def test_the_pre_arp_standard_is_one_value_a_month():
-    frame = pd.DataFrame({"month": ["2011-04", "2011-04", "2011-05"], "series": ["A", "B", "A"], "share": [0.7, 0.8, 0.76]})
+    frame = pd.DataFrame(
+        {"month": ["2011-04", "2011-04", "2011-05"], "series": ["A", "B", "A"], "share": [0.7, 0.8, 0.76]}
+    )
     out = _with_target(frame)
-    assert out["target"].tolist()[0] == 0.75 and np.isnan(out["target"].tolist()[1]) and out["target"].tolist()[2] == 0.75
+    assert (
+        out["target"].tolist()[0] == 0.75 and np.isnan(out["target"].tolist()[1]) and out["target"].tolist()[2] == 0.75
+    )
 
 
 def test_the_handover_chart_draws_the_15_minute_expectation_or_says_there_is_no_data():
     act = pd.DataFrame({"handover_mean_s": [900.0, 1200.0]}, index=pd.to_datetime(["2024-01-01", "2024-02-01"]))
-    summary = {"months": 2, "first": act.index[0], "latest_month": act.index[-1], "latest_minutes": 20.0,
-               "share_over_15": 0.5}
+    summary = {
+        "months": 2,
+        "first": act.index[0],
+        "latest_month": act.index[-1],
+        "latest_minutes": 20.0,
+        "share_over_15": 0.5,
+    }
     html = handover_figure(act, summary, "SECAmb", "RYD", "AmbSYS").data
     _, meta = read_figure(html)
     assert meta["csv"].splitlines()[1].endswith(",15") and "15-minute expectation" in html
     assert handover_figure(act, summary | {"months": 0}, "SECAmb", "RYD", "AmbSYS").data == (
-        "SECAmb reports no handover times in AmbSYS.")
+        "SECAmb reports no handover times in AmbSYS."
+    )
 
 
 # --- the renderer -------------------------------------------------------------------------------------------
 
+
 def small_chart(data: pd.DataFrame):
     import altair as alt
 
-    return alt.Chart(data).mark_line().encode(x=charts.month_x(), y="minutes:Q",
-                                              tooltip=[Field("Minutes", "mmss").tooltip("minutes")])
+    return (
+        alt.Chart(data)
+        .mark_line()
+        .encode(x=charts.month_x(), y="minutes:Q", tooltip=[Field("Minutes", "mmss").tooltip("minutes")])
+    )
 
 
 def test_a_figure_carries_its_data_once_as_the_csv_it_offers():
     data = pd.DataFrame({"month": ["2024-01", "2024-02"], "minutes": [28.8333, 31.5], "note": ["a, b", 'say "x"']})
     fields = {"month": Field("Month", "month"), "minutes": Field("Mean, SECAmb", "mmss"), "note": Field("Note")}
-    html = figure(small_chart(data), name="t", title="Category 2: means + limits (£m)", units="Minutes",
-                  source="AmbSYS", alt_text="x" * 50, fields=fields).data
+    html = figure(
+        small_chart(data),
+        name="t",
+        title="Category 2: means + limits (£m)",
+        units="Minutes",
+        source="AmbSYS",
+        alt_text="x" * 50,
+        fields=fields,
+    ).data
     spec, meta = read_figure(html)
     assert meta["csv"] == data.to_csv(index=False, lineterminator="\n")
     # The download's headings are the plain titles with their units (times in decimal minutes, said so), and the
@@ -155,13 +196,15 @@ def test_a_figure_carries_its_data_once_as_the_csv_it_offers():
     assert html.count("28.8333") == 1  # not also as JSON records or a data URL
     source = [d for d in spec["data"] if d.get("name") == charts.CSV_DATA]
     assert source == [{"name": charts.CSV_DATA, "values": "", "format": {"type": "csv"}}] or (
-        len(source) == 1 and source[0]["values"] == "")
+        len(source) == 1 and source[0]["values"] == ""
+    )
     assert "seFormat(" in json.dumps(spec)  # the tooltip speaks m:ss through the page's format function
 
 
 def test_numbers_in_a_csv_are_read_back_as_numbers_and_gaps_as_gaps():
-    data = pd.DataFrame({"month": ["2024-01", "2024-02"], "minutes": [1.0, None], "flag": [True, False],
-                         "lower": [None, 2.0]})
+    data = pd.DataFrame(
+        {"month": ["2024-01", "2024-02"], "minutes": [1.0, None], "flag": [True, False], "lower": [None, 2.0]}
+    )
     assert charts._csv_type(data["minutes"]) == "number" and charts._csv_type(data["flag"]) == "boolean"
     assert charts._csv_type(data["lower"].astype(object)) == "number" and charts._csv_type(data["month"]) is None
 
@@ -170,10 +213,19 @@ def test_a_figure_refuses_a_numbers_table_that_names_missing_columns():
     data = pd.DataFrame({"month": ["2024-01"], "minutes": [1.0]})
     month, minutes = Field("Month", "month"), Field("Minutes", "mmss")
     with pytest.raises(BuildError, match="names columns the data does not have"):
-        figure(small_chart(data), name="t", title="T", units="U", source="S", alt_text="x" * 50,
-               fields={"month": month, "minutes": minutes, "minutes_typo": minutes})
+        figure(
+            small_chart(data),
+            name="t",
+            title="T",
+            units="U",
+            source="S",
+            alt_text="x" * 50,
+            fields={"month": month, "minutes": minutes, "minutes_typo": minutes},
+        )
     with pytest.raises(BuildError, match="give every column a Field.*; minutes has none"):
-        figure(small_chart(data), name="t", title="T", units="U", source="S", alt_text="x" * 50, fields={"month": month})
+        figure(
+            small_chart(data), name="t", title="T", units="U", source="S", alt_text="x" * 50, fields={"month": month}
+        )
     with pytest.raises(BuildError, match="needs a title, units, a source line and alt text"):
         figure(small_chart(data), name="t", title="T", units="", source="S", alt_text="x")
 
@@ -213,12 +265,15 @@ def test_a_faceted_figure_carries_its_stacked_layout_and_its_panel_count():
 
 # --- the site's tables and print margins ----------------------------------------------------------------------
 
+
 def test_every_table_gets_a_labelled_scrolling_wrapper_and_no_empty_header():
     from se_ambulance.publish.sphinx_ext import wrap_tables
 
-    body = ('<h2>Financial years<a class="headerlink" href="#f">#</a></h2>'
-            '<table><thead><tr><th></th><th>a</th></tr><tr><th class="x">&nbsp;</th><th>b</th></tr></thead></table>'
-            '<table><tr><td>1</td></tr></table><table><caption>Claims <em>now</em></caption></table>')
+    body = (
+        '<h2>Financial years<a class="headerlink" href="#f">#</a></h2>'
+        '<table><thead><tr><th></th><th>a</th></tr><tr><th class="x">&nbsp;</th><th>b</th></tr></thead></table>'
+        "<table><tr><td>1</td></tr></table><table><caption>Claims <em>now</em></caption></table>"
+    )
     out = wrap_tables(body)
     assert out.count('<div class="se-table-scroll" role="region" tabindex="0"') == 3
     assert 'aria-label="Table: Financial years"' in out and 'aria-label="Table: Financial years (2)"' in out
@@ -231,21 +286,36 @@ def test_every_printed_page_carries_title_edition_data_and_address():
     from se_ambulance.publish.sphinx_ext import print_style
     from se_ambulance.publish.stamp import Stamp
 
-    stamp = Stamp(title='A "quoted" title </style>', edition="Edition 2, 7 December 2026",
-                  data_to="AmbSYS data to April 2026", next_release="", address="https://example.org/book/",
-                  code_version="1")
+    stamp = Stamp(
+        title='A "quoted" title </style>',
+        edition="Edition 2, 7 December 2026",
+        data_to="AmbSYS data to April 2026",
+        next_release="",
+        address="https://example.org/book/",
+        code_version="1",
+    )
     css = print_style(stamp)
     assert css.startswith('<style media="print">@page {') and css.count("</style>") == 1
     # Title and edition in one margin box with a separator: two boxes ran together ("book  Draft").
-    assert r'A \"quoted\" title \3C /style> · Edition 2, 7 December 2026' in css and "@top-right" not in css
+    assert r"A \"quoted\" title \3C /style> · Edition 2, 7 December 2026" in css and "@top-right" not in css
     assert "AmbSYS data to April 2026 · https://example.org/book/" in css
     assert '"Page " counter(page) " of " counter(pages)' in css and "Built" not in css  # an edition: no build date
-    draft = print_style(Stamp(title="T", edition="Draft (not a published edition)", data_to="D", next_release="",
-                              address="A", code_version="1", built="7 December 2026"))
+    draft = print_style(
+        Stamp(
+            title="T",
+            edition="Draft (not a published edition)",
+            data_to="D",
+            next_release="",
+            address="A",
+            code_version="1",
+            built="7 December 2026",
+        )
+    )
     assert '"Built 7 December 2026 · " "Page " counter(page) " of " counter(pages)' in draft
 
 
 # --- one colour per organisation or series, across the book ----------------------------------------------------
+
 
 def test_an_organisation_has_one_colour_whatever_a_chart_calls_it():
     from se_ambulance.publish.charts import ENGLAND_COLOUR, GROUP_COLOUR, colour_of, colours
@@ -315,22 +385,29 @@ def test_every_organisation_and_series_keeps_one_colour_across_the_book():
     assert {org: c for org, c in by_org.items() if len(c) > 1} == {}
     org_colours = {next(iter(c)): org for org, c in by_org.items()}
     assert len(org_colours) == len(by_org), f"two organisations share a colour: {by_org}"
-    misused = {lab: v for lab, v in by_label.items() if organisation_of(lab) is None
-               and {c for c, _ in v} & set(org_colours)}
+    misused = {
+        lab: v for lab, v in by_label.items() if organisation_of(lab) is None and {c for c, _ in v} & set(org_colours)
+    }
     assert misused == {}, f"series that are not organisations in an organisation's colour: {misused}"
 
 
 # --- month axes and chapter 9's words ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("first", "last", "step"), [("2023-04", "2026-04", 12), ("2018-04", "2026-04", 24),
-                                                     ("2025-10", "2027-12", 6), ("2025-11", "2026-04", 3)])
+
+@pytest.mark.parametrize(
+    ("first", "last", "step"),
+    [("2023-04", "2026-04", 12), ("2018-04", "2026-04", 24), ("2025-10", "2027-12", 6), ("2025-11", "2026-04", 3)],
+)
 def test_a_month_axis_ticks_at_regular_months_from_april(first, last, step):
     months = pd.period_range(first, last, freq="M").strftime("%Y-%m")
     ticks = [pd.Timestamp(year=t.year, month=t.month, day=1) for t in charts.month_ticks(list(months))]
     gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(ticks, ticks[1:])}
     assert 2 <= len(ticks) <= 6 and gaps == {step}, (ticks, gaps)
-    assert all((t.month - 4) % step == 0 for t in ticks) and first <= ticks[0].strftime("%Y-%m") and (
-        ticks[-1].strftime("%Y-%m") <= last)
+    assert (
+        all((t.month - 4) % step == 0 for t in ticks)
+        and first <= ticks[0].strftime("%Y-%m")
+        and (ticks[-1].strftime("%Y-%m") <= last)
+    )
     axis = charts.month_x(axis_format="%b %Y", months=list(months)).to_dict()["axis"]
     assert len(axis["values"]) == len(ticks) and "tickCount" not in axis
     assert charts.month_x().to_dict()["axis"]["tickCount"] == {"interval": "year", "step": 1}  # yearly: each January
@@ -342,8 +419,9 @@ def test_chapter_9s_charts_name_the_group_and_the_outcomes_in_plain_words():
     from se_ambulance.publish import evaluation_figures as ef
 
     idx = pd.date_range("2025-01-01", periods=2, freq="MS")
-    fit = SimpleNamespace(actual=pd.Series([30.0, 31.0], idx), synthetic=pd.Series([29.0, 30.5], idx),
-                          treated="RYD+RYE")
+    fit = SimpleNamespace(
+        actual=pd.Series([30.0, 31.0], idx), synthetic=pd.Series([29.0, 30.5], idx), treated="RYD+RYE"
+    )
     study = SimpleNamespace(primary=SimpleNamespace(fit=fit))
     assert set(ef.synthetic_frame(study, "SCAS + SECAmb")["series"]) == {"SCAS + SECAmb (actual)", "Synthetic group"}
     assert "Southern group (actual)" in set(ef.synthetic_frame(study, "Southern group")["series"])

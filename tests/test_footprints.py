@@ -35,13 +35,16 @@ CCG_TOLERANCE = 0.03
 
 # --- synthetic: the apportionment ---------------------------------------------------------------
 
+
 def _synthetic():
     # Sub-ICB S1 lies in districts D1 (trust A) and D2 (trust B); S2 wholly in D3 (trust B).
-    lookup = pd.DataFrame({
-        "lsoa11_code": [f"E0100000{i}" for i in range(8)],
-        "sicbl22_code": ["S1", "S1", "S1", "S1", "S2", "S2", "S1", "S1"],
-        "ltla22_code": ["D1", "D1", "D1", "D2", "D3", "D3", "D4", "D4"],
-    })
+    lookup = pd.DataFrame(
+        {
+            "lsoa11_code": [f"E0100000{i}" for i in range(8)],
+            "sicbl22_code": ["S1", "S1", "S1", "S1", "S2", "S2", "S1", "S1"],
+            "ltla22_code": ["D1", "D1", "D1", "D2", "D3", "D3", "D4", "D4"],
+        }
+    )
     overlay = pd.DataFrame({"ltla_code": ["D1", "D2", "D3", "D4"], "amb_org_code": ["A", "B", "B", "B"]})
     # D4 is split by area; its LSOAs in S1 go to A by the piece rule.
     pieces = {("D4", "S1"): "A"}
@@ -61,8 +64,9 @@ def test_a_straddling_sub_icb_is_split_by_population_weight():
     # A: all of D1 (300) + all of D4 (200); B: all of D2 (100) → 5/6 and 1/6
     assert s1["A"] == pytest.approx(5 / 6) and s1["B"] == pytest.approx(1 / 6)
     assert shares.groupby(["subicb", "age_group"])["share"].sum().round(12).eq(1).all()
-    proj = pd.DataFrame([{"code": s, "year": 2030, "age_group": b, "population": 600.0}
-                         for s in ("S1", "S2") for b in AGE_BANDS])
+    proj = pd.DataFrame(
+        [{"code": s, "year": 2030, "age_group": b, "population": 600.0} for s in ("S1", "S2") for b in AGE_BANDS]
+    )
     a = fp.apportioned(proj, shares, ["A"])
     b = fp.apportioned(proj, shares, ["B"])
     assert a.loc[2030, "0-4"] == pytest.approx(500) and b.loc[2030, "0-4"] == pytest.approx(100 + 600)
@@ -70,8 +74,13 @@ def test_a_straddling_sub_icb_is_split_by_population_weight():
 
 
 def test_a_piece_that_counts_only_part_of_a_district_weighs_its_share_of_the_lsoas():
-    lookup = pd.DataFrame({"lsoa11_code": ["L1", "L2", "L3", "L4"], "sicbl22_code": ["S1", "S1", "S1", "S2"],
-                           "ltla22_code": ["D1", "D1", "D2", "D2"]})
+    lookup = pd.DataFrame(
+        {
+            "lsoa11_code": ["L1", "L2", "L3", "L4"],
+            "sicbl22_code": ["S1", "S1", "S1", "S2"],
+            "ltla22_code": ["D1", "D1", "D2", "D2"],
+        }
+    )
     overlay = pd.DataFrame({"ltla_code": ["D1", "D2"], "amb_org_code": ["A", "B"]})
     bands = pd.DataFrame(400.0, index=pd.Index(["D1", "D2"], name="district"), columns=AGE_BANDS)
     shares = fp.subicb_shares(fp.piece_weights(fp.lsoa_trusts(lookup, overlay, {}), bands))
@@ -89,6 +98,7 @@ def test_unknown_trust_codes_and_constructions_are_refused():
 
 # --- real data ----------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def real():
     subicb, region, la = load_subicb(), load_region(), load_la_85plus()
@@ -97,8 +107,7 @@ def real():
     lsoas = fp.lsoa_trusts(lookup, overlay)
     bands = fp.district_bands(mye)
     shares = fp.subicb_shares(fp.piece_weights(lsoas, bands))
-    return {"subicb": subicb, "region": region, "la": la, "lsoas": lsoas, "bands": bands, "shares": shares,
-            "mye": mye}
+    return {"subicb": subicb, "region": region, "la": la, "lsoas": lsoas, "bands": bands, "shares": shares, "mye": mye}
 
 
 @needs_data
@@ -150,8 +159,9 @@ def test_secamb_and_scas_keep_the_county_construction(real, code):
     today = pop.banded(pop.FOOTPRINTS[code], real["subicb"])
     pd.testing.assert_frame_equal(got.banded, today.astype(float), check_names=False)
     both = fp.footprint_population(["RYD", "RYE"], real["subicb"], real["shares"])
-    pd.testing.assert_frame_equal(both.banded, pop.banded(pop.FOOTPRINTS["GROUP"], real["subicb"]).astype(float),
-                                  check_names=False)
+    pd.testing.assert_frame_equal(
+        both.banded, pop.banded(pop.FOOTPRINTS["GROUP"], real["subicb"]).astype(float), check_names=False
+    )
 
 
 @needs_data
@@ -191,8 +201,9 @@ def test_85plus_growth_by_district_and_by_rural_urban_class(real):
     assert total == pytest.approx(growth["target_85"].sum() / growth["base_85"].sum() - 1)
     # The SECAmb counties' 85+ growth 2024-2034 is +48.0% (population/SOURCES.md); the districts'
     # estimates reproduce it apart from Rushmoor (in SECAmb's CCG footprint, not its counties).
-    secamb = fp.district_85plus_growth(d85, fp.footprint_districts(
-        geography.load_district_trust_overlay(2024), ["RYD"]), 2024, 2034)
+    secamb = fp.district_85plus_growth(
+        d85, fp.footprint_districts(geography.load_district_trust_overlay(2024), ["RYD"]), 2024, 2034
+    )
     counties = secamb[secamb["code"] != "E07000092"]
     assert counties["target_85"].sum() / counties["base_85"].sum() - 1 == pytest.approx(0.480, abs=0.002)
 
@@ -225,10 +236,12 @@ def test_the_pinned_geography_files_are_accepted(ds_id):
 def test_a_broken_geography_csv_is_refused(tmp_path, ds_id):
     text = _pinned(ds_id).read_text(encoding="utf-8-sig")
     header, first, *rest = text.splitlines()
-    for bad, message in [(text[: len(text) // 3].rsplit(",", 1)[0], "truncated|fields where the header"),
-                         (header + "\n", "no data rows"),
-                         (text.replace(CSV[ds_id], CSV[ds_id] + "_x", 1), "lacks required column"),
-                         ("\n".join([header, first, first, *rest[:5]]), "more than one row")]:
+    for bad, message in [
+        (text[: len(text) // 3].rsplit(",", 1)[0], "truncated|fields where the header"),
+        (header + "\n", "no data rows"),
+        (text.replace(CSV[ds_id], CSV[ds_id] + "_x", 1), "lacks required column"),
+        ("\n".join([header, first, first, *rest[:5]]), "more than one row"),
+    ]:
         path = tmp_path / "x.csv"
         path.write_text(bad)
         with pytest.raises(DataError, match=message):
@@ -245,8 +258,10 @@ def test_broken_geojson_is_refused(tmp_path):
     path.write_text(text.replace('"South Central"', '"Somewhere Else"'))
     with pytest.raises(DataError, match="not expected"):
         geography.read_trust_polygons(path)
-    path.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
-                    '{"site": "London"}, "geometry": {"type": "Polygon", "coordinates": '
-                    '[[[530000, 180000], [531000, 180000], [531000, 181000], [530000, 180000]]]}}]}')
+    path.write_text(
+        '{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+        '{"site": "London"}, "geometry": {"type": "Polygon", "coordinates": '
+        "[[[530000, 180000], [531000, 180000], [531000, 181000], [530000, 180000]]]}}]}"
+    )
     with pytest.raises(DataError, match="another projection"):
         geography.read_trust_polygons(path)

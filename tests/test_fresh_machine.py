@@ -20,40 +20,52 @@ from .support.builders import ROOT
 
 # --- the README's commands --------------------------------------------------------------------------------
 
+
 def test_ci_runs_the_readme_commands_a_reader_sees():
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = readme.two_commands_block(text)
     assert readme.commands(block) == ["export SE_AMBULANCE_DATA_MIRROR=../shared/data", "make book", "make test"]
     assert f"{readme.SECTION}\n\n```bash\n{block}```" in text  # the block right under the heading, whole
-    printed = subprocess.run([sys.executable, str(ROOT / "tests" / "support" / "readme.py")], capture_output=True,
-                             text=True, check=True).stdout
+    printed = subprocess.run(
+        [sys.executable, str(ROOT / "tests" / "support" / "readme.py")], capture_output=True, text=True, check=True
+    ).stdout
     assert printed == block
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert 'commands=$(python3 tests/support/readme.py README.md)' in ci and 'bash -e -o pipefail -c "$commands"' in ci
+    assert "commands=$(python3 tests/support/readme.py README.md)" in ci and 'bash -e -o pipefail -c "$commands"' in ci
 
 
 def test_ci_clones_into_a_path_with_spaces_and_non_ascii_letters():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
-    assert ci.index("make --no-print-directory lint") < ci.index("make --no-print-directory typecheck") \
-        < ci.index("git clone")  # the gates first
-    folders = [line.split("=", 1)[1].split("#")[0].strip().strip('"') for line in ci.splitlines()
-               if line.startswith(("parent=", "clone="))]
+    assert (
+        ci.index("make --no-print-directory lint")
+        < ci.index("make --no-print-directory typecheck")
+        < ci.index("git clone")
+    )  # the gates first
+    folders = [
+        line.split("=", 1)[1].split("#")[0].strip().strip('"')
+        for line in ci.splitlines()
+        if line.startswith(("parent=", "clone="))
+    ]
     assert len(folders) == 2
     for folder in folders:
         name = folder.rsplit("/", 1)[1]
         assert " " in name and not name.isascii(), folder
 
 
-@pytest.mark.parametrize("text, message", [
-    ("# Title\n\nno section\n", "has no section '## The two commands'"),
-    ("# T\n\n## The two commands\n\nText.\n\n## Next\n\n```bash\nmake x\n```\n", "has no ```bash code block"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("# Title\n\nno section\n", "has no section '## The two commands'"),
+        ("# T\n\n## The two commands\n\nText.\n\n## Next\n\n```bash\nmake x\n```\n", "has no ```bash code block"),
+    ],
+)
 def test_a_readme_without_the_block_is_named(text, message):
     with pytest.raises(ValueError, match=message):
         readme.two_commands_block(text)
 
 
 # --- one data mirror for every process ----------------------------------------------------------------------
+
 
 @pytest.fixture
 def mirror_beside(tmp_path, monkeypatch):
@@ -73,8 +85,14 @@ def test_a_relative_mirror_is_resolved_where_it_was_given_and_passed_on_absolute
     # a process started elsewhere (a kernel in notebooks/, a pytest worker) reads the same folder
     elsewhere = tmp_path / "work" / "notebooks"
     elsewhere.mkdir()
-    seen = subprocess.run([sys.executable, "-c", "from se_ambulance.data.fetch import mirror_dir; print(mirror_dir())"],
-                          cwd=elsewhere, capture_output=True, text=True, check=True, env={**os.environ}).stdout
+    seen = subprocess.run(
+        [sys.executable, "-c", "from se_ambulance.data.fetch import mirror_dir; print(mirror_dir())"],
+        cwd=elsewhere,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ},
+    ).stdout
     assert seen.strip() == str(mirror_beside.resolve())
 
 
@@ -113,9 +131,18 @@ def test_make_passes_the_mirror_on_absolute(tmp_path, given):
     passes a missing one on as given, for mirror_dir() to explain."""
     mirror = tmp_path / "Données partagées" / "data"
     mirror.mkdir(parents=True)
-    value = {"relative": os.path.relpath(mirror, ROOT), "absolute with spaces": str(mirror),
-             "missing": "../no such folder"}[given]
+    value = {
+        "relative": os.path.relpath(mirror, ROOT),
+        "absolute with spaces": str(mirror),
+        "missing": "../no such folder",
+    }[given]
     show = '_show_mirror: ; @printf "%s\\n" "$$SE_AMBULANCE_DATA_MIRROR"'
-    seen = subprocess.run(["make", "-s", "--no-print-directory", f"--eval={show}", "_show_mirror"], cwd=ROOT,
-                          env={**os.environ, MIRROR_ENV: value}, capture_output=True, text=True, check=True).stdout
+    seen = subprocess.run(
+        ["make", "-s", "--no-print-directory", f"--eval={show}", "_show_mirror"],
+        cwd=ROOT,
+        env={**os.environ, MIRROR_ENV: value},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     assert seen.rstrip("\n") == (value if given == "missing" else str(mirror))

@@ -24,16 +24,19 @@ def test_the_default_group_is_the_cases_and_las_scas_ships():
     assert (q.group.name, q.group.members) == ("LAS + SCAS", ["RRU", "RYE"])
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"group.members": ["RYE"]}, "at least 2"),
-    ({"group.members": ["RYE", "RYE"]}, "must not repeat"),
-    ({"group.members": ["RYE", "XXX"]}, "unknown trust code"),
-    ({"group.members": ["RYE", "Eng"]}, "unknown trust code"),
-    ({"group.name": ""}, "at least 1"),
-    ({"group.name": "x" * 61}, "at most 60"),
-    ({"group.name": "<b>LAS</b>"}, "plain-text name"),
-    ({"group.name": "LAS `code`"}, "plain-text name"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"group.members": ["RYE"]}, "at least 2"),
+        ({"group.members": ["RYE", "RYE"]}, "must not repeat"),
+        ({"group.members": ["RYE", "XXX"]}, "unknown trust code"),
+        ({"group.members": ["RYE", "Eng"]}, "unknown trust code"),
+        ({"group.name": ""}, "at least 1"),
+        ({"group.name": "x" * 61}, "at most 60"),
+        ({"group.name": "<b>LAS</b>"}, "plain-text name"),
+        ({"group.name": "LAS `code`"}, "plain-text name"),
+    ],
+)
 def test_bad_groups_are_refused_with_the_parameter_named(override, message):
     with pytest.raises(ParameterError, match=message) as e:
         load_params(overrides=override)
@@ -92,14 +95,19 @@ def test_the_outcome_gap_covers_every_pair_of_members():
 
     ambco = load_ambco()
     two = outcome_gap_table(outcomes.outcome_rates(ambco, ["RYD", "RYE"]), ["RYD", "RYE"])
-    assert list(two.columns) == ["Utstein group: South East Coast (SECAmb) − South Central (SCAS)",
-                                 "Utstein group: intervals overlap?",
-                                 "all arrests: South East Coast (SECAmb) − South Central (SCAS)",
-                                 "all arrests: intervals overlap?"]
+    assert list(two.columns) == [
+        "Utstein group: South East Coast (SECAmb) − South Central (SCAS)",
+        "Utstein group: intervals overlap?",
+        "all arrests: South East Coast (SECAmb) − South Central (SCAS)",
+        "all arrests: intervals overlap?",
+    ]
     three = outcome_gap_table(outcomes.outcome_rates(ambco, ["RYD", "RYE", "RRU"]), ["RYD", "RYE", "RRU"])
     pairs = {c.split(": ", 1)[1].split(",")[0] for c in three.columns}
-    assert pairs == {"South East Coast (SECAmb) − South Central (SCAS)", "South East Coast (SECAmb) − London (LAS)",
-                     "South Central (SCAS) − London (LAS)"}
+    assert pairs == {
+        "South East Coast (SECAmb) − South Central (SCAS)",
+        "South East Coast (SECAmb) − London (LAS)",
+        "South Central (SCAS) − London (LAS)",
+    }
     assert len(three.columns) == 12 and isinstance(three, pd.DataFrame)
 
 
@@ -141,8 +149,10 @@ def test_the_assumptions_page_lists_every_parameter_and_what_differs_from_the_ca
     assert differs.loc["demand.age_rates.85+", "this book"] == "5/8.5/8.5 (low/central/high)"
     assert differs.loc["demand.age_rates.85+", "canonical book"] == "5/7/8.5 (low/central/high)"
     assert set(differs.index) == {k for k, v in _leaves_changed(used, canonical)}
-    assert table.loc["group.members", "this book"] == "RYD, RYE" and table.loc["appraisal.group_turnover_m",
-                                                                                  "this book"] == "none"
+    assert (
+        table.loc["group.members", "this book"] == "RYD, RYE"
+        and table.loc["appraisal.group_turnover_m", "this book"] == "none"
+    )
 
 
 def _leaves_changed(used, canonical):

@@ -50,24 +50,32 @@ def write(tmp_path, content: bytes | str, name: str = "p.yaml"):
 def test_a_valid_file_loads(tmp_path):
     f = write(tmp_path, "\ufefffocus:\n  trust: RYE\n  comparators: [RYD, Eng]\nappraisal:\n  discount_rate: 0.035\n")
     assert load_yaml_mapping(f, "parameter file") == {
-        "focus": {"trust": "RYE", "comparators": ["RYD", "Eng"]}, "appraisal": {"discount_rate": 0.035}}
+        "focus": {"trust": "RYE", "comparators": ["RYD", "Eng"]},
+        "appraisal": {"discount_rate": 0.035},
+    }
     assert load_yaml_mapping(write(tmp_path, "", "empty.yaml")) == {}
 
 
-@pytest.mark.parametrize("content, message", [
-    (b"performance:\n  trust: R\xe9D\n", "is not UTF-8 text (byte 0xe9 at position 23); save it as UTF-8"),
-    ("focus:\n  trust: RYD\n  trust: RYE\n", "gives the key 'trust' twice (line 2 and line 3)"),
-    ("demand: {horizon_year: 2040}\ndemand: {base_year: 2020}\n", "gives the key 'demand' twice (line 1 and line 2)"),
-    ("appraisal:\n  discount_rate: .inf\n", "Parameter 'appraisal.discount_rate' = .inf"),
-    ("appraisal:\n  realisation: {low: 0.2, central: .nan, high: 0.9}\n", "'appraisal.realisation.central' = .nan"),
-    ("demand:\n  age_rates: {'85+': {low: -.inf, central: 1, high: 2}}\n", "'demand.age_rates.85+.low' = -.inf"),
-    ("x: [1, 2, 1.0e+999]\n", "Parameter 'x[2]' = .inf"),
-    ("base: &base {trust: RYD}\nperformance: *base\n", "uses a YAML anchor (&base) at line 1"),
-    ("performance: [1, 2\n", "is not valid YAML at line 2, column 1"),
-    ("- trust\n- RYE\n", "must be a YAML mapping of parameter names to values"),
-    ("x: " + "[" * 40 + "]" * 40 + "\n", "nests values more than 32 levels deep"),
-    ("x: !!python/object/apply:os.system [echo hi]\n", "is not valid YAML"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        (b"performance:\n  trust: R\xe9D\n", "is not UTF-8 text (byte 0xe9 at position 23); save it as UTF-8"),
+        ("focus:\n  trust: RYD\n  trust: RYE\n", "gives the key 'trust' twice (line 2 and line 3)"),
+        (
+            "demand: {horizon_year: 2040}\ndemand: {base_year: 2020}\n",
+            "gives the key 'demand' twice (line 1 and line 2)",
+        ),
+        ("appraisal:\n  discount_rate: .inf\n", "Parameter 'appraisal.discount_rate' = .inf"),
+        ("appraisal:\n  realisation: {low: 0.2, central: .nan, high: 0.9}\n", "'appraisal.realisation.central' = .nan"),
+        ("demand:\n  age_rates: {'85+': {low: -.inf, central: 1, high: 2}}\n", "'demand.age_rates.85+.low' = -.inf"),
+        ("x: [1, 2, 1.0e+999]\n", "Parameter 'x[2]' = .inf"),
+        ("base: &base {trust: RYD}\nperformance: *base\n", "uses a YAML anchor (&base) at line 1"),
+        ("performance: [1, 2\n", "is not valid YAML at line 2, column 1"),
+        ("- trust\n- RYE\n", "must be a YAML mapping of parameter names to values"),
+        ("x: " + "[" * 40 + "]" * 40 + "\n", "nests values more than 32 levels deep"),
+        ("x: !!python/object/apply:os.system [echo hi]\n", "is not valid YAML"),
+    ],
+)
 def test_hostile_parameter_files_are_refused_with_one_message(tmp_path, content, message):
     with pytest.raises(ParameterError) as e:
         load_yaml_mapping(write(tmp_path, content), "parameter file")
@@ -102,24 +110,34 @@ def test_a_huge_file_is_refused_unread(tmp_path):
         load_yaml_mapping(f)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("RYE", "RYE"), ("0.5", 0.5), ("2045", 2045), ("[RYD, Eng]", ["RYD", "Eng"]), ("", None),
-    ("{low: 0.2, central: 0.5, high: 0.9}", {"low": 0.2, "central": 0.5, "high": 0.9}),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("RYE", "RYE"),
+        ("0.5", 0.5),
+        ("2045", 2045),
+        ("[RYD, Eng]", ["RYD", "Eng"]),
+        ("", None),
+        ("{low: 0.2, central: 0.5, high: 0.9}", {"low": 0.2, "central": 0.5, "high": 0.9}),
+    ],
+)
 def test_set_values_parse_as_yaml(text, expected):
     assert parse_yaml_value(text, "k") == expected
 
 
-@pytest.mark.parametrize("text, message", [
-    (".inf", "Parameter 'appraisal.discount_rate' = .inf (from --set) is not a finite number"),
-    ("-.Inf", "= -.inf (from --set)"),
-    (".NaN", "= .nan (from --set)"),
-    ("{low: .nan, central: 1, high: 2}", "Parameter 'appraisal.discount_rate.low' = .nan"),
-    ("{a: 1, a: 2}", "gives the key 'a' twice"),
-    ("[&x 1, *x]", "uses a YAML anchor (&x)"),
-    ("[1, 2", "is not valid YAML"),
-    ("x" * 30_000, "a parameter value is at most"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (".inf", "Parameter 'appraisal.discount_rate' = .inf (from --set) is not a finite number"),
+        ("-.Inf", "= -.inf (from --set)"),
+        (".NaN", "= .nan (from --set)"),
+        ("{low: .nan, central: 1, high: 2}", "Parameter 'appraisal.discount_rate.low' = .nan"),
+        ("{a: 1, a: 2}", "gives the key 'a' twice"),
+        ("[&x 1, *x]", "uses a YAML anchor (&x)"),
+        ("[1, 2", "is not valid YAML"),
+        ("x" * 30_000, "a parameter value is at most"),
+    ],
+)
 def test_hostile_set_values_are_refused(text, message):
     with pytest.raises(ParameterError) as e:
         parse_yaml_value(text, "appraisal.discount_rate")
@@ -128,13 +146,19 @@ def test_hostile_set_values_are_refused(text, message):
 
 # --- a closed pipe, a full disk --------------------------------------------------------------------------
 
+
 def test_params_into_a_closed_pipe_exits_quietly():
     """`se-ambulance params | head -1`: the reader has gone; no BrokenPipeError traceback."""
     r, w = os.pipe()
     os.close(r)
     try:
-        proc = subprocess.run([sys.executable, "-m", "se_ambulance.pipeline.cli", "params"], stdout=w,
-                              stderr=subprocess.PIPE, text=True, timeout=120)
+        proc = subprocess.run(
+            [sys.executable, "-m", "se_ambulance.pipeline.cli", "params"],
+            stdout=w,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
     finally:
         os.close(w)
     assert proc.stderr == "" and proc.returncode == 141
@@ -142,16 +166,26 @@ def test_params_into_a_closed_pipe_exits_quietly():
 
 def test_params_into_head_prints_the_first_lines():
     # quoted: the interpreter's path may hold spaces or other letters (a clone in "~/Mes documents/…")
-    proc = subprocess.run(f"{shlex.quote(sys.executable)} -m se_ambulance.pipeline.cli params | head -n 2", shell=True,
-                          capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        f"{shlex.quote(sys.executable)} -m se_ambulance.pipeline.cli params | head -n 2",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert len(proc.stdout.splitlines()) == 2 and proc.stderr == ""
 
 
-@pytest.mark.parametrize("err, message", [
-    (OSError(errno.ENOSPC, "No space left on device", "/x/_build/notebooks/01.ipynb"),
-     "se-ambulance: error: the disk is full (/x/_build/notebooks/01.ipynb); free some space and run the command again."),
-    (OSError(errno.EROFS, "Read-only file system", "/x"), "se-ambulance: error: permission denied (/x)"),
-])
+@pytest.mark.parametrize(
+    "err, message",
+    [
+        (
+            OSError(errno.ENOSPC, "No space left on device", "/x/_build/notebooks/01.ipynb"),
+            "se-ambulance: error: the disk is full (/x/_build/notebooks/01.ipynb); free some space and run the command again.",
+        ),
+        (OSError(errno.EROFS, "Read-only file system", "/x"), "se-ambulance: error: permission denied (/x)"),
+    ],
+)
 def test_a_full_disk_is_one_line(monkeypatch, capsys, err, message):
     def full(**kwargs):
         raise err
@@ -197,6 +231,7 @@ def test_sigterm_during_a_command_exits_143(monkeypatch, capsys):
 
 # --- kernels: a clean log, and a retry for a port race only -------------------------------------------
 
+
 @pytest.mark.slow  # executes notebooks (starts kernels)
 def test_a_clean_chapter_leaves_a_clean_log(tmp_path, capfd):
     src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "print(x)")
@@ -207,9 +242,12 @@ def test_a_clean_chapter_leaves_a_clean_log(tmp_path, capfd):
 
 def test_kernel_stderr_drops_only_the_known_noise():
     capture = kernels.KernelStderr()
-    os.write(capture.fd, b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
-                         b"[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n"
-                         b"a real problem\n")
+    os.write(
+        capture.fd,
+        b"[IPKernelApp] WARNING | Kernel is running over TCP without encryption. All ...\n"
+        b"[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel.\n"
+        b"a real problem\n",
+    )
     assert capture.finish() == "a real problem"
 
 
@@ -243,8 +281,10 @@ def fake_papermill(monkeypatch, failures: list[tuple[BaseException, bytes]]):
     return calls
 
 
-PORT_TRACE = (b"Traceback (most recent call last):\n  File \"ipykernel/kernelapp.py\", in _bind_socket\n"
-              b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:51234')\n")
+PORT_TRACE = (
+    b'Traceback (most recent call last):\n  File "ipykernel/kernelapp.py", in _bind_socket\n'
+    b"zmq.error.ZMQError: Address already in use (addr='tcp://127.0.0.1:51234')\n"
+)
 
 
 def test_a_port_race_is_retried(tmp_path, monkeypatch, capsys):
@@ -276,8 +316,15 @@ def test_a_port_race_is_retried_a_couple_of_times_only(tmp_path, monkeypatch):
 def test_other_kernel_failures_are_not_retried(tmp_path, monkeypatch, capsys):
     import papermill
 
-    calls = fake_papermill(monkeypatch, [(RuntimeError("Kernel died before replying to kernel_info"),
-                                          b"ModuleNotFoundError: No module named 'ipykernel'\n")])
+    calls = fake_papermill(
+        monkeypatch,
+        [
+            (
+                RuntimeError("Kernel died before replying to kernel_info"),
+                b"ModuleNotFoundError: No module named 'ipykernel'\n",
+            )
+        ],
+    )
     src = write_notebook(tmp_path / "ch.ipynb", "x = 1")
     with pytest.raises(BuildError, match="Kernel died before replying"):
         build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=tmp_path)
@@ -293,6 +340,7 @@ def test_other_kernel_failures_are_not_retried(tmp_path, monkeypatch, capsys):
 
 
 # --- messages say what is allowed in words, not as a regular expression -------------------------------
+
 
 def test_a_bad_month_is_explained_as_yyyy_mm(capsys):
     assert main(["build", "--set", "demand.backtest_start=2023-13", "--out", "unused"]) == 2
@@ -314,6 +362,7 @@ def test_pipeline_messages_print_no_regular_expressions():
 
 
 # --- the browser tests' prerequisites: a message that says what to install, never a launcher's error --------
+
 
 def fake_chromium(folder, script: str | None, mode: int = 0o755):
     folder.mkdir(exist_ok=True)
@@ -337,7 +386,8 @@ def only_on_path(monkeypatch, tmp_path):
 def test_a_missing_chromium_is_named_with_what_to_install(only_on_path, capsys):
     assert browser_deps.chromium_problem() == (
         "Chromium is not installed: apt-get install chromium (Debian's package), or set SE_AMBULANCE_SKIP_BROWSER=1 "
-        "to skip the browser tests knowingly.")
+        "to skip the browser tests knowingly."
+    )
     assert browser_deps.main([]) == 1  # without --install it only reports
     err = capsys.readouterr().err
     assert err.startswith("make test: Chromium is not installed") and len(err.strip().splitlines()) == 1
@@ -369,8 +419,10 @@ def test_a_chromium_that_starts_is_no_problem_and_skipping_is_a_choice(only_on_p
 def test_a_launch_failure_is_one_line_with_what_to_do(only_on_path):
     fake_chromium(only_on_path, "#!/bin/sh\nexit 0\n")
     problem = browser_deps.launch_problem(RuntimeError("BrowserType.launch: spawn EACCES\nCall log: ..."))
-    assert problem.startswith(f"Chromium at {only_on_path / 'chromium'} did not start under Playwright "
-                              "(BrowserType.launch: spawn EACCES): reinstall it")
+    assert problem.startswith(
+        f"Chromium at {only_on_path / 'chromium'} did not start under Playwright "
+        "(BrowserType.launch: spawn EACCES): reinstall it"
+    )
     assert len(problem.splitlines()) == 1
 
 
@@ -388,13 +440,16 @@ def test_axe_core_must_be_the_pinned_version(tmp_path, monkeypatch):
 
 amb_project = test_data_update.amb_root  # a project with a small pinned AmbSYS (test_data_update's fixture)
 
+
 @pytest.mark.parametrize("given", ["", " ", ",", " , "])
 def test_an_atlas_of_no_trusts_is_refused_not_read_as_all_eleven(tmp_path, capsys, given):
     """`--trusts "$TRUSTS"` with the variable unset used to build all eleven trusts' books."""
     assert main(["atlas", "--out", str(tmp_path / "atlas"), "--trusts", given]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("se-ambulance: error: --trusts names no trust; give trust codes separated by commas "
-                          "(e.g. --trusts RX7,RYD), or leave --trusts out for all 11 trusts; allowed: R1F = Isle of Wight")
+    assert err.startswith(
+        "se-ambulance: error: --trusts names no trust; give trust codes separated by commas "
+        "(e.g. --trusts RX7,RYD), or leave --trusts out for all 11 trusts; allowed: R1F = Isle of Wight"
+    )
     assert not (tmp_path / "atlas").exists()
 
 
@@ -413,7 +468,9 @@ def test_a_full_disk_while_copying_names_the_file_being_written(tmp_path, monkey
     monkeypatch.setattr(build_mod, "build", lambda **kwargs: shutil.copyfile(src, dest))
     assert main(["build"]) == 2
     err = capsys.readouterr().err
-    assert err == f"se-ambulance: error: the disk is full (writing {dest}); free some space and run the command again.\n"
+    assert (
+        err == f"se-ambulance: error: the disk is full (writing {dest}); free some space and run the command again.\n"
+    )
 
 
 def test_a_failed_move_names_both_files(monkeypatch, capsys):
@@ -513,8 +570,9 @@ def test_a_chapter_runs_in_its_folder_without_moving_this_process(tmp_path):
     src = write_notebook(tmp_path / "ch.ipynb", "x = 1", "import os, time; print(os.getcwd()); time.sleep(2)")
     before, seen = os.getcwd(), set()
     done = threading.Event()
-    worker = threading.Thread(target=lambda: (build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=folder),
-                                              done.set()))
+    worker = threading.Thread(
+        target=lambda: (build_mod.execute_chapter(src, tmp_path / "out.ipynb", {}, cwd=folder), done.set())
+    )
     worker.start()
     while not done.is_set() and worker.is_alive():
         seen.add(os.getcwd())

@@ -35,8 +35,13 @@ def comparable(nb) -> list[list[dict]]:
                     continue
                 outputs.append({"output_type": "stream", "name": o["name"], "text": o["text"]})
             else:
-                outputs.append({"output_type": o["output_type"], "data": dict(o.get("data", {})),
-                                "metadata": dict(o.get("metadata", {}))})
+                outputs.append(
+                    {
+                        "output_type": o["output_type"],
+                        "data": dict(o.get("data", {})),
+                        "metadata": dict(o.get("metadata", {})),
+                    }
+                )
         cells.append(outputs)
     return cells
 
@@ -45,8 +50,11 @@ def comparable(nb) -> list[list[dict]]:
 def test_a_chapter_in_process_shows_what_it_shows_in_a_kernel(tmp_path):
     params = load_params(overrides={"focus.trust": "RX7"})
     parameters = build_mod.chapter_parameters(CHAPTER, params)
-    kernel = build_mod.normalise(build_mod.nbformat.read(
-        build_mod.execute_chapter(CHAPTER, tmp_path / CHAPTER.name, parameters, cwd=CHAPTER.parent), as_version=4))
+    kernel = build_mod.normalise(
+        build_mod.nbformat.read(
+            build_mod.execute_chapter(CHAPTER, tmp_path / CHAPTER.name, parameters, cwd=CHAPTER.parent), as_version=4
+        )
+    )
     in_process = executed_notebook(CHAPTER, parameters)
 
     expected, got = comparable(kernel), comparable(in_process)

@@ -30,6 +30,7 @@ def analysis():
 
 # --- what the real chapters read ------------------------------------------------------------------------------
 
+
 def test_each_chapter_reads_the_datasets_its_code_reaches(analysis):
     """Read by hand from the chapters' code; the build also checks each read at run time (test_warm.py)."""
     assert analysis["02_signals_and_drivers"].datasets == {"ambsys"}
@@ -50,8 +51,12 @@ def test_the_claims_each_chapter_shows(analysis):
     assert analysis["00_introduction"].reads_claims and analysis["00_introduction"].claim_ids is EVERY
     assert analysis["06_claims"].claim_ids is EVERY
     assert analysis["03_before_arp_and_outcomes"].claim_ids == {"outcomes-vary"}
-    assert analysis["01_performance"].claim_ids == {"c1-mean-2024-25", "c2-mean-2024-25", "c1-standard",
-                                                    "c2-standard"}  # a name bound to a literal list
+    assert analysis["01_performance"].claim_ids == {
+        "c1-mean-2024-25",
+        "c2-mean-2024-25",
+        "c1-standard",
+        "c2-standard",
+    }  # a name bound to a literal list
     assert analysis["05_appraisal"].claim_ids == {"efficiencies-10m", "wider-benefits-80m"}
     for stem in ("02_signals_and_drivers", "07_sources", "08_assumptions", "09_evaluation"):
         assert not analysis[stem].reads_claims, stem
@@ -60,8 +65,13 @@ def test_the_claims_each_chapter_shows(analysis):
 def test_modules_are_the_import_closure(analysis):
     """A module the chapter imports, one it imports, and the packages above them; not one nothing imports."""
     demand = analysis["04_demand"].modules
-    assert {"se_ambulance", "se_ambulance.analysis", "se_ambulance.analysis.forecast",
-            "se_ambulance.data.fetch", "se_ambulance.errors"} <= set(demand)
+    assert {
+        "se_ambulance",
+        "se_ambulance.analysis",
+        "se_ambulance.analysis.forecast",
+        "se_ambulance.data.fetch",
+        "se_ambulance.errors",
+    } <= set(demand)
     assert "se_ambulance.analysis.before_arp" not in demand
     assert "se_ambulance.analysis.before_arp" in analysis["03_before_arp_and_outcomes"].modules
     # data.validate loads the loaders by name for `fetch --update`: code every loader's reader depends on
@@ -84,24 +94,30 @@ def test_every_import_grimp_finds_is_found_here():
 
 # --- the rules, on small code ---------------------------------------------------------------------------------
 
+
 def facts_of(tmp_path: Path, source: str) -> inputs_mod.Inputs:
     nb = write_notebook(tmp_path / "ch.ipynb", "x = 1", source)
     return Analyser(ROOT).chapter(nb)
 
 
-@pytest.mark.parametrize("source, datasets", [
-    ("from se_ambulance.data.ambco import load_ambco\nload_ambco()", {"ambco"}),
-    ("from se_ambulance.data import ambco\nambco.load_ambco()", {"ambco"}),
-    ("import se_ambulance.data.ambco\nse_ambulance.data.ambco.load_ambco()", {"ambco"}),
-    ("from se_ambulance.data.ambco import MEASURES\nprint(MEASURES)", set()),  # a constant reads nothing
-    ("from se_ambulance.data.manifest import source_line\nsource_line('pre_arp')", {"pre_arp"}),
-    ("from se_ambulance.data.fetch import ensure\nensure('ar' + 'p_dates')", EVERY),  # a computed id
-    ("from se_ambulance.data.manifest import load_manifest\nload_manifest()['ambsys'].vintage", {"ambsys"}),
-    ("from se_ambulance.data.manifest import load_manifest\nlen(load_manifest())", EVERY),
-    ("from se_ambulance.data.geography import load_district_trust_overlay\nload_district_trust_overlay(2024)",
-     {"district_trust_overlay_2021", "district_trust_overlay_2024"}),  # one entry of a literal table: any
-    ("from se_ambulance.data import ambco as m\nf = m\nf.load_ambco()", {"ambco"}),  # the module object, whole
-])
+@pytest.mark.parametrize(
+    "source, datasets",
+    [
+        ("from se_ambulance.data.ambco import load_ambco\nload_ambco()", {"ambco"}),
+        ("from se_ambulance.data import ambco\nambco.load_ambco()", {"ambco"}),
+        ("import se_ambulance.data.ambco\nse_ambulance.data.ambco.load_ambco()", {"ambco"}),
+        ("from se_ambulance.data.ambco import MEASURES\nprint(MEASURES)", set()),  # a constant reads nothing
+        ("from se_ambulance.data.manifest import source_line\nsource_line('pre_arp')", {"pre_arp"}),
+        ("from se_ambulance.data.fetch import ensure\nensure('ar' + 'p_dates')", EVERY),  # a computed id
+        ("from se_ambulance.data.manifest import load_manifest\nload_manifest()['ambsys'].vintage", {"ambsys"}),
+        ("from se_ambulance.data.manifest import load_manifest\nlen(load_manifest())", EVERY),
+        (
+            "from se_ambulance.data.geography import load_district_trust_overlay\nload_district_trust_overlay(2024)",
+            {"district_trust_overlay_2021", "district_trust_overlay_2024"},
+        ),  # one entry of a literal table: any
+        ("from se_ambulance.data import ambco as m\nf = m\nf.load_ambco()", {"ambco"}),  # the module object, whole
+    ],
+)
 def test_dataset_reads(tmp_path, source, datasets):
     assert facts_of(tmp_path, source).datasets == datasets
 
@@ -116,15 +132,19 @@ def test_a_computed_module_name_imports_every_module_named_or_all(tmp_path):
     shutil.copytree(ROOT / "src" / "se_ambulance", pkg_dir, ignore=shutil.ignore_patterns("__pycache__"))
     (pkg_dir / "reference" / "loader.py").write_text(
         "import importlib\nTABLE = {'a': 'se_ambulance.reference.orgs:x'}\n"
-        "def load(k):\n    return importlib.import_module(TABLE[k].split(':')[0])\n", encoding="utf-8")
+        "def load(k):\n    return importlib.import_module(TABLE[k].split(':')[0])\n",
+        encoding="utf-8",
+    )
     (pkg_dir / "reference" / "anything.py").write_text(
-        "import importlib\ndef load(name):\n    return importlib.import_module(name)\n", encoding="utf-8")
+        "import importlib\ndef load(name):\n    return importlib.import_module(name)\n", encoding="utf-8"
+    )
     pkg = Analyser(ROOT, package_dir=pkg_dir).package
     assert pkg.module("se_ambulance.reference.loader").loads_by_name == {"se_ambulance.reference.orgs"}
     assert pkg.module("se_ambulance.reference.anything").loads_by_name == set(pkg.paths)
 
 
 # --- what a build re-executes -----------------------------------------------------------------------------------
+
 
 def without_a_kernel(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> Path:
     from papermill.iorw import load_notebook_node
@@ -154,11 +174,20 @@ def project(tmp_path, monkeypatch):
     monkeypatch.setenv("SE_AMBULANCE_WARM_KERNELS", "0")
     monkeypatch.setattr(build_mod, "Analyser", lambda r: Analyser(r, package_dir=package))
     executed: list[str] = []
-    monkeypatch.setattr(build_mod, "execute_chapter",
-                        lambda *a, **k: executed.append(a[0].stem) or without_a_kernel(*a, **k))
-    claims = {"c1-mean-2024-25": "a", "outcomes-vary": "b", "efficiencies-10m": "c", "wider-benefits-80m": "d",
-              "over-85-rise-2034": "e", "demand-rise-decade": "f", "c2-mean-2024-25": "g", "c1-standard": "h",
-              "c2-standard": "i"}
+    monkeypatch.setattr(
+        build_mod, "execute_chapter", lambda *a, **k: executed.append(a[0].stem) or without_a_kernel(*a, **k)
+    )
+    claims = {
+        "c1-mean-2024-25": "a",
+        "outcomes-vary": "b",
+        "efficiencies-10m": "c",
+        "wider-benefits-80m": "d",
+        "over-85-rise-2034": "e",
+        "demand-rise-decade": "f",
+        "c2-mean-2024-25": "g",
+        "c1-standard": "h",
+        "c2-standard": "i",
+    }
     registers: list[dict] = []
     monkeypatch.setattr(build_mod, "compute_register", lambda areas, server: registers.append(areas) or dict(claims))
 
@@ -181,14 +210,17 @@ def test_nothing_changed_nothing_runs_not_even_the_register(project):
     assert len(project["registers"]) == 1  # its results are known from the last build with the same inputs
 
 
-@pytest.mark.parametrize("module, chapters", [
-    ("analysis/before_arp.py", ["03_before_arp_and_outcomes"]),
-    ("publish/appraisal_figures.py", ["05_appraisal"]),
-    ("publish/evaluation_power.py", ["09_evaluation"]),
-    ("claims/assumptions.py", ["05_appraisal", "08_assumptions"]),
-    ("pipeline/cli.py", []),  # no chapter imports the command line
-    ("pipeline/executed.py", ALL),  # how every chapter's notebook is written
-])
+@pytest.mark.parametrize(
+    "module, chapters",
+    [
+        ("analysis/before_arp.py", ["03_before_arp_and_outcomes"]),
+        ("publish/appraisal_figures.py", ["05_appraisal"]),
+        ("publish/evaluation_power.py", ["09_evaluation"]),
+        ("claims/assumptions.py", ["05_appraisal", "08_assumptions"]),
+        ("pipeline/cli.py", []),  # no chapter imports the command line
+        ("pipeline/executed.py", ALL),  # how every chapter's notebook is written
+    ],
+)
 def test_an_edited_module_re_runs_only_the_chapters_that_import_it(project, module, chapters):
     project["build"]()
     with (project["package"] / module).open("a", encoding="utf-8") as fh:
@@ -203,16 +235,31 @@ def set_pin(root: Path, dataset: str, sha: str) -> None:
     path.write_text(text.replace(old, sha), encoding="utf-8")
 
 
-@pytest.mark.parametrize("dataset, chapters", [
-    ("pre_arp", ["03_before_arp_and_outcomes", "07_sources"]),
-    ("trust_polygons", ["01_performance", "07_sources"]),
-    # A new AmbSYS release, its claim results unchanged: the chapters that read AmbSYS (the front page's standards
-    # and evaluation among them), the sources page, and the claims page (which recomputes the register on the
-    # previous release), and the assumptions page (its parameters table checks the evaluation's start against the
-    # release's last month); not outcomes.
-    ("ambsys", ["00_introduction", "01_performance", "02_signals_and_drivers", "04_demand", "05_appraisal", "06_claims",
-                "07_sources", "08_assumptions", "09_evaluation"]),
-])
+@pytest.mark.parametrize(
+    "dataset, chapters",
+    [
+        ("pre_arp", ["03_before_arp_and_outcomes", "07_sources"]),
+        ("trust_polygons", ["01_performance", "07_sources"]),
+        # A new AmbSYS release, its claim results unchanged: the chapters that read AmbSYS (the front page's standards
+        # and evaluation among them), the sources page, and the claims page (which recomputes the register on the
+        # previous release), and the assumptions page (its parameters table checks the evaluation's start against the
+        # release's last month); not outcomes.
+        (
+            "ambsys",
+            [
+                "00_introduction",
+                "01_performance",
+                "02_signals_and_drivers",
+                "04_demand",
+                "05_appraisal",
+                "06_claims",
+                "07_sources",
+                "08_assumptions",
+                "09_evaluation",
+            ],
+        ),
+    ],
+)
 def test_a_new_pin_re_runs_only_the_chapters_that_read_it(project, dataset, chapters):
     project["build"]()
     set_pin(project["root"], dataset, "a" * 64)
@@ -241,12 +288,16 @@ def test_a_chapter_reading_data_the_analysis_cannot_see_stops_the_build(tmp_path
     """The warm kernel records the pinned files a chapter opens (test_warm.py runs it for real); here, the check."""
     nb = write_notebook(tmp_path / "ch.ipynb", "x = 1", "open('data/raw/AmbCO.csv').read()")
     analyser = Analyser(ROOT)
-    plan = build_mod.Plan(build_mod.ChapterJob(nb, load_params(), tmp_path / "out.ipynb", tmp_path), {},
-                          analyser.chapter(nb), None)
+    plan = build_mod.Plan(
+        build_mod.ChapterJob(nb, load_params(), tmp_path / "out.ipynb", tmp_path), {}, analyser.chapter(nb), None
+    )
     staged = tmp_path / "x-ch.ipynb"
     build_mod.reads_log(staged).write_text("AmbCO.csv\n", encoding="utf-8")
-    with pytest.raises(build_mod.BuildError, match=r"ch.ipynb read data/raw/AmbCO.csv \(the pinned file of dataset "
-                                                   r"'ambco'\).*did not find that read"):
+    with pytest.raises(
+        build_mod.BuildError,
+        match=r"ch.ipynb read data/raw/AmbCO.csv \(the pinned file of dataset "
+        r"'ambco'\).*did not find that read",
+    ):
         build_mod.check_reads(plan, staged, analyser)
     build_mod.reads_log(staged).write_text("", encoding="utf-8")
     build_mod.check_reads(plan, staged, analyser)  # nothing read: nothing to say
@@ -258,8 +309,14 @@ def test_the_register_runs_beside_the_first_chapters(project, monkeypatch):
 
     events: list[str] = []
     started = threading.Event()
-    readers = {"00_introduction", "01_performance", "03_before_arp_and_outcomes", "04_demand", "05_appraisal",
-               "06_claims"}
+    readers = {
+        "00_introduction",
+        "01_performance",
+        "03_before_arp_and_outcomes",
+        "04_demand",
+        "05_appraisal",
+        "06_claims",
+    }
     execute = build_mod.execute_chapter
 
     def chapter(nb_in, *a, **k):
@@ -279,4 +336,4 @@ def test_the_register_runs_beside_the_first_chapters(project, monkeypatch):
     project["build"]()
     done = events.index("register done")
     assert set(events[:done]) <= set(ALL) - readers and events[:done]
-    assert readers <= set(events[done + 1:])
+    assert readers <= set(events[done + 1 :])

@@ -37,8 +37,9 @@ def test_rings_are_rewound_clockwise_with_counter_clockwise_holes():
 def test_an_enclave_and_the_hole_round_it_are_both_wound_for_vega():
     # Cambridge inside South Cambridgeshire: one closed arc serves as an exterior and a hole.
     outer = Polygon(box(0, 0, 3, 3).exterior.coords, [box(1, 1, 2, 2).exterior.coords])
-    topo = geometry.prepare_topology(["ring", "enclave"], [outer, box(1, 1, 2, 2)], tolerance=0, quantize=1e3,
-                                     min_area=0)
+    topo = geometry.prepare_topology(
+        ["ring", "enclave"], [outer, box(1, 1, 2, 2)], tolerance=0, quantize=1e3, min_area=0
+    )
     rings = geometry.ring_orientations(topo)
     assert rings.loc[rings["ring"] == 0, "clockwise"].all()
     assert not rings.loc[rings["ring"] > 0, "clockwise"].any()
@@ -49,8 +50,9 @@ def built():
     trusts, districts = geography.load_trust_polygons(), geography.load_district_boundaries()
     topo, labels = geometry.trust_topology(trusts, districts)
     lsoas = fp.lsoa_trusts(geography.load_lsoa_subicb_lookup(), geography.load_district_trust_overlay(2021))
-    d85 = fp.district_85plus(load_subicb(), load_la_85plus(), lsoas, geography.load_district_population_2020(),
-                             [2024, 2035])
+    d85 = fp.district_85plus(
+        load_subicb(), load_la_85plus(), lsoas, geography.load_district_population_2020(), [2024, 2035]
+    )
     members = fp.footprint_districts(geography.load_district_trust_overlay(2024), ["RYD", "RYE"])
     growth = fp.district_85plus_growth(d85, members, 2024, 2035, geography.load_rural_urban())
     dtopo, _ = geometry.district_topology(districts, members["code"])
@@ -162,11 +164,16 @@ def _label_boxes(svg: str, font_px: float) -> dict[str, tuple[float, float, floa
 def test_no_two_trust_labels_overprint_on_a_phone_or_in_print(built, width):
     vlc = pytest.importorskip("vl_convert")
     chart = maps.trust_map("RYD", ["RYD", "RYE"], built["topo"], built["labels"]).properties(
-        width=width, height=round(width * maps.HEIGHT / maps.WIDTH))
+        width=width, height=round(width * maps.HEIGHT / maps.WIDTH)
+    )
     boxes = _label_boxes(vlc.vegalite_to_svg(chart.to_dict()), 11)
     assert {"SCAS", "LAS", "SECAmb", "Isle of Wight"} <= set(boxes), boxes
-    clash = [(a, b) for i, (a, p) in enumerate(boxes.items()) for b, q in list(boxes.items())[i + 1:]
-             if p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]]
+    clash = [
+        (a, b)
+        for i, (a, p) in enumerate(boxes.items())
+        for b, q in list(boxes.items())[i + 1 :]
+        if p[0] < q[2] and q[0] < p[2] and p[1] < q[3] and q[1] < p[3]
+    ]
     assert clash == [], f"labels overprint at {width} px: {clash}"
 
 

@@ -15,7 +15,8 @@ GOLDEN = Path(__file__).parent / "golden" / "fy_means.csv"
 
 def monthly_frame(rows):
     return pd.DataFrame(rows, columns=["org", "category", "month", "count", "total", "mean", "p90"]).assign(
-        month=lambda d: pd.to_datetime(d["month"]))
+        month=lambda d: pd.to_datetime(d["month"])
+    )
 
 
 def test_financial_year_runs_april_to_march():
@@ -25,8 +26,7 @@ def test_financial_year_runs_april_to_march():
 
 def test_pooled_mean_is_incident_weighted_not_an_average_of_means():
     # Month 1: 10 incidents, 1000 s total (mean 100). Month 2: 90 incidents, 18000 s (mean 200).
-    m = monthly_frame([("X", "C2", "2024-04-01", 10, 1000, 100, 150),
-                       ("X", "C2", "2024-05-01", 90, 18000, 200, 300)])
+    m = monthly_frame([("X", "C2", "2024-04-01", 10, 1000, 100, 150), ("X", "C2", "2024-05-01", 90, 18000, 200, 300)])
     fy = metrics.pooled_by_financial_year(m).iloc[0]
     assert fy["mean"] == pytest.approx(19000 / 100)  # 190, not (100 + 200) / 2 = 150
     assert fy["p90"] == pytest.approx((150 * 10 + 300 * 90) / 100)
@@ -36,9 +36,13 @@ def test_pooled_mean_is_incident_weighted_not_an_average_of_means():
 
 
 def test_combine_orgs_pools_by_incidents_and_drops_months_one_org_lacks():
-    m = monthly_frame([("A", "C1", "2024-04-01", 10, 4000, 400, 700),
-                       ("B", "C1", "2024-04-01", 30, 18000, 600, 900),
-                       ("A", "C1", "2024-05-01", 10, 4000, 400, 700)])  # B has no May
+    m = monthly_frame(
+        [
+            ("A", "C1", "2024-04-01", 10, 4000, 400, 700),
+            ("B", "C1", "2024-04-01", 30, 18000, 600, 900),
+            ("A", "C1", "2024-05-01", 10, 4000, 400, 700),
+        ]
+    )  # B has no May
     out = metrics.combine_orgs(m, ["A", "B"], "AB")
     assert len(out) == 1
     row = out.iloc[0]
@@ -48,8 +52,12 @@ def test_combine_orgs_pools_by_incidents_and_drops_months_one_org_lacks():
 
 
 def test_standards_met_counts_months_at_or_within_the_standard():
-    m = monthly_frame([("X", "C1", "2024-04-01", 1, 420, 420, 900),   # mean = 7:00 exactly: met
-                       ("X", "C1", "2024-05-01", 1, 421, 421, 901)])  # both just over: not met
+    m = monthly_frame(
+        [
+            ("X", "C1", "2024-04-01", 1, 420, 420, 900),  # mean = 7:00 exactly: met
+            ("X", "C1", "2024-05-01", 1, 421, 421, 901),
+        ]
+    )  # both just over: not met
     met = metrics.months_meeting_standards(m).set_index("statistic")
     assert met.loc["mean", "met"] == 1 and met.loc["mean", "months"] == 2
     assert met.loc["p90", "met"] == 1 and met.loc["p90", "standard"] == 900
@@ -89,8 +97,9 @@ def test_seasonal_profile_and_winter_words():
     from se_ambulance.publish.tables import winter_words
 
     months = pd.date_range("2018-04-01", "2020-03-01", freq="MS")  # two complete financial years
-    m = pd.DataFrame({"month": months, "count": 10.0,
-                      "total": [1200.0 if d.month in (12, 1, 2) else 1000.0 for d in months]})
+    m = pd.DataFrame(
+        {"month": months, "count": 10.0, "total": [1200.0 if d.month in (12, 1, 2) else 1000.0 for d in months]}
+    )
     profile = activity.seasonal_profile(m, exclude_covid=False)
     assert profile.loc["Jan", "mean"] == 120 and profile.loc["Jul", "mean"] == 100
     assert profile.loc["Jan", "years"] == 2
@@ -102,8 +111,11 @@ def test_outcome_rates_have_wilson_intervals_and_a_computed_verdict():
     from se_ambulance.analysis import outcomes
 
     months = pd.date_range("2015-04-01", periods=12, freq="MS")
-    rows = [{"org": o, "month": m, "measure": "survival_all", "numerator": k, "denominator": 100}
-            for o, k in (("A", 5), ("B", 15)) for m in months]
+    rows = [
+        {"org": o, "month": m, "measure": "survival_all", "numerator": k, "denominator": 100}
+        for o, k in (("A", 5), ("B", 15))
+        for m in months
+    ]
     rates = outcomes.outcome_rates(pd.DataFrame(rows), ["A", "B"])
     a = rates[rates.org == "A"].iloc[0]
     assert a["rate"] == pytest.approx(60 / 1200)
@@ -114,10 +126,14 @@ def test_outcome_rates_have_wilson_intervals_and_a_computed_verdict():
 
 
 def test_interim_c2_target_counts_only_the_years_it_applied():
-    m = monthly_frame([("X", "C2", "2022-05-01", 1, 1700, 1700, 3000),   # 2022/23: no interim target
-                       ("X", "C2", "2023-05-01", 1, 1700, 1700, 3000),   # 2023/24, met
-                       ("X", "C2", "2024-05-01", 1, 1700, 1700, 3000),   # 2024/25 (kept in the plans), met
-                       ("X", "C2", "2025-05-01", 1, 1900, 1900, 3000)])  # 2025/26, missed
+    m = monthly_frame(
+        [
+            ("X", "C2", "2022-05-01", 1, 1700, 1700, 3000),  # 2022/23: no interim target
+            ("X", "C2", "2023-05-01", 1, 1700, 1700, 3000),  # 2023/24, met
+            ("X", "C2", "2024-05-01", 1, 1700, 1700, 3000),  # 2024/25 (kept in the plans), met
+            ("X", "C2", "2025-05-01", 1, 1900, 1900, 3000),
+        ]
+    )  # 2025/26, missed
     out = metrics.months_meeting_interim_c2(m).iloc[0]
     assert out["months"] == 3 and out["met"] == 2 and out["standard"] == 1800
 

@@ -34,6 +34,7 @@ def hidden(folder: Path) -> list[str]:
 
 # --- 1. all-or-nothing: a failed chapter replaces no notebook ------------------------------------------
 
+
 @pytest.mark.slow  # executes notebooks (starts kernels)
 def test_a_failed_chapter_replaces_none_of_the_notebooks(tmp_path):
     src = tmp_path / "src"
@@ -58,9 +59,19 @@ def test_notebooks_are_replaced_together_when_every_chapter_succeeds(tmp_path, m
     (out / nbs[0].name).write_text("committed")
     promoted = []
     real = staging.promote
-    monkeypatch.setattr(staging, "promote", lambda pairs: promoted.append(
-        [(s.parent.parent.name, d.parent.name, s.is_file(), d.is_file() and d.read_text() == "committed")
-         for s, d in pairs]) or real(pairs))
+    monkeypatch.setattr(
+        staging,
+        "promote",
+        lambda pairs: (
+            promoted.append(
+                [
+                    (s.parent.parent.name, d.parent.name, s.is_file(), d.is_file() and d.read_text() == "committed")
+                    for s, d in pairs
+                ]
+            )
+            or real(pairs)
+        ),
+    )
     build_mod.run_chapters(nbs, load_params(), out, src, cache_dir=work)
     # both were executed into _build/.staging (never into notebooks/) and only then moved into place
     assert promoted == [[(staging.STAGING, "notebooks", True, True), (staging.STAGING, "notebooks", True, False)]]
@@ -115,9 +126,13 @@ def start_slow_build(tmp_path: Path) -> subprocess.Popen:
         (tmp_path / "notebooks" / name).write_text("committed")
     script = tmp_path / "slow_build.py"
     script.write_text(textwrap.dedent(SLOW_BUILD))
-    proc = subprocess.Popen([sys.executable, str(script), str(tmp_path)], cwd=ROOT, stderr=subprocess.PIPE,
-                            env={**os.environ, "PYTHONPATH": str(ROOT)},
-                            text=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(script), str(tmp_path)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        text=True,
+    )
     seen = ""
     while "01_fast.ipynb done" not in seen:  # the fast chapter has finished ...
         line = proc.stderr.readline()
@@ -141,7 +156,9 @@ def test_sigterm_stops_the_build_with_a_message_and_changes_nothing(tmp_path):
     assert time.time() - t0 < 15  # the running kernel is stopped, not waited for (its cell sleeps 20 s)
     notebooks = tmp_path / "notebooks"
     assert {p.name: p.read_text() for p in notebooks.iterdir()} == {
-        "01_fast.ipynb": "committed", "02_slow.ipynb": "committed"}
+        "01_fast.ipynb": "committed",
+        "02_slow.ipynb": "committed",
+    }
     assert not (tmp_path / "_build" / staging.STAGING).exists()
 
 
@@ -159,6 +176,7 @@ def test_kill_9_leaves_no_temporary_file_in_the_notebooks_folder(tmp_path):
 
 # --- 3. --out is guarded -----------------------------------------------------------------------------
 
+
 @pytest.fixture
 def no_work(monkeypatch):
     """Fail the test if a build gets as far as fetching data or executing a chapter."""
@@ -170,16 +188,19 @@ def no_work(monkeypatch):
 
 
 @pytest.mark.parametrize("command", ["build", "run"])
-@pytest.mark.parametrize("out, message", [
-    ("", "empty folder name"),
-    (str(ROOT), "is the project itself"),
-    (str(ROOT.parent), "contains the project"),
-    (str(ROOT / "notebooks"), "inside the project's notebooks/ folder"),
-    (str(ROOT / "book"), "inside the project's book/ folder"),
-    (str(ROOT / "data"), "inside the project's data/ folder"),
-    (str(ROOT / "data" / "raw" / "x"), "inside the project's data/ folder"),
-    (str(ROOT / "src"), "inside the project's src/ folder"),
-])
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("", "empty folder name"),
+        (str(ROOT), "is the project itself"),
+        (str(ROOT.parent), "contains the project"),
+        (str(ROOT / "notebooks"), "inside the project's notebooks/ folder"),
+        (str(ROOT / "book"), "inside the project's book/ folder"),
+        (str(ROOT / "data"), "inside the project's data/ folder"),
+        (str(ROOT / "data" / "raw" / "x"), "inside the project's data/ folder"),
+        (str(ROOT / "src"), "inside the project's src/ folder"),
+    ],
+)
 def test_out_refuses_the_projects_own_folders(command, out, message, no_work, capsys):
     before = sorted(p.name for p in ROOT.iterdir())
     argv = ["build", "--out", out] if command == "build" else ["run", "demand", "--out", out]
@@ -235,6 +256,7 @@ def test_out_that_is_a_file_is_refused(tmp_path):
 
 # --- 4. one build per folder --------------------------------------------------------------------------
 
+
 def test_a_second_build_into_the_same_folder_is_refused(tmp_path, no_work, capsys):
     out = tmp_path / "book"
     outputs.prepare_output_folder(out, ROOT)
@@ -262,14 +284,22 @@ def test_the_lock_is_released_when_the_build_fails(tmp_path, monkeypatch, capsys
 def test_a_lock_held_by_another_process_is_named(tmp_path):
     out = tmp_path / "book"
     out.mkdir()
-    holder = subprocess.Popen([sys.executable, "-c", textwrap.dedent(f"""
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            textwrap.dedent(f"""
         import sys, time
         from pathlib import Path
         from se_ambulance.pipeline.outputs import folder_lock
         with folder_lock(Path({str(out)!r})):
             print("locked", flush=True)
             time.sleep(30)
-    """)], stdout=subprocess.PIPE, text=True)
+    """),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout.readline().strip() == "locked"
         with pytest.raises(BuildError, match=f"process {holder.pid}\\) is writing {out}"):
@@ -283,6 +313,7 @@ def test_a_lock_held_by_another_process_is_named(tmp_path):
 
 
 # --- 5. the user's umask ------------------------------------------------------------------------------
+
 
 @pytest.mark.slow  # executes notebooks (starts kernels)
 def test_written_notebooks_follow_the_umask(tmp_path):
@@ -342,6 +373,7 @@ def test_promotion_refuses_a_partial_set(tmp_path):
 
 
 # --- 8. every chapter runs alone ----------------------------------------------------------------------
+
 
 def test_the_one_chapter_site_has_the_pages_its_citations_need():
     for nb in build_mod.chapter_notebooks(ROOT):

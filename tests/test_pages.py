@@ -36,9 +36,11 @@ def test_the_table_lists_every_page_of_the_table_of_contents():
 
 def test_a_link_is_relative_to_the_page_that_shows_it():
     assert page_link("notebooks/09_evaluation", "notebooks/00_introduction") == (
-        '<a href="09_evaluation.html">Is the group working?</a>')
+        '<a href="09_evaluation.html">Is the group working?</a>'
+    )
     assert page_link("notebooks/06_claims", "book/editions", "register") == (
-        '<a href="../notebooks/06_claims.html#register">The claims register</a>')
+        '<a href="../notebooks/06_claims.html#register">The claims register</a>'
+    )
     with pytest.raises(KeyError, match="no page 'notebooks/99_x' in the book; pages: notebooks/00_introduction"):
         page_title("notebooks/99_x")
 
@@ -53,5 +55,9 @@ def test_a_book_page_missing_from_a_partial_build_becomes_its_title_and_a_mistyp
     assert _xref("/notebooks/06_claims", "book/editions").astext() == "the title"  # the editions record's site
     assert _xref("09_evaluation", "trusts/RYD/00_introduction").astext() == "the title"  # an atlas
     assert _xref("09_evaluaton") is None  # a typo: Sphinx then warns and the strict build fails
-    assert _page_outside_this_book(None, None, {"refdomain": "py", "reftype": "func", "reftarget": "x",
-                                                "refdoc": "a"}, nodes.inline(text="x")) is None
+    assert (
+        _page_outside_this_book(
+            None, None, {"refdomain": "py", "reftype": "func", "reftarget": "x", "refdoc": "a"}, nodes.inline(text="x")
+        )
+        is None
+    )

@@ -10,8 +10,7 @@ import pytest
 
 from se_ambulance.errors import BuildError
 from se_ambulance.pipeline.build import chapter_notebooks, chapter_parameters, source_notebook
-from se_ambulance.pipeline.parameters_cell import (HEADER, cell_source, declaration, parameters_cell,
-                                                   written_source)
+from se_ambulance.pipeline.parameters_cell import HEADER, cell_source, declaration, parameters_cell, written_source
 from se_ambulance.pipeline.params import load_params
 
 from .support.builders import ROOT, write_notebook
@@ -24,7 +23,8 @@ def test_committed_parameters_cells_are_what_the_build_writes(nb):
         return  # a page without parameters (the sources page)
     assert cell.source == written_source(nb), (
         f"{nb.name}: its parameters cell differs from params/default.yaml's values; run `make book` "
-        "(the build writes the cell) and commit notebooks/")
+        "(the build writes the cell) and commit notebooks/"
+    )
 
 
 def test_the_written_cell_follows_default_yaml_and_keeps_the_declaration():
@@ -53,13 +53,16 @@ def test_a_second_parameters_cell_is_refused(tmp_path):
         parameters_cell(node)
 
 
-@pytest.mark.parametrize("source, message", [
-    ("x = 1", "declares 'x'; a chapter declares parameter areas"),
-    ("import os", "may only assign parameter areas"),
-    ("focus = 'RYD'", "must set focus to a dict literal"),
-    ("focus = {'planet': 'Mars'}", "declares focus keys ['planet']"),
-    ("demand = {", "is not valid Python"),
-])
+@pytest.mark.parametrize(
+    "source, message",
+    [
+        ("x = 1", "declares 'x'; a chapter declares parameter areas"),
+        ("import os", "may only assign parameter areas"),
+        ("focus = 'RYD'", "must set focus to a dict literal"),
+        ("focus = {'planet': 'Mars'}", "declares focus keys ['planet']"),
+        ("demand = {", "is not valid Python"),
+    ],
+)
 def test_a_bad_declaration_is_refused_with_what_is_allowed(tmp_path, source, message):
     nb = write_notebook(tmp_path / "ch.ipynb", source, "print(1)")
     with pytest.raises(BuildError, match=message.replace("[", r"\[").replace("]", r"\]")):

@@ -7,8 +7,15 @@ from pathlib import Path
 import pytest
 
 from se_ambulance.errors import ParameterError
-from se_ambulance.pipeline.params import (AREA_MODELS, BookParams, allowed_text, leaf_fields, load_params, parse_set,
-                                          qualify)
+from se_ambulance.pipeline.params import (
+    AREA_MODELS,
+    BookParams,
+    allowed_text,
+    leaf_fields,
+    load_params,
+    parse_set,
+    qualify,
+)
 
 from .support.builders import ROOT
 
@@ -19,21 +26,39 @@ def test_default_file_is_valid():
     assert p.demand.age_rates["85+"].central == 7.0
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"colour": "red"}, r"Unknown parameter 'colour' \(from --set\). Known parameters \(areas\): focus, group, "
-                        "performance, demand, appraisal"),
-    ({"demand.colour": 1}, r"Unknown parameter 'demand.colour' \(from --set\). Known parameters in demand: base_year"),
-    ({"trust": "XYZ"}, r"Parameter 'focus.trust' = 'XYZ' \(from --set\) is not valid: 'XYZ' is not one of the allowed "
-                       "values. Allowed: one of R1F = Isle of Wight, RRU = London"),
-    ({"focus.trust": 5}, r"Parameter 'focus.trust' = 5 \(from --set\) is not valid"),
-    ({"claim_year": 2031}, r"Parameter 'performance.claim_year' = 2031 .*Allowed: a whole number from 2018 to 2025"),
-    ({"claim_year": "soon"}, r"Parameter 'performance.claim_year' = 'soon' \(from --set\) is not valid"),
-    ({"comparators": ["RYE", "ZZZ"]}, r"unknown organisation code\(s\) \['ZZZ'\]"),
-    ({"comparators": ["RYE", "RYE"]}, "must not repeat"),
-    ({"appraisal.discount_rate": float("inf")}, r"Parameter 'appraisal.discount_rate' = inf \(from --set\) is not "
-                                                "valid: Input should be a finite number"),
-    ({"appraisal.mc_draws": float("nan")}, r"Parameter 'appraisal.mc_draws' = nan \(from --set\) is not valid"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (
+            {"colour": "red"},
+            r"Unknown parameter 'colour' \(from --set\). Known parameters \(areas\): focus, group, "
+            "performance, demand, appraisal",
+        ),
+        (
+            {"demand.colour": 1},
+            r"Unknown parameter 'demand.colour' \(from --set\). Known parameters in demand: base_year",
+        ),
+        (
+            {"trust": "XYZ"},
+            r"Parameter 'focus.trust' = 'XYZ' \(from --set\) is not valid: 'XYZ' is not one of the allowed "
+            "values. Allowed: one of R1F = Isle of Wight, RRU = London",
+        ),
+        ({"focus.trust": 5}, r"Parameter 'focus.trust' = 5 \(from --set\) is not valid"),
+        (
+            {"claim_year": 2031},
+            r"Parameter 'performance.claim_year' = 2031 .*Allowed: a whole number from 2018 to 2025",
+        ),
+        ({"claim_year": "soon"}, r"Parameter 'performance.claim_year' = 'soon' \(from --set\) is not valid"),
+        ({"comparators": ["RYE", "ZZZ"]}, r"unknown organisation code\(s\) \['ZZZ'\]"),
+        ({"comparators": ["RYE", "RYE"]}, "must not repeat"),
+        (
+            {"appraisal.discount_rate": float("inf")},
+            r"Parameter 'appraisal.discount_rate' = inf \(from --set\) is not "
+            "valid: Input should be a finite number",
+        ),
+        ({"appraisal.mc_draws": float("nan")}, r"Parameter 'appraisal.mc_draws' = nan \(from --set\) is not valid"),
+    ],
+)
 def test_bad_values_are_named(override, message):
     with pytest.raises(ParameterError, match=message):
         load_params(overrides=override)
@@ -41,7 +66,10 @@ def test_bad_values_are_named(override, message):
 
 def test_parse_set_reads_yaml_values_and_bare_names_find_their_area():
     assert parse_set(["trust=RYE", "comparators=[Eng, Y59]", "claim_year=2023"]) == {
-        "trust": "RYE", "comparators": ["Eng", "Y59"], "claim_year": 2023}
+        "trust": "RYE",
+        "comparators": ["Eng", "Y59"],
+        "claim_year": 2023,
+    }
     with pytest.raises(ParameterError, match="key=value"):
         parse_set(["trust"])
     assert qualify("trust") == "focus.trust" and qualify("realisation.low") == "appraisal.realisation.low"
@@ -51,8 +79,11 @@ def test_parse_set_reads_yaml_values_and_bare_names_find_their_area():
 
 
 def test_dotted_keys_change_one_entry_of_a_mapping():
-    p = load_params(overrides=parse_set(["realisation.low=0.1", "register_overrides.estates.high=0.01",
-                                         "demand.age_rates.85+.central=8"]))
+    p = load_params(
+        overrides=parse_set(
+            ["realisation.low=0.1", "register_overrides.estates.high=0.01", "demand.age_rates.85+.central=8"]
+        )
+    )
     assert (p.appraisal.realisation.low, p.appraisal.realisation.central) == (0.1, 0.69)
     assert p.appraisal.register_overrides == {"estates": {"high": 0.01}}
     assert p.demand.age_rates["85+"].central == 8 and p.demand.age_rates["75-84"].central == 3.2
@@ -87,26 +118,36 @@ def test_every_parameter_has_a_description():
     assert set(AREA_MODELS) == set(BookParams.model_fields)
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"horizon_year": 2024}, r"Parameters in 'demand' are not valid together: horizon_year \(2024\) must be after"),
-    ({"horizon_year": 2050}, r"Allowed: a whole number from 2023 to 2047"),
-    ({"base_year": 2019}, r"Allowed: a whole number from 2022 to 2040"),
-    ({"demand.age_rates.85+.low": 0}, "rates must be above 0 and at most 20: 85\\+.low=0"),
-    ({"age_rates": {"90+": {"central": 3}}}, r"unknown age group\(s\) \['90\+'\]; allowed keys: 0-14, 65-74, 75-84, 85\+"),
-    ({"demand.age_rates.85+.central": 30}, r"low \(5\) <= central \(30\) <= high \(8.5\) must hold"),
-    ({"backtest_start": "2021-01"}, "outside 2022-06 to 2025-03"),
-    ({"backtest_start": "March"}, "Parameter 'demand.backtest_start' = 'March'"),
-    ({"covid_handling": "ignore"}, "Allowed: one of exclude, intervention"),
-    ({"demand_area": "RRX"}, r"Allowed: one of GROUP = the group parameter's trusts pooled, R1F = Isle of Wight, "
-                             r"RRU = London \(LAS\), RX6 = North East \(NEAS\)"),
-    ({"forecast_model": "prophet"}, "Allowed: one of best, ets, sarima"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"horizon_year": 2024}, r"Parameters in 'demand' are not valid together: horizon_year \(2024\) must be after"),
+        ({"horizon_year": 2050}, r"Allowed: a whole number from 2023 to 2047"),
+        ({"base_year": 2019}, r"Allowed: a whole number from 2022 to 2040"),
+        ({"demand.age_rates.85+.low": 0}, "rates must be above 0 and at most 20: 85\\+.low=0"),
+        (
+            {"age_rates": {"90+": {"central": 3}}},
+            r"unknown age group\(s\) \['90\+'\]; allowed keys: 0-14, 65-74, 75-84, 85\+",
+        ),
+        ({"demand.age_rates.85+.central": 30}, r"low \(5\) <= central \(30\) <= high \(8.5\) must hold"),
+        ({"backtest_start": "2021-01"}, "outside 2022-06 to 2025-03"),
+        ({"backtest_start": "March"}, "Parameter 'demand.backtest_start' = 'March'"),
+        ({"covid_handling": "ignore"}, "Allowed: one of exclude, intervention"),
+        (
+            {"demand_area": "RRX"},
+            r"Allowed: one of GROUP = the group parameter's trusts pooled, R1F = Isle of Wight, "
+            r"RRU = London \(LAS\), RX6 = North East \(NEAS\)",
+        ),
+        ({"forecast_model": "prophet"}, "Allowed: one of best, ets, sarima"),
+    ],
+)
 def test_demand_parameters_are_validated(override, message):
     with pytest.raises(ParameterError, match=message):
         load_params(overrides=override)
 
 
 # --- messages: where a value came from, names beside codes, no class names ------------------------------------
+
 
 def test_a_message_says_whether_a_value_came_from_set_the_file_or_the_default(tmp_path, monkeypatch):
     mine = tmp_path / "mine.yaml"
@@ -130,8 +171,16 @@ def test_a_message_says_whether_a_value_came_from_set_the_file_or_the_default(tm
     assert "(base_year from the default; horizon_year from --set)" in str(e.value)
 
 
-@pytest.mark.parametrize("override", [{"group": "LAS"}, {"appraisal.realisation": 0.5}, {"focus": [1, 2]},
-                                      {"appraisal.register_overrides": 3}, {"demand.age_rates": "high"}])
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"group": "LAS"},
+        {"appraisal.realisation": 0.5},
+        {"focus": [1, 2]},
+        {"appraisal.register_overrides": 3},
+        {"demand.age_rates": "high"},
+    ],
+)
 def test_a_message_never_shows_a_class_name(override):
     with pytest.raises(ParameterError) as e:
         load_params(overrides=override)
@@ -156,8 +205,17 @@ def test_every_parameter_says_what_is_allowed_in_words():
         assert text and "Params" not in text and not text.startswith(("int", "float", "str", "list[")), (name, text)
 
 
-@pytest.mark.parametrize("name", ["Région Sud-Est", "Groupe Île-de-France", "Ambulanz Süd & Nord", "Zürich (2)",
-                                  "Gwasanaeth Ambiwlans Cymru", "Røde Kors"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Région Sud-Est",
+        "Groupe Île-de-France",
+        "Ambulanz Süd & Nord",
+        "Zürich (2)",
+        "Gwasanaeth Ambiwlans Cymru",
+        "Røde Kors",
+    ],
+)
 def test_a_group_name_in_any_alphabet_is_plain_text(name):
     assert load_params(overrides={"group.name": name}).group.name == name
 
@@ -174,6 +232,7 @@ def test_markup_control_and_invisible_characters_stay_refused(name):
 
 # --- a bad parameter stops the run before any chapter ------------------------------------------------------------
 
+
 def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_chapter(monkeypatch):
     """Chapter 9's donor-pool rule (analysis.evaluation.design.donor_pool), applied by the parameters."""
     monkeypatch.chdir(ROOT)  # the default file is named as params/default.yaml from the project's folder
@@ -185,8 +244,10 @@ def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_c
     with pytest.raises(ParameterError) as e:
         load_params(overrides={"group.members": nine})
     msg = str(e.value)
-    assert "Parameters are not valid together: the evaluation (chapter 9) compares the group with at least 2 " \
-           "donor trusts, and these parameters leave 0 (none)" in msg
+    assert (
+        "Parameters are not valid together: the evaluation (chapter 9) compares the group with at least 2 "
+        "donor trusts, and these parameters leave 0 (none)" in msg
+    )
     assert "evaluation.excluded_donors leaves out RRU = London (LAS), R1F = Isle of Wight" in msg
     assert "(group.members from --set; evaluation.excluded_donors from params/default.yaml)" in msg
     # one donor left: refused; two: allowed (both sides of the rule, as chapter 9 applies it)
@@ -198,8 +259,12 @@ def test_a_group_that_leaves_fewer_than_two_donor_trusts_is_refused_before_any_c
     assert load_params(overrides={"group.members": eight, "evaluation.excluded_donors": ["R1F"]})
     # the excluded donors alone can empty the pool too
     with pytest.raises(ParameterError, match="these parameters leave 1"):
-        load_params(overrides={"evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RX7", "RX8", "RX9"],
-                               "group.members": ["RYD", "RYE", "RYA", "RYC"]})
+        load_params(
+            overrides={
+                "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RX7", "RX8", "RX9"],
+                "group.members": ["RYD", "RYE", "RYA", "RYC"],
+            }
+        )
 
 
 def test_a_group_without_scas_or_secamb_never_counts_them_as_donors_before_any_chapter(monkeypatch):
@@ -208,11 +273,15 @@ def test_a_group_without_scas_or_secamb_never_counts_them_as_donors_before_any_c
     monkeypatch.chdir(ROOT)
     north = ["RX7", "RX8", "RX9"]
     with pytest.raises(ParameterError) as e:
-        load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA", "RYC"]})
+        load_params(
+            overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA", "RYC"]}
+        )
     msg = str(e.value)
     assert "these parameters leave 1 (RYF = South Western (SWASFT))" in msg
-    assert ("RYD = South East Coast (SECAmb), RYE = South Central (SCAS) formed a group of their own inside the months "
-            "compared (from evaluation.pre_start, 2023-04) and are never donors") in msg
+    assert (
+        "RYD = South East Coast (SECAmb), RYE = South Central (SCAS) formed a group of their own inside the months "
+        "compared (from evaluation.pre_start, 2023-04) and are never donors"
+    ) in msg
     # two left: allowed (both sides of the rule)
     assert load_params(overrides={"group.members": north, "evaluation.excluded_donors": ["RRU", "R1F", "RX6", "RYA"]})
 
@@ -229,19 +298,27 @@ def test_a_start_month_after_the_data_or_too_soon_after_pre_start_is_refused_wit
     with pytest.raises(ParameterError) as e:
         load_params(overrides={"evaluation.start_month": "2027-06"})
     msg = str(e.value)
-    assert (f"start_month (2027-06) is after {data.month_words}, the last month of the pinned AmbSYS release "
-            f"({data.name}), so no month since the start could be judged. Allowed with pre_start 2023-04: a start_month "
-            f"from 2024-10 to {last}") in msg
+    assert (
+        f"start_month (2027-06) is after {data.month_words}, the last month of the pinned AmbSYS release "
+        f"({data.name}), so no month since the start could be judged. Allowed with pre_start 2023-04: a start_month "
+        f"from 2024-10 to {last}"
+    ) in msg
     assert "(start_month from --set; pre_start from params/default.yaml)" in msg
     with pytest.raises(ParameterError, match=f"start_month [(]{after}[)] is after {data.month_words}"):
         load_params(overrides={"evaluation.start_month": after})
     assert load_params(overrides={"evaluation.start_month": last}).evaluation.start_month == last
-    with pytest.raises(ParameterError, match=r"start_month \(2024-01\) is less than 18 months after pre_start "
-                                             r"\(2023-04\).* a start_month from 2024-10 to "):
+    with pytest.raises(
+        ParameterError,
+        match=r"start_month \(2024-01\) is less than 18 months after pre_start "
+        r"\(2023-04\).* a start_month from 2024-10 to ",
+    ):
         load_params(overrides={"evaluation.start_month": "2024-01"})
     assert load_params(overrides={"evaluation.start_month": "2024-10"}).evaluation.start_month == "2024-10"
-    with pytest.raises(ParameterError, match="Allowed: no start_month with pre_start 2025-06, since the pinned AmbSYS "
-                                             f"release ends in {data.month_words}; a pre_start of "):
+    with pytest.raises(
+        ParameterError,
+        match="Allowed: no start_month with pre_start 2025-06, since the pinned AmbSYS "
+        f"release ends in {data.month_words}; a pre_start of ",
+    ):
         load_params(overrides={"evaluation.pre_start": "2025-06"})
 
 
@@ -260,14 +337,20 @@ def test_a_run_with_a_bad_group_executes_no_chapter(tmp_path, monkeypatch, capsy
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("changes, message", [
-    ({"estates": {"high": 1e308}}, r"estates: low, central and high are fractions of the line's basis, at most 1 "
-                                   r"\(all of it\): high=1e\+308"),
-    ({"pathways": {"low": 2, "central": 2, "high": 2}}, "at most 1 .*low=2, central=2, high=2"),
-    ({"corporate": {"start": 1e308}}, "start and ramp are whole years from 1 to 30: start=1e\\+308"),
-    ({"corporate": {"ramp": 31}}, "whole years from 1 to 30: ramp=31"),
-    ({"corporate": {"start": 1.5}}, "whole years from 1 to 30: start=1.5"),
-])
+@pytest.mark.parametrize(
+    "changes, message",
+    [
+        (
+            {"estates": {"high": 1e308}},
+            r"estates: low, central and high are fractions of the line's basis, at most 1 "
+            r"\(all of it\): high=1e\+308",
+        ),
+        ({"pathways": {"low": 2, "central": 2, "high": 2}}, "at most 1 .*low=2, central=2, high=2"),
+        ({"corporate": {"start": 1e308}}, "start and ramp are whole years from 1 to 30: start=1e\\+308"),
+        ({"corporate": {"ramp": 31}}, "whole years from 1 to 30: ramp=31"),
+        ({"corporate": {"start": 1.5}}, "whole years from 1 to 30: start=1.5"),
+    ],
+)
 def test_register_overrides_are_bounded(changes, message):
     with pytest.raises(ParameterError, match=message):
         load_params(overrides={"appraisal.register_overrides": changes})
@@ -281,11 +364,19 @@ def test_register_overrides_at_their_bounds_run_through_the_appraisal():
     from se_ambulance.analysis import appraisal
     from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS
 
-    p = load_params(overrides={"appraisal.register_overrides": {"estates": {"low": 1, "central": 1, "high": 1},
-                                                                "corporate": {"start": 30, "ramp": 30}},
-                               "appraisal.mc_draws": 1000, "appraisal.appraisal_years": 30})
+    p = load_params(
+        overrides={
+            "appraisal.register_overrides": {
+                "estates": {"low": 1, "central": 1, "high": 1},
+                "corporate": {"start": 30, "ramp": 30},
+            },
+            "appraisal.mc_draws": 1000,
+            "appraisal.appraisal_years": 30,
+        }
+    )
     s = appraisal.Settings.from_params(p.area("appraisal"))
-    sc = appraisal.Scale(turnover=400e6, carter_share=0.2, year=2024, members=CASE_GROUP_MEMBERS,
-                         income_per_incident=300.0)
+    sc = appraisal.Scale(
+        turnover=400e6, carter_share=0.2, year=2024, members=CASE_GROUP_MEMBERS, income_per_incident=300.0
+    )
     outcomes = appraisal.simulate(s, sc).outcomes
     assert np.isfinite(outcomes.drop(columns="breakeven_year").to_numpy(dtype=float)).all()

@@ -31,22 +31,74 @@ GLOSSARY = ROOT / "book" / "glossary.md"
 LAS_SCAS = Group("LAS + SCAS", ("RRU", "RYE"))
 
 # Terms a reader meets that the glossary must define (issue 22 names the first ten).
-REQUIRED_TERMS = ("donor", "synthetic control", "power", "interval", "placebo", "p-value", "R²", "Monte Carlo",
-                  "Utstein", "vintage", "confidence interval", "prediction interval", "90th centile", "interim aim",
-                  "incident-weighted mean", "MASE", "back-test", "present value", "net present value",
-                  "optimism bias", "discounting", "realisation rate", "cash-releasing", "non-cash benefit",
-                  "triangular distribution", "tornado chart", "interrupted time series", "special cause", "SPC",
-                  "footprint", "handover", "conveyance", "hear and treat", "see and treat", "Category 1", "Category 2",
-                  "Category 3", "Category 4", "edition", "verdict", "percentage point", "median", "R²", "ROSC",
-                  "sub-ICB location", "CCG", "LSOA", "SNPP", "AmbSYS", "AmbCO", "ARP", "Green Book", "financial year", "trust")
+REQUIRED_TERMS = (
+    "donor",
+    "synthetic control",
+    "power",
+    "interval",
+    "placebo",
+    "p-value",
+    "R²",
+    "Monte Carlo",
+    "Utstein",
+    "vintage",
+    "confidence interval",
+    "prediction interval",
+    "90th centile",
+    "interim aim",
+    "incident-weighted mean",
+    "MASE",
+    "back-test",
+    "present value",
+    "net present value",
+    "optimism bias",
+    "discounting",
+    "realisation rate",
+    "cash-releasing",
+    "non-cash benefit",
+    "triangular distribution",
+    "tornado chart",
+    "interrupted time series",
+    "special cause",
+    "SPC",
+    "footprint",
+    "handover",
+    "conveyance",
+    "hear and treat",
+    "see and treat",
+    "Category 1",
+    "Category 2",
+    "Category 3",
+    "Category 4",
+    "edition",
+    "verdict",
+    "percentage point",
+    "median",
+    "R²",
+    "ROSC",
+    "sub-ICB location",
+    "CCG",
+    "LSOA",
+    "SNPP",
+    "AmbSYS",
+    "AmbCO",
+    "ARP",
+    "Green Book",
+    "financial year",
+    "trust",
+)
 
 
 # --- sentences and words ------------------------------------------------------------------------------------------
 
+
 def test_sentences_split_after_a_full_stop_and_a_capital_but_not_after_abbreviations_or_decimals():
     text = "The mean was 28:50 in 2024/25. It missed the standard, e.g. the 18-minute one. £10m is 1.5% of it."
-    assert sentences(text) == ["The mean was 28:50 in 2024/25.", "It missed the standard, e.g. the 18-minute one.",
-                               "£10m is 1.5% of it."]
+    assert sentences(text) == [
+        "The mean was 28:50 in 2024/25.",
+        "It missed the standard, e.g. the 18-minute one.",
+        "£10m is 1.5% of it.",
+    ]
     assert sentences("one sentence only") == ["one sentence only"]
 
 
@@ -64,8 +116,9 @@ def test_lengths_give_the_median_and_the_longest():
 
 
 def test_code_names_are_found_and_plain_words_are_not():
-    found = code_names("See se_ambulance.claims.evaluate and claim_year, file 001_f2fff757229b43dd.txt, seed 000, "
-                       f"{'a' * 40}, RYD.")
+    found = code_names(
+        f"See se_ambulance.claims.evaluate and claim_year, file 001_f2fff757229b43dd.txt, seed 000, {'a' * 40}, RYD."
+    )
     kinds = {what for what, _ in found}
     assert kinds == {"a Python module or function", "a seed file or number", "a checksum", "a trust code"}
     assert code_names("SECAmb's Category 2 average was 28:50 in 2024/25 (AmbSYS data to March 2026).") == []
@@ -93,6 +146,7 @@ def test_a_page_counts_what_a_reader_sees_and_keeps_collapsed_text_apart():
 
 # --- the glossary and its links -----------------------------------------------------------------------------------
 
+
 def test_the_glossary_defines_every_term_a_reader_meets():
     terms = set(glossary_terms(GLOSSARY.read_text(encoding="utf-8")))
     assert sorted(set(REQUIRED_TERMS) - terms) == []
@@ -108,8 +162,8 @@ def test_terms_match_whole_words_longest_first_in_the_stated_case():
     text = "A confidence interval; two donors; a monte carlo; the Monte Carlo; R² = 0.2; C2T and C2; co-donor."
     found = first_uses(text, terms)
     assert set(found) == {"confidence interval", "donor", "Monte Carlo", "R²", "C2"}
-    assert text[found["Monte Carlo"]:].startswith("Monte Carlo")  # capitals match exactly
-    assert text[found["C2"]:].startswith("C2;")  # not inside the code C2T
+    assert text[found["Monte Carlo"] :].startswith("Monte Carlo")  # capitals match exactly
+    assert text[found["C2"] :].startswith("C2;")  # not inside the code C2T
     pattern, ordered = term_pattern([])
     assert ordered == [] and pattern.search("anything") is None
 
@@ -118,8 +172,9 @@ def test_the_first_use_of_each_term_is_linked_visible_text_first_and_never_in_bo
     from docutils import nodes
     from docutils.core import publish_doctree
 
-    doc = publish_doctree("The donor and the donors.\n\n**Power** is bold.\n\n    A quoted power.\n\n"
-                          "Then power and a donor.\n")
+    doc = publish_doctree(
+        "The donor and the donors.\n\n**Power** is bold.\n\n    A quoted power.\n\nThen power and a donor.\n"
+    )
     made = link_terms(doc, ["donor", "power"], lambda term, text: nodes.reference(text, text, refuri=f"#{term}"))
     assert made == ["donor", "power"]
     refs = [(r.astext(), r["refuri"]) for r in doc.findall(nodes.reference)]
@@ -128,6 +183,7 @@ def test_the_first_use_of_each_term_is_linked_visible_text_first_and_never_in_bo
 
 
 # --- the source documents -----------------------------------------------------------------------------------------
+
 
 def test_every_source_document_is_named_by_title_publisher_and_date():
     from se_ambulance.claims.register import load_register
@@ -147,9 +203,20 @@ def test_every_source_document_is_named_by_title_publisher_and_date():
 def test_the_claims_register_names_documents_and_collapses_function_names():
     from se_ambulance.publish.report import claims_html
 
-    table = pd.DataFrame([{"id": "x", "seed": "002_59bebb8d1d1af61a.txt", "quote": "16 million", "verdict": "supported",
-                           "evidence": "e", "chapter": "notebooks/06_claims", "section": None,
-                           "function": "se_ambulance.claims.evaluate.las_scas_population"}])
+    table = pd.DataFrame(
+        [
+            {
+                "id": "x",
+                "seed": "002_59bebb8d1d1af61a.txt",
+                "quote": "16 million",
+                "verdict": "supported",
+                "evidence": "e",
+                "chapter": "notebooks/06_claims",
+                "section": None,
+                "function": "se_ambulance.claims.evaluate.las_scas_population",
+            }
+        ]
+    )
     html = claims_html(table).data
     assert "London Ambulance Service" in html and "002_59bebb8d1d1af61a" not in html
     assert re.search(r"<details[^>]*>.*se_ambulance\.claims\.evaluate\.las_scas_population.*</details>", html, re.S)
@@ -158,26 +225,54 @@ def test_the_claims_register_names_documents_and_collapses_function_names():
 
 # --- the briefing -------------------------------------------------------------------------------------------------
 
+
 def _standards(c2_mean: float, years=(2024, 2025), c1_mean: float = 504.0) -> pd.DataFrame:
     rows = []
     for y in years:
-        rows += [{"category": "C1", "statistic": "mean", "standard": 420, "fy": y, "seconds": c1_mean,
-                  "met": c1_mean <= 420, "approximate": False},
-                 {"category": "C2", "statistic": "mean", "standard": 1080, "fy": y, "seconds": c2_mean,
-                  "met": c2_mean <= 1080, "approximate": False}]
+        rows += [
+            {
+                "category": "C1",
+                "statistic": "mean",
+                "standard": 420,
+                "fy": y,
+                "seconds": c1_mean,
+                "met": c1_mean <= 420,
+                "approximate": False,
+            },
+            {
+                "category": "C2",
+                "statistic": "mean",
+                "standard": 1080,
+                "fy": y,
+                "seconds": c2_mean,
+                "met": c2_mean <= 1080,
+                "approximate": False,
+            },
+        ]
         if y in (2023, 2024, 2025):
-            rows.append({"category": "C2", "statistic": "interim mean", "standard": 1800, "fy": y, "seconds": c2_mean,
-                         "met": c2_mean <= 1800, "approximate": False})
+            rows.append(
+                {
+                    "category": "C2",
+                    "statistic": "interim mean",
+                    "standard": 1800,
+                    "fy": y,
+                    "seconds": c2_mean,
+                    "met": c2_mean <= 1800,
+                    "approximate": False,
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def test_the_category_2_sentence_says_which_standard_was_met_on_both_sides_of_each():
     assert br.c2_sentences("SECAmb", _standards(1730.0), [2024]) == (
         "SECAmb's Category 2 average in 2024/25 was 28:50: it missed the 18-minute national standard but was inside "
-        "the 30-minute interim aim.")
+        "the 30-minute interim aim."
+    )
     assert "and also missed the 30-minute interim aim" in br.c2_sentences("LAS", _standards(2259.0), [2024])
-    assert "met the 18-minute national standard, and so was also inside" in br.c2_sentences("X", _standards(1080.0),
-                                                                                          [2024])
+    assert "met the 18-minute national standard, and so was also inside" in br.c2_sentences(
+        "X", _standards(1080.0), [2024]
+    )
     assert "missed the 18-minute national standard" in br.c2_sentences("X", _standards(1081.0), [2024])
     no_aim = br.c2_sentences("X", _standards(1730.0, years=(2022,)), [2022])
     assert no_aim.endswith("missed the 18-minute national standard.") and "interim" not in no_aim
@@ -187,25 +282,32 @@ def test_a_second_year_says_the_same_result_only_when_it_is():
     two = pd.concat([_standards(1730.0, years=(2024,)), _standards(1700.0, years=(2025,))])
     assert br.c2_sentences("S", two, [2024, 2025]).endswith("In 2025/26 it was 28:20, with the same result.")
     changed = pd.concat([_standards(1730.0, years=(2024,)), _standards(1900.0, years=(2025,))])
-    assert "In 2025/26 it was 31:40: it missed the 18-minute national standard, and also missed" in \
-        br.c2_sentences("S", changed, [2024, 2025])
+    assert "In 2025/26 it was 31:40: it missed the 18-minute national standard, and also missed" in br.c2_sentences(
+        "S", changed, [2024, 2025]
+    )
     assert br.c2_sentences("S", _standards(1730.0, years=(2024,)), [2024, 2025]).count("2025/26") == 0
 
 
 def test_the_count_of_standards_met_says_none_some_or_not_reported():
     assert br.met_count_sentence("S", _standards(1730.0), [2024, 2025]) == (
-        "Of the 2 national response-time standards, S met none in 2024/25 or 2025/26.")  # one count, said once
+        "Of the 2 national response-time standards, S met none in 2024/25 or 2025/26."
+    )  # one count, said once
     some = pd.concat([_standards(1000.0, years=(2024,)), _standards(1730.0, years=(2025,))])
     assert "S met 1 in 2024/25 and none in 2025/26" in br.met_count_sentence("S", some, [2024, 2025])
-    assert "which it did not report in full" in br.met_count_sentence("S", _standards(1730.0, years=(2024,)),
-                                                                      [2024, 2025])
+    assert "which it did not report in full" in br.met_count_sentence(
+        "S", _standards(1730.0, years=(2024,)), [2024, 2025]
+    )
 
 
 def test_articles_and_durations_read_aloud():
     assert br.an("18-minute average") == "an 18-minute average" and br.an("7-minute average") == "a 7-minute average"
     assert br.an("8-minute") == "an 8-minute" and br.an("11-minute") == "an 11-minute" and br.an("2-hour") == "a 2-hour"
-    assert (br.duration(420), br.duration(7200), br.duration(10800), br.duration(5400)) == \
-        ("7-minute", "2-hour", "3-hour", "90-minute")
+    assert (br.duration(420), br.duration(7200), br.duration(10800), br.duration(5400)) == (
+        "7-minute",
+        "2-hour",
+        "3-hour",
+        "90-minute",
+    )
 
 
 def test_every_verdict_a_headline_claim_can_get_has_words_and_an_unknown_one_is_an_error():
@@ -254,6 +356,7 @@ def test_the_standards_table_marks_each_year_met_or_missed():
 
 # --- chapter findings ---------------------------------------------------------------------------------------------
 
+
 def test_a_mean_against_its_standard_in_words_on_both_sides():
     met = fd.mean_standard_sentence("S", _standards(1730.0, c1_mean=400.0), [2024, 2025], "C1")
     assert met.endswith("against the 7-minute national standard: it met the standard in both years.")
@@ -271,40 +374,79 @@ def test_faster_or_slower_by_the_whole_second_shown():
 
 
 def test_the_comparators_sentence_groups_faster_and_slower_in_the_latest_shared_year():
-    fy = pd.DataFrame([{"org": o, "category": "C2", "fy": y, "months": 12, "mean": m} for o, y, m in [
-        ("RYD", 2024, 1730.0), ("RYD", 2025, 1669.0), ("RYE", 2024, 1700.0), ("RYE", 2025, 1802.0),
-        ("Eng", 2024, 1900.0), ("Eng", 2025, 1600.0), ("GROUP", 2025, 1728.0)]])
+    fy = pd.DataFrame(
+        [
+            {"org": o, "category": "C2", "fy": y, "months": 12, "mean": m}
+            for o, y, m in [
+                ("RYD", 2024, 1730.0),
+                ("RYD", 2025, 1669.0),
+                ("RYE", 2024, 1700.0),
+                ("RYE", 2025, 1802.0),
+                ("Eng", 2024, 1900.0),
+                ("Eng", 2025, 1600.0),
+                ("GROUP", 2025, 1728.0),
+            ]
+        ]
+    )
     got = fd.comparators_sentence("RYD", fy, CASE_GROUP)
-    assert got == ("In 2025/26, SECAmb's Category 2 average (27:49) was faster than SCAS's (30:02) and the SCAS + "
-                   "SECAmb group's (28:48), but slower than England's (26:40).")
+    assert got == (
+        "In 2025/26, SECAmb's Category 2 average (27:49) was faster than SCAS's (30:02) and the SCAS + "
+        "SECAmb group's (28:48), but slower than England's (26:40)."
+    )
     assert fd.comparators_sentence("RYD", fy[fy["org"] == "RYD"], CASE_GROUP) == ""
 
 
 def test_ranks_ordinals_handover_and_the_slowest_year_in_words():
-    assert [fd.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == \
-        ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd"]
+    assert [fd.ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22)] == [
+        "1st",
+        "2nd",
+        "3rd",
+        "4th",
+        "11th",
+        "12th",
+        "13th",
+        "21st",
+        "22nd",
+    ]
     # The latest year's rank, then the best and worst over every year: a slip between the first and the latest year
     # (3rd in 2024/25, 5th again now) is said, not hidden by a first-against-latest pair.
     ranks = pd.DataFrame({"fy": [2018, 2021, 2024, 2025], "rank": [5, 7, 3, 5], "of": [11, 11, 11, 11]})
-    assert fd.rank_sentence("RYD", ranks) == ("In 2025/26, SECAmb had the 5th fastest Category 2 average of 11 "
-                                              "ambulance services. Since 2018/19, its best rank was 3rd, in 2024/25; "
-                                              "its worst was 7th, in 2021/22.")
+    assert fd.rank_sentence("RYD", ranks) == (
+        "In 2025/26, SECAmb had the 5th fastest Category 2 average of 11 "
+        "ambulance services. Since 2018/19, its best rank was 3rd, in 2024/25; "
+        "its worst was 7th, in 2021/22."
+    )
     tied = ranks.assign(rank=[3, 7, 3, 7])
-    assert fd.rank_sentence("RYD", tied).endswith("its best rank was 3rd, in 2018/19 and 2024/25; its worst was 7th, "
-                                                  "in 2021/22 and 2025/26.")
+    assert fd.rank_sentence("RYD", tied).endswith(
+        "its best rank was 3rd, in 2018/19 and 2024/25; its worst was 7th, in 2021/22 and 2025/26."
+    )
     assert fd.rank_sentence("RYD", ranks.assign(rank=5)).endswith("It was 5th in every complete year since 2018/19.")
-    assert fd.rank_sentence("RYD", ranks.iloc[-1:]) == ("In 2025/26, SECAmb had the 5th fastest Category 2 average of "
-                                                        "11 ambulance services.")
+    assert fd.rank_sentence("RYD", ranks.iloc[-1:]) == (
+        "In 2025/26, SECAmb had the 5th fastest Category 2 average of 11 ambulance services."
+    )
     assert fd.rank_sentence("RYD", ranks.iloc[:0]) == ""
-    h = pd.Series({"months": 30, "first": pd.Timestamp("2023-10-01"), "latest_month": pd.Timestamp("2026-03-01"),
-                   "latest_minutes": 18.2, "share_over_15": 0.9})
-    assert fd.handover_sentence(h) == ("Handover at hospital averaged 18 minutes in March 2026. Since October 2023 the "
-                                       "monthly average was over the 15-minute expectation in 27 of 30 months.")
+    h = pd.Series(
+        {
+            "months": 30,
+            "first": pd.Timestamp("2023-10-01"),
+            "latest_month": pd.Timestamp("2026-03-01"),
+            "latest_minutes": 18.2,
+            "share_over_15": 0.9,
+        }
+    )
+    assert fd.handover_sentence(h) == (
+        "Handover at hospital averaged 18 minutes in March 2026. Since October 2023 the "
+        "monthly average was over the 15-minute expectation in 27 of 30 months."
+    )
     assert fd.handover_sentence(pd.Series({"months": 0})) == "AmbSYS has no handover times for this trust."
     step = {"first_year": 2018, "slowest_year": 2022, "change": 0.8}
-    assert "slowest complete year for Category 2 was 2022/23. Its average then was 80% above 2018/19's" in \
-        fd.slowest_year_sentence("RYD", step)
-    assert fd.slowest_year_sentence("RYD", step | {"slowest_year": 2018, "change": 0.0}).endswith("was also its slowest.")
+    assert (
+        "slowest complete year for Category 2 was 2022/23. Its average then was 80% above 2018/19's"
+        in fd.slowest_year_sentence("RYD", step)
+    )
+    assert fd.slowest_year_sentence("RYD", step | {"slowest_year": 2018, "change": 0.0}).endswith(
+        "was also its slowest."
+    )
     assert fd.slowest_year_sentence("RYD", None) == ""
 
 
@@ -316,6 +458,7 @@ def test_the_assumptions_findings_count_each_rating():
 
 
 # --- citation and titles ------------------------------------------------------------------------------------------
+
 
 def test_citation_cff_is_generated_from_the_stamp_and_agrees_with_it():
     from se_ambulance.publish.citation import cff_text
@@ -334,7 +477,9 @@ def test_a_published_edition_is_cited_with_its_date_and_a_draft_without_one():
     from se_ambulance.publish.citation import cff_text, edition_of, substitutions, suggested_citation
     from se_ambulance.publish.stamp import Stamp
 
-    base = dict(title="T", data_to="AmbSYS data to April 2026", next_release="", address="https://x/", code_version="1.2")
+    base = dict(
+        title="T", data_to="AmbSYS data to April 2026", next_release="", address="https://x/", code_version="1.2"
+    )
     published = Stamp(edition="Edition 2 (2026.12.1), 7 December 2026", **base)
     draft = Stamp(edition="Draft (not a published edition)", **base)
     assert edition_of(published).date == "2026-12-07" and edition_of(published).label == "Edition 2"
@@ -343,7 +488,9 @@ def test_a_published_edition_is_cited_with_its_date_and_a_draft_without_one():
     assert "date-released" not in yaml.safe_load(cff_text(draft))
     assert yaml.safe_load(cff_text(published))["version"] == "2026.12.1"
     assert edition_of(Stamp(edition="Edition 3, 9 January 2027", **base)).published  # a stamp without its version
-    assert "Edition 2 (2026.12.1), 7 December 2026" in suggested_citation(published) and "https://x/" in suggested_citation(draft)
+    assert "Edition 2 (2026.12.1), 7 December 2026" in suggested_citation(
+        published
+    ) and "https://x/" in suggested_citation(draft)
     subs = substitutions(draft)
     assert subs["cite_edition_date"] == "not yet published" and "Overton Radio" in subs["cite_seeds"]
 
@@ -357,8 +504,10 @@ def test_a_book_carries_its_trusts_name_in_its_title():
     assert load_params().focus.trust == CANONICAL_TRUST and params_title(load_params()) == BOOK_TITLE
     assert book_title("RYE", CASE_GROUP) == "The ambulance evidence book for South Central (SCAS)"
     assert params_title(load_params(ROOT / "params" / "scas.yaml")) == book_title("RYE", CASE_GROUP)
-    assert params_title(load_params(ROOT / "params" / "las_scas.yaml")) == \
-        "The ambulance evidence book for London (LAS), with the group LAS + SCAS"
+    assert (
+        params_title(load_params(ROOT / "params" / "las_scas.yaml"))
+        == "The ambulance evidence book for London (LAS), with the group LAS + SCAS"
+    )
     assert book_title("RYD", LAS_SCAS) != BOOK_TITLE
     with pytest.raises(ValueError, match="not a trust code"):
         book_title("GROUP", CASE_GROUP)
@@ -414,8 +563,10 @@ def test_the_front_page_opens_with_a_briefing_short_enough_for_a_board_paper(bui
     assert html.count('<div class="se-briefing">') == 1
     text = " ".join(page.briefing)
     assert word_position(page.text, re.escape(page.briefing[0])) < 60  # it opens the page
-    assert "SECAmb's Category 2 average in 2024/25 was 28:50: it missed the 18-minute national standard but was " \
-           "inside the 30-minute interim aim." in text.replace("’", "'")
+    assert (
+        "SECAmb's Category 2 average in 2024/25 was 28:50: it missed the 18-minute national standard but was "
+        "inside the 30-minute interim aim." in text.replace("’", "'")
+    )
     assert "not that a standard was met" in text and "Is the group" in html
     from se_ambulance.publish.stamp import data_to_words
 
@@ -469,8 +620,11 @@ def test_method_boxes_say_settings_in_words_and_leave_code_names_to_the_code_box
         for block in page.visible + page.explained:
             text = re.sub(r"https?://\S+", "", block)
             seen += [(name, m.group(0)) for m in SNAKE_CASE.finditer(text)]
-            seen += [(name, m.group(0)) for m in re.finditer(r"\bthe `?[\w.]+`? parameters?\b", text)
-                     if re.search(r"[_.`]", m.group(0))]
+            seen += [
+                (name, m.group(0))
+                for m in re.finditer(r"\bthe `?[\w.]+`? parameters?\b", text)
+                if re.search(r"[_.`]", m.group(0))
+            ]
     assert seen == []
 
 
@@ -522,10 +676,14 @@ def test_every_page_links_each_glossary_term_it_uses(built):
 
 
 def test_the_tally_counts_each_verdict_and_leaves_out_the_empty_ones():
-    r = {i: SimpleNamespace(verdict=v) for i, v in enumerate(["supported", "supported", "not supported",
-                                                               "partly supported", "not tested here"])}
-    assert br.tally_sentence(r, list(r)) == ("Of the case's 5 headline figures, the data support 2, partly support 1, "
-                                            "do not support 1 and cannot yet test 1.")
+    r = {
+        i: SimpleNamespace(verdict=v)
+        for i, v in enumerate(["supported", "supported", "not supported", "partly supported", "not tested here"])
+    }
+    assert br.tally_sentence(r, list(r)) == (
+        "Of the case's 5 headline figures, the data support 2, partly support 1, "
+        "do not support 1 and cannot yet test 1."
+    )
     assert br.tally_sentence(r, [0, 1]) == "Of the case's 2 headline figures, the data support 2."
 
 
@@ -545,18 +703,27 @@ def test_every_chart_carries_its_suggested_citation_beside_its_data():
     from se_ambulance.publish.sphinx_ext import cite_charts
     from se_ambulance.publish.stamp import Stamp
 
-    stamp = Stamp(title="The South East ambulance evidence book", edition="Edition 2 (2026.12.1), 7 December 2026",
-                  data_to="AmbSYS data to April 2026", next_release="", address="https://example.org/book/",
-                  code_version="0.1.0")
-    figure = ('<figure class="se-chart" id="fig-c2"><figcaption class="se-chart-head"><span class="se-chart-title">'
-              'Category 2 &amp; more</span></figcaption><p class="se-chart-foot"><span class="se-chart-source">Source: '
-              'NHS England, AmbSYS (data to April 2026).</span> <a class="se-chart-csv" href="#fig-c2">Download the data '
-              '(CSV)</a></p></figure>')
+    stamp = Stamp(
+        title="The South East ambulance evidence book",
+        edition="Edition 2 (2026.12.1), 7 December 2026",
+        data_to="AmbSYS data to April 2026",
+        next_release="",
+        address="https://example.org/book/",
+        code_version="0.1.0",
+    )
+    figure = (
+        '<figure class="se-chart" id="fig-c2"><figcaption class="se-chart-head"><span class="se-chart-title">'
+        'Category 2 &amp; more</span></figcaption><p class="se-chart-foot"><span class="se-chart-source">Source: '
+        'NHS England, AmbSYS (data to April 2026).</span> <a class="se-chart-csv" href="#fig-c2">Download the data '
+        "(CSV)</a></p></figure>"
+    )
     out = cite_charts(figure + figure.replace("fig-c2", "fig-c1"), stamp, "https://example.org/book/notebooks/01.html")
     assert out.count('<p class="se-chart-cite">') == 2
-    assert ("Cite this chart: The se-ambulance contributors, The South East ambulance evidence book (Edition 2 "
-            "(2026.12.1), 7 December 2026), “Category 2 &amp; more”, https://example.org/book/notebooks/01.html#fig-c2. "
-            "Data: NHS England, AmbSYS (data to April 2026); Open Government Licence v3.0.") in out
+    assert (
+        "Cite this chart: The se-ambulance contributors, The South East ambulance evidence book (Edition 2 "
+        "(2026.12.1), 7 December 2026), “Category 2 &amp; more”, https://example.org/book/notebooks/01.html#fig-c2. "
+        "Data: NHS England, AmbSYS (data to April 2026); Open Government Licence v3.0."
+    ) in out
     draft = Stamp(**{**stamp.__dict__, "edition": "Draft (not a published edition)"})
     assert "(draft, not a published edition)" in cite_charts(figure, draft, "https://x/p.html")
 
@@ -575,8 +742,18 @@ def test_a_p_value_too_small_to_show_says_so_and_never_reads_zero():
     assert p_value(float("nan")) == "–"
     assert rank_text(NS(p=0.004, rank=1, of=300)) == "1st of 300 (p < 0.01)"
     assert rank_text(NS(p=0.07, rank=1, of=14)) == "1st of 14 (p = 0.07)"
-    coefs = pd.DataFrame({"model": ["demand"] * 2, "term": ["a", "b"], "minutes": [1.0, 2.0], "ci_low": [0.5, 1.5],
-                          "ci_high": [1.5, 2.5], "p": [0.00001, 0.2], "r2": [0.5, 0.5], "n": [100, 100]})
+    coefs = pd.DataFrame(
+        {
+            "model": ["demand"] * 2,
+            "term": ["a", "b"],
+            "minutes": [1.0, 2.0],
+            "ci_low": [0.5, 1.5],
+            "ci_high": [1.5, 2.5],
+            "p": [0.00001, 0.2],
+            "r2": [0.5, 0.5],
+            "n": [100, 100],
+        }
+    )
     assert list(regression_table(coefs)["p-value"]) == ["< 0.001", "0.200"]
 
 
@@ -638,10 +815,11 @@ def test_an_area_code_a_reader_meets_carries_the_areas_name():
 
     p = load_params().model_dump()
     log = assumptions_log(p["performance"], p["demand"], p["appraisal"])
-    texts = [f.note for f in FOOTPRINTS.values()] + [" ".join(map(str, row)) for row in
-                                                     log.drop(columns=log.columns[-1]).itertuples(index=False)]
+    texts = [f.note for f in FOOTPRINTS.values()] + [
+        " ".join(map(str, row)) for row in log.drop(columns=log.columns[-1]).itertuples(index=False)
+    ]
     code = re.compile(r"\b(?:\d{2}[A-Z]|[A-Z]\d[A-Z]\d[A-Z])\b")  # a sub-ICB code: '92A', 'D9Y0V'
-    found = [(m.group(0), t[max(0, m.start() - 50):m.end() + 1]) for t in texts for m in code.finditer(t)]
+    found = [(m.group(0), t[max(0, m.start() - 50) : m.end() + 1]) for t in texts for m in code.finditer(t)]
     assert found  # the codes are still given, for analysts, beside the names
     for c, around in found:
         assert re.search(rf"[A-Z][a-z]+ sub-ICB location \(code {c}\)|[A-Z][a-z]+ one \(code {c}\)", around), around

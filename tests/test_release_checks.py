@@ -30,6 +30,7 @@ QUIET = {"progress": lambda m: None}
 
 # --- the bounds and rules on small tables (fast) ---------------------------------------------------------------------
 
+
 def _tidy(rows: list[tuple]) -> pd.DataFrame:
     """(org, month, indicator, value) rows as the loader's tidy table."""
     from se_ambulance.reference.indicators import REGISTRY
@@ -53,18 +54,24 @@ def _with_march(values: dict[str, float]) -> pd.DataFrame:
     return _series({**BASE, "2026-03": values})
 
 
-@pytest.mark.parametrize(("values", "problem"), [
-    ({"A8": 0, "A24": 0, "A25": 0}, None),
-    ({"A8": -1, "A24": 0, "A25": 0}, "negative counts: RYD (South East Coast (SECAmb)), 2026-03, column A8 (Category 1: incidents): -1"),
-    ({"A8": rc.COUNT_MAX, "A24": 1, "A25": 1}, None),
-    ({"A8": rc.COUNT_MAX + 1, "A24": 1, "A25": 1}, "column A8 (Category 1: incidents): 1e+07"),
-    ({"A8": 100, "A24": 1, "A25": rc.TIME_MAX_S}, None),
-    ({"A8": 100, "A24": 1, "A25": rc.TIME_MAX_S + 1}, "column A25 (Category 1: mean response time): 172801"),
-    ({"A8": 100, "A24": 1, "A25": -1}, "negative times: RYD (South East Coast (SECAmb)), 2026-03, column A25"),
-    ({"A8": 2, "A24": 2 * rc.TIME_MAX_S, "A25": 1}, None),  # a total is bounded by its own count
-    ({"A8": 2, "A24": 2 * rc.TIME_MAX_S + 1, "A25": 1}, "column A24 (Category 1: total response time)"),
-    ({"A8": 100, "A24": 1, "A25": float("inf")}, "column A25 (Category 1: mean response time): inf"),
-])
+@pytest.mark.parametrize(
+    ("values", "problem"),
+    [
+        ({"A8": 0, "A24": 0, "A25": 0}, None),
+        (
+            {"A8": -1, "A24": 0, "A25": 0},
+            "negative counts: RYD (South East Coast (SECAmb)), 2026-03, column A8 (Category 1: incidents): -1",
+        ),
+        ({"A8": rc.COUNT_MAX, "A24": 1, "A25": 1}, None),
+        ({"A8": rc.COUNT_MAX + 1, "A24": 1, "A25": 1}, "column A8 (Category 1: incidents): 1e+07"),
+        ({"A8": 100, "A24": 1, "A25": rc.TIME_MAX_S}, None),
+        ({"A8": 100, "A24": 1, "A25": rc.TIME_MAX_S + 1}, "column A25 (Category 1: mean response time): 172801"),
+        ({"A8": 100, "A24": 1, "A25": -1}, "negative times: RYD (South East Coast (SECAmb)), 2026-03, column A25"),
+        ({"A8": 2, "A24": 2 * rc.TIME_MAX_S, "A25": 1}, None),  # a total is bounded by its own count
+        ({"A8": 2, "A24": 2 * rc.TIME_MAX_S + 1, "A25": 1}, "column A24 (Category 1: total response time)"),
+        ({"A8": 100, "A24": 1, "A25": float("inf")}, "column A25 (Category 1: mean response time): inf"),
+    ],
+)
 def test_the_bounds_hold_on_both_sides(values, problem):
     pinned = _series(BASE)
     candidate = _with_march(values)
@@ -79,39 +86,53 @@ def test_the_bounds_hold_on_both_sides(values, problem):
 def test_a_series_that_stops_is_blank_at_the_end_and_one_with_a_hole_has_a_gap():
     pinned = _series(BASE)
     three = {**BASE, "2026-03": {"A8": 100, "A24": 1, "A25": 1}, "2026-04": {"A8": 100, "A24": 1, "A25": 1}}
-    stops = _tidy([("RYD", m, c, v) for m, vals in three.items() if m != "2026-04" for c, v in vals.items()]
-                  + [("RYD", "2026-04", "A0", 5.0)])  # April has a row (a value in another family) but no C1 values
-    with pytest.raises(DataError, match=r"last months are blank \(suppressed\): RYD \(South East Coast \(SECAmb\)\): "
-                                        r"no values in the last months, 2026-04, for Category 1 \(A8, A24, A25, A26\)"):
+    stops = _tidy(
+        [("RYD", m, c, v) for m, vals in three.items() if m != "2026-04" for c, v in vals.items()]
+        + [("RYD", "2026-04", "A0", 5.0)]
+    )  # April has a row (a value in another family) but no C1 values
+    with pytest.raises(
+        DataError,
+        match=r"last months are blank \(suppressed\): RYD \(South East Coast \(SECAmb\)\): "
+        r"no values in the last months, 2026-04, for Category 1 \(A8, A24, A25, A26\)",
+    ):
         rc.check_release(stops, pinned)
-    hole = _tidy([("RYD", m, c, v) for m, vals in three.items() if m != "2026-03" for c, v in vals.items()]
-                 + [("RYD", "2026-03", "A0", 5.0)])
-    with pytest.raises(DataError, match=r"months are missing: RYD \(South East Coast \(SECAmb\)\): no values for "
-                                        r"2026-03, for Category 1 \(A8, A24, A25, A26\)"):
+    hole = _tidy(
+        [("RYD", m, c, v) for m, vals in three.items() if m != "2026-03" for c, v in vals.items()]
+        + [("RYD", "2026-03", "A0", 5.0)]
+    )
+    with pytest.raises(
+        DataError,
+        match=r"months are missing: RYD \(South East Coast \(SECAmb\)\): no values for "
+        r"2026-03, for Category 1 \(A8, A24, A25, A26\)",
+    ):
         rc.check_release(hole, pinned)
-    assert rc.check_release(_series(three), pinned).months_added == (pd.Timestamp("2026-03-01"),
-                                                                       pd.Timestamp("2026-04-01"))
+    assert rc.check_release(_series(three), pinned).months_added == (
+        pd.Timestamp("2026-03-01"),
+        pd.Timestamp("2026-04-01"),
+    )
 
 
 def test_a_series_the_pinned_release_never_had_is_not_required():
     # Handovers begin in October 2023 in the real data: months before that are not gaps.
     pinned = _series({**BASE, "2026-02": {**BASE["2026-02"], "A140": 10}})
-    candidate = _series({**BASE, "2026-02": {**BASE["2026-02"], "A140": 10},
-                         "2026-03": {"A8": 1, "A24": 1, "A25": 1, "A140": 12}})
+    candidate = _series(
+        {**BASE, "2026-02": {**BASE["2026-02"], "A140": 10}, "2026-03": {"A8": 1, "A24": 1, "A25": 1, "A140": 12}}
+    )
     assert rc.check_release(candidate, pinned).n_revised == 0
 
 
 def test_the_report_counts_revisions_by_month():
     pinned = _series(BASE)
-    candidate = _series({"2026-01": {"A8": 101, "A24": 50_000, "A25": 500}, "2026-02": BASE["2026-02"],
-                         "2026-03": BASE["2026-02"]})
+    candidate = _series(
+        {"2026-01": {"A8": 101, "A24": 50_000, "A25": 500}, "2026-02": BASE["2026-02"], "2026-03": BASE["2026-02"]}
+    )
     report = rc.check_release(candidate, pinned)
     assert report.revised == {pd.Timestamp("2026-01-01"): 1}
-    assert report.lines() == ["months added: 1 (March 2026)",
-                              "revisions: 1 earlier values changed (January 2026: 1)"]
+    assert report.lines() == ["months added: 1 (March 2026)", "revisions: 1 earlier values changed (January 2026: 1)"]
 
 
 # --- the real releases, altered ---------------------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def releases() -> dict[str, bytes]:
@@ -124,6 +145,7 @@ def releases() -> dict[str, bytes]:
         path = previous_file("ambsys", v) if v.file != load_manifest()["ambsys"].file else None
         if path is None:
             from se_ambulance.data.fetch import ensure
+
             path = ensure("ambsys", progress=lambda m: None)
         out[name] = path.read_bytes()
         assert sha(out[name]) == v.sha256
@@ -172,11 +194,21 @@ def project(tmp_path, monkeypatch, releases):
     (root / "data" / "raw").mkdir(parents=True)
     (root / "data" / "raw" / MARCH).write_bytes(releases[MARCH])
     entry = {k: v for k, v in real.model_dump(exclude_none=True).items() if k not in ("id", "previous", "licence")}
-    entry.update(file=MARCH, mirror_path=f"ambsys/{MARCH}", sha256=march.sha256, bytes=march.bytes,
-                 vintage=march.vintage, coverage=march.coverage, url=march.url, adopted=march.adopted,
-                 citation="NHS England (2026). Ambulance Quality Indicators, AmbSYS time series to March 2026.",
-                 licence={"name": "OGL", "url": "https://example.invalid/ogl"})
-    (root / "data" / "manifest.yaml").write_text(yaml.safe_dump({"datasets": {"ambsys": entry}}, width=80), encoding="utf-8")
+    entry.update(
+        file=MARCH,
+        mirror_path=f"ambsys/{MARCH}",
+        sha256=march.sha256,
+        bytes=march.bytes,
+        vintage=march.vintage,
+        coverage=march.coverage,
+        url=march.url,
+        adopted=march.adopted,
+        citation="NHS England (2026). Ambulance Quality Indicators, AmbSYS time series to March 2026.",
+        licence={"name": "OGL", "url": "https://example.invalid/ogl"},
+    )
+    (root / "data" / "manifest.yaml").write_text(
+        yaml.safe_dump({"datasets": {"ambsys": entry}}, width=80), encoding="utf-8"
+    )
     mirror = tmp_path / "mirror"
     (mirror / "ambsys").mkdir(parents=True)
     monkeypatch.setenv("SE_AMBULANCE_HOME", str(root))
@@ -208,11 +240,17 @@ def test_a_mirror_with_march_and_april_under_their_own_names_adopts_april(projec
     _offer(project, APRIL, releases[APRIL])
     adoption = update("ambsys", mirror=project["mirror"], **QUIET)
     ds = load_manifest()["ambsys"]
-    assert (ds.file, ds.mirror_path, ds.sha256, ds.bytes) == (APRIL, f"ambsys/{APRIL}", sha(releases[APRIL]),
-                                                             len(releases[APRIL]))
+    assert (ds.file, ds.mirror_path, ds.sha256, ds.bytes) == (
+        APRIL,
+        f"ambsys/{APRIL}",
+        sha(releases[APRIL]),
+        len(releases[APRIL]),
+    )
     assert ds.url == f"https://www.england.nhs.uk/statistics/wp-content/uploads/sites/2/2026/05/{APRIL}"
-    assert (ds.vintage, ds.coverage) == ("data to April 2026",
-                                         "2017-08 to 2026-04; England, 7 NHS England regions, 11 ambulance providers")
+    assert (ds.vintage, ds.coverage) == (
+        "data to April 2026",
+        "2017-08 to 2026-04; England, 7 NHS England regions, 11 ambulance providers",
+    )
     assert ds.adopted == dt.date.today().isoformat()
     [prev] = ds.previous
     assert (prev.file, prev.vintage, prev.replaced) == (MARCH, "data to March 2026", ds.adopted)
@@ -227,8 +265,12 @@ def test_a_mirror_with_march_and_april_under_their_own_names_adopts_april(projec
 @pytest.mark.slow
 def test_a_revised_month_shows_as_a_revision(project, releases):
     header, rows = _lines(releases[APRIL])
-    revised = [_set(header, r, "A8", str(int(r.split(",")[_field(header, "A8")]) + 7))
-               if _where(header, r, "RYD", ("2026-01",)) else r for r in rows]
+    revised = [
+        _set(header, r, "A8", str(int(r.split(",")[_field(header, "A8")]) + 7))
+        if _where(header, r, "RYD", ("2026-01",))
+        else r
+        for r in rows
+    ]
     _offer(project, APRIL, _join(header, revised))
     adoption = update("ambsys", mirror=project["mirror"], **QUIET)
     assert adoption.report.revised == {pd.Timestamp("2026-01-01"): 1}
@@ -236,34 +278,57 @@ def test_a_revised_month_shows_as_a_revision(project, releases):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("case", ["rename RYE to R0E", "drop a trust", "drop one month of one trust",
-                                  "blank one month of one trust", "blank the last three months", "1e308",
-                                  "negative count", "drop the first month"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "rename RYE to R0E",
+        "drop a trust",
+        "drop one month of one trust",
+        "blank one month of one trust",
+        "blank the last three months",
+        "1e308",
+        "negative count",
+        "drop the first month",
+    ],
+)
 def test_an_altered_real_release_is_refused_with_what_is_wrong(project, releases, case):
     header, rows = _lines(releases[APRIL])
     if case == "rename RYE to R0E":
-        altered, match = [r.replace(",RYE,", ",R0E,") for r in rows], (
-            "organisation RYE (South Central (SCAS)) is in the pinned release but not in this one | "
-            "organisation R0E (SOUTH CENTRAL AMBULANCE SERVICE NHS FOUNDATION TRUST) is new | "
-            "--accept-organisation-change")
+        altered, match = (
+            [r.replace(",RYE,", ",R0E,") for r in rows],
+            (
+                "organisation RYE (South Central (SCAS)) is in the pinned release but not in this one | "
+                "organisation R0E (SOUTH CENTRAL AMBULANCE SERVICE NHS FOUNDATION TRUST) is new | "
+                "--accept-organisation-change"
+            ),
+        )
     elif case == "drop a trust":
-        altered, match = [r for r in rows if not _where(header, r, "RYD")], (
-            "organisation RYD (South East Coast (SECAmb)) is in the pinned release but not in this one")
+        altered, match = (
+            [r for r in rows if not _where(header, r, "RYD")],
+            ("organisation RYD (South East Coast (SECAmb)) is in the pinned release but not in this one"),
+        )
     elif case == "drop one month of one trust":
-        altered, match = [r for r in rows if not _where(header, r, "RYE", ("2026-02",))], (
-            "organisation RYE has no row for 2026-02 | The loader says")
+        altered, match = (
+            [r for r in rows if not _where(header, r, "RYE", ("2026-02",))],
+            ("organisation RYE has no row for 2026-02 | The loader says"),
+        )
     elif case == "blank one month of one trust":
         altered = [_blank(header, r) if _where(header, r, "RYE", ("2026-02",)) else r for r in rows]
         match = "months are missing: RYE (South Central (SCAS)): no values for 2026-02, for every indicator family"
     elif case == "blank the last three months":
-        altered = [_blank(header, r) if _where(header, r, months=("2026-02", "2026-03", "2026-04")) else r
-                   for r in rows]
-        match = "the last months are blank (suppressed): Eng (England): no values in the last months, 2026-02 to " \
-                "2026-04 (3 months), for every indicator family | and 14 more organisations"
+        altered = [
+            _blank(header, r) if _where(header, r, months=("2026-02", "2026-03", "2026-04")) else r for r in rows
+        ]
+        match = (
+            "the last months are blank (suppressed): Eng (England): no values in the last months, 2026-02 to "
+            "2026-04 (3 months), for every indicator family | and 14 more organisations"
+        )
     elif case == "1e308":
         altered = [_set(header, r, "A31", "1e308") if _where(header, r, "RYD", ("2026-04",)) else r for r in rows]
-        match = "beyond plausible bounds | RYD (South East Coast (SECAmb)), 2026-04, column A31 (Category 2: mean " \
-                "response time): 1e+308"
+        match = (
+            "beyond plausible bounds | RYD (South East Coast (SECAmb)), 2026-04, column A31 (Category 2: mean "
+            "response time): 1e+308"
+        )
     elif case == "negative count":
         altered = [_set(header, r, "A10", "-12") if _where(header, r, "RYE", ("2026-04",)) else r for r in rows]
         match = "negative counts: RYE (South Central (SCAS)), 2026-04, column A10 (Category 2: incidents): -12"
@@ -279,8 +344,11 @@ def test_an_older_release_is_refused_in_a_mirror_or_given_by_path(project, relea
     header, rows = _lines(releases[MARCH])
     february = _join(header, [r for r in rows if not _where(header, r, months=("2026-03",))])
     _offer(project, "AmbSYS-to-Feb-2026-OLDER.csv", february)
-    _refused(project, "AmbSYS-to-Feb-2026-OLDER.csv (data to February 2026), is older than the pinned release "
-                      f"{MARCH} (data to March 2026)")
+    _refused(
+        project,
+        "AmbSYS-to-Feb-2026-OLDER.csv (data to February 2026), is older than the pinned release "
+        f"{MARCH} (data to March 2026)",
+    )
     given = tmp_path / "downloads" / "AmbSYS-to-Feb-2026-OLDER.csv"
     given.parent.mkdir()
     given.write_bytes(february)
@@ -289,8 +357,9 @@ def test_an_older_release_is_refused_in_a_mirror_or_given_by_path(project, relea
     header, rows = _lines(releases[APRIL])
     cut = tmp_path / "downloads" / "AmbSYS-to-Apr-2026-CUT01.csv"
     cut.write_bytes(_join(header, [r for r in rows if not _where(header, r, months=("2026-04",))]))
-    _refused(project, "its name says its data end in April 2026, but its last month is March 2026", file=cut,
-             mirror=None)
+    _refused(
+        project, "its name says its data end in April 2026, but its last month is March 2026", file=cut, mirror=None
+    )
 
 
 @pytest.mark.slow
@@ -312,14 +381,20 @@ def test_a_downloaded_release_given_by_path_is_adopted_under_its_own_name(projec
 def test_the_landing_page_newest_release_is_taken_even_when_an_older_one_is_listed_first(project, releases):
     header, rows = _lines(releases[MARCH])
     february = _join(header, [r for r in rows if not _where(header, r, months=("2026-03",))])
-    routes = {f"/files/{n}": (b, {}) for n, b in [("AmbSYS-to-Feb-2026-OLDER.csv", february),
-                                                   (MARCH, releases[MARCH]), (APRIL, releases[APRIL])]}
-    page = "".join(f'<a href="{p}">{p}</a>' for p in ["/files/AmbSYS-to-Feb-2026-OLDER.csv", f"/files/{MARCH}",
-                                                       f"/files/{APRIL}"]).encode()
+    routes = {
+        f"/files/{n}": (b, {})
+        for n, b in [("AmbSYS-to-Feb-2026-OLDER.csv", february), (MARCH, releases[MARCH]), (APRIL, releases[APRIL])]
+    }
+    page = "".join(
+        f'<a href="{p}">{p}</a>' for p in ["/files/AmbSYS-to-Feb-2026-OLDER.csv", f"/files/{MARCH}", f"/files/{APRIL}"]
+    ).encode()
     server = LocalServer({"/aqi/": (page, {}), **routes})
     try:
-        text = project["manifest"].read_text(encoding="utf-8").replace(
-            load_manifest()["ambsys"].landing_page, f"{server.base}/aqi/")
+        text = (
+            project["manifest"]
+            .read_text(encoding="utf-8")
+            .replace(load_manifest()["ambsys"].landing_page, f"{server.base}/aqi/")
+        )
         project["manifest"].write_text(text, encoding="utf-8")
         adoption = update("ambsys", **QUIET)
         assert server.requests == ["/aqi/", f"/files/{APRIL}"]  # the February file was never fetched
@@ -329,11 +404,18 @@ def test_the_landing_page_newest_release_is_taken_even_when_an_older_one_is_list
 
 
 def test_a_landing_page_whose_newest_link_is_older_than_the_pin_is_refused(project):
-    server = LocalServer({"/aqi/": (b'<a href="/f/AmbSYS-to-Feb-2026-OLD.csv">x</a>', {}),
-                          "/f/AmbSYS-to-Feb-2026-OLD.csv": (b"Year,Month\n", {})})
+    server = LocalServer(
+        {
+            "/aqi/": (b'<a href="/f/AmbSYS-to-Feb-2026-OLD.csv">x</a>', {}),
+            "/f/AmbSYS-to-Feb-2026-OLD.csv": (b"Year,Month\n", {}),
+        }
+    )
     try:
-        text = project["manifest"].read_text(encoding="utf-8").replace(
-            load_manifest()["ambsys"].landing_page, f"{server.base}/aqi/")
+        text = (
+            project["manifest"]
+            .read_text(encoding="utf-8")
+            .replace(load_manifest()["ambsys"].landing_page, f"{server.base}/aqi/")
+        )
         project["manifest"].write_text(text, encoding="utf-8")
         with pytest.raises(DataError, match="is older than the pinned release"):
             update("ambsys", **QUIET)

@@ -35,7 +35,9 @@ def without_a_kernel(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> 
 
 def count_executions(monkeypatch) -> list[str]:
     calls: list[str] = []
-    monkeypatch.setattr(build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or without_a_kernel(*a, **k))
+    monkeypatch.setattr(
+        build_mod, "execute_chapter", lambda *a, **k: calls.append(a[0].name) or without_a_kernel(*a, **k)
+    )
     return calls
 
 
@@ -93,13 +95,29 @@ def test_run_one_chapter_with_a_scenario_and_new_parameters(tmp_path):
     one-page site in the folder given."""
     before = (ROOT / "notebooks" / "01_performance.ipynb").read_bytes()
     out = tmp_path / "run"
-    assert main(["run", "performance", "--params", str(ROOT / "params" / "scas.yaml"), "--set", "claim_year=2023",
-                 "--out", str(out)]) == 0
+    assert (
+        main(
+            [
+                "run",
+                "performance",
+                "--params",
+                str(ROOT / "params" / "scas.yaml"),
+                "--set",
+                "claim_year=2023",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     executed = json.loads((out / "notebooks" / "01_performance.ipynb").read_text())
     assert executed["metadata"]["papermill"]["parameters"]["focus"]["trust"] == "RYE"
     assert executed["metadata"]["papermill"]["parameters"]["performance"]["claim_year"] == 2023
     page = (out / "_build" / "html" / "notebooks" / "01_performance.html").read_text(encoding="utf-8")
-    assert "South Central (SCAS)" in page and "<code class=\"docutils literal notranslate\"><span class=\"pre\">trust</span></code> = RYE" in page
+    assert (
+        "South Central (SCAS)" in page
+        and '<code class="docutils literal notranslate"><span class="pre">trust</span></code> = RYE' in page
+    )
     assert (ROOT / "notebooks" / "01_performance.ipynb").read_bytes() == before
 
 
@@ -121,8 +139,12 @@ def scenario_book(tmp_path_factory):
     def book(scenario: str) -> Path:
         if scenario not in built:
             out = tmp_path_factory.mktemp(scenario.removesuffix(".yaml")) / "book"
-            book_in_process(load_params(ROOT / "params" / scenario), out / "notebooks",
-                            build_mod.chapter_notebooks(ROOT), conftest.nbval_checks_the_committed_book())
+            book_in_process(
+                load_params(ROOT / "params" / scenario),
+                out / "notebooks",
+                build_mod.chapter_notebooks(ROOT),
+                conftest.nbval_checks_the_committed_book(),
+            )
             built[scenario] = out
         return built[scenario]
 
@@ -167,8 +189,10 @@ def test_example_scenarios_build(scenario, scenario_book):
     from se_ambulance.pipeline.params import BookParams
     from se_ambulance.publish.report import html_table, parameters_table
 
-    table = parameters_table({a: params.area(a) for a in ("group", "performance", "demand", "appraisal", "evaluation")},
-                             BookParams().model_dump(mode="json"))
+    table = parameters_table(
+        {a: params.area(a) for a in ("group", "performance", "demand", "appraisal", "evaluation")},
+        BookParams().model_dump(mode="json"),
+    )
     from se_ambulance.pipeline.params import read_params_file
 
     from .support.consistency import outputs_of
@@ -176,8 +200,10 @@ def test_example_scenarios_build(scenario, scenario_book):
     sets_a_listed_area = any(a != "focus" for a in read_params_file(ROOT / "params" / scenario))
     assert (table["canonical book"] != "same").any() == sets_a_listed_area, scenario
     assert html_table(table, "se-table").data in [
-        "".join(o["data"]["text/html"]) for o in outputs_of(out / "notebooks" / "08_assumptions.ipynb")
-        if "text/html" in o.get("data", {})]
+        "".join(o["data"]["text/html"])
+        for o in outputs_of(out / "notebooks" / "08_assumptions.ipynb")
+        if "text/html" in o.get("data", {})
+    ]
 
 
 @pytest.mark.book
@@ -211,10 +237,13 @@ def test_a_book_for_las_and_scas_follows_its_group_everywhere(scenario_book):
     # The money verdicts beside LAS + SCAS's own figures say they are the case's, with the case's figure; SCAS's own
     # savings plans are named as SCAS's, from before the case's group.
     assert "The verdict is judged on the case's group, SCAS + SECAmb" in shown(out, "05_appraisal")
-    assert "not on LAS + SCAS. There, cash savings after the cost of running the group have a median of" in \
-        shown(out, "05_appraisal")
-    assert ("The evidence for such savings comes from South Central (SCAS), before it formed SCAS + SECAmb, the "
-            "case's group.") in shown(out, "05_appraisal")
+    assert "not on LAS + SCAS. There, cash savings after the cost of running the group have a median of" in shown(
+        out, "05_appraisal"
+    )
+    assert (
+        "The evidence for such savings comes from South Central (SCAS), before it formed SCAS + SECAmb, the "
+        "case's group."
+    ) in shown(out, "05_appraisal")
     for chapter in ("00_introduction", "06_claims"):  # the pages without figures of their own say so too
         assert "This book is built for LAS + SCAS" in shown(out, chapter), chapter
     assert contradictions(out / "notebooks") == []
@@ -240,12 +269,13 @@ def test_an_output_edited_since_the_last_run_is_replaced(tmp_path, monkeypatch):
 def test_another_output_folder_copies_a_chapter_executed_with_the_same_key(tmp_path, monkeypatch):
     """Books for other trusts or scenarios re-execute only chapters whose key differs (chapter_store.py)."""
     src = tiny_chapter(tmp_path)
-    other = write_notebook(tmp_path / "98_other.ipynb", 'demand = {}', 'print("no focus here")')
+    other = write_notebook(tmp_path / "98_other.ipynb", "demand = {}", 'print("no focus here")')
     calls = count_executions(monkeypatch)
     build_mod.run_chapters([src, other], load_params(), tmp_path / "a", tmp_path, cache_dir=tmp_path / "a")
     assert sorted(calls) == ["98_other.ipynb", "99_tiny.ipynb"]
-    build_mod.run_chapters([src, other], load_params(overrides={"trust": "RX7"}), tmp_path / "b", tmp_path,
-                           cache_dir=tmp_path / "b")
+    build_mod.run_chapters(
+        [src, other], load_params(overrides={"trust": "RX7"}), tmp_path / "b", tmp_path, cache_dir=tmp_path / "b"
+    )
     assert sorted(calls) == ["98_other.ipynb", "99_tiny.ipynb", "99_tiny.ipynb"]  # only the focus chapter
     assert (tmp_path / "b" / "98_other.ipynb").read_bytes() == (tmp_path / "a" / "98_other.ipynb").read_bytes()
     assert "RX7" in (tmp_path / "b" / "99_tiny.ipynb").read_text()

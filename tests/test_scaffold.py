@@ -50,8 +50,13 @@ def copy(tmp_path, monkeypatch):
 
 
 def test_a_new_chapter_appears_everywhere_that_follows_the_toc(copy):
-    made = scaffold.new_chapter("staffing", ["focus.trust,group"], title="Does the group have the staff it needs?",
-                                summary="staff in post against establishment (`workforce`)", root=copy)
+    made = scaffold.new_chapter(
+        "staffing",
+        ["focus.trust,group"],
+        title="Does the group have the staff it needs?",
+        summary="staff in post against establishment (`workforce`)",
+        root=copy,
+    )
     assert made.notebook == copy / "notebooks" / "10_staffing.ipynb"
     nb = nbformat.read(made.notebook, as_version=4)
     assert declaration(parameters_cell(nb).source) == [("focus", ["trust"]), ("group", None)]
@@ -60,8 +65,9 @@ def test_a_new_chapter_appears_everywhere_that_follows_the_toc(copy):
     parts = [p["caption"] for p in toc["parts"]]
     assert parts.index("More analyses") == parts.index("About this book") - 1
     assert chapter_notebooks(copy)[-3] == made.notebook  # before the glossary and the references
-    assert "| Does the group have the staff it needs? | `10_staffing` | staff in post against establishment" in \
-        (copy / "README.md").read_text(encoding="utf-8")
+    assert "| Does the group have the staff it needs? | `10_staffing` | staff in post against establishment" in (
+        copy / "README.md"
+    ).read_text(encoding="utf-8")
     assert "10_staffing" in declaring("focus", "trust", root=copy)  # in the per-trust lists of the tests
     assert focus_chapters(copy)["10_staffing"] == "trust"
     test = made.test.read_text(encoding="utf-8")
@@ -74,15 +80,18 @@ def test_a_new_chapter_appears_everywhere_that_follows_the_toc(copy):
     assert [c["file"] for c in more["chapters"]] == ["notebooks/10_staffing", "notebooks/11_handover"]
 
 
-@pytest.mark.parametrize("name, areas, message", [
-    ("Staffing!", ["group"], "must be 2-41 lower-case letters"),
-    ("demand", ["group"], "a chapter called 'demand' exists already"),
-    ("staffing", ["staff"], "'staff', which is not a parameter area"),
-    ("staffing", ["focus"], "focus holds independent choices: name the keys"),
-    ("staffing", ["focus.planet"], "the focus area has: trust, comparators, demand_area"),
-    ("staffing", ["performance.claim_year"], "reads the whole performance area"),
-    ("staffing", [], "names no area"),
-])
+@pytest.mark.parametrize(
+    "name, areas, message",
+    [
+        ("Staffing!", ["group"], "must be 2-41 lower-case letters"),
+        ("demand", ["group"], "a chapter called 'demand' exists already"),
+        ("staffing", ["staff"], "'staff', which is not a parameter area"),
+        ("staffing", ["focus"], "focus holds independent choices: name the keys"),
+        ("staffing", ["focus.planet"], "the focus area has: trust, comparators, demand_area"),
+        ("staffing", ["performance.claim_year"], "reads the whole performance area"),
+        ("staffing", [], "names no area"),
+    ],
+)
 def test_a_refused_chapter_writes_nothing(copy, name, areas, message):
     toc, readme = (copy / "_toc.yml").read_bytes(), (copy / "README.md").read_bytes()
     before = sorted(p.name for p in (copy / "notebooks").iterdir())
@@ -105,10 +114,16 @@ def test_a_new_chapter_builds_into_the_site(copy):
     from se_ambulance.pipeline import build as build_mod
     from se_ambulance.pipeline.params import load_params
 
-    made = scaffold.new_chapter("staffing", ["focus.trust", "group"], title="Does the group have the staff it needs?",
-                                summary="staff (`workforce`)", root=copy)
-    build_mod.run_chapters([made.notebook], load_params(), copy / "notebooks", copy / "notebooks",
-                           cache_dir=copy / "_build")
+    made = scaffold.new_chapter(
+        "staffing",
+        ["focus.trust", "group"],
+        title="Does the group have the staff it needs?",
+        summary="staff (`workforce`)",
+        root=copy,
+    )
+    build_mod.run_chapters(
+        [made.notebook], load_params(), copy / "notebooks", copy / "notebooks", cache_dir=copy / "_build"
+    )
     html = build_mod.build_site(copy, copy)  # strict: any warning fails
     page = (html / "notebooks" / "10_staffing.html").read_text(encoding="utf-8")
     assert "Does the group have the staff it needs?" in page and "The parameters of this page" in page

@@ -36,8 +36,10 @@ def test_every_number_in_the_seeds_is_a_claim_or_listed_with_a_reason():
             if not any(a <= f.start < b for a, b in registered.get(path.name, []) + explained.get(path.name, [])):
                 missing.append(f"{path.name}: {f.text!r} in “{f.sentence[:140]}”")
     assert total > 150  # every number, not only those that look like claims
-    assert missing == [], ("numbers in seeds/ that are neither in book/claims.yaml nor in book/seed_numbers.yaml "
-                           "(register the claim, or list the passage with its reason):\n" + "\n".join(missing))
+    assert missing == [], (
+        "numbers in seeds/ that are neither in book/claims.yaml nor in book/seed_numbers.yaml "
+        "(register the claim, or list the passage with its reason):\n" + "\n".join(missing)
+    )
 
 
 def test_each_listed_passage_is_exact_names_a_number_and_is_not_registered_too():
@@ -62,8 +64,9 @@ REGISTERED_FROM_THE_SCAN = {
     "surplus-three-years": "delivering a surplus of the next three years",
     "savings-millions": "we believe we can unlock millions in savings",
     "london-boroughs-32": "London Ambulance Service covers the 32 London boroughs",
-    "ten-ambulance-trusts": ("It is one of ten ambulance services trusts providing England with emergency medical "
-                             "services"),
+    "ten-ambulance-trusts": (
+        "It is one of ten ambulance services trusts providing England with emergency medical services"
+    ),
     "neonatal-three-ambulances": "maintains the three ambulances of the Neonatal Transfer Service",
     "nhs111-ten-minutes": "an additional ten minutes was allocated to the response time",
 }
@@ -78,16 +81,22 @@ def test_the_figures_the_scan_found_are_registered_and_no_longer_listed():
     assert waiting.isdisjoint(REGISTERED_FROM_THE_SCAN.values())
 
 
-@pytest.mark.parametrize("text, found", [
-    ("London Ambulance Service covers the 32 London boroughs.", ["32"]),
-    ("It is one of ten ambulance services trusts", ["one", "ten"]),
-    ("answered within fiveseconds, admitted within 45minutes", ["five", "45"]),
-    ("around 4.5million; £250.8million; £10 million; £20M a year", ["4.5million", "250.8million", "10 million", "20M"]),
-    ("In 2024/25 and 2005–06, call 999/111", ["2024", "25", "2005", "06", "999", "111"]),
-    ("the first group; twice as likely; half of them; unlock millions", ["first", "twice", "half", "millions"]),
-    ("someone often phones; the seconds hand; tenth", ["tenth"]),  # number words only as whole words
-    ("Category 1 took 8 minutes 38 seconds", ["1", "8", "38"]),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("London Ambulance Service covers the 32 London boroughs.", ["32"]),
+        ("It is one of ten ambulance services trusts", ["one", "ten"]),
+        ("answered within fiveseconds, admitted within 45minutes", ["five", "45"]),
+        (
+            "around 4.5million; £250.8million; £10 million; £20M a year",
+            ["4.5million", "250.8million", "10 million", "20M"],
+        ),
+        ("In 2024/25 and 2005–06, call 999/111", ["2024", "25", "2005", "06", "999", "111"]),
+        ("the first group; twice as likely; half of them; unlock millions", ["first", "twice", "half", "millions"]),
+        ("someone often phones; the seconds hand; tenth", ["tenth"]),  # number words only as whole words
+        ("Category 1 took 8 minutes 38 seconds", ["1", "8", "38"]),
+    ],
+)
 def test_the_scanner_takes_every_number(text, found):
     assert [f.text for f in numbers(text)] == found
 

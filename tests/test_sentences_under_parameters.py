@@ -17,16 +17,20 @@ from .support.builders import ROOT
 
 # --- a group given by its trusts alone -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("overrides, name", [
-    ({"group.members": ["RX7", "RX8"]}, "NWAS + YAS"),
-    ({"members": ["RX7", "RX8", "RX9"]}, "NWAS + YAS + EMAS"),  # a bare key of the group area
-    ({"group.members": ["RYE", "RYD"]}, "SCAS + SECAmb"),
-    ({"group.members": ["RX7", "RX8"], "group.name": "The North"}, "The North"),
-    # nine trusts: the two left (East of England, South Western) are the fewest donors an evaluation accepts (SECAmb
-    # and SCAS are members: outside the group they formed their own inside the months compared, and are never donors)
-    ({"group.members": ["RRU", "RX6", "RX7", "RX8", "RX9", "R1F", "RYA", "RYD", "RYE"]}, "A group of 9 trusts"),
-    ({"group.members": ["R1F", "RYE"]}, "Isle of Wight + SCAS"),
-])
+
+@pytest.mark.parametrize(
+    "overrides, name",
+    [
+        ({"group.members": ["RX7", "RX8"]}, "NWAS + YAS"),
+        ({"members": ["RX7", "RX8", "RX9"]}, "NWAS + YAS + EMAS"),  # a bare key of the group area
+        ({"group.members": ["RYE", "RYD"]}, "SCAS + SECAmb"),
+        ({"group.members": ["RX7", "RX8"], "group.name": "The North"}, "The North"),
+        # nine trusts: the two left (East of England, South Western) are the fewest donors an evaluation accepts (SECAmb
+        # and SCAS are members: outside the group they formed their own inside the months compared, and are never donors)
+        ({"group.members": ["RRU", "RX6", "RX7", "RX8", "RX9", "R1F", "RYA", "RYD", "RYE"]}, "A group of 9 trusts"),
+        ({"group.members": ["R1F", "RYE"]}, "Isle of Wight + SCAS"),
+    ],
+)
 def test_a_group_given_by_its_trusts_is_named_from_them(overrides, name):
     assert load_params(overrides=overrides).group.name == name
 
@@ -46,12 +50,16 @@ def test_a_file_giving_only_the_trusts_names_the_group(tmp_path):
 def test_the_case_groups_name_on_other_trusts_is_refused():
     from se_ambulance.errors import ParameterError
 
-    with pytest.raises(ParameterError, match=r"the name 'SCAS \+ SECAmb' is the case's group .* give group.name, or "
-                                             "leave it out"):
+    with pytest.raises(
+        ParameterError,
+        match=r"the name 'SCAS \+ SECAmb' is the case's group .* give group.name, or "
+        "leave it out",
+    ):
         load_params(overrides={"group.members": ["RX7", "RX8"], "group.name": "SCAS + SECAmb"})
 
 
 # --- tornado alt texts -------------------------------------------------------------------------------------------
+
 
 def _tornado(rows):
     return pd.DataFrame(rows, columns=["assumption", "low", "high", "central"])
@@ -60,12 +68,20 @@ def _tornado(rows):
 def test_the_tornado_alt_text_names_the_widest_bar_with_its_own_numbers():
     wide85 = _tornado([("Rate at 85+ (central 7)", 0.05, 0.15, 0.1), ("Rate at 75-84 (central 3.2)", 0.08, 0.12, 0.1)])
     text = tornado_alt_text(wide85, "growth", lambda v: f"{100 * v:.1f}%")
-    assert "The widest bar is Rate at 85+ (central 7) (5.0% to 15.0%), then Rate at 75-84 (central 3.2) (8.0% to 12.0%)" in text
+    assert (
+        "The widest bar is Rate at 85+ (central 7) (5.0% to 15.0%), then Rate at 75-84 (central 3.2) (8.0% to 12.0%)"
+        in text
+    )
     # A narrow 85+ range: another bar is widest, and the text says so with that bar's numbers.
-    narrow85 = _tornado([("Rate at 85+ (central 7)", 0.099, 0.101, 0.1), ("Rate at 75-84 (central 3.2)", 0.08, 0.12, 0.1)])
+    narrow85 = _tornado(
+        [("Rate at 85+ (central 7)", 0.099, 0.101, 0.1), ("Rate at 75-84 (central 3.2)", 0.08, 0.12, 0.1)]
+    )
     text = tornado_alt_text(narrow85, "growth", lambda v: f"{100 * v:.1f}%")
     assert text.index("Rate at 75-84") < text.index("Rate at 85+")
-    assert "The widest bar is Rate at 75-84 (central 3.2) (8.0% to 12.0%), then Rate at 85+ (central 7) (9.9% to 10.1%)" in text
+    assert (
+        "The widest bar is Rate at 75-84 (central 3.2) (8.0% to 12.0%), then Rate at 85+ (central 7) (9.9% to 10.1%)"
+        in text
+    )
     assert tornado_alt_text(narrow85.iloc[:1], "growth").endswith("million).")
     assert tornado_alt_text(narrow85.iloc[:0], "growth") == "Tornado chart of growth: no input moves it."
 
@@ -97,7 +113,9 @@ def test_the_tornado_figures_of_chapters_4_and_5_name_the_widest_bar_they_draw()
     from se_ambulance.publish.appraisal_figures import npv_tornado_figure
     from se_ambulance.publish.demand_figures import demand_tornado_figure
 
-    narrow85 = _tornado([("Rate at 85+ (central 7)", 0.099, 0.101, 0.1), ("Rate at 75-84 (central 3.2)", 0.08, 0.12, 0.1)])
+    narrow85 = _tornado(
+        [("Rate at 85+ (central 7)", 0.099, 0.101, 0.1), ("Rate at 75-84 (central 3.2)", 0.08, 0.12, 0.1)]
+    )
     shown = html_lib.unescape(demand_tornado_figure(narrow85, 2025, 2035, "the group", "GROUP", "test").data)
     assert "The widest bar is Rate at 75-84 (central 3.2) (8.0% to 12.0%), then Rate at 85+" in shown
     money = _tornado([("Corporate", -5.0, 30.0, 10.0), ("Realisation", 5.0, 15.0, 10.0)])
@@ -106,6 +124,7 @@ def test_the_tornado_figures_of_chapters_4_and_5_name_the_widest_bar_they_draw()
 
 
 # --- chapter 5 for a group given by its trusts ----------------------------------------------------------------------
+
 
 @pytest.mark.slow  # runs chapter 5 twice in this process
 @pytest.mark.parametrize("members", [["RX7", "RX8"], ["RX7", "RX8", "RX9"]])
@@ -140,20 +159,32 @@ def test_chapter_5_for_a_group_given_by_its_trusts_names_it_and_never_the_cases(
     # The verdicts and what decides them are the case's (SCAS + SECAmb), and say so beside the group's figures; SCAS's
     # own savings plans are the case's evidence, not the group's.
     for key in ("cash_verdict", "wider_verdict", "wider_verdict_found"):
-        assert f"on the case's group, SCAS + SECAmb (South East Coast (SECAmb) and South Central (SCAS)), not on {name}" \
-               ". There, " in glued[key], glued[key]
+        assert (
+            f"on the case's group, SCAS + SECAmb (South East Coast (SECAmb) and South Central (SCAS)), not on {name}"
+            ". There, " in glued[key]
+        ), glued[key]
         assert "Verdict: **" in glued[key]
     for key in ("cash_rests_on", "wider_rests_on"):
-        assert glued[key].startswith(f"The verdict is judged on the case's group, SCAS + SECAmb, so these shares are its "
-                                     f"own, not those of {name}"), glued[key]
+        assert glued[key].startswith(
+            f"The verdict is judged on the case's group, SCAS + SECAmb, so these shares are its "
+            f"own, not those of {name}"
+        ), glued[key]
     assert f"This table is for {name}" in glued["rests_on_rule"]
-    assert glued["planned_savings_evidence"].startswith(f"The evidence for such savings comes from the case, not from "
-                                                        f"{name}.")
+    assert glued["planned_savings_evidence"].startswith(
+        f"The evidence for such savings comes from the case, not from {name}."
+    )
     assert "Before the group" not in glued["planned_savings_evidence"]
 
 
-@pytest.mark.parametrize("month, words", [("2020-09", "five years before the claim"), ("2024-03", "a year before the claim"),
-                                          ("2025-06", "in the year of the claim"), ("2013-01", "12 years before the claim")])
+@pytest.mark.parametrize(
+    "month, words",
+    [
+        ("2020-09", "five years before the claim"),
+        ("2024-03", "a year before the claim"),
+        ("2025-06", "in the year of the claim"),
+        ("2013-01", "12 years before the claim"),
+    ],
+)
 def test_how_long_before_the_claim_the_outcomes_data_end(month, words):
     from se_ambulance.publish.claims_text import _years_before
 

@@ -77,9 +77,17 @@ def browser():
 
     with sync_playwright() as p:
         try:
-            b = p.chromium.launch(executable_path=str(chromium_path()), args=[
-                "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                "--disable-component-update", "--disable-sync", "--no-first-run"])
+            b = p.chromium.launch(
+                executable_path=str(chromium_path()),
+                args=[
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--no-first-run",
+                ],
+            )
         except Error as e:
             pytest.fail(launch_problem(e), pytrace=False)
         yield b
@@ -87,8 +95,11 @@ def browser():
 
 
 def pages(site: Path) -> list[str]:
-    return sorted(str(p.relative_to(site)) for p in site.rglob("*.html")
-                  if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts)
+    return sorted(
+        str(p.relative_to(site))
+        for p in site.rglob("*.html")
+        if p.name not in ("genindex.html", "search.html") and "_static" not in p.parts
+    )
 
 
 def open_page(browser, server, path, goto: bool = True, viewport=WIDE, **options):
@@ -118,7 +129,9 @@ def wait_for_charts(page) -> None:
     if n:
         page.wait_for_function(
             f"document.querySelectorAll('.se-chart-vis svg').length + "
-            f"document.querySelectorAll('[data-render-error]').length >= {n}", timeout=20000)
+            f"document.querySelectorAll('[data-render-error]').length >= {n}",
+            timeout=20000,
+        )
     settle(page)
 
 
@@ -126,8 +139,10 @@ def settle(page) -> None:
     """Until the web fonts have loaded and no CSS transition or animation is running: axe-core must not read a
     colour caught halfway through the theme's fade from light to dark. (getAnimations applies pending style
     changes first, so a transition that a new colour mode starts is already listed.)"""
-    page.wait_for_function("document.fonts.status === 'loaded' && "
-                           "document.getAnimations().every(a => a.playState !== 'running')", timeout=10000)
+    page.wait_for_function(
+        "document.fonts.status === 'loaded' && document.getAnimations().every(a => a.playState !== 'running')",
+        timeout=10000,
+    )
 
 
 def chart_facts(page) -> list[dict]:
@@ -138,15 +153,20 @@ def chart_facts(page) -> list[dict]:
         fig = figs.nth(i)
         svg = fig.locator(".se-chart-vis svg")
         href = fig.locator("a.se-chart-csv").get_attribute("href") or ""
-        csv = (urllib.parse.unquote(href.split(",", 1)[1])
-               if href.startswith("data:text/csv;charset=utf-8,") else None)
-        facts.append({"errors": fig.locator("[data-render-error]").count(), "svgs": svg.count(),
-                      "file": fig.locator("a.se-chart-csv").get_attribute("download") or "",
-                      "box": svg.first.bounding_box() if svg.count() else None,
-                      "label": fig.locator(".se-chart-vis").get_attribute("aria-label") or "",
-                      "title": fig.locator(".se-chart-title").inner_text(),
-                      "caption": fig.locator(".se-chart-foot").inner_text(), "csv": csv,
-                      "units": fig.locator(".se-chart-units").inner_text()})
+        csv = urllib.parse.unquote(href.split(",", 1)[1]) if href.startswith("data:text/csv;charset=utf-8,") else None
+        facts.append(
+            {
+                "errors": fig.locator("[data-render-error]").count(),
+                "svgs": svg.count(),
+                "file": fig.locator("a.se-chart-csv").get_attribute("download") or "",
+                "box": svg.first.bounding_box() if svg.count() else None,
+                "label": fig.locator(".se-chart-vis").get_attribute("aria-label") or "",
+                "title": fig.locator(".se-chart-title").inner_text(),
+                "caption": fig.locator(".se-chart-foot").inner_text(),
+                "csv": csv,
+                "units": fig.locator(".se-chart-units").inner_text(),
+            }
+        )
     return facts
 
 
@@ -175,8 +195,9 @@ def visits(site, server, browser, axe_source) -> dict[str, dict]:
         else:
             wait_for_charts(page)
             # JPEG: a whole page encodes in half the time PNG takes, and reads as well to a person checking it.
-            page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__1366.jpg")), full_page=True,
-                            type="jpeg", quality=85)
+            page.screenshot(
+                path=str(ARTIFACTS / (path.replace("/", "__") + "__1366.jpg")), full_page=True, type="jpeg", quality=85
+            )
             rec["charts"] = chart_facts(page)
             rec["cut"] = cut_text(page)
             rec["best_practice"] = axe_violations(page, axe_source, {"type": "rule", "values": BEST_PRACTICE})
@@ -210,7 +231,8 @@ def test_a_first_visit_is_light_and_loads_only_what_the_page_uses(site, visits):
         sizes = rec["bytes"]
         assert len(sizes) <= MAX_FIRST_VISIT_REQUESTS, f"{path}: {len(sizes)} requests: {sorted(sizes)}"
         assert sum(sizes.values()) <= MAX_FIRST_VISIT_BYTES, (
-            f"{path}: {sum(sizes.values()):,} bytes: {sorted(sizes.items(), key=lambda kv: -kv[1])[:5]}")
+            f"{path}: {sum(sizes.values()):,} bytes: {sorted(sizes.items(), key=lambda kv: -kv[1])[:5]}"
+        )
         names = [urllib.parse.urlparse(u).path.rsplit("/", 1)[-1] for u in sizes]
         has_chart = '<figure class="se-chart"' in (site / path).read_text(encoding="utf-8")
         assert ("se-charts.js" in names) == has_chart, f"{path}: chart bundle loaded: {'se-charts.js' in names}"
@@ -415,8 +437,9 @@ def phone(site, server, browser) -> dict[str, dict]:
             continue
         page, rec = open_page(browser, server, path, viewport=PHONE, color_scheme="light")
         wait_for_charts(page)
-        page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + "__390.jpg")), full_page=True, type="jpeg",
-                        quality=85)
+        page.screenshot(
+            path=str(ARTIFACTS / (path.replace("/", "__") + "__390.jpg")), full_page=True, type="jpeg", quality=85
+        )
         rec["facts"] = page.evaluate(_PHONE_FACTS)
         rec["cut"] = cut_text(page)
         page.close()
@@ -454,8 +477,11 @@ def test_no_chart_or_table_is_wider_than_a_phone_and_every_legend_is_seen(phone)
 
 
 def _chart_page(site) -> str:
-    return next(p for p in pages(site) if "c2-" in (site / p).read_text(encoding="utf-8")
-                and "-monthly" in (site / p).read_text(encoding="utf-8"))
+    return next(
+        p
+        for p in pages(site)
+        if "c2-" in (site / p).read_text(encoding="utf-8") and "-monthly" in (site / p).read_text(encoding="utf-8")
+    )
 
 
 def test_tooltips_fire_near_a_line_and_speak_plain_words(site, server, browser):
@@ -474,8 +500,11 @@ def test_tooltips_fire_near_a_line_and_speak_plain_words(site, server, browser):
     page.close()
     assert len(shown) == 3, f"tooltips shown at {len(shown)} of 3 points near the lines: {shown}"
     for text in shown:
-        assert re.search(r"Month: (January|February|March|April|May|June|July|August|September|October|November|"
-                         r"December) \d{4}", text), text
+        assert re.search(
+            r"Month: (January|February|March|April|May|June|July|August|September|October|November|"
+            r"December) \d{4}",
+            text,
+        ), text
         assert re.search(r"SECAmb: (\d+:\d\d|no data)", text) and "_" not in text, text
 
 
@@ -516,14 +545,18 @@ def test_charts_are_drawn_again_at_a_new_width(site, server, browser):
     wait_for_charts(page)
     wide = page.locator(".se-chart-vis svg").first.bounding_box()["width"]
     page.set_viewport_size(PHONE)
-    page.wait_for_function("[...document.querySelectorAll('.se-chart-vis svg')].every("
-                           "s => s.getBoundingClientRect().right <= window.innerWidth)", timeout=10000)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.se-chart-vis svg')].every("
+        "s => s.getBoundingClientRect().right <= window.innerWidth)",
+        timeout=10000,
+    )
     narrow = page.locator(".se-chart-vis svg").first.bounding_box()["width"]
     page.close()
     assert narrow < wide and narrow <= PHONE["width"]
 
 
 # --- print and the PDF edition ----------------------------------------------------------------------------------
+
 
 def test_printed_tables_keep_every_column_on_the_page(site, server, browser):
     """The whole book as the PDF edition prints it (the front page with every other page appended, print media,
@@ -536,9 +569,11 @@ def test_printed_tables_keep_every_column_on_the_page(site, server, browser):
     page.goto(f"{server}/{book_pages[0]}", wait_until="load")
     page.evaluate(_APPEND, [f"{server}/{p}" for p in book_pages[1:]])
     wait_for_charts(page)
-    cut = page.evaluate("[...document.querySelectorAll('main table, .se-chart-vis svg')].map(t => [t.tagName, "
-                        "(t.closest('section, .se-print-chapter') || {}).id, Math.round(t.getBoundingClientRect().right)])"
-                        ".filter(([, , r]) => r > window.innerWidth + 1)")
+    cut = page.evaluate(
+        "[...document.querySelectorAll('main table, .se-chart-vis svg')].map(t => [t.tagName, "
+        "(t.closest('section, .se-print-chapter') || {}).id, Math.round(t.getBoundingClientRect().right)])"
+        ".filter(([, , r]) => r > window.innerWidth + 1)"
+    )
     tables = page.locator("main table").count()
     broken = page.evaluate(_BROKEN_HEADINGS)
     coloured = page.evaluate(_COLOURED_LINKS)
@@ -621,7 +656,9 @@ def test_the_pdf_edition_is_linked_from_every_page_and_every_printed_page_is_sta
         for part in (f"{stamp.title} · {stamp.edition}", stamp.data_to, stamp.address):
             assert part in words, f"printed page {i + 1} of the {which} lacks {part!r}"
         total = len(book.pages) if which == "book" else len(briefing.pages)
-        assert f"Page {i + 1} of {total}" in words, f"printed page {i + 1} of the {which} is not 'Page {i + 1} of {total}'"
+        assert f"Page {i + 1} of {total}" in words, (
+            f"printed page {i + 1} of the {which} is not 'Page {i + 1} of {total}'"
+        )
         if not stamp.is_edition:  # a draft's printed pages say which day's draft they are
             assert f"Built {stamp.built}" in words, f"printed page {i + 1} of the {which} lacks the build date"
 
@@ -649,8 +686,9 @@ def test_the_book_pdf_opens_on_a_title_page_and_prints_every_collapsed_section(s
     assert len(chapters) >= 10 and all(c.split()[0] in first for c in chapters), chapters
     # A dropdown's text from the appraisal chapter (collapsed on the site) is in the PDF.
     appraisal = (site / "notebooks/05_appraisal.html").read_text(encoding="utf-8")
-    inside = re.search(r'<details class="[^"]*sd-dropdown[^"]*"[^>]*>.*?<summary.*?</summary>(.*?)</details>',
-                       appraisal, re.S)
+    inside = re.search(
+        r'<details class="[^"]*sd-dropdown[^"]*"[^>]*>.*?<summary.*?</summary>(.*?)</details>', appraisal, re.S
+    )
     assert inside, "the appraisal chapter has no dropdown to check"
     words = " ".join(re.sub(r"<[^>]+>", " ", inside.group(1)).split())[:60].rsplit(" ", 1)[0]
     # NFKC undoes the typeface's ligatures in the extracted text ("ﬁnancial" is "financial").

@@ -9,13 +9,41 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from se_ambulance.analysis.spc import (flagged_share, mean_moving_range, phase_summary, phases, shift_flags,
-                                       special_cause_periods, trend_flags, two_in_three_flags, xmr)
+from se_ambulance.analysis.spc import (
+    flagged_share,
+    mean_moving_range,
+    phase_summary,
+    phases,
+    shift_flags,
+    special_cause_periods,
+    trend_flags,
+    two_in_three_flags,
+    xmr,
+)
 
 # R: set.seed(123); rnorm(20) -- the data of test-ptd_spc_standard.R
-RNORM_123 = [-0.56047565, -0.23017749, 1.55870831, 0.07050839, 0.12928774, 1.71506499, 0.46091621,
-             -1.26506123, -0.68685285, -0.44566197, 1.22408180, 0.35981383, 0.40077145, 0.11068272,
-             -0.55584113, 1.78691314, 0.49785048, -1.96661716, 0.70135590, -0.47279141]
+RNORM_123 = [
+    -0.56047565,
+    -0.23017749,
+    1.55870831,
+    0.07050839,
+    0.12928774,
+    1.71506499,
+    0.46091621,
+    -1.26506123,
+    -0.68685285,
+    -0.44566197,
+    1.22408180,
+    0.35981383,
+    0.40077145,
+    0.11068272,
+    -0.55584113,
+    1.78691314,
+    0.49785048,
+    -1.96661716,
+    0.70135590,
+    -0.47279141,
+]
 
 
 def series(values, start="2020-01-01"):
@@ -78,9 +106,16 @@ def test_trend_rule_seven_points():
 def test_two_in_three_rule():
     # ptd_two_in_three + ptd_part_of_two_in_three: only the close points themselves are flagged
     same = lambda v: np.ones(len(v))  # noqa: E731  all on one side of the mean
-    for v, expected in [([1, 0, 1], [1, 0, 1]), ([0, 1, 1], [0, 1, 1]), ([1, 1, 0], [1, 1, 0]),
-                        ([0, 0, 1, 0, 1, 0, 0], [0, 0, 1, 0, 1, 0, 0]), ([0, 0, 1, 1, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0]),
-                        ([1, 0, 0, 1], [0, 0, 0, 0]), ([1, 0, 0, 1, 1], [0, 0, 0, 1, 1]), ([0, 0, 0], [0, 0, 0])]:
+    for v, expected in [
+        ([1, 0, 1], [1, 0, 1]),
+        ([0, 1, 1], [0, 1, 1]),
+        ([1, 1, 0], [1, 1, 0]),
+        ([0, 0, 1, 0, 1, 0, 0], [0, 0, 1, 0, 1, 0, 0]),
+        ([0, 0, 1, 1, 0, 0, 0], [0, 0, 1, 1, 0, 0, 0]),
+        ([1, 0, 0, 1], [0, 0, 0, 0]),
+        ([1, 0, 0, 1, 1], [0, 0, 0, 1, 1]),
+        ([0, 0, 0], [0, 0, 0]),
+    ]:
         assert list(two_in_three_flags(np.array(v), same(v)).astype(int)) == expected
     # two close points with the middle one on the other side of the mean: not a signal
     assert not two_in_three_flags(np.array([1, 0, 1]), np.array([1, -1, 1])).any()

@@ -12,13 +12,15 @@ from se_ambulance.analysis import activity, before_arp, metrics
 
 def monthly_frame(rows):
     return pd.DataFrame(rows, columns=["org", "category", "month", "count", "total", "mean", "p90"]).assign(
-        month=lambda d: pd.to_datetime(d["month"]))
+        month=lambda d: pd.to_datetime(d["month"])
+    )
 
 
 def test_standard_is_judged_on_the_unrounded_mean():
     # SECAmb C1, May 2020: published mean 420 s (7:00) but total ÷ incidents = 420.28 s: not met
-    m = monthly_frame([("RYD", "C1", "2020-05-01", 1000, 420_281, 420, 800),
-                       ("RYD", "C1", "2020-06-01", 1000, 419_600, 420, 800)])
+    m = monthly_frame(
+        [("RYD", "C1", "2020-05-01", 1000, 420_281, 420, 800), ("RYD", "C1", "2020-06-01", 1000, 419_600, 420, 800)]
+    )
     a = metrics.against_standards(m)
     mean = a[a["statistic"] == "mean"].set_index("month")
     assert mean["seconds"].iloc[0] == pytest.approx(420.281)
@@ -53,8 +55,11 @@ def test_seasonality_uses_balanced_complete_years():
 
 def test_red1_months_are_counted_over_the_comparable_period_only():
     months = pd.date_range("2011-04-01", "2017-09-01", freq="MS")
-    rows = [{"month": d, "geography": "England", "call_category": "Red 1", "measure": "pct_within_8min",
-             "value": 80.0} for d in months if d >= pd.Timestamp("2012-06-01")]
+    rows = [
+        {"month": d, "geography": "England", "call_category": "Red 1", "measure": "pct_within_8min", "value": 80.0}
+        for d in months
+        if d >= pd.Timestamp("2012-06-01")
+    ]
     out = before_arp.months_meeting_target(pd.DataFrame(rows), "England", "Red 1")
     assert out["months"] == 46 and out["met"] == 46  # June 2012 – March 2016
     assert out["first"] == pd.Timestamp("2012-06-01") and out["last"] == pd.Timestamp("2016-03-01")
@@ -63,9 +68,14 @@ def test_red1_months_are_counted_over_the_comparable_period_only():
 def test_covid_term_is_labelled_a_level_contrast():
     idx = pd.date_range("2018-04-01", "2023-03-01", freq="MS")
     rng = np.random.default_rng(0)
-    act = pd.DataFrame({"c2_mean_s": 1200 + rng.normal(0, 30, len(idx)),
-                        "incidents_per_day": 2000 + rng.normal(0, 50, len(idx)), "handover_mean_s": np.nan},
-                       index=idx)
+    act = pd.DataFrame(
+        {
+            "c2_mean_s": 1200 + rng.normal(0, 30, len(idx)),
+            "incidents_per_day": 2000 + rng.normal(0, 50, len(idx)),
+            "handover_mean_s": np.nan,
+        },
+        index=idx,
+    )
     act.loc[(idx >= activity.COVID_FIRST) & (idx <= activity.COVID_LAST), "c2_mean_s"] -= 120
     table = activity.coefficient_table(activity.c2_regressions(act))
     row = table[table["term"].str.startswith("COVID")].iloc[0]
@@ -79,8 +89,9 @@ def test_hart_overlap_is_the_excess_of_the_two_footprints_over_the_region():
     from se_ambulance.data.population import load_la_85plus, load_region, load_subicb
 
     subicb, la, region = load_subicb(), load_la_85plus(), load_region()
-    excess = pop.excess_over(pop.footprint_totals(pop.FOOTPRINTS["GROUP"], subicb, la),
-                             pop.region_totals(region, "SOUTH EAST"))
+    excess = pop.excess_over(
+        pop.footprint_totals(pop.FOOTPRINTS["GROUP"], subicb, la), pop.region_totals(region, "SOUTH EAST")
+    )
     assert 7_000 < excess.loc[2022, "all_ages"] < 9_000  # about 8 thousand, not 25–40 thousand
     assert abs(excess.loc[2034, "aged_85_plus"]) < 500  # the 85+ rows are equal by construction
     assert "about 8 thousand" in pop.FOOTPRINTS["RYE"].note

@@ -43,8 +43,10 @@ def test_the_canonical_books_focus_chapters_name_its_trust():
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("trust", [pytest.param(t, marks=pytest.mark.xdist_group(f"trust-{t}"))
-                                   for t in sorted(set(PROVIDERS) - BUILT_ELSEWHERE)])  # any core takes any
+@pytest.mark.parametrize(
+    "trust",
+    [pytest.param(t, marks=pytest.mark.xdist_group(f"trust-{t}")) for t in sorted(set(PROVIDERS) - BUILT_ELSEWHERE)],
+)  # any core takes any
 def test_each_focus_chapter_runs_and_names_the_trust(trust):
     params = load_params(overrides={"trust": trust})
     for chapter in FOCUS_CHAPTERS:

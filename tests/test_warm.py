@@ -33,10 +33,17 @@ def run(nb_path, out, launch, parameters=None, cwd=None):
     import papermill
 
     said = kernels.KernelStderr()
-    papermill.execute_notebook(str(nb_path), str(out), parameters=parameters or {}, kernel_name="python3",
-                               cwd=str(cwd or nb_path.parent), progress_bar=False, log_output=False,
-                               request_save_on_cell_execute=False,
-                               kernel_manager_class=kernels.kernel_manager_class(said, launch))
+    papermill.execute_notebook(
+        str(nb_path),
+        str(out),
+        parameters=parameters or {},
+        kernel_name="python3",
+        cwd=str(cwd or nb_path.parent),
+        progress_bar=False,
+        log_output=False,
+        request_save_on_cell_execute=False,
+        kernel_manager_class=kernels.kernel_manager_class(said, launch),
+    )
     said.finish()
     text = nbformat.writes(normalise(nbformat.read(out, as_version=4)))
     return re.sub(r"ipykernel_\d+", "ipykernel_PID", text)  # the kernel's own temporary folder
@@ -48,6 +55,7 @@ def warm_launch(server, log=None):
         if log is not None:
             env.update({warm.READS_LOG: str(log), warm.RAW_DIR: str(ROOT / "data" / "raw")})
         return server.proxy_command(cmd), env
+
     return launch
 
 
@@ -70,8 +78,11 @@ def test_a_warm_kernel_gives_what_a_fresh_one_gives(tmp_path):
 
 
 def test_a_warm_kernel_records_the_pinned_files_it_opens(tmp_path):
-    nb = write_notebook(tmp_path / "ch.ipynb", "x = 1",
-                        "from se_ambulance.data.pre_arp import load_arp_dates\nload_arp_dates()\nload_arp_dates()")
+    nb = write_notebook(
+        tmp_path / "ch.ipynb",
+        "x = 1",
+        "from se_ambulance.data.pre_arp import load_arp_dates\nload_arp_dates()\nload_arp_dates()",
+    )
     from se_ambulance.pipeline.inputs import Analyser
 
     log = tmp_path / "reads"
@@ -82,8 +93,11 @@ def test_a_warm_kernel_records_the_pinned_files_it_opens(tmp_path):
     assert [Analyser(ROOT).dataset_of_file(n) for n in names] == ["arp_dates"]  # once, however often read
 
     def cold(cmd, env):  # a kernel started from nothing records them too
-        return warm.cold_command(cmd), {**env, warm.READS_LOG: str(tmp_path / "cold"),
-                                        warm.RAW_DIR: str(ROOT / "data" / "raw")}
+        return warm.cold_command(cmd), {
+            **env,
+            warm.READS_LOG: str(tmp_path / "cold"),
+            warm.RAW_DIR: str(ROOT / "data" / "raw"),
+        }
 
     cold_out = run(nb, tmp_path / "cold.ipynb", cold)
     assert (tmp_path / "cold").read_text(encoding="utf-8").splitlines() == names
@@ -91,10 +105,16 @@ def test_a_warm_kernel_records_the_pinned_files_it_opens(tmp_path):
 
 
 def test_a_chapter_that_opens_data_its_key_does_not_cover_stops_the_build(tmp_path):
-    nb = write_notebook(tmp_path / "98_sneaky.ipynb", "focus = {'trust': 'RYD'}",
-                        "from se_ambulance.paths import raw_dir\n(raw_dir() / 'AmbCO.csv').read_bytes()")
-    with pytest.raises(build_mod.BuildError, match=r"98_sneaky.ipynb read data/raw/AmbCO.csv \(the pinned file of "
-                                                   r"dataset 'ambco'\)"):
+    nb = write_notebook(
+        tmp_path / "98_sneaky.ipynb",
+        "focus = {'trust': 'RYD'}",
+        "from se_ambulance.paths import raw_dir\n(raw_dir() / 'AmbCO.csv').read_bytes()",
+    )
+    with pytest.raises(
+        build_mod.BuildError,
+        match=r"98_sneaky.ipynb read data/raw/AmbCO.csv \(the pinned file of "
+        r"dataset 'ambco'\)",
+    ):
         build_mod.run_chapters([nb], load_params(), tmp_path / "out", tmp_path, cache_dir=tmp_path / "out")
     assert not (tmp_path / "out" / "98_sneaky.ipynb").exists()  # nothing promoted
 

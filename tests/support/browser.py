@@ -56,25 +56,36 @@ def chromium_problem() -> str | None:
     if not path.is_file():
         return f"Chromium was expected at {path} ({CHROMIUM_ENV}), which is not a file: {_INSTALL_CHROMIUM}."
     if not os.access(path, os.X_OK):
-        return (f"Chromium at {path} cannot be executed (no execute permission): reinstall it "
-                f"(apt-get install --reinstall chromium) or chmod +x it, {_SKIP_HINT}.")
+        return (
+            f"Chromium at {path} cannot be executed (no execute permission): reinstall it "
+            f"(apt-get install --reinstall chromium) or chmod +x it, {_SKIP_HINT}."
+        )
     try:
-        proc = subprocess.run([str(path), "--headless", "--no-sandbox", "--version"], capture_output=True,
-                              text=True, timeout=60, stdin=subprocess.DEVNULL)
+        proc = subprocess.run(
+            [str(path), "--headless", "--no-sandbox", "--version"],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            stdin=subprocess.DEVNULL,
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"Chromium at {path} does not start ({e}): reinstall it (apt-get install --reinstall chromium)."
     if proc.returncode != 0:
         said = (proc.stderr or proc.stdout).strip().splitlines()
-        return (f"Chromium at {path} does not start (exit {proc.returncode}{': ' + said[-1] if said else ''}): "
-                "reinstall it (apt-get install --reinstall chromium).")
+        return (
+            f"Chromium at {path} does not start (exit {proc.returncode}{': ' + said[-1] if said else ''}): "
+            "reinstall it (apt-get install --reinstall chromium)."
+        )
     return None
 
 
 def launch_problem(error: Exception) -> str:
     """Playwright could not launch a Chromium that passed chromium_problem(): its first line, and what to do."""
     first = next((line for line in str(error).splitlines() if line.strip()), type(error).__name__)
-    return (f"Chromium at {chromium_path()} did not start under Playwright ({first.strip()}): reinstall it "
-            f"(apt-get install --reinstall chromium), {_SKIP_HINT}.")
+    return (
+        f"Chromium at {chromium_path()} did not start under Playwright ({first.strip()}): reinstall it "
+        f"(apt-get install --reinstall chromium), {_SKIP_HINT}."
+    )
 
 
 def _pinned_axe_version() -> str | None:
@@ -112,8 +123,12 @@ def ensure(install: bool) -> str | None:
     if missing and can_apt:
         _apt_install(missing)
     if install and axe_problem() is not None and shutil.which("npm"):
-        subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=ROOT, check=False,
-                       stdin=subprocess.DEVNULL)
+        subprocess.run(
+            ["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"],
+            cwd=ROOT,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
     axe = axe_problem()
     if axe and shutil.which("npm") is None:
         axe = "axe-core is not installed and npm, which installs it, is missing: apt-get install npm, then npm ci."

@@ -39,15 +39,19 @@ def ambsys_csv(rows: list[dict], extra_columns: tuple[str, ...] = ()) -> str:
 
 
 def org_rows(org: str, months: list[tuple[int, int]], region: str = "Y59", **values) -> list[dict]:
-    return [{"Year": y, "Month": m, "Region": region, "Org Code": org, "Org Name": f"{org} name", **values}
-            for y, m in months]
+    return [
+        {"Year": y, "Month": m, "Region": region, "Org Code": org, "Org Name": f"{org} name", **values}
+        for y, m in months
+    ]
 
 
 def write_notebook(path: Path, *sources: str) -> Path:
     """A python3 notebook whose first cell is tagged `parameters`."""
     nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(sources[0], metadata={"tags": ["parameters"]}),
-                *[nbformat.v4.new_code_cell(s) for s in sources[1:]]]
+    nb.cells = [
+        nbformat.v4.new_code_cell(sources[0], metadata={"tags": ["parameters"]}),
+        *[nbformat.v4.new_code_cell(s) for s in sources[1:]],
+    ]
     nb.metadata["kernelspec"] = {"name": "python3", "language": "python", "display_name": "Python 3"}
     nbformat.write(nb, path)
     return path

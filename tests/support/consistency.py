@@ -37,8 +37,11 @@ def claim_values_by_page(notebooks: Path) -> dict[str, dict[str, str]]:
 
 def contradictions(notebooks: Path) -> list[str]:
     """Each claim value that two pages show differently."""
-    return [f"{key}: " + "; ".join(f"{page} says {v!r}" for page, v in pages.items())
-            for key, pages in claim_values_by_page(notebooks).items() if len(set(pages.values())) > 1]
+    return [
+        f"{key}: " + "; ".join(f"{page} says {v!r}" for page, v in pages.items())
+        for key, pages in claim_values_by_page(notebooks).items()
+        if len(set(pages.values())) > 1
+    ]
 
 
 def outputs_of(notebook: Path) -> list[dict]:

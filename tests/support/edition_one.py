@@ -23,13 +23,15 @@ COMMIT = "f245d5fc2f31f8e215aac6b6c91c1e52a721e09d"
 
 
 def show(path: str, commit: str = COMMIT) -> str:
-    return subprocess.run(["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True,
-                          check=True).stdout
+    return subprocess.run(
+        ["git", "show", f"{commit}:{path}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
 
 
 def git_has(commit: str = COMMIT) -> bool:
-    return subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT,
-                          capture_output=True).returncode == 0
+    return (
+        subprocess.run(["git", "cat-file", "-e", f"{commit}^{{commit}}"], cwd=ROOT, capture_output=True).returncode == 0
+    )
 
 
 def glued_in(nb: dict) -> dict[str, str]:
@@ -45,8 +47,11 @@ def glued_in(nb: dict) -> dict[str, str]:
 
 def claim_verdicts_in(nb: dict) -> dict[str, str]:
     """The claims page's verdicts, claim id -> verdict words (its glued `claim.<id>.verdict` values)."""
-    return {k[len("claim."):-len(".verdict")]: v for k, v in glued_in(nb).items()
-            if k.startswith("claim.") and k.endswith(".verdict")}
+    return {
+        k[len("claim.") : -len(".verdict")]: v
+        for k, v in glued_in(nb).items()
+        if k.startswith("claim.") and k.endswith(".verdict")
+    }
 
 
 def evaluation_verdicts_in(nb: dict) -> dict[str, str]:
@@ -57,7 +62,9 @@ def evaluation_verdicts_in(nb: dict) -> dict[str, str]:
     [cell] = [c for c in nb["cells"] if c["cell_type"] == "code" and "verdict_table" in "".join(c["source"])]
     table = "".join(cell["outputs"][0]["data"]["text/html"])
     # Names the chapter has since changed, as edition 1 showed them.
-    keys = {name: key for key, name in OUTCOME_NAMES.items()} | {"Gap between the two trusts' Category 2 means": "c2_mean_gap"}
+    keys = {name: key for key, name in OUTCOME_NAMES.items()} | {
+        "Gap between the two trusts' Category 2 means": "c2_mean_gap"
+    }
     words = sorted(VERDICT_WORDS.items(), key=lambda kv: -len(kv[1]))  # longest first: 'no meaningful change found'
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):

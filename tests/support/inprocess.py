@@ -58,8 +58,14 @@ def _result_collector(shell, sink: list):
 
         def write_format_data(self, format_dict, md_dict=None):
             # execution_count is required of an execute_result (nbformat's schema); a kernel numbers it, this does not
-            sink.append({"output_type": "execute_result", "data": format_dict, "metadata": md_dict or {},
-                         "execution_count": None})
+            sink.append(
+                {
+                    "output_type": "execute_result",
+                    "data": format_dict,
+                    "metadata": md_dict or {},
+                    "execution_count": None,
+                }
+            )
 
         def finish_displayhook(self):
             pass
@@ -104,15 +110,18 @@ def executed_notebook(nb_path: Path, parameters: dict):
                 warnings.simplefilter("always")
                 result = shell.run_cell(cell.source, store_history=False, silent=False)
             if not result.success:
-                raise AssertionError(f"{nb_path.name}: a cell failed: {result.error_in_exec or result.error_before_exec!r}"
-                                     f"\n{cell.source[:500]}")
+                raise AssertionError(
+                    f"{nb_path.name}: a cell failed: {result.error_in_exec or result.error_before_exec!r}"
+                    f"\n{cell.source[:500]}"
+                )
             if "Traceback (most recent call last)" in cap.stdout:  # e.g. a value that failed to display
                 raise AssertionError(f"{nb_path.name}: a cell printed a traceback:\n{cap.stdout[-1500:]}")
             outputs = [{"output_type": "display_data", "data": o.data, "metadata": o.metadata} for o in cap.outputs]
             if cap.stdout:
                 outputs.append({"output_type": "stream", "name": "stdout", "text": cap.stdout})
-            stderr = cap.stderr + "".join(warnings.formatwarning(w.message, w.category, w.filename, w.lineno)
-                                          for w in caught)
+            stderr = cap.stderr + "".join(
+                warnings.formatwarning(w.message, w.category, w.filename, w.lineno) for w in caught
+            )
             if stderr:
                 outputs.append({"output_type": "stream", "name": "stderr", "text": stderr})
             cell.outputs = [from_dict(o) for o in outputs + last_value]

@@ -21,7 +21,7 @@ def two_commands_block(readme: str) -> str:
     if start < 0:
         raise ValueError(f"README.md has no section '{SECTION}'")
     end = readme.find("\n## ", start + 1)
-    block = _BLOCK.search(readme[start:end if end > 0 else None])
+    block = _BLOCK.search(readme[start : end if end > 0 else None])
     if block is None:
         raise ValueError(f"README.md's section '{SECTION}' has no ```bash code block")
     return block.group(1)

@@ -37,7 +37,6 @@ def schedule_heaviest_first(items: list) -> None:
     items.sort(key=lambda item: rank[group(item)])  # stable: each unit's tests keep their order
 
 
-
 def seed_store_with_the_committed_book(folder: Path) -> None:
     """Put each committed chapter into this run's book store under its canonical key.
 

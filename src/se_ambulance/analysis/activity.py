@@ -13,9 +13,17 @@ from se_ambulance.reference.standards import HANDOVER_EXPECTED_MINUTES
 COVID_FIRST, COVID_LAST = pd.Timestamp("2020-03-01"), pd.Timestamp("2021-03-01")
 
 _ACTIVITY = {
-    "A7": "incidents", "A8": "c1", "A10": "c2", "A11": "c3", "A12": "c4",
-    "A17": "hear_and_treat", "A55": "see_and_treat", "A53": "conveyed_ed", "A54": "conveyed_other",
-    "A142": "handover_mean_s", "A31": "c2_mean_s",
+    "A7": "incidents",
+    "A8": "c1",
+    "A10": "c2",
+    "A11": "c3",
+    "A12": "c4",
+    "A17": "hear_and_treat",
+    "A55": "see_and_treat",
+    "A53": "conveyed_ed",
+    "A54": "conveyed_other",
+    "A142": "handover_mean_s",
+    "A31": "c2_mean_s",
 }
 
 
@@ -106,27 +114,41 @@ def c2_regressions(activity: pd.DataFrame) -> dict[str, object]:
     df["covid"] = ((df.index >= COVID_FIRST) & (df.index <= COVID_LAST)).astype(int)
     out: dict[str, object] = {}
     out["demand"] = smf.ols("c2_min ~ demand_100 + covid + C(cal_month)", data=df).fit(
-        cov_type="HAC", cov_kwds={"maxlags": 3})
+        cov_type="HAC", cov_kwds={"maxlags": 3}
+    )
     hand = df.dropna(subset=["handover_mean_s"]).copy()
     if len(hand) >= 12:
         hand["handover_min"] = hand["handover_mean_s"] / 60
         out["handover"] = smf.ols("c2_min ~ demand_100 + handover_min", data=hand).fit(
-            cov_type="HAC", cov_kwds={"maxlags": 3})
+            cov_type="HAC", cov_kwds={"maxlags": 3}
+        )
     return out
 
 
 def coefficient_table(results: dict[str, object]) -> pd.DataFrame:
     """Coefficients of interest with 95% confidence intervals, p-values, R² and n, for each model (unrounded)."""
-    labels = {"demand_100": "+100 incidents a day", "handover_min": "+1 minute mean handover",
-              "covid": "COVID months (Mar 2020–Mar 2021) vs other months, level difference"}
+    labels = {
+        "demand_100": "+100 incidents a day",
+        "handover_min": "+1 minute mean handover",
+        "covid": "COVID months (Mar 2020–Mar 2021) vs other months, level difference",
+    }
     rows = []
     for name, res in results.items():
         ci = res.conf_int()
         for term, label in labels.items():
             if term in res.params.index:
-                rows.append({"model": name, "term": label, "minutes": res.params[term],
-                             "ci_low": ci.loc[term, 0], "ci_high": ci.loc[term, 1], "p": res.pvalues[term],
-                             "r2": res.rsquared, "n": int(res.nobs)})
+                rows.append(
+                    {
+                        "model": name,
+                        "term": label,
+                        "minutes": res.params[term],
+                        "ci_low": ci.loc[term, 0],
+                        "ci_high": ci.loc[term, 1],
+                        "p": res.pvalues[term],
+                        "r2": res.rsquared,
+                        "n": int(res.nobs),
+                    }
+                )
     return pd.DataFrame(rows, columns=["model", "term", "minutes", "ci_low", "ci_high", "p", "r2", "n"])
 
 
@@ -135,8 +157,15 @@ def handover_summary(activity: pd.DataFrame) -> pd.Series:
     h = activity["handover_mean_s"].dropna()
     if h.empty:
         return pd.Series({"months": 0})
-    return pd.Series({"months": len(h), "first": h.index.min(), "latest_month": h.index.max(),
-                      "latest_minutes": h.iloc[-1] / 60, "share_over_15": float(np.mean(h > HANDOVER_EXPECTED_MINUTES * 60))})
+    return pd.Series(
+        {
+            "months": len(h),
+            "first": h.index.min(),
+            "latest_month": h.index.max(),
+            "latest_minutes": h.iloc[-1] / 60,
+            "share_over_15": float(np.mean(h > HANDOVER_EXPECTED_MINUTES * 60)),
+        }
+    )
 
 
 def incidents_series(tidy: pd.DataFrame, orgs: tuple[str, ...] | list[str]) -> pd.Series:

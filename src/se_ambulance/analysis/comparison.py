@@ -24,6 +24,14 @@ def pooled_difference(rates: pd.DataFrame, measure: str, a: str, b: str, years: 
     from statsmodels.stats.proportion import confint_proportions_2indep
 
     low, high = confint_proportions_2indep(xa, na, xb, nb, method="newcomb", compare="diff", alpha=0.05)
-    return {"difference": xa / na - xb / nb, "ci_low": float(low), "ci_high": float(high),
-            "rate_a": xa / na, "rate_b": xb / nb, "n_a": float(na), "n_b": float(nb),
-            "first_year": float(common[0]), "last_year": float(common[-1])}
+    return {
+        "difference": xa / na - xb / nb,
+        "ci_low": float(low),
+        "ci_high": float(high),
+        "rate_a": xa / na,
+        "rate_b": xb / nb,
+        "n_a": float(na),
+        "n_b": float(nb),
+        "first_year": float(common[0]),
+        "last_year": float(common[-1]),
+    }

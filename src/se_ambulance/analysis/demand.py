@@ -38,16 +38,24 @@ def trend_years(totals: pd.Series, covid: str) -> list[int]:
     return [int(y) for y in totals.index if y not in excluded]
 
 
-def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int,
-              covid: str, rates) -> pd.DataFrame:
+def scenarios(
+    totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_year: int, covid: str, rates
+) -> pd.DataFrame:
     """Annual incidents by scenario: year, scenario, incidents, lower, upper.
 
     `rates`: {age group: (low, central, high)} relative use rates (the `demand.age_rates` parameter)."""
     years = np.arange(base_year, horizon_year + 1)
     base = float(totals.loc[base_year]) if base_year in totals.index else float(totals.iloc[-1])
     idx = demography.index_range(banded, base_year, rates).loc[years]
-    demo = pd.DataFrame({"year": years, "scenario": "Demography only", "incidents": base * idx["central"].to_numpy(),
-                         "lower": base * idx["low"].to_numpy(), "upper": base * idx["high"].to_numpy()})
+    demo = pd.DataFrame(
+        {
+            "year": years,
+            "scenario": "Demography only",
+            "incidents": base * idx["central"].to_numpy(),
+            "lower": base * idx["low"].to_numpy(),
+            "upper": base * idx["high"].to_numpy(),
+        }
+    )
     exclude = trend_excluded_years(covid)
     trend_rows = []
     for y in years:
@@ -57,12 +65,18 @@ def scenarios(totals: pd.Series, banded: pd.DataFrame, base_year: int, horizon_y
         else:
             trend_rows.append((base * (1 + t["growth"]), base * (1 + t["low"]), base * (1 + t["high"])))
     tr = np.array(trend_rows)
-    trend = pd.DataFrame({"year": years, "scenario": "Trend only", "incidents": tr[:, 0],
-                          "lower": tr[:, 1], "upper": tr[:, 2]})
-    blend = pd.DataFrame({"year": years, "scenario": "Blended",
-                          "incidents": (demo["incidents"].to_numpy() + trend["incidents"].to_numpy()) / 2,
-                          "lower": np.minimum(demo["lower"], trend["lower"]).to_numpy(),
-                          "upper": np.maximum(demo["upper"], trend["upper"]).to_numpy()})
+    trend = pd.DataFrame(
+        {"year": years, "scenario": "Trend only", "incidents": tr[:, 0], "lower": tr[:, 1], "upper": tr[:, 2]}
+    )
+    blend = pd.DataFrame(
+        {
+            "year": years,
+            "scenario": "Blended",
+            "incidents": (demo["incidents"].to_numpy() + trend["incidents"].to_numpy()) / 2,
+            "lower": np.minimum(demo["lower"], trend["lower"]).to_numpy(),
+            "upper": np.maximum(demo["upper"], trend["upper"]).to_numpy(),
+        }
+    )
     return pd.concat([trend, demo, blend], ignore_index=True)
 
 
@@ -72,6 +86,7 @@ def growth_by_scenario(paths: pd.DataFrame, base_year: int, horizon_year: int) -
     for name, p in paths.groupby("scenario", sort=False):
         b = p[p["year"] == base_year]["incidents"].iloc[0]
         h = p[p["year"] == horizon_year].iloc[0]
-        rows.append({"scenario": name, "growth": h["incidents"] / b - 1, "low": h["lower"] / b - 1,
-                     "high": h["upper"] / b - 1})
+        rows.append(
+            {"scenario": name, "growth": h["incidents"] / b - 1, "low": h["lower"] / b - 1, "high": h["upper"] / b - 1}
+        )
     return pd.DataFrame(rows).set_index("scenario")

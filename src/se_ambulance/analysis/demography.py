@@ -76,8 +76,9 @@ def corner_indices(banded: pd.DataFrame, base_year: int, rates: Rates) -> pd.Dat
 def index_range(banded: pd.DataFrame, base_year: int, rates: Rates) -> pd.DataFrame:
     """By year: the lowest, central and highest demand index over the box of rates."""
     corners = corner_indices(banded, base_year, rates)
-    return pd.DataFrame({"low": corners.min(axis=1), "central": demand_index(banded, base_year, rates),
-                         "high": corners.max(axis=1)})
+    return pd.DataFrame(
+        {"low": corners.min(axis=1), "central": demand_index(banded, base_year, rates), "high": corners.max(axis=1)}
+    )
 
 
 def growth_range(banded: pd.DataFrame, base_year: int, target_year: int, rates: Rates) -> tuple[float, float, float]:

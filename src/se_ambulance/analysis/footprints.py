@@ -70,8 +70,9 @@ SPLIT_PIECES: dict[tuple[str, str], str] = {
 MERGED_2023: dict[str, str] = {
     **dict.fromkeys(("E07000026", "E07000028", "E07000029"), "E06000063"),  # Cumberland
     **dict.fromkeys(("E07000027", "E07000030", "E07000031"), "E06000064"),  # Westmorland and Furness
-    **dict.fromkeys(("E07000163", "E07000164", "E07000165", "E07000166", "E07000167", "E07000168",
-                     "E07000169"), "E06000065"),  # North Yorkshire
+    **dict.fromkeys(
+        ("E07000163", "E07000164", "E07000165", "E07000166", "E07000167", "E07000168", "E07000169"), "E06000065"
+    ),  # North Yorkshire
     **dict.fromkeys(("E07000187", "E07000188", "E07000189", "E07000246"), "E06000066"),  # Somerset
 }
 
@@ -83,16 +84,20 @@ def ltla24(code: str) -> str:
 
 # --- LSOA → trust, sub-ICB shares ----------------------------------------------------------------
 
-def lsoa_trusts(lookup: pd.DataFrame, overlay: pd.DataFrame,
-                pieces: Mapping[tuple[str, str], str] = SPLIT_PIECES) -> pd.DataFrame:
+
+def lsoa_trusts(
+    lookup: pd.DataFrame, overlay: pd.DataFrame, pieces: Mapping[tuple[str, str], str] = SPLIT_PIECES
+) -> pd.DataFrame:
     """One row per LSOA: `lsoa11_code, subicb` (2023 code), `district` (2022 code), `trust`, `rule`
     ("district" or "split district by sub-ICB"). `overlay` is the April 2021 district overlay."""
     trust_of = overlay.set_index("ltla_code")["amb_org_code"]
-    out = pd.DataFrame({
-        "lsoa11_code": lookup["lsoa11_code"].to_numpy(),
-        "subicb": lookup["sicbl22_code"].replace(SUBICB_2022_TO_2023).to_numpy(),
-        "district": lookup["ltla22_code"].to_numpy(),
-    })
+    out = pd.DataFrame(
+        {
+            "lsoa11_code": lookup["lsoa11_code"].to_numpy(),
+            "subicb": lookup["sicbl22_code"].replace(SUBICB_2022_TO_2023).to_numpy(),
+            "district": lookup["ltla22_code"].to_numpy(),
+        }
+    )
     moved = (lookup["sicbl22_code"].to_numpy() == SURREY_HEARTLANDS_2022) & (out["district"] == CHICHESTER)
     out.loc[moved, "subicb"] = SUSSEX_70F_2023
     missing = sorted(set(out["district"]) - set(trust_of.index))
@@ -108,11 +113,16 @@ def lsoa_trusts(lookup: pd.DataFrame, overlay: pd.DataFrame,
 
 def district_bands(mye: pd.DataFrame) -> pd.DataFrame:
     """Single-year district estimates (`code`, `0` … `89`, `90+`) as `code × AGE_BANDS` (wide)."""
-    ages = {band: [str(a) for a in range(int(band.split("-")[0]), int(band.split("-")[1]) + 1)]
-            for band in AGE_BANDS if band != "90+"}
+    ages = {
+        band: [str(a) for a in range(int(band.split("-")[0]), int(band.split("-")[1]) + 1)]
+        for band in AGE_BANDS
+        if band != "90+"
+    }
     ages["90+"] = ["90+"]
-    return pd.DataFrame({band: mye[cols].sum(axis=1).to_numpy() for band, cols in ages.items()},
-                        index=pd.Index(mye["code"], name="district"))[AGE_BANDS]
+    return pd.DataFrame(
+        {band: mye[cols].sum(axis=1).to_numpy() for band, cols in ages.items()},
+        index=pd.Index(mye["code"], name="district"),
+    )[AGE_BANDS]
 
 
 def piece_weights(lsoas: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
@@ -126,15 +136,20 @@ def piece_weights(lsoas: pd.DataFrame, bands: pd.DataFrame) -> pd.DataFrame:
         raise ValueError(f"no population weights for districts {missing}")
     w = bands.loc[counts["district"]].to_numpy() * counts["fraction"].to_numpy()[:, None]
     wide = pd.concat([counts.reset_index(drop=True), pd.DataFrame(w, columns=AGE_BANDS)], axis=1)
-    return wide.melt(id_vars=["subicb", "district", "trust", "lsoas"], value_vars=AGE_BANDS,
-                     var_name="age_group", value_name="weight")
+    return wide.melt(
+        id_vars=["subicb", "district", "trust", "lsoas"],
+        value_vars=AGE_BANDS,
+        var_name="age_group",
+        value_name="weight",
+    )
 
 
 def subicb_shares(weights: pd.DataFrame) -> pd.DataFrame:
     """The share of each sub-ICB's population, by age band, in each trust: `subicb, trust, age_group,
     share, lsoas` (the sub-ICB's LSOAs in the trust). Shares of a sub-ICB add to 1 in every band."""
     g = weights.groupby(["subicb", "trust", "age_group"], as_index=False).agg(
-        weight=("weight", "sum"), lsoas=("lsoas", "sum"))
+        weight=("weight", "sum"), lsoas=("lsoas", "sum")
+    )
     g["share"] = g["weight"] / g.groupby(["subicb", "age_group"])["weight"].transform("sum")
     return g[["subicb", "trust", "age_group", "share", "lsoas"]]
 
@@ -144,8 +159,7 @@ def straddling(shares: pd.DataFrame) -> pd.DataFrame:
     (the mean of the band shares, for reading only)."""
     multi = shares.groupby("subicb")["trust"].nunique()
     s = shares[shares["subicb"].isin(multi[multi > 1].index)]
-    return (s.groupby(["subicb", "trust"], as_index=False)
-            .agg(lsoas=("lsoas", "first"), mean_share=("share", "mean")))
+    return s.groupby(["subicb", "trust"], as_index=False).agg(lsoas=("lsoas", "first"), mean_share=("share", "mean"))
 
 
 def build_shares(lookup: pd.DataFrame, overlay: pd.DataFrame, mye: pd.DataFrame) -> pd.DataFrame:
@@ -164,6 +178,7 @@ def apportioned(subicb: pd.DataFrame, shares: pd.DataFrame, trusts: Iterable[str
 
 # --- one function for any group ------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class FootprintPopulation:
     """Population of a group's footprint: `banded` (year × AGE_BANDS, persons), `members` (one row per
@@ -181,15 +196,19 @@ class FootprintPopulation:
         return " + ".join(kinds)
 
 
-COUNTY_METHOD = ("the book's county construction (sub-ICB areas matching the service-area counties, "
-                 "analysis.population.FOOTPRINTS)")
-APPORTIONED_METHOD = ("ONS 2022-based sub-ICB projections assigned to trusts through LSOA → sub-ICB → "
-                      "district → trust (April 2018 CCG footprints), straddling sub-ICBs apportioned by "
-                      "mid-2020 district populations weighted by LSOA counts")
+COUNTY_METHOD = (
+    "the book's county construction (sub-ICB areas matching the service-area counties, analysis.population.FOOTPRINTS)"
+)
+APPORTIONED_METHOD = (
+    "ONS 2022-based sub-ICB projections assigned to trusts through LSOA → sub-ICB → "
+    "district → trust (April 2018 CCG footprints), straddling sub-ICBs apportioned by "
+    "mid-2020 district populations weighted by LSOA counts"
+)
 
 
-def footprint_population(trust_codes: Iterable[str], subicb: pd.DataFrame, shares: pd.DataFrame,
-                         construction: str = "auto") -> FootprintPopulation:
+def footprint_population(
+    trust_codes: Iterable[str], subicb: pd.DataFrame, shares: pd.DataFrame, construction: str = "auto"
+) -> FootprintPopulation:
     """Population by age band and year of the union of `trust_codes`' footprints.
 
     `subicb`: the sub-ICB projections (`data.population.load_subicb()`); `shares`: `build_shares(...)`.
@@ -206,8 +225,9 @@ def footprint_population(trust_codes: Iterable[str], subicb: pd.DataFrame, share
         raise ValueError(f"unknown trust code(s) {unknown}; known: {sorted(set(shares['trust']))}")
     if construction not in ("auto", "apportioned"):
         raise ValueError(f"construction must be 'auto' or 'apportioned', not {construction!r}")
-    county = [t for t in trusts if t in COUNTY_TRUSTS] if (
-        construction == "auto" and ISLE_OF_WIGHT not in trusts) else []
+    county = (
+        [t for t in trusts if t in COUNTY_TRUSTS] if (construction == "auto" and ISLE_OF_WIGHT not in trusts) else []
+    )
     rest = [t for t in trusts if t not in county]
     parts = []
     if county:
@@ -222,16 +242,29 @@ def footprint_population(trust_codes: Iterable[str], subicb: pd.DataFrame, share
         mine = shares[shares["trust"] == t].groupby("subicb")["share"].mean()
         if t in county:
             fp = pop.FOOTPRINTS[t]
-            rows.append({"org_code": t, "construction": "county", "subicb_whole": ", ".join(fp.banded),
-                         "subicb_apportioned": ""})
+            rows.append(
+                {
+                    "org_code": t,
+                    "construction": "county",
+                    "subicb_whole": ", ".join(fp.banded),
+                    "subicb_apportioned": "",
+                }
+            )
         else:
-            rows.append({"org_code": t, "construction": "apportioned",
-                         "subicb_whole": ", ".join(sorted(mine[mine >= 1 - 1e-12].index)),
-                         "subicb_apportioned": ", ".join(f"{c} ({v:.0%})" for c, v in mine[mine < 1 - 1e-12].items())})
+            rows.append(
+                {
+                    "org_code": t,
+                    "construction": "apportioned",
+                    "subicb_whole": ", ".join(sorted(mine[mine >= 1 - 1e-12].index)),
+                    "subicb_apportioned": ", ".join(f"{c} ({v:.0%})" for c, v in mine[mine < 1 - 1e-12].items()),
+                }
+            )
     members = pd.DataFrame(rows)
-    method = "; ".join(f"{', '.join(members.loc[members['construction'] == k, 'org_code'])}: "
-                       f"{COUNTY_METHOD if k == 'county' else APPORTIONED_METHOD}"
-                       for k in dict.fromkeys(members["construction"]))
+    method = "; ".join(
+        f"{', '.join(members.loc[members['construction'] == k, 'org_code'])}: "
+        f"{COUNTY_METHOD if k == 'county' else APPORTIONED_METHOD}"
+        for k in dict.fromkeys(members["construction"])
+    )
     return FootprintPopulation(trusts, banded, members, method)
 
 
@@ -243,8 +276,10 @@ def all_trusts(subicb: pd.DataFrame, shares: pd.DataFrame, year: int) -> pd.Data
 
 # --- checks against independent figures ----------------------------------------------------------
 
-def apportionment_check(subicb: pd.DataFrame, shares: pd.DataFrame, lsoas: pd.DataFrame, bands: pd.DataFrame,
-                        year: int = 2022) -> pd.DataFrame:
+
+def apportionment_check(
+    subicb: pd.DataFrame, shares: pd.DataFrame, lsoas: pd.DataFrame, bands: pd.DataFrame, year: int = 2022
+) -> pd.DataFrame:
     """For each straddling sub-ICB and trust: `subicb, trust, lsoas, share` (all ages), `population`
     (the trust's part in `year`), `gap` (the sub-ICB's population rebuilt from its weighted district
     pieces, scaled by England's growth from mid-2020 to `year`, over its projected population, minus 1)
@@ -260,10 +295,17 @@ def apportionment_check(subicb: pd.DataFrame, shares: pd.DataFrame, lsoas: pd.Da
         gap = sub_w[s] * england_growth / proj[s] - 1
         for t, w in total_w[s].items():
             share = w / sub_w[s]
-            rows.append({"subicb": s, "trust": t,
-                         "lsoas": int(lsoas[(lsoas["subicb"] == s) & (lsoas["trust"] == t)].shape[0]),
-                         "share": share, "population": share * proj[s], "gap": gap,
-                         "error": abs(gap) * share * (1 - share) * proj[s]})
+            rows.append(
+                {
+                    "subicb": s,
+                    "trust": t,
+                    "lsoas": int(lsoas[(lsoas["subicb"] == s) & (lsoas["trust"] == t)].shape[0]),
+                    "share": share,
+                    "population": share * proj[s],
+                    "gap": gap,
+                    "error": abs(gap) * share * (1 - share) * proj[s],
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -278,8 +320,7 @@ def against_ccg_footprints(by_trust: pd.DataFrame, ccg: pd.DataFrame, ccg_year: 
     boundary changes after April 2018, and the apportionment."""
     c = ccg[ccg["year"] == ccg_year].groupby("org_code")["pop"].sum()
     f = by_trust.sum(axis=1).reindex(c.index)
-    out = pd.DataFrame({"ccg_pop": c, "ccg_share": c / c.sum(), "footprint_pop": f,
-                        "footprint_share": f / f.sum()})
+    out = pd.DataFrame({"ccg_pop": c, "ccg_share": c / c.sum(), "footprint_pop": f, "footprint_share": f / f.sum()})
     out["scaled"] = out["ccg_pop"] * f.sum() / c.sum()
     out["difference"] = out["footprint_pop"] / out["scaled"] - 1
     return out.rename_axis("org_code").reset_index()
@@ -287,8 +328,10 @@ def against_ccg_footprints(by_trust: pd.DataFrame, ccg: pd.DataFrame, ccg_year: 
 
 # --- 85+ growth by district and by rural–urban class ---------------------------------------------
 
-def district_85plus(subicb: pd.DataFrame, la85: pd.DataFrame, lsoas: pd.DataFrame, mye: pd.DataFrame,
-                    years: Iterable[int]) -> pd.DataFrame:
+
+def district_85plus(
+    subicb: pd.DataFrame, la85: pd.DataFrame, lsoas: pd.DataFrame, mye: pd.DataFrame, years: Iterable[int]
+) -> pd.DataFrame:
     """Population aged 85+ by May 2024 district and year, at the finest level the projections give.
 
     Districts in the single-year local-authority extract (26 South East authorities) take their own
@@ -300,14 +343,18 @@ def district_85plus(subicb: pd.DataFrame, la85: pd.DataFrame, lsoas: pd.DataFram
     summed to their 2024 code. A remainder with no district left to take it (a sub-ICB wholly made of
     extract districts) is dropped: it is the difference between the two ONS tables there."""
     years = list(years)
-    s85 = (subicb[subicb["age_group"].isin(OLD_BANDS) & subicb["year"].isin(years)]
-           .groupby(["code", "year"])["population"].sum().unstack("year"))
+    s85 = (
+        subicb[subicb["age_group"].isin(OLD_BANDS) & subicb["year"].isin(years)]
+        .groupby(["code", "year"])["population"]
+        .sum()
+        .unstack("year")
+    )
     la = la85[(la85["age"].isin(pop.LA_OLD_AGES)) & la85["year"].isin(years)]
     l85 = la.groupby(["code", "year"])["population"].sum().unstack("year")
     counts = lsoas.groupby(["subicb", "district"]).size().rename("n").reset_index()
     counts["fraction_of_district"] = counts["n"] / counts.groupby("district")["n"].transform("sum")
     own = counts[counts["district"].isin(l85.index)]
-    taken = (l85.loc[own["district"]].to_numpy() * own["fraction_of_district"].to_numpy()[:, None])
+    taken = l85.loc[own["district"]].to_numpy() * own["fraction_of_district"].to_numpy()[:, None]
     taken = pd.DataFrame(taken, columns=l85.columns).assign(subicb=own["subicb"].to_numpy()).groupby("subicb").sum()
     remainder = s85.sub(taken.reindex(s85.index).fillna(0.0))
     old = mye.set_index("code")[["85", "86", "87", "88", "89", "90+"]].sum(axis=1)
@@ -329,19 +376,24 @@ def footprint_districts(overlay24: pd.DataFrame, trust_codes: Iterable[str]) -> 
     trust, share_of_area`."""
     o = overlay24[overlay24["amb_org_code"].isin(list(trust_codes))]
     return o.rename(columns={"ltla_code": "code", "ltla_name": "name", "amb_org_code": "trust"})[
-        ["code", "name", "trust", "share_of_area"]].reset_index(drop=True)
+        ["code", "name", "trust", "share_of_area"]
+    ].reset_index(drop=True)
 
 
-def district_85plus_growth(d85: pd.DataFrame, districts: pd.DataFrame, base: int, target: int,
-                           rural_urban: pd.DataFrame | None = None) -> pd.DataFrame:
+def district_85plus_growth(
+    d85: pd.DataFrame, districts: pd.DataFrame, base: int, target: int, rural_urban: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """85+ growth from `base` to `target` for each district of a footprint (`footprint_districts`):
     `code, name, trust, level, base_85, target_85, growth` (a proportion), plus `ruc`/`class` when
     `rural_urban` (`data.geography.load_rural_urban()`) is given."""
     missing_years = sorted({base, target} - set(d85["year"]))
     if missing_years:
         raise ValueError(f"the 85+ table has no year {missing_years}; build it with those years")
-    w = d85[d85["year"].isin([base, target])].pivot_table(index=["code", "level"], columns="year",
-                                                          values="aged_85_plus").reset_index()
+    w = (
+        d85[d85["year"].isin([base, target])]
+        .pivot_table(index=["code", "level"], columns="year", values="aged_85_plus")
+        .reset_index()
+    )
     out = districts.merge(w, on="code", how="left")
     missing = out.loc[out[base].isna(), "code"].tolist()
     if missing:
@@ -361,9 +413,16 @@ def growth_by_rural_urban(growth: pd.DataFrame, by: str = "class") -> pd.DataFra
     `rural_urban`): `by` ("class": four classes; "ruc": Urban / Rural), `districts`, `districts_own`
     (with their own district projection; the rest share their sub-ICB's growth), `base_85`,
     `target_85`, `growth`."""
-    g = growth.assign(own=growth["level"].eq("district")).groupby(by, as_index=False).agg(
-        districts=("code", "size"), districts_own=("own", "sum"), base_85=("base_85", "sum"),
-        target_85=("target_85", "sum"))
+    g = (
+        growth.assign(own=growth["level"].eq("district"))
+        .groupby(by, as_index=False)
+        .agg(
+            districts=("code", "size"),
+            districts_own=("own", "sum"),
+            base_85=("base_85", "sum"),
+            target_85=("target_85", "sum"),
+        )
+    )
     g["growth"] = g["target_85"] / g["base_85"] - 1
     order = RUC_CLASS_ORDER if by == "class" else ["Urban", "Rural"]
     g[by] = pd.Categorical(g[by], categories=[c for c in order if c in set(g[by])], ordered=True)
@@ -375,11 +434,33 @@ def england_check(by_trust: pd.DataFrame, region: pd.DataFrame, year: int) -> pd
     band in `year`: `age_group, trusts, england, difference`."""
     e = region[(region["code"] == "E92000001") & (region["year"] == year)].set_index("age_group")["population"]
     t = by_trust[AGE_BANDS].sum()
-    return pd.DataFrame({"age_group": AGE_BANDS, "trusts": t.to_numpy(), "england": e.reindex(AGE_BANDS).to_numpy(),
-                         "difference": (t - e.reindex(AGE_BANDS)).to_numpy()})
+    return pd.DataFrame(
+        {
+            "age_group": AGE_BANDS,
+            "trusts": t.to_numpy(),
+            "england": e.reindex(AGE_BANDS).to_numpy(),
+            "difference": (t - e.reindex(AGE_BANDS)).to_numpy(),
+        }
+    )
 
 
-__all__ = ["FootprintPopulation", "footprint_population", "build_shares", "lsoa_trusts", "district_bands",
-           "piece_weights", "subicb_shares", "straddling", "apportioned", "all_trusts", "apportionment_check",
-           "against_ccg_footprints", "district_85plus", "footprint_districts", "district_85plus_growth",
-           "growth_by_rural_urban", "england_check", "ltla24"]
+__all__ = [
+    "FootprintPopulation",
+    "footprint_population",
+    "build_shares",
+    "lsoa_trusts",
+    "district_bands",
+    "piece_weights",
+    "subicb_shares",
+    "straddling",
+    "apportioned",
+    "all_trusts",
+    "apportionment_check",
+    "against_ccg_footprints",
+    "district_85plus",
+    "footprint_districts",
+    "district_85plus_growth",
+    "growth_by_rural_urban",
+    "england_check",
+    "ltla24",
+]

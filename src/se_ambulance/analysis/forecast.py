@@ -40,8 +40,9 @@ def training_window(y: pd.Series, model: str, covid: str) -> pd.Series:
 MONTHLY_ALPHA = 0.05
 
 
-def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
-             alpha: float = MONTHLY_ALPHA) -> pd.DataFrame:
+def forecast(
+    y: pd.Series, model: str, horizon: int, covid: str = "exclude", alpha: float = MONTHLY_ALPHA
+) -> pd.DataFrame:
     """Point forecast and (1 − alpha) prediction interval for the `horizon` months after y ends."""
     if model not in MODELS:
         raise ValueError(f"unknown model {model!r}; allowed: {', '.join(MODELS)}")
@@ -66,11 +67,18 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
         from statsmodels.tsa.statespace.sarimax import SARIMAX
 
         if model == "ets":
-            fit = ETSModel(train, error="add", trend="add", damped_trend=True, seasonal="add",
-                           seasonal_periods=SEASON).fit(disp=False)
+            fit = ETSModel(
+                train, error="add", trend="add", damped_trend=True, seasonal="add", seasonal_periods=SEASON
+            ).fit(disp=False)
             frame = fit.get_prediction(start=len(train), end=len(train) + horizon - 1).summary_frame(alpha=alpha)
-            return pd.DataFrame({"mean": frame["mean"].to_numpy(), "lower": frame["pi_lower"].to_numpy(),
-                                 "upper": frame["pi_upper"].to_numpy()}, index=index)
+            return pd.DataFrame(
+                {
+                    "mean": frame["mean"].to_numpy(),
+                    "lower": frame["pi_lower"].to_numpy(),
+                    "upper": frame["pi_upper"].to_numpy(),
+                },
+                index=index,
+            )
         exog = _covid(train.index) if covid == "intervention" else None
         mod = SARIMAX(train, exog=exog, order=(1, 1, 1), seasonal_order=(0, 1, 1, SEASON))
         # Explicit starting values (no effects, the variance of the differenced series): the
@@ -81,8 +89,14 @@ def forecast(y: pd.Series, model: str, horizon: int, covid: str = "exclude",
         fut = np.zeros((horizon, 1)) if exog is not None else None
         pred = fit.get_forecast(horizon, exog=fut)
         ci = pred.conf_int(alpha=alpha)
-        return pd.DataFrame({"mean": pred.predicted_mean.to_numpy(), "lower": ci.iloc[:, 0].to_numpy(),
-                             "upper": ci.iloc[:, 1].to_numpy()}, index=index)
+        return pd.DataFrame(
+            {
+                "mean": pred.predicted_mean.to_numpy(),
+                "lower": ci.iloc[:, 0].to_numpy(),
+                "upper": ci.iloc[:, 1].to_numpy(),
+            },
+            index=index,
+        )
 
     z = ndtri(1 - alpha / 2)  # the normal quantile, as scipy.stats.norm.ppf gives it, bit for bit
     return pd.DataFrame({"mean": mean, "lower": mean - z * se, "upper": mean + z * se}, index=index)
@@ -100,12 +114,21 @@ def mape(actual: np.ndarray, predicted: np.ndarray) -> float:
     return float(np.mean(np.abs((actual - predicted) / actual)))
 
 
-def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", step: int = 3,
-             covid: str = "exclude", models=MODELS) -> pd.DataFrame:
+def backtest(
+    y: pd.Series,
+    horizon: int = 12,
+    first_origin: str = "2023-03-01",
+    step: int = 3,
+    covid: str = "exclude",
+    models=MODELS,
+) -> pd.DataFrame:
     """Rolling-origin back-test: fit on data up to each origin, forecast `horizon` months, score."""
     y = y.asfreq("MS")
-    origins = [o for o in pd.date_range(first_origin, y.index[-1], freq=f"{step}MS")
-               if o + pd.DateOffset(months=horizon) <= y.index[-1]]
+    origins = [
+        o
+        for o in pd.date_range(first_origin, y.index[-1], freq=f"{step}MS")
+        if o + pd.DateOffset(months=horizon) <= y.index[-1]
+    ]
     rows = []
     for origin in origins:
         history = y[y.index <= origin]
@@ -113,9 +136,15 @@ def backtest(y: pd.Series, horizon: int = 12, first_origin: str = "2023-03-01", 
         for m in models:
             f = forecast(history, m, horizon, covid)
             train = training_window(history, m, covid)
-            rows.append({"origin": origin, "model": m, "mase": mase(actual, f["mean"].to_numpy(), train),
-                         "mape": mape(actual, f["mean"].to_numpy()),
-                         "covered": float(np.mean((actual >= f["lower"]) & (actual <= f["upper"])))})
+            rows.append(
+                {
+                    "origin": origin,
+                    "model": m,
+                    "mase": mase(actual, f["mean"].to_numpy(), train),
+                    "mape": mape(actual, f["mean"].to_numpy()),
+                    "covered": float(np.mean((actual >= f["lower"]) & (actual <= f["upper"]))),
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -123,8 +152,13 @@ def backtest_summary(bt: pd.DataFrame) -> pd.DataFrame:
     """Mean MASE and MAPE by model, best first, with the share of actuals inside the 95% interval and
     each model's MASE relative to seasonal naive's (below 1: better than seasonal naive), and the number
     of origins with the first of them."""
-    out = bt.groupby("model").agg(mase=("mase", "mean"), mape=("mape", "mean"), coverage=("covered", "mean"),
-                                  origins=("origin", "nunique"), first_origin=("origin", "min"))
+    out = bt.groupby("model").agg(
+        mase=("mase", "mean"),
+        mape=("mape", "mean"),
+        coverage=("covered", "mean"),
+        origins=("origin", "nunique"),
+        first_origin=("origin", "min"),
+    )
     if "seasonal_naive" in out.index:
         out["relative_to_seasonal_naive"] = out["mase"] / out.loc["seasonal_naive", "mase"]
     return out.sort_values("mase")
@@ -138,8 +172,14 @@ def best_model(summary: pd.DataFrame) -> dict[str, object]:
     best, second = ranked.index[0], ranked.index[1] if len(ranked) > 1 else None
     b = float(ranked["mase"].iloc[0])
     r = float(ranked["mase"].iloc[1]) if second is not None else float("nan")
-    return {"best": best, "best_mase": b, "runner_up": second, "runner_up_mase": r, "margin": r - b,
-            "relative_margin": (r - b) / r if second is not None else float("nan")}
+    return {
+        "best": best,
+        "best_mase": b,
+        "runner_up": second,
+        "runner_up_mase": r,
+        "margin": r - b,
+        "relative_margin": (r - b) / r if second is not None else float("nan"),
+    }
 
 
 def resolve_model(choice: str, summary: pd.DataFrame) -> str:
@@ -151,8 +191,9 @@ def resolve_model(choice: str, summary: pd.DataFrame) -> str:
     return choice
 
 
-def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, target_fy: int,
-                     alpha: float = 0.10) -> dict[str, float]:
+def log_linear_trend(
+    totals: pd.Series, exclude: tuple[int, ...], base_fy: int, target_fy: int, alpha: float = 0.10
+) -> dict[str, float]:
     """Growth from base_fy to target_fy on a log-linear trend fitted to annual totals (OLS), with a
     (1 − alpha) prediction interval for the target year (90% by default). `exclude` drops years (e.g.
     2020 for COVID).
@@ -169,11 +210,13 @@ def log_linear_trend(totals: pd.Series, exclude: tuple[int, ...], base_fy: int, 
     fit = OLS(np.log(t.to_numpy()), X).fit()
     pred = fit.get_prediction(np.array([[1.0, float(target_fy)]])).summary_frame(alpha=alpha)
     base = float(np.exp(fit.params[0] + fit.params[1] * base_fy))  # fitted base year
-    return {"annual_rate": float(np.exp(fit.params[1]) - 1),
-            "growth": float(np.exp(pred["mean"].iloc[0]) / base - 1),
-            "low": float(np.exp(pred["obs_ci_lower"].iloc[0]) / base - 1),
-            "high": float(np.exp(pred["obs_ci_upper"].iloc[0]) / base - 1),
-            "years": len(t)}
+    return {
+        "annual_rate": float(np.exp(fit.params[1]) - 1),
+        "growth": float(np.exp(pred["mean"].iloc[0]) / base - 1),
+        "low": float(np.exp(pred["obs_ci_lower"].iloc[0]) / base - 1),
+        "high": float(np.exp(pred["obs_ci_upper"].iloc[0]) / base - 1),
+        "years": len(t),
+    }
 
 
 def next_year_change(y: pd.Series, model: str, covid: str = "exclude") -> dict[str, float]:
@@ -181,8 +224,13 @@ def next_year_change(y: pd.Series, model: str, covid: str = "exclude") -> dict[s
     the monthly 95% bounds, which treats errors as perfectly correlated: wider than the true interval."""
     f = forecast(y, model, SEASON, covid)
     last = float(y.iloc[-SEASON:].sum())
-    return {"last_12": last, "next_12": float(f["mean"].sum()), "growth": float(f["mean"].sum()) / last - 1,
-            "low": float(f["lower"].sum()) / last - 1, "high": float(f["upper"].sum()) / last - 1}
+    return {
+        "last_12": last,
+        "next_12": float(f["mean"].sum()),
+        "growth": float(f["mean"].sum()) / last - 1,
+        "low": float(f["lower"].sum()) / last - 1,
+        "high": float(f["upper"].sum()) / last - 1,
+    }
 
 
 def category_outlook(categories: pd.DataFrame, model: str, covid: str = "exclude") -> pd.DataFrame:
@@ -194,10 +242,27 @@ def category_outlook(categories: pd.DataFrame, model: str, covid: str = "exclude
 
 def forecast_frame(actual: pd.Series, forecasts: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Chart frame: actuals and each model's forecast with its interval (month, series, incidents, lower, upper)."""
-    rows = [pd.DataFrame({"month": actual.index.strftime("%Y-%m"), "series": "Actual",
-                          "incidents": actual.round(0).to_numpy(), "lower": None, "upper": None})]
+    rows = [
+        pd.DataFrame(
+            {
+                "month": actual.index.strftime("%Y-%m"),
+                "series": "Actual",
+                "incidents": actual.round(0).to_numpy(),
+                "lower": None,
+                "upper": None,
+            }
+        )
+    ]
     for m, f in forecasts.items():
-        rows.append(pd.DataFrame({"month": f.index.strftime("%Y-%m"), "series": f"{m.upper()} forecast",
-                                  "incidents": f["mean"].round(0).to_numpy(), "lower": f["lower"].round(0).to_numpy(),
-                                  "upper": f["upper"].round(0).to_numpy()}))
+        rows.append(
+            pd.DataFrame(
+                {
+                    "month": f.index.strftime("%Y-%m"),
+                    "series": f"{m.upper()} forecast",
+                    "incidents": f["mean"].round(0).to_numpy(),
+                    "lower": f["lower"].round(0).to_numpy(),
+                    "upper": f["upper"].round(0).to_numpy(),
+                }
+            )
+        )
     return pd.concat(rows, ignore_index=True)

@@ -35,8 +35,12 @@ def _polygons(geom):
     """The polygonal part of a geometry (make_valid can return a collection with stray lines)."""
     if isinstance(geom, (Polygon, MultiPolygon)):
         return geom
-    parts = [p for g in getattr(geom, "geoms", []) for p in (g.geoms if isinstance(g, MultiPolygon) else [g])
-             if isinstance(p, Polygon)]
+    parts = [
+        p
+        for g in getattr(geom, "geoms", [])
+        for p in (g.geoms if isinstance(g, MultiPolygon) else [g])
+        if isinstance(p, Polygon)
+    ]
     if not parts:
         raise ValueError(f"a {geom.geom_type} with no polygon in it")
     return parts[0] if len(parts) == 1 else MultiPolygon(parts)
@@ -46,13 +50,17 @@ def _drop_specks(geom, min_area: float):
     """Polygon parts and holes smaller than `min_area` (degrees²) removed; never the largest part."""
     parts = list(geom.geoms) if isinstance(geom, MultiPolygon) else [geom]
     biggest = max(parts, key=lambda p: p.area)
-    kept = [Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area >= min_area])
-            for p in parts if p is biggest or p.area >= min_area]
+    kept = [
+        Polygon(p.exterior, [h for h in p.interiors if Polygon(h).area >= min_area])
+        for p in parts
+        if p is biggest or p.area >= min_area
+    ]
     return kept[0] if len(kept) == 1 else MultiPolygon(kept)
 
 
-def prepare_topology(ids: Iterable[str], geometries: Iterable, tolerance: float = 0.01,
-                     quantize: float = 5e3, min_area: float = 2e-4) -> dict:
+def prepare_topology(
+    ids: Iterable[str], geometries: Iterable, tolerance: float = 0.01, quantize: float = 5e3, min_area: float = 2e-4
+) -> dict:
     """A TopoJSON topology (dict) of the given areas, one geometry per id with `"id"` set.
 
     `tolerance` is the simplification tolerance in degrees applied to the shared arcs (0.01° is under
@@ -63,11 +71,16 @@ def prepare_topology(ids: Iterable[str], geometries: Iterable, tolerance: float 
     area left), because Vega would fill the whole world outside it."""
     ids = list(ids)
     geoms = [_drop_specks(_polygons(shapely.make_valid(g)), min_area) for g in geometries]
-    features = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": i, "properties": {"id": i}, "geometry": mapping(rewind(g))}
-        for i, g in zip(ids, geoms)]}
-    topo = topojson.Topology(features, prequantize=quantize, toposimplify=tolerance,
-                             winding_order="CW_CCW", object_name=OBJECT)
+    features = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": i, "properties": {"id": i}, "geometry": mapping(rewind(g))}
+            for i, g in zip(ids, geoms)
+        ],
+    }
+    topo = topojson.Topology(
+        features, prequantize=quantize, toposimplify=tolerance, winding_order="CW_CCW", object_name=OBJECT
+    )
     out = topo.to_dict()
     for g in out["objects"][OBJECT]["geometries"]:
         g["id"] = g.get("properties", {}).get("id", g.get("id"))
@@ -144,8 +157,7 @@ def ring_orientations(topology: dict, obj: str = OBJECT) -> pd.DataFrame:
         for p, poly in enumerate(polys):
             for r, idx in enumerate(poly):
                 area = _signed_area(_ring(arcs, idx))
-                rows.append({"id": g.get("id"), "polygon": p, "ring": r, "signed_area": area,
-                             "clockwise": area < 0})
+                rows.append({"id": g.get("id"), "polygon": p, "ring": r, "signed_area": area, "clockwise": area < 0})
     return pd.DataFrame(rows)
 
 
@@ -162,8 +174,9 @@ def label_points(ids: Iterable[str], geometries: Iterable) -> pd.DataFrame:
 ISLE_OF_WIGHT_DISTRICT = "E06000046"
 
 
-def trust_topology(trust_polygons: pd.DataFrame, districts: pd.DataFrame, tolerance: float = 0.01
-                   ) -> tuple[dict, pd.DataFrame]:
+def trust_topology(
+    trust_polygons: pd.DataFrame, districts: pd.DataFrame, tolerance: float = 0.01
+) -> tuple[dict, pd.DataFrame]:
     """The ten trust footprints plus the Isle of Wight (R1F, drawn from its district boundary, since the
     footprints leave it out) as one topology, and a label point for each: (`topology`, `id, lon, lat`)."""
     iow = districts[districts["code"] == ISLE_OF_WIGHT_DISTRICT]
@@ -172,8 +185,9 @@ def trust_topology(trust_polygons: pd.DataFrame, districts: pd.DataFrame, tolera
     return prepare_topology(ids, geoms, tolerance), label_points(ids, geoms)
 
 
-def district_topology(districts: pd.DataFrame, codes: Iterable[str], tolerance: float = 0.005
-                      ) -> tuple[dict, pd.DataFrame]:
+def district_topology(
+    districts: pd.DataFrame, codes: Iterable[str], tolerance: float = 0.005
+) -> tuple[dict, pd.DataFrame]:
     """The named districts (`code` in `codes`) as one topology, with label points."""
     d = districts[districts["code"].isin(list(codes))]
     return prepare_topology(d["code"], d["geometry"], tolerance), label_points(d["code"], d["geometry"])

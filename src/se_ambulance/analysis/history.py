@@ -27,13 +27,17 @@ def emergency_calls_received(calls: pd.DataFrame, service: str, years: Sequence[
     """
     sub = calls[calls["service"] == service]
     if sub.empty:
-        raise DataError(f"No ambulance service '{service}' in the calls table; it has "
-                        f"{', '.join(sorted(calls['service'].unique()))}.")
+        raise DataError(
+            f"No ambulance service '{service}' in the calls table; it has "
+            f"{', '.join(sorted(calls['service'].unique()))}."
+        )
     by_year = dict(zip(sub["year"], sub["calls_thousands"]))
     missing = [y for y in years if y not in by_year]
     if missing:
-        raise DataError(f"The calls table has no financial year {', '.join(missing)} (it covers "
-                        f"{min(by_year)} to {max(by_year)}; write years like 2005-06).")
+        raise DataError(
+            f"The calls table has no financial year {', '.join(missing)} (it covers "
+            f"{min(by_year)} to {max(by_year)}; write years like 2005-06)."
+        )
     return {y: round(float(by_year[y]) * THOUSAND, 6) for y in years}
 
 
@@ -46,8 +50,9 @@ def _month_rows(workforce: pd.DataFrame, org: str, month: str) -> pd.DataFrame:
     return sub
 
 
-def staff_fte(workforce: pd.DataFrame, org: str, months: Sequence[str],
-              staff_group: str | None = None) -> dict[str, float]:
+def staff_fte(
+    workforce: pd.DataFrame, org: str, months: Sequence[str], staff_group: str | None = None
+) -> dict[str, float]:
     """Full-time equivalent staff of one organisation, summed over nationalities (unrounded).
 
     `workforce` is `data.workforce.load_workforce()`; `months` like "2017-09"; `staff_group`
@@ -58,8 +63,10 @@ def staff_fte(workforce: pd.DataFrame, org: str, months: Sequence[str],
         sub = _month_rows(workforce, org, m)
         if staff_group is not None:
             if staff_group not in set(workforce["staff_group"].astype(str)):
-                raise DataError(f"No staff group '{staff_group}'; the table has "
-                                f"{', '.join(sorted(set(workforce['staff_group'].astype(str))))}.")
+                raise DataError(
+                    f"No staff group '{staff_group}'; the table has "
+                    f"{', '.join(sorted(set(workforce['staff_group'].astype(str))))}."
+                )
             sub = sub[sub["staff_group"] == staff_group]
         out[m] = float(sub["fte"].sum())
     return out

@@ -41,20 +41,24 @@ def annual_totals(monthly: pd.Series | pd.DataFrame) -> pd.Series | pd.DataFrame
     return g.sum()[complete_years(g.size())]
 
 
-def response_monthly(tidy: pd.DataFrame, orgs: Sequence[str],
-                     categories: Sequence[str] = RESPONSE_CATEGORIES) -> pd.DataFrame:
+def response_monthly(
+    tidy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = RESPONSE_CATEGORIES
+) -> pd.DataFrame:
     """One row per org, category and month: incidents, total, mean and p90 (seconds)."""
-    sub = tidy[tidy["org"].isin(orgs) & tidy["category"].isin(categories)
-               & tidy["statistic"].isin(["count", "total", "mean", "p90"])]
-    wide = sub.pivot_table(index=["org", "category", "month"], columns="statistic",
-                           values="value", observed=True, aggfunc="first")
+    sub = tidy[
+        tidy["org"].isin(orgs)
+        & tidy["category"].isin(categories)
+        & tidy["statistic"].isin(["count", "total", "mean", "p90"])
+    ]
+    wide = sub.pivot_table(
+        index=["org", "category", "month"], columns="statistic", values="value", observed=True, aggfunc="first"
+    )
     wide = wide.reindex(columns=["count", "total", "mean", "p90"]).reset_index()
     wide.columns.name = None
     wide["org"] = wide["org"].astype(str)
     wide["category"] = wide["category"].astype(str)
     # A month with incidents but no recorded time is missing, not zero.
-    return wide.dropna(subset=["count", "total"]).sort_values(["org", "category", "month"],
-                                                              ignore_index=True)
+    return wide.dropna(subset=["count", "total"]).sort_values(["org", "category", "month"], ignore_index=True)
 
 
 def combine_orgs(monthly: pd.DataFrame, orgs: Sequence[str], code: str) -> pd.DataFrame:
@@ -66,8 +70,9 @@ def combine_orgs(monthly: pd.DataFrame, orgs: Sequence[str], code: str) -> pd.Da
     sub = monthly[monthly["org"].isin(orgs)].copy()
     sub["p90_x_count"] = sub["p90"] * sub["count"]
     g = sub.groupby(["category", "month"], observed=True)
-    out = g.agg(count=("count", "sum"), total=("total", "sum"), p90_x_count=("p90_x_count", "sum"),
-                n_orgs=("org", "nunique")).reset_index()
+    out = g.agg(
+        count=("count", "sum"), total=("total", "sum"), p90_x_count=("p90_x_count", "sum"), n_orgs=("org", "nunique")
+    ).reset_index()
     out = out[out["n_orgs"] == len(set(orgs))]
     out["mean"] = out["total"] / out["count"]
     out["p90"] = out["p90_x_count"] / out["count"]  # approximation: see module docstring
@@ -82,8 +87,9 @@ def pooled_by_financial_year(monthly: pd.DataFrame) -> pd.DataFrame:
     """
     df = monthly.assign(fy=financial_year(monthly["month"]), p90_x_count=monthly["p90"] * monthly["count"])
     g = df.groupby(["org", "category", "fy"], observed=True)
-    out = g.agg(months=("month", "nunique"), count=("count", "sum"), total=("total", "sum"),
-                p90_x_count=("p90_x_count", "sum")).reset_index()
+    out = g.agg(
+        months=("month", "nunique"), count=("count", "sum"), total=("total", "sum"), p90_x_count=("p90_x_count", "sum")
+    ).reset_index()
     out["mean"] = out["total"] / out["count"]
     out["p90"] = out["p90_x_count"] / out["count"]
     return out.drop(columns=["p90_x_count"])
@@ -93,8 +99,7 @@ def simple_mean_by_financial_year(monthly: pd.DataFrame) -> pd.DataFrame:
     """The unweighted average of monthly means by financial year: shown only to compare
     with the incident-weighted figure, since some published summaries compute it this way."""
     df = monthly.assign(fy=financial_year(monthly["month"]))
-    return (df.groupby(["org", "category", "fy"], observed=True)["mean"].mean()
-            .rename("simple_mean").reset_index())
+    return df.groupby(["org", "category", "fy"], observed=True)["mean"].mean().rename("simple_mean").reset_index()
 
 
 def exact_mean(monthly: pd.DataFrame) -> pd.Series:

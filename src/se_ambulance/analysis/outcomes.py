@@ -18,8 +18,9 @@ def outcome_rates(ambco: pd.DataFrame, orgs: Sequence[str], measures: Sequence[s
         df = df[df["measure"].isin(measures)]
     df = df.assign(fy=metrics.financial_year(df["month"]))
     g = df.groupby(["org", "measure", "fy"])
-    out = g.agg(numerator=("numerator", "sum"), denominator=("denominator", "sum"),
-                months=("month", "nunique")).reset_index()
+    out = g.agg(
+        numerator=("numerator", "sum"), denominator=("denominator", "sum"), months=("month", "nunique")
+    ).reset_index()
     out = out[(out["months"] == 12) & (out["denominator"] > 0)]
     from statsmodels.stats.proportion import proportion_confint  # here: see comparison.pooled_difference
 
@@ -38,6 +39,11 @@ def gap_between(rates: pd.DataFrame, measure: str, a: str, b: str) -> pd.DataFra
     rows = []
     for y in years:
         x, z = r.loc[(a, y)], r.loc[(b, y)]
-        rows.append({"fy": y, "difference": x["rate"] - z["rate"],
-                     "intervals_overlap": not (x["ci_low"] > z["ci_high"] or z["ci_low"] > x["ci_high"])})
+        rows.append(
+            {
+                "fy": y,
+                "difference": x["rate"] - z["rate"],
+                "intervals_overlap": not (x["ci_low"] > z["ci_high"] or z["ci_low"] > x["ci_high"]),
+            }
+        )
     return pd.DataFrame(rows)

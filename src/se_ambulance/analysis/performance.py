@@ -32,8 +32,12 @@ def monthly_with_combined(tidy: pd.DataFrame, orgs: Sequence[str], group: Group 
     out["org_name"] = out["org"].map(lambda o: short_name(o, group))
     # Rows follow the order asked for, so tables and legends put the focus trust first.
     rank = {o: i for i, o in enumerate(orgs)}
-    return (out.assign(_rank=out["org"].map(rank)).sort_values(["_rank", "category", "month"])
-            .drop(columns="_rank").reset_index(drop=True))
+    return (
+        out.assign(_rank=out["org"].map(rank))
+        .sort_values(["_rank", "category", "month"])
+        .drop(columns="_rank")
+        .reset_index(drop=True)
+    )
 
 
 def coverage(monthly: pd.DataFrame, org: str) -> pd.DataFrame:
@@ -43,8 +47,9 @@ def coverage(monthly: pd.DataFrame, org: str) -> pd.DataFrame:
     for cat, grp in monthly[monthly["org"] == org].groupby("category", observed=True):
         months = pd.DatetimeIndex(grp["month"]).sort_values()
         gaps = pd.date_range(months.min(), months.max(), freq="MS").difference(months)
-        rows.append({"category": cat, "first": months.min(), "last": months.max(), "months": len(months),
-                     "missing": list(gaps)})
+        rows.append(
+            {"category": cat, "first": months.min(), "last": months.max(), "months": len(months), "missing": list(gaps)}
+        )
     return pd.DataFrame(rows, columns=["category", "first", "last", "months", "missing"])
 
 
@@ -56,19 +61,22 @@ def chart_frame(monthly: pd.DataFrame, category: str) -> pd.DataFrame:
         std = standard(category, stat)
         if category in ("C3", "C4") and stat == "mean":
             continue  # no mean standard; the chapter charts the standard that exists
-        part = pd.DataFrame({
-            "month": sub["month"].dt.strftime("%Y-%m"),
-            "organisation": sub["org_name"],
-            "statistic": label,
-            "minutes": (sub[stat] / 60).round(2),
-            "standard_minutes": None if std is None else std / 60,
-        })
+        part = pd.DataFrame(
+            {
+                "month": sub["month"].dt.strftime("%Y-%m"),
+                "organisation": sub["org_name"],
+                "statistic": label,
+                "minutes": (sub[stat] / 60).round(2),
+                "standard_minutes": None if std is None else std / 60,
+            }
+        )
         rows.append(part)
     return pd.concat(rows, ignore_index=True)
 
 
-def fy_means(monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"),
-             complete_only: bool = True) -> pd.DataFrame:
+def fy_means(
+    monthly: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"), complete_only: bool = True
+) -> pd.DataFrame:
     """Financial-year incident-weighted means (seconds): org, category, fy, months, mean."""
     fy = metrics.pooled_by_financial_year(monthly)
     if complete_only:
@@ -85,16 +93,20 @@ def slowest_year_against_first(fy: pd.DataFrame, org: str, category: str) -> dic
     if len(sub) < 2:
         return None
     first, slowest = sub.iloc[0], sub.loc[sub["mean"].idxmax()]
-    return {"first_year": int(first["fy"]), "first_mean": float(first["mean"]), "slowest_year": int(slowest["fy"]),
-            "slowest_mean": float(slowest["mean"]), "change": float(slowest["mean"] / first["mean"] - 1)}
+    return {
+        "first_year": int(first["fy"]),
+        "first_mean": float(first["mean"]),
+        "slowest_year": int(slowest["fy"]),
+        "slowest_mean": float(slowest["mean"]),
+        "change": float(slowest["mean"] / first["mean"] - 1),
+    }
 
 
 def standards_met_counts(monthly: pd.DataFrame, orgs: Sequence[str]) -> pd.DataFrame:
     """How many months each org met each ARP standard and the interim C2 mean, from unrounded monthly
     means: org, category, statistic ('mean', 'p90', 'interim mean'), standard (s), months, met, share_met."""
     sub = monthly[monthly["org"].isin(orgs)]
-    return pd.concat([metrics.months_meeting_standards(sub), metrics.months_meeting_interim_c2(sub)],
-                     ignore_index=True)
+    return pd.concat([metrics.months_meeting_standards(sub), metrics.months_meeting_interim_c2(sub)], ignore_index=True)
 
 
 def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
@@ -113,12 +125,20 @@ def claim_definitions(tidy: pd.DataFrame, fy: int) -> pd.DataFrame:
     year = monthly[metrics.financial_year(monthly["month"]) == fy]
     weighted = metrics.pooled_by_financial_year(year).set_index(["org", "category"])["mean"]
     simple = metrics.simple_mean_by_financial_year(year).set_index(["org", "category"])["simple_mean"]
-    definitions = [("secamb", "RYD", "incidents"), ("scas", "RYE", "incidents"), ("group", "GROUP", "incidents"),
-                   ("region", "Y59", "incidents"), ("region_simple", "Y59", "simple"),
-                   ("group_simple", "GROUP", "simple"), ("england", "Eng", "incidents")]
+    definitions = [
+        ("secamb", "RYD", "incidents"),
+        ("scas", "RYE", "incidents"),
+        ("group", "GROUP", "incidents"),
+        ("region", "Y59", "incidents"),
+        ("region_simple", "Y59", "simple"),
+        ("group_simple", "GROUP", "simple"),
+        ("england", "Eng", "incidents"),
+    ]
     series = {"incidents": weighted, "simple": simple}
-    rows = [{"key": key, "org": org, "weighting": w, "C1": series[w].get((org, "C1")), "C2": series[w].get((org, "C2"))}
-            for key, org, w in definitions]
+    rows = [
+        {"key": key, "org": org, "weighting": w, "C1": series[w].get((org, "C1")), "C2": series[w].get((org, "C2"))}
+        for key, org, w in definitions
+    ]
     return pd.DataFrame(rows)
 
 
@@ -144,11 +164,21 @@ def ranks_by_year(tidy: pd.DataFrame, category: str, trust: str) -> pd.DataFrame
         if mine.empty:
             continue
         best, worst = grp.loc[grp["mean"].idxmin()], grp.loc[grp["mean"].idxmax()]
-        rows.append({"fy": int(year), "mean": float(mine["mean"].iloc[0]), "rank": int(mine["rank"].iloc[0]),
-                     "of": len(grp), "fastest_org": best["org"], "fastest_mean": float(best["mean"]),
-                     "slowest_org": worst["org"], "slowest_mean": float(worst["mean"])})
-    return pd.DataFrame(rows, columns=["fy", "mean", "rank", "of", "fastest_org", "fastest_mean", "slowest_org",
-                                       "slowest_mean"])
+        rows.append(
+            {
+                "fy": int(year),
+                "mean": float(mine["mean"].iloc[0]),
+                "rank": int(mine["rank"].iloc[0]),
+                "of": len(grp),
+                "fastest_org": best["org"],
+                "fastest_mean": float(best["mean"]),
+                "slowest_org": worst["org"],
+                "slowest_mean": float(worst["mean"]),
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["fy", "mean", "rank", "of", "fastest_org", "fastest_mean", "slowest_org", "slowest_mean"]
+    )
 
 
 def latest_complete_year(monthly: pd.DataFrame, org: str, category: str = "C2") -> int | None:
@@ -175,12 +205,29 @@ def standards_by_year(monthly: pd.DataFrame, org: str, years: Sequence[int]) -> 
             if (category, year) not in fy.index:
                 continue
             seconds = float(fy.loc[(category, year), statistic])
-            rows.append({"category": category, "statistic": statistic, "standard": std, "fy": year,
-                         "seconds": seconds, "met": seconds <= std, "approximate": statistic == "p90"})
+            rows.append(
+                {
+                    "category": category,
+                    "statistic": statistic,
+                    "standard": std,
+                    "fy": year,
+                    "seconds": seconds,
+                    "met": seconds <= std,
+                    "approximate": statistic == "p90",
+                }
+            )
             if (category, statistic) == ("C2", "mean") and year in INTERIM_C2_YEARS:
-                rows.append({"category": category, "statistic": "interim mean", "standard": INTERIM_C2_MEAN,
-                             "fy": year, "seconds": seconds, "met": seconds <= INTERIM_C2_MEAN,
-                             "approximate": False})
+                rows.append(
+                    {
+                        "category": category,
+                        "statistic": "interim mean",
+                        "standard": INTERIM_C2_MEAN,
+                        "fy": year,
+                        "seconds": seconds,
+                        "met": seconds <= INTERIM_C2_MEAN,
+                        "approximate": False,
+                    }
+                )
     return pd.DataFrame(rows, columns=["category", "statistic", "standard", "fy", "seconds", "met", "approximate"])
 
 

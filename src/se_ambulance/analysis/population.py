@@ -35,43 +35,50 @@ class Footprint:
 
 FOOTPRINTS: dict[str, Footprint] = {
     "RYD": Footprint(
-        "RYD", "SECAmb (Kent, Medway, Surrey, Sussex)",
-        subicb=("E38000237", "E38000021", "E38000235", "E38000265"), la=tuple(SURREY),
+        "RYD",
+        "SECAmb (Kent, Medway, Surrey, Sussex)",
+        subicb=("E38000237", "E38000021", "E38000235", "E38000265"),
+        la=tuple(SURREY),
         banded=("E38000237", "E38000021", "E38000235", "E38000265", "E38000264"),
         note="Exact for the counties. SECAmb also serves part of north-east Hampshire (Aldershot, "
-             "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is the Surrey Heartlands "
-             "sub-ICB location (code 92A), which leaves out Surrey Heath (in Frimley)."),
+        "Farnborough, Fleet, Yateley), counted here with SCAS. By age band, Surrey is the Surrey Heartlands "
+        "sub-ICB location (code 92A), which leaves out Surrey Heath (in Frimley).",
+    ),
     "RYE": Footprint(
-        "RYE", "SCAS (Hampshire, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire; with the Isle of Wight)",
+        "RYE",
+        "SCAS (Hampshire, Berkshire, Buckinghamshire, Milton Keynes, Oxfordshire; with the Isle of Wight)",
         subicb=("E38000137", "E38000253", "E38000136"),
         la=(*BERKSHIRE, BUCKS, MILTON_KEYNES, HART, RUSHMOOR),
         banded=("E38000137", "E38000253", "E38000136", "E38000223", "E38000221", "E38000252"),
         note="Approximate. Hampshire has no matching sub-ICB location: the Hampshire and Isle of Wight one (code D9Y0V) covers most of Hampshire with "
-             "Southampton and the Isle of Wight (about 140 thousand people, served by its own ambulance trust, not "
-             "SCAS: the sub-ICB projections by age cannot leave it out) and includes part of Hart, so adding Hart and Rushmoor double-counts about 8 thousand "
-             "people of all ages (8,273 in mid-2022: the amount by which the two footprints together exceed the "
-             "South East region, which they otherwise match exactly). By age band, east "
-             "Berkshire, north-east Hampshire and Surrey Heath come in through the Frimley sub-ICB location (code D4U1Y), and Milton "
-             "Keynes is missing."),
+        "Southampton and the Isle of Wight (about 140 thousand people, served by its own ambulance trust, not "
+        "SCAS: the sub-ICB projections by age cannot leave it out) and includes part of Hart, so adding Hart and Rushmoor double-counts about 8 thousand "
+        "people of all ages (8,273 in mid-2022: the amount by which the two footprints together exceed the "
+        "South East region, which they otherwise match exactly). By age band, east "
+        "Berkshire, north-east Hampshire and Surrey Heath come in through the Frimley sub-ICB location (code D4U1Y), and Milton "
+        "Keynes is missing.",
+    ),
 }
 # The case's group (SCAS + SECAmb) by the county construction: the scope of the case's population claims,
 # and what `footprints.footprint_population` uses for RYD and RYE together. A book built for another group
 # (the `group` parameter) gets that group's footprint from `footprints.footprint_population(members, ...)`.
 FOOTPRINTS["GROUP"] = Footprint(
-    "GROUP", "SCAS + SECAmb", subicb=FOOTPRINTS["RYD"].subicb + FOOTPRINTS["RYE"].subicb,
+    "GROUP",
+    "SCAS + SECAmb",
+    subicb=FOOTPRINTS["RYD"].subicb + FOOTPRINTS["RYE"].subicb,
     la=FOOTPRINTS["RYD"].la + FOOTPRINTS["RYE"].la,
     banded=tuple(dict.fromkeys(FOOTPRINTS["RYD"].banded + FOOTPRINTS["RYE"].banded)),
     note="The two footprints together; by age band the Frimley sub-ICB location (code D4U1Y) is counted once. Together they cover the NHS "
-         "South East region exactly apart from the Hart overlap, so their 85+ figures equal the region's by "
-         "construction (within about 200 people), which is why the 85+ table shows them as one row.",
-    members=("RYD", "RYE"))
+    "South East region exactly apart from the Hart overlap, so their 85+ figures equal the region's by "
+    "construction (within about 200 people), which is why the 85+ table shows them as one row.",
+    members=("RYD", "RYE"),
+)
 
 # Counties and unitary authorities (April 2020 codes) making up each footprint, for the mid-2019
 # estimates. Hart and Rushmoor are inside Hampshire here, so SCAS includes them whole.
 UTLA_2020 = {
     "RYD": ("E10000016", "E06000035", "E10000030", "E10000011", "E10000032", "E06000043"),
-    "RYE": ("E10000014", "E06000045", "E06000044", "E06000046", *BERKSHIRE, "E06000060", "E06000042",
-            "E10000025"),
+    "RYE": ("E10000014", "E06000045", "E06000044", "E06000046", *BERKSHIRE, "E06000060", "E06000042", "E10000025"),
 }
 UTLA_2020["GROUP"] = UTLA_2020["RYD"] + UTLA_2020["RYE"]
 
@@ -101,10 +108,12 @@ def excess_over(totals: pd.DataFrame, reference: pd.DataFrame) -> pd.DataFrame:
 
 def region_totals(region: pd.DataFrame, area: str) -> pd.DataFrame:
     r = region[region["area"] == area]
-    return pd.DataFrame({
-        "aged_85_plus": r[r["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum(),
-        "all_ages": r[r["age_group"] == "All ages"].groupby("year")["population"].sum(),
-    })
+    return pd.DataFrame(
+        {
+            "aged_85_plus": r[r["age_group"].isin(OLD_BANDS)].groupby("year")["population"].sum(),
+            "all_ages": r[r["age_group"] == "All ages"].groupby("year")["population"].sum(),
+        }
+    )
 
 
 def region_growth(region: pd.DataFrame, ages: str, base: int, target: int) -> pd.DataFrame:
@@ -118,8 +127,9 @@ def region_growth(region: pd.DataFrame, ages: str, base: int, target: int) -> pd
     years = set(region["year"])
     missing = [y for y in (base, target) if y not in years]
     if missing:
-        raise ValueError(f"the regional projections have no year {missing[0]}; they run from {min(years)} to "
-                         f"{max(years)}")
+        raise ValueError(
+            f"the regional projections have no year {missing[0]}; they run from {min(years)} to {max(years)}"
+        )
     r = region[region["code"].astype(str).str.startswith(REGION_PREFIX) & region["age_group"].isin(OLDER_BANDS[ages])]
     by = r.groupby(["code", "area", "year"])["population"].sum().unstack("year")
     out = pd.DataFrame({"growth": by[target] / by[base] - 1, "increase": by[target] - by[base]}).reset_index()
@@ -143,8 +153,9 @@ def change(totals: pd.DataFrame, base: int, target: int) -> pd.Series:
 
 def over_85_change_table(areas: dict[str, pd.DataFrame], base_years: list[int], target: int) -> pd.DataFrame:
     """Rows: area; columns: base year; values: change in the 85+ population to `target`."""
-    return pd.DataFrame({str(b): {name: change(t, b, target)["aged_85_plus"] for name, t in areas.items()}
-                         for b in base_years})
+    return pd.DataFrame(
+        {str(b): {name: change(t, b, target)["aged_85_plus"] for name, t in areas.items()} for b in base_years}
+    )
 
 
 def banded(fp: Footprint, subicb: pd.DataFrame) -> pd.DataFrame:
@@ -161,5 +172,6 @@ def mye_2019_totals(mye: pd.DataFrame, footprint: str) -> pd.Series:
 def over_85_change_from_2019(mye: pd.DataFrame, totals: dict[str, pd.DataFrame], target: int) -> pd.Series:
     """Change in the 85+ population from the mid-2019 estimate to the `target` projection, by footprint
     code. The two vintages differ (the estimate predates the 2021 Census), so this is indicative."""
-    return pd.Series({k: t.loc[target, "aged_85_plus"] / mye_2019_totals(mye, k)["aged_85_plus"] - 1
-                      for k, t in totals.items()})
+    return pd.Series(
+        {k: t.loc[target, "aged_85_plus"] / mye_2019_totals(mye, k)["aged_85_plus"] - 1 for k, t in totals.items()}
+    )

@@ -22,12 +22,16 @@ def providers_in_month(tidy: pd.DataFrame, month: pd.Timestamp | str | None = No
     rows = trusts[trusts["month"] == when][["org", "org_name"]].drop_duplicates("org")
     if rows.empty:
         months = trusts["month"]
-        raise ValueError(f"no trust reported to AmbSYS in {when:%Y-%m}; the data run from {months.min():%Y-%m} to "
-                         f"{months.max():%Y-%m}")
+        raise ValueError(
+            f"no trust reported to AmbSYS in {when:%Y-%m}; the data run from {months.min():%Y-%m} to "
+            f"{months.max():%Y-%m}"
+        )
     names = rows["org_name"].astype(str).str.upper()
-    return (rows.assign(org=rows["org"].astype(str), org_name=rows["org_name"].astype(str),
-                        ambulance_trust=names.str.contains(AMBULANCE_SERVICE, regex=False))
-            .sort_values("org", ignore_index=True))
+    return rows.assign(
+        org=rows["org"].astype(str),
+        org_name=rows["org_name"].astype(str),
+        ambulance_trust=names.str.contains(AMBULANCE_SERVICE, regex=False),
+    ).sort_values("org", ignore_index=True)
 
 
 def london_boroughs(districts: pd.Series) -> pd.Series:
@@ -46,7 +50,10 @@ def borough_coverage(boundaries: pd.DataFrame, overlay: pd.DataFrame, trust: str
     mine = overlay[overlay["amb_org_code"] == trust]
     covered = mine[mine["ltla_code"].isin(boroughs)]
     in_london = mine["ltla_code"].astype(str).str.startswith(LONDON_PREFIX)
-    return {"boroughs": len(boroughs), "covered": len(covered),
-            "city_covered": float((mine["ltla_code"] == CITY_OF_LONDON).any()),
-            "outside_london": int((~in_london).sum()),
-            "smallest_share": float(covered["share_of_area"].min()) if len(covered) else 0.0}
+    return {
+        "boroughs": len(boroughs),
+        "covered": len(covered),
+        "city_covered": float((mine["ltla_code"] == CITY_OF_LONDON).any()),
+        "outside_london": int((~in_london).sum()),
+        "smallest_share": float(covered["share_of_area"].min()) if len(covered) else 0.0,
+    }

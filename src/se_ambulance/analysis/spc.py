@@ -98,8 +98,18 @@ def _phase_chart(v: pd.Series, use: np.ndarray, screen_outliers: bool) -> pd.Dat
     amr = mean_moving_range(base, screen_outliers)
     upper, lower = centre + LIMIT * amr, centre - LIMIT * amr
     near_upper, near_lower = centre + NEAR * amr, centre - NEAR * amr
-    df = pd.DataFrame({"value": x, "mean": centre, "upper": upper, "lower": lower,
-                       "near_upper": near_upper, "near_lower": near_lower, "mean_mr": amr}, index=v.index)
+    df = pd.DataFrame(
+        {
+            "value": x,
+            "mean": centre,
+            "upper": upper,
+            "lower": lower,
+            "near_upper": near_upper,
+            "near_lower": near_lower,
+            "mean_mr": amr,
+        },
+        index=v.index,
+    )
     outside = (x > upper) | (x < lower)
     side = np.sign(x - centre)
     close = ~outside & ((x > near_upper) | (x < near_lower))
@@ -114,8 +124,9 @@ def _phase_chart(v: pd.Series, use: np.ndarray, screen_outliers: bool) -> pd.Dat
     return df
 
 
-def xmr(values: pd.Series, breaks: Sequence[str] = (), baseline: pd.Series | None = None,
-        screen_outliers: bool = True) -> pd.DataFrame:
+def xmr(
+    values: pd.Series, breaks: Sequence[str] = (), baseline: pd.Series | None = None, screen_outliers: bool = True
+) -> pd.DataFrame:
     """XmR limits and special-cause flags for a series (index: month, in order), re-phased at `breaks`.
 
     `breaks`: the first month of each new phase ("YYYY-MM"); limits and rules are computed within each
@@ -126,16 +137,21 @@ def xmr(values: pd.Series, breaks: Sequence[str] = (), baseline: pd.Series | Non
     v = values.astype(float).dropna().sort_index()
     if len(v) < 3:
         raise ValueError("an XmR chart needs at least three points")
-    use_all = (np.ones(len(v), dtype=bool) if baseline is None
-               else baseline.reindex(v.index).fillna(False).astype(bool).to_numpy())
+    use_all = (
+        np.ones(len(v), dtype=bool)
+        if baseline is None
+        else baseline.reindex(v.index).fillna(False).astype(bool).to_numpy()
+    )
     phase = phases(pd.DatetimeIndex(v.index), breaks)
     parts = []
     for p in np.unique(phase):
         in_p = phase == p
         use = use_all[in_p]
         if use.sum() < 2:
-            raise ValueError(f"phase starting {v.index[in_p][0]:%Y-%m} has fewer than two points to compute "
-                             "limits from; remove a break")
+            raise ValueError(
+                f"phase starting {v.index[in_p][0]:%Y-%m} has fewer than two points to compute "
+                "limits from; remove a break"
+            )
         part = _phase_chart(v[in_p], use, screen_outliers)
         part.insert(1, "phase", int(p))
         part.insert(2, "phase_start", v.index[in_p][0])
@@ -175,9 +191,17 @@ def special_cause_periods(chart: pd.DataFrame) -> pd.DataFrame:
 def phase_summary(chart: pd.DataFrame) -> pd.DataFrame:
     """One row per phase: first and last month, months, mean, limits and months flagged."""
     g = chart.groupby("phase")
-    out = pd.DataFrame({"first": g["phase_start"].first(), "last": g.apply(lambda d: d.index.max()),
-                        "months": g.size(), "mean": g["mean"].first(), "lower": g["lower"].first(),
-                        "upper": g["upper"].first(), "flagged": g["special"].sum().astype(int)})
+    out = pd.DataFrame(
+        {
+            "first": g["phase_start"].first(),
+            "last": g.apply(lambda d: d.index.max()),
+            "months": g.size(),
+            "mean": g["mean"].first(),
+            "lower": g["lower"].first(),
+            "upper": g["upper"].first(),
+            "flagged": g["special"].sum().astype(int),
+        }
+    )
     out["short_phase"] = out["months"] < MIN_PHASE
     return out
 

@@ -30,8 +30,13 @@ def _frame(t: pd.DataFrame, orgs, indicators) -> pd.DataFrame:
     return out
 
 
-def revisions(previous: pd.DataFrame, current: pd.DataFrame, orgs: Sequence[str] | None = None,
-              indicators: Sequence[str] | None = None, tolerance: float = 0.0) -> pd.DataFrame:
+def revisions(
+    previous: pd.DataFrame,
+    current: pd.DataFrame,
+    orgs: Sequence[str] | None = None,
+    indicators: Sequence[str] | None = None,
+    tolerance: float = 0.0,
+) -> pd.DataFrame:
     """Values of months both vintages hold that changed: org, indicator, month, previous, current, change,
     relative (change ÷ |previous|). A value present before and missing now is listed with current NaN."""
     a, b = _frame(previous, orgs, indicators), _frame(current, orgs, indicators)
@@ -44,11 +49,13 @@ def revisions(previous: pd.DataFrame, current: pd.DataFrame, orgs: Sequence[str]
     out = m[moved].assign(change=change[moved])
     out["relative"] = out["change"] / out["previous"].abs()
     return out.sort_values(["month", "org", "indicator"], ignore_index=True)[
-        KEYS + ["previous", "current", "change", "relative"]]
+        KEYS + ["previous", "current", "change", "relative"]
+    ]
 
 
 def revisions_by_month(rev: pd.DataFrame) -> pd.DataFrame:
     """How many values were revised in each month, and for how many organisations and indicators."""
     g = rev.groupby("month")
-    return pd.DataFrame({"values": g.size(), "orgs": g["org"].nunique(), "indicators": g["indicator"].nunique()}
-                        ).reset_index()
+    return pd.DataFrame(
+        {"values": g.size(), "orgs": g["org"].nunique(), "indicators": g["indicator"].nunique()}
+    ).reset_index()

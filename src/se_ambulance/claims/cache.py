@@ -21,6 +21,7 @@ from se_ambulance.claims.register import load_register, register_path
 from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.paths import cache_dir, package_digest, project_root
 
+
 def _digest() -> str:
     """What every claim result depends on besides its parameter areas: the register, the data pins, the code."""
     h = hashlib.sha256()
@@ -75,7 +76,8 @@ def claim_results(ids: Iterable[str], **areas: Mapping[str, Any] | None) -> dict
     return out
 
 
-def register_for(performance: Mapping[str, Any] | None, demand: Mapping[str, Any] | None,
-                 appraisal: Mapping[str, Any] | None) -> dict[str, ClaimResult]:
+def register_for(
+    performance: Mapping[str, Any] | None, demand: Mapping[str, Any] | None, appraisal: Mapping[str, Any] | None
+) -> dict[str, ClaimResult]:
     """Every claim in the register for one run's parameter areas."""
     return claim_results(load_register(), performance=performance, demand=demand, appraisal=appraisal)

@@ -34,9 +34,13 @@ from se_ambulance.claims.register import Claim, load_register
 from se_ambulance.data.ambco import load_ambco
 from se_ambulance.data.ambsys import load_ambsys
 from se_ambulance.analysis import footprints, providers
-from se_ambulance.data.geography import (load_ccg_footprint_population, load_district_boundaries,
-                                         load_district_population_2020, load_district_trust_overlay,
-                                         load_lsoa_subicb_lookup)
+from se_ambulance.data.geography import (
+    load_ccg_footprint_population,
+    load_district_boundaries,
+    load_district_population_2020,
+    load_district_trust_overlay,
+    load_lsoa_subicb_lookup,
+)
 from se_ambulance.data.history import load_emergency_calls
 from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
 from se_ambulance.data.workforce import load_workforce
@@ -77,9 +81,18 @@ class ClaimResult:
 
     @classmethod
     def from_json(cls, d: Mapping[str, Any]) -> "ClaimResult":
-        return cls(d["id"], d["verdict"], d["reading"], {k: Estimate(**v) for k, v in d["readings"].items()},
-                   dict(d["figures"]), dict(d["verdicts"]), {k: tuple(v) for k, v in d["between"].items()},
-                   dict(d["bounds"]), d["data_end"], dict(d["sensitivity"]))
+        return cls(
+            d["id"],
+            d["verdict"],
+            d["reading"],
+            {k: Estimate(**v) for k, v in d["readings"].items()},
+            dict(d["figures"]),
+            dict(d["verdicts"]),
+            {k: tuple(v) for k, v in d["between"].items()},
+            dict(d["bounds"]),
+            d["data_end"],
+            dict(d["sensitivity"]),
+        )
 
 
 # The parameter areas a claim may depend on (the `focus` area never: claims are judged on their own scope).
@@ -110,6 +123,7 @@ def claim_function(*areas: str):
     def register(fn: Callable[..., ClaimResult]) -> Callable[..., ClaimResult]:
         FUNCTIONS[fn.__name__] = ClaimFunction(fn.__name__, fn, tuple(areas))
         return fn
+
     return register
 
 
@@ -137,28 +151,45 @@ class ClaimInputs:
     @cached_property
     def footprint_shares(self) -> pd.DataFrame:
         """Each sub-ICB area's share in each trust's footprint (analysis.footprints.build_shares)."""
-        return footprints.build_shares(load_lsoa_subicb_lookup(), load_district_trust_overlay(2021),
-                                       load_district_population_2020())
+        return footprints.build_shares(
+            load_lsoa_subicb_lookup(), load_district_trust_overlay(2021), load_district_population_2020()
+        )
 
     @cached_property
     def appraisal_result(self):
         """The appraisal's Monte Carlo, run once for both benefit claims."""
         from se_ambulance.analysis import appraisal
+
         settings = appraisal.Settings.from_params(self.appraisal)
         return appraisal.simulate(settings, appraisal.scale(self.tidy, CASE_GROUP_MEMBERS, settings))
 
 
-def _result(c: Claim, readings: dict[str, Estimate], figures: Mapping[str, float] | None = None, *,
-            bounds: Mapping[str, str] | None = None, data_end: str | None = None) -> ClaimResult:
+def _result(
+    c: Claim,
+    readings: dict[str, Estimate],
+    figures: Mapping[str, float] | None = None,
+    *,
+    bounds: Mapping[str, str] | None = None,
+    data_end: str | None = None,
+) -> ClaimResult:
     """The claim's result under the one rule: each reading judged, the audience's reading deciding."""
     primary = c.reading or next(iter(readings))
     if primary not in readings:
-        raise KeyError(f"claim {c.id}: its reading '{primary}' is not among the readings computed: {', '.join(readings)}")
+        raise KeyError(
+            f"claim {c.id}: its reading '{primary}' is not among the readings computed: {', '.join(readings)}"
+        )
     judged = judge_readings(c.value, readings, c.wording, c.tolerance or 0.0, bounds)
-    return ClaimResult(c.id, judged[primary].verdict, primary, readings,
-                       {k: float(v) for k, v in (figures or {}).items()},
-                       {k: j.verdict for k, j in judged.items()},
-                       {k: j.between for k, j in judged.items() if j.between}, dict(bounds or {}), data_end)
+    return ClaimResult(
+        c.id,
+        judged[primary].verdict,
+        primary,
+        readings,
+        {k: float(v) for k, v in (figures or {}).items()},
+        {k: j.verdict for k, j in judged.items()},
+        {k: j.between for k, j in judged.items() if j.between},
+        dict(bounds or {}),
+        data_end,
+    )
 
 
 def _last_month(frame: pd.DataFrame) -> str:
@@ -166,6 +197,7 @@ def _last_month(frame: pd.DataFrame) -> str:
 
 
 # --- response times --------------------------------------------------------------------------
+
 
 @claim_function("performance")
 def response_time(c: Claim, inp: ClaimInputs, category: str) -> ClaimResult:
@@ -210,8 +242,9 @@ def over_85_rise(c: Claim, inp: ClaimInputs) -> ClaimResult:
         for org in (*CASE_GROUP_MEMBERS, GROUP_CODE):
             figures[f"{org}_from_{base}"] = pop.change(areas[org], base, OVER_85_TARGET)["aged_85_plus"]
     # Percent in the register, shares here: compare like with like.
-    return _result(c.model_copy(update={"value": c.value / 100, "tolerance": (c.tolerance or 0) / 100}),
-                   readings, figures)
+    return _result(
+        c.model_copy(update={"value": c.value / 100, "tolerance": (c.tolerance or 0) / 100}), readings, figures
+    )
 
 
 # "demand ... could increase by over 20 per cent in the next decade": the group's footprint, from the
@@ -224,14 +257,21 @@ DECADE_BASE, DECADE_HORIZON = CASE_YEAR, CASE_YEAR + 10
 def demand_decade(c: Claim, inp: ClaimInputs) -> ClaimResult:
     y = incidents_series(inp.tidy, CASE_GROUP_MEMBERS)
     banded = pop.banded(pop.FOOTPRINTS[GROUP_CODE], inp.subicb)
-    paths = demand_model.scenarios(annual_totals(y), banded, DECADE_BASE, DECADE_HORIZON,
-                                   inp.demand["covid_handling"], inp.demand["age_rates"])
+    paths = demand_model.scenarios(
+        annual_totals(y), banded, DECADE_BASE, DECADE_HORIZON, inp.demand["covid_handling"], inp.demand["age_rates"]
+    )
     g = demand_model.growth_by_scenario(paths, DECADE_BASE, DECADE_HORIZON)
-    est = {name: Estimate(float(g.loc[name, "growth"]), float(g.loc[name, "low"]), float(g.loc[name, "high"]))
-           for name in g.index}
+    est = {
+        name: Estimate(float(g.loc[name, "growth"]), float(g.loc[name, "low"]), float(g.loc[name, "high"]))
+        for name in g.index
+    }
     figures = {f"{k}_{part}": getattr(e, part) for k, e in est.items() for part in ("central", "low", "high")}
-    return _result(c.model_copy(update={"value": c.value / 100}), {"blended": est["Blended"]}, figures,
-                   data_end=_last_month(inp.tidy))
+    return _result(
+        c.model_copy(update={"value": c.value / 100}),
+        {"blended": est["Blended"]},
+        figures,
+        data_end=_last_month(inp.tidy),
+    )
 
 
 # "the South East has one of the fastest growing older populations in the country": England's nine regions ranked
@@ -257,8 +297,10 @@ def older_population_growth(c: Claim, inp: ClaimInputs) -> ClaimResult:
         own = table["code"] == SOUTH_EAST_REGION
         figures[f"{key}.increase"] = float(table.loc[own, "increase"].iloc[0])
         figures[f"{key}.increase_rank"] = int(table["increase"].rank(ascending=False)[own].iloc[0])
-        for name, (base, target) in {"to_decade": (CASE_YEAR, CASE_YEAR + 10),
-                                     "from_base": (int(inp.region["year"].min()), OVER_85_TARGET)}.items():
+        for name, (base, target) in {
+            "to_decade": (CASE_YEAR, CASE_YEAR + 10),
+            "from_base": (int(inp.region["year"].min()), OVER_85_TARGET),
+        }.items():
             other = pop.region_growth(inp.region, ages, base, target).set_index("code")
             figures[f"{key}.rank_{name}"] = other.loc[SOUTH_EAST_REGION, "rank"]
     return _result(c, readings, figures)
@@ -276,18 +318,25 @@ POOLED_YEARS = 3
 def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
     a, b = CASE_GROUP_MEMBERS
     rates = outcomes.outcome_rates(inp.ambco, [a, b])
-    diffs = {"latest_year": pooled_difference(rates, "survival_utstein", a, b, 1),
-             "pooled_years": pooled_difference(rates, "survival_utstein", a, b, POOLED_YEARS),
-             "rosc_latest_year": pooled_difference(rates, "rosc_utstein", a, b, 1),
-             "rosc_pooled_years": pooled_difference(rates, "rosc_utstein", a, b, POOLED_YEARS)}
+    diffs = {
+        "latest_year": pooled_difference(rates, "survival_utstein", a, b, 1),
+        "pooled_years": pooled_difference(rates, "survival_utstein", a, b, POOLED_YEARS),
+        "rosc_latest_year": pooled_difference(rates, "rosc_utstein", a, b, 1),
+        "rosc_pooled_years": pooled_difference(rates, "rosc_utstein", a, b, POOLED_YEARS),
+    }
     figures: dict[str, float] = {}
     for k, d in diffs.items():
         figures |= {f"{k}_{part}": d[part] for part in ("first_year", "last_year", "rate_a", "rate_b", "n_a", "n_b")}
     # All arrests, pooled years: context, because the two trusts count very different numbers of attempts.
     everyone = pooled_difference(rates, "survival_all", a, b, POOLED_YEARS)
-    figures |= {"all_rate_a": everyone["rate_a"], "all_rate_b": everyone["rate_b"], "all_n_a": everyone["n_a"],
-                "all_n_b": everyone["n_b"], "all_first_year": everyone["first_year"],
-                "all_last_year": everyone["last_year"]}
+    figures |= {
+        "all_rate_a": everyone["rate_a"],
+        "all_rate_b": everyone["rate_b"],
+        "all_n_a": everyone["n_a"],
+        "all_n_b": everyone["n_b"],
+        "all_first_year": everyone["first_year"],
+        "all_last_year": everyone["last_year"],
+    }
     for m in ("survival_utstein", "survival_all"):
         gap = outcomes.gap_between(rates, m, a, b)
         figures[f"{m}_years"] = len(gap)
@@ -298,6 +347,7 @@ def outcomes_vary(c: Claim, inp: ClaimInputs) -> ClaimResult:
 
 # --- populations -----------------------------------------------------------------------------
 
+
 @claim_function()
 def secamb_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     """SECAmb's residents: NHS England's CCG-based footprint in 2018 (ONS estimates summed by trust), and its
@@ -306,8 +356,14 @@ def secamb_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     at_2018 = float(ccg[(ccg["year"] == 2018) & (ccg["org_code"] == "RYD")]["pop"].sum())
     mye = pop.mye_2019_totals(inp.mye, "RYD")["all_ages"]
     proj = pop.footprint_totals(pop.FOOTPRINTS["RYD"], inp.subicb, inp.la).loc[2022, "all_ages"]
-    return _result(c, {"trust_footprint_2018": Estimate.exact(at_2018), "mid_2019_estimate": Estimate.exact(mye),
-                       "mid_2022_projection_base": Estimate.exact(proj)})
+    return _result(
+        c,
+        {
+            "trust_footprint_2018": Estimate.exact(at_2018),
+            "mid_2019_estimate": Estimate.exact(mye),
+            "mid_2022_projection_base": Estimate.exact(proj),
+        },
+    )
 
 
 # Seed 002's partnership: London Ambulance Service and South Central.
@@ -322,10 +378,16 @@ def las_scas_population(c: Claim, inp: ClaimInputs) -> ClaimResult:
     so residents are a lower bound on the claim's quantity."""
     ccg = inp.ccg_population
     at_2018 = ccg[(ccg["year"] == 2018) & ccg["org_code"].isin(LAS_SCAS)].groupby("org_code")["pop"].sum()
-    banded = {t: footprints.footprint_population([t], inp.subicb, inp.footprint_shares, construction="apportioned")
-              .banded.loc[2022].sum() for t in LAS_SCAS}
-    readings = {"trust_footprints_2018": Estimate.exact(float(at_2018.sum())),
-                "trust_footprints_mid_2022": Estimate.exact(float(sum(banded.values())))}
+    banded = {
+        t: footprints.footprint_population([t], inp.subicb, inp.footprint_shares, construction="apportioned")
+        .banded.loc[2022]
+        .sum()
+        for t in LAS_SCAS
+    }
+    readings = {
+        "trust_footprints_2018": Estimate.exact(float(at_2018.sum())),
+        "trust_footprints_mid_2022": Estimate.exact(float(sum(banded.values()))),
+    }
     figures = {f"{t}_2018": at_2018[t] for t in LAS_SCAS} | {f"{t}_2022": v for t, v in banded.items()}
     return _result(c, readings, figures, bounds={k: "lower" for k in readings})
 
@@ -340,8 +402,10 @@ def london_boroughs(c: Claim, inp: ClaimInputs) -> ClaimResult:
     May 2024 districts: each district goes to the trust that covers most of it), and the London boroughs in ONS's
     district boundaries. London's boroughs have not changed since 1965, so the 2024 districts serve for 2018."""
     cover = providers.borough_coverage(inp.district_boundaries, inp.district_overlay_2024, LONDON_TRUST)
-    readings = {"in_las_footprint": Estimate.exact(cover["covered"]),
-                "london_boroughs": Estimate.exact(cover["boroughs"])}
+    readings = {
+        "in_las_footprint": Estimate.exact(cover["covered"]),
+        "london_boroughs": Estimate.exact(cover["boroughs"]),
+    }
     return _result(c, readings, {k: v for k, v in cover.items() if k not in ("covered", "boroughs")})
 
 
@@ -352,14 +416,17 @@ def ambulance_trusts(c: Claim, inp: ClaimInputs) -> ClaimResult:
     them (the Isle of Wight's ambulance service is run by a trust that also runs the island's hospital). Each
     provider that is not an ambulance service trust is flagged in the figures, for the words that name it."""
     p = providers.providers_in_month(inp.tidy)
-    readings = {"ambulance_trusts": Estimate.exact(int(p["ambulance_trust"].sum())),
-                "all_providers": Estimate.exact(len(p))}
+    readings = {
+        "ambulance_trusts": Estimate.exact(int(p["ambulance_trust"].sum())),
+        "all_providers": Estimate.exact(len(p)),
+    }
     figures = {"secamb_counted": float("RYD" in set(p.loc[p["ambulance_trust"], "org"]))}
     figures |= {f"not_ambulance_trust.{org}": 1.0 for org in p.loc[~p["ambulance_trust"], "org"]}
     return _result(c, readings, figures, data_end=_last_month(inp.tidy))
 
 
 # --- history and workforce -------------------------------------------------------------------
+
 
 @claim_function()
 def calls_2005_06(c: Claim, inp: ClaimInputs) -> ClaimResult:
@@ -369,8 +436,12 @@ def calls_2005_06(c: Claim, inp: ClaimInputs) -> ClaimResult:
     from se_ambulance.analysis.history import emergency_calls_received
 
     calls = emergency_calls_received(inp.emergency_calls, "South East Coast", ["2004-05", "2005-06"])
-    return _result(c, {"received_2005_06": Estimate.exact(calls["2005-06"])}, {"received_2004_05": calls["2004-05"]},
-                   bounds={"received_2005_06": "upper"})
+    return _result(
+        c,
+        {"received_2005_06": Estimate.exact(calls["2005-06"])},
+        {"received_2004_05": calls["2004-05"]},
+        bounds={"received_2005_06": "upper"},
+    )
 
 
 @claim_function()
@@ -388,6 +459,7 @@ def staff_secamb(c: Claim, inp: ClaimInputs) -> ClaimResult:
 
 # --- the benefit claims ----------------------------------------------------------------------
 
+
 @claim_function("appraisal")
 def benefit(c: Claim, inp: ClaimInputs, kind: str) -> ClaimResult:
     """'over £10 million' (cash) or 'up to the equivalent of £80 million' (non-cash), read as a yearly
@@ -398,8 +470,14 @@ def benefit(c: Claim, inp: ClaimInputs, kind: str) -> ClaimResult:
     readings = appraisal.claim_estimates(res)[kind]
     probs = appraisal.claim_probabilities(res)
     key = "cash_10m" if kind == "cash" else "wider_80m"
-    figures = {"p_a_year": probs[f"{key}_a_year"][0], "p_in_total": probs[f"{key}_in_total"][0],
-               "draws": inp.appraisal["mc_draws"], "years": inp.appraisal["appraisal_years"]}
+    settings = inp.appraisal
+    assert settings is not None  # appraisal_result above needs them too
+    figures = {
+        "p_a_year": probs[f"{key}_a_year"][0],
+        "p_in_total": probs[f"{key}_in_total"][0],
+        "draws": settings["mc_draws"],
+        "years": settings["appraisal_years"],
+    }
     result = _result(c, dict(readings), figures)
     return replace(result, sensitivity=_what_it_rests_on(c, inp, kind, result))
 
@@ -416,15 +494,31 @@ def _what_it_rests_on(c: Claim, inp: ClaimInputs, kind: str, result: ClaimResult
     quality = appraisal.input_quality(settings, sc)
     decide = appraisal.rests_on(appraisal.sobol(settings, sc), outcome)
     assert c.wording is not None  # a computed claim has one (Claim's validator)
-    best = judge_readings(c.value, {result.reading: appraisal.claim_estimates(
-        appraisal.best_evidenced_result(settings, sc))[kind][result.reading]}, c.wording)[result.reading]
-    others = [judge_readings(c.value, {result.reading: appraisal.claim_estimates(r)[kind][result.reading]},
-                             c.wording)[result.reading].verdict for r in appraisal.seed_runs(settings, sc)]
-    return {"outcome": outcome,
-            "rests_on": [{"input": r.input, "ST": r.ST, "quality": quality.get(r.input, "amber")}
-                         for r in decide.itertuples()],
-            "best_evidenced": best.verdict, "best_evidenced_between": list(best.between or ()),
-            "seeds": len(others), "seeds_same": sum(v == result.verdict for v in others)}
+    best = judge_readings(
+        c.value,
+        {
+            result.reading: appraisal.claim_estimates(appraisal.best_evidenced_result(settings, sc))[kind][
+                result.reading
+            ]
+        },
+        c.wording,
+    )[result.reading]
+    others = [
+        judge_readings(c.value, {result.reading: appraisal.claim_estimates(r)[kind][result.reading]}, c.wording)[
+            result.reading
+        ].verdict
+        for r in appraisal.seed_runs(settings, sc)
+    ]
+    return {
+        "outcome": outcome,
+        "rests_on": [
+            {"input": r.input, "ST": r.ST, "quality": quality.get(r.input, "amber")} for r in decide.itertuples()
+        ],
+        "best_evidenced": best.verdict,
+        "best_evidenced_between": list(best.between or ()),
+        "seeds": len(others),
+        "seeds_same": sum(v == result.verdict for v in others),
+    }
 
 
 def _function(c: Claim) -> ClaimFunction:

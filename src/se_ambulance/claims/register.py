@@ -49,15 +49,18 @@ class Claim(BaseModel):
             raise ValueError(f"claim {self.id}: give either computed: true or a verdict, not both or neither")
         if self.computed:
             if self.reading and not self.reading_why:
-                raise ValueError(f"claim {self.id}: say why its audience would take the reading '{self.reading}' "
-                                 "(reading_why)")
+                raise ValueError(
+                    f"claim {self.id}: say why its audience would take the reading '{self.reading}' (reading_why)"
+                )
             if self.wording not in WORDINGS:
                 raise ValueError(f"claim {self.id}: a computed claim needs wording: one of {', '.join(WORDINGS)}")
             if not self.scope or not self.function:
                 raise ValueError(f"claim {self.id}: a computed claim needs its scope and function")
         elif self.verdict not in (NOT_TESTED, UNTESTABLE):
-            raise ValueError(f"claim {self.id}: a stated verdict must be '{NOT_TESTED}' or '{UNTESTABLE}' "
-                             "(verdicts on evidence are computed, never typed)")
+            raise ValueError(
+                f"claim {self.id}: a stated verdict must be '{NOT_TESTED}' or '{UNTESTABLE}' "
+                "(verdicts on evidence are computed, never typed)"
+            )
         if self.verdict is not None and not self.evidence:
             raise ValueError(f"claim {self.id}: a stated verdict needs its evidence")
         return self
@@ -87,12 +90,16 @@ def _check_functions(claims: list[Claim]) -> None:
         assert c.function is not None  # a computed claim has one (Claim's validator)
         name = c.function.removeprefix(FUNCTION_PREFIX)
         if not c.function.startswith(FUNCTION_PREFIX) or name not in FUNCTIONS:
-            raise ValueError(f"claim {c.id}: function '{c.function}' is not a claim function; allowed: "
-                             + ", ".join(FUNCTION_PREFIX + f for f in sorted(FUNCTIONS)))
+            raise ValueError(
+                f"claim {c.id}: function '{c.function}' is not a claim function; allowed: "
+                + ", ".join(FUNCTION_PREFIX + f for f in sorted(FUNCTIONS))
+            )
         wanted = list(inspect.signature(FUNCTIONS[name].fn).parameters)[2:]
         if sorted(c.arguments) != sorted(wanted):
-            raise ValueError(f"claim {c.id}: function {name} takes the arguments {wanted or 'none'} beyond "
-                             f"(claim, inputs); the register gives {sorted(c.arguments) or 'none'}")
+            raise ValueError(
+                f"claim {c.id}: function {name} takes the arguments {wanted or 'none'} beyond "
+                f"(claim, inputs); the register gives {sorted(c.arguments) or 'none'}"
+            )
 
 
 def register_path() -> Path:
@@ -114,7 +121,9 @@ def _load() -> tuple[dict[str, Claim], tuple[OutOfScope, ...], tuple[str, ...]]:
     headline = tuple(raw.get("headline") or ())
     unknown = [h for h in headline if h not in ids]
     if unknown or len(set(headline)) != len(headline):
-        raise DataError(f"book/claims.yaml: headline lists unknown or repeated claims {unknown}; known: {', '.join(ids)}")
+        raise DataError(
+            f"book/claims.yaml: headline lists unknown or repeated claims {unknown}; known: {', '.join(ids)}"
+        )
     return {c.id: c for c in claims}, out, headline
 
 

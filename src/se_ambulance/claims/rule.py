@@ -87,8 +87,9 @@ def _on_bound(claimed: float, estimate: Estimate, wording: str, tolerance: float
     return Judgement(NOT_TESTED)
 
 
-def judge(claimed: float | None, estimate: Estimate, wording: str, tolerance: float = 0.0,
-          bound: str | None = None) -> Judgement:
+def judge(
+    claimed: float | None, estimate: Estimate, wording: str, tolerance: float = 0.0, bound: str | None = None
+) -> Judgement:
     """The verdict on one reading of a claim. `tolerance` (in the claim's unit) is the rounding of the claimed
     figure (`about` claims); `bound` says the reading's measure only bounds the claim's quantity (BOUNDS)."""
     if wording not in WORDINGS:
@@ -115,8 +116,13 @@ def judge(claimed: float | None, estimate: Estimate, wording: str, tolerance: fl
     return Judgement(BORDERLINE, (ranked[0], ranked[-1]))
 
 
-def judge_readings(claimed: float | None, readings: Mapping[str, Estimate], wording: str, tolerance: float = 0.0,
-                   bounds: Mapping[str, str] | None = None) -> dict[str, Judgement]:
+def judge_readings(
+    claimed: float | None,
+    readings: Mapping[str, Estimate],
+    wording: str,
+    tolerance: float = 0.0,
+    bounds: Mapping[str, str] | None = None,
+) -> dict[str, Judgement]:
     """Each reading's own judgement (the claim's verdict is its audience's reading's: `claims.evaluate`)."""
     if not readings:
         raise ValueError("a claim needs at least one reading to judge")

@@ -22,14 +22,17 @@ import yaml
 from se_ambulance.errors import DataError
 from se_ambulance.paths import project_root
 
-_UNITS = ("seconds?|minutes?|hours?|days?|weeks?|months?|years?|million|billion|thousand|per|percent|sq|mi|m\\b")
-_CARDINALS = ("one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
-              "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety")
+_UNITS = "seconds?|minutes?|hours?|days?|weeks?|months?|years?|million|billion|thousand|per|percent|sq|mi|m\\b"
+_CARDINALS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|"
+    "seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+)
 _SCALES = "hundreds?|thousands?|millions?|billions?|dozens?"
 _OTHERS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|twice|double|treble|triple|half|quarter"
 DIGITS = re.compile(r"\d+(?:[.,]\d+)*")
 WORDS = re.compile(rf"\b(?:{_CARDINALS}|{_SCALES}|{_OTHERS})(?=\b|{_UNITS})", re.IGNORECASE)
 SCALE_AFTER = re.compile(r"\s?(?:million|billion|thousand|bn|m\b|M\b)", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -61,7 +64,7 @@ def _kind(text: str, start: int, end: int, token: str) -> str:
     not depend on it)."""
     if not token[0].isdigit():
         return "number_word"
-    before, after = text[max(0, start - 8):start], text[end:end + 25]
+    before, after = text[max(0, start - 8) : start], text[end : end + 25]
     if re.match(r"\s*(?:%|per\s*cent)", after):
         return "percent"
     if re.search(r"£\s?$", before):
@@ -70,8 +73,12 @@ def _kind(text: str, start: int, end: int, token: str) -> str:
         return "duration"
     if re.match(r"\s*sq\s?mi", after):
         return "area"
-    if (re.match(r"/(?:\d{4}|\d{2})\b", after) or re.search(r"\b(?:\d{4}|\d{2})/$", before)
-            or re.match(r"[–-]\d{2}\b", after) or re.search(r"\b\d{4}[–-]$", before)):
+    if (
+        re.match(r"/(?:\d{4}|\d{2})\b", after)
+        or re.search(r"\b(?:\d{4}|\d{2})/$", before)
+        or re.match(r"[–-]\d{2}\b", after)
+        or re.search(r"\b\d{4}[–-]$", before)
+    ):
         return "financial_year"
     if len(token) == 4 and re.search(r"\b(?:By|by|in|from)\s+$", before):
         return "target_year"
@@ -109,10 +116,15 @@ def _load_ignored(path: Path, mtime: float) -> tuple[NotAClaim, ...]:
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     entries = []
     for i, e in enumerate(raw.get("not_claims") or []):
-        if not (isinstance(e, dict) and set(e) == {"seed", "quote", "reason"}
-                and all(isinstance(e[k], str) and e[k].strip() for k in e)):
-            raise DataError(f"{path}: entry {i + 1} of not_claims must have exactly seed, quote and reason, each "
-                            f"a non-empty string; found {e!r}.")
+        if not (
+            isinstance(e, dict)
+            and set(e) == {"seed", "quote", "reason"}
+            and all(isinstance(e[k], str) and e[k].strip() for k in e)
+        ):
+            raise DataError(
+                f"{path}: entry {i + 1} of not_claims must have exactly seed, quote and reason, each "
+                f"a non-empty string; found {e!r}."
+            )
         entries.append(NotAClaim(e["seed"], e["quote"], e["reason"]))
     return tuple(entries)
 

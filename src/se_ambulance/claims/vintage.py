@@ -34,8 +34,11 @@ def results_with_ambsys(tidy: pd.DataFrame, **areas: Mapping[str, Any]) -> dict[
 
 def moved(previous: Mapping[str, ClaimResult], current: Mapping[str, ClaimResult]) -> list[tuple[str, str, str]]:
     """(claim id, previous verdict, current verdict) for every claim whose verdict differs."""
-    return [(cid, previous[cid].verdict, current[cid].verdict) for cid in current
-            if cid in previous and previous[cid].verdict != current[cid].verdict]
+    return [
+        (cid, previous[cid].verdict, current[cid].verdict)
+        for cid in current
+        if cid in previous and previous[cid].verdict != current[cid].verdict
+    ]
 
 
 @dataclass(frozen=True)
@@ -53,5 +56,9 @@ def register_moves(current_claims: Mapping[str, ClaimResult], **areas: Mapping[s
     if release.table is None:
         return RegisterMoves(release.current, release.previous, release.unavailable)
     previous_claims = results_with_ambsys(release.table, **areas)
-    return RegisterMoves(release.current, release.previous, None,
-                         tuple(moved(previous_claims, {k: v for k, v in current_claims.items() if k in previous_claims})))
+    return RegisterMoves(
+        release.current,
+        release.previous,
+        None,
+        tuple(moved(previous_claims, {k: v for k, v in current_claims.items() if k in previous_claims})),
+    )

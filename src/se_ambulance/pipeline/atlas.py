@@ -22,8 +22,17 @@ from se_ambulance.data.fetch import fetch
 from se_ambulance.errors import ParameterError
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import outputs
-from se_ambulance.pipeline.build import (BuildResult, ChapterJob, build_site, chapter_notebooks, chapter_parameters,
-                                         log, run_jobs, set_book_title, stage_book_sources)
+from se_ambulance.pipeline.build import (
+    BuildResult,
+    ChapterJob,
+    build_site,
+    chapter_notebooks,
+    chapter_parameters,
+    log,
+    run_jobs,
+    set_book_title,
+    stage_book_sources,
+)
 from se_ambulance.publish.stamp import ATLAS_TITLE
 from se_ambulance.pipeline.params import BookParams, load_params
 from se_ambulance.reference.orgs import PROVIDERS
@@ -46,8 +55,10 @@ def _trusts(codes: list[str] | None) -> list[str]:
         return sorted(PROVIDERS)
     allowed = f"allowed: {coded_list(sorted(PROVIDERS))}"
     if not codes:
-        raise ParameterError(f"--trusts names no trust; give trust codes separated by commas (e.g. --trusts RX7,RYD), "
-                             f"or leave --trusts out for all {len(PROVIDERS)} trusts; {allowed}.")
+        raise ParameterError(
+            f"--trusts names no trust; give trust codes separated by commas (e.g. --trusts RX7,RYD), "
+            f"or leave --trusts out for all {len(PROVIDERS)} trusts; {allowed}."
+        )
     bad = [c for c in codes if c not in PROVIDERS]
     if bad:
         raise ParameterError(f"--trusts: unknown trust code(s) {bad}; {allowed}.")
@@ -58,22 +69,32 @@ def index_page(trusts: list[str], per_trust: list[Path], shared: list[Path], tit
     """The atlas's front page: a table of trusts, each with a link to every one of its pages."""
     head = "| Trust | " + " | ".join(titles[nb.stem] for nb in per_trust) + " |"
     rule = "|---" * (len(per_trust) + 1) + "|"
-    rows = [f"| {PROVIDERS[t]} | " + " | ".join(f"{{doc}}`{t} <../trusts/{t}/{nb.stem}>`" for nb in per_trust) + " |"
-            for t in trusts]
+    rows = [
+        f"| {PROVIDERS[t]} | " + " | ".join(f"{{doc}}`{t} <../trusts/{t}/{nb.stem}>`" for nb in per_trust) + " |"
+        for t in trusts
+    ]
     common = "\n".join(f"- {{doc}}`../notebooks/{nb.stem}`" for nb in shared)
-    which = (f"each of England's {len(PROVIDERS)} ambulance trusts" if len(trusts) == len(PROVIDERS)
-             else f"{len(trusts)} of England's {len(PROVIDERS)} ambulance trusts")
-    return (f"# Every ambulance trust\n\nThe book for {which} in one site. "
-            "Pick a trust and a chapter; each trust's pages show that trust, with its own footprint in the demand "
-            "chapter. The pages below the table do not depend on the trust, so there is one copy of each.\n\n"
-            f"{head}\n{rule}\n" + "\n".join(rows) + f"\n\n## Pages for every trust\n\n{common}\n")
+    which = (
+        f"each of England's {len(PROVIDERS)} ambulance trusts"
+        if len(trusts) == len(PROVIDERS)
+        else f"{len(trusts)} of England's {len(PROVIDERS)} ambulance trusts"
+    )
+    return (
+        f"# Every ambulance trust\n\nThe book for {which} in one site. "
+        "Pick a trust and a chapter; each trust's pages show that trust, with its own footprint in the demand "
+        "chapter. The pages below the table do not depend on the trust, so there is one copy of each.\n\n"
+        f"{head}\n{rule}\n" + "\n".join(rows) + f"\n\n## Pages for every trust\n\n{common}\n"
+    )
 
 
 def _shared_chapters(shared: list[Path]) -> list[dict]:
     """The pages every trust shares, then the book's own pages (glossary, references, how to cite). Each trust
     has its own front page (the introduction takes the focus trust), so the shared pages hang under none."""
-    return ([{"file": f"notebooks/{nb.stem}"} for nb in shared]
-            + [{"file": "book/glossary"}, {"file": "book/references"}, {"file": "book/cite"}])
+    return [{"file": f"notebooks/{nb.stem}"} for nb in shared] + [
+        {"file": "book/glossary"},
+        {"file": "book/references"},
+        {"file": "book/cite"},
+    ]
 
 
 def _trust_chapters(trust: str, per_trust: list[Path], front: Path) -> list[dict]:
@@ -98,8 +119,14 @@ def _title(nb: Path) -> str:
 
 
 @outputs.releases_locks
-def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | None = None,
-          overrides: dict | None = None, mirror: str | None = None, force: bool = False) -> BuildResult:
+def atlas(
+    out: Path | str,
+    trusts: list[str] | None = None,
+    params_file: Path | None = None,
+    overrides: dict | None = None,
+    mirror: str | None = None,
+    force: bool = False,
+) -> BuildResult:
     start = time.perf_counter()
     params = load_params(params_file, overrides)  # stops here on any bad parameter
     codes = _trusts(trusts)
@@ -118,17 +145,23 @@ def atlas(out: Path | str, trusts: list[str] | None = None, params_file: Path | 
     for t in codes:
         folder = out / "trusts" / t
         jobs += [ChapterJob(nb, atlas_params(params, t), folder / nb.name, folder, t) for nb in per_trust]
-    log(f"atlas of {len(codes)} trusts: {len(per_trust)} chapters each ({', '.join(nb.stem for nb in per_trust)}), "
-        f"{len(shared)} shared")
+    log(
+        f"atlas of {len(codes)} trusts: {len(per_trust)} chapters each ({', '.join(nb.stem for nb in per_trust)}), "
+        f"{len(shared)} shared"
+    )
     run_jobs(jobs, root / "notebooks", out, force=force)
 
     titles = {nb.stem: "Front page" if nb == chapters[0] else _title(nb) for nb in per_trust}
     (out / "atlas").mkdir(exist_ok=True)
     (out / "atlas" / "index.md").write_text(index_page(codes, per_trust, shared, titles), encoding="utf-8")
-    toc = {"format": "jb-book", "root": "atlas/index", "parts": [
-        *({"caption": PROVIDERS[t], "chapters": _trust_chapters(t, per_trust, chapters[0])} for t in codes),
-        {"caption": "For every trust", "chapters": _shared_chapters(shared)},
-    ]}
+    toc = {
+        "format": "jb-book",
+        "root": "atlas/index",
+        "parts": [
+            *({"caption": PROVIDERS[t], "chapters": _trust_chapters(t, per_trust, chapters[0])} for t in codes),
+            {"caption": "For every trust", "chapters": _shared_chapters(shared)},
+        ],
+    }
     (out / "_toc.yml").write_text(yaml.safe_dump(toc, sort_keys=False, allow_unicode=True), encoding="utf-8")
     log(f"building the atlas site ({len(codes) * len(per_trust) + len(shared)} chapters, Jupyter Book, strict)")
     html = build_site(out, out)

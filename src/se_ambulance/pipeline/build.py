@@ -68,8 +68,10 @@ def chapter_parameters(nb_path: Path, params: BookParams) -> dict:
         if keys is not None:
             extra = sorted(set(keys) - value.keys())
             if extra:
-                raise BuildError(f"{nb_path.name} declares {name} keys {extra} that the {name} area does not have; "
-                                 f"it has: {', '.join(value)}.")
+                raise BuildError(
+                    f"{nb_path.name} declares {name} keys {extra} that the {name} area does not have; "
+                    f"it has: {', '.join(value)}."
+                )
             value = {k: v for k, v in value.items() if k in keys}
         out[name] = value
     return out
@@ -121,12 +123,17 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
                 # The kernel starts in `cwd` (nbclient's resources path), never papermill's cwd=, which changes
                 # this whole process's folder while a chapter runs: chapters run in threads, and the folder each
                 # restored was another's, so relative paths (a mirror given as ../shared/data) went wrong after.
-                papermill.execute_notebook(str(nb_in), tmp, parameters=parameters, kernel_name=KERNEL,
-                                           resources={"metadata": {"path": str(cwd)}},
-                                           progress_bar=False, log_output=False,
-                                           request_save_on_cell_execute=False,
-                                           kernel_manager_class=kernels.kernel_manager_class(
-                                               said, kernel_launch()))
+                papermill.execute_notebook(
+                    str(nb_in),
+                    tmp,
+                    parameters=parameters,
+                    kernel_name=KERNEL,
+                    resources={"metadata": {"path": str(cwd)}},
+                    progress_bar=False,
+                    log_output=False,
+                    request_save_on_cell_execute=False,
+                    kernel_manager_class=kernels.kernel_manager_class(said, kernel_launch()),
+                )
             except papermill.PapermillExecutionError:
                 _show_kernel_stderr(nb_in, said.finish())
                 raise
@@ -136,13 +143,17 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
                     _show_kernel_stderr(nb_in, text)
                     raise  # a full disk, say: the CLI gives it one line
                 if attempt < kernels.PORT_RETRIES and kernels.is_port_race(e, text):
-                    log(f"{nb_in.name}: its kernel lost a port to another kernel starting at the same time; "
-                        "starting it again")
+                    log(
+                        f"{nb_in.name}: its kernel lost a port to another kernel starting at the same time; "
+                        "starting it again"
+                    )
                     kernels.backoff(attempt)
                     continue
                 _show_kernel_stderr(nb_in, text)
-                raise BuildError(f"Chapter {nb_in.name} could not be executed: {type(e).__name__}: {e}. "
-                                 "The previous output was left untouched.") from e
+                raise BuildError(
+                    f"Chapter {nb_in.name} could not be executed: {type(e).__name__}: {e}. "
+                    "The previous output was left untouched."
+                ) from e
             except BaseException:
                 said.finish(timeout=0.5)
                 raise
@@ -153,8 +164,10 @@ def execute_chapter(nb_in: Path, nb_out: Path, parameters: dict, cwd: Path) -> P
         outputs.apply_default_mode(tmp)  # mkstemp makes 0600; a written notebook gets the user's umask
         os.replace(tmp, nb_out)
     except papermill.PapermillExecutionError as e:
-        raise BuildError(f"Chapter {nb_in.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}. "
-                         "The previous output was left untouched.") from e
+        raise BuildError(
+            f"Chapter {nb_in.name} failed in cell {e.exec_count}: {e.ename}: {e.evalue}. "
+            "The previous output was left untouched."
+        ) from e
     finally:
         Path(tmp).unlink(missing_ok=True)
     return nb_out
@@ -172,8 +185,13 @@ def source_notebook(nb_path: Path) -> nbformat.NotebookNode:
     return with_written_cell(nbformat.read(nb_path, as_version=4), where=f"{nb_path.name}'s parameters cell")
 
 
-def chapter_key(nb_path: Path, parameters: dict, claims: dict[str, str] | None = None,
-                analyser: Analyser | None = None, inputs: Inputs | None = None) -> str:
+def chapter_key(
+    nb_path: Path,
+    parameters: dict,
+    claims: dict[str, str] | None = None,
+    analyser: Analyser | None = None,
+    inputs: Inputs | None = None,
+) -> str:
     """What a chapter's outputs depend on: its cells' sources, its parameters, the modules it imports, the datasets
     it reads, the project files its code names, the locked environment and the results of the claims it shows
     (inputs.py says how each is found). Equal keys mean re-executing would reproduce the same notebook.
@@ -225,8 +243,12 @@ class ChapterCache:
     def fresh(self, target: Path, key: str) -> bool:
         """The inputs are unchanged and the output is exactly the file this cache recorded."""
         entry = self.keys.get(target.name)
-        return (isinstance(entry, dict) and target.is_file() and entry.get("key") == key
-                and entry.get("output") == hashlib.sha256(target.read_bytes()).hexdigest())
+        return (
+            isinstance(entry, dict)
+            and target.is_file()
+            and entry.get("key") == key
+            and entry.get("output") == hashlib.sha256(target.read_bytes()).hexdigest()
+        )
 
     def site_fresh(self, key: str, html: Path) -> bool:
         return self.keys.get("_site", {}).get("key") == key and (html / "index.html").is_file()
@@ -289,8 +311,13 @@ def set_book_title(book_root: Path, title: str) -> None:
     import re
 
     config = book_root / "_config.yml"
-    text, n = re.subn(r"^title: .*$", lambda _: f"title: {json.dumps(title)}", config.read_text(encoding="utf-8"),
-                      count=1, flags=re.MULTILINE)
+    text, n = re.subn(
+        r"^title: .*$",
+        lambda _: f"title: {json.dumps(title)}",
+        config.read_text(encoding="utf-8"),
+        count=1,
+        flags=re.MULTILINE,
+    )
     if n != 1:
         raise BuildError(f"{config} has no top-level 'title:' line to set the book's title in.")
     config.write_text(text, encoding="utf-8")
@@ -322,11 +349,22 @@ def build_site(book_root: Path, path_output: Path, pdf_links: bool = False) -> P
     html.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".site-", dir=html.parent))
     try:
-        cmd = [str(exe), "build", str(book_root),
-               "--path-output", str(stage), "-W", "-n", "--keep-going", "--builder", "html",
-               "--all"]  # incremental builds keep stale static files and skip warnings on unchanged pages
-        proc = subprocess.run(cmd, capture_output=True, text=True,
-                              env=os.environ | {PDF_LINKS_ENV: "1" if pdf_links else "0"})
+        cmd = [
+            str(exe),
+            "build",
+            str(book_root),
+            "--path-output",
+            str(stage),
+            "-W",
+            "-n",
+            "--keep-going",
+            "--builder",
+            "html",
+            "--all",
+        ]  # incremental builds keep stale static files and skip warnings on unchanged pages
+        proc = subprocess.run(
+            cmd, capture_output=True, text=True, env=os.environ | {PDF_LINKS_ENV: "1" if pdf_links else "0"}
+        )
         if proc.returncode != 0:
             tail = "\n".join((proc.stdout + proc.stderr).splitlines()[-40:])
             raise BuildError(f"The site build failed (jupyter-book exit {proc.returncode}):\n{tail}")
@@ -378,8 +416,9 @@ class ChapterJob:
         return f"[{self.label}] {self.notebook.name}" if self.label else self.notebook.name
 
 
-def run_chapters(chapters: list[Path], params: BookParams, out_dir: Path, cwd: Path, cache_dir: Path,
-                 force: bool = False) -> list[Path]:
+def run_chapters(
+    chapters: list[Path], params: BookParams, out_dir: Path, cwd: Path, cache_dir: Path, force: bool = False
+) -> list[Path]:
     """Bring each chapter in out_dir up to date for params (see run_jobs)."""
     run_jobs([ChapterJob(nb, params, out_dir / nb.name, cache_dir) for nb in chapters], cwd, cache_dir, force)
     return [out_dir / nb.name for nb in chapters]
@@ -428,14 +467,18 @@ def check_reads(plan: Plan, staged: Path, analyser: Analyser) -> None:
     for name in dict.fromkeys(log_path.read_text(encoding="utf-8").splitlines()):
         dataset = analyser.dataset_of_file(name)
         if dataset is None or (allowed is not None and dataset not in allowed):
-            what = (f"the pinned file of dataset '{dataset}'" if dataset
-                    else "a file that no dataset of data/manifest.yaml pins")
+            what = (
+                f"the pinned file of dataset '{dataset}'"
+                if dataset
+                else "a file that no dataset of data/manifest.yaml pins"
+            )
             raise BuildError(
                 f"{plan.job.notebook.name} read data/raw/{name} ({what}), but the analysis of its code "
                 "(se_ambulance/pipeline/inputs.py) did not find that read, so its key would not change when that file "
                 f"does and the book could go stale. Read the data through its loader (a function that calls "
                 f"ensure('{dataset or 'ID'}') with the literal id), called by name from the chapter or from code it "
-                "calls, so that the analysis sees it.")
+                "calls, so that the analysis sees it."
+            )
 
 
 class Scheduler:
@@ -489,8 +532,7 @@ class Scheduler:
                     self.cond.notify_all()
 
     def run(self) -> None:
-        threads = [threading.Thread(target=self._worker, name=f"chapter-{i}", daemon=True)
-                   for i in range(self.workers)]
+        threads = [threading.Thread(target=self._worker, name=f"chapter-{i}", daemon=True) for i in range(self.workers)]
         for t in threads:
             t.start()
         try:
@@ -545,13 +587,19 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
 
     def decide(plan: Plan) -> None:
         """Key the chapter (its register's results known) and choose: fresh, stored or execute."""
-        plan.key = chapter_key(plan.job.notebook, plan.parameters,
-                               claims=plan.register.digests if plan.register else None,
-                               analyser=analyser, inputs=plan.inputs)
+        plan.key = chapter_key(
+            plan.job.notebook,
+            plan.parameters,
+            claims=plan.register.digests if plan.register else None,
+            analyser=analyser,
+            inputs=plan.inputs,
+        )
         if not force and caches[plan.job.cache_dir].fresh(plan.job.target, plan.key):
             plan.action = "fresh"
-            log(f"{plan.job.name}: unchanged (notebook, parameters, the code it imports, the data it reads), "
-                "not re-executed")
+            log(
+                f"{plan.job.name}: unchanged (notebook, parameters, the code it imports, the data it reads), "
+                "not re-executed"
+            )
         elif not force and store.get(plan.key) is not None:
             plan.action = "stored"
         else:
@@ -573,6 +621,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
 
     stage = staging.new_staging(workspace)
     done: list[tuple[Path, Plan]] = []
+
     def stop() -> None:
         """After a failure or an interrupt: end the running chapters and the register now, not when they finish."""
         kernels.stop_kernels()
@@ -606,6 +655,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
             store.record_seconds(plan.job.notebook.name, seconds)
             with lock:
                 done.append((staged, plan))
+
         return task
 
     def start(plan: Plan, i: int) -> None:
@@ -637,6 +687,7 @@ def run_jobs(chapter_jobs: list[ChapterJob], cwd: Path, workspace: Path, force: 
                     if plan.action == "pending":
                         decide(plan)
                     start(plan, i)
+
         return task
 
     try:
@@ -696,8 +747,15 @@ def _pdf_wanted(pdf: str, site: bool) -> bool:
 
 
 @outputs.releases_locks
-def build(params_file: Path | None = None, overrides: dict | None = None, out: Path | None = None,
-          mirror: str | None = None, force: bool = False, site: bool = True, pdf: str = "no") -> BuildResult:
+def build(
+    params_file: Path | None = None,
+    overrides: dict | None = None,
+    out: Path | None = None,
+    mirror: str | None = None,
+    force: bool = False,
+    site: bool = True,
+    pdf: str = "no",
+) -> BuildResult:
     start = time.perf_counter()
     params = load_params(params_file, overrides)  # stops here on any bad parameter
     with_pdf = _pdf_wanted(pdf, site)
@@ -718,8 +776,14 @@ def build(params_file: Path | None = None, overrides: dict | None = None, out: P
     if not canonical:
         stage_book_sources(root, book_root)
         set_book_title(book_root, params_title(params))
-    executed = run_chapters(chapters, params, book_root / "notebooks", root / "notebooks",
-                            cache_dir=(root / "_build") if canonical else book_root, force=force)
+    executed = run_chapters(
+        chapters,
+        params,
+        book_root / "notebooks",
+        root / "notebooks",
+        cache_dir=(root / "_build") if canonical else book_root,
+        force=force,
+    )
     html = book_root / "_build" / "html"
     cache = ChapterCache((root / "_build") if canonical else book_root)
     key = site_key(book_root) + ("+pdf" if with_pdf else "")  # the PDF edition's links are part of every page
@@ -751,8 +815,9 @@ def find_chapter(name: str, root: Path | None = None) -> Path:
     chapters = chapter_notebooks(root)
     hits = [c for c in chapters if name == c.stem or name in c.stem]
     if len(hits) != 1:
-        raise BuildError(f"Chapter {name!r} matches {len(hits)} notebooks; chapters are: "
-                         f"{', '.join(c.stem for c in chapters)}.")
+        raise BuildError(
+            f"Chapter {name!r} matches {len(hits)} notebooks; chapters are: {', '.join(c.stem for c in chapters)}."
+        )
     return hits[0]
 
 
@@ -772,8 +837,13 @@ def one_chapter_toc(nb: Path, root: Path) -> dict:
 
 
 @outputs.releases_locks
-def run_one(chapter: str, params_file: Path | None = None, overrides: dict | None = None,
-            out: Path | None = None, mirror: str | None = None) -> BuildResult:
+def run_one(
+    chapter: str,
+    params_file: Path | None = None,
+    overrides: dict | None = None,
+    out: Path | None = None,
+    mirror: str | None = None,
+) -> BuildResult:
     """Re-run one chapter with the given parameters into its own folder and build a one-page site."""
     start = time.perf_counter()
     params = load_params(params_file, overrides)
@@ -801,5 +871,12 @@ def run_one(chapter: str, params_file: Path | None = None, overrides: dict | Non
     return BuildResult(html=html, notebooks=[out / "notebooks" / nb.name], seconds=seconds)
 
 
-__all__ = ["BuildResult", "SeAmbulanceError", "build", "build_site", "chapter_notebooks",
-           "execute_chapter", "normalise"]
+__all__ = [
+    "BuildResult",
+    "SeAmbulanceError",
+    "build",
+    "build_site",
+    "chapter_notebooks",
+    "execute_chapter",
+    "normalise",
+]

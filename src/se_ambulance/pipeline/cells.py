@@ -29,8 +29,14 @@ def _cells(path: str, mtime_ns: int, size: int) -> tuple[Cell, ...]:
     try:
         nb = json.loads(Path(path).read_text(encoding="utf-8"))
         raw = nb["cells"]
-        return tuple(Cell(c["cell_type"], "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
-                          tuple((c.get("metadata") or {}).get("tags") or ())) for c in raw)
+        return tuple(
+            Cell(
+                c["cell_type"],
+                "".join(c["source"]) if isinstance(c["source"], list) else c["source"],
+                tuple((c.get("metadata") or {}).get("tags") or ()),
+            )
+            for c in raw
+        )
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise BuildError(f"{Path(path).name} is not a readable notebook ({type(e).__name__}: {e}).") from e
 

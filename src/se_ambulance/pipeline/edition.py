@@ -32,8 +32,14 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from se_ambulance.data.editions import (GENERATED_PAGE, code_digest, current_pins, edition_path,
-                                        load_editions, write_edition)
+from se_ambulance.data.editions import (
+    GENERATED_PAGE,
+    code_digest,
+    current_pins,
+    edition_path,
+    load_editions,
+    write_edition,
+)
 from se_ambulance.errors import BuildError, SeAmbulanceError
 from se_ambulance.paths import project_root
 from se_ambulance.pipeline import outputs
@@ -42,12 +48,23 @@ TEST_TIERS: dict[str, list[str]] = {
     "full": ["make", "test"],
     "fast": ["make", "test-fast"],
     # The editions record's own checks, on the record the command has just written (for the end-to-end test).
-    "smoke": [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *(
-        f"tests/test_editions.py::{t}" for t in (
-            "test_the_record_is_a_chain_of_editions_numbered_from_one",
-            "test_a_published_edition_file_never_changes_and_is_never_removed",
-            "test_the_page_and_the_changelog_are_exactly_what_the_record_gives",
-            "test_each_edition_records_every_dataset_and_says_what_changed_since_the_one_before"))],
+    "smoke": [
+        sys.executable,
+        "-m",
+        "pytest",
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *(
+            f"tests/test_editions.py::{t}"
+            for t in (
+                "test_the_record_is_a_chain_of_editions_numbered_from_one",
+                "test_a_published_edition_file_never_changes_and_is_never_removed",
+                "test_the_page_and_the_changelog_are_exactly_what_the_record_gives",
+                "test_each_edition_records_every_dataset_and_says_what_changed_since_the_one_before",
+            )
+        ),
+    ],
 }
 RESULT = Path("_build") / "edition" / "last.json"  # what the last run did, for the scheduled workflow to read
 
@@ -72,8 +89,12 @@ class Snapshot:
     def __init__(self, root: Path):
         self.root = root
         self.files: dict[Path, bytes | None] = {}
-        for p in [root / "data" / "manifest.yaml", root / "CHANGELOG.md", root / GENERATED_PAGE,
-                  *sorted((root / "notebooks").glob("*.ipynb"))]:
+        for p in [
+            root / "data" / "manifest.yaml",
+            root / "CHANGELOG.md",
+            root / GENERATED_PAGE,
+            *sorted((root / "notebooks").glob("*.ipynb")),
+        ]:
             self.files[p] = p.read_bytes() if p.is_file() else None
         folder = root / "editions"
         self.editions = {p.name for p in folder.iterdir()} if folder.is_dir() else set()
@@ -139,8 +160,10 @@ def run_tests(tier: str, root: Path) -> None:
     log(f"tests ({tier}): {' '.join(cmd)}")
     proc = subprocess.run(cmd, cwd=root)
     if proc.returncode != 0:
-        raise BuildError(f"The tests failed ({' '.join(cmd)} exited with {proc.returncode}); the edition was not "
-                         "published and everything was put back as it was.")
+        raise BuildError(
+            f"The tests failed ({' '.join(cmd)} exited with {proc.returncode}); the edition was not "
+            "published and everything was put back as it was."
+        )
 
 
 def _git(root: Path, *args: str) -> str | None:
@@ -159,15 +182,23 @@ def check_clean(root: Path) -> str | None:
     dirty = _git(root, "status", "--porcelain", "--untracked-files=no")
     if dirty:
         shown = "; ".join(dirty.splitlines()[:5])
-        raise SeAmbulanceError(f"The checkout has uncommitted changes ({shown}): an edition names its code by its git "
-                               "commit, so commit (or stash) them first, then run the edition again.")
+        raise SeAmbulanceError(
+            f"The checkout has uncommitted changes ({shown}): an edition names its code by its git "
+            "commit, so commit (or stash) them first, then run the edition again."
+        )
     return commit
 
 
-def make_edition(mirror: str | os.PathLike | None = None, file: str | os.PathLike | None = None,
-                 provenance: str | None = None, correction: str | None = None, tests: str = "full",
-                 today: dt.date | None = None, build: Callable[[str | os.PathLike | None], Path] = build_book,
-                 progress: Callable[[str], None] = log) -> EditionResult:
+def make_edition(
+    mirror: str | os.PathLike | None = None,
+    file: str | os.PathLike | None = None,
+    provenance: str | None = None,
+    correction: str | None = None,
+    tests: str = "full",
+    today: dt.date | None = None,
+    build: Callable[[str | os.PathLike | None], Path] = build_book,
+    progress: Callable[[str], None] = log,
+) -> EditionResult:
     """Make a new edition (see the module's docstring); returns what was done."""
     from se_ambulance.data.fetch import fetch, update
     from se_ambulance.pipeline.edition_record import new_edition
@@ -201,12 +232,20 @@ def make_edition(mirror: str | os.PathLike | None = None, file: str | os.PathLik
             if not data_changed and not (correction and code_changed):
                 assert latest is not None  # with no edition yet, the data count as changed
                 if correction:
-                    raise SeAmbulanceError(f"Nothing changed since {latest.label}: the data and the code are the same, "
-                                           "so there is nothing for a correction to publish.")
-                message = (f"Nothing to publish: no AmbSYS release newer than {latest.label}'s "
-                           f"({latest.data['ambsys'].vintage}) was offered"
-                           + ("; the code has changed since, which is published as a correction with "
-                              "--correction 'what it corrects'." if code_changed else ", and the code is the same."))
+                    raise SeAmbulanceError(
+                        f"Nothing changed since {latest.label}: the data and the code are the same, "
+                        "so there is nothing for a correction to publish."
+                    )
+                message = (
+                    f"Nothing to publish: no AmbSYS release newer than {latest.label}'s "
+                    f"({latest.data['ambsys'].vintage}) was offered"
+                    + (
+                        "; the code has changed since, which is published as a correction with "
+                        "--correction 'what it corrects'."
+                        if code_changed
+                        else ", and the code is the same."
+                    )
+                )
                 progress(message)
                 return _finish(root, EditionResult("nothing to publish", message, seconds=seconds))
             t0 = time.perf_counter()
@@ -235,11 +274,20 @@ def make_edition(mirror: str | os.PathLike | None = None, file: str | os.PathLik
             raise
         snap.discard()
     seconds["total"] = round(time.perf_counter() - start, 1)
-    files = ["data/manifest.yaml", "notebooks/", str(edition_path(edition.edition).relative_to(root)), GENERATED_PAGE,
-             "CHANGELOG.md", *([str(pdf)] if pdf else [])]
-    message = (f"{edition.label} of {edition.date} is recorded: {edition.data['ambsys'].vintage}; "
-               f"{len(edition.changes.verdicts_moved) if edition.changes else 0} verdict(s) moved. Commit "
-               + ", ".join(files) + f" (git add -A {' '.join(f for f in files if not f.endswith('.pdf'))}).")
+    files = [
+        "data/manifest.yaml",
+        "notebooks/",
+        str(edition_path(edition.edition).relative_to(root)),
+        GENERATED_PAGE,
+        "CHANGELOG.md",
+        *([str(pdf)] if pdf else []),
+    ]
+    message = (
+        f"{edition.label} of {edition.date} is recorded: {edition.data['ambsys'].vintage}; "
+        f"{len(edition.changes.verdicts_moved) if edition.changes else 0} verdict(s) moved. Commit "
+        + ", ".join(files)
+        + f" (git add -A {' '.join(f for f in files if not f.endswith('.pdf'))})."
+    )
     if adoption.adopted:
         message += f" It adopted {adoption.path.name}."
     progress(message)

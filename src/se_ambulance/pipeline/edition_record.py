@@ -15,8 +15,18 @@ from collections.abc import Callable, Mapping
 
 import pandas as pd
 
-from se_ambulance.data.editions import (Changes, CodeVersion, DatasetVintage, Edition, Verdicts, VerdictMove,
-                                        code_digest, current_pins, edition_path, sha256_bytes)
+from se_ambulance.data.editions import (
+    Changes,
+    CodeVersion,
+    DatasetVintage,
+    Edition,
+    Verdicts,
+    VerdictMove,
+    code_digest,
+    current_pins,
+    edition_path,
+    sha256_bytes,
+)
 from se_ambulance.errors import SeAmbulanceError
 from se_ambulance.pipeline.params import BookParams, load_params
 
@@ -64,8 +74,14 @@ def _flat(v: Verdicts) -> dict[tuple[str, str], str]:
     return {**{("claim", k): x for k, x in v.claims.items()}, **{("evaluation", k): x for k, x in v.evaluation.items()}}
 
 
-def changes_since(previous: Edition, verdicts: Verdicts, pins: Mapping[str, DatasetVintage], digest: str,
-                  params: BookParams, progress: Callable[[str], None] = lambda m: None) -> Changes:
+def changes_since(
+    previous: Edition,
+    verdicts: Verdicts,
+    pins: Mapping[str, DatasetVintage],
+    digest: str,
+    params: BookParams,
+    progress: Callable[[str], None] = lambda m: None,
+) -> Changes:
     """What moved between the previous edition and this one: data pins, AmbSYS months added and values revised, the
     code, and each verdict that differs with what moved it."""
     from se_ambulance.analysis import vintage_diff
@@ -82,8 +98,10 @@ def changes_since(previous: Edition, verdicts: Verdicts, pins: Mapping[str, Data
         try:
             old_table = ambsys_table(find_release(previous.data["ambsys"].sha256))
         except SeAmbulanceError as e:
-            unavailable = (f"edition {previous.edition}'s AmbSYS release ({previous.data['ambsys'].file}) could not be "
-                           f"read, so the months added and the values revised are not given: {e}")
+            unavailable = (
+                f"edition {previous.edition}'s AmbSYS release ({previous.data['ambsys'].file}) could not be "
+                f"read, so the months added and the values revised are not given: {e}"
+            )
         else:
             current = load_ambsys()
             months_added = [f"{m:%Y-%m}" for m in vintage_diff.new_months(old_table, current)]
@@ -103,18 +121,26 @@ def changes_since(previous: Edition, verdicts: Verdicts, pins: Mapping[str, Data
                 note = "the previous edition's AmbSYS release could not be read"
             else:
                 if mid is None:
-                    progress(f"recomputing the verdicts with this code on edition {previous.edition}'s data "
-                             f"({previous.data['ambsys'].vintage}), to say what moved each")
+                    progress(
+                        f"recomputing the verdicts with this code on edition {previous.edition}'s data "
+                        f"({previous.data['ambsys'].vintage}), to say what moved each"
+                    )
                     mid = _flat(verdicts_for(params, old_table, previous.data["ambsys"].sha256))
                 again = mid.get(key)
         by = "not separated" if note else moved_by(before[key], after[key], again, bool(data_changed), code_changed)
         moves.append(VerdictMove(kind=kind, id=cid, previous=before[key], current=after[key], moved_by=by, note=note))
     return Changes(
-        previous_edition=previous.edition, data_changed=data_changed, ambsys_from=previous.data["ambsys"].vintage,
-        ambsys_to=pins["ambsys"].vintage, months_added=months_added,
+        previous_edition=previous.edition,
+        data_changed=data_changed,
+        ambsys_from=previous.data["ambsys"].vintage,
+        ambsys_to=pins["ambsys"].vintage,
+        months_added=months_added,
         revised_values=0 if revised is None else len(revised),
         revised_months=[] if revised is None else sorted({f"{m:%Y-%m}" for m in revised["month"]}),
-        code_changed=code_changed, verdicts_moved=moves, unavailable=unavailable)
+        code_changed=code_changed,
+        verdicts_moved=moves,
+        unavailable=unavailable,
+    )
 
 
 def calver(day: dt.date, editions: list[Edition]) -> str:
@@ -123,16 +149,24 @@ def calver(day: dt.date, editions: list[Edition]) -> str:
     return f"{day:%Y.%m}.{n}"
 
 
-def new_edition(editions: list[Edition], day: dt.date, commit: str | None, correction: str | None = None,
-                params: BookParams | None = None, progress: Callable[[str], None] = lambda m: None) -> Edition:
+def new_edition(
+    editions: list[Edition],
+    day: dt.date,
+    commit: str | None,
+    correction: str | None = None,
+    params: BookParams | None = None,
+    progress: Callable[[str], None] = lambda m: None,
+) -> Edition:
     """The next edition's record for the book as it is now (pins, code, verdicts), against the latest edition."""
     from se_ambulance import __version__
 
     params = params or load_params()
     previous = editions[-1] if editions else None
     if previous is not None and day.isoformat() < previous.date:
-        raise SeAmbulanceError(f"Today ({day}) is before edition {previous.edition}'s date ({previous.date}); an "
-                               "edition is never dated before the one it follows. Check the clock.")
+        raise SeAmbulanceError(
+            f"Today ({day}) is before edition {previous.edition}'s date ({previous.date}); an "
+            "edition is never dated before the one it follows. Check the clock."
+        )
     pins = current_pins()
     digest = code_digest()
     progress("computing the headline verdicts (the claims register and chapter 9)")
@@ -140,9 +174,14 @@ def new_edition(editions: list[Edition], day: dt.date, commit: str | None, corre
     changes = changes_since(previous, verdicts, pins, digest, params, progress) if previous else None
     number = len(editions) + 1
     return Edition(
-        edition=number, version=calver(day, editions), date=day.isoformat(),
+        edition=number,
+        version=calver(day, editions),
+        date=day.isoformat(),
         corrects=" ".join(correction.split()) if correction else None,
         recorded=f"By se-ambulance edition on {day.isoformat()}.",
-        data=pins, code=CodeVersion(package=__version__, commit=commit, digest=digest), verdicts=verdicts,
+        data=pins,
+        code=CodeVersion(package=__version__, commit=commit, digest=digest),
+        verdicts=verdicts,
         changes=changes,
-        previous_sha256=sha256_bytes(edition_path(previous.edition).read_bytes()) if previous else None)
+        previous_sha256=sha256_bytes(edition_path(previous.edition).read_bytes()) if previous else None,
+    )

@@ -158,5 +158,14 @@ def backoff(attempt: int) -> None:
     time.sleep(0.2 * (attempt + 1))
 
 
-__all__ = ["NOISE", "KernelStderr", "begin_run", "NoiseFilter", "install_log_filters", "is_noise", "is_port_race",
-           "kernel_manager_class", "stop_kernels"]
+__all__ = [
+    "NOISE",
+    "KernelStderr",
+    "begin_run",
+    "NoiseFilter",
+    "install_log_filters",
+    "is_noise",
+    "is_port_race",
+    "kernel_manager_class",
+    "stop_kernels",
+]

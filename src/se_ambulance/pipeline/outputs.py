@@ -25,8 +25,20 @@ STAMP = ".se-ambulance-output"
 LOCK = ".se-ambulance.lock"
 LEGACY_MARKERS = (".chapter-keys.json",)  # outputs written before stamps existed
 # Folders of the project a build must never write into (nor any folder inside them).
-PROTECTED = ("notebooks", "book", "data", "src", "params", "seeds", "tests", "benchmarks", ".git", ".venv",
-             ".ci", "_static")
+PROTECTED = (
+    "notebooks",
+    "book",
+    "data",
+    "src",
+    "params",
+    "seeds",
+    "tests",
+    "benchmarks",
+    ".git",
+    ".venv",
+    ".ci",
+    "_static",
+)
 
 _umask_lock = threading.Lock()
 
@@ -75,52 +87,66 @@ def check_output_folder(out: str | os.PathLike, root: Path, mirror: str | os.Pat
     that is not an earlier output of this tool.
     """
     if str(out).strip() == "":
-        raise BuildError("--out was given an empty folder name; name a new or empty folder, "
-                         "e.g. --out _build/scenarios/mine.")
+        raise BuildError(
+            "--out was given an empty folder name; name a new or empty folder, e.g. --out _build/scenarios/mine."
+        )
     path = Path(out).expanduser().resolve()
     root = root.resolve()
     hint = "Choose a new or empty folder, e.g. --out _build/scenarios/mine."
     if root == path or path in root.parents:
-        raise BuildError(f"The output folder {path} is {'the project itself' if root == path else 'a folder that contains the project'}; "
-                         f"a build would overwrite the book's own files. {hint}")
+        raise BuildError(
+            f"The output folder {path} is {'the project itself' if root == path else 'a folder that contains the project'}; "
+            f"a build would overwrite the book's own files. {hint}"
+        )
     for name in PROTECTED:
         if _inside(path, root / name):
-            raise BuildError(f"The output folder {path} is inside the project's {name}/ folder, which a build "
-                             f"must not overwrite. {hint}")
+            raise BuildError(
+                f"The output folder {path} is inside the project's {name}/ folder, which a build "
+                f"must not overwrite. {hint}"
+            )
     for m in _mirror_folders(mirror):
         if _inside(path, m) or m in path.parents or path in m.parents:
-            raise BuildError(f"The output folder {path} overlaps the data mirror {m}, which a build must not "
-                             f"write. {hint}")
+            raise BuildError(
+                f"The output folder {path} overlaps the data mirror {m}, which a build must not write. {hint}"
+            )
     if path.exists() and not path.is_dir():
-        raise BuildError(f"The output folder {path} cannot be written (it is a file, not a folder). "
-                         "Choose another with --out.")
+        raise BuildError(
+            f"The output folder {path} cannot be written (it is a file, not a folder). Choose another with --out."
+        )
     if path.is_dir() and not (path / STAMP).is_file():
         try:
             entries = sorted(p.name for p in path.iterdir())
         except OSError as e:
-            raise BuildError(f"The output folder {path} cannot be written ({e.strerror}). "
-                             "Choose another with --out.") from e
+            raise BuildError(
+                f"The output folder {path} cannot be written ({e.strerror}). Choose another with --out."
+            ) from e
         if entries and not any(m in entries for m in LEGACY_MARKERS):
             shown = ", ".join(entries[:3]) + (", ..." if len(entries) > 3 else "")
-            raise BuildError(f"The output folder {path} already holds files that se-ambulance did not write "
-                             f"({shown}); it never overwrites a folder it did not create. {hint}")
+            raise BuildError(
+                f"The output folder {path} already holds files that se-ambulance did not write "
+                f"({shown}); it never overwrites a folder it did not create. {hint}"
+            )
     return path
 
 
-def prepare_output_folder(out: str | os.PathLike, root: Path, mirror: str | os.PathLike | None = None,
-                          kind: str = "book") -> Path:
+def prepare_output_folder(
+    out: str | os.PathLike, root: Path, mirror: str | os.PathLike | None = None, kind: str = "book"
+) -> Path:
     """Check `out` (see check_output_folder), create it and stamp it as this tool's output."""
     path = check_output_folder(out, root, mirror)
     try:
         path.mkdir(parents=True, exist_ok=True)
         stamp = path / STAMP
         if not stamp.is_file():
-            stamp.write_text(json.dumps({"tool": "se-ambulance", "kind": kind,
-                                         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")}) + "\n",
-                             encoding="utf-8")
+            stamp.write_text(
+                json.dumps({"tool": "se-ambulance", "kind": kind, "created": time.strftime("%Y-%m-%dT%H:%M:%S%z")})
+                + "\n",
+                encoding="utf-8",
+            )
     except OSError as e:
-        raise BuildError(f"The output folder {path} cannot be written ({e.strerror}). "
-                         "Choose another with --out.") from e
+        raise BuildError(
+            f"The output folder {path} cannot be written ({e.strerror}). Choose another with --out."
+        ) from e
     return path
 
 
@@ -140,8 +166,10 @@ def folder_lock(folder: Path, what: str | None = None) -> Iterator[Path]:
                 holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip()
             except OSError:
                 holder = ""
-            raise BuildError(f"Another se-ambulance build{' (process ' + holder + ')' if holder.isdigit() else ''} "
-                             f"is writing {what or folder}; wait for it to finish, or write elsewhere with --out.") from None
+            raise BuildError(
+                f"Another se-ambulance build{' (process ' + holder + ')' if holder.isdigit() else ''} "
+                f"is writing {what or folder}; wait for it to finish, or write elsewhere with --out."
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, str(os.getpid()).encode(), 0)
         yield path
@@ -177,5 +205,15 @@ def hold_lock(folder: Path, what: str | None = None) -> Path:
     return stack.enter_context(folder_lock(folder, what))
 
 
-__all__ = ["LOCK", "STAMP", "apply_default_mode", "check_output_folder", "current_umask",
-           "default_file_mode", "folder_lock", "hold_lock", "prepare_output_folder", "releases_locks"]
+__all__ = [
+    "LOCK",
+    "STAMP",
+    "apply_default_mode",
+    "check_output_folder",
+    "current_umask",
+    "default_file_mode",
+    "folder_lock",
+    "hold_lock",
+    "prepare_output_folder",
+    "releases_locks",
+]

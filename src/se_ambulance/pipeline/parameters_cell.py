@@ -20,8 +20,10 @@ import nbformat
 from se_ambulance.errors import BuildError
 from se_ambulance.pipeline.params import AREAS, PARTIAL_AREAS, BookParams, default_params_path, load_params
 
-HEADER = ("# Defaults from params/default.yaml, written by the build (a run's own values are injected below);\n"
-          "# edit only which areas (and focus keys) this chapter declares.")
+HEADER = (
+    "# Defaults from params/default.yaml, written by the build (a run's own values are injected below);\n"
+    "# edit only which areas (and focus keys) this chapter declares."
+)
 WIDTH = 100
 
 Declaration = list[tuple[str, list[str] | None]]  # (area, keys of a partial area | None for the whole area)
@@ -32,8 +34,10 @@ def parameters_cell(nb: nbformat.NotebookNode) -> nbformat.NotebookNode | None:
     run's values after the first, so a later copy would silently put the defaults back."""
     cells = [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.metadata.get("tags", [])]
     if len(cells) > 1:
-        raise BuildError(f"a chapter has {len(cells)} cells tagged 'parameters'; papermill allows one (the values "
-                         "injected after the first would be overwritten by the next). Remove the extra tag or cell.")
+        raise BuildError(
+            f"a chapter has {len(cells)} cells tagged 'parameters'; papermill allows one (the values "
+            "injected after the first would be overwritten by the next). Remove the extra tag or cell."
+        )
     return cells[0] if cells else None
 
 
@@ -46,8 +50,9 @@ def declaration(source: str, where: str = "the parameters cell") -> Declaration:
     out: Declaration = []
     for stmt in tree.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
-            raise BuildError(f"{where} may only assign parameter areas (like `demand = {{...}}`); "
-                             f"found `{ast.unparse(stmt)[:60]}`.")
+            raise BuildError(
+                f"{where} may only assign parameter areas (like `demand = {{...}}`); found `{ast.unparse(stmt)[:60]}`."
+            )
         area = stmt.targets[0].id
         if area not in AREAS:
             raise BuildError(f"{where} declares {area!r}; a chapter declares parameter areas: {', '.join(AREAS)}.")
@@ -58,8 +63,10 @@ def declaration(source: str, where: str = "the parameters cell") -> Declaration:
             except ValueError:
                 value = None
             if not isinstance(value, dict) or not value:
-                raise BuildError(f"{where} must set {area} to a dict literal of the keys the chapter uses, like "
-                                 f"{area} = {{'trust': 'RYD'}}.")
+                raise BuildError(
+                    f"{where} must set {area} to a dict literal of the keys the chapter uses, like "
+                    f"{area} = {{'trust': 'RYD'}}."
+                )
             keys = list(value)
         out.append((area, keys))
     return out
@@ -86,16 +93,23 @@ def cell_source(declared: Declaration, params: BookParams | None = None) -> str:
         if keys is not None:
             unknown = [k for k in keys if k not in value]
             if unknown:
-                raise BuildError(f"the parameters cell declares {area} keys {unknown} that the {area} area does not "
-                                 f"have; it has: {', '.join(value)}.")
+                raise BuildError(
+                    f"the parameters cell declares {area} keys {unknown} that the {area} area does not "
+                    f"have; it has: {', '.join(value)}."
+                )
             value = {k: value[k] for k in keys}
-        lines.append(f"{area} = " + pprint.pformat(value, width=WIDTH - len(area) - 3, sort_dicts=False,
-                                                    indent=1).replace("\n", "\n" + " " * (len(area) + 3)))
+        lines.append(
+            f"{area} = "
+            + pprint.pformat(value, width=WIDTH - len(area) - 3, sort_dicts=False, indent=1).replace(
+                "\n", "\n" + " " * (len(area) + 3)
+            )
+        )
     return "\n".join(lines)
 
 
-def with_written_cell(nb: nbformat.NotebookNode, params: BookParams | None = None,
-                      where: str = "the parameters cell") -> nbformat.NotebookNode:
+def with_written_cell(
+    nb: nbformat.NotebookNode, params: BookParams | None = None, where: str = "the parameters cell"
+) -> nbformat.NotebookNode:
     """The notebook with its parameters cell written from the defaults (changed in place and returned)."""
     cell = parameters_cell(nb)
     if cell is not None:

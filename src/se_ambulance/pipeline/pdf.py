@@ -107,7 +107,9 @@ def _wait_for_charts(page) -> None:
     if n:
         page.wait_for_function(
             f"document.querySelectorAll('.se-chart-vis[data-rendered]').length + "
-            f"document.querySelectorAll('[data-render-error]').length >= {n}", timeout=CHART_TIMEOUT_MS)
+            f"document.querySelectorAll('[data-render-error]').length >= {n}",
+            timeout=CHART_TIMEOUT_MS,
+        )
     failed = page.locator("[data-render-error]").count()
     if failed:
         raise BuildError(f"{failed} chart(s) failed to draw while printing {page.url}.")
@@ -154,7 +156,9 @@ _APPEND = """async (urls) => {
 
 # Every collapsed section open (a printed page cannot be clicked), as the page's own `beforeprint` handler does for a
 # reader who prints a page (publish/sphinx_ext.PRINT_SCRIPT); the chart's numbers table stays shut (print hides it).
-_OPEN_DETAILS = """() => document.querySelectorAll("details:not(.se-chart-numbers)").forEach((d) => { d.open = true; })"""
+_OPEN_DETAILS = (
+    """() => document.querySelectorAll("details:not(.se-chart-numbers)").forEach((d) => { d.open = true; })"""
+)
 
 # The book's title page, before the front page: title, edition, dates, data, address, licences and the chapters
 # (each printed chapter's heading, in order), from the stamp each page carries (publish/sphinx_ext.stamp_meta). The
@@ -194,8 +198,10 @@ _TITLE_PAGE = """(licences) => {
 def licence_words() -> str:
     from se_ambulance.publish.citation import CODE_LICENCE, DATA_LICENCE, TEXT_LICENCE
 
-    return (f"Text: {TEXT_LICENCE.name}. Code: {CODE_LICENCE.name}. Data: {DATA_LICENCE.name} "
-            "(each source's own licence is in the chapter on data sources).")
+    return (
+        f"Text: {TEXT_LICENCE.name}. Code: {CODE_LICENCE.name}. Data: {DATA_LICENCE.name} "
+        "(each source's own licence is in the chapter on data sources)."
+    )
 
 
 def page_count(path: Path) -> int:
@@ -208,7 +214,8 @@ def _briefing(page) -> str:
     """Keep only the front page's summary in the page; return the selector that matched."""
     for selector in BRIEFING_SELECTORS:
         if page.locator(selector).count():
-            page.evaluate("""(selector) => {
+            page.evaluate(
+                """(selector) => {
                 const summary = document.querySelector(selector).cloneNode(true);
                 const main = document.createElement("main");
                 main.className = "se-briefing-print";
@@ -219,7 +226,9 @@ def _briefing(page) -> str:
                 article.appendChild(summary);
                 main.appendChild(article);
                 document.body.replaceChildren(main);
-            }""", selector)
+            }""",
+                selector,
+            )
             return selector
     raise BuildError(f"The front page has none of {', '.join(BRIEFING_SELECTORS)}: nothing to print as the briefing.")
 
@@ -250,9 +259,16 @@ def make_pdfs(site: Path, book_root: Path, log=print) -> dict[str, Path]:
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     with _serve(site) as base, sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(chromium()), args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run"])
+        browser = p.chromium.launch(
+            executable_path=str(chromium()),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
         try:
             page = _open(browser, f"{base}/{pages[0][0]}")
             page.evaluate(_APPEND, [f"{base}/{path}" for path, _ in pages[1:]])
@@ -275,6 +291,8 @@ def make_pdfs(site: Path, book_root: Path, log=print) -> dict[str, Path]:
     _write(briefing_path, lambda f: f.write(briefing))
     n = page_count(briefing_path)
     note = "" if n <= BRIEFING_MAX_PAGES else f" (more than {BRIEFING_MAX_PAGES}: shorten the front page's summary)"
-    log(f"PDF edition: {book_path.name} ({page_count(book_path)} pages), {briefing_path.name} ({n} pages{note}, "
-        f"from {selector}) in {time.perf_counter() - t0:.1f} s")
+    log(
+        f"PDF edition: {book_path.name} ({page_count(book_path)} pages), {briefing_path.name} ({n} pages{note}, "
+        f"from {selector}) in {time.perf_counter() - t0:.1f} s"
+    )
     return {"book": book_path, "briefing": briefing_path}

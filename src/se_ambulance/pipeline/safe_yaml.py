@@ -70,8 +70,10 @@ class _ParamLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_ALLOWED = ("Parameter YAML may hold mappings, lists, strings and finite numbers; anchors and aliases "
-            "(&name, *name) and repeated keys are not allowed.")
+_ALLOWED = (
+    "Parameter YAML may hold mappings, lists, strings and finite numbers; anchors and aliases "
+    "(&name, *name) and repeated keys are not allowed."
+)
 
 
 def _non_finite(value: Any, path: str) -> tuple[str, float] | None:
@@ -112,8 +114,10 @@ def load_yaml_mapping(path: str | os.PathLike, what: str = "parameter file") -> 
     try:
         size = p.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ParameterError(f"The {what} {p} is {size:,} bytes; a parameter file is a short YAML "
-                                 f"mapping (at most {MAX_FILE_BYTES:,} bytes).")
+            raise ParameterError(
+                f"The {what} {p} is {size:,} bytes; a parameter file is a short YAML "
+                f"mapping (at most {MAX_FILE_BYTES:,} bytes)."
+            )
         raw = p.read_bytes()
     except FileNotFoundError:
         raise ParameterError(f"The {what} {p} does not exist; give a YAML file, e.g. params/scas.yaml.") from None
@@ -122,8 +126,10 @@ def load_yaml_mapping(path: str | os.PathLike, what: str = "parameter file") -> 
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
-        raise ParameterError(f"The {what} {p} is not UTF-8 text (byte 0x{raw[e.start]:02x} at position "
-                             f"{e.start}); save it as UTF-8 YAML.") from None
+        raise ParameterError(
+            f"The {what} {p} is not UTF-8 text (byte 0x{raw[e.start]:02x} at position "
+            f"{e.start}); save it as UTF-8 YAML."
+        ) from None
     try:
         data = _parse(text)
     except _Refused as e:
@@ -131,17 +137,20 @@ def load_yaml_mapping(path: str | os.PathLike, what: str = "parameter file") -> 
     except yaml.YAMLError as e:
         raise ParameterError(f"The {what} {p} is not valid YAML{_where(e)}: {_problem(e)}.") from None
     except RecursionError:
-        raise ParameterError(f"The {what} {p} nests values too deeply; parameter files are shallow "
-                             "mappings.") from None
+        raise ParameterError(f"The {what} {p} nests values too deeply; parameter files are shallow mappings.") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ParameterError(f"The {what} {p} must be a YAML mapping of parameter names to values "
-                             f"(e.g. `performance:` then `  trust: RYE`), not a {type(data).__name__}.")
+        raise ParameterError(
+            f"The {what} {p} must be a YAML mapping of parameter names to values "
+            f"(e.g. `performance:` then `  trust: RYE`), not a {type(data).__name__}."
+        )
     bad = _non_finite(data, "")
     if bad is not None:
-        raise ParameterError(f"Parameter '{bad[0]}' = {_show(bad[1])} in the {what} {p} is not a finite "
-                             "number; numbers must be finite (not .inf, -.inf or .nan).")
+        raise ParameterError(
+            f"Parameter '{bad[0]}' = {_show(bad[1])} in the {what} {p} is not a finite "
+            "number; numbers must be finite (not .inf, -.inf or .nan)."
+        )
     return data
 
 
@@ -152,22 +161,28 @@ def parse_yaml_value(text: str, key: str) -> Any:
     anchors/aliases, duplicate keys, deep nesting, overlong text and non-finite numbers.
     """
     if len(text) > MAX_VALUE_CHARS:
-        raise ParameterError(f"The value given to --set {key} is {len(text):,} characters; a parameter value "
-                             f"is at most {MAX_VALUE_CHARS:,}.")
+        raise ParameterError(
+            f"The value given to --set {key} is {len(text):,} characters; a parameter value "
+            f"is at most {MAX_VALUE_CHARS:,}."
+        )
     try:
         value = _parse(text)
     except _Refused as e:
         raise ParameterError(f"The value given to --set {key} {e}. {_ALLOWED}") from None
     except yaml.YAMLError as e:
-        raise ParameterError(f"The value given to --set {key} is not valid YAML{_where(e)}: {_problem(e)}. "
-                             "Write a YAML value such as 0.5, RYE, [RYD, Eng] or {low: 0.2, central: 0.5, high: 0.8}, "
-                             "quoted for the shell.") from None
+        raise ParameterError(
+            f"The value given to --set {key} is not valid YAML{_where(e)}: {_problem(e)}. "
+            "Write a YAML value such as 0.5, RYE, [RYD, Eng] or {low: 0.2, central: 0.5, high: 0.8}, "
+            "quoted for the shell."
+        ) from None
     except RecursionError:
         raise ParameterError(f"The value given to --set {key} nests values too deeply.") from None
     bad = _non_finite(value, key)
     if bad is not None:
-        raise ParameterError(f"Parameter '{bad[0]}' = {_show(bad[1])} (from --set) is not a "
-                             "finite number; numbers must be finite (not .inf, -.inf or .nan).")
+        raise ParameterError(
+            f"Parameter '{bad[0]}' = {_show(bad[1])} (from --set) is not a "
+            "finite number; numbers must be finite (not .inf, -.inf or .nan)."
+        )
     return value
 
 

@@ -48,25 +48,31 @@ def parse_areas(items: list[str]) -> Declaration:
             continue
         area, _, key = item.partition(".")
         if area not in AREAS:
-            raise BuildError(f"--areas names {area!r}, which is not a parameter area; the areas are: "
-                             f"{', '.join(AREAS)}.")
+            raise BuildError(
+                f"--areas names {area!r}, which is not a parameter area; the areas are: {', '.join(AREAS)}."
+            )
         if area in PARTIAL_AREAS:
             fields = list(AREA_MODELS[area].model_fields)
             if not key:
-                raise BuildError(f"{area} holds independent choices: name the keys the chapter reads, e.g. "
-                                 f"--areas {area}.{fields[0]} (its keys: {', '.join(fields)}).")
+                raise BuildError(
+                    f"{area} holds independent choices: name the keys the chapter reads, e.g. "
+                    f"--areas {area}.{fields[0]} (its keys: {', '.join(fields)})."
+                )
             if key not in fields:
                 raise BuildError(f"--areas names {area}.{key}; the {area} area has: {', '.join(fields)}.")
             keys = wanted.setdefault(area, []) or []
             wanted[area] = keys if key in keys else [*keys, key]
         elif key:
-            raise BuildError(f"--areas names {item!r}: a chapter reads the whole {area} area, so name it alone "
-                             f"(--areas {area}).")
+            raise BuildError(
+                f"--areas names {item!r}: a chapter reads the whole {area} area, so name it alone (--areas {area})."
+            )
         else:
             wanted[area] = None
     if not wanted:
-        raise BuildError(f"--areas names no area; name those the chapter reads, from: {', '.join(AREAS)} "
-                         f"(and of {', '.join(PARTIAL_AREAS)}, the keys, e.g. focus.trust).")
+        raise BuildError(
+            f"--areas names no area; name those the chapter reads, from: {', '.join(AREAS)} "
+            f"(and of {', '.join(PARTIAL_AREAS)}, the keys, e.g. focus.trust)."
+        )
     return [(a, wanted[a]) for a in AREAS if a in wanted]
 
 
@@ -89,15 +95,22 @@ def notebook(title: str, declared: Declaration, summary: str) -> nbformat.Notebo
             f"# {title}\n\n"
             "## What we found\n\n"
             "Three to five plain bullets, each citing a value that one function of `se_ambulance` computes and the\n"
-            "chapter's code glues, with the verdict words explained (`CONTRIBUTING.md`, Adding a chapter).", id="c00"),
-        nbformat.v4.new_code_cell(cell_source(declared), metadata={"tags": ["parameters", "remove-cell"]},
-                                  id="parameters"),
-        nbformat.v4.new_code_cell("from se_ambulance.publish.report import parameters_note\n\n"
-                                  f"parameters_note({areas})", metadata={"tags": ["remove-input"]}, id="c01"),
+            "chapter's code glues, with the verdict words explained (`CONTRIBUTING.md`, Adding a chapter).",
+            id="c00",
+        ),
+        nbformat.v4.new_code_cell(
+            cell_source(declared), metadata={"tags": ["parameters", "remove-cell"]}, id="parameters"
+        ),
+        nbformat.v4.new_code_cell(
+            f"from se_ambulance.publish.report import parameters_note\n\nparameters_note({areas})",
+            metadata={"tags": ["remove-input"]},
+            id="c01",
+        ),
         nbformat.v4.new_markdown_cell(
             "## How this was measured\n\n"
             "The definitions, the parameters and the names of the functions that compute each number shown here.",
-            id="c02"),
+            id="c02",
+        ),
     ]
     return nb
 
@@ -162,12 +175,22 @@ def chapter_table(root: Path | None = None) -> str:
     rows = ["| page | notebook | what it computes (module) |", "|---|---|---|"]
     for path in chapter_notebooks(root):
         nb = nbformat.read(path, as_version=4)
-        heading = next((line[2:].strip() for c in nb.cells if c.cell_type == "markdown"
-                        for line in c.source.splitlines() if line.startswith("# ")), path.stem)
+        heading = next(
+            (
+                line[2:].strip()
+                for c in nb.cells
+                if c.cell_type == "markdown"
+                for line in c.source.splitlines()
+                if line.startswith("# ")
+            ),
+            path.stem,
+        )
         summary = (nb.metadata.get("se_ambulance") or {}).get("summary", "")
         if not summary:
-            raise BuildError(f"{path.name} has no summary for the README's table: set metadata.se_ambulance.summary "
-                             "in the notebook (new-chapter's --summary does).")
+            raise BuildError(
+                f"{path.name} has no summary for the README's table: set metadata.se_ambulance.summary "
+                "in the notebook (new-chapter's --summary does)."
+            )
         rows.append(f"| {heading} | `{path.stem}` | {summary} |")
     return "\n".join(rows)
 
@@ -185,13 +208,21 @@ def sync_readme(root: Path | None = None) -> Path:
     return readme
 
 
-def new_chapter(name: str, areas: list[str], title: str | None = None, summary: str | None = None,
-                part: str = DEFAULT_PART, root: Path | None = None) -> NewChapter:
+def new_chapter(
+    name: str,
+    areas: list[str],
+    title: str | None = None,
+    summary: str | None = None,
+    part: str = DEFAULT_PART,
+    root: Path | None = None,
+) -> NewChapter:
     """Scaffold a chapter (see the module's docstring); nothing is written if any input is refused."""
     root = root or project_root()
     if not NAME.fullmatch(name or ""):
-        raise BuildError(f"new-chapter NAME {name!r} must be 2-41 lower-case letters, digits or underscores, starting "
-                         "with a letter (e.g. staffing or handover_delays).")
+        raise BuildError(
+            f"new-chapter NAME {name!r} must be 2-41 lower-case letters, digits or underscores, starting "
+            "with a letter (e.g. staffing or handover_delays)."
+        )
     if any(s.split("_", 1)[-1] == name for s in chapter_stems(root)):
         raise BuildError(f"a chapter called {name!r} exists already in notebooks/.")
     declared = parse_areas(areas)

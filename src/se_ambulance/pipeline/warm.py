@@ -57,11 +57,16 @@ MAX_MESSAGE = 1 << 22
 
 def enabled() -> bool:
     """On unless turned off; Linux only (forking a process that has loaded system frameworks is unsafe on macOS)."""
-    return (os.environ.get(ENV_SWITCH, "1").strip().lower() not in ("0", "false", "no", "off")
-            and sys.platform.startswith("linux"))
+    return os.environ.get(ENV_SWITCH, "1").strip().lower() not in (
+        "0",
+        "false",
+        "no",
+        "off",
+    ) and sys.platform.startswith("linux")
 
 
 # --- messages: one JSON object per line -----------------------------------------------------------------------
+
 
 def send(sock: socket.socket, obj: Any, fds: list[int] | None = None) -> None:
     data = json.dumps(obj).encode() + b"\n"
@@ -95,6 +100,7 @@ class Reader:
 
 
 # --- the server ---------------------------------------------------------------------------------------------------
+
 
 class _InAKernel:
     """What `get_ipython()` returns, as far as import-time checks look: a shell that has a kernel."""
@@ -233,8 +239,15 @@ def _run_call(conn: socket.socket, request: dict) -> None:
         code = 0
     except BaseException as e:  # noqa: BLE001 - reported to the caller, who raises it
         with contextlib.suppress(Exception):
-            send(conn, {"error": f"{type(e).__name__}: {e}", "type": type(e).__name__,
-                        "se_ambulance_error": _is_package_error(e), "traceback": traceback.format_exc()})
+            send(
+                conn,
+                {
+                    "error": f"{type(e).__name__}: {e}",
+                    "type": type(e).__name__,
+                    "se_ambulance_error": _is_package_error(e),
+                    "traceback": traceback.format_exc(),
+                },
+            )
         code = 1
     os._exit(code)
 
@@ -353,6 +366,7 @@ def _reap(sel: selectors.BaseSelector, children: dict[int, socket.socket]) -> No
 
 # --- the build's side ---------------------------------------------------------------------------------------------
 
+
 class WarmKernels:
     """A running server; `proxy_command` turns a kernel command into a warm one, `call` runs a function in a fork."""
 
@@ -363,8 +377,12 @@ class WarmKernels:
         self.ready = False
         self._cold_taken = False
         self._lock = threading.Lock()
-        self.proc = subprocess.Popen([sys.executable, "-m", "se_ambulance.pipeline.warm", self.path, *modules],
-                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, cwd=self.folder)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "se_ambulance.pipeline.warm", self.path, *modules],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            cwd=self.folder,
+        )
         threading.Thread(target=self._wait_ready, daemon=True, name="warm-ready").start()
 
     def _wait_ready(self) -> None:

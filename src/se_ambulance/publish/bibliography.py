@@ -31,8 +31,15 @@ def author_year_label(entry) -> str:
     """'Office for National Statistics, 2025'; 'Gaynor and Propper, 2012'; 'Fulop et al., 2002' (three or more)."""
     people = entry.persons.get("author") or entry.persons.get("editor") or []
     names = [_surname(p) for p in people]
-    who = (names[0] if len(names) == 1 else f"{names[0]} and {names[1]}" if len(names) == 2
-           else f"{names[0]} et al." if names else entry.fields.get("title", entry.key))
+    who = (
+        names[0]
+        if len(names) == 1
+        else f"{names[0]} and {names[1]}"
+        if len(names) == 2
+        else f"{names[0]} et al."
+        if names
+        else entry.fields.get("title", entry.key)
+    )
     year = entry.fields.get("year")
     return f"{who}, {year}" if year else who
 

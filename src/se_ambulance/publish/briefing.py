@@ -53,8 +53,10 @@ def meaning(c: Claim, verdict: str, ranged: bool = True) -> str:
     deciding estimate has a range (a forecast or Monte Carlo interval), not one figure read from the data."""
     key = (c.wording, verdict)
     if key not in MEANING:
-        raise KeyError(f"The briefing has no words for the verdict {verdict!r} on a claim worded {c.wording!r} "
-                       f"({c.id}); add them to se_ambulance.publish.briefing.MEANING.")
+        raise KeyError(
+            f"The briefing has no words for the verdict {verdict!r} on a claim worded {c.wording!r} "
+            f"({c.id}); add them to se_ambulance.publish.briefing.MEANING."
+        )
     if not ranged and verdict == NOT_SUPPORTED and c.wording in ("more_than", "up_to"):
         return EXACT_NOT_SUPPORTED
     return MEANING[key]
@@ -79,6 +81,7 @@ def duration(seconds: float) -> str:
 
 # --- the claims --------------------------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ClaimLines:
     heading: str
@@ -88,14 +91,19 @@ class ClaimLines:
 
 
 # The readings a verdict can rest on, in the briefing's words (the claims page says them at length).
-READINGS = {"region": "the NHS South East region", "group": "SCAS and SECAmb together",
-            "a_year": "per year", "pv_total": "as a total"}
+READINGS = {
+    "region": "the NHS South East region",
+    "group": "SCAS and SECAmb together",
+    "a_year": "per year",
+    "pv_total": "as a total",
+}
 
 
 def _words(table: Mapping[str, str], key: str) -> str:
     if key not in table:
-        raise KeyError(f"The briefing has no words for the reading {key!r}; add them to "
-                       "se_ambulance.publish.briefing.READINGS.")
+        raise KeyError(
+            f"The briefing has no words for the reading {key!r}; add them to se_ambulance.publish.briefing.READINGS."
+        )
     return table[key]
 
 
@@ -107,28 +115,37 @@ def _response(category: str) -> Callable[[ClaimResult, Claim], ClaimLines]:
         return ClaimLines(
             f"Category {number} response times",
             f"Claimed: the South East's average Category {number} response in {t['year']} was {mmss(c.figure)}.",
-            f"Data: {t['measured']} for {_words(READINGS, r.reading)}.")  # the standards follow below
+            f"Data: {t['measured']} for {_words(READINGS, r.reading)}.",
+        )  # the standards follow below
+
     return lines
 
 
 def _over_85(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
     # A single trust's own area is context, not the claim's scope; name any that passes the claimed figure.
-    above = [f"{short_trust_name(key.split('_')[0])}'s own area ({percent(v, 1)} from mid-{key.rsplit('_', 1)[1]})"
-             for key, v in sorted(r.figures.items()) if key.split("_")[0] in PROVIDERS and 100 * v > c.figure]
+    above = [
+        f"{short_trust_name(key.split('_')[0])}'s own area ({percent(v, 1)} from mid-{key.rsplit('_', 1)[1]})"
+        for key, v in sorted(r.figures.items())
+        if key.split("_")[0] in PROVIDERS and 100 * v > c.figure
+    ]
     note = f"Only {' and '.join(above)} passes {percent(c.figure / 100, 0)}." if above else ""
-    return ClaimLines("People aged over 85",
-                      f"Claimed: a rise of more than {percent(c.figure / 100, 0)} in people aged over 85 by 2034.",
-                      f"Data: ONS projects a rise of {t['from_2022']} from mid-2022 and {t['from_2025']} from "
-                      "mid-2025, for the South East region.", note)
+    return ClaimLines(
+        "People aged over 85",
+        f"Claimed: a rise of more than {percent(c.figure / 100, 0)} in people aged over 85 by 2034.",
+        f"Data: ONS projects a rise of {t['from_2022']} from mid-2022 and {t['from_2025']} from "
+        "mid-2025, for the South East region.",
+        note,
+    )
 
 
 def _demand(r: ClaimResult, c: Claim) -> ClaimLines:
     t = claim_text(r)
-    return ClaimLines("Demand for ambulances",
-                      f"Claimed: demand could rise by over {percent(c.figure / 100, 0)} in the next decade.",
-                      f"Data: our projection for the area SCAS and SECAmb serve is {t['growth']}, within a range of "
-                      f"{t['range']}.")
+    return ClaimLines(
+        "Demand for ambulances",
+        f"Claimed: demand could rise by over {percent(c.figure / 100, 0)} in the next decade.",
+        f"Data: our projection for the area SCAS and SECAmb serve is {t['growth']}, within a range of {t['range']}.",
+    )
 
 
 def _outcomes(r: ClaimResult, c: Claim) -> ClaimLines:
@@ -142,27 +159,40 @@ def _outcomes(r: ClaimResult, c: Claim) -> ClaimLines:
         interval = f"95% interval {points(lo)} to {points(hi)} points {side}"
     else:
         interval = f"95% interval {points(e.low)} points lower to {points(e.high)} points higher"
-    return ClaimLines("Clinical outcomes", "Claimed: clinical outcomes vary significantly across the region.",
-                      f"Data: in {t['years']}, survival after comparable cardiac arrests was {points(e.central)} "
-                      f"points {side} at SECAmb than at SCAS ({interval}; AmbCO {load_manifest()['ambco'].vintage}).")
+    return ClaimLines(
+        "Clinical outcomes",
+        "Claimed: clinical outcomes vary significantly across the region.",
+        f"Data: in {t['years']}, survival after comparable cardiac arrests was {points(e.central)} "
+        f"points {side} at SECAmb than at SCAS ({interval}; AmbCO {load_manifest()['ambco'].vintage}).",
+    )
 
 
 def _benefit(r: ClaimResult, c: Claim) -> ClaimLines:
     ya, pv = r.readings["a_year"], r.readings["pv_total"]
     cash = c.id == "efficiencies-10m"
     years = int(r.figures["years"])
-    claimed = (f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.figure, 0)}." if cash else
-               f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.figure, 0)}.")
-    return ClaimLines("Cash savings" if cash else "Wider benefits", claimed,
-                      f"Data: our model gives {pounds_m(ya.central)} a year once running, and "
-                      f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged "
-                      f"{_words(READINGS, r.reading)}.",
-                      "" if cash else "These are not cash savings.")
+    claimed = (
+        f"Claimed: joint planning could unlock efficiencies worth over {pounds_m(c.figure, 0)}."
+        if cash
+        else f"Claimed: wider benefits of up to the equivalent of {pounds_m(c.figure, 0)}."
+    )
+    return ClaimLines(
+        "Cash savings" if cash else "Wider benefits",
+        claimed,
+        f"Data: our model gives {pounds_m(ya.central)} a year once running, and "
+        f"{pounds_m(pv.central)} over {years} years{', after costs' if cash else ''}. Judged "
+        f"{_words(READINGS, r.reading)}.",
+        "" if cash else "These are not cash savings.",
+    )
 
 
 LINES: dict[str, Callable[[ClaimResult, Claim], ClaimLines]] = {
-    "c1-mean-2024-25": _response("C1"), "c2-mean-2024-25": _response("C2"), "over-85-rise-2034": _over_85,
-    "demand-rise-decade": _demand, "outcomes-vary": _outcomes, "efficiencies-10m": _benefit,
+    "c1-mean-2024-25": _response("C1"),
+    "c2-mean-2024-25": _response("C2"),
+    "over-85-rise-2034": _over_85,
+    "demand-rise-decade": _demand,
+    "outcomes-vary": _outcomes,
+    "efficiencies-10m": _benefit,
     "wider-benefits-80m": _benefit,
 }
 
@@ -172,13 +202,15 @@ def claim_item(r: ClaimResult, explained: set[str] | None = None) -> str:
     means. `explained`: the meanings already given higher up the list (each is said once; a later claim with the
     same verdict and wording gives the verdict word alone)."""
     if r.id not in LINES:
-        raise KeyError(f"The briefing has no sentences for claim {r.id!r}; add them to "
-                       "se_ambulance.publish.briefing.LINES.")
+        raise KeyError(
+            f"The briefing has no sentences for claim {r.id!r}; add them to se_ambulance.publish.briefing.LINES."
+        )
     c = claim(r.id)
     ln = LINES[r.id](r, c)
     words = meaning(c, r.verdict, is_ranged(r))
-    verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**" + ("." if explained is not None and words in explained
-                                                              else f": {words}.")
+    verdict = f"**{r.verdict[0].upper()}{r.verdict[1:]}**" + (
+        "." if explained is not None and words in explained else f": {words}."
+    )
     if explained is not None:
         explained.add(words)
     other = disagreeing_words(r)
@@ -199,9 +231,11 @@ def response_times_item(results: Mapping[str, ClaimResult]) -> str:
         return ""
     t1, t2 = claim_text(rs[0]), claim_text(rs[1])
     c1, c2 = claim(RESPONSE_IDS[0]), claim(RESPONSE_IDS[1])
-    return (f"- **Response times in {t1['year']}.** Claimed: the South East's averages were {mmss(c1.figure)} "
-            f"(Category 1) and {mmss(c2.figure)} (Category 2). Data: {t1['measured']} and {t2['measured']} for "
-            f"{_words(READINGS, rs[0].reading)}. **Supported**: both claimed figures are accurate.")
+    return (
+        f"- **Response times in {t1['year']}.** Claimed: the South East's averages were {mmss(c1.figure)} "
+        f"(Category 1) and {mmss(c2.figure)} (Category 2). Data: {t1['measured']} and {t2['measured']} for "
+        f"{_words(READINGS, rs[0].reading)}. **Supported**: both claimed figures are accurate."
+    )
 
 
 def claim_items(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> list[str]:
@@ -246,8 +280,7 @@ def _c2_verdict_words(rows: pd.DataFrame, year: int) -> str:
     if outcome is None:
         raise ValueError(f"no Category 2 average standard for {fy_label(year)} to judge")
     national, interim = outcome
-    words = (f"{'met' if national else 'missed'} the {duration(year_rows.loc['mean', 'standard'])} national "
-             "standard")
+    words = f"{'met' if national else 'missed'} the {duration(year_rows.loc['mean', 'standard'])} national standard"
     if interim is None:
         return words
     aim = f"the {duration(year_rows.loc['interim mean', 'standard'])} interim aim"
@@ -269,8 +302,10 @@ def c2_sentences(trust_name: str, rows: pd.DataFrame, years: Sequence[int]) -> s
         seconds = rows[(rows["fy"] == year) & (rows["category"] == "C2") & (rows["statistic"] == "mean")]["seconds"]
         value = mmss(seconds.iloc[0])
         if previous is None:
-            out.append(f"{trust_name}'s Category 2 average in {fy_label(year)} was {value}: it "
-                       f"{_c2_verdict_words(rows, year)}.")
+            out.append(
+                f"{trust_name}'s Category 2 average in {fy_label(year)} was {value}: it "
+                f"{_c2_verdict_words(rows, year)}."
+            )
         elif outcome == previous:
             out.append(f"In {fy_label(year)} it was {value}, with the same result.")
         else:
@@ -291,14 +326,23 @@ def met_count_sentence(trust_name: str, rows: pd.DataFrame, years: Sequence[int]
         n = max(n, len(national))
         met = int(national["met"].sum())
         parts.append(f"{'none' if met == 0 else met} in {fy_label(year)}")
-    if len(parts) == 2 and parts[0].split(" in ")[0] == parts[1].split(" in ")[0] and not parts[0].startswith("none could"):
+    if (
+        len(parts) == 2
+        and parts[0].split(" in ")[0] == parts[1].split(" in ")[0]
+        and not parts[0].startswith("none could")
+    ):
         # the same count both years, said once: 'met none in 2024/25 or 2025/26'
         count = parts[0].split(" in ")[0]
-        return (f"Of the {n} national response-time standards, {trust_name} met {count} in "
-                f"{fy_label(years[0])} {'or' if count == 'none' else 'and'} {fy_label(years[1])}.")
+        return (
+            f"Of the {n} national response-time standards, {trust_name} met {count} in "
+            f"{fy_label(years[0])} {'or' if count == 'none' else 'and'} {fy_label(years[1])}."
+        )
     joined = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"Of the {n} national response-time standards, {trust_name} met {joined}." if n else \
-        f"{trust_name} did not report every month of {' or '.join(fy_label(y) for y in years)}."
+    return (
+        f"Of the {n} national response-time standards, {trust_name} met {joined}."
+        if n
+        else f"{trust_name} did not report every month of {' or '.join(fy_label(y) for y in years)}."
+    )
 
 
 def standards_table(rows: pd.DataFrame, years: Sequence[int]) -> str:
@@ -310,8 +354,11 @@ def standards_table(rows: pd.DataFrame, years: Sequence[int]) -> str:
         cells = []
         for y in years:
             hit = rows[(rows["category"] == o.category) & (rows["statistic"] == o.statistic) & (rows["fy"] == y)]
-            cells.append("–" if hit.empty else
-                         f"{mmss(hit['seconds'].iloc[0])}, {'met' if bool(hit['met'].iloc[0]) else 'missed'}")
+            cells.append(
+                "–"
+                if hit.empty
+                else f"{mmss(hit['seconds'].iloc[0])}, {'met' if bool(hit['met'].iloc[0]) else 'missed'}"
+            )
         lines.append(f"| {standard_label(o.category, o.statistic, o.standard)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 
@@ -324,13 +371,16 @@ def short_trust_name(code: str) -> str:
 
 # --- the whole briefing ------------------------------------------------------------------------------------------
 
+
 def scope_note(trust: str, group: Group) -> str:
     """For a book built for another trust or group: which claims are the South East case's. Empty otherwise."""
     if trust == CANONICAL_TRUST and group.is_case:
         return ""
     built = PROVIDERS[trust] + ("" if group.is_case else f", with the group {group.name} ({names(group.members)})")
-    return (f"This book is built for {built}. The claims below are the South East case's, about "
-            f"{names(CASE_GROUP.members)}, and are judged on that area whatever the book follows.")
+    return (
+        f"This book is built for {built}. The claims below are the South East case's, about "
+        f"{names(CASE_GROUP.members)}, and are judged on that area whatever the book follows."
+    )
 
 
 def group_answer(study) -> str:
@@ -343,8 +393,10 @@ def group_answer(study) -> str:
 def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> str:
     """'Of the case's 7 headline figures, the data support 4, partly support 1 and do not support 2.' (verdicts
     with no claims are left out; the order is always supported, partly, not)."""
-    counts = [(sum(results[i].verdict == v for i in ids), words) for v, words in
-              ((SUPPORTED, "support"), (PARTLY, "partly support"), (NOT_SUPPORTED, "do not support"))]
+    counts = [
+        (sum(results[i].verdict == v for i in ids), words)
+        for v, words in ((SUPPORTED, "support"), (PARTLY, "partly support"), (NOT_SUPPORTED, "do not support"))
+    ]
     shown = [f"{words} {n}" for n, words in counts if n]
     other = len(ids) - sum(n for n, _ in counts)
     if other:
@@ -353,8 +405,17 @@ def tally_sentence(results: Mapping[str, ClaimResult], ids: Sequence[str]) -> st
     return f"Of the case's {len(ids)} headline figures, the data {joined}."
 
 
-def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: pd.DataFrame,
-             years: Sequence[int], trust: str, group: Group, study, data_to: str, comparison: str = "") -> str:
+def briefing(
+    results: Mapping[str, ClaimResult],
+    ids: Sequence[str],
+    standards: pd.DataFrame,
+    years: Sequence[int],
+    trust: str,
+    group: Group,
+    study,
+    data_to: str,
+    comparison: str = "",
+) -> str:
     """The front page's briefing as MyST Markdown, inside `<div class="se-briefing">`.
 
     `standards` is `analysis.performance.standards_by_year` for the focus `trust` and `years` (the claim year
@@ -366,28 +427,50 @@ def briefing(results: Mapping[str, ClaimResult], ids: Sequence[str], standards: 
     c2 = [c2_sentences(short, standards, years), met_count_sentence(short, standards, years), comparison]
     note = scope_note(trust, group)
     # A count of figures above a list of items: say which item holds two, so the numbers add up for the reader.
-    combined = (" The first item holds two."
-                if set(RESPONSE_IDS) <= set(ids) and response_times_item(results) else "")
+    combined = " The first item holds two." if set(RESPONSE_IDS) <= set(ids) and response_times_item(results) else ""
     # The order a board member asks in: is the group working, were the standards met, are the case's figures right.
     parts = [
-        f'<div class="{BRIEFING_CLASS}">', "",
+        f'<div class="{BRIEFING_CLASS}">',
+        "",
         # The data's end is in the group's answer just below; a book for another trust or group says so first.
         *([f"**In brief.** {note}", ""] if note else []),
-        f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```", "",
-        group_answer(study), "",
-        f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```", "",
-        " ".join(p for p in c2 if p), "",
-        standards_table(standards, years), "",
-        "Yearly 9-in-10 figures are approximate.", "",
-        "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```", "",
+        f"```{{rubric}} Is the group ({group.name}) working?\n:heading-level: 2\n```",
+        "",
+        group_answer(study),
+        "",
+        f"```{{rubric}} Did {trust_name} meet the response-time standards?\n:heading-level: 2\n```",
+        "",
+        " ".join(p for p in c2 if p),
+        "",
+        standards_table(standards, years),
+        "",
+        "Yearly 9-in-10 figures are approximate.",
+        "",
+        "```{rubric} The case's claims, and what the data say\n:heading-level: 2\n```",
+        "",
         f"{tally_sentence(results, ids)}{combined} **Supported** means the claimed figure is right, not that a "
-        "standard was met or that the group is working.", "",
-        *claim_items(results, ids), "",
+        "standard was met or that the group is working.",
+        "",
+        *claim_items(results, ids),
+        "",
         "</div>",
     ]
     return "\n".join(parts)
 
 
-__all__ = ["BRIEFING_CLASS", "MEANING", "briefing", "c2_sentences", "claim_item", "claim_items", "group_answer", "meaning",
-           "response_times_item", "tally_sentence",
-           "met_count_sentence", "scope_note", "short_trust_name", "standards_table"]
+__all__ = [
+    "BRIEFING_CLASS",
+    "MEANING",
+    "briefing",
+    "c2_sentences",
+    "claim_item",
+    "claim_items",
+    "group_answer",
+    "meaning",
+    "response_times_item",
+    "tally_sentence",
+    "met_count_sentence",
+    "scope_note",
+    "short_trust_name",
+    "standards_table",
+]

@@ -50,20 +50,37 @@ GROUP_COLOUR = "#ED8B00"  # the group's trusts pooled (a label with '(pooled)', 
 ENGLAND_COLOUR = "#009639"
 DONOR_COLOUR = "#768692"  # trusts that stand in for the group (placebos) or the rest of England
 TRUST_COLOURS = {  # a trust's colour when it is not the focus, by the short form charts name it
-    "SCAS": "#DA291C", "SECAmb": "#41B6E6", "LAS": "#AE2573", "EEAST": "#00A499", "EMAS": "#7C2855",
-    "WMAS": "#330072", "NEAS": "#006747", "NWAS": "#0072CE", "YAS": "#78BE20", "SWASFT": "#00A9CE"}
+    "SCAS": "#DA291C",
+    "SECAmb": "#41B6E6",
+    "LAS": "#AE2573",
+    "EEAST": "#00A499",
+    "EMAS": "#7C2855",
+    "WMAS": "#330072",
+    "NEAS": "#006747",
+    "NWAS": "#0072CE",
+    "YAS": "#78BE20",
+    "SWASFT": "#00A9CE",
+}
 REGION_COLOURS = {"London": "#AE2573", "Midlands & East": "#330072", "North": "#00A499", "South": "#6B4A00"}
 # Series that are not organisations: never an organisation's colour.
 SERIES_COLOURS = {
-    "Actual": "#425563", "Synthetic group": "#425563", "Cumulative discounted net cash (£m)": "#425563",
-    "Trend only": "#00A9CE", "Demography only": "#006747", "Blended": "#425563",
-    "From the pre-period noise": "#00A9CE", "From the placebo spread": "#425563",
-    "Donor treated as the group": DONOR_COLOUR, "common cause": DONOR_COLOUR, "special cause": "#0072CE",
+    "Actual": "#425563",
+    "Synthetic group": "#425563",
+    "Cumulative discounted net cash (£m)": "#425563",
+    "Trend only": "#00A9CE",
+    "Demography only": "#006747",
+    "Blended": "#425563",
+    "From the pre-period noise": "#00A9CE",
+    "From the placebo spread": "#425563",
+    "Donor treated as the group": DONOR_COLOUR,
+    "common cause": DONOR_COLOUR,
+    "special cause": "#0072CE",
 }
 # Series whose names are made at build time (a forecast model, a rule's date) take these in turn.
 SPARE_COLOURS = ["#00A9CE", "#425563", "#006747", "#0072CE"]
-ORGANISATION_COLOURS = frozenset({FOCUS_COLOUR, GROUP_COLOUR, ENGLAND_COLOUR, *TRUST_COLOURS.values(),
-                                  *REGION_COLOURS.values()})
+ORGANISATION_COLOURS = frozenset(
+    {FOCUS_COLOUR, GROUP_COLOUR, ENGLAND_COLOUR, *TRUST_COLOURS.values(), *REGION_COLOURS.values()}
+)
 _TRUST_SHORT = re.compile(r".*?\(([^()]+)\)$")
 
 
@@ -110,8 +127,10 @@ def short_label(name: str) -> str:
     """An organisation as a chart's key names it: a trust by its usual short form ('South East Coast (SECAmb)' ->
     'SECAmb'), trusts joined by ' + ' each so ('... (SECAmb) + ... (SCAS)' -> 'SECAmb + SCAS'); England and a pooled
     group as they are."""
-    parts = [m.group(1) if (m := _TRUST_SHORT.fullmatch(p.strip())) and m.group(1) != "pooled" else p.strip()
-             for p in name.split(" + ")]
+    parts = [
+        m.group(1) if (m := _TRUST_SHORT.fullmatch(p.strip())) and m.group(1) != "pooled" else p.strip()
+        for p in name.split(" + ")
+    ]
     return " + ".join(parts)
 
 
@@ -140,8 +159,13 @@ def _theme() -> alt.theme.ThemeConfig:
             "font": FONT,
             "view": {"continuousWidth": 640, "continuousHeight": 300, "stroke": None},
             "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#e8edee"},
-            "legend": {"labelFontSize": 12, "titleFontSize": 12, "orient": "bottom", "labelLimit": 400,
-                       "symbolStrokeWidth": 2.5},
+            "legend": {
+                "labelFontSize": 12,
+                "titleFontSize": 12,
+                "orient": "bottom",
+                "labelLimit": 400,
+                "symbolStrokeWidth": 2.5,
+            },
             "header": {"labelFontSize": 12, "labelFontWeight": "bold"},
             "range": {"category": PALETTE},
             "line": {"strokeWidth": 1.8},
@@ -183,16 +207,20 @@ class Field:
     def heading(self) -> str:
         """The column's heading in the CSV download: the title with the unit its numbers are in. Times are decimal
         minutes there (8.52 is 8 minutes 31 seconds, not 8:52), which a spreadsheet can add up; the page writes m:ss."""
-        unit = {"mmss": "minutes, decimal", "percent": "proportion, 1 = 100%",
-                "money": "£ million" if "£" not in self.title else None,
-                "month": "year-month" if "month" not in self.title.lower() else None}.get(self.kind)
+        unit = {
+            "mmss": "minutes, decimal",
+            "percent": "proportion, 1 = 100%",
+            "money": "£ million" if "£" not in self.title else None,
+            "month": "year-month" if "month" not in self.title.lower() else None,
+        }.get(self.kind)
         return f"{self.title} ({unit})" if unit else self.title
 
     def tooltip(self, field: str, vl_type: str | None = None, title: str | None = None) -> alt.Tooltip:
         """An Altair tooltip that shows this field in plain words."""
-        kind: Any = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(self.kind, "quantitative")
-        return alt.Tooltip(field=field, type=kind, title=title or self.title, format=self.format,
-                           formatType="seFormat")
+        kind: Any = vl_type or {"month": "temporal", "text": "nominal", "year": "ordinal"}.get(
+            self.kind, "quantitative"
+        )
+        return alt.Tooltip(field=field, type=kind, title=title or self.title, format=self.format, formatType="seFormat")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -224,8 +252,9 @@ def month_ticks(months: Sequence[str], most: int = 6) -> list[alt.DateTime]:
     return [alt.DateTime(year=t.year, month=t.month, date=1, utc=True) for t in ticks]
 
 
-def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y",
-            months: Sequence[str] | None = None) -> alt.X:
+def month_x(
+    field: str = "month", title: str = "Month", axis_format: str = "%Y", months: Sequence[str] | None = None
+) -> alt.X:
     """A monthly time axis read in UTC, so '2024-03' is March wherever the reader is: ticks each January when
     labelled by year; when labelled by month, at regular months (`month_ticks` of the `months` drawn)."""
     ticks: Any = alt.Undefined
@@ -234,8 +263,12 @@ def month_x(field: str = "month", title: str = "Month", axis_format: str = "%Y",
         ticks = {"interval": "year", "step": 1}
     elif months is not None and len(months):
         values = month_ticks(months)
-    return alt.X(f"{field}:T", title=title, scale=alt.Scale(type="utc"),
-                 axis=alt.Axis(format=axis_format, tickCount=ticks, values=values, labelOverlap="greedy"))
+    return alt.X(
+        f"{field}:T",
+        title=title,
+        scale=alt.Scale(type="utc"),
+        axis=alt.Axis(format=axis_format, tickCount=ticks, values=values, labelOverlap="greedy"),
+    )
 
 
 @dataclasses.dataclass(frozen=True)
@@ -248,25 +281,43 @@ class Key:
     dashes: tuple[tuple[int, ...], ...]
 
     @classmethod
-    def of(cls, order: Sequence[str], focus: str | None = None, dashes: Mapping[str, Sequence[int]] | None = None,
-           refs: Sequence[tuple[str, str, Sequence[int]]] = ()) -> "Key":
+    def of(
+        cls,
+        order: Sequence[str],
+        focus: str | None = None,
+        dashes: Mapping[str, Sequence[int]] | None = None,
+        refs: Sequence[tuple[str, str, Sequence[int]]] = (),
+    ) -> "Key":
         """Series in `order` (coloured by `colours`, solid unless `dashes` says), then `refs` as (label, colour,
         dash)."""
         dashes = dashes or {}
-        return cls(tuple(order) + tuple(r[0] for r in refs),
-                   tuple(colours(order, focus)) + tuple(r[1] for r in refs),
-                   tuple(tuple(dashes.get(o, SOLID)) for o in order) + tuple(tuple(r[2]) for r in refs))
+        return cls(
+            tuple(order) + tuple(r[0] for r in refs),
+            tuple(colours(order, focus)) + tuple(r[1] for r in refs),
+            tuple(tuple(dashes.get(o, SOLID)) for o in order) + tuple(tuple(r[2]) for r in refs),
+        )
 
     def color(self, field: str) -> alt.Color:
-        return alt.Color(f"{field}:N", title=None, sort=list(self.labels), legend=SERIES_LEGEND,
-                         scale=alt.Scale(domain=list(self.labels), range=list(self.colours)))
+        return alt.Color(
+            f"{field}:N",
+            title=None,
+            sort=list(self.labels),
+            legend=SERIES_LEGEND,
+            scale=alt.Scale(domain=list(self.labels), range=list(self.colours)),
+        )
 
     def encodings(self, field: str) -> dict:
         """Colour and dash by `field`, merged into one legend."""
-        return {"color": self.color(field),
-                "strokeDash": alt.StrokeDash(f"{field}:N", title=None, sort=list(self.labels), legend=SERIES_LEGEND,
-                                             scale=alt.Scale(domain=list(self.labels),
-                                                             range=[list(d) for d in self.dashes]))}
+        return {
+            "color": self.color(field),
+            "strokeDash": alt.StrokeDash(
+                f"{field}:N",
+                title=None,
+                sort=list(self.labels),
+                legend=SERIES_LEGEND,
+                scale=alt.Scale(domain=list(self.labels), range=[list(d) for d in self.dashes]),
+            ),
+        }
 
 
 def series_colours(order: Sequence[str], focus: str | None) -> alt.Scale:
@@ -278,17 +329,21 @@ def series_colours(order: Sequence[str], focus: str | None) -> alt.Scale:
 SERIES_LEGEND = alt.Legend(symbolType="stroke", symbolOpacity=1, symbolStrokeWidth=3, symbolFillColor="transparent")
 
 
-def focus_lines(base: alt.Chart, series: str, focus: str | None, order: Sequence[str], key: Key | None = None,
-                **marks) -> list[alt.Chart]:
+def focus_lines(
+    base: alt.Chart, series: str, focus: str | None, order: Sequence[str], key: Key | None = None, **marks
+) -> list[alt.Chart]:
     """Two line layers: every series but the focus, thin and translucent; then the focus, thick, on top."""
     key = key or Key.of(order, focus)
     enc = key.encodings(series)
     if focus is None:
         return [base.mark_line(**marks).encode(**enc)]
     test = f"datum[{json.dumps(series)}] === {json.dumps(focus)}"
-    return [base.mark_line(strokeWidth=OTHER_WIDTH, opacity=OTHER_OPACITY, **marks).encode(**enc)
-            .transform_filter(f"!({test})"),
-            base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(**enc).transform_filter(test)]
+    return [
+        base.mark_line(strokeWidth=OTHER_WIDTH, opacity=OTHER_OPACITY, **marks)
+        .encode(**enc)
+        .transform_filter(f"!({test})"),
+        base.mark_line(strokeWidth=FOCUS_WIDTH, **marks).encode(**enc).transform_filter(test),
+    ]
 
 
 def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
@@ -296,34 +351,51 @@ def folded(names: Sequence[str], series: str, value: str) -> alt.Chart:
     return alt.Chart().transform_fold([field_ref(n) for n in names], as_=[series, value])
 
 
-def nearest_values(x: alt.X, x_field: str, x_format: Field, series: str, names: Sequence[str], value: str,
-                   value_format: Field, groupby: Sequence[str] = (), name: str = "hover",
-                   wide: bool = False, per: float = 1) -> list[alt.Chart]:
+def nearest_values(
+    x: alt.X,
+    x_field: str,
+    x_format: Field,
+    series: str,
+    names: Sequence[str],
+    value: str,
+    value_format: Field,
+    groupby: Sequence[str] = (),
+    name: str = "hover",
+    wide: bool = False,
+    per: float = 1,
+) -> list[alt.Chart]:
     """What a reader sees when pointing anywhere in a line chart: a guide at the nearest x and a tooltip with every
     series' value there, in words. The nearest x is found from a Voronoi diagram, so the pointer (or a finger)
     need not touch a thin line. `wide`: the data already has one column per series. `per`: the y axis is in units
     of `per` of the data's (60: minutes drawn as hours); the tooltip still reads the data."""
-    hover = alt.selection_point(name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout",
-                                empty=False)
+    hover = alt.selection_point(
+        name=name, fields=[x_field], nearest=True, on="pointerover", clear="pointerout", empty=False
+    )
     tips = [x_format.tooltip(x_field, "temporal" if x_format.kind == "month" else "ordinal")]
     tips += [value_format.tooltip(field_ref(n), "quantitative", title=n) for n in names]
-    base = alt.Chart() if wide else alt.Chart().transform_pivot(series, value=value, groupby=[x_field, *groupby],
-                                                               op="max")
-    guide = (base.mark_rule(color="#425563", strokeWidth=1)
-             .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
-             .add_params(hover))
-    dots = (folded(names, series, value) if wide else alt.Chart())
+    base = (
+        alt.Chart() if wide else alt.Chart().transform_pivot(series, value=value, groupby=[x_field, *groupby], op="max")
+    )
+    guide = (
+        base.mark_rule(color="#425563", strokeWidth=1)
+        .encode(x=x, opacity=alt.condition(hover, alt.value(0.6), alt.value(0)), tooltip=tips)
+        .add_params(hover)
+    )
+    dots = folded(names, series, value) if wide else alt.Chart()
     y = f"{value}:Q"
     if per != 1:
         dots, y = dots.transform_calculate(drawn_y=f"datum[{json.dumps(value)}] / {per}"), "drawn_y:Q"
-    dots = (dots.mark_circle(size=45, opacity=1)
-            .encode(x=x, y=y, color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
-            .transform_filter(hover))
+    dots = (
+        dots.mark_circle(size=45, opacity=1)
+        .encode(x=x, y=y, color=alt.Color(f"{series}:N", legend=SERIES_LEGEND))
+        .transform_filter(hover)
+    )
     return [guide, dots]
 
 
-def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None,
-                   per: float = 1) -> alt.Chart:
+def reference_line(
+    x: alt.X, y_field: str, label: str, series: str, key: Key, where: str | None = None, per: float = 1
+) -> alt.Chart:
     """A standard, an aim or a claimed figure drawn from a column of the chart's own data (so the CSV holds it):
     a line through the rows where `y_field` has a value (and `where` holds), named in the chart's key (`key`, under
     the series field `series`) rather than written on the chart, where it would cover the data or other labels.
@@ -337,6 +409,7 @@ def reference_line(x: alt.X, y_field: str, label: str, series: str, key: Key, wh
 
 
 # --- the figure -----------------------------------------------------------------------------------------------
+
 
 def _csv_frame(data: pd.DataFrame) -> pd.DataFrame:
     """The data as the CSV offers it: dates as ISO days (times only where there are any)."""
@@ -429,9 +502,18 @@ def compile_spec(vl: dict) -> dict:
         raise BuildError(f"Vega-Lite could not compile a chart: {e}") from e
 
 
-def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, source: str, alt_text: str,
-           fields: Mapping[str, Field] | None = None, table: Pivot | None = None,
-           aspect: float | None = None) -> HTML:
+def figure(
+    chart: alt.TopLevelMixin,
+    *,
+    name: str,
+    title: str,
+    units: str,
+    source: str,
+    alt_text: str,
+    fields: Mapping[str, Field] | None = None,
+    table: Pivot | None = None,
+    aspect: float | None = None,
+) -> HTML:
     """Render a chart for the book. The chart's top-level data must be a DataFrame: it is what the CSV link and
     the numbers table offer, so both are exactly the data drawn.
 
@@ -439,19 +521,25 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
     `table` lays that table out as a grid; `aspect` (height ÷ width) keeps a map's shape at any width."""
     data = getattr(chart, "data", None)
     if not isinstance(data, pd.DataFrame):
-        raise BuildError(f"Chart '{name}': its top-level data must be a pandas DataFrame "
-                         "(so the CSV download is exactly what is drawn).")
+        raise BuildError(
+            f"Chart '{name}': its top-level data must be a pandas DataFrame "
+            "(so the CSV download is exactly what is drawn)."
+        )
     if not (title and units and source and alt_text):
         raise BuildError(f"Chart '{name}' needs a title, units, a source line and alt text.")
     fields = dict(fields or {})
     missing = [str(c) for c in data.columns if c not in fields]
     if missing:
-        raise BuildError(f"Chart '{name}': give every column a Field (its plain title in the numbers table and the CSV "
-                         f"download); {', '.join(missing)} has none.")
+        raise BuildError(
+            f"Chart '{name}': give every column a Field (its plain title in the numbers table and the CSV "
+            f"download); {', '.join(missing)} has none."
+        )
     unknown = sorted(set(fields) - set(data.columns))
     if unknown or (table and not {table.rows, table.value, *table.columns} <= set(data.columns)):
-        raise BuildError(f"Chart '{name}': the numbers table names columns the data does not have "
-                         f"({', '.join(unknown) or table}); it has {', '.join(map(str, data.columns))}.")
+        raise BuildError(
+            f"Chart '{name}': the numbers table names columns the data does not have "
+            f"({', '.join(unknown) or table}); it has {', '.join(map(str, data.columns))}."
+        )
     csv = _csv_frame(data).to_csv(index=False, lineterminator="\n")
     vl = chart.to_dict()
     _inline_csv(vl, data)
@@ -460,9 +548,14 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
     if sum(d.get("name") == CSV_DATA for d in spec.get("data", [])) != 1:
         raise BuildError(f"Chart '{name}': the compiled chart lost its data set.")
     meta = {
-        "csv": csv, "name": name, "panels": panels,
-        "widths": [s["name"] for s in spec.get("signals", []) if re.search(r"(^child|_)width$|^childWidth$", s["name"])
-                   and isinstance(s.get("value"), (int, float))],
+        "csv": csv,
+        "name": name,
+        "panels": panels,
+        "widths": [
+            s["name"]
+            for s in spec.get("signals", [])
+            if re.search(r"(^child|_)width$|^childWidth$", s["name"]) and isinstance(s.get("value"), (int, float))
+        ],
         "fields": {k: {"title": f.title, "format": f.format} for k, f in fields.items()},
         "header": csv_header([fields[c] for c in data.columns]),
     }
@@ -485,7 +578,7 @@ def figure(chart: alt.TopLevelMixin, *, name: str, title: str, units: str, sourc
         f'<div class="se-chart-vis" role="img" aria-label="{e(alt_text)}"><div id="{element}"></div></div>\n'
         f'<p class="se-chart-foot"><span class="se-chart-source">Source: {e(source)}.</span> '
         f'<a class="se-chart-csv" download="{e(file_name(title))}" href="#fig-{e(name)}">Download the data (CSV)</a>'
-        '</p>\n'
+        "</p>\n"
         f'<details class="se-chart-numbers"><summary>The numbers in this chart</summary>'
         f'<div class="se-chart-table"></div></details>\n'
         f'<script type="text/javascript">(window.seChartQueue = window.seChartQueue || [])'
@@ -512,8 +605,12 @@ _RUNTIME = Path(__file__).with_name("charts.js")
 def bundle_source() -> str:
     """The page's script before bundling: `charts.js` with the address of Vega's module and the narrow width."""
     text = _RUNTIME.read_text(encoding="utf-8")
-    return (text.replace("__VEGA_MODULE__", VEGA_MODULE).replace("__NARROW_PX__", str(NARROW_PX))
-            .replace("__CSV_DATA__", CSV_DATA).replace("__FONT__", json.dumps(FONT)))
+    return (
+        text.replace("__VEGA_MODULE__", VEGA_MODULE)
+        .replace("__NARROW_PX__", str(NARROW_PX))
+        .replace("__CSV_DATA__", CSV_DATA)
+        .replace("__FONT__", json.dumps(FONT))
+    )
 
 
 def write_bundle(static_dir: Path) -> Path:
@@ -532,8 +629,10 @@ def write_bundle(static_dir: Path) -> Path:
     try:
         bundled = vlc.javascript_bundle(source, vl_version=VL_VERSION)
     except Exception as e:
-        raise BuildError(f"vl-convert {vlc.__version__} could not bundle Vega for the charts ({str(e).splitlines()[0]}); "
-                         f"if it no longer carries {VEGA_MODULE}, update VEGA_MODULE in {__name__}.") from e
+        raise BuildError(
+            f"vl-convert {vlc.__version__} could not bundle Vega for the charts ({str(e).splitlines()[0]}); "
+            f"if it no longer carries {VEGA_MODULE}, update VEGA_MODULE in {__name__}."
+        ) from e
     # Wrapped in a function: the bundle's top-level names (`_`, single letters) must not clash with Sphinx's.
     text = stamp + "(function () {\n" + bundled + "\n})();\n"
     static_dir.mkdir(parents=True, exist_ok=True)

@@ -18,8 +18,7 @@ MOVED_BY_WORDS = {
     "data and code": "moved by both: on the previous edition's data the new code gives neither verdict",
     "not separated": "data and code not separated",
 }
-MOVED_BY_SHORT = {"data": "data", "code": "code", "data and code": "data and code",
-                  "not separated": "not separated"}
+MOVED_BY_SHORT = {"data": "data", "code": "code", "data and code": "data and code", "not separated": "not separated"}
 
 
 def claim_label(claim_id: str) -> str:
@@ -98,10 +97,15 @@ def release_sentence(ed: Edition) -> str:
     if c.ambsys_from == c.ambsys_to and "ambsys" not in c.data_changed:
         return f"AmbSYS {c.ambsys_to}, the same release as edition {c.previous_edition}."
     added = ", ".join(month_label(m) for m in c.months_added) or "none"
-    revised = (f"{c.revised_values:,} earlier values revised ({', '.join(month_label(m) for m in c.revised_months)})"
-               if c.revised_values else "no earlier values revised")
-    return (f"AmbSYS {c.ambsys_to} (edition {c.previous_edition}: {c.ambsys_from}): "
-            f"{len(c.months_added)} month{'s' if len(c.months_added) != 1 else ''} added ({added}); {revised}.")
+    revised = (
+        f"{c.revised_values:,} earlier values revised ({', '.join(month_label(m) for m in c.revised_months)})"
+        if c.revised_values
+        else "no earlier values revised"
+    )
+    return (
+        f"AmbSYS {c.ambsys_to} (edition {c.previous_edition}: {c.ambsys_from}): "
+        f"{len(c.months_added)} month{'s' if len(c.months_added) != 1 else ''} added ({added}); {revised}."
+    )
 
 
 def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
@@ -114,8 +118,11 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
     if c is not None:
         others = [d for d in c.data_changed if d != "ambsys"]
         lines.append("**Other datasets.** " + (f"New pins for {', '.join(others)}." if others else "Unchanged."))
-        commit = (f"commit {short_commit(previous.code.commit)} → {short_commit(ed.code.commit)}"
-                  if previous else f"commit {short_commit(ed.code.commit)}")
+        commit = (
+            f"commit {short_commit(previous.code.commit)} → {short_commit(ed.code.commit)}"
+            if previous
+            else f"commit {short_commit(ed.code.commit)}"
+        )
         lines.append(f"**Code.** {'Changed' if c.code_changed else 'Unchanged'} ({ed.code.package}, {commit}).")
         if c.unavailable:
             lines.append(f"**Not compared.** {c.unavailable}")
@@ -126,8 +133,10 @@ def change_lines(ed: Edition, previous: Edition | None) -> list[str]:
             for m in c.verdicts_moved:
                 label = claim_label(m.id) if m.kind == "claim" else _evaluation_label(outcome_label(m.id))
                 words = (lambda v: v) if m.kind == "claim" else evaluation_words
-                moved.append(f"  - {label}: {words(m.previous)} → **{words(m.current)}**, "
-                             f"{MOVED_BY_WORDS[m.moved_by]}{'; ' + m.note if m.note else ''}.")
+                moved.append(
+                    f"  - {label}: {words(m.previous)} → **{words(m.current)}**, "
+                    f"{MOVED_BY_WORDS[m.moved_by]}{'; ' + m.note if m.note else ''}."
+                )
             lines.append(f"**Verdicts moved** ({len(moved)}):\n" + "\n".join(moved))
         else:
             lines.append("**Verdicts moved.** None.")
@@ -142,11 +151,16 @@ def register_change_lines(ed: Edition, previous: Edition) -> list[str]:
     removed = [i for i in previous.verdicts.claims if i not in ed.verdicts.claims]
     lines = []
     if added:
-        lines.append(f"**Claims added to the register** ({len(added)}):\n"
-                     + "\n".join(f"  - {claim_label(i)}: {ed.verdicts.claims[i]}." for i in added))
+        lines.append(
+            f"**Claims added to the register** ({len(added)}):\n"
+            + "\n".join(f"  - {claim_label(i)}: {ed.verdicts.claims[i]}." for i in added)
+        )
     if removed:
-        lines.append(f"**Claims taken out of the register** ({len(removed)}): "
-                     + "; ".join(claim_label(i) for i in removed) + ".")
+        lines.append(
+            f"**Claims taken out of the register** ({len(removed)}): "
+            + "; ".join(claim_label(i) for i in removed)
+            + "."
+        )
     return lines
 
 
@@ -176,26 +190,45 @@ gives the new verdict, the code moved it; if it gives the old verdict, the data 
 def editions_page(editions: Sequence[Edition]) -> str:
     """The 'Editions and what changed' page (MyST Markdown)."""
     out = ["# Editions and what changed", "", EXPLANATION, "", "## The editions", ""]
-    out.append(_table(["edition", *[ed.label for ed in editions]], [
-        ["published", *[day_label(ed.date) for ed in editions]],
-        ["AmbSYS data", *[ed.data["ambsys"].vintage for ed in editions]],
-        ["AmbSYS file", *[f"`{ed.data['ambsys'].file}`" for ed in editions]],
-        ["code", *[f"{ed.code.package}, commit {short_commit(ed.code.commit)}" for ed in editions]],
-        ["corrects", *[ed.corrects or "–" for ed in editions]],
-    ]))
-    out += ["", "## Verdicts side by side", "",
-            "The table gives the verdicts shown on two pages, {doc}`/notebooks/06_claims` and "
-            "{doc}`/notebooks/09_evaluation`, in each edition. A verdict in bold moved in that edition; what moved it is in brackets.", ""]
+    out.append(
+        _table(
+            ["edition", *[ed.label for ed in editions]],
+            [
+                ["published", *[day_label(ed.date) for ed in editions]],
+                ["AmbSYS data", *[ed.data["ambsys"].vintage for ed in editions]],
+                ["AmbSYS file", *[f"`{ed.data['ambsys'].file}`" for ed in editions]],
+                ["code", *[f"{ed.code.package}, commit {short_commit(ed.code.commit)}" for ed in editions]],
+                ["corrects", *[ed.corrects or "–" for ed in editions]],
+            ],
+        )
+    )
+    out += [
+        "",
+        "## Verdicts side by side",
+        "",
+        "The table gives the verdicts shown on two pages, {doc}`/notebooks/06_claims` and "
+        "{doc}`/notebooks/09_evaluation`, in each edition. A verdict in bold moved in that edition; what moved it is in brackets.",
+        "",
+    ]
     out.append(_table(["verdict", *[ed.label for ed in editions]], verdict_rows(editions)))
     out += ["", "## What changed in each edition", ""]
     for i in range(len(editions) - 1, -1, -1):
         ed = editions[i]
-        out += [f"### {heading(ed)}", "", *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
-                ""]
-    out += [":::{dropdown} How editions are recorded",
-            "Every dataset's vintage in each edition is in its record, `editions/edition-N.yaml` in the book's "
-            "repository. A new edition is made by one command, `se-ambulance edition` (`make edition`), which a "
-            "monthly workflow runs; CHANGELOG.md holds the same release notes.", "", *record_notes(editions), ":::"]
+        out += [
+            f"### {heading(ed)}",
+            "",
+            *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
+            "",
+        ]
+    out += [
+        ":::{dropdown} How editions are recorded",
+        "Every dataset's vintage in each edition is in its record, `editions/edition-N.yaml` in the book's "
+        "repository. A new edition is made by one command, `se-ambulance edition` (`make edition`), which a "
+        "monthly workflow runs; CHANGELOG.md holds the same release notes.",
+        "",
+        *record_notes(editions),
+        ":::",
+    ]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -214,6 +247,11 @@ def changelog(editions: Sequence[Edition]) -> str:
     for i in range(len(editions) - 1, -1, -1):
         ed = editions[i]
         notes = [f"- **How this record was made.** {ed.recorded}"] if ed.recorded else []
-        out += [f"## {heading(ed)}", "", *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
-                *notes, ""]
+        out += [
+            f"## {heading(ed)}",
+            "",
+            *[f"- {line}" for line in change_lines(ed, editions[i - 1] if i else None)],
+            *notes,
+            "",
+        ]
     return "\n".join(out).rstrip() + "\n"

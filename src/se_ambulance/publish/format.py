@@ -108,7 +108,8 @@ def release_start(prefix: str, word: str, current, previous, unavailable: str | 
         out[f"{prefix}.summary"] = (
             f"The manifest records no earlier AmbSYS {word}: this is the first the book has pinned ({current.vintage}), "
             f"so there is nothing to compare yet. When the next {word} is adopted and the book rebuilt, this section "
-            f"lists {lists}.")
+            f"lists {lists}."
+        )
         return out
     out[f"{prefix}.previous"] = release_label(previous, replaced=True)
     if unavailable:
@@ -165,7 +166,7 @@ def p_value(p: float, digits: int = 3) -> str:
     ('< 0.001' at three decimals) in words that say so, never a bare '0.000' that reads as impossible."""
     if _missing(p):
         return "–"
-    floor = 10.0 ** -digits
+    floor = 10.0**-digits
     if p < floor:
         return f"< {floor:.{digits}f}"
     return f"{p:.{digits}f}"

@@ -24,11 +24,29 @@ GLOSSARY_DOC = "book/glossary"
 
 # Inside these nodes a term is not linked: headings, code, existing links and references, raw HTML, the
 # glossary's own terms, captions, maths, quotations and bold labels.
-_SKIP = (nodes.title, nodes.subtitle, nodes.rubric, nodes.literal, nodes.literal_block, nodes.reference,
-         nodes.raw, nodes.term, nodes.caption, nodes.target, nodes.comment, nodes.citation,
-         nodes.citation_reference, nodes.footnote_reference, nodes.math, nodes.math_block, nodes.field_name,
-         nodes.option_list, nodes.doctest_block, nodes.block_quote,  # a quotation is its author's words
-         nodes.strong)  # bold text is a label or a verdict word
+_SKIP = (
+    nodes.title,
+    nodes.subtitle,
+    nodes.rubric,
+    nodes.literal,
+    nodes.literal_block,
+    nodes.reference,
+    nodes.raw,
+    nodes.term,
+    nodes.caption,
+    nodes.target,
+    nodes.comment,
+    nodes.citation,
+    nodes.citation_reference,
+    nodes.footnote_reference,
+    nodes.math,
+    nodes.math_block,
+    nodes.field_name,
+    nodes.option_list,
+    nodes.doctest_block,
+    nodes.block_quote,  # a quotation is its author's words
+    nodes.strong,
+)  # bold text is a label or a verdict word
 _SKIP_NAMES = {"pending_xref", "glossary", "toctree", "desc_signature", "download_reference", "number_reference"}
 
 
@@ -122,7 +140,7 @@ def link_terms(document: nodes.document, terms: list[str], make_ref) -> list[str
                 if term in linked:
                     continue
                 linked.append(term)
-                pieces += [nodes.Text(source[last:m.start()]), make_ref(term, m.group(0))]
+                pieces += [nodes.Text(source[last : m.start()]), make_ref(term, m.group(0))]
                 last = m.end()
             if pieces:
                 pieces.append(nodes.Text(source[last:]))
@@ -132,12 +150,14 @@ def link_terms(document: nodes.document, terms: list[str], make_ref) -> list[str
 
 # --- Sphinx wiring ----------------------------------------------------------------------------------------------
 
+
 def _term_reference(docname: str):
     from sphinx import addnodes
 
     def make(term: str, text: str) -> nodes.Node:
-        ref = addnodes.pending_xref("", refdomain="std", reftype="term", reftarget=term.lower(), refdoc=docname,
-                                    refexplicit=True, refwarn=True)
+        ref = addnodes.pending_xref(
+            "", refdomain="std", reftype="term", reftarget=term.lower(), refdoc=docname, refexplicit=True, refwarn=True
+        )
         ref += nodes.inline(text, text, classes=["xref", "std", "std-term"])
         return ref
 

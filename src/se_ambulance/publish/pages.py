@@ -42,8 +42,7 @@ def page_link(doc: str, from_doc: str, anchor: str | None = None) -> str:
     """An HTML link to a page, its title as the link text, relative to the page `from_doc` that shows it."""
     here = PurePosixPath(from_doc).parent
     target = PurePosixPath(doc)
-    href = (f"{target.name}.html" if target.parent == here
-            else "../" * len(here.parts) + f"{target}.html")
+    href = f"{target.name}.html" if target.parent == here else "../" * len(here.parts) + f"{target}.html"
     href += f"#{anchor}" if anchor else ""
     return f'<a href="{html.escape(href)}">{html.escape(page_title(doc))}</a>'
 

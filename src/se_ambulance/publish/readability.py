@@ -19,8 +19,31 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 BLOCKS = {"p", "li", "dd", "dt"}
-SKIPPED = {"table", "figure", "pre", "script", "style", "svg", "nav", "button", "form", "select", "h1", "h2", "h3",
-           "h4", "h5", "h6", "blockquote", "q", "figcaption", "caption", "dialog", "template", "noscript"}
+SKIPPED = {
+    "table",
+    "figure",
+    "pre",
+    "script",
+    "style",
+    "svg",
+    "nav",
+    "button",
+    "form",
+    "select",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "q",
+    "figcaption",
+    "caption",
+    "dialog",
+    "template",
+    "noscript",
+}
 ANALYST_BOXES = {"se-method", "se-chart-numbers"}  # <details> classes whose contents are for analysts
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
@@ -66,8 +89,13 @@ class _Reader(HTMLParser):
         if tag in VOID:
             return
         skipped, collapsed, briefing, analyst = self._state()
-        skipped = (skipped or tag in SKIPPED or "headerlink" in classes or "cell_input" in classes
-                   or "toctree-wrapper" in classes)  # a table of contents is navigation, not prose
+        skipped = (
+            skipped
+            or tag in SKIPPED
+            or "headerlink" in classes
+            or "cell_input" in classes
+            or "toctree-wrapper" in classes
+        )  # a table of contents is navigation, not prose
         collapsed = collapsed or tag == "details"
         analyst = analyst or (tag == "details" and bool(ANALYST_BOXES & set(classes)))
         briefing = briefing or self.briefing_class in classes
@@ -200,16 +228,20 @@ def code_names(text: str) -> list[tuple[str, str]]:
 
 # --- where an answer first appears --------------------------------------------------------------------------------
 
+
 def word_position(text: str, pattern: re.Pattern | str) -> int | None:
     """The number of words before the first match of `pattern` in `text` (a page's visible text), or None."""
     m = re.search(pattern, text)
-    return None if m is None else words(text[:m.start()])
+    return None if m is None else words(text[: m.start()])
 
 
 def pages(site: Path) -> dict[str, Page]:
     """Every HTML page of a built site, keyed by its path in the site ('notebooks/01_performance.html')."""
-    return {str(p.relative_to(site)): read_page(p.read_text(encoding="utf-8"))
-            for p in sorted(site.rglob("*.html")) if not p.relative_to(site).parts[0].startswith("_")}
+    return {
+        str(p.relative_to(site)): read_page(p.read_text(encoding="utf-8"))
+        for p in sorted(site.rglob("*.html"))
+        if not p.relative_to(site).parts[0].startswith("_")
+    }
 
 
 __all__ = ["CODE_NAMES", "Lengths", "Page", "code_names", "pages", "read_page", "sentences", "word_position", "words"]

@@ -27,8 +27,10 @@ def _shown(v) -> str:
 def parameters_note(**params) -> Markdown:
     """The parameters a page was built with, for analysts: collapsed, so a reader's page opens with its findings."""
     listed = "; ".join(f"`{k}` = {_shown(v)}" for k, v in params.items())
-    return Markdown(f'<details class="se-method se-parameters">\n<summary>The parameters of this page</summary>\n\n{listed}.\n\n'
-                    "</details>")
+    return Markdown(
+        f'<details class="se-method se-parameters">\n<summary>The parameters of this page</summary>\n\n{listed}.\n\n'
+        "</details>"
+    )
 
 
 def _leaves(values: Mapping, prefix: str) -> list[tuple[str, Any]]:
@@ -37,8 +39,12 @@ def _leaves(values: Mapping, prefix: str) -> list[tuple[str, Any]]:
     out = []
     for k, v in values.items():
         name = f"{prefix}.{k}"
-        nested = isinstance(v, Mapping) and v and set(v) != {"low", "central", "high"} and all(
-            isinstance(x, Mapping) for x in v.values())
+        nested = (
+            isinstance(v, Mapping)
+            and v
+            and set(v) != {"low", "central", "high"}
+            and all(isinstance(x, Mapping) for x in v.values())
+        )
         out += _leaves(v, name) if nested else [(name, v)]
     return out
 
@@ -47,9 +53,15 @@ def parameters_table(used: Mapping[str, Mapping], canonical: Mapping[str, Mappin
     """Every parameter of the named areas: the value this book used and, where it differs, the canonical book's
     (`params/default.yaml`)."""
     canonical_leaves = dict(kv for area, values in canonical.items() for kv in _leaves(values, area))
-    rows = [{"parameter": name, "this book": _shown(v),
-             "canonical book": "same" if canonical_leaves.get(name) == v else _shown(canonical_leaves.get(name))}
-            for area, values in used.items() for name, v in _leaves(values, area)]
+    rows = [
+        {
+            "parameter": name,
+            "this book": _shown(v),
+            "canonical book": "same" if canonical_leaves.get(name) == v else _shown(canonical_leaves.get(name)),
+        }
+        for area, values in used.items()
+        for name, v in _leaves(values, area)
+    ]
     return pd.DataFrame(rows, columns=["parameter", "this book", "canonical book"])
 
 
@@ -60,8 +72,13 @@ def html_table(df, css_class: str):
     return HTML(df.to_html(index=False, classes=css_class, border=0, escape=True))
 
 
-_BADGE = {"supported": "supported", "partly supported": "partly", "not supported": "not",
-          "cannot be tested with public data": "untestable", "not tested here": "untestable"}
+_BADGE = {
+    "supported": "supported",
+    "partly supported": "partly",
+    "not supported": "not",
+    "cannot be tested with public data": "untestable",
+    "not tested here": "untestable",
+}
 
 
 def claims_html(table) -> "HTML":
@@ -81,9 +98,10 @@ def claims_html(table) -> "HTML":
             link = page_link(r.chapter, "notebooks/06_claims", r.section if isinstance(r.section, str) else None)
         rows.append(
             f'<tr id="claim-{_h.escape(r.id)}"><td><q>{_h.escape(r.quote)}</q><br>'
-            f'<small>{_h.escape(seed_document(r.seed).label)}</small></td>'
+            f"<small>{_h.escape(seed_document(r.seed).label)}</small></td>"
             f'<td><span class="se-verdict se-verdict-{_BADGE[r.verdict]}">{_h.escape(r.verdict)}</span></td>'
-            f"<td>{_h.escape(r.evidence)}</td><td>{link}{_method_note(r.function)}</td></tr>")
+            f"<td>{_h.escape(r.evidence)}</td><td>{link}{_method_note(r.function)}</td></tr>"
+        )
     head = "<tr><th>Claim (quoted exactly)</th><th>Verdict</th><th>Evidence</th><th>Tested in</th></tr>"
     return HTML(f'<table class="se-claims"><thead>{head}</thead><tbody>{"".join(rows)}</tbody></table>')
 
@@ -94,8 +112,10 @@ def _method_note(function) -> str:
 
     if not isinstance(function, str) or not function:
         return ""
-    return (f'<details class="se-method"><summary>How it is computed</summary><small>'
-            f"<code>{_h.escape(function)}</code></small></details>")
+    return (
+        f'<details class="se-method"><summary>How it is computed</summary><small>'
+        f"<code>{_h.escape(function)}</code></small></details>"
+    )
 
 
 def sources_markdown(manifest: dict) -> Markdown:
@@ -108,12 +128,18 @@ def sources_markdown(manifest: dict) -> Markdown:
         items.append(
             f"- **{d.title}**. {d.publisher}. *Version:* {d.vintage}. *Coverage:* {d.coverage}. "
             f"*Licence:* [{d.licence.name}]({d.licence.url}). *Landing page:* <{d.landing_page}>.  \n"
-            f"  *Cite as:* {d.citation}")
-    rows = "".join(f"<tr><td>{_h.escape(d.title)}</td><td><code>{_h.escape(d.file)}</code></td>"
-                   f"<td>{d.bytes:,}</td><td><code>{_h.escape(d.sha256)}</code></td></tr>" for d in manifest.values())
-    files = ('<details class="se-method">\n<summary>File names and checksums</summary>\n'
-             '<table class="se-table"><thead><tr><th>Dataset</th><th>File</th><th>Bytes</th><th>SHA-256</th></tr>'
-             f"</thead><tbody>{rows}</tbody></table>\n</details>")
+            f"  *Cite as:* {d.citation}"
+        )
+    rows = "".join(
+        f"<tr><td>{_h.escape(d.title)}</td><td><code>{_h.escape(d.file)}</code></td>"
+        f"<td>{d.bytes:,}</td><td><code>{_h.escape(d.sha256)}</code></td></tr>"
+        for d in manifest.values()
+    )
+    files = (
+        '<details class="se-method">\n<summary>File names and checksums</summary>\n'
+        '<table class="se-table"><thead><tr><th>Dataset</th><th>File</th><th>Bytes</th><th>SHA-256</th></tr>'
+        f"</thead><tbody>{rows}</tbody></table>\n</details>"
+    )
     return Markdown("\n".join(items) + "\n\n" + files)
 
 
@@ -143,8 +169,12 @@ def rag_html(df: pd.DataFrame):
 
     rows = "".join(
         f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
-        f"{cell(r.quality)}{cell(r.impact)}<td><details class=\"se-method\"><summary>In the code</summary>"
-        f"<code>{_h.escape(r.where)}</code></details></td></tr>" for r in df.itertuples())
-    head = ("<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
-            "<th>Where it is used</th></tr>")
+        f'{cell(r.quality)}{cell(r.impact)}<td><details class="se-method"><summary>In the code</summary>'
+        f"<code>{_h.escape(r.where)}</code></details></td></tr>"
+        for r in df.itertuples()
+    )
+    head = (
+        "<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
+        "<th>Where it is used</th></tr>"
+    )
     return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')

@@ -76,8 +76,12 @@ def _has_toggle(body: str) -> bool:
 # A script or stylesheet (by file name) -> does this page's body use it? Anything not listed is kept.
 _NEEDS = {
     CHART_BUNDLE: lambda body: 'class="se-chart"' in body,
-    "copybutton.js": _has_code, "clipboard.min.js": _has_code, "copybutton.css": _has_code, "pygments.css": _has_code,
-    "togglebutton.js": _has_toggle, "togglebutton.css": _has_toggle,
+    "copybutton.js": _has_code,
+    "clipboard.min.js": _has_code,
+    "copybutton.css": _has_code,
+    "pygments.css": _has_code,
+    "togglebutton.js": _has_toggle,
+    "togglebutton.css": _has_toggle,
     "design-tabs.js": lambda body: "sd-tab-set" in body,
     "sphinx-design.min.css": lambda body: re.search(r'class="[^"]*\bsd-', body) is not None,
     "sphinx-thebe.css": lambda body: False,
@@ -147,9 +151,12 @@ def wrap_tables(body: str) -> str:
         used[name] = used.get(name, 0) + 1
         if used[name] > 1:
             name = f"{name} ({used[name]})"
-        out += [body[pos:m.start()],
-                f'<div class="se-table-scroll" role="region" tabindex="0" aria-label="{html.escape(name)}">',
-                table, "</div>"]
+        out += [
+            body[pos : m.start()],
+            f'<div class="se-table-scroll" role="region" tabindex="0" aria-label="{html.escape(name)}">',
+            table,
+            "</div>",
+        ]
         pos = m.end()
     out.append(body[pos:])
     return "".join(out)
@@ -172,8 +179,9 @@ def cite_charts(body: str, stamp, page_url: str) -> str:
         if not (title and source):
             return m.group(0)
         cite = chart_citation(stamp, _text(title.group(1)), _text(source.group(1)), f"{page_url}#{m.group('id')}")
-        inner = _CHART_FOOT_END.sub(lambda f: f.group(1) + f'\n<p class="se-chart-cite">{html.escape(cite)}</p>',
-                                    inner, count=1)
+        inner = _CHART_FOOT_END.sub(
+            lambda f: f.group(1) + f'\n<p class="se-chart-cite">{html.escape(cite)}</p>', inner, count=1
+        )
         return f'<figure class="se-chart" id="{m.group("id")}">{inner}</figure>'
 
     return _CHART.sub(one, body)
@@ -190,6 +198,7 @@ def _page_body(app, pagename, templatename, context, doctree) -> None:
 
 # --- print and PDF --------------------------------------------------------------------------------------------
 
+
 def _css_string(text: str) -> str:
     """Text as a CSS string inside a <style> element (quotes, backslashes and `<` escaped)."""
     escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("<", "\\3C ").replace("\n", " ")
@@ -203,27 +212,36 @@ def print_style(stamp) -> str:
     (CSS paged media, which Chromium prints)."""
     page = '"Page " counter(page) " of " counter(pages)'
     if not stamp.is_edition and stamp.built:
-        page = f'{_css_string(f"Built {stamp.built} · ")} {page}'
-    return ("<style media=\"print\">@page { "
-            f"@top-left {{ content: {_css_string(stamp.title + ' · ' + stamp.edition)}; }} "
-            f"@bottom-left {{ content: {_css_string(stamp.data_to + ' · ' + stamp.address)}; }} "
-            f"@bottom-right {{ content: {page}; }} }}</style>")
+        page = f"{_css_string(f'Built {stamp.built} · ')} {page}"
+    return (
+        '<style media="print">@page { '
+        f"@top-left {{ content: {_css_string(stamp.title + ' · ' + stamp.edition)}; }} "
+        f"@bottom-left {{ content: {_css_string(stamp.data_to + ' · ' + stamp.address)}; }} "
+        f"@bottom-right {{ content: {page}; }} }}</style>"
+    )
 
 
 # Printing opens every collapsed section (MyST dropdowns, <details>) and closes them again afterwards: a printed page
 # cannot be clicked open. The chart's numbers table is left alone (print shows the chart; the table is on the site).
-PRINT_SCRIPT = ("<script>(function () { var opened = [];"
-                " addEventListener('beforeprint', function () {"
-                " document.querySelectorAll('details:not([open]):not(.se-chart-numbers)').forEach(function (d) {"
-                " d.open = true; opened.push(d); }); });"
-                " addEventListener('afterprint', function () {"
-                " opened.forEach(function (d) { d.open = false; }); opened = []; }); })();</script>")
+PRINT_SCRIPT = (
+    "<script>(function () { var opened = [];"
+    " addEventListener('beforeprint', function () {"
+    " document.querySelectorAll('details:not([open]):not(.se-chart-numbers)').forEach(function (d) {"
+    " d.open = true; opened.push(d); }); });"
+    " addEventListener('afterprint', function () {"
+    " opened.forEach(function (d) { d.open = false; }); opened = []; }); })();</script>"
+)
 
 
 def stamp_meta(stamp) -> str:
     """The stamp as <meta> elements, which the PDF maker reads for the book's title page (`pipeline.pdf`)."""
-    values = {"title": stamp.title, "edition": stamp.edition, "data-to": stamp.data_to, "address": stamp.address,
-              "built": stamp.built}
+    values = {
+        "title": stamp.title,
+        "edition": stamp.edition,
+        "data-to": stamp.data_to,
+        "address": stamp.address,
+        "built": stamp.built,
+    }
     return "".join(f'<meta name="se-{k}" content="{html.escape(v)}">' for k, v in values.items())
 
 
@@ -241,8 +259,10 @@ def _print_and_pdf(app, pagename, templatename, context, doctree) -> None:
     if os.environ.get(PDF_LINKS_ENV) == "1" and "pathto" in context:
         book = context["pathto"](f"{PDF_FOLDER}/{BOOK_PDF}", 1)
         brief = context["pathto"](f"{PDF_FOLDER}/{BRIEFING_PDF}", 1)
-        links = (f'<p class="se-pdf-links">Print editions: <a href="{html.escape(book)}">the whole book (PDF)</a> · '
-                 f'<a href="{html.escape(brief)}">the two-page briefing (PDF)</a></p>')
+        links = (
+            f'<p class="se-pdf-links">Print editions: <a href="{html.escape(book)}">the whole book (PDF)</a> · '
+            f'<a href="{html.escape(brief)}">the two-page briefing (PDF)</a></p>'
+        )
         context["theme_extra_footer"] = (context.get("theme_extra_footer") or "") + links
 
 
@@ -253,8 +273,11 @@ def _inline_favicon(app, pagename, templatename, context, doctree) -> None:
         import base64
 
         path = Path(app.confdir, app.config.html_favicon or "")
-        app.se_favicon = icon = ("data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
-                                 if path.suffix == ".svg" and path.is_file() else "")
+        app.se_favicon = icon = (
+            "data:image/svg+xml;base64," + base64.b64encode(path.read_bytes()).decode("ascii")
+            if path.suffix == ".svg" and path.is_file()
+            else ""
+        )
     if icon:
         context["favicon_url"] = icon
 
@@ -289,9 +312,11 @@ def _add_stamp(app, config) -> None:
     from se_ambulance.publish.stamp import current_stamp
 
     st = current_stamp(scenario=is_scenario(Path(app.srcdir)))
-    stamp = (f'<p class="se-build-stamp"><span class="se-stamp-edition">{html.escape(st.line())}</span> · '
-             f'code {html.escape(st.code_version)} · built {html.escape(st.built)}.<br>'
-             f'<span class="se-stamp-next-release">{html.escape(st.next_release)}</span></p>')
+    stamp = (
+        f'<p class="se-build-stamp"><span class="se-stamp-edition">{html.escape(st.line())}</span> · '
+        f"code {html.escape(st.code_version)} · built {html.escape(st.built)}.<br>"
+        f'<span class="se-stamp-next-release">{html.escape(st.next_release)}</span></p>'
+    )
     options = dict(config.html_theme_options or {})
     options["extra_footer"] = (options.get("extra_footer") or "") + stamp
     config.html_theme_options = options
@@ -301,27 +326,42 @@ def _add_stamp(app, config) -> None:
 # warns (and a strict build fails), because a newer theme has changed the markup these edits assume.
 _COMPONENT_FIXES = {
     "static/webpack-macros.html": [
-        (r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>', "",
-         "the 1.5 MB icon script is not loaded; se-book.css draws the icons the theme uses"),
+        (
+            r'\s*<script defer src="[^"]*fontawesome\.js[^"]*"></script>',
+            "",
+            "the 1.5 MB icon script is not loaded; se-book.css draws the icons the theme uses",
+        ),
     ],
     "pydata_sphinx_theme/layout.html": [
-        (r"\s*<script src=\"\{\{ pathto\('_static/searchtools\.js', 1\) \| e \}\}\"></script>"
-         r"\s*<script src=\"\{\{ pathto\('_static/language_data\.js', 1\) \| e \}\}\"></script>"
-         r"\s*<script src=\"\{\{ pathto\('searchindex\.js', 1\) \| e \}\}\"></script>", "",
-         "the search index and tools load on the search page only (search-as-you-type is off)"),
+        (
+            r"\s*<script src=\"\{\{ pathto\('_static/searchtools\.js', 1\) \| e \}\}\"></script>"
+            r"\s*<script src=\"\{\{ pathto\('_static/language_data\.js', 1\) \| e \}\}\"></script>"
+            r"\s*<script src=\"\{\{ pathto\('searchindex\.js', 1\) \| e \}\}\"></script>",
+            "",
+            "the search index and tools load on the search page only (search-as-you-type is off)",
+        ),
     ],
     "navbar-logo.html": [
-        (r'(<a class="navbar-brand logo")', r'<nav class="se-brand" aria-label="The book">\1',
-         "the book's title link sits in a landmark, like all the page's content"),
+        (
+            r'(<a class="navbar-brand logo")',
+            r'<nav class="se-brand" aria-label="The book">\1',
+            "the book's title link sits in a landmark, like all the page's content",
+        ),
         (r"(</a>)\s*$", r"\1</nav>", "closing the landmark around the title link"),
     ],
     "search-button-field.html": [
-        (r'(<button class="[^"]*search-button-field[^"]*"[^>]*?) aria-label="[^"]*"', r"\1",
-         "the search field is named by its visible text, not by an aria-label without the shortcut"),
+        (
+            r'(<button class="[^"]*search-button-field[^"]*"[^>]*?) aria-label="[^"]*"',
+            r"\1",
+            "the search field is named by its visible text, not by an aria-label without the shortcut",
+        ),
     ],
     "theme-switcher.html": [
-        (r'(<i class="theme-switch [^"]*"[^>]*?) title="[^"]*"(\s*)>', r'\1 aria-hidden="true"\2>',
-         "the colour-mode icons are decorative; the button's aria-label names it"),
+        (
+            r'(<i class="theme-switch [^"]*"[^>]*?) title="[^"]*"(\s*)>',
+            r'\1 aria-hidden="true"\2>',
+            "the colour-mode icons are decorative; the button's aria-label names it",
+        ),
     ],
 }
 
@@ -344,8 +384,10 @@ class _FixedComponents(BaseLoader):
             for pattern, replacement, why in fixes:
                 source, n = re.subn(pattern, replacement, source)
                 if n == 0:
-                    logger.warning(f"se_ambulance: the theme's {template} no longer matches the "
-                                   f"accessibility fix ({why}); update _COMPONENT_FIXES in {__name__}.")
+                    logger.warning(
+                        f"se_ambulance: the theme's {template} no longer matches the "
+                        f"accessibility fix ({why}); update _COMPONENT_FIXES in {__name__}."
+                    )
             return source, filename, uptodate
         raise TemplateNotFound(template)
 
@@ -392,7 +434,9 @@ def _write_root_redirect(app, exception) -> None:
         f'<html lang="{html.escape(app.config.language or "en")}">\n'
         f'<head>\n<meta charset="utf-8">\n<title>{title}</title>\n'
         f'<meta http-equiv="refresh" content="0; url={url}">\n</head>\n'
-        f'<body>\n<p><a href="{url}">{title}</a></p>\n</body>\n</html>\n', encoding="utf-8")
+        f'<body>\n<p><a href="{url}">{title}</a></p>\n</body>\n</html>\n',
+        encoding="utf-8",
+    )
 
 
 def _page_outside_this_book(app, env, node, contnode):

@@ -61,12 +61,16 @@ def next_release_words(built: dt.date, data_to_month: dt.date) -> str:
     from se_ambulance.reference.releases import RELEASE_DAY_WORDS
 
     nxt = next_release_date(built)
-    out = (f"NHS England's next AmbSYS release is expected on Thursday {day_label(nxt.isoformat())} "
-           f"({RELEASE_DAY_WORDS}, counted from this build's date, {day_label(built.isoformat())}).")
+    out = (
+        f"NHS England's next AmbSYS release is expected on Thursday {day_label(nxt.isoformat())} "
+        f"({RELEASE_DAY_WORDS}, counted from this build's date, {day_label(built.isoformat())})."
+    )
     newest = latest_data_month_expected(built)
     if newest > data_to_month:
-        out += (f" By that timetable releases with data up to {newest:%B %Y} may already be out; this book uses data "
-                f"to {data_to_month:%B %Y}.")
+        out += (
+            f" By that timetable releases with data up to {newest:%B %Y} may already be out; this book uses data "
+            f"to {data_to_month:%B %Y}."
+        )
     return out
 
 
@@ -74,8 +78,12 @@ def git_commit(root=None) -> str | None:
     from se_ambulance.paths import project_root
 
     try:
-        return subprocess.run(["git", "rev-parse", "HEAD"], cwd=root or project_root(), capture_output=True, text=True,
-                              check=True).stdout.strip() or None
+        return (
+            subprocess.run(
+                ["git", "rev-parse", "HEAD"], cwd=root or project_root(), capture_output=True, text=True, check=True
+            ).stdout.strip()
+            or None
+        )
     except (OSError, subprocess.CalledProcessError):
         return None
 
@@ -102,15 +110,18 @@ def current_stamp(title: str | None = None, today: dt.date | None = None, scenar
     commit = git_commit()
     edition = edition_words(load_editions(), {k: d.sha256 for k, d in manifest.items()}, code_digest())
     if scenario:
-        edition = ("A scenario book, not an edition: other parameters, "
-                   + (f"the data and code of {edition}" if not edition.startswith("Draft") else "draft data and code"))
-    return Stamp(title=title or BOOK_TITLE,
-                 edition=edition,
-                 data_to=data_to_words(),
-                 next_release=next_release_words(built, last_month) if last_month else "",
-                 address=SITE_ADDRESS,
-                 code_version=f"{__version__} ({commit[:7] if commit else 'not a git checkout'})",
-                 built=day_label(built.isoformat()))
+        edition = "A scenario book, not an edition: other parameters, " + (
+            f"the data and code of {edition}" if not edition.startswith("Draft") else "draft data and code"
+        )
+    return Stamp(
+        title=title or BOOK_TITLE,
+        edition=edition,
+        data_to=data_to_words(),
+        next_release=next_release_words(built, last_month) if last_month else "",
+        address=SITE_ADDRESS,
+        code_version=f"{__version__} ({commit[:7] if commit else 'not a git checkout'})",
+        built=day_label(built.isoformat()),
+    )
 
 
 def _last_month(coverage: str) -> dt.date | None:

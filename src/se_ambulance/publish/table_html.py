@@ -40,8 +40,12 @@ def _merged(rows: list[tuple[str, str]]) -> list[tuple[str, str]] | None:
     last, above = _cells(rows[-1][1]), _cells(rows[-2][1])
     names = [c for c in last if not _blank(c[2])]
     k = len(names)
-    if not k or len(last) != len(above) or any(_blank(c[2]) for c in last[:k]) or \
-            any(not _blank(c[2]) for c in last[k:]):
+    if (
+        not k
+        or len(last) != len(above)
+        or any(_blank(c[2]) for c in last[:k])
+        or any(not _blank(c[2]) for c in last[k:])
+    ):
         return None
     corner = "".join(f'<th scope="col"{attrs}>{content}</th>' for _, attrs, content in last[:k])
     rest = "".join(f"<{tag}{attrs}>{content}</{tag}>" for tag, attrs, content in above[k:])
@@ -60,7 +64,7 @@ def one_header_row(table: str) -> str:
     rows = [(_ALIGN.sub("", attrs), body) for attrs, body in _ROW.findall(m.group(2))]
     rows = _merged(rows) or rows
     head = "".join(f"<tr{attrs}>{body}</tr>" for attrs, body in rows)
-    return table[:m.start()] + m.group(1) + head + m.group(3) + table[m.end():]
+    return table[: m.start()] + m.group(1) + head + m.group(3) + table[m.end() :]
 
 
 def drop_pandas_style(body: str) -> str:

@@ -14,30 +14,41 @@ def use_rates_table(rates: Mapping) -> pd.DataFrame:
     from se_ambulance.analysis.demography import triples
 
     t = triples(rates)
-    return pd.DataFrame([{"age group": g, "low": t[g][0], "central (used)": t[g][1], "high": t[g][2],
-                          "source": SOURCES[g]} for g in RATED_GROUPS]).set_index("age group")
+    return pd.DataFrame(
+        [
+            {"age group": g, "low": t[g][0], "central (used)": t[g][1], "high": t[g][2], "source": SOURCES[g]}
+            for g in RATED_GROUPS
+        ]
+    ).set_index("age group")
 
 
 def rate_tornado_frame(tornado: pd.DataFrame) -> pd.DataFrame:
     """The demographic tornado with readable row labels, for the chart."""
-    out = tornado.assign(assumption=[f"Rate at {g} (central {c:g})" for g, c in
-                                     zip(tornado["group"], tornado["central_rate"])])
+    out = tornado.assign(
+        assumption=[f"Rate at {g} (central {c:g})" for g, c in zip(tornado["group"], tornado["central_rate"])]
+    )
     return out[["assumption", "low", "high", "central"]].round(4)
 
 
 # --- Response times, SPC, forecasts and outcomes: numbers from `analysis`, formatted for readers ---
 
+
 def coverage_table(cov: pd.DataFrame) -> pd.DataFrame:
     """`performance.coverage` with months as 'Mon YYYY' and the missing months listed (or 'none')."""
-    return pd.DataFrame({
-        "first": [f"{m:%b %Y}" for m in cov["first"]], "last": [f"{m:%b %Y}" for m in cov["last"]],
-        "months": cov["months"].to_numpy(),
-        "missing": [", ".join(f"{m:%b %Y}" for m in gaps) or "none" for gaps in cov["missing"]],
-    }, index=pd.Index(cov["category"], name="category"))
+    return pd.DataFrame(
+        {
+            "first": [f"{m:%b %Y}" for m in cov["first"]],
+            "last": [f"{m:%b %Y}" for m in cov["last"]],
+            "months": cov["months"].to_numpy(),
+            "missing": [", ".join(f"{m:%b %Y}" for m in gaps) or "none" for gaps in cov["missing"]],
+        },
+        index=pd.Index(cov["category"], name="category"),
+    )
 
 
-def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"),
-                     group=None) -> pd.DataFrame:
+def fy_summary_table(
+    fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence[str] = ("C1", "C2"), group=None
+) -> pd.DataFrame:
     """`performance.fy_means` as one row per financial year and one m:ss column per category and org;
     a dash where the org did not report the whole year. `group`: the book's group (a `reference.orgs.Group`),
     needed when `orgs` holds GROUP."""
@@ -48,8 +59,11 @@ def fy_summary_table(fy: pd.DataFrame, orgs: Sequence[str], categories: Sequence
 
     short_name = partial(_short, group=group)
 
-    shown = fy.assign(column=fy["category"] + " mean · " + fy["org"].map(short_name),
-                      year=fy["fy"].map(fy_label), value=fy["mean"].map(mmss))
+    shown = fy.assign(
+        column=fy["category"] + " mean · " + fy["org"].map(short_name),
+        year=fy["fy"].map(fy_label),
+        value=fy["mean"].map(mmss),
+    )
     table = shown.pivot(index="year", columns="column", values="value")
     order = [f"{c} mean · {short_name(o)}" for c in categories for o in orgs]
     table = table.reindex(columns=[c for c in order if c in table.columns]).fillna("–")
@@ -71,11 +85,15 @@ def standards_met_table(counts: pd.DataFrame, orgs: Sequence[str], group=None) -
 
     years = f"{fy_label(min(INTERIM_C2_YEARS))} to {fy_label(max(INTERIM_C2_YEARS))}"
     labels = {"mean": "mean", "p90": "90th centile", "interim mean": f"mean, interim target ({years})"}
-    m = counts.assign(organisation=counts["org"].map(short_name),
-                      measure=counts["category"] + " " + counts["statistic"].map(labels),
-                      standard=counts["standard"].map(mmss),
-                      result=[f"{int(a)} of {int(n)} ({100 * s:.0f}%)"
-                              for a, n, s in zip(counts["met"], counts["months"], counts["share_met"])])
+    m = counts.assign(
+        organisation=counts["org"].map(short_name),
+        measure=counts["category"] + " " + counts["statistic"].map(labels),
+        standard=counts["standard"].map(mmss),
+        result=[
+            f"{int(a)} of {int(n)} ({100 * s:.0f}%)"
+            for a, n, s in zip(counts["met"], counts["months"], counts["share_met"])
+        ],
+    )
     table = m.pivot(index=["measure", "standard"], columns="organisation", values="result")
     table = table.reindex(columns=[short_name(o) for o in orgs if short_name(o) in table.columns])
     table.columns.name = None
@@ -108,7 +126,8 @@ def claim_comparison_table(comparison: pd.DataFrame, tolerance: Mapping[str, flo
     for cat in ("C1", "C2"):
         out[f"Category {cat[1]} average"] = comparison[cat].map(mmss).to_numpy()
         out[f"Category {cat[1]}: difference from the claim"] = [
-            seconds_difference(d, tolerance.get(cat)) for d in comparison[f"{cat}_diff"]]
+            seconds_difference(d, tolerance.get(cat)) for d in comparison[f"{cat}_diff"]
+        ]
     return out
 
 
@@ -117,12 +136,16 @@ def ranks_table(ranks: pd.DataFrame, category: str) -> pd.DataFrame:
     from se_ambulance.publish.format import fy_label, mmss
     from se_ambulance.reference.orgs import short_name
 
-    return pd.DataFrame({
-        f"{category} average": ranks["mean"].map(mmss).to_numpy(), "rank": ranks["rank"].to_numpy(),
-        "of": ranks["of"].to_numpy(),
-        "fastest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["fastest_org"], ranks["fastest_mean"])],
-        "slowest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["slowest_org"], ranks["slowest_mean"])],
-    }, index=pd.Index(ranks["fy"].map(fy_label), name="Financial year"))
+    return pd.DataFrame(
+        {
+            f"{category} average": ranks["mean"].map(mmss).to_numpy(),
+            "rank": ranks["rank"].to_numpy(),
+            "of": ranks["of"].to_numpy(),
+            "fastest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["fastest_org"], ranks["fastest_mean"])],
+            "slowest": [f"{short_name(o)} {mmss(v)}" for o, v in zip(ranks["slowest_org"], ranks["slowest_mean"])],
+        },
+        index=pd.Index(ranks["fy"].map(fy_label), name="Financial year"),
+    )
 
 
 def special_cause_table(chart: pd.DataFrame) -> pd.DataFrame:
@@ -148,13 +171,20 @@ def spc_phase_table(chart: pd.DataFrame, minutes: bool = True) -> pd.DataFrame:
 
     ps = phase_summary(chart)
     fmt = (lambda v: mmss(60 * v)) if minutes else (lambda v: f"{v:,.1f}")  # noqa: E731
-    return pd.DataFrame({
-        "from": [f"{m:%b %Y}" for m in ps["first"]], "to": [f"{m:%b %Y}" for m in ps["last"]],
-        "months": ps["months"].to_numpy(), "mean": ps["mean"].map(fmt).to_numpy(),
-        "process limits": [f"{fmt(lo)} to {fmt(hi)}" for lo, hi in zip(ps["lower"], ps["upper"])],
-        "months with special cause": [f"{f}" + (" (fewer than 12 months: limits unreliable)" if s else "")
-                                      for f, s in zip(ps["flagged"], ps["short_phase"])],
-    }, index=pd.Index(range(1, len(ps) + 1), name="phase"))
+    return pd.DataFrame(
+        {
+            "from": [f"{m:%b %Y}" for m in ps["first"]],
+            "to": [f"{m:%b %Y}" for m in ps["last"]],
+            "months": ps["months"].to_numpy(),
+            "mean": ps["mean"].map(fmt).to_numpy(),
+            "process limits": [f"{fmt(lo)} to {fmt(hi)}" for lo, hi in zip(ps["lower"], ps["upper"])],
+            "months with special cause": [
+                f"{f}" + (" (fewer than 12 months: limits unreliable)" if s else "")
+                for f, s in zip(ps["flagged"], ps["short_phase"])
+            ],
+        },
+        index=pd.Index(range(1, len(ps) + 1), name="phase"),
+    )
 
 
 def system_changes_table(breaks: Sequence[str]) -> pd.DataFrame:
@@ -166,9 +196,14 @@ def system_changes_table(breaks: Sequence[str]) -> pd.DataFrame:
     rows = []
     for b in breaks:
         c = known.get(b)
-        rows.append({"new phase from": f"{pd.Timestamp(b):%b %Y}",
-                     "change": c.name if c else "set by this run's parameters",
-                     "reason": c.reason if c else "–", "source": c.source if c else "–"})
+        rows.append(
+            {
+                "new phase from": f"{pd.Timestamp(b):%b %Y}",
+                "change": c.name if c else "set by this run's parameters",
+                "reason": c.reason if c else "–",
+                "source": c.source if c else "–",
+            }
+        )
     return pd.DataFrame(rows, columns=["new phase from", "change", "reason", "source"]).set_index("new phase from")
 
 
@@ -180,10 +215,18 @@ def winter_words(ratio: float) -> str:
     return f"{abs(pct)}% {'slower' if pct > 0 else 'faster'}"
 
 
-ACTIVITY_COLUMNS = {"incidents_per_day": "Incidents a day", "c1_share": "C1", "c2_share": "C2", "c3_share": "C3",
-                    "c4_share": "C4", "other_types_share": "Other types",
-                    "hear_and_treat_share": "Hear and treat", "see_and_treat_share": "See and treat",
-                    "conveyed_ed_share": "Conveyed to ED", "conveyed_other_share": "Conveyed elsewhere"}
+ACTIVITY_COLUMNS = {
+    "incidents_per_day": "Incidents a day",
+    "c1_share": "C1",
+    "c2_share": "C2",
+    "c3_share": "C3",
+    "c4_share": "C4",
+    "other_types_share": "Other types",
+    "hear_and_treat_share": "Hear and treat",
+    "see_and_treat_share": "See and treat",
+    "conveyed_ed_share": "Conveyed to ED",
+    "conveyed_other_share": "Conveyed elsewhere",
+}
 
 
 def activity_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
@@ -194,15 +237,22 @@ def activity_shares_table(shares: pd.DataFrame) -> pd.DataFrame:
     out = pd.DataFrame(index=pd.Index([fy_label(y) for y in shares.index], name="Financial year"))
     for col, label in ACTIVITY_COLUMNS.items():
         v = shares[col].to_numpy()
-        out[label] = ([f"{x:,.0f}" for x in v] if col == "incidents_per_day"
-                      else ["–" if x != x else percent(x) for x in v])
+        out[label] = (
+            [f"{x:,.0f}" for x in v] if col == "incidents_per_day" else ["–" if x != x else percent(x) for x in v]
+        )
     return out
 
 
 REGRESSION_MODELS = {"demand": "Demand model", "handover": "Handover model"}  # as the chapter's method notes name them
-REGRESSION_COLUMNS = {"model": "Model", "term": "Factor", "minutes": "Change in the Category 2 average (minutes)",
-                      "ci": "95% confidence interval", "p": "p-value", "r2": "R² of the model",
-                      "n": "Months"}
+REGRESSION_COLUMNS = {
+    "model": "Model",
+    "term": "Factor",
+    "minutes": "Change in the Category 2 average (minutes)",
+    "ci": "95% confidence interval",
+    "p": "p-value",
+    "r2": "R² of the model",
+    "n": "Months",
+}
 
 
 def regression_table(coefs: pd.DataFrame) -> pd.DataFrame:
@@ -210,12 +260,17 @@ def regression_table(coefs: pd.DataFrame) -> pd.DataFrame:
     ('−1.88 to 1.92'), p-values by `format.p_value`, and column names in words."""
     from se_ambulance.publish.format import number, p_value, span
 
-    out = pd.DataFrame({
-        "model": [REGRESSION_MODELS.get(m, m) for m in coefs["model"]], "term": coefs["term"].to_numpy(),
-        "minutes": [number(v, 2) for v in coefs["minutes"]],
-        "ci": [span(number(lo, 2), number(hi, 2)) for lo, hi in zip(coefs["ci_low"], coefs["ci_high"])],
-        "p": [p_value(p) for p in coefs["p"]],
-        "r2": [number(v, 2) for v in coefs["r2"]], "n": coefs["n"].to_numpy()})
+    out = pd.DataFrame(
+        {
+            "model": [REGRESSION_MODELS.get(m, m) for m in coefs["model"]],
+            "term": coefs["term"].to_numpy(),
+            "minutes": [number(v, 2) for v in coefs["minutes"]],
+            "ci": [span(number(lo, 2), number(hi, 2)) for lo, hi in zip(coefs["ci_low"], coefs["ci_high"])],
+            "p": [p_value(p) for p in coefs["p"]],
+            "r2": [number(v, 2) for v in coefs["r2"]],
+            "n": coefs["n"].to_numpy(),
+        }
+    )
     return out.rename(columns=REGRESSION_COLUMNS).set_index(["Model", "Factor"])
 
 
@@ -223,8 +278,13 @@ def backtest_table(summary: pd.DataFrame) -> pd.DataFrame:
     """`forecast.backtest_summary` with readable names, best first."""
     from se_ambulance.publish.format import percent
 
-    names = {"mase": "MASE", "relative_to_seasonal_naive": "MASE ÷ seasonal naive's", "mape": "MAPE",
-             "coverage": "actual months inside the 95% interval", "origins": "tests"}
+    names = {
+        "mase": "MASE",
+        "relative_to_seasonal_naive": "MASE ÷ seasonal naive's",
+        "mape": "MAPE",
+        "coverage": "actual months inside the 95% interval",
+        "origins": "tests",
+    }
     out = summary.reindex(columns=[c for c in names if c in summary.columns]).copy()
     out["mase"] = out["mase"].round(3)
     if "relative_to_seasonal_naive" in out:
@@ -277,22 +337,30 @@ def naive_comparison_sentence(summary: pd.DataFrame) -> str:
 
     best = str(summary["mase"].idxmin())
     if best == "seasonal_naive":
-        return ("No method beat seasonal naive: at a one-year horizon, assuming each month will look like the same "
-                "month last year was the most accurate forecast here.")
+        return (
+            "No method beat seasonal naive: at a one-year horizon, assuming each month will look like the same "
+            "month last year was the most accurate forecast here."
+        )
     if "relative_to_seasonal_naive" not in summary:
         return ""
     ratio = float(summary.loc[best, "relative_to_seasonal_naive"])
     lower = percent(1 - ratio)
     name = model_label(best)
     name = name[:1].upper() + name[1:]  # it opens a sentence
-    bar = (f"A second, higher bar asks whether forecasting is worth it at all: the book calls a method much better "
-           f"than seasonal naive (this year will look like last year) when its score is at least "
-           f"{percent(MUCH_BETTER_THAN_NAIVE, 0)} lower.")
+    bar = (
+        f"A second, higher bar asks whether forecasting is worth it at all: the book calls a method much better "
+        f"than seasonal naive (this year will look like last year) when its score is at least "
+        f"{percent(MUCH_BETTER_THAN_NAIVE, 0)} lower."
+    )
     if ratio <= 1 - MUCH_BETTER_THAN_NAIVE:
-        return (f"{bar} {name}'s is {lower} lower, so at a one-year horizon it did much better than "
-                "assuming this year will look like last year.")
-    return (f"{bar} {name}'s is only {lower} lower, so at a one-year horizon no method did much better "
-            "than assuming this year will look like last year.")
+        return (
+            f"{bar} {name}'s is {lower} lower, so at a one-year horizon it did much better than "
+            "assuming this year will look like last year."
+        )
+    return (
+        f"{bar} {name}'s is only {lower} lower, so at a one-year horizon no method did much better "
+        "than assuming this year will look like last year."
+    )
 
 
 def backtest_values(summary: pd.DataFrame, winner: Mapping, shown_model: str) -> dict[str, str]:
@@ -300,23 +368,34 @@ def backtest_values(summary: pd.DataFrame, winner: Mapping, shown_model: str) ->
     `forecast.best_model(summary)`, `shown_model` `forecast.resolve_model(...)`."""
     from se_ambulance.publish.format import month_label, percent
 
-    return {"bt_best": model_label(winner["best"]), "bt_runner_up": model_label(winner["runner_up"]),
-            "bt_best_mase": f"{winner['best_mase']:.3f}", "bt_runner_up_mase": f"{winner['runner_up_mase']:.3f}",
-            "bt_margin": percent(winner["relative_margin"]), "bt_origins": str(int(summary["origins"].iloc[0])),
-            "bt_first": month_label(summary["first_origin"].iloc[0]), "shown_model": model_label(shown_model),
-            "bt_ranking": ranking_sentence(winner), "bt_naive": naive_comparison_sentence(summary)}
+    return {
+        "bt_best": model_label(winner["best"]),
+        "bt_runner_up": model_label(winner["runner_up"]),
+        "bt_best_mase": f"{winner['best_mase']:.3f}",
+        "bt_runner_up_mase": f"{winner['runner_up_mase']:.3f}",
+        "bt_margin": percent(winner["relative_margin"]),
+        "bt_origins": str(int(summary["origins"].iloc[0])),
+        "bt_first": month_label(summary["first_origin"].iloc[0]),
+        "shown_model": model_label(shown_model),
+        "bt_ranking": ranking_sentence(winner),
+        "bt_naive": naive_comparison_sentence(summary),
+    }
 
 
 def category_outlook_note(model: str) -> str:
     """What the by-category outlook means for the model used: for the naive baselines the change is fixed by
     construction, which the table alone does not show. Empty for the fitted models."""
     if model == "seasonal_naive":
-        return ("Seasonal naive repeats each category's last twelve months, so every change is 0.0% by "
-                "construction, not a forecast that demand will stay flat; its range, symmetric about zero, shows "
-                "only how far months have differed from the same month a year before.")
+        return (
+            "Seasonal naive repeats each category's last twelve months, so every change is 0.0% by "
+            "construction, not a forecast that demand will stay flat; its range, symmetric about zero, shows "
+            "only how far months have differed from the same month a year before."
+        )
     if model == "drift":
-        return ("Drift extends the straight line from each category's first to its last training month, so each "
-                "change is that past average change carried forward by construction, with no seasons.")
+        return (
+            "Drift extends the straight line from each category's first to its last training month, so each "
+            "change is that past average change carried forward by construction, with no seasons."
+        )
     return ""
 
 
@@ -329,24 +408,31 @@ def trend_fit_words(totals: pd.Series, covid: str) -> str:
     years = trend_years(totals, covid)
     span = f"{fy_label(min(years))} to {fy_label(max(years))}" if years else "no complete year"
     if COVID_FY in trend_excluded_years(covid):
-        return (f"The trend is fitted to the complete financial years {span} without {fy_label(COVID_FY)}, as the "
-                f"book leaves the COVID months out. March 2020, the COVID window's first month, stays in "
-                f"{fy_label(COVID_FY - 1)}.")
-    return (f"The trend is fitted to the complete financial years {span} with {fy_label(COVID_FY)} as an ordinary "
-            f"year: the COVID setting is '{covid}', but the annual trend has no COVID term. Only SARIMA's monthly "
-            "model takes a step for the COVID months.")
+        return (
+            f"The trend is fitted to the complete financial years {span} without {fy_label(COVID_FY)}, as the "
+            f"book leaves the COVID months out. March 2020, the COVID window's first month, stays in "
+            f"{fy_label(COVID_FY - 1)}."
+        )
+    return (
+        f"The trend is fitted to the complete financial years {span} with {fy_label(COVID_FY)} as an ordinary "
+        f"year: the COVID setting is '{covid}', but the annual trend has no COVID term. Only SARIMA's monthly "
+        "model takes a step for the COVID months."
+    )
 
 
 def category_outlook_table(outlook: pd.DataFrame) -> pd.DataFrame:
     """`forecast.category_outlook` as counts with thousands separators and changes in %."""
     from se_ambulance.publish.format import percent, percent_range
 
-    return pd.DataFrame({
-        "last 12 months": outlook["last_12"].map(lambda v: f"{v:,.0f}"),
-        "next 12 months": outlook["next_12"].map(lambda v: f"{v:,.0f}"),
-        "change": outlook["growth"].map(percent),
-        "range": [percent_range(lo, hi) for lo, hi in zip(outlook["low"], outlook["high"])],
-    }, index=outlook.index)
+    return pd.DataFrame(
+        {
+            "last 12 months": outlook["last_12"].map(lambda v: f"{v:,.0f}"),
+            "next 12 months": outlook["next_12"].map(lambda v: f"{v:,.0f}"),
+            "change": outlook["growth"].map(percent),
+            "range": [percent_range(lo, hi) for lo, hi in zip(outlook["low"], outlook["high"])],
+        },
+        index=outlook.index,
+    )
 
 
 def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataFrame:
@@ -354,7 +440,9 @@ def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataF
     from se_ambulance.publish.format import fy_label, percent, percent_range
 
     latest = rates[rates["fy"] == rates["fy"].max()]
-    shown = latest.assign(rate=[f"{percent(r.rate)} ({percent_range(r.ci_low, r.ci_high)})" for r in latest.itertuples()])
+    shown = latest.assign(
+        rate=[f"{percent(r.rate)} ({percent_range(r.ci_low, r.ci_high)})" for r in latest.itertuples()]
+    )
     table = shown.pivot(index="measure_label", columns="organisation", values="rate")
     table = table.reindex(columns=[c for c in order if c in table.columns])
     table.index.name = f"{fy_label(int(rates['fy'].max()))} (95% CI)"
@@ -362,8 +450,14 @@ def outcomes_latest_table(rates: pd.DataFrame, order: Sequence[str]) -> pd.DataF
     return table
 
 
-def over_85_change_frame(subicb: pd.DataFrame, la: pd.DataFrame, region: pd.DataFrame, mye: pd.DataFrame,
-                         target: int = 2034, bases=(2022, 2023, 2024, 2025)) -> pd.DataFrame:
+def over_85_change_frame(
+    subicb: pd.DataFrame,
+    la: pd.DataFrame,
+    region: pd.DataFrame,
+    mye: pd.DataFrame,
+    target: int = 2034,
+    bases=(2022, 2023, 2024, 2025),
+) -> pd.DataFrame:
     """Context for the 85+ claim: the change to mid-`target` from each base year, for each trust's footprint,
     the South East region (the two footprints together are the same counties, so one row) and England."""
     from se_ambulance.analysis import population as pop
@@ -394,8 +488,11 @@ def older_growth_table(region: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for ages in OLDER_AGES:
         t = pop.region_growth(region, ages, CASE_YEAR, OVER_85_TARGET).set_index("code")
-        parts.append(pd.DataFrame({f"growth, aged {ages}": t["growth"].map(percent),
-                                   f"rank, aged {ages}": t["rank"].astype(int)}))
+        parts.append(
+            pd.DataFrame(
+                {f"growth, aged {ages}": t["growth"].map(percent), f"rank, aged {ages}": t["rank"].astype(int)}
+            )
+        )
     table = pd.concat(parts, axis=1).sort_values(f"rank, aged {OLDER_AGES[0]}")
     names = [REGION_NAMES[c].removeprefix("the ") for c in table.index]
     table.index = [n[0].upper() + n[1:] for n in names]
@@ -421,10 +518,18 @@ def outcome_gap_table(rates: pd.DataFrame, members: Sequence[str]) -> pd.DataFra
                 continue
             gap = gap.set_index("fy")
             pair = f"{short_name(a)} − {short_name(b)}"
-            parts.append(pd.DataFrame({
-                f"{label}: {pair}": gap["difference"].map(lambda v: signed(100 * v, 1, "points")),
-                f"{label}: intervals overlap?" if len(members) == 2 else f"{label}: {pair}, intervals overlap?":
-                    gap["intervals_overlap"].map({True: "yes", False: "no"})}))
+            parts.append(
+                pd.DataFrame(
+                    {
+                        f"{label}: {pair}": gap["difference"].map(lambda v: signed(100 * v, 1, "points")),
+                        f"{label}: intervals overlap?"
+                        if len(members) == 2
+                        else f"{label}: {pair}, intervals overlap?": gap["intervals_overlap"].map(
+                            {True: "yes", False: "no"}
+                        ),
+                    }
+                )
+            )
     if not parts:
         return pd.DataFrame(index=pd.Index([], name="Financial year"))
     out = pd.concat(parts, axis=1).sort_index()
@@ -443,8 +548,10 @@ def resuscitation_attempts_sentence(result) -> str:
 
     f = result.figures
     years = f"{fy_label(int(f['all_first_year']))} to {fy_label(int(f['all_last_year']))}"
-    return (f"over {years}, SCAS counted {attempts_share(f)} as many resuscitation attempts "
-            "as SECAmb (the patients counted in survival after all arrests), a gap the data cannot explain")
+    return (
+        f"over {years}, SCAS counted {attempts_share(f)} as many resuscitation attempts "
+        "as SECAmb (the patients counted in survival after all arrests), a gap the data cannot explain"
+    )
 
 
 def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
@@ -457,9 +564,11 @@ def group_outcome_gaps(rates: pd.DataFrame, group) -> tuple:
 
     if group.is_case:
         return ()
-    note = (f"**Within this book's group.** The same yearly differences for every pair of {group.name}'s trusts "
-            f"({names(group.members)}; the book's group setting), first named minus second. They are context for the "
-            "group this book is built for, not a test of the claim, which concerns SECAmb and SCAS.")
+    note = (
+        f"**Within this book's group.** The same yearly differences for every pair of {group.name}'s trusts "
+        f"({names(group.members)}; the book's group setting), first named minus second. They are context for the "
+        "group this book is built for, not a test of the claim, which concerns SECAmb and SCAS."
+    )
     return Markdown(note), outcome_gap_table(rates, group.members)
 
 
@@ -504,8 +613,10 @@ def step_words(step: Mapping | None, winter_ratio: float) -> str:
         verdict = f"bigger than the seasonal swing, though not {times} it ({sizes})"
     else:
         verdict = f"no bigger than the seasonal swing ({sizes})"
-    return (f"The Category 2 mean in {fy_label(step['slowest_year'])}, the slowest complete financial year, was "
-            f"{100 * change:.0f}% above {fy_label(step['first_year'])}'s, the first complete year: {verdict}.")
+    return (
+        f"The Category 2 mean in {fy_label(step['slowest_year'])}, the slowest complete financial year, was "
+        f"{100 * change:.0f}% above {fy_label(step['first_year'])}'s, the first complete year: {verdict}."
+    )
 
 
 def minutes_frame(seconds: pd.Series, series: str, x: str = "month") -> pd.DataFrame:
@@ -518,8 +629,12 @@ def scenario_chart_frame(paths: pd.DataFrame) -> pd.DataFrame:
     """`demand.scenarios` for a chart: financial-year labels and whole incidents."""
     from se_ambulance.publish.format import fy_label
 
-    return paths.assign(year=paths["year"].map(fy_label), incidents=paths["incidents"].round(0),
-                        lower=paths["lower"].round(0), upper=paths["upper"].round(0))
+    return paths.assign(
+        year=paths["year"].map(fy_label),
+        incidents=paths["incidents"].round(0),
+        lower=paths["lower"].round(0),
+        upper=paths["upper"].round(0),
+    )
 
 
 def survival_chart_frame(rates: pd.DataFrame, measure: str = "survival_all") -> pd.DataFrame:

@@ -13,8 +13,10 @@ def tornado_alt_text(frame: pd.DataFrame, what: str, value_format=lambda v: f"{v
     if frame.empty:
         return f"Tornado chart of {what}: no input moves it."
     first = frame.iloc[0]
-    text = (f"Tornado chart of {what}. Central value {value_format(first['central'])}. The widest bar is "
-            f"{first['assumption']} ({value_format(first['low'])} to {value_format(first['high'])})")
+    text = (
+        f"Tornado chart of {what}. Central value {value_format(first['central'])}. The widest bar is "
+        f"{first['assumption']} ({value_format(first['low'])} to {value_format(first['high'])})"
+    )
     if len(frame) > 1:
         nxt = frame.iloc[1]
         text += f", then {nxt['assumption']} ({value_format(nxt['low'])} to {value_format(nxt['high'])})"

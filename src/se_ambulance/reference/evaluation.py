@@ -9,8 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 # What the case promises, as AmbSYS measures it (definitions in analysis.evaluation.design).
-OUTCOME_KEYS: tuple[str, ...] = ("c2_mean", "c2_p90", "c1_mean", "c1_p90", "hear_and_treat", "ed_conveyance",
-                                 "c2_mean_gap")
+OUTCOME_KEYS: tuple[str, ...] = (
+    "c2_mean",
+    "c2_p90",
+    "c1_mean",
+    "c1_p90",
+    "hear_and_treat",
+    "ed_conveyance",
+    "c2_mean_gap",
+)
 
 # Seed 000: the group "will be rolled out gradually from late 2025 through to 2027", with "a single chief
 # executive and chair" leading both trusts. October 2025 is the first month of "late 2025": the earliest
@@ -73,11 +80,14 @@ class RuleVersion:
 
 
 RULES: tuple[RuleVersion, ...] = (
-    RuleVersion("2026-11-22", "synthetic_control", "share_of_level",
-                "the rule fixed with the design"),
-    RuleVersion("2026-12-07", "counting_methods", "per_outcome",
-                "power measured on the method whose estimate counts, and each outcome's meaningful change given "
-                "in its own unit with a stated meaning (after a second expert review)"),
+    RuleVersion("2026-11-22", "synthetic_control", "share_of_level", "the rule fixed with the design"),
+    RuleVersion(
+        "2026-12-07",
+        "counting_methods",
+        "per_outcome",
+        "power measured on the method whose estimate counts, and each outcome's meaningful change given "
+        "in its own unit with a stated meaning (after a second expert review)",
+    ),
 )
 assert all(a.dated < b.dated for a, b in zip(RULES, RULES[1:])), "RULES must be in date order"
 
@@ -106,24 +116,38 @@ class Threshold:
     meaning: str
 
 
-_STANDARD_SCALED = ("The Category 2 mean's {c2:g} minutes scaled by the national standards (ARP, House of Commons "
-                    "Library CDP-2025-0042): {c2:g} × {std:g} ÷ 18 ≈ {value:g} minutes, so that a meaningful change is "
-                    "the same share of each outcome's standard ({std:g} minutes against 18 for the Category 2 mean). "
-                    "Our judgement.")
-_SHARE = ("2 percentage points, the same for both shares, so that a meaningful change moves the same number of "
-          "patients a year either way. For SCAS + SECAmb it is about a third of the group's gap to the English trust "
-          "with the best rate over the pre-period (April 2023 to September 2025, AmbSYS), the unwarranted variation "
-          "between trusts that Lord Carter's review (2018) set out to close. Our judgement.")
+_STANDARD_SCALED = (
+    "The Category 2 mean's {c2:g} minutes scaled by the national standards (ARP, House of Commons "
+    "Library CDP-2025-0042): {c2:g} × {std:g} ÷ 18 ≈ {value:g} minutes, so that a meaningful change is "
+    "the same share of each outcome's standard ({std:g} minutes against 18 for the Category 2 mean). "
+    "Our judgement."
+)
+_SHARE = (
+    "2 percentage points, the same for both shares, so that a meaningful change moves the same number of "
+    "patients a year either way. For SCAS + SECAmb it is about a third of the group's gap to the English trust "
+    "with the best rate over the pre-period (April 2023 to September 2025, AmbSYS), the unwarranted variation "
+    "between trusts that Lord Carter's review (2018) set out to close. Our judgement."
+)
 MEANINGFUL: dict[str, Threshold] = {
-    "c2_mean": Threshold(3.0, 1.0, 10.0, "About half the cut NHS England asked of England's Category 2 mean for "
-                         "2023/24: from 36:23 (HSJ, 2024) to the 30-minute interim target of the UEC recovery plan "
-                         "(January 2023), 6.4 minutes. Our judgement."),
+    "c2_mean": Threshold(
+        3.0,
+        1.0,
+        10.0,
+        "About half the cut NHS England asked of England's Category 2 mean for "
+        "2023/24: from 36:23 (HSJ, 2024) to the 30-minute interim target of the UEC recovery plan "
+        "(January 2023), 6.4 minutes. Our judgement.",
+    ),
     "c2_p90": Threshold(6.7, 2.0, 20.0, _STANDARD_SCALED.format(c2=3, std=40, value=6.7)),
     "c1_mean": Threshold(1.2, 0.25, 4.0, _STANDARD_SCALED.format(c2=3, std=7, value=1.2)),
     "c1_p90": Threshold(2.5, 0.5, 8.0, _STANDARD_SCALED.format(c2=3, std=15, value=2.5)),
     "hear_and_treat": Threshold(2.0, 0.5, 10.0, _SHARE),
     "ed_conveyance": Threshold(2.0, 0.5, 10.0, _SHARE),
-    "c2_mean_gap": Threshold(3.0, 1.0, 10.0, "The Category 2 mean's: the gap between the members narrowing by as "
-                             "much as the mean's meaningful change. Our judgement."),
+    "c2_mean_gap": Threshold(
+        3.0,
+        1.0,
+        10.0,
+        "The Category 2 mean's: the gap between the members narrowing by as "
+        "much as the mean's meaningful change. Our judgement.",
+    ),
 }
 assert tuple(MEANINGFUL) == OUTCOME_KEYS, "MEANINGFUL must give every outcome a threshold"

@@ -26,15 +26,43 @@ class IncomeSource:
 
 
 INCOME_SOURCES: tuple[IncomeSource, ...] = (
-    IncomeSource("ten_trusts_2023", "the ten English ambulance trusts, 2023/24", TEN_TRUSTS, 2023, 4035e6,
-                 "Total income of the ten trusts in their 2023/24 accounts, about £4,035 million, as summed by a "
-                 "secondary source (Trust the Evidence); it includes SCAS and SECAmb", "amber"),
-    IncomeSource("wmas_2023", "West Midlands Ambulance Service, 2023/24", ("RYA",), 2023, 414.3e6,
-                 "WMAS annual accounts 2023/24, total income (primary; another trust)", "amber"),
-    IncomeSource("wmas_2024", "West Midlands Ambulance Service, 2024/25", ("RYA",), 2024, 456.6e6,
-                 "WMAS annual accounts 2024/25, total income (primary; another trust)", "amber"),
-    IncomeSource("secamb_2019", "SECAmb, 2019/20", ("RYD",), 2019, 250.8e6,
-                 "An encyclopaedia infobox (the Wikipedia article on SECAmb), not checked against SECAmb's accounts", "red"),
+    IncomeSource(
+        "ten_trusts_2023",
+        "the ten English ambulance trusts, 2023/24",
+        TEN_TRUSTS,
+        2023,
+        4035e6,
+        "Total income of the ten trusts in their 2023/24 accounts, about £4,035 million, as summed by a "
+        "secondary source (Trust the Evidence); it includes SCAS and SECAmb",
+        "amber",
+    ),
+    IncomeSource(
+        "wmas_2023",
+        "West Midlands Ambulance Service, 2023/24",
+        ("RYA",),
+        2023,
+        414.3e6,
+        "WMAS annual accounts 2023/24, total income (primary; another trust)",
+        "amber",
+    ),
+    IncomeSource(
+        "wmas_2024",
+        "West Midlands Ambulance Service, 2024/25",
+        ("RYA",),
+        2024,
+        456.6e6,
+        "WMAS annual accounts 2024/25, total income (primary; another trust)",
+        "amber",
+    ),
+    IncomeSource(
+        "secamb_2019",
+        "SECAmb, 2019/20",
+        ("RYD",),
+        2019,
+        250.8e6,
+        "An encyclopaedia infobox (the Wikipedia article on SECAmb), not checked against SECAmb's accounts",
+        "red",
+    ),
 )
 INCOME_SOURCE_IDS = tuple(s.id for s in INCOME_SOURCES)
 # The income source the appraisal takes as most likely unless a parameter says otherwise: the one that covers the
@@ -55,4 +83,5 @@ PLANNED_SAVINGS_SOURCE = (
     "each trust makes alone belong to the do-nothing baseline, not to the group. It is the case's evidence, whatever "
     "group the book follows. Low: SCAS's corporate cut alone, weighted by its part of the case's group, SCAS + SECAmb "
     "(about 10%); high: both of the case's trusts at SCAS's rate (about 20%); SECAmb's plans "
-    "were not found (our range)")
+    "were not found (our range)"
+)

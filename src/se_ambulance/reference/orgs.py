@@ -111,9 +111,17 @@ def names(codes: Sequence[str], group: Group | None = None) -> str:
         return "no other organisation"
     return shown[0] if len(shown) == 1 else ", ".join(shown[:-1]) + " and " + shown[-1]
 
+
 # Names used by the ARP implementation-dates table (not the Isle of Wight).
 ARP_TABLE_NAMES: dict[str, str] = {
-    "RRU": "London", "RX6": "North East", "RX7": "North West", "RX8": "Yorkshire",
-    "RX9": "East Midlands", "RYA": "West Midlands", "RYC": "East of England",
-    "RYD": "South East Coast", "RYE": "South Central", "RYF": "South Western",
+    "RRU": "London",
+    "RX6": "North East",
+    "RX7": "North West",
+    "RX8": "Yorkshire",
+    "RX9": "East Midlands",
+    "RYA": "West Midlands",
+    "RYC": "East of England",
+    "RYD": "South East Coast",
+    "RYE": "South Central",
+    "RYF": "South Western",
 }

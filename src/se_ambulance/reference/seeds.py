@@ -34,26 +34,42 @@ class SeedDocument:
         return f"{self.publisher}. “{self.title}”. {self.kind[0].upper()}{self.kind[1:]}, {self.date}.{where}"
 
 
-SEEDS: dict[str, SeedDocument] = {d.file: d for d in (
-    SeedDocument(
-        "000_ea0b1bbd34f710f5.txt",
-        "Hampshire ambulance service to join forces with neighbouring trust in major NHS partnership",
-        "Overton Radio", "undated, October 2025; the group was announced on 29 October 2025", "news report",
-        "https://overtonradio.com/hampshire-ambulance-service-to-join-forces-with-neighbouring-trust-in-major-nhs-partnership/"),
-    SeedDocument(
-        "001_f2fff757229b43dd.txt", "Case for Change",
-        "South Central and South East Ambulance Group",
-        "undated, 2025; it quotes 2024/25 figures and was published with the group's announcement", "web page"),
-    SeedDocument(
-        "002_59bebb8d1d1af61a.txt",
-        "Ambulance services announce new partnership to improve efficiency and share best practice",
-        "London Ambulance Service", "25 September 2018", "news release",
-        "https://www.londonambulance.nhs.uk/?p=24439"),
-    SeedDocument(
-        "003_1e7d3176d4bf6cb7.txt", "South East Coast Ambulance Service", "Wikipedia",
-        "undated, 2025; the copy describes events of October 2025", "encyclopaedia article",
-        "https://en.wikipedia.org/wiki/South_East_Coast_Ambulance_Service"),
-)}
+SEEDS: dict[str, SeedDocument] = {
+    d.file: d
+    for d in (
+        SeedDocument(
+            "000_ea0b1bbd34f710f5.txt",
+            "Hampshire ambulance service to join forces with neighbouring trust in major NHS partnership",
+            "Overton Radio",
+            "undated, October 2025; the group was announced on 29 October 2025",
+            "news report",
+            "https://overtonradio.com/hampshire-ambulance-service-to-join-forces-with-neighbouring-trust-in-major-nhs-partnership/",
+        ),
+        SeedDocument(
+            "001_f2fff757229b43dd.txt",
+            "Case for Change",
+            "South Central and South East Ambulance Group",
+            "undated, 2025; it quotes 2024/25 figures and was published with the group's announcement",
+            "web page",
+        ),
+        SeedDocument(
+            "002_59bebb8d1d1af61a.txt",
+            "Ambulance services announce new partnership to improve efficiency and share best practice",
+            "London Ambulance Service",
+            "25 September 2018",
+            "news release",
+            "https://www.londonambulance.nhs.uk/?p=24439",
+        ),
+        SeedDocument(
+            "003_1e7d3176d4bf6cb7.txt",
+            "South East Coast Ambulance Service",
+            "Wikipedia",
+            "undated, 2025; the copy describes events of October 2025",
+            "encyclopaedia article",
+            "https://en.wikipedia.org/wiki/South_East_Coast_Ambulance_Service",
+        ),
+    )
+}
 
 
 def seed_document(file: str) -> SeedDocument:

@@ -32,5 +32,5 @@ SOURCES: dict[str, str] = {
     "65-74": "Assumption between the working-age rate and the 75–84 rate.",
     "75-84": "Tokyo: 90 per 1,000 a year at 65–84 (against 250 at 85+).",
     "85+": "Melbourne: people aged 85+ conveyed 7.9 times as often as those aged 45–69; Tokyo: 250 per 1,000 "
-           "a year at 85+.",
+    "a year at 85+.",
 }

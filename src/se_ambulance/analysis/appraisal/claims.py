@@ -23,16 +23,20 @@ CLAIM_CASH = 10e6
 CLAIM_WIDER = 80e6
 
 # claim -> reading -> outcome column
-READINGS = {"cash": {"a_year": "annual_cash_savings", "pv_total": "npv_cash"},
-            "wider": {"a_year": "annual_wider", "pv_total": "pv_wider"}}
+READINGS = {
+    "cash": {"a_year": "annual_cash_savings", "pv_total": "npv_cash"},
+    "wider": {"a_year": "annual_wider", "pv_total": "pv_wider"},
+}
 
 
 def claim_estimates(res: Result) -> dict[str, dict[str, Estimate]]:
     """{'cash': {'a_year', 'pv_total'}, 'wider': {'a_year', 'pv_total'}} as Estimates in pounds
     (median and 90% interval of the draws)."""
     o = res.outcomes
-    return {claim: {reading: Estimate.from_draws(o[col]) for reading, col in readings.items()}
-            for claim, readings in READINGS.items()}
+    return {
+        claim: {reading: Estimate.from_draws(o[col]) for reading, col in readings.items()}
+        for claim, readings in READINGS.items()
+    }
 
 
 def claim_probabilities(res: Result) -> dict[str, tuple[float, float]]:
@@ -66,10 +70,18 @@ def conveyance_test(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: f
     avoidable = max(group_share - rate[best], 0.0) * group_inc
     low, mid, high = settings.value_per_conveyance
     needed = {k: amount / v for k, v in (("low", high), ("central", mid), ("high", low))}
-    return {"year": year, "group_incidents": group_inc, "group_ed": group_ed, "group_share": group_share,
-            "best_org": best, "best_share": rate[best], "avoidable_at_best": avoidable,
-            "needed": needed, "needed_share_of_ed": {k: v / group_ed for k, v in needed.items()},
-            "value_at_best": {k: avoidable * v for k, v in (("low", low), ("central", mid), ("high", high))}}
+    return {
+        "year": year,
+        "group_incidents": group_inc,
+        "group_ed": group_ed,
+        "group_share": group_share,
+        "best_org": best,
+        "best_share": rate[best],
+        "avoidable_at_best": avoidable,
+        "needed": needed,
+        "needed_share_of_ed": {k: v / group_ed for k, v in needed.items()},
+        "value_at_best": {k: avoidable * v for k, v in (("low", low), ("central", mid), ("high", high))},
+    }
 
 
 def incident_equivalents(tidy: pd.DataFrame, settings: Settings, sc: Scale, amount: float = CLAIM_WIDER) -> dict:
@@ -83,6 +95,13 @@ def incident_equivalents(tidy: pd.DataFrame, settings: Settings, sc: Scale, amou
     turnover = central_income(settings, sc)
     per_incident = turnover / inc
     rate = None if settings.group_turnover_m is not None else sc.income_per_incident
-    return {"incidents": inc, "turnover": turnover, "per_incident": per_incident,
-            "equivalent_incidents": amount / per_incident, "share_of_turnover": amount / turnover,
-            "incidents_income_year": inc_then, "incidents_ratio": inc / inc_then, "per_incident_income_year": rate}
+    return {
+        "incidents": inc,
+        "turnover": turnover,
+        "per_incident": per_incident,
+        "equivalent_incidents": amount / per_incident,
+        "share_of_turnover": amount / turnover,
+        "incidents_income_year": inc_then,
+        "incidents_ratio": inc / inc_then,
+        "per_incident_income_year": rate,
+    }

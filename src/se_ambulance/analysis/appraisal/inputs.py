@@ -27,9 +27,22 @@ from se_ambulance.reference.finance import INCOME_SOURCES, IncomeSource
 from se_ambulance.reference.orgs import PROVIDERS
 
 # Book parameters this package reads (their defaults, ranges and sources are in `AppraisalParams`).
-PARAMETERS = ("appraisal_years", "discount_rate", "mc_draws", "mc_seed", "realisation", "capital_optimism_bias",
-              "operating_optimism_bias", "benefit_delay_years", "turnover_uplift", "group_turnover_m", "income_source",
-              "planned_savings", "value_per_conveyance", "register_overrides")
+PARAMETERS = (
+    "appraisal_years",
+    "discount_rate",
+    "mc_draws",
+    "mc_seed",
+    "realisation",
+    "capital_optimism_bias",
+    "operating_optimism_bias",
+    "benefit_delay_years",
+    "turnover_uplift",
+    "group_turnover_m",
+    "income_source",
+    "planned_savings",
+    "value_per_conveyance",
+    "register_overrides",
+)
 
 # The group's income is its own trusts' incidents in INCOME_YEAR times an income per incident, which each published
 # income in `reference.finance.INCOME_SOURCES` gives (its income over its trusts' incidents that year, carried to
@@ -62,8 +75,12 @@ GLOBALS = {
 }
 # How good the evidence behind each global input's range is (RAG; the assumptions log shows the same ratings). The
 # income's rating is its most likely source's (`reference.finance.INCOME_SOURCES`).
-GLOBAL_QUALITY = {"realisation": "amber", "benefit_delay_years": "amber", "turnover_uplift": "amber",
-                  "planned_savings": "red"}
+GLOBAL_QUALITY = {
+    "realisation": "amber",
+    "benefit_delay_years": "amber",
+    "turnover_uplift": "amber",
+    "planned_savings": "red",
+}
 # Of those, the ones whose range the settings give (the income's range comes from the published sources: `Scale`).
 SETTING_RANGES = ("realisation", "benefit_delay_years", "turnover_uplift", "planned_savings")
 
@@ -71,6 +88,7 @@ SETTING_RANGES = ("realisation", "benefit_delay_years", "turnover_uplift", "plan
 @dataclass(frozen=True)
 class Settings:
     """The appraisal's parameters (validated by `AppraisalParams`; built with `from_params`)."""
+
     appraisal_years: int
     discount_rate: float
     mc_draws: int
@@ -97,15 +115,21 @@ class Settings:
             return (float(v["low"]), float(v["central"]), float(v["high"])) if isinstance(v, dict) else tuple(v)
 
         return cls(
-            appraisal_years=int(values["appraisal_years"]), discount_rate=float(values["discount_rate"]),
-            mc_draws=int(values["mc_draws"]), mc_seed=int(values["mc_seed"]),
+            appraisal_years=int(values["appraisal_years"]),
+            discount_rate=float(values["discount_rate"]),
+            mc_draws=int(values["mc_draws"]),
+            mc_seed=int(values["mc_seed"]),
             realisation=rng(values["realisation"]),
             capital_optimism_bias=float(values["capital_optimism_bias"]),
             operating_optimism_bias=float(values["operating_optimism_bias"]),
-            benefit_delay_years=rng(values["benefit_delay_years"]), turnover_uplift=rng(values["turnover_uplift"]),
-            group_turnover_m=values["group_turnover_m"], income_source=str(values["income_source"]),
-            planned_savings=rng(values["planned_savings"]), value_per_conveyance=rng(values["value_per_conveyance"]),
-            register_overrides=dict(values["register_overrides"] or {}))
+            benefit_delay_years=rng(values["benefit_delay_years"]),
+            turnover_uplift=rng(values["turnover_uplift"]),
+            group_turnover_m=values["group_turnover_m"],
+            income_source=str(values["income_source"]),
+            planned_savings=rng(values["planned_savings"]),
+            value_per_conveyance=rng(values["value_per_conveyance"]),
+            register_overrides=dict(values["register_overrides"] or {}),
+        )
 
 
 def register(settings: Settings) -> tuple[Item, ...]:
@@ -127,12 +151,14 @@ def carter_price_factor(turnover_uplift: np.ndarray | float) -> np.ndarray | flo
 def price_factor(turnover_uplift: np.ndarray | float, year: int) -> np.ndarray | float:
     """Prices of financial year `year` to 2025/26's, at the yearly rate of `turnover_uplift` (2019/20 to 2025/26)."""
     return np.asarray(turnover_uplift, dtype=float) ** (
-        (APPRAISAL_FIRST_YEAR - year) / (APPRAISAL_FIRST_YEAR - PRICE_CHANGE_FROM))
+        (APPRAISAL_FIRST_YEAR - year) / (APPRAISAL_FIRST_YEAR - PRICE_CHANGE_FROM)
+    )
 
 
 @dataclass(frozen=True)
 class Scale:
     """What the register's fractions are fractions of."""
+
     turnover: float  # the group's yearly income at 2025/26 prices, at the most likely income per incident (£)
     carter_share: float  # the group's share of England's incidents, latest complete year
     year: int  # that year
@@ -213,9 +239,17 @@ def conveyance_rates(tidy: pd.DataFrame, members: Sequence[str]) -> dict[str, fl
             den += a.loc[fy, "incidents"]
         return float(num / den)
 
-    return {"carter_year": CARTER_YEAR, "year": year, "ed_then": then, "ed_now": now, "floor": floor,
-            "floor_org": floor_org, "headroom": headroom_ratio(then, now, floor),
-            "hear_treat_then": hear_and_treat(CARTER_YEAR), "hear_treat_now": hear_and_treat(year)}
+    return {
+        "carter_year": CARTER_YEAR,
+        "year": year,
+        "ed_then": then,
+        "ed_now": now,
+        "floor": floor,
+        "floor_org": floor_org,
+        "headroom": headroom_ratio(then, now, floor),
+        "hear_treat_then": hear_and_treat(CARTER_YEAR),
+        "hear_treat_now": hear_and_treat(year),
+    }
 
 
 def income_per_incident(tidy: pd.DataFrame, src: IncomeSource, turnover_uplift: float) -> float:
@@ -241,15 +275,27 @@ def scale(tidy: pd.DataFrame, members: Sequence[str], settings: Settings) -> Sca
     year = int(eng.index.max())
     missing = [y for y in (INCOME_YEAR, year) if y not in group.index or pd.isna(group.get(y))]
     if missing:
-        raise ValueError(f"the group's trusts ({', '.join(members)}) do not all report every month of "
-                         f"financial year(s) {missing}")
+        raise ValueError(
+            f"the group's trusts ({', '.join(members)}) do not all report every month of financial year(s) {missing}"
+        )
     by_source = {src.id: income_per_incident(tidy, src, settings.turnover_uplift[1]) for src in INCOME_SOURCES}
     if settings.income_source not in by_source:
-        raise ParameterError(f"Parameter 'appraisal.income_source' = {settings.income_source!r} is not a published "
-                             f"income; allowed: {', '.join(by_source)}.")
+        raise ParameterError(
+            f"Parameter 'appraisal.income_source' = {settings.income_source!r} is not a published "
+            f"income; allowed: {', '.join(by_source)}."
+        )
     rate = by_source[settings.income_source]
     values = sorted(by_source.values())
     turnover = rate * group[INCOME_YEAR]
     share = group[year] / eng[year]
-    return Scale(float(turnover), float(share), year, members, rate, conveyance_rates(tidy, members)["headroom"],
-                 (values[0] / rate, 1.0, values[-1] / rate), by_source, float(group[INCOME_YEAR]))
+    return Scale(
+        float(turnover),
+        float(share),
+        year,
+        members,
+        rate,
+        conveyance_rates(tidy, members)["headroom"],
+        (values[0] / rate, 1.0, values[-1] / rate),
+        by_source,
+        float(group[INCOME_YEAR]),
+    )

@@ -18,12 +18,20 @@ import numpy as np
 import pandas as pd
 from scipy.special import ndtr
 
-from se_ambulance.analysis.appraisal.inputs import (GLOBALS, MONITOR_MIDDLE, OPTIMISM_BIAS_CAPITAL_BOUNDS,
-                                                    SETTING_RANGES, Scale, Settings, register)
+from se_ambulance.analysis.appraisal.inputs import (
+    GLOBALS,
+    MONITOR_MIDDLE,
+    OPTIMISM_BIAS_CAPITAL_BOUNDS,
+    SETTING_RANGES,
+    Scale,
+    Settings,
+    register,
+)
 from se_ambulance.reference.benefits import Item
 
 
 # --- discounting --------------------------------------------------------------------------------
+
 
 def discount_factors(years: int, rate: float) -> np.ndarray:
     """Green Book discount factors: 1 in the first year, then 1/(1+r)^t."""
@@ -61,6 +69,7 @@ def breakeven_summary(years: np.ndarray | pd.Series) -> dict[str, float]:
 
 
 # --- draws ----------------------------------------------------------------------------------------
+
 
 def triangular_ppf(u: np.ndarray, values: tuple[float, float, float]) -> np.ndarray:
     """The triangular distribution's quantile function at probabilities u (a constant if low == high)."""
@@ -113,6 +122,7 @@ def draw(settings: Settings, items: tuple[Item, ...], sc: Scale, correlation: fl
 def central(settings: Settings, items: tuple[Item, ...], sc: Scale, **at: str) -> dict[str, np.ndarray]:
     """Every input at its central value (one 'draw'); `at={'name': 'low'|'high'|'mean'}` moves inputs.
     'mean' is the triangular mean (low + central + high) / 3."""
+
     def pick(values, how):
         return _mean(values) if how == "mean" else values[{"low": 0, "central": 1, "high": 2}[how]]
 
@@ -130,9 +140,11 @@ def at_means(settings: Settings, items: tuple[Item, ...], sc: Scale) -> dict[str
 
 # --- flows ----------------------------------------------------------------------------------------
 
+
 @dataclass
 class Flows:
     """Yearly flows per draw (rows = draws, columns = appraisal years), in pounds."""
+
     cash_benefit: np.ndarray
     noncash_benefit: np.ndarray
     one_off_cost: np.ndarray
@@ -195,6 +207,7 @@ def flows(inputs: dict[str, np.ndarray], items: tuple[Item, ...], settings: Sett
 @dataclass
 class Result:
     """One Monte Carlo run: per-draw outcomes and the flows behind them."""
+
     settings: Settings
     items: tuple[Item, ...]
     scale: Scale
@@ -203,8 +216,17 @@ class Result:
     correlation: float = 0.0
 
 
-OUTCOMES = ("annual_cash_savings", "npv_cash", "pv_cash_benefits", "pv_costs", "breakeven_year", "annual_wider",
-            "pv_wider", "cumulative_cash_savings", "cumulative_wider")
+OUTCOMES = (
+    "annual_cash_savings",
+    "npv_cash",
+    "pv_cash_benefits",
+    "pv_costs",
+    "breakeven_year",
+    "annual_wider",
+    "pv_wider",
+    "cumulative_cash_savings",
+    "cumulative_wider",
+)
 
 
 def outcomes_of(f: Flows, settings: Settings) -> pd.DataFrame:
@@ -214,17 +236,19 @@ def outcomes_of(f: Flows, settings: Settings) -> pd.DataFrame:
     value of cash benefits net of ALL costs, one-off included; pv_wider: gross present value of non-cash
     benefits; cumulative_*: undiscounted sums, kept only to show what discounting changes."""
     r = settings.discount_rate
-    return pd.DataFrame({
-        "annual_cash_savings": f.recurring_savings[:, -1],
-        "npv_cash": npv(f.net_cash, r),
-        "pv_cash_benefits": npv(f.cash_benefit, r),
-        "pv_costs": npv(f.one_off_cost + f.recurring_cost, r),
-        "breakeven_year": breakeven_year(f.net_cash, r),
-        "annual_wider": f.noncash_benefit[:, -1],
-        "pv_wider": npv(f.noncash_benefit, r),
-        "cumulative_cash_savings": f.recurring_savings.sum(axis=1),
-        "cumulative_wider": f.noncash_benefit.sum(axis=1),
-    })
+    return pd.DataFrame(
+        {
+            "annual_cash_savings": f.recurring_savings[:, -1],
+            "npv_cash": npv(f.net_cash, r),
+            "pv_cash_benefits": npv(f.cash_benefit, r),
+            "pv_costs": npv(f.one_off_cost + f.recurring_cost, r),
+            "breakeven_year": breakeven_year(f.net_cash, r),
+            "annual_wider": f.noncash_benefit[:, -1],
+            "pv_wider": npv(f.noncash_benefit, r),
+            "cumulative_cash_savings": f.recurring_savings.sum(axis=1),
+            "cumulative_wider": f.noncash_benefit.sum(axis=1),
+        }
+    )
 
 
 def simulate(settings: Settings, sc: Scale, correlation: float = 0.0) -> Result:
@@ -250,12 +274,16 @@ def centre_and_median(res: Result, outcome: str = "npv_cash") -> dict[str, float
     items = res.items
     at_mean = outcomes_of(flows(at_means(res.settings, items, res.scale), items, res.settings, res.scale), res.settings)
     x = res.outcomes[outcome]
-    return {"centre": float(deterministic(res.settings, res.scale)[outcome]),
-            "at_means": float(at_mean[outcome].iloc[0]),
-            "mc_median": float(x.median()), "mc_mean": float(x.mean())}
+    return {
+        "centre": float(deterministic(res.settings, res.scale)[outcome]),
+        "at_means": float(at_mean[outcome].iloc[0]),
+        "mc_median": float(x.median()),
+        "mc_mean": float(x.mean()),
+    }
 
 
 # --- summaries (numbers only) -------------------------------------------------------------------
+
 
 def probability(x: pd.Series | np.ndarray, threshold: float) -> tuple[float, float]:
     """P(x >= threshold) and its Monte Carlo standard error."""
@@ -352,15 +380,17 @@ def map_axis(settings: Settings, name: str, sc: Scale | None = None) -> tuple[st
     """An axis of a verdict map: the run's low, central and high values of `name` held one at a time, its
     `map_references`, and, if the run draws the input over a range, AS_RUN (the run's own range)."""
     low, central, high = input_range(settings, name, sc)
-    values: list[float | None] = sorted({float(low), float(central), float(high),
-                                         *map(float, map_references(settings, name))})
+    values: list[float | None] = sorted(
+        {float(low), float(central), float(high), *map(float, map_references(settings, name))}
+    )
     if high > low:
         values.append(AS_RUN)
     return name, values
 
 
-def verdict_map_axes(settings: Settings, sc: Scale, inputs: dict[str, tuple[str, str]]
-                     ) -> dict[str, tuple[tuple[str, list[float | None]], tuple[str, list[float | None]]]]:
+def verdict_map_axes(
+    settings: Settings, sc: Scale, inputs: dict[str, tuple[str, str]]
+) -> dict[str, tuple[tuple[str, list[float | None]], tuple[str, list[float | None]]]]:
     """The verdict maps' axes: {claim: (x axis, y axis)} for the (x, y) inputs chosen per claim (the chapter
     chooses those whose variance decides the claim's verdict: `sensitivity.map_inputs`). Each axis is the
     input's run values (`map_axis`); an input the run draws over a range also gets AS_RUN, so the cell at AS_RUN
@@ -379,8 +409,14 @@ def same_inputs(a: Settings, b: Settings) -> bool:
     return _inputs_of(a) == _inputs_of(b)
 
 
-def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float | None]], y: tuple[str, list[float | None]],
-                estimates, draws: int | None = None) -> pd.DataFrame:
+def verdict_map(
+    settings: Settings,
+    sc: Scale,
+    x: tuple[str, list[float | None]],
+    y: tuple[str, list[float | None]],
+    estimates,
+    draws: int | None = None,
+) -> pd.DataFrame:
     """The numbers behind a verdict map: for each (x, y) pair of input values (the others uncertain as
     usual), each claim reading's median and 90% interval (£).
 
@@ -400,14 +436,25 @@ def verdict_map(settings: Settings, sc: Scale, x: tuple[str, list[float | None]]
             run = same_inputs(s, settings)
             for claim, readings in estimates(simulate(settings if run else s, sc)).items():
                 for reading, e in readings.items():
-                    rows.append({x[0]: np.nan if xv is AS_RUN else xv, y[0]: np.nan if yv is AS_RUN else yv,
-                                 "claim": claim, "reading": reading, "central": e.central, "low": e.low,
-                                 "high": e.high, "mc": e.mc, "run": run})
+                    rows.append(
+                        {
+                            x[0]: np.nan if xv is AS_RUN else xv,
+                            y[0]: np.nan if yv is AS_RUN else yv,
+                            "claim": claim,
+                            "reading": reading,
+                            "central": e.central,
+                            "low": e.low,
+                            "high": e.high,
+                            "mc": e.mc,
+                            "run": run,
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
-def dependence(settings: Settings, sc: Scale, estimates, probabilities,
-               correlations: tuple[float, ...] = (0.0, 0.5, 1.0)) -> pd.DataFrame:
+def dependence(
+    settings: Settings, sc: Scale, estimates, probabilities, correlations: tuple[float, ...] = (0.0, 0.5, 1.0)
+) -> pd.DataFrame:
     """The same outputs with the cash benefit lines drawn with each stated correlation (Gaussian
     copula; 1 = comonotonic): median and 90% interval of each reading (£) and the chance of each claim."""
     rows = []
@@ -416,11 +463,18 @@ def dependence(settings: Settings, sc: Scale, estimates, probabilities,
         est, prob = estimates(res), probabilities(res)
         for claim, readings in est.items():
             for reading, e in readings.items():
-                rows.append({"correlation": rho, "claim": claim, "reading": reading, "central": e.central,
-                             "low": e.low, "high": e.high})
+                rows.append(
+                    {
+                        "correlation": rho,
+                        "claim": claim,
+                        "reading": reading,
+                        "central": e.central,
+                        "low": e.low,
+                        "high": e.high,
+                    }
+                )
         for key, (p, se) in prob.items():
-            rows.append({"correlation": rho, "claim": key, "reading": "probability", "central": p,
-                         "low": p, "high": p})
+            rows.append({"correlation": rho, "claim": key, "reading": "probability", "central": p, "low": p, "high": p})
     return pd.DataFrame(rows)
 
 
@@ -444,9 +498,22 @@ def register_frame(settings: Settings, sc: Scale) -> pd.DataFrame:
     rows = []
     for i in register(settings):
         base = float(sc.base(i.basis, turnover, uplift)[0])
-        rows.append({"id": i.id, "label": i.label, "kind": i.kind, "cash": i.cash, "sized_as": i.sized_as,
-                     "low": i.low * base, "central": i.central * base, "high": i.high * base,
-                     "start": i.start, "ramp": i.ramp, "source": i.source, "quality": i.quality})
+        rows.append(
+            {
+                "id": i.id,
+                "label": i.label,
+                "kind": i.kind,
+                "cash": i.cash,
+                "sized_as": i.sized_as,
+                "low": i.low * base,
+                "central": i.central * base,
+                "high": i.high * base,
+                "start": i.start,
+                "ramp": i.ramp,
+                "source": i.source,
+                "quality": i.quality,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -454,14 +521,18 @@ def yearly_frame(res: Result) -> pd.DataFrame:
     """Median and 90% range of the cumulative discounted net cash position by appraisal year (£)."""
     r = res.settings.discount_rate
     cum = np.cumsum(res.flows.net_cash * discount_factors(res.settings.appraisal_years, r), axis=1)
-    return pd.DataFrame({"year": np.arange(1, res.settings.appraisal_years + 1),
-                         "median": np.median(cum, axis=0), "low": np.quantile(cum, 0.05, axis=0),
-                         "high": np.quantile(cum, 0.95, axis=0)})
+    return pd.DataFrame(
+        {
+            "year": np.arange(1, res.settings.appraisal_years + 1),
+            "median": np.median(cum, axis=0),
+            "low": np.quantile(cum, 0.05, axis=0),
+            "high": np.quantile(cum, 0.95, axis=0),
+        }
+    )
 
 
 def histogram_frame(values: pd.Series, bins: int = 40) -> pd.DataFrame:
     """Shares of draws in equal-width bins (£m), for a distribution chart."""
     x = np.asarray(values, dtype=float) / 1e6
     counts, edges = np.histogram(x, bins=bins)
-    return pd.DataFrame({"from": edges[:-1].round(3), "to": edges[1:].round(3),
-                         "share": (counts / len(x)).round(5)})
+    return pd.DataFrame({"from": edges[:-1].round(3), "to": edges[1:].round(3), "share": (counts / len(x)).round(5)})

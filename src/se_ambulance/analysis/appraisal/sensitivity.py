@@ -16,8 +16,16 @@ import numpy as np
 import pandas as pd
 
 from se_ambulance.analysis.appraisal.inputs import GLOBALS, GLOBAL_QUALITY, Scale, Settings, register
-from se_ambulance.analysis.appraisal.model import (Result, flows, global_ranges, input_range, outcomes_of, simulate,
-                                                   triangular_ppf, with_input)
+from se_ambulance.analysis.appraisal.model import (
+    Result,
+    flows,
+    global_ranges,
+    input_range,
+    outcomes_of,
+    simulate,
+    triangular_ppf,
+    with_input,
+)
 
 SOBOL_OUTCOMES = ("annual_cash_savings", "npv_cash", "annual_wider", "pv_wider")
 
@@ -61,8 +69,16 @@ def sobol(settings: Settings, sc: Scale, base_samples: int = 1024, seed: int | N
         if np.ptp(y) == 0:
             continue
         si = analyze.analyze(problem, y, calc_second_order=False, seed=seed)
-        rows += [{"input": n, "outcome": outcome, "S1": float(si["S1"][k]), "ST": float(si["ST"][k]),
-                  "ST_conf": float(si["ST_conf"][k])} for k, n in enumerate(names)]
+        rows += [
+            {
+                "input": n,
+                "outcome": outcome,
+                "S1": float(si["S1"][k]),
+                "ST": float(si["ST"][k]),
+                "ST_conf": float(si["ST_conf"][k]),
+            }
+            for k, n in enumerate(names)
+        ]
     return pd.DataFrame(rows, columns=["input", "outcome", "S1", "ST", "ST_conf"])
 
 
@@ -123,5 +139,15 @@ def seed_runs(settings: Settings, sc: Scale, seeds: int = 10) -> list[Result]:
     return [simulate(replace(settings, mc_seed=(settings.mc_seed + k) % 2**32), sc) for k in range(1, seeds + 1)]
 
 
-__all__ = ["GLOBALS", "SOBOL_OUTCOMES", "best_evidenced", "best_evidenced_result", "input_quality", "map_inputs",
-           "rests_on", "seed_runs", "sobol", "uncertain_inputs"]
+__all__ = [
+    "GLOBALS",
+    "SOBOL_OUTCOMES",
+    "best_evidenced",
+    "best_evidenced_result",
+    "input_quality",
+    "map_inputs",
+    "rests_on",
+    "seed_runs",
+    "sobol",
+    "uncertain_inputs",
+]

@@ -31,15 +31,18 @@ class Outcome:
     denominator: str | None = None  # rates: the AmbSYS indicator it is a share of
 
 
-OUTCOMES: dict[str, Outcome] = {o.key: o for o in (
-    Outcome("c2_mean", "response", True, "C2", "mean"),
-    Outcome("c2_p90", "response", True, "C2", "p90"),
-    Outcome("c1_mean", "response", True, "C1", "mean"),
-    Outcome("c1_p90", "response", True, "C1", "p90"),
-    Outcome("hear_and_treat", "rate", False, numerator="A17", denominator="A7"),
-    Outcome("ed_conveyance", "rate", True, numerator="A53", denominator="A7"),
-    Outcome("c2_mean_gap", "gap", True, "C2", "mean"),
-)}
+OUTCOMES: dict[str, Outcome] = {
+    o.key: o
+    for o in (
+        Outcome("c2_mean", "response", True, "C2", "mean"),
+        Outcome("c2_p90", "response", True, "C2", "p90"),
+        Outcome("c1_mean", "response", True, "C1", "mean"),
+        Outcome("c1_p90", "response", True, "C1", "p90"),
+        Outcome("hear_and_treat", "rate", False, numerator="A17", denominator="A7"),
+        Outcome("ed_conveyance", "rate", True, numerator="A53", denominator="A7"),
+        Outcome("c2_mean_gap", "gap", True, "C2", "mean"),
+    )
+}
 assert tuple(OUTCOMES) == OUTCOME_KEYS, "reference.evaluation.OUTCOME_KEYS and OUTCOMES must list the same outcomes"
 PRIMARY = "c2_mean"  # the outcome the power analysis is about (the category most patients wait in)
 
@@ -119,8 +122,7 @@ def _response_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], dono
 def _rate_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], donors: Sequence[str]) -> pd.DataFrame:
     orgs = sorted(set(members) | set(donors))
     sub = tidy[tidy["org"].isin(orgs) & tidy["indicator"].isin([o.numerator, o.denominator])]
-    wide = sub.pivot_table(index="month", columns=["indicator", "org"], values="value", observed=True,
-                           aggfunc="first")
+    wide = sub.pivot_table(index="month", columns=["indicator", "org"], values="value", observed=True, aggfunc="first")
     num, den = wide[o.numerator].reindex(columns=orgs), wide[o.denominator].reindex(columns=orgs)
     out = num / den
     both = num[list(members)].notna().all(axis=1) & den[list(members)].notna().all(axis=1)
@@ -135,13 +137,16 @@ def _gap_panel(tidy: pd.DataFrame, o: Outcome, members: Sequence[str], donors: S
     if size < 2:
         raise ValueError("a gap between the group's members needs at least two members")
     sets = [tuple(members)] + list(combinations(sorted(donors), size))
-    cols = {unit_label(s): single[list(s)].max(axis=1, skipna=False) - single[list(s)].min(axis=1, skipna=False)
-            for s in sets}
+    cols = {
+        unit_label(s): single[list(s)].max(axis=1, skipna=False) - single[list(s)].min(axis=1, skipna=False)
+        for s in sets
+    }
     return pd.DataFrame(cols)
 
 
-def outcome_panel(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
-                  first_month: str) -> pd.DataFrame:
+def outcome_panel(
+    tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str], first_month: str
+) -> pd.DataFrame:
     """The outcome by month from `first_month` (YYYY-MM): the group's pooled column (`unit_label(members)`)
     first, then the donor units. A donor unit missing any month of the window is left out (see
     `dropped_units`); the group must be complete."""
@@ -167,8 +172,9 @@ def dropped_units(panel: pd.DataFrame, outcome: str, members: Sequence[str], don
     return [u for u in donor_units(outcome, members, donors) if u not in panel.columns]
 
 
-def comparison_series(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
-                      panel: pd.DataFrame) -> pd.Series:
+def comparison_series(
+    tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str], panel: pd.DataFrame
+) -> pd.Series:
     """The single comparison series of the interrupted time series: the donors pooled as one organisation
     (incident-weighted for response times; summed numerators over summed denominators for rates) or, for
     the gap, the mean gap over the donor sets in the panel. Months as in `panel`."""
@@ -202,25 +208,34 @@ def rest_of_england(tidy: pd.DataFrame, outcome: str, members: Sequence[str], fi
     """A response-time outcome for every trust in the file except the group's, pooled as one organisation by
     incidents (including any trusts left out of the donor pool, but not a trust missing a month of the window,
     such as London in October and November 2022): the interrupted time series' second comparison."""
-    others = [t for t in sorted(tidy.loc[tidy["level"] == "trust", "org"].astype(str).unique())
-              if t not in set(members)]
+    others = [
+        t for t in sorted(tidy.loc[tidy["level"] == "trust", "org"].astype(str).unique()) if t not in set(members)
+    ]
     single = outcome_panel(tidy, outcome, others[:1], others[1:], first_month)
     others = [t for t in others if t in single.columns]
     pooled = outcome_panel(tidy, outcome, others, [], first_month)
     return pooled[unit_label(others)].rename("rest of England")
 
 
-def same_months_a_year_earlier(tidy: pd.DataFrame, outcome: str, members: Sequence[str], donors: Sequence[str],
-                               start: pd.Timestamp, last: pd.Timestamp) -> dict[str, float]:
+def same_months_a_year_earlier(
+    tidy: pd.DataFrame,
+    outcome: str,
+    members: Sequence[str],
+    donors: Sequence[str],
+    start: pd.Timestamp,
+    last: pd.Timestamp,
+) -> dict[str, float]:
     """The outcome's incident-weighted level over the months since the start and over the same calendar months
     a year earlier, for the group and for the donors pooled: whether the post-period's season was kinder to one
     than the other ({'group_now', 'group_before', 'donors_now', 'donors_before'})."""
     now = pd.date_range(start, last, freq="MS")
     before = now - pd.DateOffset(years=1)
-    return {"group_now": period_level(tidy, outcome, members, now),
-            "group_before": period_level(tidy, outcome, members, before),
-            "donors_now": period_level(tidy, outcome, donors, now),
-            "donors_before": period_level(tidy, outcome, donors, before)}
+    return {
+        "group_now": period_level(tidy, outcome, members, now),
+        "group_before": period_level(tidy, outcome, members, before),
+        "donors_now": period_level(tidy, outcome, donors, now),
+        "donors_before": period_level(tidy, outcome, donors, before),
+    }
 
 
 def incidents_a_year(tidy: pd.DataFrame, orgs: Sequence[str], months: Sequence[pd.Timestamp]) -> float:

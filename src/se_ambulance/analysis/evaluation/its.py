@@ -48,8 +48,7 @@ def hac_lags(n: int) -> int:
     return max(1, int(math.floor(4 * (n / 100) ** (2 / 9))))
 
 
-def design_matrix(index: pd.DatetimeIndex, start: pd.Timestamp, trend: bool = True,
-                  harmonics: int = 2) -> pd.DataFrame:
+def design_matrix(index: pd.DatetimeIndex, start: pd.Timestamp, trend: bool = True, harmonics: int = 2) -> pd.DataFrame:
     t = np.arange(len(index), dtype=float)
     moy = index.month.to_numpy(dtype=float)
     cols = {"const": np.ones(len(index))}
@@ -62,9 +61,17 @@ def design_matrix(index: pd.DatetimeIndex, start: pd.Timestamp, trend: bool = Tr
     return pd.DataFrame(cols, index=index)
 
 
-def comparative_its(treated: pd.Series, comparison: pd.Series, start: pd.Timestamp, alpha: float, *,
-                    trend: bool = True, harmonics: int = 2, log: bool = False,
-                    same_calendar_months: bool = False) -> ITSFit:
+def comparative_its(
+    treated: pd.Series,
+    comparison: pd.Series,
+    start: pd.Timestamp,
+    alpha: float,
+    *,
+    trend: bool = True,
+    harmonics: int = 2,
+    log: bool = False,
+    same_calendar_months: bool = False,
+) -> ITSFit:
     """The level shift of treated − comparison from `start`, with its (1 − alpha) HAC interval. The defaults
     are the chapter's model; `trend=False, harmonics=0` is a simple difference in differences; `log` models
     log(treated) − log(comparison) (δ is then a log ratio); `same_calendar_months` keeps only the pre-period
@@ -85,18 +92,26 @@ def comparative_its(treated: pd.Series, comparison: pd.Series, start: pd.Timesta
     if n_pre < X.shape[1] + 2:
         raise ValueError(f"the interrupted time series needs at least {X.shape[1] + 2} pre-period months, got {n_pre}")
     lags = hac_lags(len(d))
-    res = OLS(d.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True},
-                                      use_t=True)
+    res = OLS(d.to_numpy(), X).fit(cov_type="HAC", cov_kwds={"maxlags": lags, "use_correction": True}, use_t=True)
     low, high = res.conf_int(alpha=alpha).loc["post"]
-    return ITSFit(float(res.params["post"]), float(low), float(high), float(res.pvalues["post"]), n_pre, n_post,
-                  lags, float(res.params["trend"]) if trend else float("nan"))
+    return ITSFit(
+        float(res.params["post"]),
+        float(low),
+        float(high),
+        float(res.pvalues["post"]),
+        n_pre,
+        n_post,
+        lags,
+        float(res.params["trend"]) if trend else float("nan"),
+    )
 
 
 SENSITIVITY = ("chapter", "no_trend", "log_ratio", "rest_of_england", "did", "did_same_months")
 
 
-def sensitivity(treated: pd.Series, comparison: pd.Series, rest_of_england: pd.Series, start: pd.Timestamp,
-                alpha: float) -> dict[str, ITSFit]:
+def sensitivity(
+    treated: pd.Series, comparison: pd.Series, rest_of_england: pd.Series, start: pd.Timestamp, alpha: float
+) -> dict[str, ITSFit]:
     """δ under each specification in `SENSITIVITY` (the chapter's model first). `rest_of_england` is a second
     comparison series (every trust but the group's, pooled). The log-ratio fit's δ is a log ratio."""
     return {
@@ -105,6 +120,7 @@ def sensitivity(treated: pd.Series, comparison: pd.Series, rest_of_england: pd.S
         "log_ratio": comparative_its(treated, comparison, start, alpha, log=True),
         "rest_of_england": comparative_its(treated, rest_of_england.reindex(treated.index), start, alpha),
         "did": comparative_its(treated, comparison, start, alpha, trend=False, harmonics=0),
-        "did_same_months": comparative_its(treated, comparison, start, alpha, trend=False, harmonics=0,
-                                           same_calendar_months=True),
+        "did_same_months": comparative_its(
+            treated, comparison, start, alpha, trend=False, harmonics=0, same_calendar_months=True
+        ),
     }

@@ -73,8 +73,9 @@ def false_starts(index: pd.DatetimeIndex, start: pd.Timestamp, post_months: int,
     return out
 
 
-def time_placebos(panel: pd.DataFrame, treated: str, start: pd.Timestamp, post_months: int,
-                  min_pre: int, window: int | None = None) -> list[Placebo]:
+def time_placebos(
+    panel: pd.DataFrame, treated: str, start: pd.Timestamp, post_months: int, min_pre: int, window: int | None = None
+) -> list[Placebo]:
     """The group treated at each false start inside the pre-period (see `false_starts`), each fitted on the
     `window` months just before it (default `min_pre`: the same length for every false start)."""
     donors = [c for c in panel.columns if c != treated]
@@ -86,13 +87,14 @@ def time_placebos(panel: pd.DataFrame, treated: str, start: pd.Timestamp, post_m
     for s in false_starts(pd.DatetimeIndex(panel.index), start, post_months, min_pre):
         i = list(pre.index).index(s)
         end = pre.index[i + post_months - 1]
-        fit = synthetic_control(pre.iloc[max(0, i - window):], treated, donors, s, end)
+        fit = synthetic_control(pre.iloc[max(0, i - window) :], treated, donors, s, end)
         out.append(Placebo("time", treated, s, fit.post_months, fit.effect, fit.pre_rmspe))
     return out
 
 
-def its_time_placebos(treated: pd.Series, comparison: pd.Series, start: pd.Timestamp, post_months: int,
-                      min_pre: int, alpha: float) -> list[tuple[pd.Timestamp, ITSFit]]:
+def its_time_placebos(
+    treated: pd.Series, comparison: pd.Series, start: pd.Timestamp, post_months: int, min_pre: int, alpha: float
+) -> list[tuple[pd.Timestamp, ITSFit]]:
     """The interrupted time series at each false start inside the pre-period (as `time_placebos`). Its HAC
     interval is too narrow on short monthly series; these false starts show how often it excludes zero when
     nothing happened, and give its estimate a reference distribution of its own."""

@@ -46,8 +46,8 @@ class Noise:
 def ar1_noise(pre_gap: pd.Series) -> Noise:
     e = np.asarray(pre_gap, dtype=float)
     e = e - e.mean()
-    sigma = float(np.sqrt(np.mean(e ** 2)))
-    rho = float(np.sum(e[1:] * e[:-1]) / np.sum(e ** 2)) if len(e) > 2 and sigma > 0 else 0.0
+    sigma = float(np.sqrt(np.mean(e**2)))
+    rho = float(np.sum(e[1:] * e[:-1]) / np.sum(e**2)) if len(e) > 2 and sigma > 0 else 0.0
     return Noise(sigma, float(np.clip(rho, 0.0, 0.95)), len(e))
 
 
@@ -55,12 +55,15 @@ def variance_of_mean(n: int, sigma: float, rho: float) -> float:
     if n < 1:
         return float("inf")
     k = np.arange(1, n)
-    return float(sigma ** 2 / n ** 2 * (n + 2 * np.sum((n - k) * rho ** k)))
+    return float(sigma**2 / n**2 * (n + 2 * np.sum((n - k) * rho**k)))
 
 
 def standard_error(h: int, noise: Noise) -> float:
-    return float(np.sqrt(variance_of_mean(h, noise.sigma, noise.rho)
-                         + variance_of_mean(noise.pre_months, noise.sigma, noise.rho)))
+    return float(
+        np.sqrt(
+            variance_of_mean(h, noise.sigma, noise.rho) + variance_of_mean(noise.pre_months, noise.sigma, noise.rho)
+        )
+    )
 
 
 def z(p: float) -> float:
@@ -78,8 +81,15 @@ def mde(h: int, noise: Noise, alpha: float, power: float) -> float:
     return multiplier(alpha, power) * standard_error(h, noise)
 
 
-def path(standard_error_at: Callable[[int], float], start: pd.Timestamp, until: pd.Timestamp, alpha: float,
-         power: float, placebo_sd: float | None = None, months_now: int = 0) -> pd.DataFrame:
+def path(
+    standard_error_at: Callable[[int], float],
+    start: pd.Timestamp,
+    until: pd.Timestamp,
+    alpha: float,
+    power: float,
+    placebo_sd: float | None = None,
+    months_now: int = 0,
+) -> pd.DataFrame:
     """For each last month of data from `start` to `until`: post months h, the smallest detectable effect from a
     model's standard error at h (`noise`), and (if `placebo_sd`, the spread of placebo effects at `months_now`
     months, is given) from that spread carried to h in proportion to the model's standard error (`placebo`);
@@ -95,13 +105,27 @@ def path(standard_error_at: Callable[[int], float], start: pd.Timestamp, until: 
             from_placebo = z * placebo_sd * se / se_now
         else:
             from_placebo = float("nan")
-        rows.append({"month": m, "post_months": i, "noise": from_noise, "placebo": from_placebo,
-                     "detectable": float(np.nanmax([from_noise, from_placebo]))})
+        rows.append(
+            {
+                "month": m,
+                "post_months": i,
+                "noise": from_noise,
+                "placebo": from_placebo,
+                "detectable": float(np.nanmax([from_noise, from_placebo])),
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def mde_path(noise: Noise, start: pd.Timestamp, until: pd.Timestamp, alpha: float, power: float,
-             placebo_sd: float | None = None, months_now: int = 0) -> pd.DataFrame:
+def mde_path(
+    noise: Noise,
+    start: pd.Timestamp,
+    until: pd.Timestamp,
+    alpha: float,
+    power: float,
+    placebo_sd: float | None = None,
+    months_now: int = 0,
+) -> pd.DataFrame:
     """The synthetic control's path (see `path`): the standard error from the pre-period gap's noise."""
     return path(lambda h: standard_error(h, noise), start, until, alpha, power, placebo_sd, months_now)
 
@@ -121,12 +145,13 @@ def its_noise(difference: pd.Series, start: pd.Timestamp, harmonics: int = 2) ->
     beta, *_ = np.linalg.lstsq(X, y, rcond=None)
     e = y - X @ beta
     sigma = float(np.sqrt(e @ e / (len(y) - X.shape[1])))
-    rho = float(np.sum(e[1:] * e[:-1]) / np.sum(e ** 2)) if np.sum(e ** 2) > 0 else 0.0
+    rho = float(np.sum(e[1:] * e[:-1]) / np.sum(e**2)) if np.sum(e**2) > 0 else 0.0
     return Noise(sigma, float(np.clip(rho, 0.0, 0.95)), len(y))
 
 
-def its_standard_error(h: int, noise: Noise, first_month: pd.Timestamp, start: pd.Timestamp,
-                       harmonics: int = 2) -> float:
+def its_standard_error(
+    h: int, noise: Noise, first_month: pd.Timestamp, start: pd.Timestamp, harmonics: int = 2
+) -> float:
     """The standard error of the time series' δ with `noise.pre_months` months from `first_month` before `start`
     and h months from it: exact for OLS under first-order autoregressive errors."""
     from se_ambulance.analysis.evaluation.its import design_matrix
@@ -136,17 +161,26 @@ def its_standard_error(h: int, noise: Noise, first_month: pd.Timestamp, start: p
     index = pd.date_range(first_month, periods=noise.pre_months + h, freq="MS")
     X = design_matrix(index, start, True, harmonics).to_numpy()
     lag = np.abs(np.subtract.outer(np.arange(len(index)), np.arange(len(index))))
-    cov = noise.sigma ** 2 * noise.rho ** lag
+    cov = noise.sigma**2 * noise.rho**lag
     a = np.linalg.pinv(X.T @ X) @ X.T
     return float(np.sqrt((a @ cov @ a.T)[-1, -1]))
 
 
-def its_mde_path(noise: Noise, first_month: pd.Timestamp, start: pd.Timestamp, until: pd.Timestamp, alpha: float,
-                 power: float, placebo_sd: float | None = None, months_now: int = 0) -> pd.DataFrame:
+def its_mde_path(
+    noise: Noise,
+    first_month: pd.Timestamp,
+    start: pd.Timestamp,
+    until: pd.Timestamp,
+    alpha: float,
+    power: float,
+    placebo_sd: float | None = None,
+    months_now: int = 0,
+) -> pd.DataFrame:
     """The interrupted time series' path (see `path`): the model's exact standard error, and the spread of its false
     starts carried to each horizon."""
-    return path(lambda h: its_standard_error(h, noise, first_month, start), start, until, alpha, power, placebo_sd,
-                months_now)
+    return path(
+        lambda h: its_standard_error(h, noise, first_month, start), start, until, alpha, power, placebo_sd, months_now
+    )
 
 
 def combined_path(paths: dict[str, pd.DataFrame]) -> pd.DataFrame:

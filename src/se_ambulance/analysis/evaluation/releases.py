@@ -61,7 +61,11 @@ def compare_with_previous(design: Design, current_tidy: pd.DataFrame) -> Vintage
     if release.table is None or release.previous is None:
         return VintageComparison(release.current, release.previous, release.unavailable)
     prev = release.table
-    return VintageComparison(release.current, release.previous, None,
-                             tuple(vintage_diff.new_months(prev, current_tidy)),
-                             vintage_diff.revisions(prev, current_tidy),
-                             run_study(prev, design, adopted=release.previous.adopted))
+    return VintageComparison(
+        release.current,
+        release.previous,
+        None,
+        tuple(vintage_diff.new_months(prev, current_tidy)),
+        vintage_diff.revisions(prev, current_tidy),
+        run_study(prev, design, adopted=release.previous.adopted),
+    )

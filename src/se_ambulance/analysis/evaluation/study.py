@@ -12,11 +12,24 @@ import pandas as pd
 
 from se_ambulance.analysis.evaluation import design, power, verdict
 from se_ambulance.analysis.evaluation.its import ITSFit, comparative_its, sensitivity
-from se_ambulance.analysis.evaluation.placebo import (Placebo, Rank, its_time_placebos, placebo_rank, space_placebos,
-                                                      time_placebos)
+from se_ambulance.analysis.evaluation.placebo import (
+    Placebo,
+    Rank,
+    its_time_placebos,
+    placebo_rank,
+    space_placebos,
+    time_placebos,
+)
 from se_ambulance.analysis.evaluation.synthetic import SyntheticFit, synthetic_control
-from se_ambulance.reference.evaluation import (DATA_TO_WHEN_FIXED, MEANINGFUL, MIN_DONORS, RULES, SC_MIN_PRE_R2,
-                                               RuleVersion, rule_in_force)
+from se_ambulance.reference.evaluation import (
+    DATA_TO_WHEN_FIXED,
+    MEANINGFUL,
+    MIN_DONORS,
+    RULES,
+    SC_MIN_PRE_R2,
+    RuleVersion,
+    rule_in_force,
+)
 
 # How far ahead the chapter looks for the month from which a meaningful change becomes detectable, when that is
 # beyond the power horizon: ten years from the start (the noise is assumed to stay as it was; so a date this far
@@ -243,8 +256,17 @@ def widened(effect: float, low: float, high: float, detectable_now: float, d: De
     return min(low, effect - half), max(high, effect + half)
 
 
-def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_path: pd.DataFrame,
-                its_path: pd.DataFrame, informative: bool, facts: dict) -> RuleResult:
+def judge_under(
+    rule: RuleVersion,
+    *,
+    d: Design,
+    outcome: str,
+    level: float,
+    sc_path: pd.DataFrame,
+    its_path: pd.DataFrame,
+    informative: bool,
+    facts: dict,
+) -> RuleResult:
     """An outcome's sizes and verdict under one version of the rule. `sc_path` and `its_path` run to the lookahead;
     `facts` are verdict.judge's arguments other than the sizes the version decides."""
     if rule.meaningful == "share_of_level":
@@ -268,17 +290,38 @@ def judge_under(rule: RuleVersion, *, d: Design, outcome: str, level: float, sc_
         facts = facts | {"its_low": low, "its_high": high}
     alpha = d.alpha
     sc_finds = informative and verdict.finds_change(
-        verdict.sc_significant(facts["sc_p"], facts["sc_smallest_p"], alpha), facts["sc_effect"], meaningful)
-    its_finds = verdict.finds_change(verdict.its_significant(facts["its_low"], facts["its_high"],
-                                                             facts["its_placebo_p"], alpha),
-                                     facts["its_effect"], meaningful)
-    return RuleResult(rule, meaningful, basis, shown, mde_now, mde_end, power.first_month_detectable(full, meaningful),
-                      verdict.judge(**(facts | sizes)), verdict.without_power(**(facts | sizes)), bool(sc_finds),
-                      bool(its_finds), facts["its_low"], facts["its_high"])
+        verdict.sc_significant(facts["sc_p"], facts["sc_smallest_p"], alpha), facts["sc_effect"], meaningful
+    )
+    its_finds = verdict.finds_change(
+        verdict.its_significant(facts["its_low"], facts["its_high"], facts["its_placebo_p"], alpha),
+        facts["its_effect"],
+        meaningful,
+    )
+    return RuleResult(
+        rule,
+        meaningful,
+        basis,
+        shown,
+        mde_now,
+        mde_end,
+        power.first_month_detectable(full, meaningful),
+        verdict.judge(**(facts | sizes)),
+        verdict.without_power(**(facts | sizes)),
+        bool(sc_finds),
+        bool(its_finds),
+        facts["its_low"],
+        facts["its_high"],
+    )
 
 
-def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequence[str],
-                     reference_level: float | None = None, adopted: str | None = None) -> OutcomeResult:
+def evaluate_outcome(
+    tidy: pd.DataFrame,
+    outcome: str,
+    d: Design,
+    donors: Sequence[str],
+    reference_level: float | None = None,
+    adopted: str | None = None,
+) -> OutcomeResult:
     """One outcome: the synthetic control, the interrupted time series, the placebos, power and the verdict under
     every version of the rule. `reference_level` is what the rule of 22 November 2026's meaningful change is a share
     of (default: the group's own pre-period level); `adopted` the day the vintage was adopted (which rule governs)."""
@@ -292,40 +335,87 @@ def evaluate_outcome(tidy: pd.DataFrame, outcome: str, d: Design, donors: Sequen
     space = space_placebos(panel, treated, d.start)
     time = time_placebos(panel, treated, d.start, fit.post_months, d.placebo_min_pre_months)
     placebos = space + time
-    its_false = its_time_placebos(panel[treated], comparison, d.start, fit.post_months, d.placebo_min_pre_months,
-                                  d.alpha)
+    its_false = its_time_placebos(
+        panel[treated], comparison, d.start, fit.post_months, d.placebo_min_pre_months, d.alpha
+    )
     its_rank = placebo_rank(its.effect, [f.effect for _, f in its_false])
     rank = placebo_rank(fit.standardised, [p.standardised for p in space])
     rank_time = placebo_rank(fit.effect, [p.effect for p in time])
     far = d.start + pd.DateOffset(years=ANSWER_LOOKAHEAD_YEARS) - pd.DateOffset(months=1)
     until = max(pd.Timestamp(f"{d.power_until}-01"), far)
     noise = power.ar1_noise(fit.gap[fit.gap.index < d.start])
-    sc_path = power.mde_path(noise, d.start, until, d.alpha, d.power, _placebo_sd(placebos, fit.pre_rmspe),
-                             fit.post_months)
+    sc_path = power.mde_path(
+        noise, d.start, until, d.alpha, d.power, _placebo_sd(placebos, fit.pre_rmspe), fit.post_months
+    )
     difference = panel[treated] - comparison
     its_noise = power.its_noise(difference, d.start)
-    its_path = power.its_mde_path(its_noise, panel.index.min(), d.start, until, d.alpha, d.power,
-                                  _its_placebo_sd(its_false), fit.post_months)
+    its_path = power.its_mde_path(
+        its_noise, panel.index.min(), d.start, until, d.alpha, d.power, _its_placebo_sd(its_false), fit.post_months
+    )
     pre_months = panel.index[panel.index < d.start]
     level = design.period_level(tidy, outcome, d.members, pre_months) if reference_level is None else reference_level
     # The synthetic control's interval: its estimate ± z(1 − α/2) standard errors, the standard error behind its own
     # smallest detectable change now (which is (z(1 − α/2) + z(power)) of them).
     sc_now = _now(sc_path, fit.post_months)
-    half = (sc_now * power.z(1 - d.alpha / 2) / power.multiplier(d.alpha, d.power)
-            if np.isfinite(sc_now) else float("nan"))
+    half = (
+        sc_now * power.z(1 - d.alpha / 2) / power.multiplier(d.alpha, d.power) if np.isfinite(sc_now) else float("nan")
+    )
     sc_low, sc_high = fit.effect - half, fit.effect + half
     informative = fit.informative(SC_MIN_PRE_R2)
-    facts = dict(sc_effect=fit.effect, sc_p=rank.p, sc_smallest_p=rank.smallest_p, sc_low=sc_low,
-                 sc_high=sc_high, sc_informative=informative, its_effect=its.effect, its_low=its.low,
-                 its_high=its.high, its_placebo_p=its_rank.p, alpha=d.alpha, lower_is_better=o.lower_is_better,
-                 post_months=fit.post_months, min_post_months=d.min_post_months)
-    rules = {r.dated: judge_under(r, d=d, outcome=outcome, level=level, sc_path=sc_path, its_path=its_path,
-                                  informative=informative, facts=facts) for r in RULES}
+    facts = dict(
+        sc_effect=fit.effect,
+        sc_p=rank.p,
+        sc_smallest_p=rank.smallest_p,
+        sc_low=sc_low,
+        sc_high=sc_high,
+        sc_informative=informative,
+        its_effect=its.effect,
+        its_low=its.low,
+        its_high=its.high,
+        its_placebo_p=its_rank.p,
+        alpha=d.alpha,
+        lower_is_better=o.lower_is_better,
+        post_months=fit.post_months,
+        min_post_months=d.min_post_months,
+    )
+    rules = {
+        r.dated: judge_under(
+            r,
+            d=d,
+            outcome=outcome,
+            level=level,
+            sc_path=sc_path,
+            its_path=its_path,
+            informative=informative,
+            facts=facts,
+        )
+        for r in RULES
+    }
     lean = verdict.lean([fit.effect, its.effect], o.lower_is_better)
-    return OutcomeResult(outcome, panel, fit, comparison, its, its_false, its_rank, placebos, rank, rank_time,
-                         noise, its_noise, _until(sc_path, d.power_until), _until(its_path, d.power_until), level,
-                         informative, sc_low, sc_high, lean, rules, rule_in_force(adopted).dated,
-                         design.dropped_units(panel, outcome, d.members, donors))
+    return OutcomeResult(
+        outcome,
+        panel,
+        fit,
+        comparison,
+        its,
+        its_false,
+        its_rank,
+        placebos,
+        rank,
+        rank_time,
+        noise,
+        its_noise,
+        _until(sc_path, d.power_until),
+        _until(its_path, d.power_until),
+        level,
+        informative,
+        sc_low,
+        sc_high,
+        lean,
+        rules,
+        rule_in_force(adopted).dated,
+        design.dropped_units(panel, outcome, d.members, donors),
+    )
 
 
 def _its_placebo_sd(false_starts: list[tuple[pd.Timestamp, ITSFit]]) -> float:
@@ -358,7 +448,8 @@ def run_study(tidy: pd.DataFrame, d: Design, adopted: str | None = None) -> Stud
             f"({', '.join(donors) or 'none'}): of the {len(trusts)} trusts in the data, {', '.join(d.members)} are the "
             f"group's members, {', '.join(linked) or 'none'} share leadership with a member, "
             f"{', '.join(formed) or 'none'} formed a group of their own from {d.pre_start} or later (neither are ever "
-            f"donors), and the `excluded_donors` parameter leaves out {', '.join(by_parameter) or 'none'}")
+            f"donors), and the `excluded_donors` parameter leaves out {', '.join(by_parameter) or 'none'}"
+        )
     results: dict[str, OutcomeResult] = {}
     primary = evaluate_outcome(tidy, design.PRIMARY, d, donors, adopted=adopted)
     c2_level = primary.reference_level
@@ -373,23 +464,50 @@ def run_study(tidy: pd.DataFrame, d: Design, adopted: str | None = None) -> Stud
     months = tidy["month"]
     last = pd.Timestamp(months.max())
     if primary.fit.post_months:
-        sens = sensitivity(primary.panel.iloc[:, 0], primary.comparison,
-                           design.rest_of_england(tidy, design.PRIMARY, d.members, d.pre_start), d.start, d.alpha)
+        sens = sensitivity(
+            primary.panel.iloc[:, 0],
+            primary.comparison,
+            design.rest_of_england(tidy, design.PRIMARY, d.members, d.pre_start),
+            d.start,
+            d.alpha,
+        )
         seasons = design.same_months_a_year_earlier(tidy, design.PRIMARY, d.members, donors, d.start, last)
     else:
         sens, seasons = {}, {}
     # The primary outcome's lean is read from every estimate the chapter shows for it (both methods, every
     # specification of the time series), so the words never lean one way while a specification points the other.
-    results[design.PRIMARY] = replace(primary, lean=verdict.lean(lean_estimates(primary, sens),
-                                                                 design.OUTCOMES[design.PRIMARY].lower_is_better))
+    results[design.PRIMARY] = replace(
+        primary, lean=verdict.lean(lean_estimates(primary, sens), design.OUTCOMES[design.PRIMARY].lower_is_better)
+    )
     pre = primary.panel.index[primary.panel.index < d.start]
-    pre_levels = {"group": primary.reference_level, "donors": design.period_level(tidy, design.PRIMARY, donors, pre),
-                  **{t: design.period_level(tidy, design.PRIMARY, [t], pre) for t in primary.panel.columns[1:]}}
-    shares = {k: {"group": r.reference_level, **{t: design.period_level(tidy, k, [t], pre) for t in trusts}}
-              for k, r in results.items() if design.OUTCOMES[k].kind == "rate"}
-    return Study(d, donors, pd.Timestamp(months.min()), last, primary.fit.post_months, results, primary.sc_path,
-                 sens, seasons, linked, design.partners(d.members), design.trust_regions(tidy), pre_levels, adopted,
-                 design.incidents_a_year(tidy, d.members, pre), shares)
+    pre_levels = {
+        "group": primary.reference_level,
+        "donors": design.period_level(tidy, design.PRIMARY, donors, pre),
+        **{t: design.period_level(tidy, design.PRIMARY, [t], pre) for t in primary.panel.columns[1:]},
+    }
+    shares = {
+        k: {"group": r.reference_level, **{t: design.period_level(tidy, k, [t], pre) for t in trusts}}
+        for k, r in results.items()
+        if design.OUTCOMES[k].kind == "rate"
+    }
+    return Study(
+        d,
+        donors,
+        pd.Timestamp(months.min()),
+        last,
+        primary.fit.post_months,
+        results,
+        primary.sc_path,
+        sens,
+        seasons,
+        linked,
+        design.partners(d.members),
+        design.trust_regions(tidy),
+        pre_levels,
+        adopted,
+        design.incidents_a_year(tidy, d.members, pre),
+        shares,
+    )
 
 
 def compare_studies(previous: Study, current: Study) -> pd.DataFrame:
@@ -402,11 +520,20 @@ def compare_studies(previous: Study, current: Study) -> pd.DataFrame:
         old = previous.results.get(key)
         before = old.verdict if old else None
         same_rule = cur.rules[previous.governing.dated].verdict
-        rows.append({
-            "outcome": key, "previous_months": previous.post_months, "current_months": current.post_months,
-            "previous_sc": old.fit.effect if old else float("nan"), "current_sc": cur.fit.effect,
-            "previous_its": old.its.effect if old else float("nan"), "current_its": cur.its.effect,
-            "previous_verdict": before, "current_verdict": cur.verdict, "moved": before != cur.verdict,
-            "moved_by_data": before != same_rule,
-            "rules": (previous.governing.dated, current.governing.dated)})
+        rows.append(
+            {
+                "outcome": key,
+                "previous_months": previous.post_months,
+                "current_months": current.post_months,
+                "previous_sc": old.fit.effect if old else float("nan"),
+                "current_sc": cur.fit.effect,
+                "previous_its": old.its.effect if old else float("nan"),
+                "current_its": cur.its.effect,
+                "previous_verdict": before,
+                "current_verdict": cur.verdict,
+                "moved": before != cur.verdict,
+                "moved_by_data": before != same_rule,
+                "rules": (previous.governing.dated, current.governing.dated),
+            }
+        )
     return pd.DataFrame(rows)

@@ -85,16 +85,22 @@ def simplex_weights(x0: np.ndarray, x1: np.ndarray) -> np.ndarray:
     scale = float(np.sqrt(np.mean(np.concatenate([x0.ravel(), x1]) ** 2))) or 1.0
     a, b = x0 / scale, x1 / scale
     gram, cross = a.T @ a, a.T @ b
-    res = minimize(lambda w: float(w @ gram @ w - 2 * cross @ w + b @ b), np.full(k, 1 / k),
-                   jac=lambda w: 2 * (gram @ w - cross), method="SLSQP", bounds=[(0.0, 1.0)] * k,
-                   constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
-                   options={"ftol": 1e-15, "maxiter": 2000})
+    res = minimize(
+        lambda w: float(w @ gram @ w - 2 * cross @ w + b @ b),
+        np.full(k, 1 / k),
+        jac=lambda w: 2 * (gram @ w - cross),
+        method="SLSQP",
+        bounds=[(0.0, 1.0)] * k,
+        constraints=[{"type": "eq", "fun": lambda w: w.sum() - 1.0, "jac": lambda w: np.ones(k)}],
+        options={"ftol": 1e-15, "maxiter": 2000},
+    )
     w = np.clip(np.asarray(res.x, dtype=float), 0, None)
     return w / w.sum()
 
 
-def synthetic_control(panel: pd.DataFrame, treated: str, donors: list[str], start: pd.Timestamp,
-                      end: pd.Timestamp | None = None) -> SyntheticFit:
+def synthetic_control(
+    panel: pd.DataFrame, treated: str, donors: list[str], start: pd.Timestamp, end: pd.Timestamp | None = None
+) -> SyntheticFit:
     """Fit the synthetic `treated` unit from `donors` on the panel's months before `start`; the post
     period runs from `start` to `end` (inclusive; default the panel's last month)."""
     end = panel.index.max() if end is None else end
@@ -102,8 +108,10 @@ def synthetic_control(panel: pd.DataFrame, treated: str, donors: list[str], star
     pre = data[data.index < start]
     post_months = int((data.index >= start).sum())
     if len(pre) < 3 or not donors:
-        raise ValueError(f"a synthetic control needs at least 3 pre-period months and a donor "
-                         f"(got {len(pre)} months, {len(donors)} donors)")
+        raise ValueError(
+            f"a synthetic control needs at least 3 pre-period months and a donor "
+            f"(got {len(pre)} months, {len(donors)} donors)"
+        )
     centred = pre - pre.mean()
     w = simplex_weights(centred[donors].to_numpy(), centred[treated].to_numpy())
     weights = pd.Series(w, index=donors, name="weight")
@@ -112,7 +120,17 @@ def synthetic_control(panel: pd.DataFrame, treated: str, donors: list[str], star
     pre_gap = gap[gap.index < start]
     post_gap = gap[gap.index >= start]
     effect = float(post_gap.mean()) if post_months else float("nan")
-    post_rmspe = float(np.sqrt(np.mean(post_gap ** 2))) if post_months else float("nan")
+    post_rmspe = float(np.sqrt(np.mean(post_gap**2))) if post_months else float("nan")
     pre_sd = float(np.sqrt(np.mean((pre[treated] - pre[treated].mean()) ** 2)))
-    return SyntheticFit(treated, weights, data[treated], synthetic.rename("synthetic"), len(pre), post_months,
-                        float(np.sqrt(np.mean(pre_gap ** 2))), effect, pre_sd, post_rmspe)
+    return SyntheticFit(
+        treated,
+        weights,
+        data[treated],
+        synthetic.rename("synthetic"),
+        len(pre),
+        post_months,
+        float(np.sqrt(np.mean(pre_gap**2))),
+        effect,
+        pre_sd,
+        post_rmspe,
+    )

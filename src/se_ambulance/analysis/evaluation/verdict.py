@@ -45,7 +45,15 @@ import math
 from collections.abc import Sequence
 
 BETTER, WORSE, DISAGREE, UNCONFIRMED, NO_CHANGE, NOT_FOUND, TOO_EARLY, UNDETECTABLE = (
-    "better", "worse", "disagree", "unconfirmed", "no_change", "not_found", "too_early", "undetectable")
+    "better",
+    "worse",
+    "disagree",
+    "unconfirmed",
+    "no_change",
+    "not_found",
+    "too_early",
+    "undetectable",
+)
 VERDICTS = (BETTER, WORSE, DISAGREE, UNCONFIRMED, NO_CHANGE, NOT_FOUND, TOO_EARLY, UNDETECTABLE)
 CHANGE_FOUND = (BETTER, WORSE)  # the verdicts that claim a change
 MIXED = "mixed"  # `lean` when the estimates point different ways
@@ -75,10 +83,26 @@ def rules_out(low: float, high: float, meaningful: float) -> bool:
     return _finite(low, high) and -abs(meaningful) < low and high < abs(meaningful)
 
 
-def judge(*, sc_effect: float, sc_p: float, sc_smallest_p: float, sc_low: float, sc_high: float,
-          sc_informative: bool, its_effect: float, its_low: float, its_high: float, its_placebo_p: float,
-          alpha: float, lower_is_better: bool, post_months: int, min_post_months: int, mde_now: float,
-          mde_end: float, meaningful: float) -> str:
+def judge(
+    *,
+    sc_effect: float,
+    sc_p: float,
+    sc_smallest_p: float,
+    sc_low: float,
+    sc_high: float,
+    sc_informative: bool,
+    its_effect: float,
+    its_low: float,
+    its_high: float,
+    its_placebo_p: float,
+    alpha: float,
+    lower_is_better: bool,
+    post_months: int,
+    min_post_months: int,
+    mde_now: float,
+    mde_end: float,
+    meaningful: float,
+) -> str:
     if post_months < min_post_months or not _finite(its_effect) or (sc_informative and not _finite(sc_effect)):
         return TOO_EARLY
     m = abs(meaningful)
@@ -87,8 +111,13 @@ def judge(*, sc_effect: float, sc_p: float, sc_smallest_p: float, sc_low: float,
     its_sig = its_significant(its_low, its_high, its_placebo_p, alpha)
     methods = [(finds_change(its_sig, its_effect, m), its_effect, rules_out(its_low, its_high, m))]
     if sc_informative:
-        methods.append((finds_change(sc_significant(sc_p, sc_smallest_p, alpha), sc_effect, m), sc_effect,
-                        rules_out(sc_low, sc_high, m)))
+        methods.append(
+            (
+                finds_change(sc_significant(sc_p, sc_smallest_p, alpha), sc_effect, m),
+                sc_effect,
+                rules_out(sc_low, sc_high, m),
+            )
+        )
     found = [est for f, est, _ in methods if f]
     if found:
         if len({e > 0 for e in found}) > 1:

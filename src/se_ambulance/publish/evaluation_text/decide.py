@@ -18,6 +18,7 @@ from se_ambulance.reference import evaluation as RE
 
 # --- the design, from the parameters -----------------------------------------------------------------------------
 
+
 def members_from(group: Mapping[str, Any]) -> tuple[str, ...]:
     """The group's members from the `group` area as papermill injects it ({'name', 'members'})."""
     members = tuple((group or {}).get("members") or ())
@@ -30,14 +31,25 @@ def design_from(evaluation: Mapping[str, Any], group: Mapping[str, Any]) -> Desi
     """The evaluation area and the book's group (both as papermill injects them) as the analysis's Design:
     the treated unit is the `group` parameter's trusts pooled."""
     e = evaluation
-    return Design(members_from(group), e["start_month"], e["pre_start"], tuple(e["outcomes"]),
-                  tuple(e["excluded_donors"]), int(e["placebo_min_pre_months"]), float(e["alpha"]),
-                  float(e["power"]), float(e["meaningful_change"]), int(e["min_post_months"]), e["power_until"],
-                  dict(e.get("meaningful") or {}))
+    return Design(
+        members_from(group),
+        e["start_month"],
+        e["pre_start"],
+        tuple(e["outcomes"]),
+        tuple(e["excluded_donors"]),
+        int(e["placebo_min_pre_months"]),
+        float(e["alpha"]),
+        float(e["power"]),
+        float(e["meaningful_change"]),
+        int(e["min_post_months"]),
+        e["power_until"],
+        dict(e.get("meaningful") or {}),
+    )
 
 
-def book_study(tidy: pd.DataFrame, evaluation: Mapping[str, Any], group: Mapping[str, Any],
-               release: str | None = None) -> Study:
+def book_study(
+    tidy: pd.DataFrame, evaluation: Mapping[str, Any], group: Mapping[str, Any], release: str | None = None
+) -> Study:
     """The evaluation as the book runs it: the design from the parameters, judged by the rule in force when the
     AmbSYS release was adopted (`release`: its sha256 or file name; default the pinned release). One call for the
     front page, chapter 9 and the editions record, so they cannot name different rules."""
@@ -55,6 +67,7 @@ def _pinned_ambsys():
 
 
 # --- whose start and whose roll-out ---------------------------------------------------------------------------
+
 
 def is_case_group(d: Design) -> bool:
     """The design's group is the case's (SCAS + SECAmb, whatever the name): the announcement's start and roll-out are
@@ -84,6 +97,7 @@ def pre_start_is_default(d: Design) -> bool:
 
 # --- the rule and the months ---------------------------------------------------------------------------------
 
+
 def seen_to(study: Study) -> pd.Timestamp:
     """The last month since the start that was published when the design was fixed (or the data's last month)."""
     return min(pd.Timestamp(f"{RE.DATA_TO_WHEN_FIXED}-01"), study.last_month)
@@ -106,6 +120,7 @@ def first_test(last_month: pd.Timestamp, earlier_last_months: Sequence[pd.Timest
 
 # --- the verdict's reasons --------------------------------------------------------------------------------------
 
+
 def too_early_by_months(r, min_post_months: int) -> bool:
     """'Too early' because fewer months than the design requires have passed (not because of power)."""
     return r.verdict == V.TOO_EARLY and r.fit.post_months < min_post_months
@@ -113,8 +128,7 @@ def too_early_by_months(r, min_post_months: int) -> bool:
 
 def power_decided(r) -> bool:
     """The verdict is the power check's (too early or cannot be told) with a meaningful change not detectable now."""
-    return (r.verdict in (V.TOO_EARLY, V.UNDETECTABLE) and math.isfinite(r.mde_now)
-            and r.mde_now > r.meaningful)
+    return r.verdict in (V.TOO_EARLY, V.UNDETECTABLE) and math.isfinite(r.mde_now) and r.mde_now > r.meaningful
 
 
 def gate_overrules_a_finding(study: Study) -> bool:
@@ -127,6 +141,7 @@ def gate_overrules_a_finding(study: Study) -> bool:
 
 
 # --- the group's level and the pre-period -------------------------------------------------------------------
+
 
 def level_position(group_level: float, donor_levels: Sequence[float]) -> tuple[str, int]:
     """Where the group's pre-period level sits among the donors' (lower is faster): ('faster_than_all' |

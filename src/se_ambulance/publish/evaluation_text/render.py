@@ -13,12 +13,39 @@ from se_ambulance.publish.format import day_label, month_label, percent
 from se_ambulance.reference import evaluation as RE
 
 from .phrases import OUTCOME_NAMES, VERDICT_WORDS
-from .sentences import (DESIGN_DATA, counts_from_sentence, horizon_name, horizon_note, pre_period_sentence,
-                        start_note, blindness_sentence, fixed_after, multiplicity_sentence, seen_months, DESIGN_FIXED,
-                        RULE_REVISED, answerable_words, donors_sentence, exclusions_paragraph,
-                        exploratory_sentence, first_test_sentence, headline, lean_sentence, left_out_words, level_note,
-                        members_words, power_basis_words, power_gate_sentence, power_sentence, rule_in_force_sentence,
-                        rule_name, sc_counts, season_sentence, sensitivity_minutes, verdict_text)
+from .sentences import (
+    DESIGN_DATA,
+    counts_from_sentence,
+    horizon_name,
+    horizon_note,
+    pre_period_sentence,
+    start_note,
+    blindness_sentence,
+    fixed_after,
+    multiplicity_sentence,
+    seen_months,
+    DESIGN_FIXED,
+    RULE_REVISED,
+    answerable_words,
+    donors_sentence,
+    exclusions_paragraph,
+    exploratory_sentence,
+    first_test_sentence,
+    headline,
+    lean_sentence,
+    left_out_words,
+    level_note,
+    members_words,
+    power_basis_words,
+    power_gate_sentence,
+    power_sentence,
+    rule_in_force_sentence,
+    rule_name,
+    sc_counts,
+    season_sentence,
+    sensitivity_minutes,
+    verdict_text,
+)
 from .units import amount, direction, fit_text, interval_text, its_text, names, number_word, rank_text, size
 
 
@@ -28,10 +55,12 @@ def today_block(study: Study, vintage: str | None = None, earlier=(), previous_s
     and where the estimates lean."""
     gate = power_gate_sentence(study)
     first = first_test_sentence(study, earlier, previous_study)
-    return (f"{exploratory_sentence(study)}{' ' + first if first else ''}\n\n"
-            f"{rule_in_force_sentence(study, vintage)}\n\n"
-            f"**Headline (Category 2 mean, the primary outcome): {headline(study)}** "
-            f"{power_sentence(study)} {gate + ' ' if gate else ''}{lean_sentence(study)}")
+    return (
+        f"{exploratory_sentence(study)}{' ' + first if first else ''}\n\n"
+        f"{rule_in_force_sentence(study, vintage)}\n\n"
+        f"**Headline (Category 2 mean, the primary outcome): {headline(study)}** "
+        f"{power_sentence(study)} {gate + ' ' if gate else ''}{lean_sentence(study)}"
+    )
 
 
 def revised_block(study: Study) -> str:
@@ -44,12 +73,17 @@ def revised_block(study: Study) -> str:
     p = study.primary
     r = p.revised
     differs = [OUTCOME_NAMES[k] for k, x in study.results.items() if x.revised.verdict != x.verdict]
-    out = [f"**Under {rule_name(newest)}** (which governs vintages adopted after {day_label(newest.dated)}), the "
-           f"verdict on the Category 2 mean is: **{verdict_text(D.PRIMARY, p, study.design.min_post_months, r)}**. "
-           f"Its power check "
-           f"rests on {power_basis_words(r, p)}. {power_sentence(study, r)}"]
-    out.append("Its verdicts differ from this vintage's for: " + "; ".join(differs) + "." if differs else
-               "Its verdicts are the same as this vintage's for every outcome.")
+    out = [
+        f"**Under {rule_name(newest)}** (which governs vintages adopted after {day_label(newest.dated)}), the "
+        f"verdict on the Category 2 mean is: **{verdict_text(D.PRIMARY, p, study.design.min_post_months, r)}**. "
+        f"Its power check "
+        f"rests on {power_basis_words(r, p)}. {power_sentence(study, r)}"
+    ]
+    out.append(
+        "Its verdicts differ from this vintage's for: " + "; ".join(differs) + "."
+        if differs
+        else "Its verdicts are the same as this vintage's for every outcome."
+    )
     return " ".join(out)
 
 
@@ -60,26 +94,37 @@ def verdict_block(study: Study) -> str:
     gap = study.results.get("c2_mean_gap")
     uninformative = [OUTCOME_NAMES[k] for k, r in study.results.items() if not r.sc_informative]
     gate = power_gate_sentence(study)
-    out = [f"**Faster responses (Category 2 mean, the primary outcome), under {rule_name(study.governing)}: "
-           f"{headline(study)}** {gate + ' ' if gate else ''}{lean_sentence(study)}"]
+    out = [
+        f"**Faster responses (Category 2 mean, the primary outcome), under {rule_name(study.governing)}: "
+        f"{headline(study)}** {gate + ' ' if gate else ''}{lean_sentence(study)}"
+    ]
     if gap is not None:
-        out.append(f"**More consistent between {members_words(study)}** (the gap between the slowest and the fastest "
-                   f"member's Category 2 mean): **{verdict_text('c2_mean_gap', gap, study.design.min_post_months)}**; "
-                   f"the gap has been {direction('c2_mean_gap', gap.fit.effect)} than its synthetic control's"
-                   + (f", ranking {rank_text(gap.rank)} among the donor sets of "
-                      f"{number_word(len(study.design.members))}." if gap.rank.of > 1 else
-                      f". It has no rank: with {len(study.donors)} donors, no set of "
-                      f"{number_word(len(study.design.members))} leaves enough others to stand in for it."))
+        out.append(
+            f"**More consistent between {members_words(study)}** (the gap between the slowest and the fastest "
+            f"member's Category 2 mean): **{verdict_text('c2_mean_gap', gap, study.design.min_post_months)}**; "
+            f"the gap has been {direction('c2_mean_gap', gap.fit.effect)} than its synthetic control's"
+            + (
+                f", ranking {rank_text(gap.rank)} among the donor sets of {number_word(len(study.design.members))}."
+                if gap.rank.of > 1
+                else f". It has no rank: with {len(study.donors)} donors, no set of "
+                f"{number_word(len(study.design.members))} leaves enough others to stand in for it."
+            )
+        )
     if uninformative:
-        out.append("The synthetic control is uninformative, and its estimate does not count, for: "
-                   + "; ".join(uninformative) + ".")
+        out.append(
+            "The synthetic control is uninformative, and its estimate does not count, for: "
+            + "; ".join(uninformative)
+            + "."
+        )
     revised = revised_block(study)
     if revised:
         out.append(revised)
-    out.append(f"The verdict table above gives every outcome's verdict under each version of the rule. The secondary "
-               f"outcomes share {study.tests} tests at {percent(study.design.alpha, 0)} with the primary, about "
-               f"{study.expected_false_findings:.1f} of which would be significant by chance if nothing had changed "
-               f"anywhere. {exploratory_sentence(study)}")
+    out.append(
+        f"The verdict table above gives every outcome's verdict under each version of the rule. The secondary "
+        f"outcomes share {study.tests} tests at {percent(study.design.alpha, 0)} with the primary, about "
+        f"{study.expected_false_findings:.1f} of which would be significant by chance if nothing had changed "
+        f"anywhere. {exploratory_sentence(study)}"
+    )
     return "\n\n".join(out)
 
 
@@ -98,45 +143,66 @@ def chapter_values(study: Study) -> dict[str, str]:
 
     now = pd.Timestamp(study.last_month)
     out = {
-        "ev.fixed_on": DESIGN_FIXED, "ev.fixed_data": DESIGN_DATA, "ev.rule_revised": RULE_REVISED,
-        "ev.rule_first": day_label(RE.RULES[0].dated), "ev.rule_newest": day_label(RE.RULES[-1].dated),
+        "ev.fixed_on": DESIGN_FIXED,
+        "ev.fixed_data": DESIGN_DATA,
+        "ev.rule_revised": RULE_REVISED,
+        "ev.rule_first": day_label(RE.RULES[0].dated),
+        "ev.rule_newest": day_label(RE.RULES[-1].dated),
         "ev.rule_in_force": day_label(study.governing.dated),
         "ev.seen_to": month_label(RE.DATA_TO_WHEN_FIXED),
-        "ev.seen_months": str(seen_months(study)), "ev.fixed_after": fixed_after(study),
+        "ev.seen_months": str(seen_months(study)),
+        "ev.fixed_after": fixed_after(study),
         "ev.blindness": blindness_sentence(study),
         "ev.exploratory": exploratory_sentence(study),
-        "ev.members": names(d.members), "ev.n_members": number_word(len(d.members)),
+        "ev.members": names(d.members),
+        "ev.n_members": number_word(len(d.members)),
         "ev.start": month_label(d.start_month),
-        "ev.start_note": start_note(d), "ev.counts_from": counts_from_sentence(d),
-        "ev.horizon": horizon_name(d), "ev.horizon_note": horizon_note(d), "ev.pre_note": pre_period_sentence(study),
+        "ev.start_note": start_note(d),
+        "ev.counts_from": counts_from_sentence(d),
+        "ev.horizon": horizon_name(d),
+        "ev.horizon_note": horizon_note(d),
+        "ev.pre_note": pre_period_sentence(study),
         "ev.pre_start": month_label(d.pre_start),
         "ev.pre_end": month_label(d.start - pd.DateOffset(months=1)),
         "ev.pre_months": str(p.fit.pre_months),
-        "ev.donors": names(study.donors), "ev.n_donors": str(len(study.donors)),
+        "ev.donors": names(study.donors),
+        "ev.n_donors": str(len(study.donors)),
         "ev.donors_sentence": donors_sentence(study),
         "ev.excluded": left_out_words(study),
         "ev.exclusions": exclusions_paragraph(study),
-        "ev.c2.level_note": level_note(study.pre_levels.get("group", math.nan),
-                                       {t: v for t, v in study.pre_levels.items() if t in study.donors}),
-        "ev.alpha": percent(d.alpha, 0), "ev.level": percent(1 - d.alpha, 0), "ev.power": percent(d.power, 0),
+        "ev.c2.level_note": level_note(
+            study.pre_levels.get("group", math.nan), {t: v for t, v in study.pre_levels.items() if t in study.donors}
+        ),
+        "ev.alpha": percent(d.alpha, 0),
+        "ev.level": percent(1 - d.alpha, 0),
+        "ev.power": percent(d.power, 0),
         "ev.meaningful_share": percent(d.meaningful_change, 0),
         "ev.meaningful_c2": amount(D.PRIMARY, ruled.meaningful, signed=False),
         "ev.meaningful_c2_first": amount(D.PRIMARY, p.rules[RE.RULES[0].dated].meaningful, signed=False),
         "ev.meaningful_c2_revised": amount(D.PRIMARY, revised.meaningful, signed=False),
         "ev.c2.level": amount(D.PRIMARY, p.reference_level, signed=False),
-        "ev.min_post": str(d.min_post_months), "ev.power_until": month_label(d.power_until),
+        "ev.min_post": str(d.min_post_months),
+        "ev.power_until": month_label(d.power_until),
         "ev.lookahead": number_word(ANSWER_LOOKAHEAD_YEARS),
         "ev.placebo_min_pre": str(d.placebo_min_pre_months),
         "ev.sc_min_r2": f"{RE.SC_MIN_PRE_R2:.2f}".replace("-", "−"),
-        "ev.data_from": month_label(study.first_month), "ev.data_to": month_label(study.last_month),
+        "ev.data_from": month_label(study.first_month),
+        "ev.data_to": month_label(study.last_month),
         "ev.post_months": str(study.post_months),
-        "ev.verdict": VERDICT_WORDS[p.verdict], "ev.headline": headline(study), "ev.lean": lean_sentence(study),
-        "ev.power_headline": power_sentence(study), "ev.seasons": season_sentence(study),
-        "ev.tests": str(study.tests), "ev.n_outcomes": str(len(study.results)),
+        "ev.verdict": VERDICT_WORDS[p.verdict],
+        "ev.headline": headline(study),
+        "ev.lean": lean_sentence(study),
+        "ev.power_headline": power_sentence(study),
+        "ev.seasons": season_sentence(study),
+        "ev.tests": str(study.tests),
+        "ev.n_outcomes": str(len(study.results)),
         "ev.expected_false": f"{study.expected_false_findings:.1f}",
-        "ev.c2.sc": direction(D.PRIMARY, p.fit.effect), "ev.c2.rank": rank_text(p.rank),
-        "ev.c2.its": its_text(D.PRIMARY, p.its, d.alpha), "ev.c2.its_rank": rank_text(p.its_rank),
-        "ev.c2.its_smallest_p": f"{p.its_rank.smallest_p:.2f}", "ev.c2.its_starts": str(p.its_rank.of),
+        "ev.c2.sc": direction(D.PRIMARY, p.fit.effect),
+        "ev.c2.rank": rank_text(p.rank),
+        "ev.c2.its": its_text(D.PRIMARY, p.its, d.alpha),
+        "ev.c2.its_rank": rank_text(p.its_rank),
+        "ev.c2.its_smallest_p": f"{p.its_rank.smallest_p:.2f}",
+        "ev.c2.its_starts": str(p.its_rank.of),
         "ev.c2.rmspe": amount(D.PRIMARY, p.fit.pre_rmspe, signed=False),
         "ev.c2.pre_sd": amount(D.PRIMARY, p.fit.pre_sd, signed=False),
         "ev.c2.r2": fit_text(p.fit),
@@ -162,19 +228,24 @@ def chapter_values(study: Study) -> dict[str, str]:
         "ev.revised.when": answerable_words(D.PRIMARY, revised, d),
         "ev.revised.verdict": VERDICT_WORDS[revised.verdict],
         "ev.c2.power_basis": power_basis_words(revised, p),
-        "ev.c2.sc_power_note": ("" if p.sc_informative else
-                                "But this chapter finds the synthetic control uninformative for the Category 2 mean, so "
-                                "that is not the power of an estimate that counts."),
+        "ev.c2.sc_power_note": (
+            ""
+            if p.sc_informative
+            else "But this chapter finds the synthetic control uninformative for the Category 2 mean, so "
+            "that is not the power of an estimate that counts."
+        ),
         "ev.multiplicity": multiplicity_sentence(study),
     }
     if sens:
         its, did, won = sens["chapter"], sens["did"], sens["did_same_months"]
         spec = sensitivity_minutes(study)
-        out |= {"ev.its.trend": f"{amount(D.PRIMARY, its.trend)} a year",
-                "ev.its.did": amount(D.PRIMARY, did.effect),
-                "ev.its.did_ci": interval_text(D.PRIMARY, did.low, did.high, d.alpha),
-                "ev.its.winter": amount(D.PRIMARY, won.effect),
-                "ev.its.range": f"{amount(D.PRIMARY, min(spec.values()))} to {amount(D.PRIMARY, max(spec.values()))}"}
+        out |= {
+            "ev.its.trend": f"{amount(D.PRIMARY, its.trend)} a year",
+            "ev.its.did": amount(D.PRIMARY, did.effect),
+            "ev.its.did_ci": interval_text(D.PRIMARY, did.low, did.high, d.alpha),
+            "ev.its.winter": amount(D.PRIMARY, won.effect),
+            "ev.its.range": f"{amount(D.PRIMARY, min(spec.values()))} to {amount(D.PRIMARY, max(spec.values()))}",
+        }
     else:
         out |= {k: "–" for k in ("ev.its.trend", "ev.its.did", "ev.its.did_ci", "ev.its.winter", "ev.its.range")}
     if seasons:
@@ -183,10 +254,15 @@ def chapter_values(study: Study) -> dict[str, str]:
     else:
         out |= {f"ev.season.{k}": "–" for k in ("group_now", "group_before", "donors_now", "donors_before", "months")}
     if gap is not None:
-        out |= {"ev.gap.verdict": verdict_text("c2_mean_gap", gap, d.min_post_months),
-                "ev.gap.sc": direction("c2_mean_gap", gap.fit.effect), "ev.gap.rank": rank_text(gap.rank)}
+        out |= {
+            "ev.gap.verdict": verdict_text("c2_mean_gap", gap, d.min_post_months),
+            "ev.gap.sc": direction("c2_mean_gap", gap.fit.effect),
+            "ev.gap.rank": rank_text(gap.rank),
+        }
     else:
-        out |= {"ev.gap.verdict": "not evaluated (c2_mean_gap is not among the outcomes)", "ev.gap.sc": "–",
-                "ev.gap.rank": "–"}
+        out |= {
+            "ev.gap.verdict": "not evaluated (c2_mean_gap is not among the outcomes)",
+            "ev.gap.sc": "–",
+            "ev.gap.rank": "–",
+        }
     return out
-

@@ -110,8 +110,10 @@ def interval_text(outcome: str, low: float, high: float, alpha: float) -> str:
 def its_text(outcome: str, its, alpha: float) -> str:
     if not math.isfinite(its.effect):
         return "no estimate yet"
-    return (f"{amount(outcome, its.effect)} ({percent(1 - alpha, 0)} CI "
-            f"{amount(outcome, its.low)} to {amount(outcome, its.high)})")
+    return (
+        f"{amount(outcome, its.effect)} ({percent(1 - alpha, 0)} CI "
+        f"{amount(outcome, its.low)} to {amount(outcome, its.high)})"
+    )
 
 
 def signed_percent(x: float) -> str:
