@@ -625,6 +625,8 @@ def test_se_ambulance_edition_end_to_end_offline_with_a_mirror(tmp_path):
     assert "NHS England&#x27;s next AmbSYS release is expected on Thursday" in page
     assert "AmbSYS-to-Apr-2026-QWZX3.csv" in page  # the sources page was rebuilt with the new pin
     assert "## " + T.heading(two) in (copy / "CHANGELOG.md").read_text(encoding="utf-8")
+    cff = (copy / "CITATION.cff").read_text(encoding="utf-8")  # the citation names the new edition
+    assert f"version: {two.version}\n" in cff and f"date-released: '{two.date}'" in cff
     # Committed, and run again: nothing newer in the mirror, so nothing to publish and nothing changes.
     for cmd in (["git", "add", "-A"], ["git", "commit", "-q", "-m", "edition 2"]):
         subprocess.run(cmd, cwd=copy, check=True, env=env)

@@ -66,11 +66,15 @@ def evaluation_verdicts_in(nb: dict) -> dict[str, str]:
         "Gap between the two trusts' Category 2 means": "c2_mean_gap"
     }
     words = sorted(VERDICT_WORDS.items(), key=lambda kv: -len(kv[1]))  # longest first: 'no meaningful change found'
+    # The verdict column: the one marked as this vintage's when the table shows two rules' verdicts, else the last.
+    heads = [html.unescape(re.sub(r"<[^>]+>", "", h)) for h in re.findall(r"<th[^>]*>(.*?)</th>", table, re.S)]
+    governing = next((i for i, h in enumerate(heads) if "this vintage's verdict" in h), None)
     out = {}
     for row in re.findall(r"<tr>(.*?)</tr>", table, re.S):
         cells = [html.unescape(x) for x in re.findall(r"<td>(.*?)</td>", row, re.S)]
         if cells:
-            out[keys[cells[0]]] = next(code for code, w in words if cells[-1].startswith(w))
+            cell = cells[governing] if governing is not None and governing < len(cells) else cells[-1]
+            out[keys[cells[0]]] = next(code for code, w in words if cell.startswith(w))
     return out
 
 

@@ -92,6 +92,7 @@ class Snapshot:
         for p in [
             root / "data" / "manifest.yaml",
             root / "CHANGELOG.md",
+            root / "CITATION.cff",
             root / GENERATED_PAGE,
             *sorted((root / "notebooks").glob("*.ipynb")),
         ]:
@@ -203,6 +204,8 @@ def make_edition(
     from se_ambulance.data.fetch import fetch, update
     from se_ambulance.pipeline.edition_record import new_edition
     from se_ambulance.publish.editions_text import changelog, editions_page
+    from se_ambulance.publish.citation import cff_text
+    from se_ambulance.publish.stamp import current_stamp
 
     if tests not in TEST_TIERS:
         raise SeAmbulanceError(f"--tests must be one of {', '.join(TEST_TIERS)}; got {tests!r}.")
@@ -255,6 +258,8 @@ def make_edition(
             # like the record, they are kept only if every later step succeeds.
             (root / GENERATED_PAGE).write_text(editions_page([*editions, edition]), encoding="utf-8")
             (root / "CHANGELOG.md").write_text(changelog([*editions, edition]), encoding="utf-8")
+            # The citation names the edition now recorded (its version and date), as the stamp gives it.
+            (root / "CITATION.cff").write_text(cff_text(current_stamp()), encoding="utf-8")
             step("record", t0)
             progress(f"{edition.label} recorded in {edition_path(edition.edition).relative_to(root)}")
             snap.set_site_aside()
@@ -280,6 +285,7 @@ def make_edition(
         str(edition_path(edition.edition).relative_to(root)),
         GENERATED_PAGE,
         "CHANGELOG.md",
+        "CITATION.cff",
         *([str(pdf)] if pdf else []),
     ]
     message = (
