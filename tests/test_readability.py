@@ -461,7 +461,7 @@ def test_the_assumptions_findings_count_each_rating():
 
 
 def test_citation_cff_is_generated_from_the_stamp_and_agrees_with_it():
-    from se_ambulance.publish.citation import cff_text
+    from se_ambulance.publish.citation import cff_text, edition_of
     from se_ambulance.publish.stamp import current_stamp
 
     stamp = current_stamp()
@@ -469,7 +469,10 @@ def test_citation_cff_is_generated_from_the_stamp_and_agrees_with_it():
     assert committed == cff_text(stamp), "regenerate: python -m se_ambulance.publish.citation > CITATION.cff"
     cff = yaml.safe_load(committed)
     assert (cff["title"], cff["url"]) == (stamp.title, stamp.address)
-    assert stamp.code_version.split(" (")[0] in cff["version"] and cff["license"] == ["CC-BY-4.0", "MIT"]
+    # an edition's CalVer, or a draft naming its code version
+    edition = edition_of(stamp)
+    expected = edition.version if edition.published else f"draft (code {stamp.code_version.split(' (')[0]})"
+    assert cff["version"] == expected and cff["license"] == ["CC-BY-4.0", "MIT"]
     assert "(" not in cff["version"].removeprefix("draft (code ")  # no commit: the file changes with an edition only
 
 
