@@ -31,6 +31,12 @@ def V(n: int = 1) -> str:  # a verdict word, the answer (group names must differ
     return rf"(?P<answer{n}>[Ss]upported|[Pp]artly supported|[Nn]ot supported)"
 
 
+def _openings() -> list[str]:
+    from se_ambulance.publish.evaluation_text.sentences import PLAIN_OPENINGS
+
+    return list(PLAIN_OPENINGS.values())
+
+
 TASKS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Did SECAmb meet the Category 2 standard in 2024/25?",
@@ -48,7 +54,8 @@ TASKS: list[tuple[str, list[tuple[str, str]]]] = [
     (
         "Is the group working?",
         [
-            ("notebooks/00_introduction.html", "block:This rests on AmbSYS data to"),
+            # the plain answer opens with one of its fixed openings (publish.evaluation_text.PLAIN_OPENINGS)
+            ("notebooks/00_introduction.html", "(?:" + "|".join(map(re.escape, _openings())) + r")[.:]"),
             ("notebooks/09_evaluation.html", r"The answer so far\.|Headline \(Category 2 mean"),
         ],
     ),
@@ -84,7 +91,8 @@ TASKS: list[tuple[str, list[tuple[str, str]]]] = [
             ("notebooks/00_introduction.html", rf"Cash savings\. Claimed:.*?{V(1)}:|worth over £10 million” {V(2)}"),
             (
                 "notebooks/05_appraisal.html",
-                r"Verdict on “efficiencies worth over £10 million”|Verdict on the most favourable reading",
+                r"Verdict on “efficiencies worth over £10 million”|Verdict on the most favourable reading|"
+                r"£10 million” as a yearly saving, the way NHS savings plans state efficiencies\. Verdict:",
             ),
         ],
     ),
