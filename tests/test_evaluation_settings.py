@@ -147,7 +147,7 @@ def test_the_april_vintage_is_the_first_test_and_reports_under_the_rule_of_22_no
     # What the revised rule says is shown beside it, never in its place.
     assert "**Under the rule of 7 December 2026**" in text.verdict_block(study)
     table = text.verdict_table(study)
-    assert "Verdict (the rule of 22 November 2026) (this vintage's verdict)" in table.columns
+    assert "Verdict (the rule of 22 November 2026, this vintage's verdict)" in table.columns
     # The same data adopted the day after the revision would be judged by the revised rule, with nothing beside it
     # (the same study, re-labelled as run_study labels it for that date: every rule's verdicts are computed anyway).
     from dataclasses import replace

@@ -61,3 +61,55 @@ def test_a_book_page_missing_from_a_partial_build_becomes_its_title_and_a_mistyp
         )
         is None
     )
+
+
+def test_each_page_describes_itself_for_link_previews():
+    from se_ambulance.publish.sphinx_ext import DESCRIPTION, description_tag
+
+    tag = description_tag('The £10m and £80m: "a" <Green Book> appraisal')
+    assert tag.startswith(
+        '<meta name="description" content="The £10m and £80m: &quot;a&quot; &lt;Green Book&gt; appraisal. An'
+    )
+    assert "working? An open book" in description_tag("Is the group working?")
+    assert (
+        tag.endswith(f'{DESCRIPTION}">')
+        and description_tag(None) == f'<meta name="description" content="{DESCRIPTION}">'
+    )
+
+
+def test_the_assumptions_log_puts_its_ratings_beside_each_assumption():
+    import pandas as pd
+
+    from se_ambulance.publish.report import rag_html
+
+    log = pd.DataFrame(
+        [
+            {
+                "area": "Demand",
+                "assumption": "A",
+                "source": "S",
+                "quality": "red",
+                "impact": "amber",
+                "where": "se_ambulance.x",
+            }
+        ]
+    )
+    table = rag_html(log).data
+    heads = re.findall(r"<th>(.*?)</th>", table)
+    assert heads[:5] == ["Area", "Assumption", "Quality", "Impact", "Evidence"]  # ratings in a phone's first screen
+    cells = re.findall(r"<td>(.*?)</td>", table)
+    assert "se-rag-red" in cells[2] and "se-rag-amber" in cells[3] and cells[4] == "S"
+
+
+def test_the_85_plus_table_shows_the_claims_reading_first():
+    from se_ambulance.data.population import load_la_85plus, load_mye_2019, load_region, load_subicb
+    from se_ambulance.publish.tables import over_85_change_frame
+
+    table = over_85_change_frame(load_subicb(), load_la_85plus(), load_region(), load_mye_2019())
+    assert list(table.columns) == [
+        "from mid-2025",
+        "from mid-2024",
+        "from mid-2023",
+        "from mid-2022",
+        "from mid-2019 (estimate)",
+    ]

@@ -159,7 +159,8 @@ def glue_values(values: dict[str, str]) -> None:
 
 
 def rag_html(df: pd.DataFrame):
-    """The log as an HTML table with coloured RAG cells."""
+    """The log as an HTML table with coloured RAG cells, the ratings beside the assumption (on a phone they are in
+    the first screen's width; the evidence, longer, follows)."""
     import html as _h
 
     from IPython.display import HTML
@@ -168,13 +169,13 @@ def rag_html(df: pd.DataFrame):
         return f'<td><span class="se-rag se-rag-{v}">{v}</span></td>'
 
     rows = "".join(
-        f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td><td>{_h.escape(r.source)}</td>"
-        f'{cell(r.quality)}{cell(r.impact)}<td><details class="se-method"><summary>In the code</summary>'
+        f"<tr><td>{_h.escape(r.area)}</td><td>{_h.escape(r.assumption)}</td>{cell(r.quality)}{cell(r.impact)}"
+        f'<td>{_h.escape(r.source)}</td><td><details class="se-method"><summary>In the code</summary>'
         f"<code>{_h.escape(r.where)}</code></details></td></tr>"
         for r in df.itertuples()
     )
     head = (
-        "<tr><th>Area</th><th>Assumption</th><th>Evidence</th><th>Quality</th><th>Impact</th>"
+        "<tr><th>Area</th><th>Assumption</th><th>Quality</th><th>Impact</th><th>Evidence</th>"
         "<th>Where it is used</th></tr>"
     )
     return HTML(f'<table class="se-assumptions"><thead>{head}</thead><tbody>{rows}</tbody></table>')

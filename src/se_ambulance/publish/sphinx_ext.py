@@ -187,7 +187,23 @@ def cite_charts(body: str, stamp, page_url: str) -> str:
     return _CHART.sub(one, body)
 
 
+DESCRIPTION = (
+    "An open book that tests the public case for the South Central and South East Ambulance Group "
+    "against NHS England and ONS data: response times, demand, the £10m and £80m, and whether the group "
+    "is working."
+)
+
+
+def description_tag(title: str | None) -> str:
+    """The page's description for link previews: its title, then what the book is."""
+    stop = "" if not title or title[-1] in ".?!" else "."
+    text = f"{title}{stop} {DESCRIPTION}" if title else DESCRIPTION
+    return f'<meta name="description" content="{html.escape(text, quote=True)}">'
+
+
 def _page_body(app, pagename, templatename, context, doctree) -> None:
+    title = re.sub(r"<[^>]+>", "", context.get("title") or "") or None
+    context["metatags"] = context.get("metatags", "") + "\n" + description_tag(html.unescape(title) if title else None)
     if "body" in context:
         body = wrap_tables(context["body"])
         stamp = getattr(app, "se_stamp", None)

@@ -459,7 +459,8 @@ def over_85_change_frame(
     bases=(2022, 2023, 2024, 2025),
 ) -> pd.DataFrame:
     """Context for the 85+ claim: the change to mid-`target` from each base year, for each trust's footprint,
-    the South East region (the two footprints together are the same counties, so one row) and England."""
+    the South East region (the two footprints together are the same counties, so one row) and England. Newest base
+    first: mid-2025, the case's year and the claim's reading, is the column a phone shows beside the area."""
     from se_ambulance.analysis import population as pop
     from se_ambulance.publish.format import percent
     from se_ambulance.reference.orgs import CASE_GROUP_MEMBERS  # the claim's own scope, whatever the book's group
@@ -473,7 +474,7 @@ def over_85_change_frame(
     from_2019 = pop.over_85_change_from_2019(mye, fp_totals, target)
     table.insert(0, "from mid-2019 (estimate)", [percent(from_2019[k]) for k in CASE_GROUP_MEMBERS] + ["–", "–"])
     table.index.name = f"Change in population aged 85+ to mid-{target}"
-    return table
+    return table[table.columns[::-1]]
 
 
 def older_growth_table(region: pd.DataFrame) -> pd.DataFrame:

@@ -173,8 +173,8 @@ def verdict_table(study: Study) -> pd.DataFrame:
             name = rule_name(rule)
             row[f"detectable now / by the end ({name})"] = f"{size(key, ruled.mde_now)} / {size(key, ruled.mde_end)}"
             row[f"meaningful ({name})"] = size(key, ruled.meaningful)
-            governs = " (this vintage's verdict)" if rule is study.governing else ""
-            row[f"verdict ({name}){governs}"] = verdict_cell(key, ruled)
+            governs = ", this vintage's verdict" if rule is study.governing else ""
+            row[f"verdict ({name}{governs})"] = verdict_cell(key, ruled)
         rows.append(row)
     return sentence_case(pd.DataFrame(rows))
 
